@@ -1,0 +1,174 @@
+//! Drawing a campaign into the page, inside an open shadow root so that the
+//! page's CSS and ours never meet. Every campaign text goes in as text.
+
+use adact_wire::{RenderResponse, Theme};
+use wasm_bindgen::prelude::*;
+use web_sys::{Document, Element, HtmlElement, ShadowRootInit, ShadowRootMode};
+
+use crate::{Problem, options::Container};
+
+mod card;
+
+/// The element the shadow root hangs from. A custom tag, so page rules for
+/// `div` or `section` do not match it.
+const HOST_TAG: &str = "adact-campaign";
+
+/// Where the campaign goes, decided before anything is fetched.
+#[derive(Debug)]
+pub enum Place {
+    /// Inside this element, at its end.
+    Inside(Element),
+    /// Right after the `<script>` that called `renderAdact`.
+    After(Element),
+}
+
+impl Place {
+    pub fn find(container: Option<&Container>, anchor: Option<Element>) -> Result<Self, Problem> {
+        let document = document()?;
+        match container {
+            Some(Container::Element(element)) => Ok(Self::Inside(element.clone())),
+            Some(Container::Selector(selector)) => match document.query_selector(selector) {
+                Ok(Some(element)) => Ok(Self::Inside(element)),
+                Ok(None) => Err(Problem::new(format!(
+                    "no element matches the container selector \"{selector}\"."
+                ))),
+                Err(_) => Err(Problem::new(format!(
+                    "the container \"{selector}\" is not a valid CSS selector."
+                ))),
+            },
+            None => match anchor.filter(|a| a.is_connected() && a.parent_node().is_some()) {
+                Some(script) => Ok(Self::After(script)),
+                None => {
+                    let body = document
+                        .body()
+                        .ok_or_else(|| Problem::new("the page has no <body> to render into."))?;
+                    Ok(Self::Inside(body.into()))
+                }
+            },
+        }
+    }
+
+    fn insert(&self, host: &Element) -> Result<(), Problem> {
+        match self {
+            Self::Inside(parent) => {
+                parent.append_child(host)?;
+            }
+            Self::After(script) => {
+                let parent = script
+                    .parent_node()
+                    .ok_or_else(|| Problem::new("the calling script left the page."))?;
+                parent.insert_before(host, script.next_sibling().as_ref())?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A rendered campaign, as `renderAdact` resolves it for the host page.
+#[wasm_bindgen(js_name = AdactCampaign)]
+#[derive(Debug)]
+pub struct Campaign {
+    host: Element,
+    campaign_id: String,
+    segment: String,
+}
+
+#[wasm_bindgen(js_class = AdactCampaign)]
+impl Campaign {
+    /// Removes the campaign from the page.
+    pub fn destroy(&self) {
+        self.host.remove();
+    }
+
+    /// The id of the campaign shown.
+    #[wasm_bindgen(getter, js_name = campaignId)]
+    pub fn campaign_id(&self) -> String {
+        self.campaign_id.clone()
+    }
+
+    /// The segment it was rendered for.
+    #[wasm_bindgen(getter)]
+    pub fn segment(&self) -> String {
+        self.segment.clone()
+    }
+}
+
+/// Builds the campaign off-page, then inserts it in one step.
+pub fn campaign(place: Place, response: &RenderResponse) -> Result<Campaign, Problem> {
+    let document = document()?;
+    let host = document.create_element(HOST_TAG)?;
+    host.set_attribute("data-campaign", &response.campaign.id)?;
+    let init = ShadowRootInit::new(ShadowRootMode::Open);
+    let root = host.attach_shadow(&init)?;
+
+    let style = document.create_element("style")?;
+    style.set_text_content(Some(card::CSS));
+    root.append_child(&style)?;
+    let view = card::build(&document, &response.campaign)?;
+    apply_theme(&view, &response.campaign.theme)?;
+    root.append_child(&view)?;
+
+    place.insert(&host)?;
+    Ok(Campaign {
+        host,
+        campaign_id: response.campaign.id.clone(),
+        segment: response.segment.title.clone(),
+    })
+}
+
+/// Sets the theme as CSS custom properties. The server validates colours;
+/// checking again here keeps a bad value from ever reaching a style.
+fn apply_theme(view: &HtmlElement, theme: &Theme) -> Result<(), Problem> {
+    let style = view.style();
+    for (property, value) in [
+        ("--adact-primary", &theme.primary),
+        ("--adact-background", &theme.background),
+        ("--adact-text", &theme.text),
+    ] {
+        if is_hex_colour(value) {
+            style.set_property(property, value)?;
+        }
+    }
+    Ok(())
+}
+
+fn is_hex_colour(value: &str) -> bool {
+    value
+        .strip_prefix('#')
+        .is_some_and(|hex| hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn document() -> Result<Document, Problem> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| Problem::new("there is no document to render into."))
+}
+
+/// An element with a class, and its text when given (always as text).
+pub(crate) fn element(
+    document: &Document,
+    tag: &str,
+    class: &str,
+    text: Option<&str>,
+) -> Result<Element, Problem> {
+    let element = document.create_element(tag)?;
+    element.set_class_name(class);
+    if let Some(text) = text {
+        element.set_text_content(Some(text));
+    }
+    Ok(element)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hex_colour;
+
+    #[test]
+    fn only_plain_hex_colours_reach_styles() {
+        assert!(is_hex_colour("#6d28d9"));
+        assert!(!is_hex_colour("red"));
+        assert!(!is_hex_colour("#123"));
+        assert!(!is_hex_colour("#12345g"));
+        assert!(!is_hex_colour("#fff;}x{"));
+    }
+}

@@ -1,0 +1,73 @@
+// Builds the embed: the Rust crate to wasm, wasm-bindgen's glue, wasm-opt,
+// then www/dist/embed.js (glue + loader) and the content-hashed wasm, each
+// with .gz and .br siblings that the server sends as they are.
+//
+// Usage: node scripts/build-embed.mjs   (scripts/setup.sh installs the tools)
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+
+import { transformSync } from "esbuild";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const target = process.env.CARGO_TARGET_DIR || join(root, "target");
+const bindgenDir = join(target, "embed-bindgen");
+const dist = join(root, "www", "dist");
+
+function run(command, args) {
+  execFileSync(command, args, { cwd: root, stdio: "inherit" });
+}
+
+run("cargo", [
+  "build", "--quiet", "-p", "adact-embed", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release",
+]);
+rmSync(bindgenDir, { recursive: true, force: true });
+run("wasm-bindgen", [
+  "--target", "no-modules", "--no-typescript",
+  "--remove-name-section", "--remove-producers-section",
+  "--out-dir", bindgenDir,
+  join(target, "wasm32-unknown-unknown", "wasm-release", "adact_embed.wasm"),
+]);
+const wasmIn = join(bindgenDir, "adact_embed_bg.wasm");
+const wasmOut = join(bindgenDir, "adact_embed_opt.wasm");
+// The features rustc enables by default for wasm32-unknown-unknown; wasm-opt
+// must neither drop them nor use any others.
+run(join(root, "node_modules", ".bin", "wasm-opt"), [
+  "-Oz", "--strip-debug", "--strip-producers",
+  "--enable-bulk-memory", "--enable-multivalue", "--enable-mutable-globals",
+  "--enable-nontrapping-float-to-int", "--enable-reference-types", "--enable-sign-ext",
+  wasmIn, "-o", wasmOut,
+]);
+
+const wasm = readFileSync(wasmOut);
+const hash = createHash("sha256").update(wasm).digest("hex").slice(0, 16);
+const wasmName = `adact-embed.${hash}.wasm`;
+const glue = readFileSync(join(bindgenDir, "adact_embed.js"), "utf8");
+const loader = readFileSync(join(root, "embed", "js", "loader.js"), "utf8")
+  .replace("__ADACT_WASM__", wasmName);
+// One function scope: the glue's `wasm_bindgen` stays out of the page.
+const bundle = `(function () {\n"use strict";\n${glue}\n${loader}\n})();\n`;
+const script = `/*! Adact embed ${hash} */\n` + transformSync(bundle, { minify: true, target: "es2019" }).code;
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(join(dist, "embed"), { recursive: true });
+const sizes = [];
+for (const [path, body] of [[join(dist, "embed.js"), Buffer.from(script)], [join(dist, "embed", wasmName), wasm]]) {
+  const gz = gzipSync(body, { level: 9 });
+  const br = brotliCompressSync(body, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
+  });
+  writeFileSync(path, body);
+  writeFileSync(`${path}.gz`, gz);
+  writeFileSync(`${path}.br`, br);
+  sizes.push({ file: path.slice(root.length + 1), raw: body.length, gzip: gz.length, brotli: br.length });
+}
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+for (const s of sizes) {
+  console.log(`${s.file.padEnd(48)} ${kb(s.raw).padStart(9)} raw ${kb(s.gzip).padStart(9)} gzip ${kb(s.brotli).padStart(9)} br`);
+}
+const total = sizes.reduce((t, s) => t + s.gzip, 0);
+console.log(`embed.js + wasm: ${kb(total)} gzip, ${kb(sizes.reduce((t, s) => t + s.brotli, 0))} brotli`);

@@ -1,0 +1,149 @@
+//! One error type for every HTTP handler. Each variant maps to a status and
+//! a stable `code`; internal errors are logged and never shown to clients.
+
+use adact_wire::{ErrorBody, ErrorDetail};
+use axum::{
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The request body or a parameter is malformed; the message names the field.
+    #[error("{message}")]
+    BadRequest { code: &'static str, message: String },
+
+    /// A field failed validation; `field` is its path, e.g. `theme.primary`.
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+
+    /// Missing or wrong credentials.
+    #[error("{0}")]
+    Unauthorized(&'static str),
+
+    /// The thing asked for does not exist (or is not this account's).
+    #[error("{message}")]
+    NotFound { code: &'static str, message: String },
+
+    /// A unique value is already taken; `field` names it.
+    #[error("{message}")]
+    Conflict {
+        field: &'static str,
+        message: String,
+    },
+
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl Error {
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::BadRequest {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        Self::NotFound {
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
+            Self::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            Self::NotFound { code, .. } => (StatusCode::NOT_FOUND, code),
+            Self::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
+            Self::Database(_) | Self::Internal(_) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal_error")
+            }
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let message = match &self {
+            Self::Database(err) => {
+                tracing::error!(error = %err, "database error");
+                "Internal server error.".to_owned()
+            }
+            Self::Internal(err) => {
+                tracing::error!(error = format!("{err:#}"), "internal error");
+                "Internal server error.".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let mut body = serde_json::to_value(ErrorBody {
+            error: ErrorDetail {
+                code: code.to_owned(),
+                message,
+            },
+        })
+        .unwrap_or_default();
+        // Field-level errors carry the field path so forms can show them inline.
+        let field = match &self {
+            Self::Invalid { field, .. } => Some(field.clone()),
+            Self::Conflict { field, .. } => Some((*field).to_owned()),
+            _ => None,
+        };
+        if let (Some(field), Some(error)) = (field, body.get_mut("error")) {
+            error["field"] = field.into();
+        }
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use http_body_util::BodyExt;
+
+    use super::*;
+
+    async fn render(err: Error) -> (StatusCode, serde_json::Value) {
+        let response = err.into_response();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[tokio::test]
+    async fn internal_errors_hide_their_cause() {
+        let (status, body) = render(Error::Internal(anyhow::anyhow!("disk on fire"))).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(body["error"]["code"], "internal_error");
+        assert!(!body.to_string().contains("disk on fire"));
+    }
+
+    #[tokio::test]
+    async fn validation_errors_name_the_field() {
+        let (status, body) = render(Error::invalid(
+            "theme.primary",
+            "must be a colour like #1a2b3c",
+        ))
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["error"]["field"], "theme.primary");
+        assert_eq!(
+            body["error"]["message"],
+            "theme.primary: must be a colour like #1a2b3c"
+        );
+    }
+}

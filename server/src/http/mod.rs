@@ -1,0 +1,79 @@
+//! The HTTP surface: one module per resource, each with its `router()`.
+
+use std::{sync::Arc, time::Duration};
+
+use axum::{
+    Router,
+    http::{Method, StatusCode, Uri, header},
+    response::IntoResponse,
+};
+use tower_http::{cors::CorsLayer, timeout::TimeoutLayer, trace::TraceLayer};
+
+use crate::{config::Config, error::Error, store::Store};
+
+pub mod assets;
+pub mod embed;
+pub mod extract;
+pub mod system;
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Store,
+    /// The demo page with its embed key filled in, when running `--demo`.
+    pub demo_page: Option<Arc<str>>,
+}
+
+impl AppState {
+    /// Reads the demo page when `demo_embed_key` is set.
+    pub fn new(
+        store: Store,
+        config: &Config,
+        demo_embed_key: Option<&str>,
+    ) -> anyhow::Result<Self> {
+        let demo_page = match demo_embed_key {
+            Some(key) => {
+                let path = config.www_dir.join("index.html");
+                let page = std::fs::read_to_string(&path)
+                    .map_err(|err| anyhow::anyhow!("cannot read the demo page {path:?}: {err}"))?;
+                Some(page.replace("{{EMBED_KEY}}", key).into())
+            }
+            None => None,
+        };
+        Ok(Self { store, demo_page })
+    }
+}
+
+/// The whole application, shared by `main` and the tests.
+pub fn app(state: AppState, config: &Config) -> Router {
+    // The public API is called from customers' pages on any origin. The
+    // embed avoids preflights, but other clients may send JSON with a key
+    // header, so answer those preflights too, and cache them for a day.
+    let public_cors = CorsLayer::new()
+        .allow_origin(tower_http::cors::Any)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+        .max_age(Duration::from_secs(86_400));
+
+    Router::new()
+        .merge(embed::router().layer(public_cors))
+        .merge(system::router())
+        .merge(assets::router(&config.www_dir))
+        .fallback(not_found)
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(30),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn not_found(method: Method, uri: Uri) -> impl IntoResponse {
+    Error::not_found(
+        "not_found",
+        format!("No route for {method} {}.", uri.path()),
+    )
+}
+
+#[cfg(test)]
+mod tests;

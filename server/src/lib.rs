@@ -1,0 +1,63 @@
+//! Adact: interactive marketing campaigns embedded in any page, with every
+//! player action delivered as a signed webhook.
+//!
+//! [`run`] serves the whole application on a listener the caller bound, so
+//! tests can start it on port 0; `main` is a thin wrapper around it.
+
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+pub mod auth;
+pub mod bootstrap;
+pub mod campaigns;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod store;
+
+use crate::{config::Config, http::AppState, store::Store};
+
+/// Connects to the database, migrates it, creates the first account when it
+/// is empty, and serves until `shutdown` is cancelled.
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let store = Store::connect(&config.database_url, config.db_max_connections).await?;
+    if let Some(credentials) = bootstrap::first_account(&store, &config).await? {
+        println!("{}", credentials.announcement());
+    }
+    let demo_key = if config.demo {
+        Some(bootstrap::seed_demo(&store).await?.embed_key)
+    } else {
+        None
+    };
+    if config.allow_private_endpoints {
+        tracing::warn!(
+            "--allow-private-endpoints is on: webhooks may target http and private addresses. \
+             Use it for development and tests only."
+        );
+    }
+    if !http::assets::embed_is_built(&config.www_dir) {
+        tracing::warn!(
+            www = %config.www_dir.display(),
+            "the embed is not built, so /embed.js answers 404: run `npm run build`"
+        );
+    }
+
+    let state = AppState::new(store.clone(), &config, demo_key.as_deref())?;
+    let app = http::app(state, &config);
+    let addr = listener.local_addr()?;
+    println!("Adact is listening on http://{addr}");
+    if config.demo {
+        println!("Demo page: http://{addr}/");
+    }
+    tracing::info!(%addr, "listening");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .await?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}

@@ -1,0 +1,89 @@
+//! Accounts and their credentials.
+
+use sqlx::Row as _;
+
+use super::{Store, new_id, now_ms};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: String,
+    pub name: String,
+    pub embed_key: String,
+    /// SHA-256 of the admin token, hex.
+    pub admin_token_hash: String,
+}
+
+impl Account {
+    fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Self> {
+        Ok(Self {
+            id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            embed_key: row.try_get("embed_key")?,
+            admin_token_hash: row.try_get("admin_token_hash")?,
+        })
+    }
+}
+
+impl Store {
+    pub async fn count_accounts(&self) -> sqlx::Result<i64> {
+        sqlx::query("select count(*) as n from accounts")
+            .fetch_one(self.pool())
+            .await?
+            .try_get("n")
+    }
+
+    pub async fn create_account(
+        &self,
+        name: &str,
+        admin_token_hash: &str,
+        embed_key: &str,
+    ) -> sqlx::Result<Account> {
+        let id = new_id("acc");
+        sqlx::query(
+            "insert into accounts (id, name, admin_token_hash, embed_key, created_at) \
+             values ($1, $2, $3, $4, $5)",
+        )
+        .bind(&id)
+        .bind(name)
+        .bind(admin_token_hash)
+        .bind(embed_key)
+        .bind(now_ms())
+        .execute(self.pool())
+        .await?;
+        Ok(Account {
+            id,
+            name: name.to_owned(),
+            embed_key: embed_key.to_owned(),
+            admin_token_hash: admin_token_hash.to_owned(),
+        })
+    }
+
+    /// The account whose admin token hashes to `hash` (the caller still
+    /// compares the hash in constant time).
+    pub async fn account_by_admin_token_hash(&self, hash: &str) -> sqlx::Result<Option<Account>> {
+        sqlx::query("select * from accounts where admin_token_hash = $1")
+            .bind(hash)
+            .fetch_optional(self.pool())
+            .await?
+            .map(|row| Account::from_row(&row))
+            .transpose()
+    }
+
+    pub async fn account_by_embed_key(&self, key: &str) -> sqlx::Result<Option<Account>> {
+        sqlx::query("select * from accounts where embed_key = $1")
+            .bind(key)
+            .fetch_optional(self.pool())
+            .await?
+            .map(|row| Account::from_row(&row))
+            .transpose()
+    }
+
+    /// The oldest account: the one the first start created.
+    pub async fn first_account(&self) -> sqlx::Result<Option<Account>> {
+        sqlx::query("select * from accounts order by id limit 1")
+            .fetch_optional(self.pool())
+            .await?
+            .map(|row| Account::from_row(&row))
+            .transpose()
+    }
+}

@@ -1,0 +1,106 @@
+//! A real server on port 0, on a temporary SQLite file, with a built-in
+//! stand-in for the embed build so these tests do not depend on it.
+
+use std::path::PathBuf;
+
+use adact_server::config::Config;
+use tokio::{net::TcpListener, task::JoinHandle};
+use tokio_util::sync::CancellationToken;
+
+pub const ADMIN_TOKEN: &str = "adm_flow_tests_0123456789abcdef";
+pub const EMBED_KEY: &str = "pk_flow_tests_0123456789";
+pub const WASM_NAME: &str = "adact-embed.0123456789abcdef.wasm";
+pub const WASM_BYTES: &[u8] = b"\0asm\x01\0\0\0";
+
+/// The repository's `www/`, for the demo page.
+pub fn www_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../www"))
+}
+
+pub struct TestServer {
+    pub client: reqwest::Client,
+    base: String,
+    shutdown: CancellationToken,
+    task: JoinHandle<anyhow::Result<()>>,
+    dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub async fn start(configure: impl FnOnce(&mut Config)) -> Self {
+        Self::start_in(tempfile::tempdir().unwrap(), configure).await
+    }
+
+    /// Starts on the database (and stand-in assets) in `dir`.
+    pub async fn start_in(dir: tempfile::TempDir, configure: impl FnOnce(&mut Config)) -> Self {
+        let www = dir.path().join("www");
+        write_fake_embed(&www);
+        std::fs::copy(www_dir().join("index.html"), www.join("index.html")).unwrap();
+        let mut config = Config::for_database(format!(
+            "sqlite://{}",
+            dir.path().join("adact.db").display()
+        ));
+        config.admin_token = Some(ADMIN_TOKEN.into());
+        config.embed_key = Some(EMBED_KEY.into());
+        config.www_dir = www;
+        config.demo = true;
+        configure(&mut config);
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let shutdown = CancellationToken::new();
+        let task = tokio::spawn(adact_server::run(config, listener, shutdown.clone()));
+        let server = Self {
+            client: reqwest::Client::new(),
+            base,
+            shutdown,
+            task,
+            dir,
+        };
+        server.wait_until_ready().await;
+        server
+    }
+
+    async fn wait_until_ready(&self) {
+        for _ in 0..200 {
+            if let Ok(response) = self.client.get(self.url("/healthz")).send().await
+                && response.status().is_success()
+            {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("the server did not become ready");
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn database_path(&self) -> PathBuf {
+        self.dir.path().join("adact.db")
+    }
+
+    /// Stops the server gracefully and hands back its folder.
+    pub async fn stop(self) -> tempfile::TempDir {
+        self.shutdown.cancel();
+        tokio::time::timeout(std::time::Duration::from_secs(10), self.task)
+            .await
+            .expect("graceful shutdown took over 10 s")
+            .unwrap()
+            .unwrap();
+        self.dir
+    }
+}
+
+/// What `npm run build` writes to `www/dist`, in miniature.
+fn write_fake_embed(www: &std::path::Path) {
+    let embed = www.join("dist/embed");
+    std::fs::create_dir_all(&embed).unwrap();
+    let script = b"window.renderAdact = function () {};";
+    let dist = www.join("dist");
+    std::fs::write(dist.join("embed.js"), script).unwrap();
+    std::fs::write(dist.join("embed.js.br"), b"br-bytes").unwrap();
+    std::fs::write(dist.join("embed.js.gz"), b"gz-bytes").unwrap();
+    std::fs::write(embed.join(WASM_NAME), WASM_BYTES).unwrap();
+    std::fs::write(embed.join(format!("{WASM_NAME}.gz")), b"gz-bytes").unwrap();
+    std::fs::write(embed.join(format!("{WASM_NAME}.br")), b"br-bytes").unwrap();
+}
