@@ -66,6 +66,13 @@ async fn try_render(
     // Find where it goes before asking the server, so a bad `container`
     // fails fast and costs no request.
     let place = render::Place::find(options.container.as_ref(), anchor)?;
-    let response = api::render(server, key, &options.request).await?;
-    render::campaign(place, &response)
+    let host = render::Host::mount(&place)?;
+    let shown = match api::render(server, key, &options.request).await {
+        Ok(response) => host.fill(&response),
+        Err(problem) => Err(problem),
+    };
+    if shown.is_err() {
+        host.remove();
+    }
+    shown
 }

@@ -10,7 +10,7 @@ use crate::Problem;
 /// Scoped to the shadow root. `:host { all: initial }` stops inherited page
 /// styles (fonts, colours, line height) from reaching in.
 pub const CSS: &str = r#"
-:host { all: initial; display: block; contain: content; }
+:host { all: initial; display: block; contain: layout style; }
 .card {
   --adact-primary: #6d28d9; --adact-background: #ffffff; --adact-text: #1f2937;
   box-sizing: border-box; max-width: 480px; margin: 16px auto; padding: 28px 24px;

@@ -3,7 +3,7 @@
 
 use adact_wire::{RenderResponse, Theme};
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, Element, HtmlElement, ShadowRootInit, ShadowRootMode};
+use web_sys::{Document, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 use crate::{Problem, options::Container};
 
@@ -93,27 +93,46 @@ impl Campaign {
     }
 }
 
-/// Builds the campaign off-page, then inserts it in one step.
-pub fn campaign(place: Place, response: &RenderResponse) -> Result<Campaign, Problem> {
-    let document = document()?;
-    let host = document.create_element(HOST_TAG)?;
-    host.set_attribute("data-campaign", &response.campaign.id)?;
-    let init = ShadowRootInit::new(ShadowRootMode::Open);
-    let root = host.attach_shadow(&init)?;
+/// The element a campaign is drawn into. It is placed as soon as the call
+/// runs, empty, so that campaigns appear in the order `renderAdact` was
+/// called even when their responses arrive out of order.
+#[derive(Debug)]
+pub struct Host {
+    element: Element,
+    root: ShadowRoot,
+}
 
-    let style = document.create_element("style")?;
-    style.set_text_content(Some(card::CSS));
-    root.append_child(&style)?;
-    let view = card::build(&document, &response.campaign)?;
-    apply_theme(&view, &response.campaign.theme)?;
-    root.append_child(&view)?;
+impl Host {
+    pub fn mount(place: &Place) -> Result<Self, Problem> {
+        let element = document()?.create_element(HOST_TAG)?;
+        let root = element.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+        place.insert(&element)?;
+        Ok(Self { element, root })
+    }
 
-    place.insert(&host)?;
-    Ok(Campaign {
-        host,
-        campaign_id: response.campaign.id.clone(),
-        segment: response.segment.title.clone(),
-    })
+    /// Draws the campaign, built off-page and attached in one step.
+    pub fn fill(&self, response: &RenderResponse) -> Result<Campaign, Problem> {
+        let document = document()?;
+        let style = document.create_element("style")?;
+        style.set_text_content(Some(card::CSS));
+        let view = card::build(&document, &response.campaign)?;
+        apply_theme(&view, &response.campaign.theme)?;
+        let fragment = document.create_document_fragment();
+        fragment.append_child(&style)?;
+        fragment.append_child(&view)?;
+        self.root.append_child(&fragment)?;
+        self.element.set_attribute("data-campaign", &response.campaign.id)?;
+        Ok(Campaign {
+            host: self.element.clone(),
+            campaign_id: response.campaign.id.clone(),
+            segment: response.segment.title.clone(),
+        })
+    }
+
+    /// Takes the empty host out again when there is nothing to show.
+    pub fn remove(&self) {
+        self.element.remove();
+    }
 }
 
 /// Sets the theme as CSS custom properties. The server validates colours;

@@ -1,0 +1,187 @@
+// The embed as a customer's page meets it: served from another origin,
+// loaded by one script tag, called inline. Real server, real Chromium.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+
+import { EMBED_KEY, launchBrowser, openPage, readCampaign, startAdact, startHost } from "./harness.mjs";
+
+let adact;
+let host;
+let browser;
+
+const scriptTag = (attrs = "") => `<script ${attrs} src="${adact.url}/embed.js?key=${EMBED_KEY}"></script>`;
+
+// A page whose own CSS would wreck anything it reached.
+const HOSTILE_CSS = `<style>
+  * { font-family: "Comic Sans MS", cursive !important; color: #f00 !important; letter-spacing: 3px !important; }
+  h2 { font-size: 80px !important; margin: 90px !important; }
+  button { background: #0f0 !important; padding: 0 !important; }
+  section { display: none !important; }
+</style>`;
+
+function pages() {
+  return {
+    "/inline": `<!doctype html><html><head>${scriptTag()}${HOSTILE_CSS}</head><body>
+      <p id="before">Before the campaign.</p>
+      <script id="caller">window.renderAdact({segment: 'Default Users'});</script>
+      <p id="after">After the campaign.</p>
+    </body></html>`,
+    "/async-stub": `<!doctype html><html><head>
+      <script>
+        window.renderAdact = window.renderAdact || function () { (renderAdact.q = renderAdact.q || []).push(arguments) };
+        renderAdact({segment: 'Default Users', container: '#slot'});
+        renderAdact({segment: 'Nobody', container: '#slot'});
+        renderAdact({segment: 'Default Users', container: '#slot'});
+      </script>
+      ${scriptTag("async")}
+    </head><body><div id="slot"></div></body></html>`,
+    "/container": `<!doctype html><html><head>${scriptTag()}</head><body>
+      <div id="by-selector"></div><div id="by-element"></div>
+      <script>
+        window.bySelector = renderAdact({segment: 'Default Users', container: '#by-selector'});
+        window.byElement = renderAdact({segment: 'Default Users', container: document.getElementById('by-element')});
+      </script>
+    </body></html>`,
+    "/plain": `<!doctype html><html><head>${scriptTag()}</head><body>
+      <button id="counter" onclick="this.textContent = String(Number(this.textContent) + 1)">0</button>
+    </body></html>`,
+  };
+}
+
+before(async () => {
+  adact = await startAdact();
+  host = await startHost(new Proxy({}, { get: (_, path) => pages()[path] }));
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await host?.stop();
+  await adact?.stop();
+});
+
+describe("the embed on a page of another origin", () => {
+  test("renders where the inline script stands, in an open shadow root, untouched by page CSS", async () => {
+    const { page, context, console, errors } = await openPage(browser, `${host.url}/inline`);
+    await page.waitForSelector("adact-campaign[data-campaign]");
+    const campaign = await readCampaign(page);
+    assert.deepEqual(campaign, {
+      mode: "open",
+      title: "Spin the holiday wheel",
+      button: "Spin the wheel",
+      previous: "caller",
+      next: "after",
+      parent: "BODY",
+    });
+    const style = await page.evaluate(() => {
+      const root = document.querySelector("adact-campaign").shadowRoot;
+      const css = (el) => getComputedStyle(el);
+      const title = css(root.querySelector(".title"));
+      const button = css(root.querySelector("button"));
+      const card = css(root.querySelector(".card"));
+      return {
+        titleSize: title.fontSize,
+        titleFont: title.fontFamily,
+        titleColour: title.color,
+        buttonBackground: button.backgroundColor,
+        cardDisplay: card.display,
+        letterSpacing: button.letterSpacing,
+      };
+    });
+    assert.equal(style.titleSize, "24px");
+    assert.doesNotMatch(style.titleFont, /Comic Sans/);
+    assert.equal(style.titleColour, "rgb(31, 41, 55)");
+    assert.equal(style.buttonBackground, "rgb(109, 40, 217)");
+    assert.equal(style.cardDisplay, "block");
+    assert.equal(style.letterSpacing, "normal");
+    assert.deepEqual(errors, []);
+    assert.deepEqual(console.filter((m) => m.type === "warning" || m.type === "error"), []);
+    await context.close();
+  });
+
+  test("runs calls made before the script loaded, in order", async () => {
+    const { page, context, errors, warnings } = await openPage(browser, `${host.url}/async-stub`);
+    await page.waitForFunction(() => document.querySelectorAll("#slot adact-campaign[data-campaign]").length === 2);
+    // The queued call for an unknown segment warned once and left nothing behind.
+    await page.waitForFunction(() => document.querySelectorAll("adact-campaign").length === 2);
+    assert.equal(warnings().length, 1);
+    assert.match(warnings()[0].text, /"Nobody"/);
+    // renderAdact is now the real one: it returns a Promise of a handle.
+    const handle = await page.evaluate(async () => {
+      const campaign = await renderAdact({ segment: "Default Users", container: "#slot" });
+      return { campaignId: campaign.campaignId, segment: campaign.segment };
+    });
+    assert.match(handle.campaignId, /^cmp_/);
+    assert.equal(handle.segment, "Default Users");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("renders into a container given as a selector or an Element, and destroy() removes it", async () => {
+    const { page, context, errors } = await openPage(browser, `${host.url}/container`);
+    await page.waitForFunction(() => document.querySelectorAll("adact-campaign[data-campaign]").length === 2);
+    assert.equal((await readCampaign(page, "#by-selector adact-campaign")).parent, "by-selector");
+    assert.equal((await readCampaign(page, "#by-element adact-campaign")).parent, "by-element");
+    const left = await page.evaluate(async () => {
+      (await window.bySelector).destroy();
+      return document.querySelectorAll("adact-campaign").length;
+    });
+    assert.equal(left, 1);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("an unknown segment warns once, renders nothing and leaves the page working", async () => {
+    const { page, context, errors, warnings } = await openPage(browser, `${host.url}/plain`);
+    const result = await page.evaluate(() => window.renderAdact({ segment: "Nobody Here" }));
+    assert.equal(result, null);
+    assert.equal(warnings().length, 1);
+    assert.match(warnings()[0].text, /^Adact: No segment is titled "Nobody Here"\./);
+    assert.equal(await page.locator("adact-campaign").count(), 0);
+    await page.click("#counter");
+    assert.equal(await page.textContent("#counter"), "1");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("bad options warn once each and throw nothing", async () => {
+    const { page, context, errors, warnings } = await openPage(browser, `${host.url}/plain`);
+    const results = await page.evaluate(async () => [
+      await window.renderAdact(),
+      await window.renderAdact({}),
+      await window.renderAdact({ segment: "Default Users", container: "#missing" }),
+      await window.renderAdact({ segment: "Default Users", container: "##" }),
+      await window.renderAdact({ segment: "Default Users", user: "ada" }),
+    ]);
+    assert.deepEqual(results, [null, null, null, null, null]);
+    const texts = warnings().map((m) => m.text);
+    assert.equal(texts.length, 5, texts.join("\n"));
+    assert.match(texts[0], /needs an options object/);
+    assert.match(texts[1], /`segment` option is required/);
+    assert.match(texts[2], /no element matches the container selector "#missing"/);
+    assert.match(texts[3], /"##" is not a valid CSS selector/);
+    assert.match(texts[4], /`user` option must be an object/);
+    assert.equal(await page.locator("adact-campaign").count(), 0);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("a server that went away gets one warning, not an error", async () => {
+    const local = await startAdact();
+    const site = await startHost({
+      "/": `<!doctype html><html><head><script src="${local.url}/embed.js?key=${EMBED_KEY}"></script></head><body></body></html>`,
+    });
+    const { page, context, errors, warnings } = await openPage(browser, `${site.url}/`);
+    // Load the wasm while the server is up, then stop the server.
+    assert.notEqual(await page.evaluate(() => window.renderAdact({ segment: "Default Users" })), null);
+    await local.stop();
+    const result = await page.evaluate(() => window.renderAdact({ segment: "Default Users" }));
+    assert.equal(result, null);
+    assert.equal(warnings().length, 1);
+    assert.match(warnings()[0].text, /^Adact: cannot reach the Adact server at http:\/\/127\.0\.0\.1:\d+/);
+    assert.equal(await page.locator("adact-campaign").count(), 1);
+    assert.deepEqual(errors, []);
+    await context.close();
+    await site.stop();
+  });
+});

@@ -1,0 +1,123 @@
+// What the browser tests stand on: the real adact-server binary on a free
+// port with a temporary SQLite file, a host site on another origin, and
+// Debian's Chromium driven by playwright-core.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+import { chromium } from "playwright-core";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const ADMIN_TOKEN = "adm_browser_tests_0123456789abcdef";
+export const EMBED_KEY = "pk_browser_tests_0123456789";
+
+const serverBin =
+  process.env.ADACT_SERVER_BIN ||
+  join(process.env.CARGO_TARGET_DIR || join(root, "target"), "debug", "adact-server");
+
+/** Starts adact-server with --demo on a new database; resolves once it listens. */
+export async function startAdact({ args = [] } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "adact-browser-"));
+  const child = spawn(serverBin, ["--bind", "127.0.0.1:0", "--demo", ...args], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${join(dir, "adact.db")}`,
+      ADACT_ADMIN_TOKEN: ADMIN_TOKEN,
+      ADACT_EMBED_KEY: EMBED_KEY,
+      ADACT_WWW_DIR: join(root, "www"),
+      RUST_LOG: process.env.RUST_LOG || "warn",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("adact-server did not start in 20 s")), 20_000);
+    child.once("exit", (code) => reject(new Error(`adact-server exited with ${code}`)));
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      const match = line.match(/^Adact is listening on (http:\/\/\S+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+  return {
+    url,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A host site on another origin (`localhost` rather than `127.0.0.1`, and
+ * another port): `pages` maps paths to HTML.
+ */
+export async function startHost(pages) {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, "http://x").pathname;
+    if (path === "/favicon.ico") return res.writeHead(204).end();
+    const page = pages[path];
+    res.writeHead(page ? 200 : 404, { "content-type": "text/html; charset=utf-8" });
+    res.end(page ?? "not found");
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://localhost:${server.address().port}`,
+    stop: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** A new page that records console messages and uncaught errors. */
+export async function openPage(browser, url, { viewport } = {}) {
+  const context = await browser.newContext({ viewport: viewport ?? { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const console = [];
+  const errors = [];
+  page.on("console", (message) => console.push({ type: message.type(), text: message.text() }));
+  page.on("pageerror", (error) => errors.push(error));
+  if (url) await page.goto(url);
+  return { page, context, console, errors, warnings: () => console.filter((m) => m.type === "warning") };
+}
+
+/** The campaign's shadow-root text and structure, read inside the page. */
+export function readCampaign(page, selector = "adact-campaign") {
+  return page.evaluate((selector) => {
+    const host = document.querySelector(selector);
+    if (!host) return null;
+    const root = host.shadowRoot;
+    return {
+      mode: root && root.mode,
+      title: root && root.querySelector(".title")?.textContent,
+      button: root && root.querySelector("button")?.textContent,
+      previous: host.previousElementSibling?.id || host.previousElementSibling?.tagName,
+      next: host.nextElementSibling?.id || host.nextElementSibling?.tagName,
+      parent: host.parentElement?.id || host.parentElement?.tagName,
+    };
+  }, selector);
+}
