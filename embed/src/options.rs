@@ -83,7 +83,9 @@ fn text_or_number(user: &JsValue, path: &str) -> Result<Option<String>, Problem>
         Ok(Some(s))
     } else if value.as_f64().is_some_and(f64::is_finite) {
         // The browser's number formatting: Rust's would add ~15 KB of wasm.
-        Ok(Some(js_sys::Number::from(value).to_string_with_radix(10)?.into()))
+        Ok(Some(
+            js_sys::Number::from(value).to_string_with_radix(10)?.into(),
+        ))
     } else {
         Err(Problem::new(format!("`{path}` must be a string.")))
     }

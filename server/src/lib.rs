@@ -12,6 +12,7 @@ pub mod bootstrap;
 pub mod campaigns;
 pub mod config;
 pub mod error;
+pub mod events;
 pub mod http;
 pub mod store;
 

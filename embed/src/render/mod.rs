@@ -121,7 +121,8 @@ impl Host {
         fragment.append_child(&style)?;
         fragment.append_child(&view)?;
         self.root.append_child(&fragment)?;
-        self.element.set_attribute("data-campaign", &response.campaign.id)?;
+        self.element
+            .set_attribute("data-campaign", &response.campaign.id)?;
         Ok(Campaign {
             host: self.element.clone(),
             campaign_id: response.campaign.id.clone(),
