@@ -1,7 +1,7 @@
 //! Every setting of the server, from flags or the environment (`--help`
 //! lists them all). Secrets are never printed back.
 
-use std::{net::SocketAddr, path::PathBuf};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use clap::{Args, Parser, Subcommand};
 
@@ -90,6 +90,84 @@ pub struct Config {
         global = true
     )]
     pub db_max_connections: u32,
+
+    #[command(flatten)]
+    pub webhooks: WebhookConfig,
+}
+
+/// How webhooks are delivered.
+#[derive(Debug, Clone, Args)]
+pub struct WebhookConfig {
+    /// Delays before each attempt of a delivery: the first (usually 0s,
+    /// immediately) and each retry after a failure. Units: ms, s, m, h, d.
+    #[arg(
+        long = "webhook-retry-schedule",
+        env = "ADACT_WEBHOOK_RETRY_SCHEDULE",
+        default_value = "0s,5s,5m,30m,2h,5h,10h,10h",
+        value_parser = parse_schedule,
+        global = true
+    )]
+    pub retry_schedule: Schedule,
+
+    /// Longest `Retry-After` (on 429 and 503) that is honoured.
+    #[arg(long = "webhook-retry-after-cap", env = "ADACT_WEBHOOK_RETRY_AFTER_CAP", default_value = "1h", value_parser = parse_duration, global = true)]
+    pub retry_after_cap: Duration,
+
+    /// An endpoint that fails this long without a success is disabled.
+    #[arg(long = "webhook-disable-after", env = "ADACT_WEBHOOK_DISABLE_AFTER", default_value = "5d", value_parser = parse_duration, global = true)]
+    pub disable_after: Duration,
+
+    /// Attempts in flight at once, across all endpoints.
+    #[arg(
+        long = "webhook-concurrency",
+        env = "ADACT_WEBHOOK_CONCURRENCY",
+        default_value_t = 128,
+        global = true
+    )]
+    pub concurrency: usize,
+
+    /// How often idle workers look for due deliveries written by other
+    /// processes (deliveries made by this process wake them at once).
+    #[arg(long = "webhook-poll-interval", env = "ADACT_WEBHOOK_POLL_INTERVAL", default_value = "25ms", value_parser = parse_duration, global = true)]
+    pub poll_interval: Duration,
+
+    /// Delivery history older than this is deleted.
+    #[arg(long = "webhook-retention", env = "ADACT_WEBHOOK_RETENTION", default_value = "30d", value_parser = parse_duration, global = true)]
+    pub retention: Duration,
+}
+
+/// The delays of a retry schedule, first attempt first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule(pub Vec<Duration>);
+
+fn parse_schedule(value: &str) -> Result<Schedule, String> {
+    let delays = value
+        .split(',')
+        .map(|part| parse_duration(part.trim()))
+        .collect::<Result<Vec<_>, _>>()?;
+    if delays.is_empty() {
+        return Err("the schedule needs at least one delay".into());
+    }
+    Ok(Schedule(delays))
+}
+
+/// Parses `250ms`, `5s`, `5m`, `2h`, `5d`.
+pub fn parse_duration(value: &str) -> Result<Duration, String> {
+    let split = value
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(value.len());
+    let (number, unit) = value.split_at(split);
+    let bad = || format!("{value:?} is not a duration like 250ms, 5s, 5m, 2h or 5d");
+    let number: u64 = number.parse().map_err(|_| bad())?;
+    let seconds = |n: u64| Duration::from_secs(n);
+    match unit {
+        "ms" => Ok(Duration::from_millis(number)),
+        "s" => Ok(seconds(number)),
+        "m" => Ok(seconds(number * 60)),
+        "h" => Ok(seconds(number * 3600)),
+        "d" => Ok(seconds(number * 86_400)),
+        _ => Err(bad()),
+    }
 }
 
 impl Config {
@@ -120,6 +198,32 @@ mod tests {
         assert_eq!(cli.config.bind.to_string(), "127.0.0.1:8080");
         assert!(!cli.config.demo);
         assert!(cli.command.is_none());
+    }
+
+    #[test]
+    fn durations_and_schedules_parse() {
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("5d"), Ok(Duration::from_secs(432_000)));
+        assert!(parse_duration("5").is_err());
+        assert!(parse_duration("m").is_err());
+        assert!(parse_duration("1y").is_err());
+        let cli = Cli::try_parse_from(["adact-server"]).unwrap();
+        let hours = |h: u64| Duration::from_secs(h * 3600);
+        assert_eq!(
+            cli.config.webhooks.retry_schedule.0,
+            [
+                Duration::ZERO,
+                Duration::from_secs(5),
+                Duration::from_secs(300),
+                Duration::from_secs(1800),
+                hours(2),
+                hours(5),
+                hours(10),
+                hours(10)
+            ]
+        );
+        assert!(Cli::try_parse_from(["adact-server", "--webhook-retry-schedule", "1s,x"]).is_err());
     }
 
     #[test]

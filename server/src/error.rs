@@ -27,6 +27,10 @@ pub enum Error {
     #[error("{message}")]
     NotFound { code: &'static str, message: String },
 
+    /// The request is valid but the thing is not in a state that allows it.
+    #[error("{message}")]
+    State { code: &'static str, message: String },
+
     /// A unique value is already taken; `field` names it.
     #[error("{message}")]
     Conflict {
@@ -70,6 +74,7 @@ impl Error {
             Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Self::NotFound { code, .. } => (StatusCode::NOT_FOUND, code),
             Self::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
+            Self::State { code, .. } => (StatusCode::CONFLICT, code),
             Self::Database(_) | Self::Internal(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal_error")
             }

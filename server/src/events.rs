@@ -1,6 +1,7 @@
 //! Events: what happened, in the product's words. Each is written in the
 //! same transaction as the change that caused it, so none is lost and none
-//! is told of a change that did not commit. The webhook engine reads them.
+//! is told of a change that did not commit. Their webhook deliveries are
+//! queued in that same transaction.
 
 use std::fmt;
 
@@ -90,6 +91,18 @@ pub async fn record(
     event_type: EventType,
     data: Value,
 ) -> sqlx::Result<Event> {
+    record_for(conn, account_id, event_type, data, None).await
+}
+
+/// Records an event and queues its webhook deliveries: to every endpoint
+/// subscribed to its type, or to `only_endpoint` alone (the test event).
+pub async fn record_for(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    event_type: EventType,
+    data: Value,
+    only_endpoint: Option<&str>,
+) -> sqlx::Result<Event> {
     let id = new_id("evt");
     let created_at = now_ms();
     let payload = json!({
@@ -107,13 +120,15 @@ pub async fn record(
     .bind(created_at)
     .execute(&mut *conn)
     .await?;
-    Ok(Event {
+    let event = Event {
         id,
         account_id: account_id.to_owned(),
         event_type,
         payload,
         created_at,
-    })
+    };
+    crate::webhooks::queue::fan_out(conn, &event, only_endpoint).await?;
+    Ok(event)
 }
 
 /// Unix milliseconds as RFC 3339 UTC with milliseconds, e.g.

@@ -15,6 +15,7 @@ pub mod error;
 pub mod events;
 pub mod http;
 pub mod store;
+pub mod webhooks;
 
 use crate::{config::Config, http::AppState, store::Store};
 
@@ -48,6 +49,12 @@ pub async fn run(
     }
 
     let state = AppState::new(store.clone(), &config, demo_key.as_deref())?;
+    let dispatcher = tokio::spawn(state.webhooks.clone().run(shutdown.clone()));
+    let cleaner = tokio::spawn(webhooks::clean_history(
+        store.clone(),
+        config.webhooks.retention,
+        shutdown.clone(),
+    ));
     let app = http::app(state, &config);
     let addr = listener.local_addr()?;
     println!("Adact is listening on http://{addr}");
@@ -56,8 +63,12 @@ pub async fn run(
     }
     tracing::info!(%addr, "listening");
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .with_graceful_shutdown(shutdown.clone().cancelled_owned())
         .await?;
+    // The workers stop claiming at once; attempts in flight finish and are
+    // written before the database closes.
+    shutdown.cancel();
+    let _ = tokio::join!(dispatcher, cleaner);
     store.close().await;
     tracing::info!("stopped");
     Ok(())

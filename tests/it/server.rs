@@ -32,6 +32,7 @@ impl TestServer {
 
     /// Starts on the database (and stand-in assets) in `dir`.
     pub async fn start_in(dir: tempfile::TempDir, configure: impl FnOnce(&mut Config)) -> Self {
+        adact_server::webhooks::client::install_crypto_provider();
         let www = dir.path().join("www");
         write_fake_embed(&www);
         std::fs::copy(www_dir().join("index.html"), www.join("index.html")).unwrap();

@@ -4,17 +4,25 @@ use std::{sync::Arc, time::Duration};
 
 use axum::{
     Router,
+    extract::{Request, State},
     http::{Method, StatusCode, Uri, header},
-    response::IntoResponse,
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
 };
 use tower_http::{cors::CorsLayer, timeout::TimeoutLayer, trace::TraceLayer};
 
-use crate::{config::Config, error::Error, store::Store};
+use crate::{
+    config::Config,
+    error::Error,
+    store::Store,
+    webhooks::{Dispatcher, Metrics},
+};
 
 pub mod assets;
 pub mod embed;
 pub mod extract;
 pub mod system;
+pub mod webhooks;
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]
@@ -22,6 +30,10 @@ pub struct AppState {
     pub store: Store,
     /// The demo page with its embed key filled in, when running `--demo`.
     pub demo_page: Option<Arc<str>>,
+    /// The webhook workers, to wake when deliveries are queued.
+    pub webhooks: Dispatcher,
+    pub metrics: Metrics,
+    pub allow_private_endpoints: bool,
 }
 
 impl AppState {
@@ -40,7 +52,20 @@ impl AppState {
             }
             None => None,
         };
-        Ok(Self { store, demo_page })
+        let metrics = Metrics::default();
+        let webhooks = Dispatcher::new(
+            store.clone(),
+            &config.webhooks,
+            config.allow_private_endpoints,
+            metrics.clone(),
+        )?;
+        Ok(Self {
+            store,
+            demo_page,
+            webhooks,
+            metrics,
+            allow_private_endpoints: config.allow_private_endpoints,
+        })
     }
 }
 
@@ -55,9 +80,14 @@ pub fn app(state: AppState, config: &Config) -> Router {
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
         .max_age(Duration::from_secs(86_400));
 
+    // Requests that change things may have queued webhook deliveries: wake
+    // the workers as soon as they commit rather than at their next poll.
+    let wake = middleware::from_fn_with_state(state.clone(), wake_webhooks);
     Router::new()
         .merge(embed::router().layer(public_cors))
         .merge(system::router())
+        .merge(webhooks::router())
+        .route_layer(wake)
         .merge(assets::router(&config.www_dir))
         .fallback(not_found)
         .layer(TimeoutLayer::with_status_code(
@@ -66,6 +96,15 @@ pub fn app(state: AppState, config: &Config) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+async fn wake_webhooks(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let changes = request.method() != Method::GET;
+    let response = next.run(request).await;
+    if changes && response.status().is_success() {
+        state.webhooks.wake();
+    }
+    response
 }
 
 async fn not_found(method: Method, uri: Uri) -> impl IntoResponse {

@@ -10,6 +10,7 @@ use sqlx::{AnyPool, Executor as _, any::AnyPoolOptions, sqlite::SqliteConnectOpt
 pub mod accounts;
 pub mod campaigns;
 pub mod segments;
+pub mod webhooks;
 
 /// Which database the URL names; the few statements that differ (pragmas,
 /// later the delivery claim) branch on it.

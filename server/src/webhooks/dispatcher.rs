@@ -1,0 +1,297 @@
+//! The delivery workers: claim due deliveries, send each one, write the
+//! outcome. Claims and outcomes are batched so that SQLite commits a few
+//! times per batch rather than per delivery.
+
+use std::{
+    sync::Arc,
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+
+use bytes::Bytes;
+use tokio::sync::{Notify, Semaphore, mpsc};
+use tokio_util::sync::CancellationToken;
+
+use super::{
+    Metrics,
+    client::{self, Client},
+    policy::RetryPolicy,
+    queue::{self, AttemptRecord, Claimed, Completion, Next},
+    signing,
+};
+use crate::{config::WebhookConfig, store::Store};
+
+/// How long a claim holds a delivery. An attempt's own timeout is kept
+/// below it, so a live worker always finishes within its lease.
+pub const LEASE: Duration = Duration::from_secs(30);
+const BATCH: usize = 64;
+
+#[derive(Debug, Clone)]
+pub struct Dispatcher {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    store: Store,
+    client: Client,
+    policy: RetryPolicy,
+    config: WebhookConfig,
+    lease: Duration,
+    wake: Notify,
+    metrics: Metrics,
+}
+
+impl Dispatcher {
+    pub fn new(
+        store: Store,
+        config: &WebhookConfig,
+        allow_private: bool,
+        metrics: Metrics,
+    ) -> anyhow::Result<Self> {
+        Ok(Self {
+            inner: Arc::new(Inner {
+                store,
+                client: Client::new(allow_private)?,
+                policy: RetryPolicy::new(config.retry_schedule.0.clone(), config.retry_after_cap),
+                config: config.clone(),
+                lease: LEASE,
+                wake: Notify::new(),
+                metrics,
+            }),
+        })
+    }
+
+    /// Tells idle workers that deliveries may be due now.
+    pub fn wake(&self) {
+        self.inner.wake.notify_one();
+    }
+
+    /// Runs until `shutdown`; attempts in flight then finish and are written.
+    pub async fn run(self, shutdown: CancellationToken) {
+        let inner = &self.inner;
+        let permits = Arc::new(Semaphore::new(inner.config.concurrency.max(1)));
+        let (done_tx, done_rx) = mpsc::channel::<Completion>(4096);
+        let writer = tokio::spawn(write_completions(self.clone(), done_rx));
+        while !shutdown.is_cancelled() {
+            let free = permits.available_permits().min(BATCH);
+            if free == 0 {
+                // Wait for an attempt to finish before claiming more.
+                tokio::select! {
+                    permit = permits.clone().acquire_owned() => drop(permit),
+                    () = shutdown.cancelled() => break,
+                }
+                continue;
+            }
+            let claimed = match queue::claim(&inner.store, free, inner.lease).await {
+                Ok(claimed) => claimed,
+                Err(err) => {
+                    tracing::error!(%err, "claiming deliveries failed");
+                    tokio::select! {
+                        () = tokio::time::sleep(Duration::from_secs(1)) => {},
+                        () = shutdown.cancelled() => break,
+                    }
+                    continue;
+                }
+            };
+            let full = claimed.len() == free;
+            for delivery in claimed {
+                let Ok(permit) = permits.clone().try_acquire_owned() else {
+                    break;
+                };
+                let this = self.clone();
+                let done = done_tx.clone();
+                tokio::spawn(async move {
+                    let completion = this.attempt(delivery).await;
+                    let _ = done.send(completion).await;
+                    drop(permit);
+                });
+            }
+            if !full {
+                tokio::select! {
+                    () = inner.wake.notified() => {},
+                    () = tokio::time::sleep(inner.config.poll_interval) => {},
+                    () = shutdown.cancelled() => break,
+                }
+            }
+        }
+        drop(done_tx);
+        // Attempts in flight hold the sender clones; the writer ends after them.
+        let _ = writer.await;
+    }
+
+    /// Sends one claimed delivery now and returns its completion, written.
+    /// Used by the test-event endpoint, which answers with the result.
+    pub async fn deliver_now(&self, delivery_id: &str) -> anyhow::Result<Option<Completion>> {
+        let Some(delivery) =
+            queue::claim_one(&self.inner.store, delivery_id, self.inner.lease).await?
+        else {
+            return Ok(None);
+        };
+        let completion = self.attempt(delivery).await;
+        queue::complete(
+            &self.inner.store,
+            std::slice::from_ref(&completion),
+            self.inner.config.disable_after,
+        )
+        .await?;
+        Ok(Some(completion))
+    }
+
+    /// One attempt: checks the delivery may still be sent, signs, sends,
+    /// and decides what comes next.
+    async fn attempt(&self, delivery: Claimed) -> Completion {
+        let inner = &self.inner;
+        let base = Completion {
+            delivery_id: delivery.id.clone(),
+            attempt: delivery.attempt,
+            endpoint_id: delivery.endpoint_id.clone(),
+            next: Next::Failed,
+            record: None,
+            status: None,
+            error: None,
+            disable_endpoint: None,
+            endpoint_succeeded: None,
+        };
+        let not_sent = |reason: String| Completion {
+            error: Some(reason),
+            ..base.clone()
+        };
+        let Some(endpoint) = &delivery.endpoint else {
+            return not_sent("Not sent: the endpoint was deleted.".into());
+        };
+        if !delivery.webhooks_enabled {
+            return not_sent(
+                "Not sent: webhooks are disabled for this account (Enable Webhooks is off).".into(),
+            );
+        }
+        if !endpoint.enabled {
+            let why = endpoint
+                .disabled_reason
+                .as_deref()
+                .unwrap_or("it was disabled by an admin.");
+            return not_sent(format!("Not sent: the endpoint is disabled. {why}"));
+        }
+
+        let timestamp = unix_seconds();
+        let body = Bytes::from(delivery.payload.clone());
+        let signature = signing::signature_header(
+            endpoint.secrets.iter().map(String::as_str),
+            &delivery.event_id,
+            timestamp,
+            &body,
+        );
+        let headers = vec![
+            ("content-type".to_owned(), "application/json".to_owned()),
+            ("user-agent".to_owned(), client::USER_AGENT.to_owned()),
+            ("webhook-id".to_owned(), delivery.event_id.clone()),
+            ("webhook-timestamp".to_owned(), timestamp.to_string()),
+            ("webhook-signature".to_owned(), signature),
+        ];
+        let timeout = endpoint
+            .timeout
+            .min(inner.lease.saturating_sub(Duration::from_secs(1)));
+        let started_at = crate::store::now_ms();
+        if delivery.attempt == 1 {
+            inner
+                .metrics
+                .first_attempt_lag(started_at - delivery.event_created_at);
+        }
+        let response = inner
+            .client
+            .send(client::Request {
+                url: endpoint.url.clone(),
+                headers: headers.clone(),
+                body,
+                timeout,
+            })
+            .await;
+        inner.metrics.attempt(&response);
+
+        let failures = u32::try_from(delivery.failures)
+            .unwrap_or(u32::MAX)
+            .saturating_add(1);
+        let (next, disable) = if response.is_success() {
+            (Next::Succeeded, None)
+        } else if response.is_gone() {
+            (
+                Next::Failed,
+                Some("Disabled because the endpoint answered 410 Gone.".to_owned()),
+            )
+        } else {
+            match inner
+                .policy
+                .next_delay(failures, response.retry_after, &mut rand::rng())
+            {
+                Some(delay) => (Next::RetryAt(crate::store::now_ms() + millis(delay)), None),
+                None => (Next::Failed, None),
+            }
+        };
+        if next == Next::Failed {
+            inner.metrics.gave_up();
+        }
+        let request_headers = serde_json::to_string(&pairs_to_json(&headers)).unwrap_or_default();
+        Completion {
+            next,
+            status: response.status,
+            error: response.error.clone(),
+            disable_endpoint: disable,
+            endpoint_succeeded: Some(response.is_success()),
+            record: Some(AttemptRecord {
+                url: endpoint.url.clone(),
+                request_headers,
+                request_body: delivery.payload.clone(),
+                response_status: response.status.map(i64::from),
+                response_headers: response.status.map(|_| {
+                    serde_json::to_string(&pairs_to_json(&response.headers)).unwrap_or_default()
+                }),
+                response_body: response.status.map(|_| response.body.clone()),
+                duration_ms: response.duration_ms,
+                error: response.error.clone(),
+                started_at,
+            }),
+            ..base
+        }
+    }
+}
+
+/// Writes completions in batches: whatever has arrived, up to 256 a commit.
+async fn write_completions(dispatcher: Dispatcher, mut done: mpsc::Receiver<Completion>) {
+    let inner = &dispatcher.inner;
+    let mut batch = Vec::with_capacity(256);
+    while done.recv_many(&mut batch, 256).await > 0 {
+        let mut tries = 0;
+        while let Err(err) = queue::complete(&inner.store, &batch, inner.config.disable_after).await
+        {
+            // The deliveries stay claimed; if writing keeps failing their
+            // leases expire and they are sent again (at least once).
+            tries += 1;
+            tracing::error!(%err, tries, "writing delivery outcomes failed");
+            if tries >= 5 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200 * tries)).await;
+        }
+        batch.clear();
+        // A retry may be due immediately (a zero delay in the schedule).
+        dispatcher.wake();
+    }
+}
+
+fn pairs_to_json(pairs: &[(String, String)]) -> serde_json::Value {
+    serde_json::Value::Array(
+        pairs
+            .iter()
+            .map(|(k, v)| serde_json::json!([k, v]))
+            .collect(),
+    )
+}
+
+fn unix_seconds() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+}
+
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX / 2)
+}

@@ -1,0 +1,372 @@
+//! The durable delivery queue in SQL: fan-out of an event to the endpoints
+//! that want it (in the event's own transaction), the claim with a lease,
+//! and the fenced completion. The claim is the one statement that differs
+//! between backends; everything else is plain SQL.
+
+use std::time::Duration;
+
+use sqlx::{AnyConnection, AssertSqlSafe, Row as _};
+
+use crate::{
+    events::Event,
+    store::{Store, new_id, now_ms},
+};
+
+/// Creates one pending delivery per enabled endpoint of the event's account
+/// that subscribes to its type (or for `only`, that endpoint alone), when
+/// the account's master toggle is on. Runs on the event's transaction.
+/// Returns how many deliveries it created.
+pub async fn fan_out(
+    conn: &mut AnyConnection,
+    event: &Event,
+    only: Option<&str>,
+) -> sqlx::Result<usize> {
+    let enabled: Option<bool> =
+        sqlx::query("select enabled from webhook_settings where account_id = $1")
+            .bind(&event.account_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|row| row.try_get("enabled"))
+            .transpose()?;
+    if enabled != Some(true) {
+        return Ok(0);
+    }
+    let endpoints = sqlx::query(
+        "select id, events from webhook_endpoints where account_id = $1 and enabled = $2",
+    )
+    .bind(&event.account_id)
+    .bind(true)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut created = 0;
+    for row in endpoints {
+        let id: String = row.try_get("id")?;
+        let events: String = row.try_get("events")?;
+        let wanted = match only {
+            Some(only) => only == id,
+            None => subscribes(&events, event.event_type.as_str()),
+        };
+        if !wanted {
+            continue;
+        }
+        sqlx::query(
+            "insert into deliveries (id, account_id, endpoint_id, event_id, event_type, status, \
+             next_attempt_at, created_at, updated_at) values ($1, $2, $3, $4, $5, 'pending', $6, $6, $6)",
+        )
+        .bind(new_id("dlv"))
+        .bind(&event.account_id)
+        .bind(&id)
+        .bind(&event.id)
+        .bind(event.event_type.as_str())
+        .bind(event.created_at)
+        .execute(&mut *conn)
+        .await?;
+        created += 1;
+    }
+    Ok(created)
+}
+
+/// Whether an endpoint's stored filter (space-separated types, `*` for all)
+/// includes `event_type`.
+pub fn subscribes(filter: &str, event_type: &str) -> bool {
+    filter
+        .split_whitespace()
+        .any(|t| t == "*" || t == event_type)
+}
+
+/// A claimed delivery with all it takes to send it.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: String,
+    /// This attempt's number: completion is fenced on it.
+    pub attempt: i64,
+    pub failures: i64,
+    pub account_id: String,
+    pub endpoint_id: String,
+    pub event_id: String,
+    pub payload: String,
+    pub event_created_at: i64,
+    /// None when the endpoint was deleted.
+    pub endpoint: Option<EndpointTarget>,
+    pub webhooks_enabled: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct EndpointTarget {
+    pub url: String,
+    pub enabled: bool,
+    pub disabled_reason: Option<String>,
+    pub secrets: Vec<String>,
+    pub timeout: Duration,
+}
+
+/// Claims up to `limit` due deliveries: bumps each one's attempt number and
+/// pushes its due time forward by `lease`, in one statement, committed
+/// before any HTTP is sent. If this worker dies, the delivery falls due
+/// again when the lease runs out.
+pub async fn claim(store: &Store, limit: usize, lease: Duration) -> sqlx::Result<Vec<Claimed>> {
+    let now = now_ms();
+    let lease_end = now + i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 2);
+    let rows = sqlx::query(
+        "update deliveries set attempts = attempts + 1, next_attempt_at = $1, updated_at = $2 \
+         where id in (select id from deliveries where status = 'pending' and next_attempt_at <= $2 \
+                      order by next_attempt_at limit $3) \
+         returning id, attempts, failures",
+    )
+    .bind(lease_end)
+    .bind(now)
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+    .fetch_all(store.pool())
+    .await?;
+    load(store, rows, now).await
+}
+
+/// Claims one pending delivery by id, due or not (to send it right away).
+pub async fn claim_one(store: &Store, id: &str, lease: Duration) -> sqlx::Result<Option<Claimed>> {
+    let now = now_ms();
+    let lease_end = now + i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 2);
+    let rows = sqlx::query(
+        "update deliveries set attempts = attempts + 1, next_attempt_at = $1, updated_at = $2 \
+         where id = $3 and status = 'pending' returning id, attempts, failures",
+    )
+    .bind(lease_end)
+    .bind(now)
+    .bind(id)
+    .fetch_all(store.pool())
+    .await?;
+    Ok(load(store, rows, now).await?.pop())
+}
+
+/// Reads what sending the claimed deliveries takes.
+async fn load(store: &Store, rows: Vec<sqlx::any::AnyRow>, now: i64) -> sqlx::Result<Vec<Claimed>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut claimed = Vec::with_capacity(rows.len());
+    let placeholders = (1..=rows.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "select d.id, d.account_id, d.endpoint_id, d.event_id, e.payload, e.created_at as event_created_at, \
+                ep.url, ep.enabled, ep.disabled_reason, ep.secret, ep.previous_secret, ep.previous_expires_at, \
+                ep.timeout_ms, ws.enabled as webhooks_enabled \
+         from deliveries d join events e on e.id = d.event_id \
+         left join webhook_endpoints ep on ep.id = d.endpoint_id \
+         left join webhook_settings ws on ws.account_id = d.account_id \
+         where d.id in ({placeholders})"
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for row in &rows {
+        query = query.bind(row.try_get::<String, _>("id")?);
+    }
+    let details = query.fetch_all(store.pool()).await?;
+    for row in &rows {
+        let id: String = row.try_get("id")?;
+        let Some(detail) = details
+            .iter()
+            .find(|d| d.try_get::<String, _>("id").is_ok_and(|d| d == id))
+        else {
+            continue;
+        };
+        let url: Option<String> = detail.try_get("url")?;
+        let endpoint = match url {
+            Some(url) => {
+                let mut secrets = vec![detail.try_get::<String, _>("secret")?];
+                let previous: Option<String> = detail.try_get("previous_secret")?;
+                let expires: Option<i64> = detail.try_get("previous_expires_at")?;
+                if let (Some(previous), Some(expires)) = (previous, expires)
+                    && expires > now
+                {
+                    secrets.push(previous);
+                }
+                let timeout_ms: i64 = detail.try_get("timeout_ms")?;
+                Some(EndpointTarget {
+                    url,
+                    enabled: detail.try_get("enabled")?,
+                    disabled_reason: detail.try_get("disabled_reason")?,
+                    secrets,
+                    timeout: Duration::from_millis(u64::try_from(timeout_ms).unwrap_or(2000)),
+                })
+            }
+            None => None,
+        };
+        claimed.push(Claimed {
+            attempt: row.try_get("attempts")?,
+            failures: row.try_get("failures")?,
+            account_id: detail.try_get("account_id")?,
+            endpoint_id: detail.try_get("endpoint_id")?,
+            event_id: detail.try_get("event_id")?,
+            payload: detail.try_get("payload")?,
+            event_created_at: detail.try_get("event_created_at")?,
+            webhooks_enabled: detail
+                .try_get::<Option<bool>, _>("webhooks_enabled")?
+                .unwrap_or(false),
+            endpoint,
+            id,
+        });
+    }
+    Ok(claimed)
+}
+
+/// A finished attempt, ready to be written.
+#[derive(Debug, Clone)]
+pub struct Completion {
+    pub delivery_id: String,
+    pub attempt: i64,
+    pub endpoint_id: String,
+    /// What the delivery becomes.
+    pub next: Next,
+    pub record: Option<AttemptRecord>,
+    pub status: Option<u16>,
+    pub error: Option<String>,
+    /// The endpoint is to be disabled, for this reason.
+    pub disable_endpoint: Option<String>,
+    /// Whether this was a success or a failure for the endpoint's health.
+    pub endpoint_succeeded: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    Succeeded,
+    RetryAt(i64),
+    Failed,
+}
+
+/// The history row of an attempt that was actually sent.
+#[derive(Debug, Clone)]
+pub struct AttemptRecord {
+    pub url: String,
+    pub request_headers: String,
+    pub request_body: String,
+    pub response_status: Option<i64>,
+    pub response_headers: Option<String>,
+    pub response_body: Option<String>,
+    pub duration_ms: i64,
+    pub error: Option<String>,
+    pub started_at: i64,
+}
+
+/// Writes a batch of completions in one transaction. Each counts only if
+/// the delivery is still on the attempt it was claimed for. Returns the
+/// endpoints disabled by this batch, with the reason.
+pub async fn complete(
+    store: &Store,
+    batch: &[Completion],
+    disable_after: Duration,
+) -> sqlx::Result<()> {
+    let now = now_ms();
+    let disable_after_ms = i64::try_from(disable_after.as_millis()).unwrap_or(i64::MAX);
+    let mut tx = store.pool().begin().await?;
+    for done in batch {
+        let (status, next_at, failures_sql) = match done.next {
+            Next::Succeeded => ("succeeded", None, "0"),
+            Next::RetryAt(at) => ("pending", Some(at), "failures + 1"),
+            Next::Failed => ("failed", None, "failures + 1"),
+        };
+        let sql = format!(
+            "update deliveries set status = $1, next_attempt_at = $2, failures = {failures_sql}, \
+             last_status = $3, last_error = $4, last_attempt_at = $5, updated_at = $5 \
+             where id = $6 and attempts = $7"
+        );
+        let updated = sqlx::query(AssertSqlSafe(sql))
+            .bind(status)
+            .bind(next_at)
+            .bind(done.status.map(i64::from))
+            .bind(done.error.as_deref())
+            .bind(now)
+            .bind(&done.delivery_id)
+            .bind(done.attempt)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if updated == 0 {
+            tracing::warn!(delivery = %done.delivery_id, attempt = done.attempt, "stale completion dropped: the delivery was claimed again");
+            continue;
+        }
+        if let Some(record) = &done.record {
+            sqlx::query(
+                "insert into delivery_attempts (id, delivery_id, attempt, url, request_headers, request_body, \
+                 response_status, response_headers, response_body, duration_ms, error, started_at) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(new_id("att"))
+            .bind(&done.delivery_id)
+            .bind(done.attempt)
+            .bind(&record.url)
+            .bind(&record.request_headers)
+            .bind(&record.request_body)
+            .bind(record.response_status)
+            .bind(record.response_headers.as_deref())
+            .bind(record.response_body.as_deref())
+            .bind(record.duration_ms)
+            .bind(record.error.as_deref())
+            .bind(record.started_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        match done.endpoint_succeeded {
+            Some(true) => {
+                sqlx::query("update webhook_endpoints set failing_since = null where id = $1 and failing_since is not null")
+                    .bind(&done.endpoint_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Some(false) => {
+                sqlx::query("update webhook_endpoints set failing_since = coalesce(failing_since, $1) where id = $2")
+                    .bind(now)
+                    .bind(&done.endpoint_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let days = disable_after.as_secs() / 86_400;
+                let reason = if days > 0 {
+                    format!("Disabled after {days} days of failed deliveries without a success.")
+                } else {
+                    format!(
+                        "Disabled after {} s of failed deliveries without a success.",
+                        disable_after.as_secs()
+                    )
+                };
+                sqlx::query(
+                    "update webhook_endpoints set enabled = $1, disabled_reason = $2, updated_at = $3 \
+                     where id = $4 and enabled = $5 and failing_since <= $6",
+                )
+                .bind(false)
+                .bind(reason)
+                .bind(now)
+                .bind(&done.endpoint_id)
+                .bind(true)
+                .bind(now.saturating_sub(disable_after_ms))
+                .execute(&mut *tx)
+                .await?;
+            }
+            None => {}
+        }
+        if let Some(reason) = &done.disable_endpoint {
+            sqlx::query("update webhook_endpoints set enabled = $1, disabled_reason = $2, updated_at = $3 where id = $4")
+                .bind(false)
+                .bind(reason)
+                .bind(now)
+                .bind(&done.endpoint_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    tx.commit().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::subscribes;
+
+    #[test]
+    fn filters_match_types_or_everything() {
+        assert!(subscribes("*", "player.created"));
+        assert!(subscribes(
+            "player.created prize.assigned",
+            "prize.assigned"
+        ));
+        assert!(!subscribes("player.created", "player.updated"));
+        assert!(!subscribes("", "player.created"));
+    }
+}
