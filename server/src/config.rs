@@ -131,6 +131,12 @@ pub struct WebhookConfig {
     #[arg(long = "webhook-poll-interval", env = "ADACT_WEBHOOK_POLL_INTERVAL", default_value = "25ms", value_parser = parse_duration, global = true)]
     pub poll_interval: Duration,
 
+    /// How long a worker's claim on a delivery lasts. A worker that dies
+    /// mid-attempt loses its claims when this runs out and another worker
+    /// sends them again. Attempts are cut short to fit inside it.
+    #[arg(long = "webhook-lease", env = "ADACT_WEBHOOK_LEASE", default_value = "30s", value_parser = parse_duration, global = true)]
+    pub lease: Duration,
+
     /// Delivery history older than this is deleted.
     #[arg(long = "webhook-retention", env = "ADACT_WEBHOOK_RETENTION", default_value = "30d", value_parser = parse_duration, global = true)]
     pub retention: Duration,

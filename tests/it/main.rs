@@ -4,7 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
+mod receiver;
 mod server;
+mod webhooks;
 
 use std::{
     io::{BufRead as _, BufReader},

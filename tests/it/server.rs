@@ -33,6 +33,13 @@ impl TestServer {
     /// Starts on the database (and stand-in assets) in `dir`.
     pub async fn start_in(dir: tempfile::TempDir, configure: impl FnOnce(&mut Config)) -> Self {
         adact_server::webhooks::client::install_crypto_provider();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                tracing_subscriber::EnvFilter::try_from_default_env()
+                    .unwrap_or_else(|_| "warn".into()),
+            )
+            .with_test_writer()
+            .try_init();
         let www = dir.path().join("www");
         write_fake_embed(&www);
         std::fs::copy(www_dir().join("index.html"), www.join("index.html")).unwrap();
@@ -74,6 +81,40 @@ impl TestServer {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// A request with the admin token.
+    pub fn admin(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(ADMIN_TOKEN)
+    }
+
+    /// Sends an admin request and returns the status and JSON body.
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (reqwest::StatusCode, serde_json::Value) {
+        let mut request = self.admin(method, path);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    /// Another connection pool on the server's database, standing in for
+    /// another process that records events.
+    pub async fn second_store(&self) -> adact_server::store::Store {
+        let url = format!("sqlite://{}", self.database_path().display());
+        adact_server::store::Store::connect(&url, 2).await.unwrap()
     }
 
     pub fn database_path(&self) -> PathBuf {

@@ -107,6 +107,13 @@ fn redact(url: &str) -> String {
     }
 }
 
+/// Reads a boolean stored as an integer 0/1: the portable form across the
+/// backends of sqlx's `Any` driver (bind booleans as `i64::from(b)`).
+pub fn flag(row: &sqlx::any::AnyRow, column: &str) -> sqlx::Result<bool> {
+    use sqlx::Row as _;
+    Ok(row.try_get::<Option<i64>, _>(column)?.unwrap_or(0) != 0)
+}
+
 /// Milliseconds since the unix epoch: how every time is stored.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()

@@ -4,7 +4,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sqlx::{AssertSqlSafe, Row as _, any::AnyRow};
 
-use super::{Store, new_id, now_ms};
+use super::{Store, flag, new_id, now_ms};
 use crate::{events::rfc3339, webhooks::signing};
 
 /// An endpoint as the admin API shows it.
@@ -34,7 +34,7 @@ impl Endpoint {
             url: row.try_get("url")?,
             description: row.try_get("description")?,
             events: events.split_whitespace().map(str::to_owned).collect(),
-            enabled: row.try_get("enabled")?,
+            enabled: flag(row, "enabled")?,
             disabled_reason: row.try_get("disabled_reason")?,
             secret: row.try_get("secret")?,
             timeout_ms: row.try_get("timeout_ms")?,
@@ -75,7 +75,7 @@ impl Store {
                 .bind(account_id)
                 .fetch_optional(self.pool())
                 .await?
-                .map(|row| row.try_get("enabled"))
+                .map(|row| flag(&row, "enabled"))
                 .transpose()?
                 .unwrap_or(false),
         )
@@ -87,7 +87,7 @@ impl Store {
              on conflict (account_id) do update set enabled = excluded.enabled, updated_at = excluded.updated_at",
         )
         .bind(account_id)
-        .bind(enabled)
+        .bind(i64::from(enabled))
         .bind(now_ms())
         .execute(self.pool())
         .await?;
@@ -119,7 +119,7 @@ impl Store {
     pub async fn primary_endpoint(&self, account_id: &str) -> sqlx::Result<Option<Endpoint>> {
         sqlx::query("select * from webhook_endpoints where account_id = $1 and is_primary = $2")
             .bind(account_id)
-            .bind(true)
+            .bind(1_i64)
             .fetch_optional(self.pool())
             .await?
             .as_ref()
@@ -144,8 +144,8 @@ impl Store {
         .bind(&fields.url)
         .bind(&fields.description)
         .bind(fields.events.join(" "))
-        .bind(fields.enabled)
-        .bind(primary)
+        .bind(i64::from(fields.enabled))
+        .bind(i64::from(primary))
         .bind(signing::new_secret())
         .bind(fields.timeout_ms)
         .bind(now)
@@ -167,16 +167,16 @@ impl Store {
     ) -> sqlx::Result<Option<Endpoint>> {
         sqlx::query(
             "update webhook_endpoints set url = $1, description = $2, events = $3, timeout_ms = $4, \
-             disabled_reason = case when $5 then null else disabled_reason end, \
-             failing_since = case when $5 and enabled = $6 then null else failing_since end, \
+             disabled_reason = case when $5 = 1 then null else disabled_reason end, \
+             failing_since = case when $5 = 1 and enabled = $6 then null else failing_since end, \
              enabled = $5, updated_at = $7 where account_id = $8 and id = $9",
         )
         .bind(&fields.url)
         .bind(&fields.description)
         .bind(fields.events.join(" "))
         .bind(fields.timeout_ms)
-        .bind(fields.enabled)
-        .bind(false)
+        .bind(i64::from(fields.enabled))
+        .bind(0_i64)
         .bind(now_ms())
         .bind(account_id)
         .bind(id)
@@ -273,6 +273,16 @@ impl Store {
 
     /// One delivery with every attempt, oldest first.
     pub async fn delivery(&self, account_id: &str, id: &str) -> sqlx::Result<Option<Value>> {
+        // Attempts first: the delivery row read after them is at least as
+        // new, so its status never lags the attempts shown with it.
+        let attempts = sqlx::query(
+            "select a.* from delivery_attempts a join deliveries d on d.id = a.delivery_id \
+             where d.account_id = $1 and a.delivery_id = $2 order by a.attempt",
+        )
+        .bind(account_id)
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
         let Some(row) = sqlx::query(
             "select d.*, ep.url as endpoint_url, e.payload from deliveries d \
              join events e on e.id = d.event_id \
@@ -288,11 +298,6 @@ impl Store {
         let mut delivery = delivery_json(&row)?;
         let payload: String = row.try_get("payload")?;
         delivery["payload"] = serde_json::from_str(&payload).unwrap_or(Value::String(payload));
-        let attempts =
-            sqlx::query("select * from delivery_attempts where delivery_id = $1 order by attempt")
-                .bind(id)
-                .fetch_all(self.pool())
-                .await?;
         delivery["attempts"] = attempts
             .iter()
             .map(attempt_json)
@@ -379,7 +384,7 @@ fn delivery_json(row: &AnyRow) -> sqlx::Result<Value> {
         "endpoint_id": row.try_get::<String, _>("endpoint_id")?,
         "endpoint_url": row.try_get::<Option<String>, _>("endpoint_url")?,
         "status": row.try_get::<String, _>("status")?,
-        "attempts": row.try_get::<i64, _>("attempts")?,
+        "attempt_count": row.try_get::<i64, _>("attempts")?,
         "last_status": row.try_get::<Option<i64>, _>("last_status")?,
         "last_error": row.try_get::<Option<String>, _>("last_error")?,
         "last_attempt_at": time("last_attempt_at")?,

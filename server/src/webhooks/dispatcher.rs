@@ -20,9 +20,6 @@ use super::{
 };
 use crate::{config::WebhookConfig, store::Store};
 
-/// How long a claim holds a delivery. An attempt's own timeout is kept
-/// below it, so a live worker always finishes within its lease.
-pub const LEASE: Duration = Duration::from_secs(30);
 const BATCH: usize = 64;
 
 #[derive(Debug, Clone)]
@@ -54,7 +51,9 @@ impl Dispatcher {
                 client: Client::new(allow_private)?,
                 policy: RetryPolicy::new(config.retry_schedule.0.clone(), config.retry_after_cap),
                 config: config.clone(),
-                lease: LEASE,
+                // An attempt's own timeout is kept below the lease, so a
+                // live worker always finishes within it.
+                lease: config.lease.max(Duration::from_secs(2)),
                 wake: Notify::new(),
                 metrics,
             }),

@@ -9,7 +9,7 @@ use sqlx::{AnyConnection, AssertSqlSafe, Row as _};
 
 use crate::{
     events::Event,
-    store::{Store, new_id, now_ms},
+    store::{Store, flag, new_id, now_ms},
 };
 
 /// Creates one pending delivery per enabled endpoint of the event's account
@@ -21,13 +21,12 @@ pub async fn fan_out(
     event: &Event,
     only: Option<&str>,
 ) -> sqlx::Result<usize> {
-    let enabled: Option<bool> =
-        sqlx::query("select enabled from webhook_settings where account_id = $1")
-            .bind(&event.account_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .map(|row| row.try_get("enabled"))
-            .transpose()?;
+    let enabled = sqlx::query("select enabled from webhook_settings where account_id = $1")
+        .bind(&event.account_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|row| flag(&row, "enabled"))
+        .transpose()?;
     if enabled != Some(true) {
         return Ok(0);
     }
@@ -35,9 +34,16 @@ pub async fn fan_out(
         "select id, events from webhook_endpoints where account_id = $1 and enabled = $2",
     )
     .bind(&event.account_id)
-    .bind(true)
+    .bind(1_i64)
     .fetch_all(&mut *conn)
     .await?;
+    // A delivery to one chosen endpoint (the test event) is sent by the
+    // request that made it; the workers leave it alone for a minute, and
+    // pick it up after that only if that request died first.
+    let due = match only {
+        Some(_) => event.created_at + 60_000,
+        None => event.created_at,
+    };
     let mut created = 0;
     for row in endpoints {
         let id: String = row.try_get("id")?;
@@ -51,13 +57,14 @@ pub async fn fan_out(
         }
         sqlx::query(
             "insert into deliveries (id, account_id, endpoint_id, event_id, event_type, status, \
-             next_attempt_at, created_at, updated_at) values ($1, $2, $3, $4, $5, 'pending', $6, $6, $6)",
+             next_attempt_at, created_at, updated_at) values ($1, $2, $3, $4, $5, 'pending', $6, $7, $7)",
         )
         .bind(new_id("dlv"))
         .bind(&event.account_id)
         .bind(&id)
         .bind(&event.id)
         .bind(event.event_type.as_str())
+        .bind(due)
         .bind(event.created_at)
         .execute(&mut *conn)
         .await?;
@@ -121,13 +128,13 @@ pub async fn claim(store: &Store, limit: usize, lease: Duration) -> sqlx::Result
     load(store, rows, now).await
 }
 
-/// Claims one pending delivery by id, due or not (to send it right away).
+/// Claims one never-attempted delivery by id, due or not, to send it now.
 pub async fn claim_one(store: &Store, id: &str, lease: Duration) -> sqlx::Result<Option<Claimed>> {
     let now = now_ms();
     let lease_end = now + i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 2);
     let rows = sqlx::query(
         "update deliveries set attempts = attempts + 1, next_attempt_at = $1, updated_at = $2 \
-         where id = $3 and status = 'pending' returning id, attempts, failures",
+         where id = $3 and status = 'pending' and attempts = 0 returning id, attempts, failures",
     )
     .bind(lease_end)
     .bind(now)
@@ -183,7 +190,7 @@ async fn load(store: &Store, rows: Vec<sqlx::any::AnyRow>, now: i64) -> sqlx::Re
                 let timeout_ms: i64 = detail.try_get("timeout_ms")?;
                 Some(EndpointTarget {
                     url,
-                    enabled: detail.try_get("enabled")?,
+                    enabled: flag(detail, "enabled")?,
                     disabled_reason: detail.try_get("disabled_reason")?,
                     secrets,
                     timeout: Duration::from_millis(u64::try_from(timeout_ms).unwrap_or(2000)),
@@ -199,9 +206,7 @@ async fn load(store: &Store, rows: Vec<sqlx::any::AnyRow>, now: i64) -> sqlx::Re
             event_id: detail.try_get("event_id")?,
             payload: detail.try_get("payload")?,
             event_created_at: detail.try_get("event_created_at")?,
-            webhooks_enabled: detail
-                .try_get::<Option<bool>, _>("webhooks_enabled")?
-                .unwrap_or(false),
+            webhooks_enabled: flag(detail, "webhooks_enabled")?,
             endpoint,
             id,
         });
@@ -331,11 +336,11 @@ pub async fn complete(
                     "update webhook_endpoints set enabled = $1, disabled_reason = $2, updated_at = $3 \
                      where id = $4 and enabled = $5 and failing_since <= $6",
                 )
-                .bind(false)
+                .bind(0_i64)
                 .bind(reason)
                 .bind(now)
                 .bind(&done.endpoint_id)
-                .bind(true)
+                .bind(1_i64)
                 .bind(now.saturating_sub(disable_after_ms))
                 .execute(&mut *tx)
                 .await?;
@@ -344,7 +349,7 @@ pub async fn complete(
         }
         if let Some(reason) = &done.disable_endpoint {
             sqlx::query("update webhook_endpoints set enabled = $1, disabled_reason = $2, updated_at = $3 where id = $4")
-                .bind(false)
+                .bind(0_i64)
                 .bind(reason)
                 .bind(now)
                 .bind(&done.endpoint_id)

@@ -1,0 +1,612 @@
+//! The webhook engine against a real receiver: signing, the 2-second
+//! timeout, retries, 410 and 429, the master toggle, history and resend,
+//! secret rotation, and the SSRF guard.
+
+use std::time::Duration;
+
+use adact_server::{
+    events::{self, EventType},
+    store::Store,
+};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::{
+    receiver::{Receiver, verify_request},
+    server::TestServer,
+};
+
+/// A server that may call loopback, retrying 100 ms apart.
+async fn server(schedule: &str) -> TestServer {
+    let schedule = schedule.to_owned();
+    TestServer::start(move |config| {
+        config.allow_private_endpoints = true;
+        config.webhooks.retry_schedule = adact_server::config::Schedule(
+            schedule
+                .split(',')
+                .map(|d| adact_server::config::parse_duration(d).unwrap())
+                .collect(),
+        );
+    })
+    .await
+}
+
+/// Turns webhooks on with the settings view; returns the endpoint.
+async fn enable(server: &TestServer, url: &str) -> Value {
+    let (status, body) = server
+        .call(
+            Method::PUT,
+            "/api/v1/webhooks/settings",
+            Some(json!({"enabled": true, "url": url})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["endpoint"].clone()
+}
+
+async fn record_event(store: &Store, account_id: &str, n: usize) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut tx = store.pool().begin().await.unwrap();
+    for i in 0..n {
+        let event = events::record(
+            &mut tx,
+            account_id,
+            EventType::SegmentCreated,
+            json!({"n": i}),
+        )
+        .await
+        .unwrap();
+        ids.push(event.id);
+    }
+    tx.commit().await.unwrap();
+    ids
+}
+
+async fn account_id(server: &TestServer) -> String {
+    let (_, account) = server.call(Method::GET, "/api/v1/account", None).await;
+    account["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_test_event_is_signed_and_recorded_with_request_and_response() {
+    let receiver = Receiver::start().await;
+    let server = server("0s,100ms").await;
+    let endpoint = enable(&server, &receiver.url("/ok")).await;
+    let secret = endpoint["secret"].as_str().unwrap();
+    assert!(secret.starts_with("whsec_"));
+
+    let (status, result) = server
+        .call(Method::POST, "/api/v1/webhooks/test", None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{result}");
+    assert_eq!(result["succeeded"], true, "{result}");
+    assert_eq!(result["response_status"], 200);
+
+    let got = receiver.received();
+    assert_eq!(got.len(), 1);
+    let request = &got[0];
+    assert!(verify_request(secret, request), "signature does not verify");
+    assert_eq!(
+        request.header("webhook-id"),
+        result["event_id"].as_str().unwrap()
+    );
+    assert_eq!(request.header("content-type"), "application/json");
+    assert!(request.header("user-agent").starts_with("Adact-Webhooks/"));
+    let sent_at: i64 = request.header("webhook-timestamp").parse().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    assert!((now - sent_at).abs() <= 5);
+    let body = request.json();
+    assert_eq!(body["type"], "webhook.test");
+    assert!(body["timestamp"].as_str().unwrap().ends_with('Z'));
+    assert!(
+        body["data"]["account"]["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("acc_")
+    );
+
+    let (_, history) = server
+        .call(Method::GET, "/api/v1/webhooks/deliveries", None)
+        .await;
+    assert_eq!(history["data"].as_array().unwrap().len(), 1);
+    let delivery = &history["data"][0];
+    assert_eq!(delivery["status"], "succeeded");
+    assert_eq!(delivery["event_type"], "webhook.test");
+    let (_, detail) = server
+        .call(
+            Method::GET,
+            &format!(
+                "/api/v1/webhooks/deliveries/{}",
+                delivery["id"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await;
+    let attempt = &detail["attempts"][0];
+    assert_eq!(attempt["response"]["status"], 200);
+    assert_eq!(attempt["response"]["body"], "thanks");
+    assert!(
+        attempt["response"]["headers"]
+            .to_string()
+            .contains("adact-tests")
+    );
+    assert_eq!(
+        attempt["request"]["body"].as_str().unwrap().as_bytes(),
+        request.body.as_ref()
+    );
+    assert!(
+        attempt["request"]["headers"]
+            .to_string()
+            .contains("webhook-signature")
+    );
+    assert_eq!(detail["payload"]["type"], "webhook.test");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_endpoint_slower_than_two_seconds_times_out() {
+    let receiver = Receiver::start().await;
+    let server = server("0s").await;
+    enable(&server, &receiver.url("/slow")).await;
+    let (_, result) = server
+        .call(Method::POST, "/api/v1/webhooks/test", None)
+        .await;
+    assert_eq!(result["succeeded"], false);
+    assert_eq!(result["error"], "timed out after 2000 ms");
+    let took = result["duration_ms"].as_i64().unwrap();
+    assert!((2000..2900).contains(&took), "{took} ms");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn failures_are_retried_on_the_schedule_until_they_succeed() {
+    let receiver = Receiver::start().await;
+    let server = server("0s,100ms,100ms,100ms").await;
+    enable(&server, &receiver.url("/flaky/2")).await;
+    let (_, result) = server
+        .call(Method::POST, "/api/v1/webhooks/test", None)
+        .await;
+    assert_eq!(result["succeeded"], false);
+    let got = receiver
+        .wait_for(Duration::from_secs(10), |got| got.len() >= 3)
+        .await;
+    let ids: Vec<_> = got
+        .iter()
+        .map(|r| r.header("webhook-id").to_owned())
+        .collect();
+    assert!(
+        ids.iter().all(|id| id == &ids[0]),
+        "webhook-id changed between retries: {ids:?}"
+    );
+    let path = format!(
+        "/api/v1/webhooks/deliveries/{}",
+        result["delivery_id"].as_str().unwrap()
+    );
+    let detail = wait_for_status(&server, &path, "succeeded").await;
+    assert_eq!(detail["attempts"].as_array().unwrap().len(), 3);
+    assert_eq!(detail["attempts"][0]["response"]["status"], 500);
+    assert_eq!(detail["attempts"][2]["response"]["status"], 200);
+    server.stop().await;
+}
+
+async fn wait_for_status(server: &TestServer, path: &str, status: &str) -> Value {
+    for _ in 0..200 {
+        let (_, detail) = server.call(Method::GET, path, None).await;
+        if detail["status"] == status {
+            return detail;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{path} never became {status}");
+}
+
+#[tokio::test]
+async fn gone_disables_the_endpoint_and_says_why() {
+    let receiver = Receiver::start().await;
+    let server = server("0s,100ms").await;
+    let endpoint = enable(&server, &receiver.url("/gone")).await;
+    let (_, result) = server
+        .call(Method::POST, "/api/v1/webhooks/test", None)
+        .await;
+    assert_eq!(result["response_status"], 410);
+    let (_, endpoint) = server
+        .call(
+            Method::GET,
+            &format!(
+                "/api/v1/webhooks/endpoints/{}",
+                endpoint["id"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(endpoint["enabled"], false);
+    assert!(
+        endpoint["disabled_reason"]
+            .as_str()
+            .unwrap()
+            .contains("410 Gone")
+    );
+    let (status, body) = server
+        .call(Method::POST, "/api/v1/webhooks/test", None)
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("endpoint_disabled"))
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn retry_after_on_429_is_honoured() {
+    let receiver = Receiver::start().await;
+    let server = server("0s,100ms").await;
+    enable(&server, &receiver.url("/busy")).await;
+    let (_, result) = server
+        .call(Method::POST, "/api/v1/webhooks/test", None)
+        .await;
+    assert_eq!(result["response_status"], 429);
+    let path = format!(
+        "/api/v1/webhooks/deliveries/{}",
+        result["delivery_id"].as_str().unwrap()
+    );
+    let (_, detail) = server.call(Method::GET, &path, None).await;
+    assert_eq!(detail["status"], "pending");
+    let at = |field: &str| {
+        time::OffsetDateTime::parse(
+            detail[field].as_str().unwrap(),
+            &time::format_description::well_known::Rfc3339,
+        )
+        .unwrap()
+    };
+    let wait = at("next_attempt_at") - at("last_attempt_at");
+    assert!(
+        wait >= time::Duration::milliseconds(900),
+        "retried after {wait} despite Retry-After: 1"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_master_toggle_stops_everything() {
+    let receiver = Receiver::start().await;
+    let server = server("0s").await;
+    enable(&server, &receiver.url("/ok")).await;
+    let (status, _) = server
+        .call(
+            Method::PUT,
+            "/api/v1/webhooks/settings",
+            Some(json!({"enabled": false, "url": receiver.url("/ok")})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = server
+        .call(Method::POST, "/api/v1/webhooks/test", None)
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("webhooks_disabled"))
+    );
+
+    let store = server.second_store().await;
+    record_event(&store, &account_id(&server).await, 3).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(receiver.received().is_empty());
+    let (_, history) = server
+        .call(Method::GET, "/api/v1/webhooks/deliveries", None)
+        .await;
+    assert_eq!(history["data"].as_array().unwrap().len(), 0);
+    store.close().await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn events_from_another_process_are_delivered_to_subscribed_endpoints_only() {
+    let receiver = Receiver::start().await;
+    let server = server("0s").await;
+    enable(&server, &receiver.url("/ok")).await;
+    let (status, other) = server
+        .call(
+            Method::POST,
+            "/api/v1/webhooks/endpoints",
+            Some(json!({"url": receiver.url("/ok"), "events": ["player.created"], "description": "CRM"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{other}");
+    let store = server.second_store().await;
+    let ids = record_event(&store, &account_id(&server).await, 20).await;
+    let got = receiver
+        .wait_for(Duration::from_secs(10), |got| got.len() >= 20)
+        .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        receiver.received().len(),
+        20,
+        "the player.created endpoint got segment events"
+    );
+    let mut seen: Vec<_> = got
+        .iter()
+        .map(|r| r.header("webhook-id").to_owned())
+        .collect();
+    seen.sort();
+    let mut ids = ids;
+    ids.sort();
+    assert_eq!(seen, ids);
+    let (_, page) = server
+        .call(
+            Method::GET,
+            "/api/v1/webhooks/deliveries?limit=15&event_type=segment.created",
+            None,
+        )
+        .await;
+    assert_eq!(page["data"].as_array().unwrap().len(), 15);
+    let cursor = page["next_cursor"].as_str().unwrap();
+    let (_, rest) = server
+        .call(
+            Method::GET,
+            &format!("/api/v1/webhooks/deliveries?limit=15&cursor={cursor}"),
+            None,
+        )
+        .await;
+    assert_eq!(rest["data"].as_array().unwrap().len(), 5);
+    assert_eq!(rest["next_cursor"], Value::Null);
+    store.close().await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn resend_sends_the_same_event_again() {
+    let receiver = Receiver::start().await;
+    let server = server("0s").await;
+    enable(&server, &receiver.url("/ok")).await;
+    let (_, result) = server
+        .call(Method::POST, "/api/v1/webhooks/test", None)
+        .await;
+    let delivery = result["delivery_id"].as_str().unwrap();
+    let (status, _) = server
+        .call(
+            Method::POST,
+            &format!("/api/v1/webhooks/deliveries/{delivery}/resend"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let got = receiver
+        .wait_for(Duration::from_secs(5), |got| got.len() >= 2)
+        .await;
+    assert_eq!(got[0].header("webhook-id"), got[1].header("webhook-id"));
+    let detail = wait_for_attempts(&server, delivery, 2).await;
+    assert_eq!(detail["status"], "succeeded", "{detail:#}");
+
+    let (status, body) = server
+        .call(
+            Method::POST,
+            "/api/v1/webhooks/deliveries/dlv_nope/resend",
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("delivery_not_found"))
+    );
+    server.stop().await;
+}
+
+async fn wait_for_attempts(server: &TestServer, delivery: &str, n: usize) -> Value {
+    for _ in 0..200 {
+        let (_, detail) = server
+            .call(
+                Method::GET,
+                &format!("/api/v1/webhooks/deliveries/{delivery}"),
+                None,
+            )
+            .await;
+        if detail["attempts"].as_array().is_some_and(|a| a.len() >= n) {
+            return detail;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("delivery {delivery} never reached {n} attempts");
+}
+
+#[tokio::test]
+async fn resend_failed_requeues_every_failure_since_a_time() {
+    let receiver = Receiver::start().await;
+    let server = server("0s").await;
+    enable(&server, &receiver.url("/fail")).await;
+    let since = events::rfc3339(adact_server::store::now_ms() - 1000);
+    for _ in 0..2 {
+        let (_, result) = server
+            .call(Method::POST, "/api/v1/webhooks/test", None)
+            .await;
+        assert_eq!(result["response_status"], 500);
+    }
+    let (_, failed) = server
+        .call(
+            Method::GET,
+            "/api/v1/webhooks/deliveries?status=failed",
+            None,
+        )
+        .await;
+    assert_eq!(failed["data"].as_array().unwrap().len(), 2);
+    let (status, body) = server
+        .call(
+            Method::POST,
+            "/api/v1/webhooks/deliveries/resend-failed",
+            Some(json!({"since": since})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["queued"].as_i64()),
+        (StatusCode::ACCEPTED, Some(2))
+    );
+    receiver
+        .wait_for(Duration::from_secs(5), |got| got.len() >= 4)
+        .await;
+
+    let (status, body) = server
+        .call(
+            Method::POST,
+            "/api/v1/webhooks/deliveries/resend-failed",
+            Some(json!({"since": "yesterday"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("since"))
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_dropped_connection_is_a_failed_attempt() {
+    let receiver = Receiver::start().await;
+    let server = server("0s").await;
+    enable(&server, &receiver.drop_url()).await;
+    let (_, result) = server
+        .call(Method::POST, "/api/v1/webhooks/test", None)
+        .await;
+    assert_eq!(result["succeeded"], false);
+    assert_eq!(result["response_status"], Value::Null);
+    assert!(!result["error"].as_str().unwrap().is_empty(), "{result}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_rotated_secret_signs_beside_the_old_one() {
+    let receiver = Receiver::start().await;
+    let server = server("0s").await;
+    let endpoint = enable(&server, &receiver.url("/ok")).await;
+    let old = endpoint["secret"].as_str().unwrap().to_owned();
+    let (_, rotated) = server
+        .call(
+            Method::POST,
+            &format!(
+                "/api/v1/webhooks/endpoints/{}/rotate-secret",
+                endpoint["id"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await;
+    let new = rotated["secret"].as_str().unwrap();
+    assert_ne!(new, old);
+    server
+        .call(Method::POST, "/api/v1/webhooks/test", None)
+        .await;
+    let got = receiver.received();
+    assert_eq!(got[0].header("webhook-signature").split(' ').count(), 2);
+    assert!(verify_request(&old, &got[0]) && verify_request(new, &got[0]));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn endpoint_input_is_validated_with_field_names() {
+    let server = server("0s").await;
+    for (body, field) in [
+        (
+            json!({"url": "https://hooks.example.com/x", "events": []}),
+            "events",
+        ),
+        (
+            json!({"url": "https://hooks.example.com/x", "events": ["player.made"]}),
+            "events[0]",
+        ),
+        (
+            json!({"url": "https://hooks.example.com/x", "timeout_ms": 20_000}),
+            "timeout_ms",
+        ),
+        (json!({"url": "ftp://hooks.example.com/x"}), "url"),
+        (json!({"description": "no url"}), "url"),
+    ] {
+        let (status, error) = server
+            .call(Method::POST, "/api/v1/webhooks/endpoints", Some(body))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+        assert_eq!(error["error"]["field"], field);
+    }
+    let (status, error) = server
+        .call(
+            Method::POST,
+            "/api/v1/webhooks/endpoints",
+            Some(json!({"url": "https://x.test", "colour": 1})),
+        )
+        .await;
+    assert_eq!(
+        (status, error["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_request"))
+    );
+    let (status, _) = server
+        .call(
+            Method::PUT,
+            "/api/v1/webhooks/settings",
+            Some(json!({"enabled": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn private_addresses_are_refused_without_the_development_flag() {
+    let server = TestServer::start(|_| {}).await;
+    for url in [
+        "http://hooks.example.com/adact",
+        "https://127.0.0.1/hook",
+        "https://10.0.0.8/hook",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::1]/hook",
+        "https://[::ffff:127.0.0.1]/hook",
+        // A name that resolves to 127.0.0.1.
+        "https://localhost/hook",
+    ] {
+        let (status, body) = server
+            .call(
+                Method::PUT,
+                "/api/v1/webhooks/settings",
+                Some(json!({"enabled": true, "url": url})),
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{url} was accepted: {body}"
+        );
+        assert_eq!(body["error"]["field"], "url");
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn metrics_report_the_queue_and_attempts() {
+    let receiver = Receiver::start().await;
+    let server = server("0s").await;
+    enable(&server, &receiver.url("/ok")).await;
+    server
+        .call(Method::POST, "/api/v1/webhooks/test", None)
+        .await;
+    let text = server
+        .client
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("adact_webhook_queue_depth 0"), "{text}");
+    assert!(
+        text.contains("adact_webhook_attempts_total{outcome=\"succeeded\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("adact_webhook_attempt_duration_seconds_count 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("adact_webhook_oldest_pending_age_seconds"),
+        "{text}"
+    );
+    server.stop().await;
+}
