@@ -146,3 +146,66 @@ fn write_fake_embed(www: &std::path::Path) {
     std::fs::write(embed.join(format!("{WASM_NAME}.gz")), b"gz-bytes").unwrap();
     std::fs::write(embed.join(format!("{WASM_NAME}.br")), b"br-bytes").unwrap();
 }
+
+/// The real `adact-server` binary, as an operator runs it.
+pub struct Process {
+    pub child: std::process::Child,
+    pub url: String,
+}
+
+impl Process {
+    /// Starts the binary on `database` with the test tokens and waits for
+    /// its "listening" line.
+    pub fn start(database: &std::path::Path, args: &[&str]) -> Self {
+        use std::io::{BufRead as _, BufReader};
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_adact-server"))
+            .args(["--bind", "127.0.0.1:0"])
+            .args(args)
+            .env("DATABASE_URL", format!("sqlite://{}", database.display()))
+            .env("ADACT_ADMIN_TOKEN", ADMIN_TOKEN)
+            .env("ADACT_EMBED_KEY", EMBED_KEY)
+            .env("ADACT_WWW_DIR", www_dir())
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let url = loop {
+            let line = lines.next().expect("the server exited before listening").unwrap();
+            if let Some(url) = line.strip_prefix("Adact is listening on ") {
+                break url.to_owned();
+            }
+        };
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        Self { child, url }
+    }
+
+    pub fn signal(&self, signal: &str) {
+        let status = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    pub fn wait(&mut self, timeout: std::time::Duration) -> std::process::ExitStatus {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            if let Some(exit) = self.child.try_wait().unwrap() {
+                return exit;
+            }
+            assert!(std::time::Instant::now() < deadline, "the server did not exit");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
