@@ -7,10 +7,11 @@
 //! 2. latency: event commit to the start of its delivery at a steady rate;
 //! 3. memory: the server's resident size after all of it.
 //!
-//!     cargo build --release -p adact-server
-//!     cargo run --release -p adact-server --example webhook-bench
-//!
+//! Run: `cargo build --release -p adact-server`, then
+//! `cargo run --release -p adact-server --example webhook-bench`, with
 //! BENCH_EVENTS (default 100000), BENCH_RATE (500/s), BENCH_SECONDS (10).
+
+#![allow(clippy::unwrap_used)] // a bench: a panic is the failure report
 
 use std::{
     collections::HashMap,
@@ -33,15 +34,25 @@ const ADMIN: &str = "adm_bench_0123456789abcdef";
 struct Seen(Arc<Mutex<HashMap<String, i64>>>);
 
 fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as i64
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
 }
 
 fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 async fn receive(State(seen): State<Seen>, headers: HeaderMap) -> StatusCode {
-    let id = headers.get("webhook-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let id = headers
+        .get("webhook-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
     seen.0.lock().unwrap().entry(id).or_insert_with(now_ms);
     StatusCode::NO_CONTENT
 }
@@ -62,7 +73,9 @@ async fn main() {
     let seconds = env("BENCH_SECONDS", 10);
 
     let seen = Seen::default();
-    let app = Router::new().route("/hook", post(receive)).with_state(seen.clone());
+    let app = Router::new()
+        .route("/hook", post(receive))
+        .with_state(seen.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let hook = format!("http://{}/hook", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -70,7 +83,8 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("bench.db");
     let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
-    let bin = std::env::var("ADACT_SERVER_BIN").unwrap_or_else(|_| format!("{target}/release/adact-server"));
+    let bin = std::env::var("ADACT_SERVER_BIN")
+        .unwrap_or_else(|_| format!("{target}/release/adact-server"));
     let mut child = Command::new(&bin)
         .args(["--bind", "127.0.0.1:0", "--allow-private-endpoints"])
         .env("DATABASE_URL", format!("sqlite://{}", db.display()))
@@ -78,7 +92,9 @@ async fn main() {
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {bin}: {e}; build it with cargo build --release -p adact-server"));
+        .unwrap_or_else(|e| {
+            panic!("cannot start {bin}: {e}; build it with cargo build --release -p adact-server")
+        });
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let url = loop {
         let line = lines.next().unwrap().unwrap();
@@ -96,7 +112,9 @@ async fn main() {
         .await
         .unwrap();
     assert!(response.status().is_success());
-    let store = Store::connect(&format!("sqlite://{}", db.display()), 2).await.unwrap();
+    let store = Store::connect(&format!("sqlite://{}", db.display()), 2)
+        .await
+        .unwrap();
     let account = store.first_account().await.unwrap().unwrap().id;
 
     // 1. Latency at a steady rate, one event per transaction.
@@ -107,7 +125,9 @@ async fn main() {
         let due = start + Duration::from_secs_f64(i as f64 / rate as f64);
         tokio::time::sleep_until(due.into()).await;
         let mut tx = store.pool().begin().await.unwrap();
-        let event = events::record(&mut tx, &account, EventType::PlayerUpdated, json!({"n": i})).await.unwrap();
+        let event = events::record(&mut tx, &account, EventType::PlayerUpdated, json!({"n": i}))
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
         created.insert(event.id, now_ms());
     }
@@ -124,7 +144,10 @@ async fn main() {
         pct(0.99),
         pct(1.0)
     );
-    println!("server RSS after {total} deliveries: {} MB", rss_kb(child.id()) / 1024);
+    println!(
+        "server RSS after {total} deliveries: {} MB",
+        rss_kb(child.id()) / 1024
+    );
 
     // 2. Throughput: a burst written in transactions of 500, drained.
     let before = seen.0.lock().unwrap().len();
@@ -132,7 +155,9 @@ async fn main() {
     for chunk in 0..burst.div_ceil(500) {
         let mut tx = store.pool().begin().await.unwrap();
         for i in 0..500.min(burst - chunk * 500) {
-            events::record(&mut tx, &account, EventType::GameEnded, json!({"n": i})).await.unwrap();
+            events::record(&mut tx, &account, EventType::GameEnded, json!({"n": i}))
+                .await
+                .unwrap();
         }
         tx.commit().await.unwrap();
     }
@@ -145,16 +170,28 @@ async fn main() {
         elapsed.as_secs_f64(),
         burst as f64 / elapsed.as_secs_f64()
     );
-    let succeeded: (i64,) = sqlx::query_as("select count(*) from delivery_attempts").fetch_one(store.pool()).await.unwrap();
+    let succeeded: (i64,) = sqlx::query_as("select count(*) from delivery_attempts")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
     println!("history: {} attempts recorded", succeeded.0);
-    println!("server RSS after {} deliveries: {} MB (budget < 100 MB)", before + burst, rss_kb(child.id()) / 1024);
+    println!(
+        "server RSS after {} deliveries: {} MB (budget < 100 MB)",
+        before + burst,
+        rss_kb(child.id()) / 1024
+    );
     let _ = child.kill();
+    let _ = child.wait();
 }
 
 async fn wait_for(seen: &Seen, n: usize, timeout: Duration) {
     let deadline = Instant::now() + timeout;
     while seen.0.lock().unwrap().len() < n {
-        assert!(Instant::now() < deadline, "only {} of {n} delivered", seen.0.lock().unwrap().len());
+        assert!(
+            Instant::now() < deadline,
+            "only {} of {n} delivered",
+            seen.0.lock().unwrap().len()
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }

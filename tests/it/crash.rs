@@ -21,7 +21,13 @@ async fn a_killed_server_loses_no_event() {
     let receiver = Receiver::with_delay(Duration::from_millis(20)).await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("crash.db");
-    let args = ["--allow-private-endpoints", "--webhook-lease", "3s", "--webhook-retry-schedule", "0s,200ms,200ms,200ms"];
+    let args = [
+        "--allow-private-endpoints",
+        "--webhook-lease",
+        "3s",
+        "--webhook-retry-schedule",
+        "0s,200ms,200ms,200ms",
+    ];
     let mut first = Process::start(&db, &args);
 
     adact_server::webhooks::client::install_crypto_provider();
@@ -36,15 +42,26 @@ async fn a_killed_server_loses_no_event() {
     assert!(settings.status().is_success());
 
     // Another process's events: written straight to the shared database.
-    let store = Store::connect(&format!("sqlite://{}", db.display()), 2).await.unwrap();
+    let store = Store::connect(&format!("sqlite://{}", db.display()), 2)
+        .await
+        .unwrap();
     let account = store.first_account().await.unwrap().unwrap();
     let mut tx = store.pool().begin().await.unwrap();
     for i in 0..EVENTS {
-        events::record(&mut tx, &account.id, EventType::SegmentUpdated, json!({"n": i})).await.unwrap();
+        events::record(
+            &mut tx,
+            &account.id,
+            EventType::SegmentUpdated,
+            json!({"n": i}),
+        )
+        .await
+        .unwrap();
     }
     tx.commit().await.unwrap();
 
-    receiver.wait_for(Duration::from_secs(30), |got| got.len() >= EVENTS / 4).await;
+    receiver
+        .wait_for(Duration::from_secs(30), |got| got.len() >= EVENTS / 4)
+        .await;
     first.signal("KILL");
     first.wait(Duration::from_secs(5));
     let at_kill = receiver.received().len();
@@ -75,10 +92,11 @@ async fn a_killed_server_loses_no_event() {
     // The history agrees: every delivery succeeded.
     let mut succeeded = 0;
     for _ in 0..100 {
-        let row: (i64,) = sqlx::query_as("select count(*) from deliveries where status = 'succeeded'")
-            .fetch_one(store.pool())
-            .await
-            .unwrap();
+        let row: (i64,) =
+            sqlx::query_as("select count(*) from deliveries where status = 'succeeded'")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
         succeeded = row.0;
         if succeeded == EVENTS as i64 {
             break;

@@ -173,7 +173,10 @@ impl Process {
         let stdout = child.stdout.take().unwrap();
         let mut lines = BufReader::new(stdout).lines();
         let url = loop {
-            let line = lines.next().expect("the server exited before listening").unwrap();
+            let line = lines
+                .next()
+                .expect("the server exited before listening")
+                .unwrap();
             if let Some(url) = line.strip_prefix("Adact is listening on ") {
                 break url.to_owned();
             }
@@ -197,7 +200,10 @@ impl Process {
             if let Some(exit) = self.child.try_wait().unwrap() {
                 return exit;
             }
-            assert!(std::time::Instant::now() < deadline, "the server did not exit");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server did not exit"
+            );
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
     }

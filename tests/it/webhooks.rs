@@ -610,3 +610,89 @@ async fn metrics_report_the_queue_and_attempts() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn an_endpoint_failing_for_too_long_is_disabled_and_says_why() {
+    let receiver = Receiver::start().await;
+    let server = TestServer::start(|config| {
+        config.allow_private_endpoints = true;
+        config.webhooks.retry_schedule = adact_server::config::Schedule(vec![
+            Duration::ZERO,
+            Duration::from_millis(1200),
+            Duration::from_millis(100),
+        ]);
+        config.webhooks.disable_after = Duration::from_secs(1);
+    })
+    .await;
+    let endpoint = enable(&server, &receiver.url("/fail")).await;
+    server
+        .call(Method::POST, "/api/v1/webhooks/test", None)
+        .await;
+    receiver
+        .wait_for(Duration::from_secs(10), |got| got.len() >= 2)
+        .await;
+    let path = format!(
+        "/api/v1/webhooks/endpoints/{}",
+        endpoint["id"].as_str().unwrap()
+    );
+    for _ in 0..100 {
+        let (_, endpoint) = server.call(Method::GET, &path, None).await;
+        if endpoint["enabled"] == false {
+            assert_eq!(
+                endpoint["disabled_reason"],
+                "Disabled after 1 s of failed deliveries without a success."
+            );
+            assert!(endpoint["failing_since"].is_string());
+            // An admin enabling it again starts afresh.
+            let (_, endpoint) = server
+                .call(Method::PATCH, &path, Some(json!({"enabled": true})))
+                .await;
+            assert_eq!(
+                (
+                    endpoint["enabled"].as_bool(),
+                    endpoint["disabled_reason"].as_str()
+                ),
+                (Some(true), None)
+            );
+            server.stop().await;
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the endpoint was never disabled");
+}
+
+#[tokio::test]
+async fn old_history_is_deleted_and_pending_work_is_kept() {
+    let receiver = Receiver::start().await;
+    let server = server("0s").await;
+    enable(&server, &receiver.url("/ok")).await;
+    server
+        .call(Method::POST, "/api/v1/webhooks/test", None)
+        .await;
+    let store = server.second_store().await;
+    // Nothing is older than an hour ago.
+    let kept = adact_server::webhooks::delete_history_before(
+        &store,
+        adact_server::store::now_ms() - 3_600_000,
+    )
+    .await
+    .unwrap();
+    assert_eq!(kept, 0);
+    let deleted =
+        adact_server::webhooks::delete_history_before(&store, adact_server::store::now_ms() + 1000)
+            .await
+            .unwrap();
+    assert_eq!(deleted, 1);
+    let (_, history) = server
+        .call(Method::GET, "/api/v1/webhooks/deliveries", None)
+        .await;
+    assert_eq!(history["data"].as_array().unwrap().len(), 0);
+    let attempts: (i64,) = sqlx::query_as("select count(*) from delivery_attempts")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(attempts.0, 0, "attempts outlived their delivery");
+    store.close().await;
+    server.stop().await;
+}

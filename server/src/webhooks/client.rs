@@ -173,3 +173,40 @@ fn describe(err: &reqwest::Error) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(url: String) -> Request {
+        Request {
+            url,
+            headers: vec![],
+            body: Bytes::from_static(b"{}"),
+            timeout: Duration::from_secs(2),
+        }
+    }
+
+    /// The guard sits in the connection path too: a name resolving to
+    /// loopback is refused when connecting, whatever was checked on save.
+    #[tokio::test]
+    async fn connections_to_private_addresses_are_refused() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let client = Client::new(false).unwrap();
+        let response = client
+            .send(request(format!("https://localhost:{port}/hook")))
+            .await;
+        let error = response.error.unwrap();
+        assert!(error.contains("private or reserved"), "{error}");
+        let response = client
+            .send(request(format!("https://127.0.0.1:{port}/hook")))
+            .await;
+        assert!(
+            response
+                .error
+                .unwrap()
+                .starts_with("refused: the URL must not point to a private")
+        );
+    }
+}
