@@ -44,8 +44,19 @@ pub fn router(www: &Path) -> Router<AppState> {
                 .precompressed_br()
                 .precompressed_gzip(),
         );
+    // The console is static ES modules; every path under /admin that is
+    // not a file gets its page, so deep links work.
+    let console = ServeDir::new(www.join("admin"))
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(ServeFile::new(www.join("admin/index.html")));
     Router::new()
         .route("/", get(demo_page))
+        .route(
+            "/admin",
+            get(|| async { axum::response::Redirect::permanent("/admin/") }),
+        )
+        .nest_service("/admin/", console)
         .route_service("/embed.js", script)
         .nest_service("/embed", hashed)
 }

@@ -84,9 +84,11 @@ impl Dispatcher {
             let claimed = match queue::claim(&inner.store, free, inner.lease).await {
                 Ok(claimed) => claimed,
                 Err(err) => {
-                    tracing::error!(%err, "claiming deliveries failed");
+                    // Usually the database is busy with a long write; the
+                    // deliveries wait in the table meanwhile.
+                    tracing::warn!(%err, "claiming deliveries failed; retrying");
                     tokio::select! {
-                        () = tokio::time::sleep(Duration::from_secs(1)) => {},
+                        () = tokio::time::sleep(Duration::from_millis(250)) => {},
                         () = shutdown.cancelled() => break,
                     }
                     continue;
