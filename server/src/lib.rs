@@ -15,6 +15,8 @@ pub mod error;
 pub mod events;
 pub mod http;
 pub mod store;
+#[doc(hidden)]
+pub mod testing;
 pub mod webhooks;
 
 use crate::{config::Config, http::AppState, store::Store};

@@ -20,7 +20,9 @@ async fn a_killed_server_loses_no_event() {
     // Slow answers keep many attempts in flight when the kill lands.
     let receiver = Receiver::with_delay(Duration::from_millis(20)).await;
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("crash.db");
+    let db = adact_server::testing::database_url(dir.path())
+        .await
+        .unwrap();
     let args = [
         "--allow-private-endpoints",
         "--webhook-lease",
@@ -42,9 +44,7 @@ async fn a_killed_server_loses_no_event() {
     assert!(settings.status().is_success());
 
     // Another process's events: written straight to the shared database.
-    let store = Store::connect(&format!("sqlite://{}", db.display()), 2)
-        .await
-        .unwrap();
+    let store = Store::connect(&db, 2).await.unwrap();
     let account = store.first_account().await.unwrap().unwrap();
     let mut tx = store.pool().begin().await.unwrap();
     for i in 0..EVENTS {

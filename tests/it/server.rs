@@ -23,6 +23,7 @@ pub struct TestServer {
     shutdown: CancellationToken,
     task: JoinHandle<anyhow::Result<()>>,
     dir: tempfile::TempDir,
+    pub database_url: String,
 }
 
 impl TestServer {
@@ -43,10 +44,10 @@ impl TestServer {
         let www = dir.path().join("www");
         write_fake_embed(&www);
         std::fs::copy(www_dir().join("index.html"), www.join("index.html")).unwrap();
-        let mut config = Config::for_database(format!(
-            "sqlite://{}",
-            dir.path().join("adact.db").display()
-        ));
+        let database_url = adact_server::testing::database_url(dir.path())
+            .await
+            .unwrap();
+        let mut config = Config::for_database(database_url.clone());
         config.admin_token = Some(ADMIN_TOKEN.into());
         config.embed_key = Some(EMBED_KEY.into());
         config.www_dir = www;
@@ -57,6 +58,7 @@ impl TestServer {
         let shutdown = CancellationToken::new();
         let task = tokio::spawn(adact_server::run(config, listener, shutdown.clone()));
         let server = Self {
+            database_url,
             client: reqwest::Client::new(),
             base,
             shutdown,
@@ -113,12 +115,9 @@ impl TestServer {
     /// Another connection pool on the server's database, standing in for
     /// another process that records events.
     pub async fn second_store(&self) -> adact_server::store::Store {
-        let url = format!("sqlite://{}", self.database_path().display());
-        adact_server::store::Store::connect(&url, 2).await.unwrap()
-    }
-
-    pub fn database_path(&self) -> PathBuf {
-        self.dir.path().join("adact.db")
+        adact_server::store::Store::connect(&self.database_url, 2)
+            .await
+            .unwrap()
     }
 
     /// Stops the server gracefully and hands back its folder.
@@ -154,14 +153,14 @@ pub struct Process {
 }
 
 impl Process {
-    /// Starts the binary on `database` with the test tokens and waits for
-    /// its "listening" line.
-    pub fn start(database: &std::path::Path, args: &[&str]) -> Self {
+    /// Starts the binary on `database_url` with the test tokens and waits
+    /// for its "listening" line.
+    pub fn start(database_url: &str, args: &[&str]) -> Self {
         use std::io::{BufRead as _, BufReader};
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_adact-server"))
             .args(["--bind", "127.0.0.1:0"])
             .args(args)
-            .env("DATABASE_URL", format!("sqlite://{}", database.display()))
+            .env("DATABASE_URL", database_url)
             .env("ADACT_ADMIN_TOKEN", ADMIN_TOKEN)
             .env("ADACT_EMBED_KEY", EMBED_KEY)
             .env("ADACT_WWW_DIR", www_dir())

@@ -30,8 +30,8 @@ struct TestApp {
 impl TestApp {
     async fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let mut config =
-            Config::for_database(format!("sqlite://{}", dir.path().join("t.db").display()));
+        let url = crate::testing::database_url(dir.path()).await.unwrap();
+        let mut config = Config::for_database(url);
         config.admin_token = Some(ADMIN.into());
         config.embed_key = Some(KEY.into());
         config.www_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../www").into();

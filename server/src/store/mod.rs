@@ -13,16 +13,18 @@ pub mod segments;
 pub mod webhooks;
 
 /// Which database the URL names; the few statements that differ (pragmas,
-/// later the delivery claim) branch on it.
+/// the delivery claim, wake-ups) branch on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
+    Postgres,
 }
 
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    url: String,
 }
 
 impl Store {
@@ -31,9 +33,11 @@ impl Store {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
         } else {
             anyhow::bail!(
-                "unsupported DATABASE_URL {:?}: expected sqlite://PATH",
+                "unsupported DATABASE_URL {:?}: expected sqlite://PATH or postgres://...",
                 redact(url)
             );
         };
@@ -68,8 +72,18 @@ impl Store {
                     .await
                     .with_context(|| format!("cannot connect to {url:?}"))?
             }
+            Backend::Postgres => AnyPoolOptions::new()
+                .max_connections(max_connections.max(1))
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await
+                .with_context(|| format!("cannot connect to {:?}", redact(url)))?,
         };
-        let store = Self { pool, backend };
+        let store = Self {
+            pool,
+            backend,
+            url: url.to_owned(),
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -77,6 +91,7 @@ impl Store {
     async fn migrate(&self) -> anyhow::Result<()> {
         let migrator = match self.backend {
             Backend::Sqlite => sqlx::migrate!("migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("migrations/postgres"),
         };
         migrator
             .run(&self.pool)
@@ -90,6 +105,11 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The URL this store connected to (with its password: never log it).
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     pub async fn close(&self) {

@@ -8,7 +8,7 @@ use std::{
 };
 
 use bytes::Bytes;
-use tokio::sync::{Notify, Semaphore, mpsc};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
 
 use super::{
@@ -18,7 +18,10 @@ use super::{
     queue::{self, AttemptRecord, Claimed, Completion, Next},
     signing,
 };
-use crate::{config::WebhookConfig, store::Store};
+use crate::{
+    config::WebhookConfig,
+    store::{Backend, Store},
+};
 
 const BATCH: usize = 64;
 
@@ -69,8 +72,13 @@ impl Dispatcher {
     pub async fn run(self, shutdown: CancellationToken) {
         let inner = &self.inner;
         let permits = Arc::new(Semaphore::new(inner.config.concurrency.max(1)));
-        let (done_tx, done_rx) = mpsc::channel::<Completion>(4096);
+        // A permit is held until the attempt's outcome is committed, so the
+        // concurrency also bounds what a crash can send twice.
+        let (done_tx, done_rx) = mpsc::channel::<(Completion, OwnedSemaphorePermit)>(4096);
         let writer = tokio::spawn(write_completions(self.clone(), done_rx));
+        if inner.store.backend() == Backend::Postgres {
+            tokio::spawn(listen_for_wakeups(self.clone(), shutdown.clone()));
+        }
         while !shutdown.is_cancelled() {
             let free = permits.available_permits().min(BATCH);
             if free == 0 {
@@ -103,8 +111,7 @@ impl Dispatcher {
                 let done = done_tx.clone();
                 tokio::spawn(async move {
                     let completion = this.attempt(delivery).await;
-                    let _ = done.send(completion).await;
-                    drop(permit);
+                    let _ = done.send((completion, permit)).await;
                 });
             }
             if !full {
@@ -236,7 +243,11 @@ impl Dispatcher {
             status: response.status,
             error: response.error.clone(),
             disable_endpoint: disable,
-            endpoint_succeeded: Some(response.is_success()),
+            endpoint_succeeded: if response.is_success() {
+                endpoint.failing.then_some(true)
+            } else {
+                Some(false)
+            },
             record: Some(AttemptRecord {
                 url: endpoint.url.clone(),
                 request_headers,
@@ -255,11 +266,46 @@ impl Dispatcher {
     }
 }
 
+/// Wakes the workers when another process (or this one) queues deliveries
+/// on PostgreSQL: `fan_out` notifies on commit. Polling stays as the
+/// fallback while the listener reconnects.
+async fn listen_for_wakeups(dispatcher: Dispatcher, shutdown: CancellationToken) {
+    while !shutdown.is_cancelled() {
+        let listening = async {
+            let mut listener =
+                sqlx::postgres::PgListener::connect(dispatcher.inner.store.url()).await?;
+            listener.listen(queue::WAKE_CHANNEL).await?;
+            loop {
+                listener.recv().await?;
+                dispatcher.wake();
+            }
+            #[allow(unreachable_code)]
+            Ok::<(), sqlx::Error>(())
+        };
+        tokio::select! {
+            result = listening => {
+                if let Err(err) = result {
+                    tracing::warn!(%err, "listening for delivery wake-ups failed; polling until it reconnects");
+                }
+            }
+            () = shutdown.cancelled() => return,
+        }
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_secs(1)) => {},
+            () = shutdown.cancelled() => return,
+        }
+    }
+}
+
 /// Writes completions in batches: whatever has arrived, up to 256 a commit.
-async fn write_completions(dispatcher: Dispatcher, mut done: mpsc::Receiver<Completion>) {
+async fn write_completions(
+    dispatcher: Dispatcher,
+    mut done: mpsc::Receiver<(Completion, OwnedSemaphorePermit)>,
+) {
     let inner = &dispatcher.inner;
-    let mut batch = Vec::with_capacity(256);
-    while done.recv_many(&mut batch, 256).await > 0 {
+    let mut received = Vec::with_capacity(256);
+    while done.recv_many(&mut received, 256).await > 0 {
+        let (batch, permits): (Vec<_>, Vec<_>) = received.drain(..).unzip();
         let mut tries = 0;
         while let Err(err) = queue::complete(&inner.store, &batch, inner.config.disable_after).await
         {
@@ -272,7 +318,7 @@ async fn write_completions(dispatcher: Dispatcher, mut done: mpsc::Receiver<Comp
             }
             tokio::time::sleep(Duration::from_millis(200 * tries)).await;
         }
-        batch.clear();
+        drop(permits);
         // A retry may be due immediately (a zero delay in the schedule).
         dispatcher.wake();
     }

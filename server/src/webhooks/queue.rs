@@ -9,7 +9,7 @@ use sqlx::{AnyConnection, AssertSqlSafe, Row as _};
 
 use crate::{
     events::Event,
-    store::{Store, flag, new_id, now_ms},
+    store::{Backend, Store, flag, new_id, now_ms},
 };
 
 /// Creates one pending delivery per enabled endpoint of the event's account
@@ -70,7 +70,22 @@ pub async fn fan_out(
         .await?;
         created += 1;
     }
+    if created > 0 && is_postgres(conn) {
+        // Delivered to listening workers of every process when (and only
+        // if) the transaction commits.
+        sqlx::query("select pg_notify($1, '')")
+            .bind(WAKE_CHANNEL)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(created)
+}
+
+/// The PostgreSQL channel that wakes delivery workers in every process.
+pub const WAKE_CHANNEL: &str = "adact_deliveries";
+
+fn is_postgres(conn: &AnyConnection) -> bool {
+    conn.backend_name().eq_ignore_ascii_case("postgresql")
 }
 
 /// Whether an endpoint's stored filter (space-separated types, `*` for all)
@@ -105,6 +120,8 @@ pub struct EndpointTarget {
     pub disabled_reason: Option<String>,
     pub secrets: Vec<String>,
     pub timeout: Duration,
+    /// In a run of failures: a success must clear it.
+    pub failing: bool,
 }
 
 /// Claims up to `limit` due deliveries: bumps each one's attempt number and
@@ -114,17 +131,25 @@ pub struct EndpointTarget {
 pub async fn claim(store: &Store, limit: usize, lease: Duration) -> sqlx::Result<Vec<Claimed>> {
     let now = now_ms();
     let lease_end = now + i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 2);
-    let rows = sqlx::query(
+    // On PostgreSQL, many processes claim at once: SKIP LOCKED lets each
+    // take rows the others are not taking, without waiting on them. SQLite
+    // has one writer at a time, so the plain statement is already exclusive.
+    let lock = match store.backend() {
+        Backend::Postgres => " for update skip locked",
+        Backend::Sqlite => "",
+    };
+    let sql = format!(
         "update deliveries set attempts = attempts + 1, next_attempt_at = $1, updated_at = $2 \
          where id in (select id from deliveries where status = 'pending' and next_attempt_at <= $2 \
-                      order by next_attempt_at limit $3) \
-         returning id, attempts, failures",
-    )
-    .bind(lease_end)
-    .bind(now)
-    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-    .fetch_all(store.pool())
-    .await?;
+                      order by next_attempt_at limit $3{lock}) \
+         returning id, attempts, failures"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(lease_end)
+        .bind(now)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(store.pool())
+        .await?;
     load(store, rows, now).await
 }
 
@@ -157,7 +182,7 @@ async fn load(store: &Store, rows: Vec<sqlx::any::AnyRow>, now: i64) -> sqlx::Re
     let sql = format!(
         "select d.id, d.account_id, d.endpoint_id, d.event_id, e.payload, e.created_at as event_created_at, \
                 ep.url, ep.enabled, ep.disabled_reason, ep.secret, ep.previous_secret, ep.previous_expires_at, \
-                ep.timeout_ms, ws.enabled as webhooks_enabled \
+                ep.timeout_ms, ep.failing_since, ws.enabled as webhooks_enabled \
          from deliveries d join events e on e.id = d.event_id \
          left join webhook_endpoints ep on ep.id = d.endpoint_id \
          left join webhook_settings ws on ws.account_id = d.account_id \
@@ -194,6 +219,7 @@ async fn load(store: &Store, rows: Vec<sqlx::any::AnyRow>, now: i64) -> sqlx::Re
                     disabled_reason: detail.try_get("disabled_reason")?,
                     secrets,
                     timeout: Duration::from_millis(u64::try_from(timeout_ms).unwrap_or(2000)),
+                    failing: detail.try_get::<Option<i64>, _>("failing_since")?.is_some(),
                 })
             }
             None => None,
@@ -227,7 +253,8 @@ pub struct Completion {
     pub error: Option<String>,
     /// The endpoint is to be disabled, for this reason.
     pub disable_endpoint: Option<String>,
-    /// Whether this was a success or a failure for the endpoint's health.
+    /// A success that ends the endpoint's run of failures (`Some(true)`),
+    /// or a failure that extends it (`Some(false)`).
     pub endpoint_succeeded: Option<bool>,
 }
 
