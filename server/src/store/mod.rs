@@ -107,6 +107,14 @@ impl Store {
         self.backend
     }
 
+    /// "SQLite" or "PostgreSQL", for messages.
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+        }
+    }
+
     /// The URL this store connected to (with its password: never log it).
     pub fn url(&self) -> &str {
         &self.url

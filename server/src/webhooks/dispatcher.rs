@@ -271,22 +271,9 @@ impl Dispatcher {
 /// fallback while the listener reconnects.
 async fn listen_for_wakeups(dispatcher: Dispatcher, shutdown: CancellationToken) {
     while !shutdown.is_cancelled() {
-        let listening = async {
-            let mut listener =
-                sqlx::postgres::PgListener::connect(dispatcher.inner.store.url()).await?;
-            listener.listen(queue::WAKE_CHANNEL).await?;
-            loop {
-                listener.recv().await?;
-                dispatcher.wake();
-            }
-            #[allow(unreachable_code)]
-            Ok::<(), sqlx::Error>(())
-        };
         tokio::select! {
-            result = listening => {
-                if let Err(err) = result {
-                    tracing::warn!(%err, "listening for delivery wake-ups failed; polling until it reconnects");
-                }
+            Err(err) = relay_notifications(&dispatcher) => {
+                tracing::warn!(%err, "listening for delivery wake-ups failed; polling until it reconnects");
             }
             () = shutdown.cancelled() => return,
         }
@@ -294,6 +281,16 @@ async fn listen_for_wakeups(dispatcher: Dispatcher, shutdown: CancellationToken)
             () = tokio::time::sleep(Duration::from_secs(1)) => {},
             () = shutdown.cancelled() => return,
         }
+    }
+}
+
+/// Turns each notification into a wake-up; returns only on error.
+async fn relay_notifications(dispatcher: &Dispatcher) -> sqlx::Result<std::convert::Infallible> {
+    let mut listener = sqlx::postgres::PgListener::connect(dispatcher.inner.store.url()).await?;
+    listener.listen(queue::WAKE_CHANNEL).await?;
+    loop {
+        listener.recv().await?;
+        dispatcher.wake();
     }
 }
 
