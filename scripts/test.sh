@@ -12,10 +12,24 @@ node scripts/build-embed.mjs
 cargo fmt --all --check
 cargo clippy --locked --workspace --all-targets -- -D warnings
 cargo clippy --locked -p adact-embed --target wasm32-unknown-unknown -- -D warnings
-cargo test --locked --workspace
 
-# The flow tests built the debug server binary the browser tests start.
+# Every test runs on both backends: SQLite, then PostgreSQL. Without a
+# server in ADACT_TEST_DATABASE_URL, a throwaway cluster is started (and
+# Debian's postgresql installed when missing).
+if [ -z "${ADACT_TEST_DATABASE_URL:-}" ]; then
+  eval "$(bash scripts/pg.sh start)"
+  trap 'bash scripts/pg.sh stop "$ADACT_PG_DIR"' EXIT
+fi
+pg_url=$ADACT_TEST_DATABASE_URL
+# The flow tests build the debug server binary the browser tests start.
 export ADACT_SERVER_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/adact-server"
-node --test --test-concurrency=1 tests/browser/
+
+echo "==> tests on SQLite" >&2
+ADACT_TEST_DATABASE_URL= cargo test --locked --workspace
+ADACT_TEST_DATABASE_URL= node --test --test-concurrency=1 tests/browser/
+
+echo "==> tests on PostgreSQL" >&2
+ADACT_TEST_DATABASE_URL=$pg_url cargo test --locked --workspace
+ADACT_TEST_DATABASE_URL=$pg_url node --test --test-concurrency=1 tests/browser/
 
 echo "npm test: all checks passed in $(( $(date +%s) - started )) s" >&2

@@ -1,22 +1,25 @@
-//! Webhook delivery bench (numbers, not a test). Starts the release
-//! `adact-server` binary on a fresh SQLite file, a loopback receiver
-//! answering 204 in this process, and writes events straight into the
-//! database as another process would. Reports:
+//! Webhook delivery bench (numbers, not a test). Starts release
+//! `adact-server` processes on a fresh database, a loopback receiver in this
+//! process, and writes events straight into the database as another process
+//! would. Reports:
 //!
-//! 1. throughput: deliveries per second to drain a burst of events;
-//! 2. latency: event commit to the start of its delivery at a steady rate;
-//! 3. memory: the server's resident size after all of it.
+//! 1. latency: event commit to its arrival at the receiver, at a steady rate;
+//! 2. throughput: deliveries per second to drain a burst of events;
+//! 3. memory: each server's resident size.
 //!
 //! Run: `cargo build --release -p adact-server`, then
 //! `cargo run --release -p adact-server --example webhook-bench`, with
-//! BENCH_EVENTS (default 100000), BENCH_RATE (500/s), BENCH_SECONDS (10).
+//! BENCH_EVENTS (default 100000), BENCH_RATE (500/s), BENCH_SECONDS (10;
+//! 0 skips the latency phase), BENCH_SERVERS (1), BENCH_CONCURRENCY (128,
+//! per server), BENCH_DELAY_MS (0: how long the receiver takes to answer).
+//! On PostgreSQL when ADACT_TEST_DATABASE_URL names a server.
 
 #![allow(clippy::unwrap_used)] // a bench: a panic is the failure report
 
 use std::{
     collections::HashMap,
     io::{BufRead as _, BufReader},
-    process::{Command, Stdio},
+    process::{Child, Command, Stdio},
     sync::{Arc, Mutex},
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
@@ -25,13 +28,25 @@ use adact_server::{
     events::{self, EventType},
     store::Store,
 };
-use axum::{Router, extract::State, http::HeaderMap, http::StatusCode, routing::post};
+use axum::{
+    Router,
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    routing::post,
+};
 use serde_json::json;
 
 const ADMIN: &str = "adm_bench_0123456789abcdef";
 
+/// Arrival time (unix ms) of each event id at the receiver.
 #[derive(Clone, Default)]
 struct Seen(Arc<Mutex<HashMap<String, i64>>>);
+
+impl Seen {
+    fn len(&self) -> usize {
+        self.0.lock().unwrap().len()
+    }
+}
 
 fn now_ms() -> i64 {
     SystemTime::now()
@@ -47,7 +62,10 @@ fn env(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-async fn receive(State(seen): State<Seen>, headers: HeaderMap) -> StatusCode {
+async fn receive(State((seen, delay)): State<(Seen, Duration)>, headers: HeaderMap) -> StatusCode {
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     let id = headers
         .get("webhook-id")
         .and_then(|v| v.to_str().ok())
@@ -57,39 +75,38 @@ async fn receive(State(seen): State<Seen>, headers: HeaderMap) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-fn rss_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
-        .unwrap_or(0)
+fn rss_mb(children: &[Child]) -> String {
+    let rss = |pid: u32| -> u64 {
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+            .unwrap_or(0)
+    };
+    children
+        .iter()
+        .map(|c| format!("{} MB", rss(c.id()) / 1024))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-#[tokio::main]
-async fn main() {
-    let burst = env("BENCH_EVENTS", 100_000) as usize;
-    let rate = env("BENCH_RATE", 500);
-    let seconds = env("BENCH_SECONDS", 10);
-
-    let seen = Seen::default();
-    let app = Router::new()
-        .route("/hook", post(receive))
-        .with_state(seen.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let hook = format!("http://{}/hook", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("bench.db");
+/// Starts one server on `db` and returns it with its URL.
+fn start_server(db: &str, concurrency: &str) -> (Child, String) {
     let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
     let bin = std::env::var("ADACT_SERVER_BIN")
         .unwrap_or_else(|_| format!("{target}/release/adact-server"));
     let mut child = Command::new(&bin)
-        .args(["--bind", "127.0.0.1:0", "--allow-private-endpoints"])
-        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .args([
+            "--bind",
+            "127.0.0.1:0",
+            "--allow-private-endpoints",
+            "--webhook-concurrency",
+            concurrency,
+        ])
+        .env("DATABASE_URL", db)
         .env("ADACT_ADMIN_TOKEN", ADMIN)
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", "error")
         .stdout(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| {
@@ -103,54 +120,57 @@ async fn main() {
         }
     };
     std::thread::spawn(move || lines.for_each(drop));
+    (child, url)
+}
+
+#[tokio::main]
+async fn main() {
+    let burst = env("BENCH_EVENTS", 100_000) as usize;
+    let rate = env("BENCH_RATE", 500);
+    let seconds = env("BENCH_SECONDS", 10);
+    let servers = env("BENCH_SERVERS", 1);
+    let concurrency = env("BENCH_CONCURRENCY", 128).to_string();
+    let delay = Duration::from_millis(env("BENCH_DELAY_MS", 0));
+
+    let seen = Seen::default();
+    let app = Router::new()
+        .route("/hook", post(receive))
+        .with_state((seen.clone(), delay));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hook = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = adact_server::testing::database_url(dir.path())
+        .await
+        .unwrap();
+    let (children, urls): (Vec<_>, Vec<_>) = (0..servers)
+        .map(|_| start_server(&db, &concurrency))
+        .unzip();
     adact_server::webhooks::client::install_crypto_provider();
     let response = reqwest::Client::new()
-        .put(format!("{url}/api/v1/webhooks/settings"))
+        .put(format!("{}/api/v1/webhooks/settings", urls[0]))
         .bearer_auth(ADMIN)
         .json(&json!({"enabled": true, "url": hook}))
         .send()
         .await
         .unwrap();
     assert!(response.status().is_success());
-    let store = Store::connect(&format!("sqlite://{}", db.display()), 2)
-        .await
-        .unwrap();
+    let store = Store::connect(&db, 2).await.unwrap();
     let account = store.first_account().await.unwrap().unwrap().id;
+    println!(
+        "on {}: {servers} server(s), webhook concurrency {concurrency} each, receiver answers after {} ms",
+        store.backend_name(),
+        delay.as_millis()
+    );
 
-    // 1. Latency at a steady rate, one event per transaction.
-    let total = (rate * seconds) as usize;
-    let mut created = HashMap::with_capacity(total);
-    let start = Instant::now();
-    for i in 0..total {
-        let due = start + Duration::from_secs_f64(i as f64 / rate as f64);
-        tokio::time::sleep_until(due.into()).await;
-        let mut tx = store.pool().begin().await.unwrap();
-        let event = events::record(&mut tx, &account, EventType::PlayerUpdated, json!({"n": i}))
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-        created.insert(event.id, now_ms());
+    if rate * seconds > 0 {
+        latency(&store, &account, &seen, rate, seconds).await;
+        println!("server RSS: {}", rss_mb(&children));
     }
-    wait_for(&seen, total, Duration::from_secs(60)).await;
-    let mut lags: Vec<i64> = {
-        let seen = seen.0.lock().unwrap();
-        created.iter().map(|(id, at)| seen[id] - at).collect()
-    };
-    lags.sort_unstable();
-    let pct = |q: f64| lags[((lags.len() as f64 * q) as usize).min(lags.len() - 1)];
-    println!(
-        "latency at {rate} events/s for {seconds} s ({total} events): commit -> receiver p50 {} ms, p99 {} ms, max {} ms (budget p99 50 ms)",
-        pct(0.5),
-        pct(0.99),
-        pct(1.0)
-    );
-    println!(
-        "server RSS after {total} deliveries: {} MB",
-        rss_kb(child.id()) / 1024
-    );
 
-    // 2. Throughput: a burst written in transactions of 500, drained.
-    let before = seen.0.lock().unwrap().len();
+    // Throughput: a burst written in transactions of 500, then drained.
+    let before = seen.len();
     let start = Instant::now();
     for chunk in 0..burst.div_ceil(500) {
         let mut tx = store.pool().begin().await.unwrap();
@@ -162,7 +182,7 @@ async fn main() {
         tx.commit().await.unwrap();
     }
     let written = start.elapsed();
-    wait_for(&seen, before + burst, Duration::from_secs(600)).await;
+    wait_for(&seen, before + burst, Duration::from_secs(900)).await;
     let elapsed = start.elapsed();
     println!(
         "throughput: {burst} events written in {:.1} s, all delivered in {:.1} s: {:.0} deliveries/s (budget 2000/s)",
@@ -170,27 +190,60 @@ async fn main() {
         elapsed.as_secs_f64(),
         burst as f64 / elapsed.as_secs_f64()
     );
-    let succeeded: (i64,) = sqlx::query_as("select count(*) from delivery_attempts")
+    let attempts: (i64,) = sqlx::query_as("select count(*) from delivery_attempts")
         .fetch_one(store.pool())
         .await
         .unwrap();
-    println!("history: {} attempts recorded", succeeded.0);
+    println!("history: {} attempts recorded", attempts.0);
     println!(
-        "server RSS after {} deliveries: {} MB (budget < 100 MB)",
+        "server RSS after {} deliveries: {} (budget < 100 MB)",
         before + burst,
-        rss_kb(child.id()) / 1024
+        rss_mb(&children)
     );
-    let _ = child.kill();
-    let _ = child.wait();
+    for mut child in children {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+/// Events at a steady rate, one per transaction; prints commit -> receiver.
+async fn latency(store: &Store, account: &str, seen: &Seen, rate: u64, seconds: u64) {
+    let total = (rate * seconds) as usize;
+    let mut created = HashMap::with_capacity(total);
+    let start = Instant::now();
+    for i in 0..total {
+        let due = start + Duration::from_secs_f64(i as f64 / rate as f64);
+        tokio::time::sleep_until(due.into()).await;
+        let mut tx = store.pool().begin().await.unwrap();
+        let event = events::record(&mut tx, account, EventType::PlayerUpdated, json!({"n": i}))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        created.insert(event.id, now_ms());
+    }
+    wait_for(seen, total, Duration::from_secs(60)).await;
+    let mut lags: Vec<i64> = {
+        let seen = seen.0.lock().unwrap();
+        created.iter().map(|(id, at)| seen[id] - at).collect()
+    };
+    lags.sort_unstable();
+    let pct = |q: f64| lags[((lags.len() as f64 * q) as usize).min(lags.len() - 1)];
+    println!(
+        "latency at {rate} events/s for {seconds} s ({total} events): commit -> receiver p50 {} ms, p99 {} ms, \
+         max {} ms (budget p99 50 ms)",
+        pct(0.5),
+        pct(0.99),
+        pct(1.0)
+    );
 }
 
 async fn wait_for(seen: &Seen, n: usize, timeout: Duration) {
     let deadline = Instant::now() + timeout;
-    while seen.0.lock().unwrap().len() < n {
+    while seen.len() < n {
         assert!(
             Instant::now() < deadline,
             "only {} of {n} delivered",
-            seen.0.lock().unwrap().len()
+            seen.len()
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }

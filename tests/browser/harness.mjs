@@ -1,7 +1,7 @@
 // What the browser tests stand on: the real adact-server binary on a free
 // port with a temporary SQLite file, a host site on another origin, and
 // Debian's Chromium driven by playwright-core.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -19,6 +19,18 @@ const serverBin =
   process.env.ADACT_SERVER_BIN ||
   join(process.env.CARGO_TARGET_DIR || join(root, "target"), "debug", "adact-server");
 
+/**
+ * A new database: an SQLite file in `dir`, or a new database on the
+ * PostgreSQL server named by ADACT_TEST_DATABASE_URL (as the Rust tests do).
+ */
+function newDatabase(dir) {
+  const server = process.env.ADACT_TEST_DATABASE_URL;
+  if (!server) return `sqlite://${join(dir, "adact.db")}`;
+  const name = `adact_browser_${Date.now()}_${Math.floor(Math.random() * 1e9)}`;
+  execFileSync("psql", [server, "-qc", `create database ${name}`]);
+  return server.replace(/\/[^/]*$/, `/${name}`);
+}
+
 /** Starts adact-server with --demo on a new database; resolves once it listens. */
 export async function startAdact({ args = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "adact-browser-"));
@@ -26,7 +38,7 @@ export async function startAdact({ args = [] } = {}) {
     cwd: root,
     env: {
       ...process.env,
-      DATABASE_URL: `sqlite://${join(dir, "adact.db")}`,
+      DATABASE_URL: newDatabase(dir),
       ADACT_ADMIN_TOKEN: ADMIN_TOKEN,
       ADACT_EMBED_KEY: EMBED_KEY,
       ADACT_WWW_DIR: join(root, "www"),

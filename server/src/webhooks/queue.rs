@@ -279,112 +279,190 @@ pub struct AttemptRecord {
     pub started_at: i64,
 }
 
-/// Writes a batch of completions in one transaction. Each counts only if
-/// the delivery is still on the attempt it was claimed for. Returns the
-/// endpoints disabled by this batch, with the reason.
+/// Writes a batch of completions in one transaction, with a handful of
+/// statements whatever the batch size: one multi-row update of the
+/// deliveries (fenced: each counts only if the delivery is still on the
+/// attempt it was claimed for), one multi-row insert of the attempts that
+/// counted, and one update per endpoint whose health changed.
 pub async fn complete(
     store: &Store,
     batch: &[Completion],
     disable_after: Duration,
 ) -> sqlx::Result<()> {
+    if batch.is_empty() {
+        return Ok(());
+    }
     let now = now_ms();
-    let disable_after_ms = i64::try_from(disable_after.as_millis()).unwrap_or(i64::MAX);
     let mut tx = store.pool().begin().await?;
+
+    // 1. The deliveries. A CTE names the VALUES columns on both backends.
+    let rows = (0..batch.len())
+        .map(|i| {
+            let p = |k: usize| 3 + i * 6 + k;
+            format!(
+                "(cast(${} as text), cast(${} as bigint), cast(${} as text), cast(${} as bigint), cast(${} as bigint), cast(${} as text))",
+                p(0), p(1), p(2), p(3), p(4), p(5)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "with v (id, attempt, status, next_at, last_status, last_error) as (values {rows}) \
+         update deliveries set status = v.status, next_attempt_at = v.next_at, \
+         failures = case when v.status = 'succeeded' then 0 else deliveries.failures + 1 end, \
+         last_status = v.last_status, last_error = v.last_error, last_attempt_at = $1, updated_at = $2 \
+         from v where deliveries.id = v.id and deliveries.attempts = v.attempt \
+         returning deliveries.id"
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(now).bind(now);
     for done in batch {
-        let (status, next_at, failures_sql) = match done.next {
-            Next::Succeeded => ("succeeded", None, "0"),
-            Next::RetryAt(at) => ("pending", Some(at), "failures + 1"),
-            Next::Failed => ("failed", None, "failures + 1"),
+        let (status, next_at) = match done.next {
+            Next::Succeeded => ("succeeded", None),
+            Next::RetryAt(at) => ("pending", Some(at)),
+            Next::Failed => ("failed", None),
         };
-        let sql = format!(
-            "update deliveries set status = $1, next_attempt_at = $2, failures = {failures_sql}, \
-             last_status = $3, last_error = $4, last_attempt_at = $5, updated_at = $5 \
-             where id = $6 and attempts = $7"
-        );
-        let updated = sqlx::query(AssertSqlSafe(sql))
+        query = query
+            .bind(&done.delivery_id)
+            .bind(done.attempt)
             .bind(status)
             .bind(next_at)
             .bind(done.status.map(i64::from))
-            .bind(done.error.as_deref())
-            .bind(now)
-            .bind(&done.delivery_id)
-            .bind(done.attempt)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if updated == 0 {
-            tracing::warn!(delivery = %done.delivery_id, attempt = done.attempt, "stale completion dropped: the delivery was claimed again");
-            continue;
-        }
-        if let Some(record) = &done.record {
-            sqlx::query(
-                "insert into delivery_attempts (id, delivery_id, attempt, url, request_headers, request_body, \
-                 response_status, response_headers, response_body, duration_ms, error, started_at) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            )
-            .bind(new_id("att"))
-            .bind(&done.delivery_id)
-            .bind(done.attempt)
-            .bind(&record.url)
-            .bind(&record.request_headers)
-            .bind(&record.request_body)
-            .bind(record.response_status)
-            .bind(record.response_headers.as_deref())
-            .bind(record.response_body.as_deref())
-            .bind(record.duration_ms)
-            .bind(record.error.as_deref())
-            .bind(record.started_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        match done.endpoint_succeeded {
-            Some(true) => {
-                sqlx::query("update webhook_endpoints set failing_since = null where id = $1 and failing_since is not null")
-                    .bind(&done.endpoint_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            Some(false) => {
-                sqlx::query("update webhook_endpoints set failing_since = coalesce(failing_since, $1) where id = $2")
-                    .bind(now)
-                    .bind(&done.endpoint_id)
-                    .execute(&mut *tx)
-                    .await?;
-                let days = disable_after.as_secs() / 86_400;
-                let reason = if days > 0 {
-                    format!("Disabled after {days} days of failed deliveries without a success.")
-                } else {
-                    format!(
-                        "Disabled after {} s of failed deliveries without a success.",
-                        disable_after.as_secs()
-                    )
-                };
-                sqlx::query(
-                    "update webhook_endpoints set enabled = $1, disabled_reason = $2, updated_at = $3 \
-                     where id = $4 and enabled = $5 and failing_since <= $6",
+            .bind(done.error.as_deref());
+    }
+    let updated: std::collections::HashSet<String> = query
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|row| row.try_get("id"))
+        .collect::<sqlx::Result<_>>()?;
+    let (counted, stale): (Vec<&Completion>, Vec<&Completion>) = batch
+        .iter()
+        .partition(|done| updated.contains(&done.delivery_id));
+    for done in stale {
+        tracing::warn!(
+            delivery = %done.delivery_id,
+            attempt = done.attempt,
+            "stale completion dropped: the delivery was claimed again"
+        );
+    }
+
+    // 2. The history of the attempts that counted.
+    let records: Vec<_> = counted
+        .iter()
+        .filter_map(|done| Some((*done, done.record.as_ref()?)))
+        .collect();
+    if !records.is_empty() {
+        let rows = (0..records.len())
+            .map(|i| {
+                format!(
+                    "({})",
+                    (1..=12)
+                        .map(|k| format!("${}", i * 12 + k))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
-                .bind(0_i64)
-                .bind(reason)
-                .bind(now)
-                .bind(&done.endpoint_id)
-                .bind(1_i64)
-                .bind(now.saturating_sub(disable_after_ms))
-                .execute(&mut *tx)
-                .await?;
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "insert into delivery_attempts (id, delivery_id, attempt, url, request_headers, request_body, \
+             response_status, response_headers, response_body, duration_ms, error, started_at) values {rows}"
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for (done, record) in records {
+            query = query
+                .bind(new_id("att"))
+                .bind(&done.delivery_id)
+                .bind(done.attempt)
+                .bind(&record.url)
+                .bind(&record.request_headers)
+                .bind(&record.request_body)
+                .bind(record.response_status)
+                .bind(record.response_headers.as_deref())
+                .bind(record.response_body.as_deref())
+                .bind(record.duration_ms)
+                .bind(record.error.as_deref())
+                .bind(record.started_at);
+        }
+        query.execute(&mut *tx).await?;
+    }
+
+    // 3. Endpoint health, once per endpoint: the last word in the batch wins.
+    let mut health: Vec<(&str, Option<bool>, Option<&str>)> = Vec::new();
+    for done in &counted {
+        let entry = match health.iter_mut().find(|(id, ..)| *id == done.endpoint_id) {
+            Some(entry) => entry,
+            None => {
+                health.push((&done.endpoint_id, None, None));
+                health.last_mut().unwrap_or_else(|| unreachable!())
             }
-            None => {}
-        }
-        if let Some(reason) = &done.disable_endpoint {
-            sqlx::query("update webhook_endpoints set enabled = $1, disabled_reason = $2, updated_at = $3 where id = $4")
-                .bind(0_i64)
-                .bind(reason)
-                .bind(now)
-                .bind(&done.endpoint_id)
-                .execute(&mut *tx)
-                .await?;
-        }
+        };
+        entry.1 = done.endpoint_succeeded.or(entry.1);
+        entry.2 = done.disable_endpoint.as_deref().or(entry.2);
+    }
+    for (endpoint_id, succeeded, disable) in health {
+        update_endpoint_health(&mut tx, endpoint_id, succeeded, disable, now, disable_after)
+            .await?;
     }
     tx.commit().await
+}
+
+/// Clears or extends an endpoint's run of failures, and disables it when
+/// the run has lasted `disable_after` or the endpoint said it is gone.
+async fn update_endpoint_health(
+    conn: &mut AnyConnection,
+    endpoint_id: &str,
+    succeeded: Option<bool>,
+    disable: Option<&str>,
+    now: i64,
+    disable_after: Duration,
+) -> sqlx::Result<()> {
+    match succeeded {
+        Some(true) => {
+            sqlx::query("update webhook_endpoints set failing_since = null where id = $1")
+                .bind(endpoint_id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Some(false) => {
+            sqlx::query("update webhook_endpoints set failing_since = coalesce(failing_since, $1) where id = $2")
+                .bind(now)
+                .bind(endpoint_id)
+                .execute(&mut *conn)
+                .await?;
+            let days = disable_after.as_secs() / 86_400;
+            let reason = if days > 0 {
+                format!("Disabled after {days} days of failed deliveries without a success.")
+            } else {
+                format!(
+                    "Disabled after {} s of failed deliveries without a success.",
+                    disable_after.as_secs()
+                )
+            };
+            let since =
+                now.saturating_sub(i64::try_from(disable_after.as_millis()).unwrap_or(i64::MAX));
+            sqlx::query(
+                "update webhook_endpoints set enabled = 0, disabled_reason = $1, updated_at = $2 \
+                 where id = $3 and enabled = 1 and failing_since <= $4",
+            )
+            .bind(reason)
+            .bind(now)
+            .bind(endpoint_id)
+            .bind(since)
+            .execute(&mut *conn)
+            .await?;
+        }
+        None => {}
+    }
+    if let Some(reason) = disable {
+        sqlx::query("update webhook_endpoints set enabled = 0, disabled_reason = $1, updated_at = $2 where id = $3")
+            .bind(reason)
+            .bind(now)
+            .bind(endpoint_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
