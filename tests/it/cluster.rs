@@ -2,17 +2,13 @@
 //! SIGKILLed midway, and every event is still delivered, with no more
 //! duplicates than the attempts the dead one had in flight.
 
-use std::{collections::HashMap, time::Duration};
+use std::time::Duration;
 
-use adact_server::{
-    events::{self, EventType},
-    store::Store,
-};
-use serde_json::json;
+use adact_server::store::Store;
 
 use crate::{
-    receiver::Receiver,
-    server::{ADMIN_TOKEN, Process},
+    receiver::{Receiver, tally},
+    server::{Process, record_events},
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -35,30 +31,13 @@ async fn three_servers_share_the_queue_and_survive_losing_one() {
         "0s,200ms,200ms,200ms",
     ];
     let first = Process::start(&db, &args);
-    adact_server::webhooks::client::install_crypto_provider();
-    let settings = reqwest::Client::new()
-        .put(format!("{}/api/v1/webhooks/settings", first.url))
-        .bearer_auth(ADMIN_TOKEN)
-        .json(&json!({"enabled": true, "url": receiver.url("/ok")}))
-        .send()
-        .await
-        .unwrap();
-    assert!(settings.status().is_success());
+    first.enable_webhooks(&receiver.url("/ok")).await;
     let mut victim = Process::start(&db, &args);
     let third = Process::start(&db, &args);
 
     let store = Store::connect(&db, 2).await.unwrap();
     let account = store.first_account().await.unwrap().unwrap();
-    for chunk in 0..EVENTS / 500 {
-        let mut tx = store.pool().begin().await.unwrap();
-        for i in 0..500 {
-            let n = chunk * 500 + i;
-            events::record(&mut tx, &account.id, EventType::GameEnded, json!({"n": n}))
-                .await
-                .unwrap();
-        }
-        tx.commit().await.unwrap();
-    }
+    record_events(&store, &account.id, EVENTS).await;
 
     receiver
         .wait_for(Duration::from_secs(60), |got| got.len() >= EVENTS / 3)
@@ -71,29 +50,20 @@ async fn three_servers_share_the_queue_and_survive_losing_one() {
     victim.wait(Duration::from_secs(5));
 
     let got = receiver
-        .wait_for(Duration::from_secs(120), |got| {
-            let mut ids: Vec<_> = got.iter().map(|r| r.header("webhook-id")).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            ids.len() >= EVENTS
-        })
+        .wait_for_distinct(EVENTS, Duration::from_secs(120))
         .await;
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for request in &got {
-        *counts.entry(request.header("webhook-id")).or_default() += 1;
-    }
-    let twice = counts.values().filter(|&&n| n > 1).count();
+    let (distinct, twice) = tally(&got);
     println!(
         "cluster test ({}): 3 servers, {EVENTS} events, one SIGKILLed midway (attempts per server by then: {spread:?}): \
          all {} delivered, {twice} more than once (the killed server could have {CONCURRENCY} attempts in flight)",
         store.backend_name(),
-        counts.len()
+        distinct
     );
     assert!(
         spread.iter().all(|&n| n > 0),
         "the work did not spread: {spread:?}"
     );
-    assert_eq!(counts.len(), EVENTS);
+    assert_eq!(distinct, EVENTS);
     assert!(
         twice <= CONCURRENCY,
         "{twice} duplicates, more than the {CONCURRENCY} attempts in flight"

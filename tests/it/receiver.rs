@@ -100,6 +100,11 @@ impl Receiver {
         format!("{}/drop", self.drop_base)
     }
 
+    /// Waits until `n` distinct events have arrived.
+    pub async fn wait_for_distinct(&self, n: usize, timeout: Duration) -> Vec<Received> {
+        self.wait_for(timeout, |got| tally(got).0 >= n).await
+    }
+
     pub fn received(&self) -> Vec<Received> {
         self.shared.got.lock().unwrap().clone()
     }
@@ -181,6 +186,15 @@ async fn flaky(
     } else {
         StatusCode::INTERNAL_SERVER_ERROR
     }
+}
+
+/// Distinct webhook ids among `got`, and how many of them arrived more than once.
+pub fn tally(got: &[Received]) -> (usize, usize) {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for request in got {
+        *counts.entry(request.header("webhook-id")).or_default() += 1;
+    }
+    (counts.len(), counts.values().filter(|&&n| n > 1).count())
 }
 
 /// Verifies a Standard Webhooks request: any of the space-separated `v1,`

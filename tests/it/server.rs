@@ -185,6 +185,19 @@ impl Process {
         Self { child, url }
     }
 
+    /// Turns webhooks on, pointed at `url`, through the admin API.
+    pub async fn enable_webhooks(&self, url: &str) {
+        adact_server::webhooks::client::install_crypto_provider();
+        let response = reqwest::Client::new()
+            .put(format!("{}/api/v1/webhooks/settings", self.url))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&serde_json::json!({"enabled": true, "url": url}))
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success());
+    }
+
     pub fn signal(&self, signal: &str) {
         let status = std::process::Command::new("kill")
             .args([&format!("-{signal}"), &self.child.id().to_string()])
@@ -213,4 +226,29 @@ impl Drop for Process {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Records `n` events in transactions of up to 500, as another process
+/// sharing the database would; returns their ids.
+pub async fn record_events(
+    store: &adact_server::store::Store,
+    account_id: &str,
+    n: usize,
+) -> Vec<String> {
+    use adact_server::events::{self, EventType};
+    let mut ids = Vec::with_capacity(n);
+    for chunk in 0..n.div_ceil(500) {
+        let mut tx = store.pool().begin().await.unwrap();
+        for i in chunk * 500..n.min(chunk * 500 + 500) {
+            let data = serde_json::json!({"n": i});
+            ids.push(
+                events::record(&mut tx, account_id, EventType::SegmentUpdated, data)
+                    .await
+                    .unwrap()
+                    .id,
+            );
+        }
+        tx.commit().await.unwrap();
+    }
+    ids
 }

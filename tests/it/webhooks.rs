@@ -4,16 +4,13 @@
 
 use std::time::Duration;
 
-use adact_server::{
-    events::{self, EventType},
-    store::Store,
-};
+use adact_server::events;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::{
     receiver::{Receiver, verify_request},
-    server::TestServer,
+    server::{TestServer, record_events},
 };
 
 /// A server that may call loopback, retrying 100 ms apart.
@@ -42,24 +39,6 @@ async fn enable(server: &TestServer, url: &str) -> Value {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body["endpoint"].clone()
-}
-
-async fn record_event(store: &Store, account_id: &str, n: usize) -> Vec<String> {
-    let mut ids = Vec::new();
-    let mut tx = store.pool().begin().await.unwrap();
-    for i in 0..n {
-        let event = events::record(
-            &mut tx,
-            account_id,
-            EventType::SegmentCreated,
-            json!({"n": i}),
-        )
-        .await
-        .unwrap();
-        ids.push(event.id);
-    }
-    tx.commit().await.unwrap();
-    ids
 }
 
 async fn account_id(server: &TestServer) -> String {
@@ -291,7 +270,7 @@ async fn the_master_toggle_stops_everything() {
     );
 
     let store = server.second_store().await;
-    record_event(&store, &account_id(&server).await, 3).await;
+    record_events(&store, &account_id(&server).await, 3).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(receiver.received().is_empty());
     let (_, history) = server
@@ -316,7 +295,7 @@ async fn events_from_another_process_are_delivered_to_subscribed_endpoints_only(
         .await;
     assert_eq!(status, StatusCode::CREATED, "{other}");
     let store = server.second_store().await;
-    let ids = record_event(&store, &account_id(&server).await, 20).await;
+    let ids = record_events(&store, &account_id(&server).await, 20).await;
     let got = receiver
         .wait_for(Duration::from_secs(10), |got| got.len() >= 20)
         .await;
@@ -337,7 +316,7 @@ async fn events_from_another_process_are_delivered_to_subscribed_endpoints_only(
     let (_, page) = server
         .call(
             Method::GET,
-            "/api/v1/webhooks/deliveries?limit=15&event_type=segment.created",
+            "/api/v1/webhooks/deliveries?limit=15&event_type=segment.updated",
             None,
         )
         .await;
