@@ -19,6 +19,11 @@ pub enum Error {
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
 
+    /// The request is understood but not allowed now: a play limit, the
+    /// campaign's schedule, a step out of order.
+    #[error("{message}")]
+    Refused { code: &'static str, message: String },
+
     /// Missing or wrong credentials.
     #[error("{0}")]
     Unauthorized(&'static str),
@@ -71,6 +76,7 @@ impl Error {
         match self {
             Self::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
             Self::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            Self::Refused { code, .. } => (StatusCode::FORBIDDEN, code),
             Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Self::NotFound { code, .. } => (StatusCode::NOT_FOUND, code),
             Self::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),

@@ -123,10 +123,29 @@ impl FromRequestParts<AppState> for EmbedAccount {
             .ok_or(Error::Unauthorized(
                 "Missing embed key: load embed.js with `?key=pk_...`.",
             ))?;
-        match state.store.account_by_embed_key(key).await? {
-            Some(account) => Ok(Self(account)),
-            None => Err(Error::Unauthorized("The embed key is not valid.")),
+        let account = state
+            .store
+            .account_by_embed_key(key)
+            .await?
+            .ok_or(Error::Unauthorized("The embed key is not valid."))?;
+        if !account.allowed_domains.is_empty() {
+            let origin = parts
+                .headers
+                .get(header::ORIGIN)
+                .and_then(|v| v.to_str().ok());
+            if !origin
+                .is_some_and(|origin| crate::origins::allowed(origin, &account.allowed_domains))
+            {
+                return Err(Error::Refused {
+                    code: "origin_not_allowed",
+                    message: format!(
+                        "This page ({}) is not in the account's allowed domains.",
+                        origin.unwrap_or("no Origin header")
+                    ),
+                });
+            }
         }
+        Ok(Self(account))
     }
 }
 

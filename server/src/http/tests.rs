@@ -259,3 +259,73 @@ async fn the_demo_page_carries_the_embed_key() {
     assert!(page.contains(&format!("/embed.js?key={KEY}")));
     assert!(page.contains("renderAdact({segment: 'Default Users'})"));
 }
+
+#[tokio::test]
+async fn allowed_domains_limit_which_pages_may_render() {
+    let app = TestApp::new().await;
+    let put = |body: Value| {
+        Request::put("/api/v1/account/allowed-domains")
+            .header(header::AUTHORIZATION, format!("Bearer {ADMIN}"))
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let (status, body) = app
+        .send(put(json!({"domains": ["shop.example", "not a domain"]})))
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("domains[1]"))
+    );
+    let (status, body) = app
+        .send(put(
+            json!({"domains": ["https://Shop.example/", "*.brand.test"]}),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        body["domains"],
+        json!(["https://shop.example", "*.brand.test"])
+    );
+
+    let render_from = |origin: Option<&str>| {
+        let mut request = Request::post(format!("/api/v1/embed/render?key={KEY}"));
+        if let Some(origin) = origin {
+            request = request.header(header::ORIGIN, origin);
+        }
+        request
+            .body(Body::from(r#"{"segment": "Default Users"}"#))
+            .unwrap()
+    };
+    assert_eq!(
+        app.send(render_from(Some("https://shop.example"))).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.send(render_from(Some("https://www.brand.test")))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let (status, body) = app.send(render_from(Some("https://evil.example"))).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::FORBIDDEN, "origin_not_allowed")
+    );
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("https://evil.example")
+    );
+    assert_eq!(app.send(render_from(None)).await.0, StatusCode::FORBIDDEN);
+
+    // An empty list lets every page in again.
+    assert_eq!(
+        app.send(put(json!({"domains": []}))).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.send(render_from(Some("https://evil.example"))).await.0,
+        StatusCode::OK
+    );
+}

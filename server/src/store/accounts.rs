@@ -11,6 +11,8 @@ pub struct Account {
     pub embed_key: String,
     /// SHA-256 of the admin token, hex.
     pub admin_token_hash: String,
+    /// Normalised allowed-domain rules; empty: any origin.
+    pub allowed_domains: Vec<String>,
 }
 
 impl Account {
@@ -20,6 +22,11 @@ impl Account {
             name: row.try_get("name")?,
             embed_key: row.try_get("embed_key")?,
             admin_token_hash: row.try_get("admin_token_hash")?,
+            allowed_domains: row
+                .try_get::<String, _>("allowed_domains")?
+                .lines()
+                .map(str::to_owned)
+                .collect(),
         })
     }
 }
@@ -55,7 +62,22 @@ impl Store {
             name: name.to_owned(),
             embed_key: embed_key.to_owned(),
             admin_token_hash: admin_token_hash.to_owned(),
+            allowed_domains: Vec::new(),
         })
+    }
+
+    /// Replaces the account's allowed domains (already normalised).
+    pub async fn set_allowed_domains(
+        &self,
+        account_id: &str,
+        rules: &[String],
+    ) -> sqlx::Result<()> {
+        sqlx::query("update accounts set allowed_domains = $1 where id = $2")
+            .bind(rules.join("\n"))
+            .bind(account_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
     }
 
     /// The account whose admin token hashes to `hash` (the caller still
