@@ -1,7 +1,9 @@
 //! Talking to the Adact server that served `embed.js`.
 
 use adact_wire::{
-    CampaignKind, CampaignView, RenderRequest, RenderResponse, SegmentRef, Texts, Theme,
+    CampaignKind, CampaignView, Consent, EndScreen, FieldKind, FinishRequest, Form, FormField,
+    Notice, PlayRequest, PlayResponse, PrizeView, QuestionView, RegisterRequest, RegisterResponse,
+    RenderRequest, RenderResponse, SegmentRef, SessionView, Texts, Theme,
 };
 use gloo_net::http::Request;
 use js_sys::Reflect;
@@ -9,50 +11,155 @@ use wasm_bindgen::JsValue;
 
 use crate::Problem;
 
-/// `POST /api/v1/embed/render`: the segment's campaign, in one round trip.
-///
-/// The body goes as `text/plain` (a string body's default) and the key in the
-/// query, so the browser sends a "simple" request with no CORS preflight.
-pub async fn render(
-    server: &str,
-    key: &str,
-    request: &RenderRequest,
-) -> Result<RenderResponse, Problem> {
-    let url = format!(
-        "{server}/api/v1/embed/render?key={}",
-        String::from(js_sys::encode_uri_component(key))
-    );
-    let body = serde_wasm_bindgen::to_value(request)
-        .map_err(|_| Problem::new("cannot encode the request."))?;
-    let body = js_sys::JSON::stringify(&body)?;
-    let unreachable = |e: gloo_net::Error| {
-        Problem::new(format!("cannot reach the Adact server at {server} ({e})."))
-    };
-    let response = Request::post(&url)
-        .body(body)
-        .map_err(unreachable)?
-        .send()
-        .await
-        .map_err(unreachable)?;
-    let text = response.text().await.map_err(unreachable)?;
-    let json = Reader::parse(&text);
-    if response.ok() {
-        json.and_then(|json| render_response(&json))
-            .map_err(|Problem(e)| {
-                Problem::new(format!("unexpected answer from the Adact server: {e}"))
-            })
-    } else {
-        Err(json
-            .and_then(|json| json.object("error")?.string("message"))
-            .map(Problem::new)
-            .unwrap_or_else(|_| {
-                Problem::new(format!(
+/// Where the server is and the key to show it.
+#[derive(Debug, Clone)]
+pub struct Server {
+    pub base: String,
+    pub key: String,
+}
+
+/// A refused or failed request: the server's `code` and message, and for
+/// a form, each bad field with its message.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: String,
+    pub message: String,
+    pub fields: Vec<(String, String)>,
+}
+
+impl From<Failure> for Problem {
+    fn from(failure: Failure) -> Self {
+        Problem::new(failure.message)
+    }
+}
+
+impl Server {
+    /// POSTs `body` as JSON to `path`. The body goes as `text/plain` (a
+    /// string body's default) and the key in the query, so the browser
+    /// sends a "simple" request with no CORS preflight.
+    async fn post(&self, path: &str, body: &impl serde::Serialize) -> Result<Reader, Failure> {
+        let failure = |message: String| Failure {
+            code: "unavailable".into(),
+            message,
+            fields: Vec::new(),
+        };
+        let url = format!(
+            "{}{path}?key={}",
+            self.base,
+            String::from(js_sys::encode_uri_component(&self.key))
+        );
+        let body = serde_wasm_bindgen::to_value(body)
+            .map_err(|_| failure("cannot encode the request.".into()))?;
+        let body = js_sys::JSON::stringify(&body).map_err(|e| failure(Problem::from(e).0))?;
+        let unreachable = |e: gloo_net::Error| {
+            failure(format!(
+                "cannot reach the Adact server at {} ({e}).",
+                self.base
+            ))
+        };
+        let response = Request::post(&url)
+            .body(body)
+            .map_err(unreachable)?
+            .send()
+            .await
+            .map_err(unreachable)?;
+        let text = response.text().await.map_err(unreachable)?;
+        let json = Reader::parse(&text);
+        if response.ok() {
+            return json.map_err(|Problem(e)| {
+                failure(format!("unexpected answer from the Adact server: {e}"))
+            });
+        }
+        let detail = json.and_then(|json| json.object("error"));
+        match detail {
+            Ok(error) => Ok::<_, Problem>(Failure {
+                code: error.string("code")?,
+                message: error.string("message")?,
+                fields: error
+                    .optional_array("fields")?
+                    .iter()
+                    .filter_map(|f| Some((f.string("field").ok()?, f.string("message").ok()?)))
+                    .collect(),
+            }),
+            Err(e) => Err(e),
+        }
+        .map_or_else(
+            |_| {
+                Err(failure(format!(
                     "the Adact server answered {} {}.",
                     response.status(),
                     response.status_text()
-                ))
-            }))
+                )))
+            },
+            Err,
+        )
     }
+
+    /// `POST /api/v1/embed/render`: the segment's campaign and a play
+    /// session, in one round trip.
+    pub async fn render(&self, request: &RenderRequest) -> Result<RenderResponse, Problem> {
+        let json = self.post("/api/v1/embed/render", request).await?;
+        render_response(&json)
+            .map_err(|Problem(e)| Problem::new(format!("unexpected answer from the Adact server: {e}")))
+    }
+
+    pub async fn register(
+        &self,
+        session: &str,
+        request: &RegisterRequest,
+    ) -> Result<RegisterResponse, Failure> {
+        let json = self.post(&step(session, "register"), request).await?;
+        Ok(RegisterResponse {
+            player_id: json.string("player_id").map_err(malformed)?,
+            created: json.get("created").map_err(malformed)?.as_bool().unwrap_or(false),
+        })
+    }
+
+    pub async fn play(&self, session: &str, request: &PlayRequest) -> Result<PlayResponse, Failure> {
+        let json = self.post(&step(session, "play"), request).await?;
+        play_response(&json).map_err(malformed)
+    }
+
+    pub async fn finish(&self, session: &str, request: &FinishRequest) -> Result<(), Failure> {
+        self.post(&step(session, "finish"), request).await?;
+        Ok(())
+    }
+}
+
+fn step(session: &str, name: &str) -> String {
+    format!(
+        "/api/v1/embed/sessions/{}/{name}",
+        String::from(js_sys::encode_uri_component(session))
+    )
+}
+
+fn malformed(Problem(e): Problem) -> Failure {
+    Failure {
+        code: "unavailable".into(),
+        message: format!("unexpected answer from the Adact server: {e}"),
+        fields: Vec::new(),
+    }
+}
+
+fn play_response(json: &Reader) -> Result<PlayResponse, Problem> {
+    let prize = match json.get("prize")? {
+        v if v.is_object() => Some(prize(&Reader(v))?),
+        _ => None,
+    };
+    Ok(PlayResponse {
+        play_id: json.string("play_id")?,
+        prize,
+        code: json.optional_string("code")?,
+        score: json.optional_u32("score")?,
+    })
+}
+
+fn prize(json: &Reader) -> Result<PrizeView, Problem> {
+    Ok(PrizeView {
+        id: json.string("id")?,
+        name: json.string("name")?,
+        description: json.string("description")?,
+    })
 }
 
 fn render_response(json: &Reader) -> Result<RenderResponse, Problem> {
@@ -61,6 +168,41 @@ fn render_response(json: &Reader) -> Result<RenderResponse, Problem> {
     let texts = campaign.object("texts")?;
     let theme = campaign.object("theme")?;
     let kind = campaign.string("kind")?;
+    let session = json.object("session")?;
+    let notice = match json.get("notice")? {
+        v if v.is_object() => {
+            let n = Reader(v);
+            Some(Notice {
+                code: n.string("code")?,
+                message: n.string("message")?,
+            })
+        }
+        _ => None,
+    };
+    let form = campaign.object("form")?;
+    let consent = match form.get("consent")? {
+        v if v.is_object() => {
+            let c = Reader(v);
+            Some(Consent {
+                label: c.string("label")?,
+                required: c.get("required")?.as_bool().unwrap_or(false),
+            })
+        }
+        _ => None,
+    };
+    let fields = form
+        .optional_array("fields")?
+        .iter()
+        .map(|f| {
+            Ok(FormField {
+                key: f.string("key")?,
+                kind: FieldKind::parse(&f.string("type")?).unwrap_or(FieldKind::Text),
+                label: f.string("label")?,
+                required: f.get("required")?.as_bool().unwrap_or(false),
+            })
+        })
+        .collect::<Result<_, Problem>>()?;
+    let end = campaign.object("end_screen")?;
     Ok(RenderResponse {
         segment: SegmentRef {
             id: segment.string("id")?,
@@ -82,14 +224,46 @@ fn render_response(json: &Reader) -> Result<RenderResponse, Problem> {
                 text: theme.string("text")?,
                 logo_url: theme.optional_string("logo_url")?,
             },
+            form: Form { fields, consent },
+            prizes: campaign
+                .optional_array("prizes")?
+                .iter()
+                .map(prize)
+                .collect::<Result<_, _>>()?,
+            no_prize_label: campaign.string("no_prize_label")?,
+            questions: campaign
+                .optional_array("questions")?
+                .iter()
+                .map(|q| {
+                    Ok(QuestionView {
+                        text: q.string("text")?,
+                        answers: q
+                            .optional_array_raw("answers")?
+                            .iter()
+                            .map(|a| a.as_string().unwrap_or_default())
+                            .collect(),
+                    })
+                })
+                .collect::<Result<_, Problem>>()?,
+            end_screen: EndScreen {
+                win_title: end.string("win_title")?,
+                win_text: end.string("win_text")?,
+                lose_title: end.string("lose_title")?,
+                lose_text: end.string("lose_text")?,
+            },
         },
+        session: SessionView {
+            id: session.string("id")?,
+            token: session.string("token")?,
+        },
+        notice,
     })
 }
 
 /// Reads JSON parsed by the browser's own parser. Deserializing with serde
 /// would link Rust's float formatting and error machinery into the bundle
 /// (about 20 KB of wasm) for a handful of string fields.
-struct Reader(JsValue);
+pub(crate) struct Reader(JsValue);
 
 impl Reader {
     fn parse(text: &str) -> Result<Self, Problem> {
@@ -116,6 +290,26 @@ impl Reader {
         self.get(key)?
             .as_string()
             .ok_or_else(|| Problem::new(format!("`{key}` is not a string")))
+    }
+
+    fn optional_array_raw(&self, key: &str) -> Result<Vec<JsValue>, Problem> {
+        let value = self.get(key)?;
+        if value.is_undefined() || value.is_null() {
+            return Ok(Vec::new());
+        }
+        if !js_sys::Array::is_array(&value) {
+            return Err(Problem::new(format!("`{key}` is not an array")));
+        }
+        Ok(js_sys::Array::from(&value).iter().collect())
+    }
+
+    fn optional_array(&self, key: &str) -> Result<Vec<Self>, Problem> {
+        Ok(self.optional_array_raw(key)?.into_iter().map(Self).collect())
+    }
+
+    fn optional_u32(&self, key: &str) -> Result<Option<u32>, Problem> {
+        let value = self.get(key)?;
+        Ok(value.as_f64().map(|n| n as u32))
     }
 
     fn optional_string(&self, key: &str) -> Result<Option<String>, Problem> {

@@ -9,6 +9,8 @@ use sqlx::{AnyPool, Executor as _, any::AnyPoolOptions, sqlite::SqliteConnectOpt
 
 pub mod accounts;
 pub mod campaigns;
+pub mod players;
+pub mod plays;
 pub mod segments;
 
 /// Which database the URL names; the few statements that differ (pragmas,

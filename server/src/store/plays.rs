@@ -1,0 +1,438 @@
+//! Play sessions, from render to finish. Each step runs in one write
+//! transaction (`BEGIN IMMEDIATE`, so concurrent steps queue rather than
+//! fail on upgrade), records its events in it, and stores its answer on the
+//! play row so that a retried step returns the same answer.
+
+use adact_wire::{PlayResponse, PrizeView, RegisterRequest, RegisterResponse};
+use anyhow::Context as _;
+use serde_json::{Value, json};
+use sqlx::{AnyConnection, Row as _};
+
+use super::{
+    Store, new_id, now_ms,
+    players::{self, Player, Registered},
+};
+use crate::{
+    auth,
+    campaigns::{
+        Campaign, Refusal, Status,
+        draw::{self, Candidate},
+    },
+    error::{Error, Result},
+    events::{self, EventType},
+    store::accounts::Account,
+};
+
+/// A play row as the steps need it.
+#[derive(Debug, Clone)]
+struct PlayRow {
+    id: String,
+    campaign_id: String,
+    segment_id: String,
+    segment_title: Option<String>,
+    external_id: String,
+    token_hash: String,
+    player_id: Option<String>,
+    register_result: Option<String>,
+    play_result: Option<String>,
+    finished: bool,
+}
+
+/// The player's external id: the host page's user id, or the embed's
+/// anonymous id marked as such.
+pub fn external_id(user_id: Option<&str>, anonymous_id: Option<&str>) -> String {
+    match (user_id, anonymous_id) {
+        (Some(id), _) => id.to_owned(),
+        (None, Some(anon)) => format!("anon:{anon}"),
+        (None, None) => format!("anon:{}", new_id("srv")),
+    }
+}
+
+impl Store {
+    /// Opens a play session; returns its id and token (only the token's
+    /// hash is kept).
+    pub async fn open_session(
+        &self,
+        account_id: &str,
+        campaign_id: &str,
+        segment_id: &str,
+        external_id: &str,
+    ) -> Result<(String, String)> {
+        let id = new_id("play");
+        let token = auth::new_session_token();
+        sqlx::query(
+            "insert into plays (id, account_id, campaign_id, segment_id, external_id, token_hash, created_at) \
+             values ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&id)
+        .bind(account_id)
+        .bind(campaign_id)
+        .bind(segment_id)
+        .bind(external_id)
+        .bind(auth::hash_token(&token))
+        .bind(now_ms())
+        .execute(self.pool())
+        .await?;
+        Ok((id, token))
+    }
+
+    /// Why this player may not play the campaign now, if so.
+    pub async fn refusal(&self, campaign: &Campaign, external_id: &str) -> Result<Option<Refusal>> {
+        let mut conn = self.pool().acquire().await?;
+        let player = players::player_by_external_id(&mut conn, &campaign.account_id, external_id)
+            .await?;
+        Ok(check_may_play(&mut conn, campaign, player.as_ref().map(|p| p.id.as_str()), None)
+            .await
+            .err())
+    }
+
+    /// The register step: checks the form, creates or updates the player.
+    pub async fn register(
+        &self,
+        account: &Account,
+        play_id: &str,
+        request: &RegisterRequest,
+    ) -> Result<RegisterResponse> {
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let play = load_play(&mut tx, &account.id, play_id, &request.token).await?;
+        if let Some(result) = &play.register_result {
+            return Ok(serde_json::from_str(result).context("stored register result")?);
+        }
+        let campaign = load_campaign(&mut tx, &play.campaign_id).await?;
+        let existing =
+            players::player_by_external_id(&mut tx, &account.id, &play.external_id).await?;
+        check_may_play(&mut tx, &campaign, existing.as_ref().map(|p| p.id.as_str()), None).await?;
+        let values = campaign
+            .definition
+            .check_registration(&request.fields, request.consent)?;
+        let (player, registered) =
+            players::register(&mut tx, &account.id, &play.external_id, values).await?;
+        let result = RegisterResponse {
+            player_id: player.id.clone(),
+            created: registered == Registered::Created,
+        };
+        sqlx::query("update plays set player_id = $1, register_result = $2 where id = $3")
+            .bind(&player.id)
+            .bind(serde_json::to_string(&result).context("encoding")?)
+            .bind(&play.id)
+            .execute(&mut *tx)
+            .await?;
+        let event = match registered {
+            Registered::Created => EventType::PlayerCreated,
+            Registered::Updated => EventType::PlayerUpdated,
+        };
+        let mut data = context(account, &campaign, &play, Some(&player));
+        data["consent"] = request.consent.into();
+        events::record(&mut tx, &account.id, event, data).await?;
+        tx.commit().await?;
+        Ok(result)
+    }
+
+    /// The play step: the server draws the outcome among the prizes in
+    /// stock and takes the prize's stock and a code in the same transaction.
+    pub async fn play(
+        &self,
+        account: &Account,
+        play_id: &str,
+        token: &str,
+        answers: &[u32],
+    ) -> Result<PlayResponse> {
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let play = load_play(&mut tx, &account.id, play_id, token).await?;
+        if let Some(result) = &play.play_result {
+            return Ok(serde_json::from_str(result).context("stored play result")?);
+        }
+        let Some(player_id) = &play.player_id else {
+            return Err(Error::Refused {
+                code: "not_registered",
+                message: "Register before playing.".into(),
+            });
+        };
+        let campaign = load_campaign(&mut tx, &play.campaign_id).await?;
+        check_may_play(&mut tx, &campaign, Some(player_id), Some(&play.id)).await?;
+        let score = match &campaign.definition.quiz {
+            Some(quiz) => Some(quiz.score(answers)?),
+            None => None,
+        };
+        let passed = match (&campaign.definition.quiz, score) {
+            (Some(quiz), Some(score)) => score >= quiz.pass_score,
+            _ => true,
+        };
+        let won = if passed {
+            take_prize(&mut tx, &campaign, &play.id).await?
+        } else {
+            None
+        };
+        let now = now_ms();
+        let result = PlayResponse {
+            play_id: play.id.clone(),
+            prize: won.as_ref().map(|(prize, _)| prize.clone()),
+            code: won.as_ref().map(|(_, code)| code.clone()),
+            score,
+        };
+        sqlx::query(
+            "update plays set played_at = $1, prize_id = $2, play_result = $3 where id = $4",
+        )
+        .bind(now)
+        .bind(won.as_ref().map(|(prize, _)| prize.id.clone()))
+        .bind(serde_json::to_string(&result).context("encoding")?)
+        .bind(&play.id)
+        .execute(&mut *tx)
+        .await?;
+        let player = players::player_by_external_id(&mut tx, &account.id, &play.external_id)
+            .await?;
+        let mut data = context(account, &campaign, &play, player.as_ref());
+        data["outcome"] = json!({
+            "won": won.is_some(),
+            "prize": won.as_ref().map(|(p, _)| json!({"id": p.id, "name": p.name})),
+            "score": score,
+        });
+        events::record(&mut tx, &account.id, EventType::GameEnded, data.clone()).await?;
+        if let Some((prize, code)) = &won {
+            let mut data = context(account, &campaign, &play, player.as_ref());
+            data["prize"] = json!({"id": prize.id, "name": prize.name, "description": prize.description});
+            data["code"] = code.clone().into();
+            events::record(&mut tx, &account.id, EventType::PrizeAssigned, data).await?;
+        }
+        tx.commit().await?;
+        Ok(result)
+    }
+
+    /// The finish step: the player reached the end screen.
+    pub async fn finish(&self, account: &Account, play_id: &str, token: &str) -> Result<()> {
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let play = load_play(&mut tx, &account.id, play_id, token).await?;
+        if play.finished {
+            return Ok(());
+        }
+        let Some(result) = &play.play_result else {
+            return Err(Error::Refused {
+                code: "not_played",
+                message: "Play before finishing.".into(),
+            });
+        };
+        let result: PlayResponse = serde_json::from_str(result).context("stored play result")?;
+        sqlx::query("update plays set finished_at = $1 where id = $2")
+            .bind(now_ms())
+            .bind(&play.id)
+            .execute(&mut *tx)
+            .await?;
+        let campaign = load_campaign(&mut tx, &play.campaign_id).await?;
+        let player = players::player_by_external_id(&mut tx, &account.id, &play.external_id)
+            .await?;
+        let mut data = context(account, &campaign, &play, player.as_ref());
+        data["prize"] = match &result.prize {
+            Some(p) => json!({"id": p.id, "name": p.name}),
+            None => Value::Null,
+        };
+        data["code"] = result.code.into();
+        events::record(&mut tx, &account.id, EventType::GameplayFinished, data).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// The ids and names every play event carries.
+fn context(account: &Account, campaign: &Campaign, play: &PlayRow, player: Option<&Player>) -> Value {
+    json!({
+        "account": {"id": account.id, "name": account.name},
+        "campaign": {"id": campaign.id, "name": campaign.name, "kind": campaign.kind.as_str()},
+        "segment": {"id": play.segment_id, "title": play.segment_title},
+        "player": player.map(|p| json!({"id": p.id, "external_id": p.external_id, "fields": p.data})),
+        "play": {"id": play.id},
+    })
+}
+
+async fn load_play(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    play_id: &str,
+    token: &str,
+) -> Result<PlayRow> {
+    let row = sqlx::query(
+        "select p.*, s.title as segment_title from plays p \
+         left join segments s on s.id = p.segment_id \
+         where p.id = $1 and p.account_id = $2",
+    )
+    .bind(play_id)
+    .bind(account_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| Error::not_found("session_not_found", "This play session does not exist."))?;
+    let play = PlayRow {
+        id: row.try_get("id")?,
+        campaign_id: row.try_get("campaign_id")?,
+        segment_id: row.try_get("segment_id")?,
+        segment_title: row.try_get("segment_title")?,
+        external_id: row.try_get("external_id")?,
+        token_hash: row.try_get("token_hash")?,
+        player_id: row.try_get("player_id")?,
+        register_result: row.try_get("register_result")?,
+        play_result: row.try_get("play_result")?,
+        finished: row.try_get::<Option<i64>, _>("finished_at")?.is_some(),
+    };
+    if !auth::token_matches(token, &play.token_hash) {
+        return Err(Error::Unauthorized(
+            "The play session token is not valid for this session.",
+        ));
+    }
+    Ok(play)
+}
+
+async fn load_campaign(conn: &mut AnyConnection, campaign_id: &str) -> Result<Campaign> {
+    let row = sqlx::query("select * from campaigns where id = $1")
+        .bind(campaign_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| Error::not_found("campaign_not_found", "The campaign was deleted."))?;
+    Ok(super::campaigns::campaign_from_row(&row)?)
+}
+
+/// The status, schedule and play limit, checked in the step's transaction.
+/// `this_play` is not counted against the limit.
+async fn check_may_play(
+    conn: &mut AnyConnection,
+    campaign: &Campaign,
+    player_id: Option<&str>,
+    this_play: Option<&str>,
+) -> Result<(), Refusal> {
+    if campaign.status != Status::Active {
+        return Err(Refusal::Ended);
+    }
+    let now = now_ms();
+    campaign.check_schedule(now)?;
+    let limit = campaign.definition.play_limit;
+    let (Some(player_id), Some(since)) = (player_id, limit.window_start(now)) else {
+        return Ok(());
+    };
+    let plays: i64 = sqlx::query_scalar(
+        "select count(*) from plays where player_id = $1 and campaign_id = $2 \
+         and played_at is not null and played_at >= $3 and id <> $4",
+    )
+    .bind(player_id)
+    .bind(&campaign.id)
+    .bind(since)
+    .bind(this_play.unwrap_or(""))
+    .fetch_one(&mut *conn)
+    .await
+    // A failed count must not let anyone past the limit.
+    .unwrap_or(i64::MAX);
+    limit.check(plays)
+}
+
+/// Draws among the prizes in stock and takes one unit of stock and a code.
+/// A prize whose stock or pool turns out empty is dropped and the draw runs
+/// again, so a play never fails for lack of a code.
+async fn take_prize(
+    conn: &mut AnyConnection,
+    campaign: &Campaign,
+    play_id: &str,
+) -> Result<Option<(PrizeView, String)>> {
+    let in_stock: Vec<String> = sqlx::query_scalar(
+        "select id from prizes where campaign_id = $1 and active = 1 \
+         and (stock_remaining is null or stock_remaining > 0)",
+    )
+    .bind(&campaign.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let definition = &campaign.definition;
+    let mut candidates: Vec<Candidate> = definition
+        .prizes
+        .iter()
+        .filter_map(|p| {
+            let id = p.id.as_ref()?;
+            in_stock.contains(id).then(|| Candidate {
+                prize_id: id.clone(),
+                weight: p.weight,
+            })
+        })
+        .collect();
+    loop {
+        let picked = draw::draw(&candidates, definition.no_prize.weight, &mut rand::rng()).cloned();
+        let Some(picked) = picked else { return Ok(None) };
+        if let Some(code) = take_code(conn, &picked.prize_id, play_id).await? {
+            let prize = definition
+                .prizes
+                .iter()
+                .find(|p| p.id.as_deref() == Some(picked.prize_id.as_str()))
+                .map(|p| PrizeView {
+                    id: picked.prize_id.clone(),
+                    name: p.name.clone(),
+                    description: p.description.clone(),
+                })
+                .context("a drawn prize is in the definition")?;
+            return Ok(Some((prize, code)));
+        }
+        candidates.retain(|c| c.prize_id != picked.prize_id);
+    }
+}
+
+/// Takes one unit of the prize's stock and a code for the play, or `None`
+/// when there is none left. Both are conditional updates checked by their
+/// row counts, so concurrent plays can never overdraw them.
+async fn take_code(
+    conn: &mut AnyConnection,
+    prize_id: &str,
+    play_id: &str,
+) -> Result<Option<String>> {
+    let row = sqlx::query("select code_prefix from prizes where id = $1")
+        .bind(prize_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let prefix: Option<String> = row.try_get("code_prefix")?;
+    let taken = sqlx::query(
+        "update prizes set stock_remaining = stock_remaining - 1 \
+         where id = $1 and stock_remaining is not null and stock_remaining > 0",
+    )
+    .bind(prize_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if taken == 0 {
+        let unlimited: Option<Option<i64>> =
+            sqlx::query_scalar("select stock_remaining from prizes where id = $1")
+                .bind(prize_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if !matches!(unlimited, Some(None)) {
+            return Ok(None);
+        }
+    }
+    match prefix {
+        Some(prefix) => {
+            let code = draw::generate_code(&prefix, &mut rand::rng());
+            sqlx::query("insert into prize_codes (prize_id, code, play_id) values ($1, $2, $3)")
+                .bind(prize_id)
+                .bind(&code)
+                .bind(play_id)
+                .execute(&mut *conn)
+                .await?;
+            Ok(Some(code))
+        }
+        None => {
+            let claimed = sqlx::query(
+                "update prize_codes set play_id = $1 where id = \
+                   (select id from prize_codes where prize_id = $2 and play_id is null order by id limit 1) \
+                 and play_id is null",
+            )
+            .bind(play_id)
+            .bind(prize_id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+            if claimed == 0 {
+                // The pool ran dry before the stock did: nothing more to give.
+                sqlx::query("update prizes set stock_remaining = 0 where id = $1")
+                    .bind(prize_id)
+                    .execute(&mut *conn)
+                    .await?;
+                return Ok(None);
+            }
+            let code: String = sqlx::query_scalar("select code from prize_codes where play_id = $1")
+                .bind(play_id)
+                .fetch_one(&mut *conn)
+                .await?;
+            Ok(Some(code))
+        }
+    }
+}
