@@ -7,6 +7,7 @@ use adact_wire::{
 };
 use gloo_net::http::Request;
 use js_sys::Reflect;
+use serde::Serialize;
 use wasm_bindgen::JsValue;
 
 use crate::Problem;
@@ -37,7 +38,7 @@ impl Server {
     /// POSTs `body` as JSON to `path`. The body goes as `text/plain` (a
     /// string body's default) and the key in the query, so the browser
     /// sends a "simple" request with no CORS preflight.
-    async fn post(&self, path: &str, body: &impl serde::Serialize) -> Result<Reader, Failure> {
+    async fn post(&self, path: &str, body: &impl Serialize) -> Result<Reader, Failure> {
         let failure = |message: String| Failure {
             code: "unavailable".into(),
             message,
@@ -48,7 +49,9 @@ impl Server {
             self.base,
             String::from(js_sys::encode_uri_component(&self.key))
         );
-        let body = serde_wasm_bindgen::to_value(body)
+        // JSON-compatible: maps become plain objects, not `Map`s.
+        let body = body
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
             .map_err(|_| failure("cannot encode the request.".into()))?;
         let body = js_sys::JSON::stringify(&body).map_err(|e| failure(Problem::from(e).0))?;
         let unreachable = |e: gloo_net::Error| {
@@ -70,9 +73,9 @@ impl Server {
                 failure(format!("unexpected answer from the Adact server: {e}"))
             });
         }
-        let detail = json.and_then(|json| json.object("error"));
-        match detail {
-            Ok(error) => Ok::<_, Problem>(Failure {
+        let detail = json.and_then(|json| {
+            let error = json.object("error")?;
+            Ok(Failure {
                 code: error.string("code")?,
                 message: error.string("message")?,
                 fields: error
@@ -80,10 +83,9 @@ impl Server {
                     .iter()
                     .filter_map(|f| Some((f.string("field").ok()?, f.string("message").ok()?)))
                     .collect(),
-            }),
-            Err(e) => Err(e),
-        }
-        .map_or_else(
+            })
+        });
+        detail.map_or_else(
             |_| {
                 Err(failure(format!(
                     "the Adact server answered {} {}.",

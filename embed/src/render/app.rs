@@ -11,7 +11,7 @@ use adact_wire::{
     SessionView,
 };
 use js_sys::{Function, Object, Reflect};
-use wasm_bindgen::{JsCast as _, JsValue};
+use wasm_bindgen::JsValue;
 use web_sys::{Document, Element, Event, EventTarget, HtmlElement};
 
 use super::{
@@ -133,8 +133,15 @@ impl App {
 
     /// A polite message in place of the game, e.g. a play limit reached.
     pub fn notice(self: &Rc<Self>, message: &str) {
+        self.notice_with_code(message, "");
+    }
+
+    fn notice_with_code(self: &Rc<Self>, message: &str, code: &str) {
         let Ok(box_) = element(&self.document, "div", "notice", None) else { return };
         let _ = box_.set_attribute("role", "alert");
+        if !code.is_empty() {
+            let _ = box_.set_attribute("data-code", code);
+        }
         if let Ok(p) = element(&self.document, "p", "", Some(message)) {
             let _ = box_.append_child(&p);
         }
@@ -142,7 +149,7 @@ impl App {
     }
 
     pub fn failed(self: &Rc<Self>, failure: &Failure) {
-        self.notice(&failure.message);
+        self.notice_with_code(&failure.message, &failure.code);
     }
 
     /// The player chose to play: register (with the form when there is one),
@@ -279,8 +286,4 @@ pub fn action_button(
         f(app);
     })?;
     Ok(b)
-}
-
-pub fn as_element(e: &HtmlElement) -> &Element {
-    e.unchecked_ref()
 }

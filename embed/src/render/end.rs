@@ -32,13 +32,13 @@ pub fn show(app: &Ctx, result: &PlayResponse) -> Result<(), Problem> {
     if let Some(score) = result.score {
         let total = app.view.questions.len() as u32;
         let line = format!("You answered {score} of {total} correctly.");
-        end.append_child(&element(d, "p", "score", Some(&line))?)?;
+        end.append_child(&element(d, "p", "score", Some(&line))?.into())?;
     }
     let mut announcement = title.text_content().unwrap_or_default();
     if let Some(prize) = &result.prize {
-        end.append_child(&element(d, "p", "prize", Some(&prize.name))?)?;
+        end.append_child(&element(d, "p", "prize", Some(&prize.name))?.into())?;
         if !prize.description.is_empty() {
-            end.append_child(&element(d, "p", "prize-text", Some(&prize.description))?)?;
+            end.append_child(&element(d, "p", "prize-text", Some(&prize.description))?.into())?;
         }
         announcement = format!("{announcement} {}.", prize.name);
         if let Some(code) = &result.code {
@@ -69,7 +69,7 @@ pub fn show(app: &Ctx, result: &PlayResponse) -> Result<(), Problem> {
     }
     let text = if won { &screen.win_text } else { &screen.lose_text };
     if !text.is_empty() {
-        end.append_child(&element(d, "p", "end-text", Some(text))?)?;
+        end.append_child(&element(d, "p", "end-text", Some(text))?.into())?;
     }
     app.show(&end, Some(&title));
     app.announce(&announcement);

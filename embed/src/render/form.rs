@@ -99,6 +99,11 @@ pub fn show(app: &Ctx) -> Result<(), Problem> {
     submit.set_attribute("type", "submit")?;
     form.append_child(&submit)?;
 
+    let first: Option<HtmlElement> = match (inputs.first(), consent.as_ref()) {
+        (Some(i), _) => Some(i.input.clone().unchecked_into()),
+        (None, Some((c, _, _))) => Some(c.clone().unchecked_into()),
+        _ => None,
+    };
     let inputs = std::rc::Rc::new(inputs);
     let consent = std::rc::Rc::new(consent);
     let submit_button = submit.clone();
@@ -163,11 +168,6 @@ pub fn show(app: &Ctx) -> Result<(), Problem> {
             }
         });
     })?;
-    let first: Option<HtmlElement> = match (inputs.first(), consent.as_ref()) {
-        (Some(i), _) => Some(i.input.clone().unchecked_into()),
-        (None, Some((c, _, _))) => Some(c.clone().unchecked_into()),
-        _ => None,
-    };
     app.show(&form, first.as_ref());
     Ok(())
 }
