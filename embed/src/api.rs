@@ -101,8 +101,9 @@ impl Server {
     /// session, in one round trip.
     pub async fn render(&self, request: &RenderRequest) -> Result<RenderResponse, Problem> {
         let json = self.post("/api/v1/embed/render", request).await?;
-        render_response(&json)
-            .map_err(|Problem(e)| Problem::new(format!("unexpected answer from the Adact server: {e}")))
+        render_response(&json).map_err(|Problem(e)| {
+            Problem::new(format!("unexpected answer from the Adact server: {e}"))
+        })
     }
 
     pub async fn register(
@@ -113,11 +114,19 @@ impl Server {
         let json = self.post(&step(session, "register"), request).await?;
         Ok(RegisterResponse {
             player_id: json.string("player_id").map_err(malformed)?,
-            created: json.get("created").map_err(malformed)?.as_bool().unwrap_or(false),
+            created: json
+                .get("created")
+                .map_err(malformed)?
+                .as_bool()
+                .unwrap_or(false),
         })
     }
 
-    pub async fn play(&self, session: &str, request: &PlayRequest) -> Result<PlayResponse, Failure> {
+    pub async fn play(
+        &self,
+        session: &str,
+        request: &PlayRequest,
+    ) -> Result<PlayResponse, Failure> {
         let json = self.post(&step(session, "play"), request).await?;
         play_response(&json).map_err(malformed)
     }
@@ -306,7 +315,11 @@ impl Reader {
     }
 
     fn optional_array(&self, key: &str) -> Result<Vec<Self>, Problem> {
-        Ok(self.optional_array_raw(key)?.into_iter().map(Self).collect())
+        Ok(self
+            .optional_array_raw(key)?
+            .into_iter()
+            .map(Self)
+            .collect())
     }
 
     fn optional_u32(&self, key: &str) -> Result<Option<u32>, Problem> {

@@ -71,7 +71,13 @@ async fn try_render(
         base: server.to_owned(),
         key: key.to_owned(),
     };
-    if options.request.user.as_ref().and_then(|u| u.id.as_ref()).is_none() {
+    if options
+        .request
+        .user
+        .as_ref()
+        .and_then(|u| u.id.as_ref())
+        .is_none()
+    {
         options.request.anonymous_id = anonymous_id();
     }
     let shown = match server.render(&options.request).await {
@@ -90,14 +96,22 @@ async fn try_render(
 fn anonymous_id() -> Option<String> {
     const KEY: &str = "adact:player";
     let storage = web_sys::window()?.local_storage().ok().flatten()?;
-    if let Some(id) = storage.get_item(KEY).ok().flatten().filter(|id| id.len() <= 100) {
+    if let Some(id) = storage
+        .get_item(KEY)
+        .ok()
+        .flatten()
+        .filter(|id| id.len() <= 100)
+    {
         return Some(id);
     }
     let id = js_sys::Reflect::get(&js_sys::global(), &"crypto".into())
         .ok()
         .and_then(|crypto| {
             let f = js_sys::Reflect::get(&crypto, &"randomUUID".into()).ok()?;
-            f.dyn_ref::<js_sys::Function>()?.call0(&crypto).ok()?.as_string()
+            f.dyn_ref::<js_sys::Function>()?
+                .call0(&crypto)
+                .ok()?
+                .as_string()
         })?;
     let _ = storage.set_item(KEY, &id);
     Some(id)

@@ -114,7 +114,9 @@ pub async fn seed_demo(store: &Store) -> anyhow::Result<Account> {
                 },
             )
             .await?;
-        store.create_segment(&account.id, segment, &campaign.id).await?;
+        store
+            .create_segment(&account.id, segment, &campaign.id)
+            .await?;
         tracing::info!(campaign = %campaign.id, "seeded the demo campaign of segment {segment:?}");
     }
     Ok(account)

@@ -137,7 +137,9 @@ impl App {
     }
 
     fn notice_with_code(self: &Rc<Self>, message: &str, code: &str) {
-        let Ok(box_) = element(&self.document, "div", "notice", None) else { return };
+        let Ok(box_) = element(&self.document, "div", "notice", None) else {
+            return;
+        };
         let _ = box_.set_attribute("role", "alert");
         if !code.is_empty() {
             let _ = box_.set_attribute("data-code", code);

@@ -56,7 +56,11 @@ pub fn show(app: &Ctx, result: &PlayResponse) -> Result<(), Problem> {
             let copy_button = copy.clone();
             app.on(copy.as_ref(), "click", move |app, _| {
                 let copied = copy_text(&code);
-                copy_button.set_text_content(Some(if copied { "Copied!" } else { "Select and copy" }));
+                copy_button.set_text_content(Some(if copied {
+                    "Copied!"
+                } else {
+                    "Select and copy"
+                }));
                 app.announce(if copied {
                     "Code copied to the clipboard."
                 } else {
@@ -67,7 +71,11 @@ pub fn show(app: &Ctx, result: &PlayResponse) -> Result<(), Problem> {
             })?;
         }
     }
-    let text = if won { &screen.win_text } else { &screen.lose_text };
+    let text = if won {
+        &screen.win_text
+    } else {
+        &screen.lose_text
+    };
     if !text.is_empty() {
         end.append_child(&element(d, "p", "end-text", Some(text))?.into())?;
     }
@@ -78,7 +86,9 @@ pub fn show(app: &Ctx, result: &PlayResponse) -> Result<(), Problem> {
 
 /// `navigator.clipboard.writeText`, where the browser allows it.
 fn copy_text(text: &str) -> bool {
-    let Some(window) = web_sys::window() else { return false };
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
     let navigator: JsValue = window.navigator().into();
     let clipboard = Reflect::get(&navigator, &"clipboard".into()).unwrap_or_default();
     let write = Reflect::get(&clipboard, &"writeText".into()).unwrap_or_default();

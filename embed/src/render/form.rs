@@ -118,7 +118,9 @@ pub fn show(app: &Ctx) -> Result<(), Problem> {
             let value = input.input.value();
             let value = value.trim();
             let message = if value.is_empty() {
-                input.required.then(|| format!("{} is required.", input.label))
+                input
+                    .required
+                    .then(|| format!("{} is required.", input.label))
             } else {
                 check(input.kind, value).map(str::to_owned)
             };
@@ -141,7 +143,10 @@ pub fn show(app: &Ctx) -> Result<(), Problem> {
                 .map(|i| (i.key.clone(), i.input.value()))
                 .filter(|(_, v)| !v.trim().is_empty())
                 .collect::<BTreeMap<_, _>>(),
-            consent: consent.as_ref().as_ref().is_some_and(|(c, _, _)| c.checked()),
+            consent: consent
+                .as_ref()
+                .as_ref()
+                .is_some_and(|(c, _, _)| c.checked()),
         };
         busy.set(true);
         let _ = submit_button.set_attribute("aria-busy", "true");
@@ -192,7 +197,10 @@ fn mark(
         }
     };
     for (field, message) in errors {
-        if let Some(input) = inputs.iter().find(|i| field.strip_prefix("fields.") == Some(&i.key)) {
+        if let Some(input) = inputs
+            .iter()
+            .find(|i| field.strip_prefix("fields.") == Some(&i.key))
+        {
             set(&input.input, &input.error, message.as_ref());
         } else if let (Some((input, error, _)), "consent") = (consent, field.as_str()) {
             set(input, error, message.as_ref());

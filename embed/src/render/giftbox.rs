@@ -52,7 +52,9 @@ pub fn show(app: &Ctx) -> Result<(), Problem> {
             app.announce("Opening your box…");
             let (app, me) = (app.clone(), me.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let Some(result) = app.play(Vec::new()).await else { return };
+                let Some(result) = app.play(Vec::new()).await else {
+                    return;
+                };
                 if let Some(inside) = me.query_selector(".inside").ok().flatten() {
                     let label = result
                         .prize
@@ -66,7 +68,9 @@ pub fn show(app: &Ctx) -> Result<(), Problem> {
             });
         })?;
     }
-    let first = boxes.first().map(|b| b.clone().unchecked_into::<HtmlElement>());
+    let first = boxes
+        .first()
+        .map(|b| b.clone().unchecked_into::<HtmlElement>());
     app.show(&stage, first.as_ref());
     Ok(())
 }

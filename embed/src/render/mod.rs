@@ -150,7 +150,8 @@ impl Host {
         match &response.notice {
             Some(notice) => app.notice(&notice.message),
             None => {
-                let play = app::action_button(&app, &app.view.texts.play_button, |app| app.start())?;
+                let play =
+                    app::action_button(&app, &app.view.texts.play_button, |app| app.start())?;
                 card.stage.append_child(&play)?;
             }
         }

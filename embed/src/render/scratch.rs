@@ -28,7 +28,9 @@ pub fn show(app: &Ctx) -> Result<(), Problem> {
     app.show(&waiting, None);
     let app = app.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let Some(result) = app.play(Vec::new()).await else { return };
+        let Some(result) = app.play(Vec::new()).await else {
+            return;
+        };
         if let Err(Problem(message)) = card(&app, result) {
             app.notice(&message);
         }
@@ -99,7 +101,9 @@ fn card(app: &Ctx, result: PlayResponse) -> Result<(), Problem> {
     {
         let (drawing, last, canvas) = (drawing.clone(), last.clone(), canvas.clone());
         app.on(target, "pointerdown", move |_, event| {
-            let Some(e) = event.dyn_ref::<PointerEvent>() else { return };
+            let Some(e) = event.dyn_ref::<PointerEvent>() else {
+                return;
+            };
             drawing.set(true);
             let _ = canvas.set_pointer_capture(e.pointer_id());
             *last.borrow_mut() = Some(to_canvas(&canvas, e));
@@ -112,7 +116,9 @@ fn card(app: &Ctx, result: PlayResponse) -> Result<(), Problem> {
     {
         let (canvas, reveal, revealed) = (canvas.clone(), reveal.clone(), revealed.clone());
         app.on(target, "pointermove", move |app, event| {
-            let Some(e) = event.dyn_ref::<PointerEvent>() else { return };
+            let Some(e) = event.dyn_ref::<PointerEvent>() else {
+                return;
+            };
             if !drawing.get() || revealed.get() {
                 return;
             }
@@ -179,4 +185,3 @@ fn scratched_percent(ctx: &CanvasRenderingContext2d) -> u32 {
     }
     (clear * 100).checked_div(total).unwrap_or(0)
 }
-

@@ -68,7 +68,9 @@ pub fn show(app: &Ctx) -> Result<(), Problem> {
         let (app, rotor) = (app.clone(), rotor.clone());
         app.announce("The wheel is spinning…");
         wasm_bindgen_futures::spawn_local(async move {
-            let Some(result) = app.play(Vec::new()).await else { return };
+            let Some(result) = app.play(Vec::new()).await else {
+                return;
+            };
             let prize_id = result.prize.as_ref().map(|p| p.id.as_str());
             let slices = slices(&app);
             let matching: Vec<usize> = (0..slices.len())
@@ -89,7 +91,10 @@ pub fn show(app: &Ctx) -> Result<(), Problem> {
                 "transition",
                 &format!("transform {ms}ms cubic-bezier(.12,.7,.15,1)"),
             );
-            let _ = style.set_property("transform", &format!("rotate({}deg)", target.round() as i32));
+            let _ = style.set_property(
+                "transform",
+                &format!("rotate({}deg)", target.round() as i32),
+            );
             after(ms + 400, move || app.end(&result));
         });
     })?;

@@ -79,7 +79,11 @@ pub fn svg(document: &Document, tag: &str, attrs: &[(&str, &str)]) -> Result<Ele
 /// Whether the visitor asked for less motion.
 pub fn reduced_motion() -> bool {
     web_sys::window()
-        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
         .is_some_and(|m| m.matches())
 }
 

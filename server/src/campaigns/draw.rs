@@ -18,8 +18,8 @@ pub fn draw<'a>(
     no_prize_weight: u32,
     rng: &mut impl Rng,
 ) -> Option<&'a Candidate> {
-    let total: u64 = candidates.iter().map(|c| u64::from(c.weight)).sum::<u64>()
-        + u64::from(no_prize_weight);
+    let total: u64 =
+        candidates.iter().map(|c| u64::from(c.weight)).sum::<u64>() + u64::from(no_prize_weight);
     if total == 0 {
         return None;
     }

@@ -84,7 +84,9 @@ impl Refusal {
             Self::NotStarted => "This game has not started yet. Please come back soon!",
             Self::Ended => "This game has ended. Thank you for your interest!",
             Self::AlreadyPlayed => "You have already played this game. Thank you for playing!",
-            Self::PlayedToday => "You have already played today. Come back tomorrow for another go!",
+            Self::PlayedToday => {
+                "You have already played today. Come back tomorrow for another go!"
+            }
             Self::PlayedThisWeek => {
                 "You have already played this week. Come back next week for another go!"
             }

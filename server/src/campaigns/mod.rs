@@ -347,7 +347,10 @@ impl Definition {
             && c.required
             && !consent
         {
-            errors.push(("consent".to_owned(), "Please accept to continue.".to_owned()));
+            errors.push((
+                "consent".to_owned(),
+                "Please accept to continue.".to_owned(),
+            ));
         }
         if errors.is_empty() {
             Ok(values)
@@ -583,7 +586,10 @@ mod tests {
     fn prize_and_schedule_errors_name_their_path() {
         let mut d = full();
         d.prizes[1].weight = MAX_WEIGHT + 1;
-        assert_eq!(field_of(d.validate(CampaignKind::Wheel).unwrap_err()), "prizes[1].weight");
+        assert_eq!(
+            field_of(d.validate(CampaignKind::Wheel).unwrap_err()),
+            "prizes[1].weight"
+        );
         let mut d = full();
         d.prizes[0].codes = Codes::Pool(vec!["X".into(), "X".into()]);
         assert_eq!(
@@ -592,20 +598,32 @@ mod tests {
         );
         let mut d = full();
         d.prizes[0].stock = None;
-        assert_eq!(field_of(d.validate(CampaignKind::Wheel).unwrap_err()), "prizes[0].stock");
+        assert_eq!(
+            field_of(d.validate(CampaignKind::Wheel).unwrap_err()),
+            "prizes[0].stock"
+        );
         let mut d = full();
         d.ends_at = Some("2026-11-01T00:00:00Z".into());
-        assert_eq!(field_of(d.validate(CampaignKind::Wheel).unwrap_err()), "ends_at");
+        assert_eq!(
+            field_of(d.validate(CampaignKind::Wheel).unwrap_err()),
+            "ends_at"
+        );
         let mut d = full();
         d.starts_at = Some("tomorrow".into());
-        assert_eq!(field_of(d.validate(CampaignKind::Wheel).unwrap_err()), "starts_at");
+        assert_eq!(
+            field_of(d.validate(CampaignKind::Wheel).unwrap_err()),
+            "starts_at"
+        );
         let mut d = full();
         d.form.fields[2].key = "email".into();
         assert_eq!(
             field_of(d.validate(CampaignKind::Wheel).unwrap_err()),
             "form.fields[2].key"
         );
-        assert_eq!(field_of(full().validate(CampaignKind::Quiz).unwrap_err()), "quiz");
+        assert_eq!(
+            field_of(full().validate(CampaignKind::Quiz).unwrap_err()),
+            "quiz"
+        );
     }
 
     #[test]
@@ -661,19 +679,31 @@ mod tests {
     fn errors_name_the_field_path() {
         let mut d = definition();
         d.texts.title = "   ".into();
-        assert_eq!(field_of(d.validate(CampaignKind::Wheel).unwrap_err()), "texts.title");
+        assert_eq!(
+            field_of(d.validate(CampaignKind::Wheel).unwrap_err()),
+            "texts.title"
+        );
 
         let mut d = definition();
         d.theme.background = "red".into();
-        assert_eq!(field_of(d.validate(CampaignKind::Wheel).unwrap_err()), "theme.background");
+        assert_eq!(
+            field_of(d.validate(CampaignKind::Wheel).unwrap_err()),
+            "theme.background"
+        );
 
         let mut d = definition();
         d.theme.logo_url = Some("javascript:alert(1)".into());
-        assert_eq!(field_of(d.validate(CampaignKind::Wheel).unwrap_err()), "theme.logo_url");
+        assert_eq!(
+            field_of(d.validate(CampaignKind::Wheel).unwrap_err()),
+            "theme.logo_url"
+        );
 
         let mut d = definition();
         d.texts.play_button = "x".repeat(41);
-        assert_eq!(field_of(d.validate(CampaignKind::Wheel).unwrap_err()), "texts.play_button");
+        assert_eq!(
+            field_of(d.validate(CampaignKind::Wheel).unwrap_err()),
+            "texts.play_button"
+        );
     }
 
     #[test]

@@ -96,7 +96,10 @@ async fn create(
             },
         )
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(view(&state, &campaign).await?)))
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(view(&state, &campaign).await?),
+    ))
 }
 
 async fn read(
@@ -129,13 +132,15 @@ async fn update(
     if let Some(definition) = request.definition {
         next.definition = definition;
     }
-    next.definition.validate(next.kind).map_err(|err| match err {
-        Error::Invalid { field, message } => Error::Invalid {
-            field: format!("definition.{field}"),
-            message,
-        },
-        other => other,
-    })?;
+    next.definition
+        .validate(next.kind)
+        .map_err(|err| match err {
+            Error::Invalid { field, message } => Error::Invalid {
+                field: format!("definition.{field}"),
+                message,
+            },
+            other => other,
+        })?;
     let campaign = state.store.update_campaign(&previous, next).await?;
     Ok(axum::Json(view(&state, &campaign).await?))
 }
@@ -161,7 +166,10 @@ pub(super) async fn find(state: &AppState, account_id: &str, id: &str) -> Result
 }
 
 fn not_found(id: &str) -> Error {
-    Error::not_found("campaign_not_found", format!("No campaign has the id {id:?}."))
+    Error::not_found(
+        "campaign_not_found",
+        format!("No campaign has the id {id:?}."),
+    )
 }
 
 /// A campaign as the admin API shows it: the definition (with prize ids)

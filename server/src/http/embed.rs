@@ -96,7 +96,9 @@ async fn register(
     Path(id): Path<String>,
     Json(request): Json<RegisterRequest>,
 ) -> Result<axum::Json<RegisterResponse>> {
-    Ok(axum::Json(state.store.register(&account, &id, &request).await?))
+    Ok(axum::Json(
+        state.store.register(&account, &id, &request).await?,
+    ))
 }
 
 /// Plays: the server draws the outcome and takes the prize's code.

@@ -130,11 +130,12 @@ async fn campaign(state: &AppState, account_id: &str, id: &str) -> Result<Campai
 }
 
 async fn find(state: &AppState, account_id: &str, id: &str) -> Result<Segment> {
-    state
-        .store
-        .segment(account_id, id)
-        .await?
-        .ok_or_else(|| Error::not_found("segment_not_found", format!("No segment has the id {id:?}.")))
+    state.store.segment(account_id, id).await?.ok_or_else(|| {
+        Error::not_found(
+            "segment_not_found",
+            format!("No segment has the id {id:?}."),
+        )
+    })
 }
 
 fn view(segment: &Segment) -> Value {

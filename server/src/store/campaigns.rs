@@ -115,7 +115,11 @@ impl Store {
     }
 
     /// Saves a changed campaign; prizes keep their stock and codes by id.
-    pub async fn update_campaign(&self, previous: &Campaign, mut next: Campaign) -> Result<Campaign> {
+    pub async fn update_campaign(
+        &self,
+        previous: &Campaign,
+        mut next: Campaign,
+    ) -> Result<Campaign> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         sync_prizes(
             &mut tx,

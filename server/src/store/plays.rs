@@ -79,11 +79,16 @@ impl Store {
     /// Why this player may not play the campaign now, if so.
     pub async fn refusal(&self, campaign: &Campaign, external_id: &str) -> Result<Option<Refusal>> {
         let mut conn = self.pool().acquire().await?;
-        let player = players::player_by_external_id(&mut conn, &campaign.account_id, external_id)
-            .await?;
-        Ok(check_may_play(&mut conn, campaign, player.as_ref().map(|p| p.id.as_str()), None)
-            .await
-            .err())
+        let player =
+            players::player_by_external_id(&mut conn, &campaign.account_id, external_id).await?;
+        Ok(check_may_play(
+            &mut conn,
+            campaign,
+            player.as_ref().map(|p| p.id.as_str()),
+            None,
+        )
+        .await
+        .err())
     }
 
     /// The register step: checks the form, creates or updates the player.
@@ -101,7 +106,13 @@ impl Store {
         let campaign = load_campaign(&mut tx, &play.campaign_id).await?;
         let existing =
             players::player_by_external_id(&mut tx, &account.id, &play.external_id).await?;
-        check_may_play(&mut tx, &campaign, existing.as_ref().map(|p| p.id.as_str()), None).await?;
+        check_may_play(
+            &mut tx,
+            &campaign,
+            existing.as_ref().map(|p| p.id.as_str()),
+            None,
+        )
+        .await?;
         let values = campaign
             .definition
             .check_registration(&request.fields, request.consent)?;
@@ -179,8 +190,8 @@ impl Store {
         .bind(&play.id)
         .execute(&mut *tx)
         .await?;
-        let player = players::player_by_external_id(&mut tx, &account.id, &play.external_id)
-            .await?;
+        let player =
+            players::player_by_external_id(&mut tx, &account.id, &play.external_id).await?;
         let mut data = context(account, &campaign, &play, player.as_ref());
         data["outcome"] = json!({
             "won": won.is_some(),
@@ -190,7 +201,8 @@ impl Store {
         events::record(&mut tx, &account.id, EventType::GameEnded, data.clone()).await?;
         if let Some((prize, code)) = &won {
             let mut data = context(account, &campaign, &play, player.as_ref());
-            data["prize"] = json!({"id": prize.id, "name": prize.name, "description": prize.description});
+            data["prize"] =
+                json!({"id": prize.id, "name": prize.name, "description": prize.description});
             data["code"] = code.clone().into();
             events::record(&mut tx, &account.id, EventType::PrizeAssigned, data).await?;
         }
@@ -218,8 +230,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let campaign = load_campaign(&mut tx, &play.campaign_id).await?;
-        let player = players::player_by_external_id(&mut tx, &account.id, &play.external_id)
-            .await?;
+        let player =
+            players::player_by_external_id(&mut tx, &account.id, &play.external_id).await?;
         let mut data = context(account, &campaign, &play, player.as_ref());
         data["prize"] = match &result.prize {
             Some(p) => json!({"id": p.id, "name": p.name}),
@@ -233,7 +245,12 @@ impl Store {
 }
 
 /// The ids and names every play event carries.
-fn context(account: &Account, campaign: &Campaign, play: &PlayRow, player: Option<&Player>) -> Value {
+fn context(
+    account: &Account,
+    campaign: &Campaign,
+    play: &PlayRow,
+    player: Option<&Player>,
+) -> Value {
     json!({
         "account": {"id": account.id, "name": account.name},
         "campaign": {"id": campaign.id, "name": campaign.name, "kind": campaign.kind.as_str()},
@@ -349,7 +366,9 @@ async fn take_prize(
         .collect();
     loop {
         let picked = draw::draw(&candidates, definition.no_prize.weight, &mut rand::rng()).cloned();
-        let Some(picked) = picked else { return Ok(None) };
+        let Some(picked) = picked else {
+            return Ok(None);
+        };
         if let Some(code) = take_code(conn, &picked.prize_id, play_id).await? {
             let prize = definition
                 .prizes
@@ -428,10 +447,11 @@ async fn take_code(
                     .await?;
                 return Ok(None);
             }
-            let code: String = sqlx::query_scalar("select code from prize_codes where play_id = $1")
-                .bind(play_id)
-                .fetch_one(&mut *conn)
-                .await?;
+            let code: String =
+                sqlx::query_scalar("select code from prize_codes where play_id = $1")
+                    .bind(play_id)
+                    .fetch_one(&mut *conn)
+                    .await?;
             Ok(Some(code))
         }
     }
