@@ -46,7 +46,6 @@ pub fn show(app: &Ctx, result: &PlayResponse) -> Result<(), Problem> {
             let label = element(d, "span", "code-label", Some("Your code"))?;
             let value = element(d, "code", "code", Some(code))?;
             let copy = button(d, "copy", "Copy code")?;
-            copy.set_attribute("aria-label", &format!("Copy the code {code}"))?;
             row.append_child(&label)?;
             row.append_child(&value)?;
             row.append_child(&copy)?;

@@ -61,8 +61,11 @@ fn card(app: &Ctx, result: PlayResponse) -> Result<(), Problem> {
     canvas.set_width(W);
     canvas.set_height(H);
     canvas.set_attribute("aria-hidden", "true")?;
+    // The scratched share is measured by reading pixels back.
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"willReadFrequently".into(), &true.into())?;
     let ctx: CanvasRenderingContext2d = canvas
-        .get_context("2d")?
+        .get_context_with_context_options("2d", &options)?
         .ok_or_else(|| Problem::new("this browser cannot draw the scratch card."))?
         .unchecked_into();
     coat(&ctx);
