@@ -7,7 +7,6 @@ use adact_wire::{
 };
 use gloo_net::http::Request;
 use js_sys::Reflect;
-use serde::Serialize;
 use wasm_bindgen::JsValue;
 
 use crate::Problem;
@@ -38,7 +37,7 @@ impl Server {
     /// POSTs `body` as JSON to `path`. The body goes as `text/plain` (a
     /// string body's default) and the key in the query, so the browser
     /// sends a "simple" request with no CORS preflight.
-    async fn post(&self, path: &str, body: &impl Serialize) -> Result<Reader, Failure> {
+    async fn post(&self, path: &str, body: &impl Body) -> Result<Reader, Failure> {
         let failure = |message: String| Failure {
             code: "unavailable".into(),
             message,
@@ -49,11 +48,7 @@ impl Server {
             self.base,
             String::from(js_sys::encode_uri_component(&self.key))
         );
-        // JSON-compatible: maps become plain objects, not `Map`s.
-        let body = body
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(|_| failure("cannot encode the request.".into()))?;
-        let body = js_sys::JSON::stringify(&body).map_err(|e| failure(Problem::from(e).0))?;
+        let body = js_sys::JSON::stringify(&body.to_js()).map_err(|e| failure(Problem::from(e).0))?;
         let unreachable = |e: gloo_net::Error| {
             failure(format!(
                 "cannot reach the Adact server at {} ({e}).",
@@ -134,6 +129,84 @@ impl Server {
     pub async fn finish(&self, session: &str, request: &FinishRequest) -> Result<(), Failure> {
         self.post(&step(session, "finish"), request).await?;
         Ok(())
+    }
+}
+
+/// A request body as a JS object, built field by field: serde would link its
+/// machinery into the wasm for four small shapes. Each impl destructures its
+/// wire type, so a field added there cannot be forgotten here.
+pub trait Body {
+    fn to_js(&self) -> JsValue;
+}
+
+fn object(fields: &[(&str, JsValue)]) -> JsValue {
+    let object = js_sys::Object::new();
+    for (key, value) in fields {
+        if !value.is_undefined() {
+            let _ = Reflect::set(&object, &JsValue::from_str(key), value);
+        }
+    }
+    object.into()
+}
+
+fn optional(value: Option<&String>) -> JsValue {
+    value.map_or(JsValue::UNDEFINED, |v| JsValue::from_str(v))
+}
+
+impl Body for RenderRequest {
+    fn to_js(&self) -> JsValue {
+        let Self {
+            segment,
+            user,
+            anonymous_id,
+        } = self;
+        let user = user.as_ref().map_or(JsValue::UNDEFINED, |user| {
+            let adact_wire::User { id, email, name } = user;
+            object(&[
+                ("id", optional(id.as_ref())),
+                ("email", optional(email.as_ref())),
+                ("name", optional(name.as_ref())),
+            ])
+        });
+        object(&[
+            ("segment", segment.into()),
+            ("user", user),
+            ("anonymous_id", optional(anonymous_id.as_ref())),
+        ])
+    }
+}
+
+impl Body for RegisterRequest {
+    fn to_js(&self) -> JsValue {
+        let Self {
+            token,
+            fields,
+            consent,
+        } = self;
+        let values = fields
+            .iter()
+            .map(|(key, value)| (key.as_str(), JsValue::from_str(value)))
+            .collect::<Vec<_>>();
+        object(&[
+            ("token", token.into()),
+            ("fields", object(&values)),
+            ("consent", (*consent).into()),
+        ])
+    }
+}
+
+impl Body for PlayRequest {
+    fn to_js(&self) -> JsValue {
+        let Self { token, answers } = self;
+        let list: js_sys::Array = answers.iter().map(|a| JsValue::from(*a)).collect();
+        object(&[("token", token.into()), ("answers", list.into())])
+    }
+}
+
+impl Body for FinishRequest {
+    fn to_js(&self) -> JsValue {
+        let Self { token } = self;
+        object(&[("token", token.into())])
     }
 }
 

@@ -49,7 +49,8 @@ button:focus-visible, input:focus-visible, .gift:focus-visible { outline: 3px so
 .wheel path.s1 { fill: var(--soft); }
 .wheel text { font: 700 40px system-ui, sans-serif; text-anchor: end; dominant-baseline: middle; }
 .wheel text.s0 { fill: #fff; }
-.wheel text.s1 { fill: var(--adact-text); }
+.wheel text.s1, .wheel text.s2 { fill: var(--adact-text); }
+.wheel path.s2 { fill: color-mix(in srgb, var(--adact-primary) 35%, var(--adact-background)); }
 .wheel .hub { fill: var(--adact-background); stroke: var(--adact-primary); stroke-width: 14; }
 .pointer { position: absolute; left: 50%; top: -6px; width: 0; height: 0; transform: translateX(-50%);
   border-left: 16px solid transparent; border-right: 16px solid transparent; border-top: 30px solid var(--adact-text);
@@ -62,7 +63,7 @@ button:focus-visible, input:focus-visible, .gift:focus-visible { outline: 3px so
 .scratch canvas { position: absolute; inset: 0; width: 100%; height: 100%; touch-action: none; cursor: grab; transition: opacity .6s ease; }
 .scratch canvas.gone { opacity: 0; pointer-events: none; }
 
-.gifts { display: flex; gap: 16px; justify-content: center; flex-wrap: wrap; padding-top: 24px; }
+.gifts { display: flex; gap: 20px; justify-content: center; flex-wrap: wrap; padding-top: 40px; }
 .gift { position: relative; appearance: none; border: 0; background: none; padding: 0; width: 96px; height: 96px; cursor: pointer; font: inherit; color: inherit; }
 .gift .body { position: absolute; left: 8px; right: 8px; bottom: 0; height: 62px; border-radius: 6px; background: var(--adact-primary); }
 .gift .lid { position: absolute; left: 0; right: 0; top: 14px; height: 22px; border-radius: 6px; z-index: 2;

@@ -38,7 +38,13 @@ pub fn show(app: &Ctx) -> Result<(), Problem> {
         let (x0, y0) = point(a0, RADIUS);
         let (x1, y1) = point(a1, RADIUS);
         let path = format!("M0 0L{x0} {y0}A480 480 0 0 1 {x1} {y1}Z");
-        let class = if i % 2 == 0 { "s0" } else { "s1" };
+        // Alternate two colours; an odd count ends on a third, so that no
+        // two neighbours match.
+        let class = match i % 2 {
+            _ if n % 2 == 1 && i == n - 1 => "s2",
+            0 => "s0",
+            _ => "s1",
+        };
         rotor.append_child(&svg(d, "path", &[("d", &path), ("class", class)])?.into())?;
         // Labels read from the hub outward, along the slice's middle.
         let centre = ((i as f64 + 0.5) * step - 90.0).round() as i32;
@@ -118,10 +124,11 @@ fn slices(app: &Ctx) -> Vec<(Option<&str>, &str)> {
 /// A point on the circle at `angle` radians clockwise from the top,
 /// rounded: SVG takes whole units here, and formatting integers keeps
 /// float formatting out of the wasm.
+/// The browser's sine and cosine: Rust's would add their own (about 7 KB).
 fn point(angle: f64, radius: f64) -> (i32, i32) {
     (
-        (angle.sin() * radius).round() as i32,
-        (-angle.cos() * radius).round() as i32,
+        (js_sys::Math::sin(angle) * radius).round() as i32,
+        (-js_sys::Math::cos(angle) * radius).round() as i32,
     )
 }
 
