@@ -63,7 +63,7 @@ button:focus-visible, input:focus-visible, .gift:focus-visible { outline: 3px so
 .scratch canvas { position: absolute; inset: 0; width: 100%; height: 100%; touch-action: none; cursor: grab; transition: opacity .6s ease; }
 .scratch canvas.gone { opacity: 0; pointer-events: none; }
 
-.gifts { display: flex; gap: 20px; justify-content: center; flex-wrap: wrap; padding-top: 40px; }
+.gifts { display: flex; gap: 20px; justify-content: center; flex-wrap: wrap; padding: 40px 0 28px; }
 .gift { position: relative; appearance: none; border: 0; background: none; padding: 0; width: 96px; height: 96px; cursor: pointer; font: inherit; color: inherit; }
 .gift .body { position: absolute; left: 8px; right: 8px; bottom: 0; height: 62px; border-radius: 6px; background: var(--adact-primary); }
 .gift .lid { position: absolute; left: 0; right: 0; top: 14px; height: 22px; border-radius: 6px; z-index: 2;
@@ -73,7 +73,7 @@ button:focus-visible, input:focus-visible, .gift:focus-visible { outline: 3px so
 .gift[aria-disabled]:not(.chosen) { opacity: .45; cursor: default; }
 .gift.open .lid { transform: translateY(-34px) rotate(-14deg); }
 .gift.open .ribbon { opacity: 0; }
-.gift .inside { position: absolute; left: -20px; right: -20px; top: -26px; font-weight: 700; font-size: 14px; opacity: 0; transition: opacity .5s .4s; color: var(--adact-primary); }
+.gift .inside { position: absolute; left: -24px; right: -24px; top: 104px; font-weight: 700; font-size: 14px; opacity: 0; transition: opacity .5s .4s; color: var(--adact-primary); }
 .gift.open .inside { opacity: 1; }
 
 .quiz { width: 100%; display: flex; flex-direction: column; gap: 12px; }
