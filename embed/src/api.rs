@@ -5,7 +5,9 @@ use adact_wire::{
     Notice, PlayRequest, PlayResponse, PrizeView, QuestionView, RegisterRequest, RegisterResponse,
     RenderRequest, RenderResponse, SegmentRef, SessionView, Texts, Theme,
 };
-use gloo_net::http::Request;
+use wasm_bindgen::JsCast as _;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{RequestInit, Response};
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
@@ -49,19 +51,27 @@ impl Server {
             String::from(js_sys::encode_uri_component(&self.key))
         );
         let body = js_sys::JSON::stringify(&body.to_js()).map_err(|e| failure(Problem::from(e).0))?;
-        let unreachable = |e: gloo_net::Error| {
+        let unreachable = |e: JsValue| {
             failure(format!(
-                "cannot reach the Adact server at {} ({e}).",
-                self.base
+                "cannot reach the Adact server at {} ({}).",
+                self.base,
+                Problem::from(e).0
             ))
         };
-        let response = Request::post(&url)
-            .body(body)
-            .map_err(unreachable)?
-            .send()
+        // The browser's fetch, straight: a string body goes as text/plain.
+        let init = RequestInit::new();
+        init.set_method("POST");
+        init.set_body(&body);
+        let window = web_sys::window().ok_or_else(|| failure("there is no window.".into()))?;
+        let response: Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
             .await
-            .map_err(unreachable)?;
-        let text = response.text().await.map_err(unreachable)?;
+            .map_err(unreachable)?
+            .unchecked_into();
+        let text = JsFuture::from(response.text().map_err(unreachable)?)
+            .await
+            .map_err(unreachable)?
+            .as_string()
+            .unwrap_or_default();
         let json = Reader::parse(&text);
         if response.ok() {
             return json.map_err(|Problem(e)| {

@@ -324,7 +324,7 @@ async fn campaigns_are_validated_paginated_and_updated_keeping_stock() {
         .await;
     assert_eq!(
         (status, body["error"]["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("ends_at"))
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("definition.ends_at"))
     );
 
     let id = campaign(

@@ -4,7 +4,7 @@
 use adact_wire::CampaignKind;
 use axum::{
     Router,
-    extract::{Path, Query, State},
+    extract::{Path, Query, State, rejection::QueryRejection},
     http::StatusCode,
     routing::get,
 };
@@ -57,8 +57,9 @@ struct UpdateCampaign {
 async fn list(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
-    Query(page): Query<Page>,
+    page: Result<Query<Page>, QueryRejection>,
 ) -> Result<axum::Json<Value>> {
+    let Query(page) = page.map_err(|e| Error::bad_request("invalid_request", e.body_text()))?;
     let limit = page.limit()?;
     let campaigns = state
         .store
@@ -77,7 +78,10 @@ async fn create(
     Json(request): Json<CreateCampaign>,
 ) -> Result<(StatusCode, axum::Json<Value>)> {
     check_text("name", &request.name, 1, 120)?;
-    request.definition.validate(request.kind)?;
+    request
+        .definition
+        .validate(request.kind)
+        .map_err(in_definition)?;
     if request.definition.prizes.iter().any(|p| p.id.is_some()) {
         return Err(Error::invalid(
             "definition.prizes",
@@ -95,7 +99,8 @@ async fn create(
                 definition: request.definition,
             },
         )
-        .await?;
+        .await
+        .map_err(in_definition)?;
     Ok((
         StatusCode::CREATED,
         axum::Json(view(&state, &campaign).await?),
@@ -154,6 +159,18 @@ async fn delete(
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(not_found(&id))
+    }
+}
+
+/// A definition's field paths as the request body has them, e.g.
+/// `definition.prizes[2].weight`.
+fn in_definition(err: Error) -> Error {
+    match err {
+        Error::Invalid { field, message } => Error::Invalid {
+            field: format!("definition.{field}"),
+            message,
+        },
+        other => other,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use axum::{
     Router,
-    extract::{Path, Query, State},
+    extract::{Path, Query, State, rejection::QueryRejection},
     http::StatusCode,
     routing::get,
 };
@@ -46,8 +46,9 @@ struct UpdateSegment {
 async fn list(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
-    Query(page): Query<Page>,
+    page: Result<Query<Page>, QueryRejection>,
 ) -> Result<axum::Json<Value>> {
+    let Query(page) = page.map_err(|e| Error::bad_request("invalid_request", e.body_text()))?;
     let limit = page.limit()?;
     let segments = state
         .store
