@@ -52,7 +52,7 @@ impl Store {
         for prize in &mut definition.prizes {
             prize.id = None;
         }
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         sqlx::query(
             "insert into campaigns (id, account_id, name, kind, status, definition, created_at, updated_at) \
              values ($1, $2, $3, $4, $5, $6, $7, $7)",
@@ -120,7 +120,7 @@ impl Store {
         previous: &Campaign,
         mut next: Campaign,
     ) -> Result<Campaign> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         sync_prizes(
             &mut tx,
             &next.id,
@@ -148,7 +148,7 @@ impl Store {
     /// Deletes a campaign with its prizes, codes and plays. Refused while a
     /// segment shows it.
     pub async fn delete_campaign(&self, account_id: &str, id: &str) -> Result<bool> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let used: Option<String> =
             sqlx::query_scalar("select title from segments where campaign_id = $1 limit 1")
                 .bind(id)

@@ -1,7 +1,6 @@
 //! Play sessions, from render to finish. Each step runs in one write
-//! transaction (`BEGIN IMMEDIATE`, so concurrent steps queue rather than
-//! fail on upgrade), records its events in it, and stores its answer on the
-//! play row so that a retried step returns the same answer.
+//! transaction (`Store::begin_write`), records its events in it, and stores
+//! its answer on the play row so that a retried step returns the same answer.
 
 use adact_wire::{PlayResponse, PrizeView, RegisterRequest, RegisterResponse};
 use anyhow::Context as _;
@@ -98,7 +97,7 @@ impl Store {
         play_id: &str,
         request: &RegisterRequest,
     ) -> Result<RegisterResponse> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let play = load_play(&mut tx, &account.id, play_id, &request.token).await?;
         if let Some(result) = &play.register_result {
             return Ok(serde_json::from_str(result).context("stored register result")?);
@@ -148,8 +147,13 @@ impl Store {
         token: &str,
         answers: &[u32],
     ) -> Result<PlayResponse> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let play = load_play(&mut tx, &account.id, play_id, token).await?;
+        // Read the session, its campaign and player before taking the turn
+        // to write: the write section stays short. A concurrent retry is
+        // caught by the conditional update below.
+        let mut conn = self.pool().acquire().await?;
+        let (play, campaign, player) =
+            load_session(&mut conn, &account.id, play_id, token).await?;
+        drop(conn);
         if let Some(result) = &play.play_result {
             return Ok(serde_json::from_str(result).context("stored play result")?);
         }
@@ -159,8 +163,6 @@ impl Store {
                 message: "Register before playing.".into(),
             });
         };
-        let campaign = load_campaign(&mut tx, &play.campaign_id).await?;
-        check_may_play(&mut tx, &campaign, Some(player_id), Some(&play.id)).await?;
         let score = match &campaign.definition.quiz {
             Some(quiz) => Some(quiz.score(answers)?),
             None => None,
@@ -169,6 +171,8 @@ impl Store {
             (Some(quiz), Some(score)) => score >= quiz.pass_score,
             _ => true,
         };
+        let (_turn, mut tx) = self.begin_write().await?;
+        check_may_play(&mut tx, &campaign, Some(player_id), Some(&play.id)).await?;
         let won = if passed {
             take_prize(&mut tx, &campaign, &play.id).await?
         } else {
@@ -181,17 +185,27 @@ impl Store {
             code: won.as_ref().map(|(_, code)| code.clone()),
             score,
         };
-        sqlx::query(
-            "update plays set played_at = $1, prize_id = $2, play_result = $3 where id = $4",
+        let updated = sqlx::query(
+            "update plays set played_at = $1, prize_id = $2, play_result = $3 \
+             where id = $4 and play_result is null",
         )
         .bind(now)
         .bind(won.as_ref().map(|(prize, _)| prize.id.clone()))
         .bind(serde_json::to_string(&result).context("encoding")?)
         .bind(&play.id)
         .execute(&mut *tx)
-        .await?;
-        let player =
-            players::player_by_external_id(&mut tx, &account.id, &play.external_id).await?;
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            // A retry of this step won the race: give back what it drew.
+            drop(tx);
+            let stored: String =
+                sqlx::query_scalar("select play_result from plays where id = $1")
+                    .bind(&play.id)
+                    .fetch_one(self.pool())
+                    .await?;
+            return Ok(serde_json::from_str(&stored).context("stored play result")?);
+        }
         let mut data = context(account, &campaign, &play, player.as_ref());
         data["outcome"] = json!({
             "won": won.is_some(),
@@ -212,7 +226,7 @@ impl Store {
 
     /// The finish step: the player reached the end screen.
     pub async fn finish(&self, account: &Account, play_id: &str, token: &str) -> Result<()> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let play = load_play(&mut tx, &account.id, play_id, token).await?;
         if play.finished {
             return Ok(());
@@ -276,6 +290,10 @@ async fn load_play(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| Error::not_found("session_not_found", "This play session does not exist."))?;
+    play_from_row(&row, token)
+}
+
+fn play_from_row(row: &sqlx::any::AnyRow, token: &str) -> Result<PlayRow> {
     let play = PlayRow {
         id: row.try_get("id")?,
         campaign_id: row.try_get("campaign_id")?,
@@ -294,6 +312,54 @@ async fn load_play(
         ));
     }
     Ok(play)
+}
+
+/// The session with its campaign and player, in one query; checks the token.
+async fn load_session(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    play_id: &str,
+    token: &str,
+) -> Result<(PlayRow, Campaign, Option<Player>)> {
+    let row = sqlx::query(
+        "select p.*, s.title as segment_title, \
+           c.account_id as c_account_id, c.name as c_name, c.kind as c_kind, \
+           c.status as c_status, c.definition as c_definition, \
+           pl.external_id as pl_external_id, pl.data as pl_data \
+         from plays p join campaigns c on c.id = p.campaign_id \
+         left join segments s on s.id = p.segment_id \
+         left join players pl on pl.id = p.player_id \
+         where p.id = $1 and p.account_id = $2",
+    )
+    .bind(play_id)
+    .bind(account_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| Error::not_found("session_not_found", "This play session does not exist."))?;
+    let play = play_from_row(&row, token)?;
+    let kind: String = row.try_get("c_kind")?;
+    let status: String = row.try_get("c_status")?;
+    let definition: String = row.try_get("c_definition")?;
+    let campaign = Campaign {
+        id: play.campaign_id.clone(),
+        account_id: row.try_get("c_account_id")?,
+        name: row.try_get("c_name")?,
+        kind: adact_wire::CampaignKind::parse(&kind).context("stored campaign kind")?,
+        status: Status::parse(&status).context("stored campaign status")?,
+        definition: serde_json::from_str(&definition).context("stored campaign definition")?,
+    };
+    let player = match &play.player_id {
+        Some(id) => {
+            let data: String = row.try_get("pl_data")?;
+            Some(Player {
+                id: id.clone(),
+                external_id: row.try_get("pl_external_id")?,
+                data: serde_json::from_str(&data).context("stored player data")?,
+            })
+        }
+        None => None,
+    };
+    Ok((play, campaign, player))
 }
 
 async fn load_campaign(conn: &mut AnyConnection, campaign_id: &str) -> Result<Campaign> {
@@ -345,20 +411,27 @@ async fn take_prize(
     campaign: &Campaign,
     play_id: &str,
 ) -> Result<Option<(PrizeView, String)>> {
-    let in_stock: Vec<String> = sqlx::query_scalar(
-        "select id from prizes where campaign_id = $1 and active = 1 \
+    let rows = sqlx::query(
+        "select id, code_prefix, stock_remaining from prizes where campaign_id = $1 and active = 1 \
          and (stock_remaining is null or stock_remaining > 0)",
     )
     .bind(&campaign.id)
     .fetch_all(&mut *conn)
     .await?;
+    let mut in_stock = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id: String = row.try_get("id")?;
+        let prefix: Option<String> = row.try_get("code_prefix")?;
+        let stock: Option<i64> = row.try_get("stock_remaining")?;
+        in_stock.push((id, prefix, stock.is_some()));
+    }
     let definition = &campaign.definition;
     let mut candidates: Vec<Candidate> = definition
         .prizes
         .iter()
         .filter_map(|p| {
             let id = p.id.as_ref()?;
-            in_stock.contains(id).then(|| Candidate {
+            in_stock.iter().any(|(i, _, _)| i == id).then(|| Candidate {
                 prize_id: id.clone(),
                 weight: p.weight,
             })
@@ -366,10 +439,12 @@ async fn take_prize(
         .collect();
     loop {
         let picked = draw::draw(&candidates, definition.no_prize.weight, &mut rand::rng()).cloned();
-        let Some(picked) = picked else {
-            return Ok(None);
-        };
-        if let Some(code) = take_code(conn, &picked.prize_id, play_id).await? {
+        let Some(picked) = picked else { return Ok(None) };
+        let (_, prefix, limited) = in_stock
+            .iter()
+            .find(|(id, _, _)| *id == picked.prize_id)
+            .context("a drawn prize is in stock")?;
+        if let Some(code) = take_code(conn, &picked.prize_id, prefix.as_deref(), *limited, play_id).await? {
             let prize = definition
                 .prizes
                 .iter()
@@ -386,40 +461,32 @@ async fn take_prize(
     }
 }
 
-/// Takes one unit of the prize's stock and a code for the play, or `None`
-/// when there is none left. Both are conditional updates checked by their
-/// row counts, so concurrent plays can never overdraw them.
+/// Takes one unit of the prize's stock (when `limited`) and a code for the
+/// play, or `None` when there is none left. Both are conditional updates
+/// checked by their results, so concurrent plays can never overdraw them.
 async fn take_code(
     conn: &mut AnyConnection,
     prize_id: &str,
+    prefix: Option<&str>,
+    limited: bool,
     play_id: &str,
 ) -> Result<Option<String>> {
-    let row = sqlx::query("select code_prefix from prizes where id = $1")
+    if limited {
+        let taken = sqlx::query(
+            "update prizes set stock_remaining = stock_remaining - 1 \
+             where id = $1 and stock_remaining > 0",
+        )
         .bind(prize_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let prefix: Option<String> = row.try_get("code_prefix")?;
-    let taken = sqlx::query(
-        "update prizes set stock_remaining = stock_remaining - 1 \
-         where id = $1 and stock_remaining is not null and stock_remaining > 0",
-    )
-    .bind(prize_id)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if taken == 0 {
-        let unlimited: Option<Option<i64>> =
-            sqlx::query_scalar("select stock_remaining from prizes where id = $1")
-                .bind(prize_id)
-                .fetch_optional(&mut *conn)
-                .await?;
-        if !matches!(unlimited, Some(None)) {
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        if taken == 0 {
             return Ok(None);
         }
     }
     match prefix {
         Some(prefix) => {
-            let code = draw::generate_code(&prefix, &mut rand::rng());
+            let code = draw::generate_code(prefix, &mut rand::rng());
             sqlx::query("insert into prize_codes (prize_id, code, play_id) values ($1, $2, $3)")
                 .bind(prize_id)
                 .bind(&code)
@@ -429,30 +496,23 @@ async fn take_code(
             Ok(Some(code))
         }
         None => {
-            let claimed = sqlx::query(
+            let code: Option<String> = sqlx::query_scalar(
                 "update prize_codes set play_id = $1 where id = \
                    (select id from prize_codes where prize_id = $2 and play_id is null order by id limit 1) \
-                 and play_id is null",
+                 and play_id is null returning code",
             )
             .bind(play_id)
             .bind(prize_id)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
-            if claimed == 0 {
+            .fetch_optional(&mut *conn)
+            .await?;
+            if code.is_none() {
                 // The pool ran dry before the stock did: nothing more to give.
                 sqlx::query("update prizes set stock_remaining = 0 where id = $1")
                     .bind(prize_id)
                     .execute(&mut *conn)
                     .await?;
-                return Ok(None);
             }
-            let code: String =
-                sqlx::query_scalar("select code from prize_codes where play_id = $1")
-                    .bind(play_id)
-                    .fetch_one(&mut *conn)
-                    .await?;
-            Ok(Some(code))
+            Ok(code)
         }
     }
 }

@@ -59,7 +59,7 @@ impl Store {
         title: &str,
         campaign: &Campaign,
     ) -> Result<Segment> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         let segment = insert_segment(&mut tx, &account.id, title, &campaign.id)
             .await
             .map_err(on_title_taken(title))?;
@@ -81,7 +81,7 @@ impl Store {
         segment: &Segment,
         campaign: &Campaign,
     ) -> Result<()> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         sqlx::query(
             "update segments set title = $1, campaign_id = $2, updated_at = $3 \
              where id = $4 and account_id = $5",
@@ -112,7 +112,7 @@ impl Store {
         segment: &Segment,
         campaign: &Campaign,
     ) -> Result<()> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let (_turn, mut tx) = self.begin_write().await?;
         sqlx::query("delete from segments where id = $1 and account_id = $2")
             .bind(&segment.id)
             .bind(&account.id)
