@@ -5,11 +5,11 @@ use adact_wire::{
     Notice, PlayRequest, PlayResponse, PrizeView, QuestionView, RegisterRequest, RegisterResponse,
     RenderRequest, RenderResponse, SegmentRef, SessionView, Texts, Theme,
 };
+use js_sys::Reflect;
 use wasm_bindgen::JsCast as _;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestInit, Response};
-use js_sys::Reflect;
-use wasm_bindgen::JsValue;
 
 use crate::Problem;
 
@@ -50,7 +50,8 @@ impl Server {
             self.base,
             String::from(js_sys::encode_uri_component(&self.key))
         );
-        let body = js_sys::JSON::stringify(&body.to_js()).map_err(|e| failure(Problem::from(e).0))?;
+        let body =
+            js_sys::JSON::stringify(&body.to_js()).map_err(|e| failure(Problem::from(e).0))?;
         let unreachable = |e: JsValue| {
             failure(format!(
                 "cannot reach the Adact server at {} ({}).",

@@ -151,8 +151,7 @@ impl Store {
         // to write: the write section stays short. A concurrent retry is
         // caught by the conditional update below.
         let mut conn = self.pool().acquire().await?;
-        let (play, campaign, player) =
-            load_session(&mut conn, &account.id, play_id, token).await?;
+        let (play, campaign, player) = load_session(&mut conn, &account.id, play_id, token).await?;
         drop(conn);
         if let Some(result) = &play.play_result {
             return Ok(serde_json::from_str(result).context("stored play result")?);
@@ -199,11 +198,10 @@ impl Store {
         if updated == 0 {
             // A retry of this step won the race: give back what it drew.
             drop(tx);
-            let stored: String =
-                sqlx::query_scalar("select play_result from plays where id = $1")
-                    .bind(&play.id)
-                    .fetch_one(self.pool())
-                    .await?;
+            let stored: String = sqlx::query_scalar("select play_result from plays where id = $1")
+                .bind(&play.id)
+                .fetch_one(self.pool())
+                .await?;
             return Ok(serde_json::from_str(&stored).context("stored play result")?);
         }
         let mut data = context(account, &campaign, &play, player.as_ref());
@@ -439,12 +437,16 @@ async fn take_prize(
         .collect();
     loop {
         let picked = draw::draw(&candidates, definition.no_prize.weight, &mut rand::rng()).cloned();
-        let Some(picked) = picked else { return Ok(None) };
+        let Some(picked) = picked else {
+            return Ok(None);
+        };
         let (_, prefix, limited) = in_stock
             .iter()
             .find(|(id, _, _)| *id == picked.prize_id)
             .context("a drawn prize is in stock")?;
-        if let Some(code) = take_code(conn, &picked.prize_id, prefix.as_deref(), *limited, play_id).await? {
+        if let Some(code) =
+            take_code(conn, &picked.prize_id, prefix.as_deref(), *limited, play_id).await?
+        {
             let prize = definition
                 .prizes
                 .iter()
