@@ -170,10 +170,17 @@ impl Store {
             (Some(quiz), Some(score)) => score >= quiz.pass_score,
             _ => true,
         };
+        // Which prizes had stock a moment ago; the conditional updates in
+        // the write section catch any that ran out since.
+        let in_stock = if passed {
+            prizes_in_stock(self.pool(), &campaign).await?
+        } else {
+            Vec::new()
+        };
         let (_turn, mut tx) = self.begin_write().await?;
         check_may_play(&mut tx, &campaign, Some(player_id), Some(&play.id)).await?;
         let won = if passed {
-            take_prize(&mut tx, &campaign, &play.id).await?
+            take_prize(&mut tx, &campaign, &in_stock, &play.id).await?
         } else {
             None
         };
@@ -401,35 +408,42 @@ async fn check_may_play(
     limit.check(plays)
 }
 
+/// A prize with stock left: its id and its code prefix (generated codes).
+type InStock = (String, Option<String>);
+
+async fn prizes_in_stock(pool: &sqlx::AnyPool, campaign: &Campaign) -> Result<Vec<InStock>> {
+    let rows = sqlx::query(
+        "select id, code_prefix from prizes where campaign_id = $1 and active = 1 \
+         and (stock_remaining is null or stock_remaining > 0)",
+    )
+    .bind(&campaign.id)
+    .fetch_all(pool)
+    .await?;
+    let mut in_stock = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id: String = row.try_get("id")?;
+        let prefix: Option<String> = row.try_get("code_prefix")?;
+        in_stock.push((id, prefix));
+    }
+    Ok(in_stock)
+}
+
 /// Draws among the prizes in stock and takes one unit of stock and a code.
 /// A prize whose stock or pool turns out empty is dropped and the draw runs
 /// again, so a play never fails for lack of a code.
 async fn take_prize(
     conn: &mut AnyConnection,
     campaign: &Campaign,
+    in_stock: &[InStock],
     play_id: &str,
 ) -> Result<Option<(PrizeView, String)>> {
-    let rows = sqlx::query(
-        "select id, code_prefix, stock_remaining from prizes where campaign_id = $1 and active = 1 \
-         and (stock_remaining is null or stock_remaining > 0)",
-    )
-    .bind(&campaign.id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut in_stock = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let id: String = row.try_get("id")?;
-        let prefix: Option<String> = row.try_get("code_prefix")?;
-        let stock: Option<i64> = row.try_get("stock_remaining")?;
-        in_stock.push((id, prefix, stock.is_some()));
-    }
     let definition = &campaign.definition;
     let mut candidates: Vec<Candidate> = definition
         .prizes
         .iter()
         .filter_map(|p| {
             let id = p.id.as_ref()?;
-            in_stock.iter().any(|(i, _, _)| i == id).then(|| Candidate {
+            in_stock.iter().any(|(i, _)| i == id).then(|| Candidate {
                 prize_id: id.clone(),
                 weight: p.weight,
             })
@@ -440,13 +454,11 @@ async fn take_prize(
         let Some(picked) = picked else {
             return Ok(None);
         };
-        let (_, prefix, limited) = in_stock
+        let (_, prefix) = in_stock
             .iter()
-            .find(|(id, _, _)| *id == picked.prize_id)
+            .find(|(id, _)| *id == picked.prize_id)
             .context("a drawn prize is in stock")?;
-        if let Some(code) =
-            take_code(conn, &picked.prize_id, prefix.as_deref(), *limited, play_id).await?
-        {
+        if let Some(code) = take_code(conn, &picked.prize_id, prefix.as_deref(), play_id).await? {
             let prize = definition
                 .prizes
                 .iter()
@@ -463,28 +475,28 @@ async fn take_prize(
     }
 }
 
-/// Takes one unit of the prize's stock (when `limited`) and a code for the
-/// play, or `None` when there is none left. Both are conditional updates
+/// Takes one unit of the prize's stock and a code for the play, or `None`
+/// when there is none left. Both are conditional updates
 /// checked by their results, so concurrent plays can never overdraw them.
 async fn take_code(
     conn: &mut AnyConnection,
     prize_id: &str,
     prefix: Option<&str>,
-    limited: bool,
     play_id: &str,
 ) -> Result<Option<String>> {
-    if limited {
-        let taken = sqlx::query(
-            "update prizes set stock_remaining = stock_remaining - 1 \
-             where id = $1 and stock_remaining > 0",
-        )
-        .bind(prize_id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-        if taken == 0 {
-            return Ok(None);
-        }
+    // One conditional update for both kinds of stock: a limited one goes
+    // down by one unless empty; an unlimited one (NULL) stays NULL. It also
+    // sees a prize retired or emptied since the draw read it.
+    let taken = sqlx::query(
+        "update prizes set stock_remaining = stock_remaining - 1 \
+         where id = $1 and active = 1 and (stock_remaining is null or stock_remaining > 0)",
+    )
+    .bind(prize_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if taken == 0 {
+        return Ok(None);
     }
     match prefix {
         Some(prefix) => {
