@@ -179,13 +179,25 @@ async fn a_whole_play_gives_a_code_once_and_records_its_events() {
     // A retry returns the same outcome and takes nothing more.
     let (_, again) = play(&server, id, token).await;
     assert_eq!(first, again);
-    let (status, _) = server
+    // Finishing twice records one event.
+    for _ in 0..2 {
+        let (status, _) = server
+            .public(
+                &format!("/api/v1/embed/sessions/{id}/finish"),
+                json!({"token": token}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    // A retried registration answers the same and records nothing.
+    let (status, again) = server
         .public(
-            &format!("/api/v1/embed/sessions/{id}/finish"),
-            json!({"token": token}),
+            &format!("/api/v1/embed/sessions/{id}/register"),
+            json!({"token": token, "fields": {"email": "other@example.com"}}),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
+    assert_eq!(again["created"], true);
 
     // Bob plays too; his code differs.
     let (_, bob) = play(&server, &other_id, &other_token).await;

@@ -530,3 +530,17 @@ async fn take_code(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::external_id;
+
+    #[test]
+    fn players_are_named_by_the_page_or_kept_anonymous() {
+        assert_eq!(external_id(Some("42"), Some("abc")), "42");
+        assert_eq!(external_id(None, Some("abc")), "anon:abc");
+        // Anonymous ids cannot pass for a page's user id.
+        assert_ne!(external_id(None, Some("42")), external_id(Some("42"), None));
+        assert!(external_id(None, None).starts_with("anon:srv_"));
+    }
+}
