@@ -258,101 +258,157 @@ fn prize(json: &Reader) -> Result<PrizeView, Problem> {
 }
 
 fn render_response(json: &Reader) -> Result<RenderResponse, Problem> {
-    let segment = json.object("segment")?;
-    let campaign = json.object("campaign")?;
-    let texts = campaign.object("texts")?;
-    let theme = campaign.object("theme")?;
-    let kind = campaign.string("kind")?;
-    let session = json.object("session")?;
-    let notice = match json.get("notice")? {
-        v if v.is_object() => {
-            let n = Reader(v);
-            Some(Notice {
-                code: n.string("code")?,
-                message: n.string("message")?,
-            })
-        }
-        _ => None,
-    };
-    let form = campaign.object("form")?;
-    let consent = match form.get("consent")? {
-        v if v.is_object() => {
-            let c = Reader(v);
-            Some(Consent {
-                label: c.string("label")?,
-                required: c.get("required")?.as_bool().unwrap_or(false),
-            })
-        }
-        _ => None,
-    };
-    let fields = form
-        .optional_array("fields")?
-        .iter()
-        .map(|f| {
-            Ok(FormField {
-                key: f.string("key")?,
-                kind: FieldKind::parse(&f.string("type")?).unwrap_or(FieldKind::Text),
-                label: f.string("label")?,
-                required: f.get("required")?.as_bool().unwrap_or(false),
-            })
-        })
-        .collect::<Result<_, Problem>>()?;
-    let end = campaign.object("end_screen")?;
-    Ok(RenderResponse {
+    let r = Lenient::default();
+    let json = &json.0;
+    let segment = r.object(json, "segment");
+    let campaign = r.object(json, "campaign");
+    let texts = r.object(&campaign, "texts");
+    let theme = r.object(&campaign, "theme");
+    let form = r.object(&campaign, "form");
+    let end = r.object(&campaign, "end_screen");
+    let session = r.object(json, "session");
+    let kind = r.string(&campaign, "kind");
+    let notice = r.get(json, "notice");
+    let consent = r.get(&form, "consent");
+    let response = RenderResponse {
         segment: SegmentRef {
-            id: segment.string("id")?,
-            title: segment.string("title")?,
+            id: r.string(&segment, "id"),
+            title: r.string(&segment, "title"),
         },
         campaign: CampaignView {
-            id: campaign.string("id")?,
-            name: campaign.string("name")?,
-            kind: CampaignKind::parse(&kind)
-                .ok_or_else(|| Problem::new(format!("unknown campaign kind {kind}")))?,
+            id: r.string(&campaign, "id"),
+            name: r.string(&campaign, "name"),
+            kind: CampaignKind::parse(&kind).unwrap_or(CampaignKind::Wheel),
             texts: Texts {
-                title: texts.string("title")?,
-                description: texts.string("description")?,
-                play_button: texts.string("play_button")?,
+                title: r.string(&texts, "title"),
+                description: r.string(&texts, "description"),
+                play_button: r.string(&texts, "play_button"),
             },
             theme: Theme {
-                primary: theme.string("primary")?,
-                background: theme.string("background")?,
-                text: theme.string("text")?,
-                logo_url: theme.optional_string("logo_url")?,
+                primary: r.string(&theme, "primary"),
+                background: r.string(&theme, "background"),
+                text: r.string(&theme, "text"),
+                logo_url: r.get(&theme, "logo_url").as_string(),
             },
-            form: Form { fields, consent },
-            prizes: campaign
-                .optional_array("prizes")?
-                .iter()
-                .map(prize)
-                .collect::<Result<_, _>>()?,
-            no_prize_label: campaign.string("no_prize_label")?,
-            questions: campaign
-                .optional_array("questions")?
-                .iter()
-                .map(|q| {
-                    Ok(QuestionView {
-                        text: q.string("text")?,
-                        answers: q
-                            .optional_array_raw("answers")?
-                            .iter()
-                            .map(|a| a.as_string().unwrap_or_default())
-                            .collect(),
+            form: Form {
+                fields: r
+                    .list(&form, "fields")
+                    .iter()
+                    .map(|f| FormField {
+                        key: r.string(f, "key"),
+                        kind: FieldKind::parse(&r.string(f, "type")).unwrap_or(FieldKind::Text),
+                        label: r.string(f, "label"),
+                        required: r.get(f, "required").is_truthy(),
                     })
+                    .collect(),
+                consent: consent.is_object().then(|| Consent {
+                    label: r.string(&consent, "label"),
+                    required: r.get(&consent, "required").is_truthy(),
+                }),
+            },
+            prizes: r
+                .list(&campaign, "prizes")
+                .iter()
+                .map(|p| PrizeView {
+                    id: r.string(p, "id"),
+                    name: r.string(p, "name"),
+                    description: r.string(p, "description"),
                 })
-                .collect::<Result<_, Problem>>()?,
+                .collect(),
+            no_prize_label: r.string(&campaign, "no_prize_label"),
+            questions: r
+                .list(&campaign, "questions")
+                .iter()
+                .map(|q| QuestionView {
+                    text: r.string(q, "text"),
+                    answers: r
+                        .list(q, "answers")
+                        .iter()
+                        .map(|a| a.as_string().unwrap_or_default())
+                        .collect(),
+                })
+                .collect(),
             end_screen: EndScreen {
-                win_title: end.string("win_title")?,
-                win_text: end.string("win_text")?,
-                lose_title: end.string("lose_title")?,
-                lose_text: end.string("lose_text")?,
+                win_title: r.string(&end, "win_title"),
+                win_text: r.string(&end, "win_text"),
+                lose_title: r.string(&end, "lose_title"),
+                lose_text: r.string(&end, "lose_text"),
             },
         },
         session: SessionView {
-            id: session.string("id")?,
-            token: session.string("token")?,
+            id: r.string(&session, "id"),
+            token: r.string(&session, "token"),
         },
-        notice,
-    })
+        notice: notice.is_object().then(|| Notice {
+            code: r.string(&notice, "code"),
+            message: r.string(&notice, "message"),
+        }),
+    };
+    if CampaignKind::parse(&kind).is_none() {
+        r.fail(&kind, "not a campaign kind");
+    }
+    r.finish(response)
+}
+
+/// Reads many fields with no early return per field (each `?` would add
+/// code dropping everything read before it: quadratic in the fields). The
+/// first problem is kept and reported once, at the end.
+#[derive(Default)]
+struct Lenient {
+    problem: std::cell::RefCell<Option<String>>,
+}
+
+impl Lenient {
+    fn fail(&self, key: &str, what: &str) {
+        let mut problem = self.problem.borrow_mut();
+        if problem.is_none() {
+            *problem = Some(format!("`{key}` is {what}"));
+        }
+    }
+
+    /// The value at `key`, `undefined` when missing (or `from` is no object).
+    fn get(&self, from: &JsValue, key: &str) -> JsValue {
+        if from.is_object() {
+            Reflect::get(from, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+        } else {
+            JsValue::UNDEFINED
+        }
+    }
+
+    fn object(&self, from: &JsValue, key: &str) -> JsValue {
+        let value = self.get(from, key);
+        if !value.is_object() {
+            self.fail(key, "not an object");
+        }
+        value
+    }
+
+    fn string(&self, from: &JsValue, key: &str) -> String {
+        self.get(from, key).as_string().unwrap_or_else(|| {
+            self.fail(key, "not a string");
+            String::new()
+        })
+    }
+
+    /// An array's items; missing is empty.
+    fn list(&self, from: &JsValue, key: &str) -> Vec<JsValue> {
+        let value = self.get(from, key);
+        if js_sys::Array::is_array(&value) {
+            js_sys::Array::from(&value).iter().collect()
+        } else {
+            if !value.is_undefined() && !value.is_null() {
+                self.fail(key, "not an array");
+            }
+            Vec::new()
+        }
+    }
+
+    fn finish<T>(self, value: T) -> Result<T, Problem> {
+        match self.problem.into_inner() {
+            None => Ok(value),
+            Some(problem) => Err(Problem::new(problem)),
+        }
+    }
 }
 
 /// Reads JSON parsed by the browser's own parser. Deserializing with serde
