@@ -5,7 +5,7 @@
 //! goes wrong, the host page sees one `console.warn` and a Promise that
 //! resolves to `null`: nothing is thrown into it.
 
-use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast as _, prelude::*};
 use web_sys::Element;
 
 mod api;
@@ -62,17 +62,57 @@ async fn try_render(
     server: &str,
     key: &str,
 ) -> Result<Campaign, Problem> {
-    let options = options::Options::parse(&options)?;
+    let mut options = options::Options::parse(&options)?;
     // Find where it goes before asking the server, so a bad `container`
     // fails fast and costs no request.
     let place = render::Place::find(options.container.as_ref(), anchor)?;
     let host = render::Host::mount(&place)?;
-    let shown = match api::render(server, key, &options.request).await {
-        Ok(response) => host.fill(&response),
+    let server = api::Server {
+        base: server.to_owned(),
+        key: key.to_owned(),
+    };
+    if options
+        .request
+        .user
+        .as_ref()
+        .and_then(|u| u.id.as_ref())
+        .is_none()
+    {
+        options.request.anonymous_id = anonymous_id();
+    }
+    let shown = match server.render(&options.request).await {
+        Ok(response) => host.fill(response, server, options.on_event),
         Err(problem) => Err(problem),
     };
     if shown.is_err() {
         host.remove();
     }
     shown
+}
+
+/// The anonymous player id kept in `localStorage`, made on first use.
+/// Storage may be blocked (private modes, sandboxed frames): then the player
+/// is anonymous for this page view only, and nothing throws.
+fn anonymous_id() -> Option<String> {
+    const KEY: &str = "adact:player";
+    let storage = web_sys::window()?.local_storage().ok().flatten()?;
+    if let Some(id) = storage
+        .get_item(KEY)
+        .ok()
+        .flatten()
+        .filter(|id| id.len() <= 100)
+    {
+        return Some(id);
+    }
+    let id = js_sys::Reflect::get(&js_sys::global(), &"crypto".into())
+        .ok()
+        .and_then(|crypto| {
+            let f = js_sys::Reflect::get(&crypto, &"randomUUID".into()).ok()?;
+            f.dyn_ref::<js_sys::Function>()?
+                .call0(&crypto)
+                .ok()?
+                .as_string()
+        })?;
+    let _ = storage.set_item(KEY, &id);
+    Some(id)
 }

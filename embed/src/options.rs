@@ -19,6 +19,8 @@ pub enum Container {
 pub struct Options {
     pub request: RenderRequest,
     pub container: Option<Container>,
+    /// `onEvent(event)`: called with each event as it happens.
+    pub on_event: Option<js_sys::Function>,
 }
 
 const USAGE: &str = "call renderAdact({segment: 'Default Users'})";
@@ -62,9 +64,20 @@ impl Options {
                 ));
             }
         };
+        let on_event = match get(value, "onEvent")? {
+            v if v.is_undefined() || v.is_null() => None,
+            v => Some(v.dyn_into::<js_sys::Function>().map_err(|_| {
+                Problem::new("the `onEvent` option must be a function, like onEvent(event) {...}.")
+            })?),
+        };
         Ok(Self {
-            request: RenderRequest { segment, user },
+            request: RenderRequest {
+                segment,
+                user,
+                anonymous_id: None,
+            },
             container,
+            on_event,
         })
     }
 }

@@ -18,6 +18,12 @@ pub fn new_embed_key() -> String {
     format!("{EMBED_KEY_PREFIX}{}", random_hex(16))
 }
 
+/// A play session's token: `pst_` and 32 random bytes, hex. Only its hash
+/// is stored; the embed sends it with each step of the session.
+pub fn new_session_token() -> String {
+    format!("pst_{}", random_hex(32))
+}
+
 fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     rand::rng().fill_bytes(&mut buf);

@@ -19,6 +19,11 @@ pub enum Error {
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
 
+    /// Several fields failed validation (a registration form): each with
+    /// its path and a message for the player.
+    #[error("Please check the highlighted fields.")]
+    Fields(Vec<(String, String)>),
+
     /// The request is understood but not allowed now: a play limit, the
     /// campaign's schedule, a step out of order.
     #[error("{message}")]
@@ -75,7 +80,9 @@ impl Error {
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             Self::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
-            Self::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            Self::Invalid { .. } | Self::Fields(_) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+            }
             Self::Refused { code, .. } => (StatusCode::FORBIDDEN, code),
             Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Self::NotFound { code, .. } => (StatusCode::NOT_FOUND, code),
@@ -113,10 +120,17 @@ impl IntoResponse for Error {
         let field = match &self {
             Self::Invalid { field, .. } => Some(field.clone()),
             Self::Conflict { field, .. } => Some((*field).to_owned()),
+            Self::Fields(fields) => fields.first().map(|(field, _)| field.clone()),
             _ => None,
         };
         if let (Some(field), Some(error)) = (field, body.get_mut("error")) {
             error["field"] = field.into();
+        }
+        if let (Self::Fields(fields), Some(error)) = (&self, body.get_mut("error")) {
+            error["fields"] = fields
+                .iter()
+                .map(|(field, message)| serde_json::json!({"field": field, "message": message}))
+                .collect();
         }
         (status, axum::Json(body)).into_response()
     }

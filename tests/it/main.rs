@@ -6,6 +6,7 @@
 
 mod cluster;
 mod crash;
+mod play;
 mod receiver;
 mod server;
 mod webhooks;

@@ -26,6 +26,10 @@ pub struct RenderRequest {
     /// The player as the host page knows them, if it does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
+    /// The anonymous id the embed keeps in `localStorage`, used when there
+    /// is no `user.id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anonymous_id: Option<String>,
 }
 
 /// The player named by the host page in `renderAdact({user})`.
@@ -44,6 +48,97 @@ pub struct User {
 pub struct RenderResponse {
     pub segment: SegmentRef,
     pub campaign: CampaignView,
+    /// The play session the next steps belong to.
+    pub session: SessionView,
+    /// Why this player cannot play now (schedule, play limit), if so: the
+    /// embed shows the message instead of the game.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<Notice>,
+}
+
+/// A play session: its id and the secret token each step sends back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub id: String,
+    pub token: String,
+}
+
+/// A polite refusal: a stable `code` and a message for the player.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub code: String,
+    pub message: String,
+}
+
+/// `POST /api/v1/embed/sessions/{id}/register`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    pub token: String,
+    /// Form values by field key.
+    #[serde(default)]
+    pub fields: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub consent: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterResponse {
+    pub player_id: String,
+    /// Whether this registration created the player (`player.created`)
+    /// rather than updating a known one (`player.updated`).
+    pub created: bool,
+}
+
+/// `POST /api/v1/embed/sessions/{id}/play`: `answers` are the chosen answer
+/// indexes of a quiz, one per question.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlayRequest {
+    pub token: String,
+    #[serde(default)]
+    pub answers: Vec<u32>,
+}
+
+/// The outcome the server drew. `prize` is `None` for "no prize".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlayResponse {
+    pub play_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prize: Option<PrizeView>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Correct answers, for a quiz.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<u32>,
+}
+
+/// `POST /api/v1/embed/sessions/{id}/finish`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FinishRequest {
+    pub token: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FinishResponse {
+    pub finished: bool,
+}
+
+/// A prize as a visitor sees it: no weight, no stock, no codes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrizeView {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// A quiz question as a visitor sees it: without the right answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionView {
+    pub text: String,
+    pub answers: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,6 +156,105 @@ pub struct CampaignView {
     pub kind: CampaignKind,
     pub texts: Texts,
     pub theme: Theme,
+    pub form: Form,
+    /// The prizes in the marketer's order (the wheel's slices).
+    pub prizes: Vec<PrizeView>,
+    /// What the "no prize" outcome is called (e.g. on its wheel slice).
+    pub no_prize_label: String,
+    #[serde(default)]
+    pub questions: Vec<QuestionView>,
+    pub end_screen: EndScreen,
+}
+
+/// The registration form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Form {
+    #[serde(default)]
+    pub fields: Vec<FormField>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<Consent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormField {
+    /// The value's name in the registration data, e.g. `email`.
+    pub key: String,
+    #[serde(rename = "type")]
+    pub kind: FieldKind,
+    pub label: String,
+    #[serde(default)]
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldKind {
+    Email,
+    Name,
+    Phone,
+    Text,
+}
+
+impl FieldKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Name => "name",
+            Self::Phone => "phone",
+            Self::Text => "text",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Email, Self::Name, Self::Phone, Self::Text]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// The consent checkbox under the form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consent {
+    pub label: String,
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// The last screen, for a win and for no prize.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndScreen {
+    #[serde(default = "EndScreen::default_win_title")]
+    pub win_title: String,
+    #[serde(default)]
+    pub win_text: String,
+    #[serde(default = "EndScreen::default_lose_title")]
+    pub lose_title: String,
+    #[serde(default)]
+    pub lose_text: String,
+}
+
+impl EndScreen {
+    fn default_win_title() -> String {
+        "You won!".to_owned()
+    }
+    fn default_lose_title() -> String {
+        "Not this time".to_owned()
+    }
+}
+
+impl Default for EndScreen {
+    fn default() -> Self {
+        Self {
+            win_title: Self::default_win_title(),
+            win_text: String::new(),
+            lose_title: Self::default_lose_title(),
+            lose_text: String::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

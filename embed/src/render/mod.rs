@@ -1,13 +1,24 @@
 //! Drawing a campaign into the page, inside an open shadow root so that the
 //! page's CSS and ours never meet. Every campaign text goes in as text.
 
+use std::rc::Rc;
+
 use adact_wire::{RenderResponse, Theme};
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
-use crate::{Problem, options::Container};
+use crate::{Problem, api::Server, options::Container};
 
+mod app;
 mod card;
+mod end;
+mod form;
+mod giftbox;
+mod quiz;
+mod scratch;
+mod wheel;
+mod widgets;
 
 /// The element the shadow root hangs from. A custom tag, so page rules for
 /// `div` or `section` do not match it.
@@ -71,12 +82,14 @@ pub struct Campaign {
     host: Element,
     campaign_id: String,
     segment: String,
+    app: Rc<app::App>,
 }
 
 #[wasm_bindgen(js_class = AdactCampaign)]
 impl Campaign {
-    /// Removes the campaign from the page.
+    /// Removes the campaign from the page and its listeners.
     pub fn destroy(&self) {
+        self.app.destroy();
         self.host.remove();
     }
 
@@ -111,22 +124,47 @@ impl Host {
     }
 
     /// Draws the campaign, built off-page and attached in one step.
-    pub fn fill(&self, response: &RenderResponse) -> Result<Campaign, Problem> {
+    pub fn fill(
+        &self,
+        response: RenderResponse,
+        server: Server,
+        on_event: Option<Function>,
+    ) -> Result<Campaign, Problem> {
         let document = document()?;
         let style = document.create_element("style")?;
         style.set_text_content(Some(card::CSS));
-        let view = card::build(&document, &response.campaign)?;
-        apply_theme(&view, &response.campaign.theme)?;
+        let card = card::build(&document, &response.campaign)?;
+        apply_theme(&card.card, &response.campaign.theme)?;
+        self.element
+            .set_attribute("data-kind", response.campaign.kind.as_str())?;
+        let campaign_id = response.campaign.id.clone();
+        let app = app::App::new(
+            document.clone(),
+            server,
+            response.campaign,
+            response.session,
+            card.stage.clone(),
+            card.live,
+            on_event,
+        );
+        match &response.notice {
+            Some(notice) => app.notice(&notice.message),
+            None => {
+                let play =
+                    app::action_button(&app, &app.view.texts.play_button, |app| app.start())?;
+                card.stage.append_child(&play)?;
+            }
+        }
         let fragment = document.create_document_fragment();
         fragment.append_child(&style)?;
-        fragment.append_child(&view)?;
+        fragment.append_child(&card.card)?;
         self.root.append_child(&fragment)?;
-        self.element
-            .set_attribute("data-campaign", &response.campaign.id)?;
+        self.element.set_attribute("data-campaign", &campaign_id)?;
         Ok(Campaign {
             host: self.element.clone(),
-            campaign_id: response.campaign.id.clone(),
-            segment: response.segment.title.clone(),
+            campaign_id,
+            segment: response.segment.title,
+            app,
         })
     }
 
@@ -162,21 +200,6 @@ fn document() -> Result<Document, Problem> {
     web_sys::window()
         .and_then(|w| w.document())
         .ok_or_else(|| Problem::new("there is no document to render into."))
-}
-
-/// An element with a class, and its text when given (always as text).
-pub(crate) fn element(
-    document: &Document,
-    tag: &str,
-    class: &str,
-    text: Option<&str>,
-) -> Result<Element, Problem> {
-    let element = document.create_element(tag)?;
-    element.set_class_name(class);
-    if let Some(text) = text {
-        element.set_text_content(Some(text));
-    }
-    Ok(element)
 }
 
 #[cfg(test)]

@@ -19,8 +19,10 @@ use crate::{
 };
 
 pub mod assets;
+pub mod campaigns;
 pub mod embed;
 pub mod extract;
+pub mod segments;
 pub mod system;
 pub mod webhooks;
 
@@ -85,6 +87,8 @@ pub fn app(state: AppState, config: &Config) -> Router {
     let wake = middleware::from_fn_with_state(state.clone(), wake_webhooks);
     Router::new()
         .merge(embed::router().layer(public_cors))
+        .merge(campaigns::router())
+        .merge(segments::router())
         .merge(system::router())
         .merge(webhooks::router())
         .route_layer(wake)
@@ -105,6 +109,33 @@ async fn wake_webhooks(State(state): State<AppState>, request: Request, next: Ne
         state.webhooks.wake();
     }
     response
+}
+
+/// Cursor pagination by id: `?limit=50&after=<last id of the previous page>`.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Page {
+    pub limit: Option<i64>,
+    pub after: Option<String>,
+}
+
+impl Page {
+    pub fn limit(&self) -> Result<i64, Error> {
+        match self.limit {
+            None => Ok(50),
+            Some(n) if (1..=200).contains(&n) => Ok(n),
+            Some(_) => Err(Error::invalid("limit", "must be between 1 and 200")),
+        }
+    }
+
+    /// `{"data": [...], "next_cursor": id or null}`.
+    pub fn wrap(&self, data: Vec<serde_json::Value>, more: bool) -> serde_json::Value {
+        let next = if more {
+            data.last().and_then(|item| item.get("id")).cloned()
+        } else {
+            None
+        };
+        serde_json::json!({"data": data, "next_cursor": next})
+    }
 }
 
 async fn not_found(method: Method, uri: Uri) -> impl IntoResponse {

@@ -1,11 +1,15 @@
-//! Campaign rows.
+//! Campaign rows, with their prizes' stock and codes kept in tables of
+//! their own (see migration 0003).
 
 use adact_wire::CampaignKind;
 use anyhow::Context as _;
-use sqlx::Row as _;
+use sqlx::{AnyConnection, Row as _};
 
 use super::{Store, new_id, now_ms};
-use crate::campaigns::{Campaign, Definition, Status};
+use crate::{
+    campaigns::{Campaign, Codes, Definition, Status},
+    error::{Error, Result},
+};
 
 /// What creating a campaign needs; validated by the caller.
 #[derive(Debug, Clone)]
@@ -14,6 +18,15 @@ pub struct NewCampaign {
     pub kind: CampaignKind,
     pub status: Status,
     pub definition: Definition,
+}
+
+/// A prize's live state, for the admin API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrizeState {
+    pub id: String,
+    pub stock_remaining: Option<i64>,
+    pub codes_available: i64,
+    pub codes_given: i64,
 }
 
 pub(super) fn campaign_from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<Campaign> {
@@ -31,13 +44,15 @@ pub(super) fn campaign_from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<Campa
 }
 
 impl Store {
-    pub async fn create_campaign(
-        &self,
-        account_id: &str,
-        new: NewCampaign,
-    ) -> anyhow::Result<Campaign> {
+    pub async fn create_campaign(&self, account_id: &str, new: NewCampaign) -> Result<Campaign> {
         let id = new_id("cmp");
         let now = now_ms();
+        let mut definition = new.definition;
+        // A new campaign's prizes are new, even when copied from another.
+        for prize in &mut definition.prizes {
+            prize.id = None;
+        }
+        let (_turn, mut tx) = self.begin_write().await?;
         sqlx::query(
             "insert into campaigns (id, account_id, name, kind, status, definition, created_at, updated_at) \
              values ($1, $2, $3, $4, $5, $6, $7, $7)",
@@ -47,17 +62,241 @@ impl Store {
         .bind(&new.name)
         .bind(new.kind.as_str())
         .bind(new.status.as_str())
-        .bind(serde_json::to_string(&new.definition)?)
+        .bind(definition_json(&definition)?)
         .bind(now)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
+        // The prizes get their ids now; store the definition with them.
+        sync_prizes(&mut tx, &id, None, &mut definition).await?;
+        sqlx::query("update campaigns set definition = $1 where id = $2")
+            .bind(definition_json(&definition)?)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(Campaign {
             id,
             account_id: account_id.to_owned(),
             name: new.name,
             kind: new.kind,
             status: new.status,
-            definition: new.definition,
+            definition,
         })
     }
+
+    pub async fn campaign(&self, account_id: &str, id: &str) -> Result<Option<Campaign>> {
+        let row = sqlx::query("select * from campaigns where id = $1 and account_id = $2")
+            .bind(id)
+            .bind(account_id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.map(|row| campaign_from_row(&row)).transpose()?)
+    }
+
+    /// A page of campaigns, oldest first, after the cursor id.
+    pub async fn campaigns(
+        &self,
+        account_id: &str,
+        after: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<Campaign>> {
+        let rows = sqlx::query(
+            "select * from campaigns where account_id = $1 and id > $2 order by id limit $3",
+        )
+        .bind(account_id)
+        .bind(after.unwrap_or(""))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(campaign_from_row)
+            .collect::<anyhow::Result<_>>()?)
+    }
+
+    /// Saves a changed campaign; prizes keep their stock and codes by id.
+    pub async fn update_campaign(
+        &self,
+        previous: &Campaign,
+        mut next: Campaign,
+    ) -> Result<Campaign> {
+        let (_turn, mut tx) = self.begin_write().await?;
+        sync_prizes(
+            &mut tx,
+            &next.id,
+            Some(&previous.definition),
+            &mut next.definition,
+        )
+        .await?;
+        sqlx::query(
+            "update campaigns set name = $1, kind = $2, status = $3, definition = $4, updated_at = $5 \
+             where id = $6 and account_id = $7",
+        )
+        .bind(&next.name)
+        .bind(next.kind.as_str())
+        .bind(next.status.as_str())
+        .bind(definition_json(&next.definition)?)
+        .bind(now_ms())
+        .bind(&next.id)
+        .bind(&next.account_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(next)
+    }
+
+    /// Deletes a campaign with its prizes, codes and plays. Refused while a
+    /// segment shows it.
+    pub async fn delete_campaign(&self, account_id: &str, id: &str) -> Result<bool> {
+        let (_turn, mut tx) = self.begin_write().await?;
+        let used: Option<String> =
+            sqlx::query_scalar("select title from segments where campaign_id = $1 limit 1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(title) = used {
+            return Err(Error::Conflict {
+                field: "segments",
+                message: format!(
+                    "The segment {title:?} shows this campaign: map it to another campaign or delete it first."
+                ),
+            });
+        }
+        let done = sqlx::query("delete from campaigns where id = $1 and account_id = $2")
+            .bind(id)
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The live stock and code counts of a campaign's prizes.
+    pub async fn prize_states(&self, campaign_id: &str) -> Result<Vec<PrizeState>> {
+        let rows = sqlx::query(
+            "select p.id, p.stock_remaining, \
+               (select count(*) from prize_codes c where c.prize_id = p.id and c.play_id is null) as available, \
+               (select count(*) from prize_codes c where c.prize_id = p.id and c.play_id is not null) as given \
+             from prizes p where p.campaign_id = $1 and p.active = 1",
+        )
+        .bind(campaign_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(PrizeState {
+                    id: row.try_get("id")?,
+                    stock_remaining: row.try_get("stock_remaining")?,
+                    codes_available: row.try_get("available")?,
+                    codes_given: row.try_get("given")?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The definition as stored: pools of codes live in `prize_codes`, not here.
+fn definition_json(definition: &Definition) -> Result<String> {
+    let mut stored = definition.clone();
+    for prize in &mut stored.prizes {
+        if let Codes::Pool(codes) = &mut prize.codes {
+            codes.clear();
+        }
+    }
+    Ok(serde_json::to_string(&stored).context("encoding a definition")?)
+}
+
+/// Brings the prizes table in line with `next`: new prizes get an id and
+/// their stock, known ones keep what is left (moved by the change of
+/// stock), removed ones are retired. New pool codes are added.
+async fn sync_prizes(
+    tx: &mut AnyConnection,
+    campaign_id: &str,
+    previous: Option<&Definition>,
+    next: &mut Definition,
+) -> Result<()> {
+    let now = now_ms();
+    let old_prizes = previous.map_or(&[][..], |d| d.prizes.as_slice());
+    for (i, prize) in next.prizes.iter_mut().enumerate() {
+        let prefix = match &prize.codes {
+            Codes::Generate { prefix } => Some(prefix.clone()),
+            Codes::Pool(_) => None,
+        };
+        let stock = prize.stock.map(i64::from);
+        let old = prize
+            .id
+            .as_ref()
+            .and_then(|id| old_prizes.iter().find(|p| p.id.as_ref() == Some(id)));
+        let id = match (old, &prize.id) {
+            (Some(old), Some(id)) => {
+                let remaining: Option<i64> =
+                    sqlx::query_scalar("select stock_remaining from prizes where id = $1")
+                        .bind(id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                // What is left moves by the change of stock, never below 0.
+                let remaining = match (stock, remaining) {
+                    (None, _) => None,
+                    (Some(stock), None) => Some(stock),
+                    (Some(stock), Some(left)) => {
+                        let delta = stock - old.stock.map_or(0, i64::from);
+                        Some((left + delta).max(0))
+                    }
+                };
+                sqlx::query(
+                    "update prizes set code_prefix = $1, active = 1, stock_remaining = $2 where id = $3",
+                )
+                .bind(&prefix)
+                .bind(remaining)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                id.clone()
+            }
+            (None, Some(_)) => {
+                return Err(Error::invalid(
+                    format!("prizes[{i}].id"),
+                    "is not a prize of this campaign: leave it out for a new prize",
+                ));
+            }
+            (_, None) => {
+                let id = new_id("prz");
+                sqlx::query(
+                    "insert into prizes (id, campaign_id, code_prefix, stock_remaining, created_at) \
+                     values ($1, $2, $3, $4, $5)",
+                )
+                .bind(&id)
+                .bind(campaign_id)
+                .bind(&prefix)
+                .bind(stock)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                prize.id = Some(id.clone());
+                id
+            }
+        };
+        if let Codes::Pool(codes) = &prize.codes {
+            for code in codes {
+                sqlx::query(
+                    "insert into prize_codes (prize_id, code) values ($1, $2) \
+                     on conflict (prize_id, code) do nothing",
+                )
+                .bind(&id)
+                .bind(code.trim())
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+    }
+    for old in old_prizes {
+        let kept = next.prizes.iter().any(|p| p.id == old.id);
+        if let (false, Some(id)) = (kept, &old.id) {
+            sqlx::query("update prizes set active = 0 where id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,88 @@
+//! Players: unique per account and external id, with their registration.
+
+use std::collections::BTreeMap;
+
+use anyhow::Context as _;
+use sqlx::{AnyConnection, Row as _};
+
+use super::{new_id, now_ms};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Player {
+    pub id: String,
+    pub external_id: String,
+    /// The registration form's values by field key.
+    pub data: BTreeMap<String, String>,
+}
+
+/// Whether a registration created the player or updated a known one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registered {
+    Created,
+    Updated,
+}
+
+pub async fn player_by_external_id(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    external_id: &str,
+) -> anyhow::Result<Option<Player>> {
+    let row = sqlx::query(
+        "select id, external_id, data from players where account_id = $1 and external_id = $2",
+    )
+    .bind(account_id)
+    .bind(external_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|row| {
+        let data: String = row.try_get("data")?;
+        Ok(Player {
+            id: row.try_get("id")?,
+            external_id: row.try_get("external_id")?,
+            data: serde_json::from_str(&data).context("stored player data")?,
+        })
+    })
+    .transpose()
+}
+
+/// Creates the player or merges `values` into what is stored, in the
+/// caller's transaction.
+pub async fn register(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    external_id: &str,
+    values: BTreeMap<String, String>,
+) -> anyhow::Result<(Player, Registered)> {
+    let now = now_ms();
+    match player_by_external_id(conn, account_id, external_id).await? {
+        Some(mut player) => {
+            player.data.extend(values);
+            sqlx::query("update players set data = $1, updated_at = $2 where id = $3")
+                .bind(serde_json::to_string(&player.data)?)
+                .bind(now)
+                .bind(&player.id)
+                .execute(&mut *conn)
+                .await?;
+            Ok((player, Registered::Updated))
+        }
+        None => {
+            let player = Player {
+                id: new_id("plr"),
+                external_id: external_id.to_owned(),
+                data: values,
+            };
+            sqlx::query(
+                "insert into players (id, account_id, external_id, data, created_at, updated_at) \
+                 values ($1, $2, $3, $4, $5, $5)",
+            )
+            .bind(&player.id)
+            .bind(account_id)
+            .bind(external_id)
+            .bind(serde_json::to_string(&player.data)?)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+            Ok((player, Registered::Created))
+        }
+    }
+}

@@ -1,0 +1,97 @@
+// Bench (not a test): the play request (draw plus code assignment) at a
+// steady rate on SQLite. Opens sessions first (render + register), then
+// sends `RATE` plays per second for `SECONDS`, open loop, and reports the
+// latency percentiles of the play requests, measured by the client.
+//
+//   ADACT_SERVER_BIN=$CARGO_TARGET_DIR/release/adact-server npm run bench:play
+//   RATE=500 SECONDS=10 (defaults)
+import http from "node:http";
+
+import { ADMIN_TOKEN, EMBED_KEY, startAdact } from "../browser/harness.mjs";
+
+const rate = Number(process.env.RATE || 500);
+const seconds = Number(process.env.SECONDS || 10);
+const total = rate * seconds;
+const adact = await startAdact();
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const { hostname, port } = new URL(adact.url);
+
+function request(method, path, body, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request({ agent, hostname, port, method, path, headers }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => (text += chunk));
+      res.on("end", () => resolve({ status: res.statusCode, body: text ? JSON.parse(text) : null }));
+    });
+    req.on("error", reject);
+    req.end(data);
+  });
+}
+const admin = (method, path, body) =>
+  request(method, path, body, { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" });
+const pub = (path, body) => request("POST", `${path}?key=${EMBED_KEY}`, body);
+
+// A wheel whose plays mostly win: a pool prize (the code claim), a generated
+// code prize, and a little "no prize".
+const pool = Array.from({ length: total }, (_, i) => `BENCH-${String(i).padStart(6, "0")}`);
+const created = await admin("POST", "/api/v1/campaigns", {
+  name: "Bench",
+  kind: "wheel",
+  status: "active",
+  definition: {
+    texts: { title: "Bench" },
+    prizes: [
+      { name: "Pooled", weight: 50, stock: total, codes: { pool } },
+      { name: "Generated", weight: 40, codes: { generate: { prefix: "GEN-" } } },
+    ],
+    no_prize: { label: "No luck", weight: 10 },
+  },
+});
+if (created.status !== 201) throw new Error(JSON.stringify(created.body));
+await admin("POST", "/api/v1/segments", { title: "Bench", campaign_id: created.body.id });
+
+process.stderr.write(`opening ${total} sessions…\n`);
+const sessions = [];
+for (let i = 0; i < total; i += 50) {
+  const batch = await Promise.all(
+    Array.from({ length: Math.min(50, total - i) }, async (_, j) => {
+      const r = await pub("/api/v1/embed/render", { segment: "Bench", user: { id: `bench-${i + j}` } });
+      const { id, token } = r.body.session;
+      await pub(`/api/v1/embed/sessions/${id}/register`, { token });
+      return { id, token };
+    }),
+  );
+  sessions.push(...batch);
+}
+
+process.stderr.write(`playing ${rate}/s for ${seconds} s…\n`);
+const latencies = [];
+let failures = 0;
+const started = performance.now();
+const inflight = [];
+for (let i = 0; i < total; i++) {
+  // Open loop: each play starts at its scheduled time, whatever the others do.
+  const due = started + (i * 1000) / rate;
+  const wait = due - performance.now();
+  if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+  const { id, token } = sessions[i];
+  const t0 = performance.now();
+  inflight.push(
+    pub(`/api/v1/embed/sessions/${id}/play`, { token }).then((r) => {
+      latencies.push(performance.now() - t0);
+      if (r.status !== 200) failures++;
+    }),
+  );
+}
+await Promise.all(inflight);
+const elapsed = (performance.now() - started) / 1000;
+latencies.sort((a, b) => a - b);
+const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(2);
+console.log(
+  `${latencies.length} plays in ${elapsed.toFixed(1)} s (${(latencies.length / elapsed).toFixed(0)}/s), ${failures} failed; ` +
+    `latency ms: p50 ${at(50)}, p90 ${at(90)}, p99 ${at(99)}, max ${latencies.at(-1).toFixed(2)}`,
+);
+agent.destroy();
+await adact.stop();

@@ -1,0 +1,233 @@
+// Every game kind played to its end screen, with the mouse and with the
+// keyboard, on a page of another origin; axe-core checks each screen.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+
+import { EMBED_KEY, launchBrowser, openPage, root, startAdact, startHost } from "./harness.mjs";
+
+const AXE = join(root, "node_modules", "axe-core", "axe.min.js");
+const KINDS = [
+  ["wheel", "Default Users"],
+  ["scratch", "Scratch Card"],
+  ["giftbox", "Gift Box"],
+  ["quiz", "Quiz"],
+];
+
+let adact;
+let host;
+let browser;
+
+before(async () => {
+  adact = await startAdact();
+  const page = (segment) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title>
+    <script src="${adact.url}/embed.js?key=${EMBED_KEY}"></script></head>
+    <body><main><h1>Shop</h1>
+    <script>window.events = []; window.renderAdact({segment: ${JSON.stringify(segment)}, onEvent: (e) => window.events.push(e)});</script>
+    </main></body></html>`;
+  const pages = Object.fromEntries(KINDS.map(([kind, segment]) => [`/${kind}`, page(segment)]));
+  host = await startHost(pages);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await host?.stop();
+  await adact?.stop();
+});
+
+const campaign = (page) => page.locator("adact-campaign");
+
+/** axe-core on the whole page, shadow root included: no serious or critical issue. */
+async function checkAccessibility(page, when) {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  });
+  assert.deepEqual(violations, [], `axe on the ${when}`);
+}
+
+async function fillForm(page, keyboard) {
+  const c = campaign(page);
+  await c.locator("form").waitFor();
+  if (keyboard) {
+    // Focus starts on the first field.
+    await page.keyboard.type("Ada");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("ada@example.com");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Space");
+    await page.keyboard.press("Enter");
+  } else {
+    await c.locator("input[type=email]").fill("ada@example.com");
+    await c.locator("input[type=checkbox]").check();
+    await c.locator("button[type=submit]").click();
+  }
+}
+
+/** Plays; for the wheel, returns the label of the slice it stops on and its transition. */
+async function playGame(page, kind, keyboard) {
+  const c = campaign(page);
+  if (kind === "wheel") {
+    const spin = c.locator(".wheel-stage button.play");
+    await spin.waitFor();
+    if (keyboard) await page.keyboard.press("Enter");
+    else await spin.click();
+    const rotor = c.locator(".rotor");
+    await page.waitForFunction(
+      () => document.querySelector("adact-campaign").shadowRoot.querySelector(".rotor")?.style.transform,
+    );
+    return rotor.evaluate((rotor) => {
+      const deg = Number(rotor.style.transform.match(/rotate\((-?\d+)deg\)/)[1]);
+      const labels = [...rotor.querySelectorAll("text")].map((t) => t.textContent);
+      const step = 360 / labels.length;
+      return { top: labels[Math.floor(((360 - (deg % 360)) % 360) / step) % labels.length], transition: rotor.style.transition };
+    });
+  } else if (kind === "scratch") {
+    const canvas = c.locator(".scratch canvas");
+    await canvas.waitFor();
+    if (keyboard) {
+      await page.keyboard.press("Enter"); // focus is on "Reveal my prize"
+    } else {
+      const box = await canvas.boundingBox();
+      for (let row = 0; row < 6 && !(await canvas.evaluate((e) => e.classList.contains("gone"))); row++) {
+        const y = box.y + (box.height * (row + 0.5)) / 6;
+        await page.mouse.move(box.x + 4, y);
+        await page.mouse.down();
+        await page.mouse.move(box.x + box.width - 4, y, { steps: 12 });
+        await page.mouse.up();
+      }
+    }
+  } else if (kind === "giftbox") {
+    await c.locator(".gift").first().waitFor();
+    if (keyboard) {
+      await page.keyboard.press("Tab");
+      await page.keyboard.press("Enter");
+    } else {
+      await c.locator(".gift").nth(2).click();
+    }
+  } else if (kind === "quiz") {
+    for (let q = 0; q < 2; q++) {
+      await c.locator(".progress", { hasText: `Question ${q + 1} of 2` }).waitFor();
+      if (keyboard) {
+        await page.keyboard.press("Tab");
+        await page.keyboard.press("Enter");
+      } else {
+        await c.locator(".answer").nth(q === 0 ? 1 : 0).click();
+      }
+    }
+  }
+}
+
+for (const [kind] of KINDS) {
+  describe(`the ${kind}`, () => {
+    for (const keyboard of [false, true]) {
+      test(`plays to its end screen with the ${keyboard ? "keyboard" : "mouse"}`, async () => {
+        const { page, context, errors, console } = await openPage(browser, undefined, {
+          viewport: keyboard ? { width: 360, height: 740 } : { width: 1280, height: 900 },
+        });
+        // The keyboard run also asks for reduced motion.
+        if (keyboard) await page.emulateMedia({ reducedMotion: "reduce" });
+        await page.goto(`${host.url}/${kind}`);
+        await campaign(page).locator("button.play").waitFor();
+        await checkAccessibility(page, "intro");
+        if (keyboard) {
+          await campaign(page).locator("button.play").focus();
+          await page.keyboard.press("Enter");
+        } else {
+          await campaign(page).locator("button.play").click();
+        }
+        await fillForm(page, keyboard);
+        await checkAccessibility(page, "game");
+        const wheel = await playGame(page, kind, keyboard);
+
+        const end = campaign(page).locator(".end");
+        await end.waitFor({ timeout: 15_000 });
+        const shown = await end.evaluate((e) => ({
+          title: e.querySelector(".end-title").textContent,
+          prize: e.querySelector(".prize")?.textContent ?? null,
+          code: e.querySelector(".code")?.textContent ?? null,
+          focused: e.getRootNode().activeElement?.className,
+          live: e.getRootNode().querySelector("[aria-live]").textContent,
+        }));
+        assert.equal(shown.focused, "end-title");
+        if (shown.prize) {
+          assert.equal(shown.title, "You won!");
+          assert.match(shown.code, /^[A-Z]+-[A-Z0-9]{10}$/);
+          assert.match(shown.live, new RegExp(`${shown.prize}.*${shown.code}`));
+        } else {
+          assert.equal(shown.title, "Not this time");
+          assert.equal(shown.live, "Not this time");
+        }
+        if (kind === "quiz") {
+          // Right answers with the mouse; the keyboard picks the first ones.
+          const score = await end.locator(".score").textContent();
+          assert.equal(score, keyboard ? "You answered 1 of 2 correctly." : "You answered 2 of 2 correctly.");
+        }
+        if (kind === "wheel") {
+          // The wheel stopped on a slice showing the outcome the server drew.
+          assert.equal(wheel.top, shown.prize ?? "Next time");
+          assert.match(wheel.transition, keyboard ? /^transform cubic-bezier/ : /^transform 5200ms/);
+        }
+
+        // Copy button and the events the page received.
+        if (shown.code) {
+          await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+          await campaign(page).locator("button.copy").click();
+          assert.equal(await campaign(page).locator("button.copy").textContent(), "Copied!");
+        }
+        await page.waitForFunction(() => window.events.some((e) => e.type === "gameplay.finished"));
+        const events = await page.evaluate(() => window.events.map((e) => e.type));
+        const expected = ["player.created", "game.ended"];
+        if (shown.code) expected.push("prize.assigned");
+        expected.push("gameplay.finished");
+        assert.deepEqual(events, expected);
+        const assigned = await page.evaluate(() => window.events.find((e) => e.type === "prize.assigned"));
+        if (shown.code) assert.equal(assigned.code, shown.code);
+
+        await checkAccessibility(page, "end screen");
+        assert.deepEqual(errors, []);
+        assert.deepEqual(console.filter((m) => m.type === "error" || m.type === "warning"), []);
+        await context.close();
+      });
+    }
+  });
+}
+
+describe("the form and the limits", () => {
+  test("shows the server's and its own field errors inline", async () => {
+    const { page, context, errors } = await openPage(browser, `${host.url}/giftbox`);
+    const c = campaign(page);
+    await c.locator("button.play").click();
+    await c.locator("button[type=submit]").click();
+    assert.equal(await c.locator("#adact-f1-e").textContent(), "Email is required.");
+    assert.equal(await c.locator("#adact-consent-e").textContent(), "Please accept to continue.");
+    assert.equal(await c.locator("input[type=email]").getAttribute("aria-invalid"), "true");
+    await c.locator("input[type=email]").fill("ada@example");
+    await c.locator("button[type=submit]").click();
+    assert.equal(await c.locator("#adact-f1-e").textContent(), "Please enter a valid email address.");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("a player who already spun today is told so, politely, on the next visit", async () => {
+    const { page, context, errors } = await openPage(browser, `${host.url}/wheel`);
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    const c = campaign(page);
+    await c.locator("button.play").click();
+    await fillForm(page, false);
+    await playGame(page, "wheel", false);
+    await c.locator(".end").waitFor();
+    await page.reload();
+    const notice = campaign(page).locator(".notice");
+    await notice.waitFor();
+    assert.match(await notice.textContent(), /already played today/);
+    assert.equal(await campaign(page).locator("button").count(), 0);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});

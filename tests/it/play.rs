@@ -1,0 +1,509 @@
+//! The play flow over the public API, the admin API for campaigns and
+//! segments, and the events they record, against a real server.
+
+use std::collections::HashSet;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::server::{ADMIN_TOKEN, EMBED_KEY, TestServer};
+
+impl TestServer {
+    pub async fn admin(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(ADMIN_TOKEN);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A public step, posted the way the embed posts it.
+    pub async fn public(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .post(self.url(&format!("{path}?key={EMBED_KEY}")))
+            .header("content-type", "text/plain;charset=UTF-8")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn events(&self) -> Vec<Value> {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&format!("sqlite://{}", self.database_path().display()))
+            .await
+            .unwrap();
+        let rows: Vec<String> = sqlx::query_scalar("select payload from events order by seq")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        rows.iter()
+            .map(|r| serde_json::from_str(r).unwrap())
+            .collect()
+    }
+}
+
+/// A session of `segment` for `player`: render then register.
+async fn registered(
+    server: &TestServer,
+    segment: &str,
+    player: &str,
+    fields: Value,
+) -> (String, String) {
+    let (status, render) = server
+        .public(
+            "/api/v1/embed/render",
+            json!({"segment": segment, "user": {"id": player}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{render}");
+    let id = render["session"]["id"].as_str().unwrap().to_owned();
+    let token = render["session"]["token"].as_str().unwrap().to_owned();
+    let (status, body) = server
+        .public(
+            &format!("/api/v1/embed/sessions/{id}/register"),
+            json!({"token": token, "fields": fields, "consent": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    (id, token)
+}
+
+async fn play(server: &TestServer, id: &str, token: &str) -> (StatusCode, Value) {
+    server
+        .public(
+            &format!("/api/v1/embed/sessions/{id}/play"),
+            json!({"token": token}),
+        )
+        .await
+}
+
+/// A campaign with one prize of `stock` pooled codes, or generated codes.
+async fn campaign(server: &TestServer, title: &str, definition: Value) -> String {
+    let (status, body) = server
+        .admin(
+            reqwest::Method::POST,
+            "/api/v1/campaigns",
+            Some(json!({"name": title, "kind": "wheel", "status": "active", "definition": definition})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["id"].as_str().unwrap().to_owned();
+    let (status, body) = server
+        .admin(
+            reqwest::Method::POST,
+            "/api/v1/segments",
+            Some(json!({"title": title, "campaign_id": id})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    id
+}
+
+fn pooled(stock: u32, codes: &[String], limit: &str) -> Value {
+    json!({
+        "texts": {"title": "Win"},
+        "play_limit": limit,
+        "form": {"fields": [{"key": "email", "type": "email", "label": "Email", "required": true}]},
+        "prizes": [{"name": "Gift card", "weight": 1, "stock": stock, "codes": {"pool": codes}}],
+        "no_prize": {"label": "Next time", "weight": 0}
+    })
+}
+
+#[tokio::test]
+async fn a_whole_play_gives_a_code_once_and_records_its_events() {
+    let server = TestServer::start(|_| {}).await;
+    let codes: Vec<String> = (0..3).map(|i| format!("CODE-{i}")).collect();
+    campaign(&server, "Flow", pooled(3, &codes, "once")).await;
+
+    // The form is checked on the server, naming every bad field.
+    let (_, render) = server
+        .public(
+            "/api/v1/embed/render",
+            json!({"segment": "Flow", "user": {"id": "ada"}}),
+        )
+        .await;
+    assert!(render["notice"].is_null());
+    assert_eq!(render["campaign"]["prizes"][0]["name"], "Gift card");
+    assert!(
+        render["campaign"]["prizes"][0].get("weight").is_none(),
+        "{render}"
+    );
+    let id = render["session"]["id"].as_str().unwrap();
+    let token = render["session"]["token"].as_str().unwrap();
+    let (status, body) = server
+        .public(
+            &format!("/api/v1/embed/sessions/{id}/register"),
+            json!({"token": token, "fields": {"email": "nope"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["fields"][0]["field"], "fields.email");
+
+    // Playing before registering, or with another session's token, fails.
+    let (status, body) = play(&server, id, token).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("not_registered"))
+    );
+    let (other_id, other_token) =
+        registered(&server, "Flow", "bob", json!({"email": "bob@example.com"})).await;
+    let (status, _) = play(&server, id, &other_token).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let (status, _) = server
+        .public(
+            &format!("/api/v1/embed/sessions/{id}/register"),
+            json!({"token": token, "fields": {"email": "ada@example.com"}, "consent": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, first) = play(&server, id, token).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(first["prize"]["name"], "Gift card");
+    assert!(first["code"].as_str().unwrap().starts_with("CODE-"));
+    // A retry returns the same outcome and takes nothing more.
+    let (_, again) = play(&server, id, token).await;
+    assert_eq!(first, again);
+    // Finishing twice records one event.
+    for _ in 0..2 {
+        let (status, _) = server
+            .public(
+                &format!("/api/v1/embed/sessions/{id}/finish"),
+                json!({"token": token}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    // A retried registration answers the same and records nothing.
+    let (status, again) = server
+        .public(
+            &format!("/api/v1/embed/sessions/{id}/register"),
+            json!({"token": token, "fields": {"email": "other@example.com"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again["created"], true);
+
+    // Bob plays too; his code differs.
+    let (_, bob) = play(&server, &other_id, &other_token).await;
+    assert_ne!(bob["code"], first["code"]);
+
+    // The limit is "once": a new session says so at render and at play.
+    let (_, render) = server
+        .public(
+            "/api/v1/embed/render",
+            json!({"segment": "Flow", "user": {"id": "ada"}}),
+        )
+        .await;
+    assert_eq!(render["notice"]["code"], "play_limit_reached");
+    let (id2, token2) = (
+        render["session"]["id"].as_str().unwrap(),
+        render["session"]["token"].as_str().unwrap(),
+    );
+    let (status, body) = server
+        .public(
+            &format!("/api/v1/embed/sessions/{id2}/register"),
+            json!({"token": token2, "fields": {"email": "ada@example.com"}}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("play_limit_reached"))
+    );
+
+    let events = server.events().await;
+    let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        types,
+        [
+            "segment.created",
+            "player.created", // bob registered first
+            "player.created",
+            "game.ended",
+            "prize.assigned",
+            "gameplay.finished",
+            "game.ended",
+            "prize.assigned",
+        ]
+    );
+    let assigned = &events[4]["data"];
+    assert_eq!(assigned["code"], first["code"]);
+    assert_eq!(assigned["prize"]["name"], "Gift card");
+    assert_eq!(assigned["player"]["external_id"], "ada");
+    assert_eq!(assigned["player"]["fields"]["email"], "ada@example.com");
+    assert_eq!(assigned["segment"]["title"], "Flow");
+    assert_eq!(assigned["campaign"]["name"], "Flow");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn concurrent_plays_never_give_a_code_twice_nor_overdraw_stock() {
+    let server = TestServer::start(|config| config.db_max_connections = 8).await;
+    let codes: Vec<String> = (0..15).map(|i| format!("POOL-{i:02}")).collect();
+    let campaign_id = campaign(&server, "Rush", pooled(10, &codes, "unlimited")).await;
+    let mut sessions = Vec::new();
+    for i in 0..120 {
+        sessions.push(
+            registered(
+                &server,
+                "Rush",
+                &format!("p{i}"),
+                json!({"email": "p@example.com"}),
+            )
+            .await,
+        );
+    }
+    let server = std::sync::Arc::new(server);
+    let plays = sessions.into_iter().map(|(id, token)| {
+        let server = server.clone();
+        tokio::spawn(async move { play(&server, &id, &token).await })
+    });
+    let results = futures_join_all(plays).await;
+    let mut won = Vec::new();
+    for (status, body) in results {
+        assert_eq!(status, StatusCode::OK, "{body}");
+        if let Some(code) = body["code"].as_str() {
+            won.push(code.to_owned());
+        }
+    }
+    assert_eq!(won.len(), 10, "{won:?}");
+    assert_eq!(won.iter().collect::<HashSet<_>>().len(), 10, "{won:?}");
+    let (_, campaign) = server
+        .admin(
+            reqwest::Method::GET,
+            &format!("/api/v1/campaigns/{campaign_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(campaign["prizes"][0]["stock_remaining"], 0);
+    assert_eq!(campaign["prizes"][0]["codes_given"], 10);
+    assert_eq!(campaign["prizes"][0]["codes_available"], 5);
+}
+
+async fn futures_join_all<T>(handles: impl Iterator<Item = tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let handles: Vec<_> = handles.collect();
+    let mut out = Vec::with_capacity(handles.len());
+    for handle in handles {
+        out.push(handle.await.unwrap());
+    }
+    out
+}
+
+#[tokio::test]
+async fn campaigns_are_validated_paginated_and_updated_keeping_stock() {
+    let server = TestServer::start(|_| {}).await;
+    let mut definition = pooled(2, &["A".into(), "B".into()], "daily");
+    definition["prizes"][0]["weight"] = json!(-1);
+    let (status, body) = server
+        .admin(
+            reqwest::Method::POST,
+            "/api/v1/campaigns",
+            Some(json!({"name": "Bad", "kind": "wheel", "definition": definition})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("definition.prizes[0].weight"),
+        "{body}"
+    );
+    let mut definition = pooled(2, &["A".into(), "B".into()], "daily");
+    definition["ends_at"] = json!("2020-01-01T00:00:00Z");
+    definition["starts_at"] = json!("2021-01-01T00:00:00Z");
+    let (status, body) = server
+        .admin(
+            reqwest::Method::POST,
+            "/api/v1/campaigns",
+            Some(json!({"name": "Bad", "kind": "wheel", "definition": definition})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("definition.ends_at"))
+    );
+
+    let id = campaign(
+        &server,
+        "Keep",
+        pooled(2, &["A".into(), "B".into()], "unlimited"),
+    )
+    .await;
+    registered(&server, "Keep", "x", json!({"email": "x@example.com"})).await;
+    let (_, got) = server
+        .admin(
+            reqwest::Method::GET,
+            &format!("/api/v1/campaigns/{id}"),
+            None,
+        )
+        .await;
+    let mut definition = got["definition"].clone();
+    assert!(
+        definition["prizes"][0]["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("prz_")
+    );
+    // Raise the stock by 3 and add codes: what is left moves with it.
+    definition["prizes"][0]["stock"] = json!(5);
+    definition["prizes"][0]["codes"] = json!({"pool": ["C", "D", "E"]});
+    let (status, body) = server
+        .admin(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/campaigns/{id}"),
+            Some(json!({"definition": definition, "name": "Kept"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["name"], "Kept");
+    assert_eq!(body["prizes"][0]["stock_remaining"], 5);
+    assert_eq!(body["prizes"][0]["codes_available"], 5);
+
+    // Pagination by id, oldest first.
+    let (_, page) = server
+        .admin(reqwest::Method::GET, "/api/v1/campaigns?limit=2", None)
+        .await;
+    assert_eq!(page["data"].as_array().unwrap().len(), 2);
+    let cursor = page["next_cursor"].as_str().unwrap();
+    let (_, rest) = server
+        .admin(
+            reqwest::Method::GET,
+            &format!("/api/v1/campaigns?limit=50&after={cursor}"),
+            None,
+        )
+        .await;
+    let all = 2 + rest["data"].as_array().unwrap().len();
+    assert_eq!(all, 4 + 1, "four demo campaigns and ours");
+    assert!(rest["next_cursor"].is_null());
+
+    // A campaign shown by a segment cannot be deleted.
+    let (status, body) = server
+        .admin(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/campaigns/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (StatusCode::CONFLICT, Some("segments"))
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn segments_have_unique_titles_and_record_their_changes() {
+    let server = TestServer::start(|_| {}).await;
+    let id = campaign(&server, "Seg A", pooled(1, &["A".into()], "once")).await;
+    let (status, body) = server
+        .admin(
+            reqwest::Method::POST,
+            "/api/v1/segments",
+            Some(json!({"title": "Seg A", "campaign_id": id})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (StatusCode::CONFLICT, Some("title"))
+    );
+    let (_, list) = server
+        .admin(reqwest::Method::GET, "/api/v1/segments", None)
+        .await;
+    let seg = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["title"] == "Seg A")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, body) = server
+        .admin(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/segments/{seg}"),
+            Some(json!({"title": "Seg B"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["title"].as_str()),
+        (StatusCode::OK, Some("Seg B"))
+    );
+    let (status, _) = server
+        .admin(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/segments/{seg}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = server
+        .admin(
+            reqwest::Method::GET,
+            &format!("/api/v1/segments/{seg}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Now unmapped, the campaign can go.
+    let (status, _) = server
+        .admin(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/campaigns/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let types: Vec<String> = server
+        .events()
+        .await
+        .iter()
+        .map(|e| e["type"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        types,
+        ["segment.created", "segment.updated", "segment.deleted"]
+    );
+    let events = server.events().await;
+    assert_eq!(events[1]["data"]["segment"]["title"], "Seg B");
+    assert_eq!(events[2]["data"]["campaign"]["id"], id.as_str());
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_campaign_outside_its_schedule_says_so_politely() {
+    let server = TestServer::start(|_| {}).await;
+    let mut definition = pooled(1, &["A".into()], "unlimited");
+    definition["starts_at"] = json!("2099-01-01T00:00:00Z");
+    campaign(&server, "Later", definition).await;
+    let (_, render) = server
+        .public(
+            "/api/v1/embed/render",
+            json!({"segment": "Later", "anonymous_id": "abc"}),
+        )
+        .await;
+    assert_eq!(render["notice"]["code"], "campaign_not_started");
+    assert!(
+        render["notice"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not started")
+    );
+    server.stop().await;
+}
