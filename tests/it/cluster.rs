@@ -84,3 +84,117 @@ async fn attempts_made(base: &str) -> u64 {
         .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
         .sum()
 }
+
+/// A public step against one server, posted the way the embed posts it.
+async fn step(
+    client: &reqwest::Client,
+    base: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    let response = client
+        .post(format!("{base}{path}?key={}", crate::server::EMBED_KEY))
+        .header("content-type", "text/plain;charset=UTF-8")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "{path}: {}",
+        response.status()
+    );
+    response.json().await.unwrap()
+}
+
+/// Render, register and play one session on `base`; the code won, if any.
+async fn play_once(client: reqwest::Client, base: String, player: String) -> Option<String> {
+    let render = step(
+        &client,
+        &base,
+        "/api/v1/embed/render",
+        serde_json::json!({"segment": "Rush", "user": {"id": player}}),
+    )
+    .await;
+    let id = render["session"]["id"].as_str().unwrap().to_owned();
+    let token = render["session"]["token"].as_str().unwrap().to_owned();
+    let sessions = format!("/api/v1/embed/sessions/{id}");
+    let fields = serde_json::json!({"token": token, "fields": {"email": "p@example.com"}});
+    step(&client, &base, &format!("{sessions}/register"), fields).await;
+    let played = step(
+        &client,
+        &base,
+        &format!("{sessions}/play"),
+        serde_json::json!({"token": token}),
+    )
+    .await;
+    played["code"].as_str().map(str::to_owned)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plays_spread_over_three_servers_never_overdraw_stock() {
+    const PLAYS: usize = 300;
+    const STOCK: usize = 20;
+    let dir = tempfile::tempdir().unwrap();
+    let db = adact_server::testing::database_url(dir.path())
+        .await
+        .unwrap();
+    let servers: Vec<Process> = (0..3).map(|_| Process::start(&db, &[])).collect();
+    adact_server::webhooks::client::install_crypto_provider();
+    let client = reqwest::Client::new();
+    let admin = |path: &str, body: serde_json::Value| {
+        client
+            .post(format!("{}{path}", servers[0].url))
+            .bearer_auth(crate::server::ADMIN_TOKEN)
+            .json(&body)
+            .send()
+    };
+    let codes: Vec<String> = (0..30).map(|i| format!("RUSH-{i:02}")).collect();
+    let campaign: serde_json::Value = admin(
+        "/api/v1/campaigns",
+        serde_json::json!({"name": "Rush", "kind": "wheel", "status": "active", "definition": {
+            "texts": {"title": "Win"},
+            "play_limit": "unlimited",
+            "form": {"fields": [{"key": "email", "type": "email", "label": "Email", "required": true}]},
+            "prizes": [{"name": "Gift card", "weight": 1, "stock": STOCK, "codes": {"pool": codes}}],
+            "no_prize": {"label": "Next time", "weight": 0}
+        }}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let segment = admin(
+        "/api/v1/segments",
+        serde_json::json!({"title": "Rush", "campaign_id": campaign["id"]}),
+    )
+    .await
+    .unwrap();
+    assert!(segment.status().is_success());
+
+    let plays: Vec<_> = (0..PLAYS)
+        .map(|i| {
+            tokio::spawn(play_once(
+                client.clone(),
+                servers[i % 3].url.clone(),
+                format!("p{i}"),
+            ))
+        })
+        .collect();
+    let mut won = Vec::new();
+    for play in plays {
+        won.extend(play.await.unwrap());
+    }
+    let distinct: std::collections::HashSet<_> = won.iter().collect();
+    let store = Store::connect(&db, 1).await.unwrap();
+    println!(
+        "cluster plays ({}): {PLAYS} plays over 3 servers, prize stock {STOCK}: {} codes won, {} distinct",
+        store.backend_name(),
+        won.len(),
+        distinct.len()
+    );
+    assert_eq!(won.len(), STOCK, "{won:?}");
+    assert_eq!(distinct.len(), STOCK, "a code was given twice: {won:?}");
+    store.close().await;
+}

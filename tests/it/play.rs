@@ -6,27 +6,9 @@ use std::collections::HashSet;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::server::{ADMIN_TOKEN, EMBED_KEY, TestServer};
+use crate::server::{EMBED_KEY, TestServer};
 
 impl TestServer {
-    pub async fn admin(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let mut request = self
-            .client
-            .request(method, self.url(path))
-            .bearer_auth(ADMIN_TOKEN);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-
     /// A public step, posted the way the embed posts it.
     pub async fn public(&self, path: &str, body: Value) -> (StatusCode, Value) {
         let response = self
@@ -42,15 +24,12 @@ impl TestServer {
     }
 
     async fn events(&self) -> Vec<Value> {
-        sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect(&format!("sqlite://{}", self.database_path().display()))
-            .await
-            .unwrap();
+        let store = self.second_store().await;
         let rows: Vec<String> = sqlx::query_scalar("select payload from events order by seq")
-            .fetch_all(&pool)
+            .fetch_all(store.pool())
             .await
             .unwrap();
-        pool.close().await;
+        store.close().await;
         rows.iter()
             .map(|r| serde_json::from_str(r).unwrap())
             .collect()
@@ -95,7 +74,7 @@ async fn play(server: &TestServer, id: &str, token: &str) -> (StatusCode, Value)
 /// A campaign with one prize of `stock` pooled codes, or generated codes.
 async fn campaign(server: &TestServer, title: &str, definition: Value) -> String {
     let (status, body) = server
-        .admin(
+        .call(
             reqwest::Method::POST,
             "/api/v1/campaigns",
             Some(json!({"name": title, "kind": "wheel", "status": "active", "definition": definition})),
@@ -104,7 +83,7 @@ async fn campaign(server: &TestServer, title: &str, definition: Value) -> String
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let id = body["id"].as_str().unwrap().to_owned();
     let (status, body) = server
-        .admin(
+        .call(
             reqwest::Method::POST,
             "/api/v1/segments",
             Some(json!({"title": title, "campaign_id": id})),
@@ -284,7 +263,7 @@ async fn concurrent_plays_never_give_a_code_twice_nor_overdraw_stock() {
     assert_eq!(won.len(), 10, "{won:?}");
     assert_eq!(won.iter().collect::<HashSet<_>>().len(), 10, "{won:?}");
     let (_, campaign) = server
-        .admin(
+        .call(
             reqwest::Method::GET,
             &format!("/api/v1/campaigns/{campaign_id}"),
             None,
@@ -310,7 +289,7 @@ async fn campaigns_are_validated_paginated_and_updated_keeping_stock() {
     let mut definition = pooled(2, &["A".into(), "B".into()], "daily");
     definition["prizes"][0]["weight"] = json!(-1);
     let (status, body) = server
-        .admin(
+        .call(
             reqwest::Method::POST,
             "/api/v1/campaigns",
             Some(json!({"name": "Bad", "kind": "wheel", "definition": definition})),
@@ -328,7 +307,7 @@ async fn campaigns_are_validated_paginated_and_updated_keeping_stock() {
     definition["ends_at"] = json!("2020-01-01T00:00:00Z");
     definition["starts_at"] = json!("2021-01-01T00:00:00Z");
     let (status, body) = server
-        .admin(
+        .call(
             reqwest::Method::POST,
             "/api/v1/campaigns",
             Some(json!({"name": "Bad", "kind": "wheel", "definition": definition})),
@@ -347,7 +326,7 @@ async fn campaigns_are_validated_paginated_and_updated_keeping_stock() {
     .await;
     registered(&server, "Keep", "x", json!({"email": "x@example.com"})).await;
     let (_, got) = server
-        .admin(
+        .call(
             reqwest::Method::GET,
             &format!("/api/v1/campaigns/{id}"),
             None,
@@ -364,7 +343,7 @@ async fn campaigns_are_validated_paginated_and_updated_keeping_stock() {
     definition["prizes"][0]["stock"] = json!(5);
     definition["prizes"][0]["codes"] = json!({"pool": ["C", "D", "E"]});
     let (status, body) = server
-        .admin(
+        .call(
             reqwest::Method::PATCH,
             &format!("/api/v1/campaigns/{id}"),
             Some(json!({"definition": definition, "name": "Kept"})),
@@ -377,12 +356,12 @@ async fn campaigns_are_validated_paginated_and_updated_keeping_stock() {
 
     // Pagination by id, oldest first.
     let (_, page) = server
-        .admin(reqwest::Method::GET, "/api/v1/campaigns?limit=2", None)
+        .call(reqwest::Method::GET, "/api/v1/campaigns?limit=2", None)
         .await;
     assert_eq!(page["data"].as_array().unwrap().len(), 2);
     let cursor = page["next_cursor"].as_str().unwrap();
     let (_, rest) = server
-        .admin(
+        .call(
             reqwest::Method::GET,
             &format!("/api/v1/campaigns?limit=50&after={cursor}"),
             None,
@@ -394,7 +373,7 @@ async fn campaigns_are_validated_paginated_and_updated_keeping_stock() {
 
     // A campaign shown by a segment cannot be deleted.
     let (status, body) = server
-        .admin(
+        .call(
             reqwest::Method::DELETE,
             &format!("/api/v1/campaigns/{id}"),
             None,
@@ -412,7 +391,7 @@ async fn segments_have_unique_titles_and_record_their_changes() {
     let server = TestServer::start(|_| {}).await;
     let id = campaign(&server, "Seg A", pooled(1, &["A".into()], "once")).await;
     let (status, body) = server
-        .admin(
+        .call(
             reqwest::Method::POST,
             "/api/v1/segments",
             Some(json!({"title": "Seg A", "campaign_id": id})),
@@ -423,7 +402,7 @@ async fn segments_have_unique_titles_and_record_their_changes() {
         (StatusCode::CONFLICT, Some("title"))
     );
     let (_, list) = server
-        .admin(reqwest::Method::GET, "/api/v1/segments", None)
+        .call(reqwest::Method::GET, "/api/v1/segments", None)
         .await;
     let seg = list["data"]
         .as_array()
@@ -435,7 +414,7 @@ async fn segments_have_unique_titles_and_record_their_changes() {
         .unwrap()
         .to_owned();
     let (status, body) = server
-        .admin(
+        .call(
             reqwest::Method::PATCH,
             &format!("/api/v1/segments/{seg}"),
             Some(json!({"title": "Seg B"})),
@@ -446,7 +425,7 @@ async fn segments_have_unique_titles_and_record_their_changes() {
         (StatusCode::OK, Some("Seg B"))
     );
     let (status, _) = server
-        .admin(
+        .call(
             reqwest::Method::DELETE,
             &format!("/api/v1/segments/{seg}"),
             None,
@@ -454,7 +433,7 @@ async fn segments_have_unique_titles_and_record_their_changes() {
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = server
-        .admin(
+        .call(
             reqwest::Method::GET,
             &format!("/api/v1/segments/{seg}"),
             None,
@@ -463,7 +442,7 @@ async fn segments_have_unique_titles_and_record_their_changes() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     // Now unmapped, the campaign can go.
     let (status, _) = server
-        .admin(
+        .call(
             reqwest::Method::DELETE,
             &format!("/api/v1/campaigns/{id}"),
             None,
