@@ -224,7 +224,8 @@ describe("the admin console", () => {
     await panel.getByText("Attempt 2").waitFor();
     assert.equal(received.length, 2);
     assert.equal(received[1].headers["webhook-id"], received[0].headers["webhook-id"]);
-    assert.match(await page.locator("tbody tr[data-delivery]").first().locator("td").nth(4).textContent(), /2/);
+    // The table behind the panel refreshes to two attempts too.
+    await page.locator("tbody tr[data-delivery] td:nth-child(5)", { hasText: "2" }).waitFor({ state: "attached" });
 
     // Escape closes the panel and the URL forgets it.
     await page.keyboard.press("Escape");
@@ -249,6 +250,27 @@ describe("the admin console", () => {
     await page.getByRole("button", { name: "Resend failed" }).click();
     await page.getByRole("dialog", { name: "Resend every failed delivery?" }).getByRole("button", { name: "Resend failed" }).click();
     await page.getByText("No failed delivery since then.").waitFor();
+  });
+
+  test("history pages with Load more, and new deliveries appear on their own", async () => {
+    const { page } = session;
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await page.waitForURL(/\/admin\/webhooks\/history$/);
+    for (let i = 0; i < 50; i++) {
+      const result = await adminApi("/api/v1/webhooks/test", { method: "POST", body: "{}" });
+      assert.equal(result.succeeded, true);
+    }
+    // 51 deliveries now: the refresh brings the new ones in without a reload,
+    // newest first, and Load more fetches the rest.
+    const rows = page.locator("tbody tr[data-delivery]");
+    await page.waitForFunction(() => document.querySelectorAll("tbody tr[data-delivery]").length >= 50);
+    const more = page.getByRole("button", { name: "Load more" });
+    if (!(await more.isVisible())) await page.reload();
+    await more.click();
+    await more.waitFor({ state: "hidden" });
+    assert.equal(await rows.count(), 51);
+    const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.delivery));
+    assert.deepEqual(ids, [...ids].sort().reverse(), "newest first");
   });
 
   test("integrations: the script tag with the embed key, and the call, to copy", async () => {

@@ -101,8 +101,17 @@ async function render() {
     main.querySelector("h1").focus();
     return;
   }
-  const module = await route.load();
-  const page = await module.render({ account, url: new URL(location.href), navigate, setQuery });
+  let page;
+  try {
+    const module = await route.load();
+    page = await module.render({ account, url: new URL(location.href), navigate, setQuery });
+  } catch (error) {
+    if (error.status === 401 || !session.token) return; // already back at sign-in
+    replace(main, h("h1", { tabindex: "-1" }, route.label),
+      h("div", { class: "alert alert-danger", role: "alert" }, `This page could not load: ${error.message}`),
+      h("button", { type: "button", class: "btn", onclick: () => render() }, "Try again"));
+    return;
+  }
   if (routeFor(location.pathname) !== route) return page.destroy?.(); // moved on meanwhile
   current = { route, page };
   replace(main, page.node);

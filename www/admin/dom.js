@@ -66,5 +66,5 @@ export function prettyBody(text) {
 export function codeBlock(text, label) {
   const body = prettyBody(text);
   if (body === null) return h("p", { class: "muted" }, "(empty)");
-  return h("pre", { class: "code", tabindex: "0", "aria-label": label }, h("code", null, body));
+  return h("pre", { class: "code", tabindex: "0", role: "group", "aria-label": label }, h("code", null, body));
 }

@@ -12,11 +12,11 @@ export function render({ account }) {
   user: {id: 'customer-42', email: 'ada@example.com', name: 'Ada'},
 });`;
 
-  const snippet = (id, title, text, description, copyLabel) => h("section", { class: "card", "aria-labelledby": id },
+  const snippet = (id, title, text, description, copyLabel, copied) => h("section", { class: "card", "aria-labelledby": id },
     h("div", { class: "card-header card-header-row" },
       h("div", null, h("h2", { id }, title), h("p", { class: "muted" }, description)),
-      copyButton(() => text, copyLabel, `${title} copied`)),
-    h("pre", { class: "code", tabindex: "0", "aria-labelledby": id, "data-snippet": id }, h("code", null, text)));
+      copyButton(() => text, copyLabel, copied)),
+    h("pre", { class: "code", tabindex: "0", role: "group", "aria-labelledby": id, "data-snippet": id }, h("code", null, text)));
 
   const node = h("div", { class: "page" },
     h("div", { class: "page-header" },
@@ -24,9 +24,9 @@ export function render({ account }) {
       h("h1", null, "Embedding"),
       h("p", { class: "lead" }, "Show your campaigns on any website with one script tag and one call.")),
     h("ol", { class: "steps" },
-      h("li", null, snippet("script-tag", "1. The script tag", scriptTag, "Paste it into the <head> of every page that shows a campaign.", "Copy script tag")),
-      h("li", null, snippet("render-call", "2. Show a campaign", `<script>${call}</script>`, "Call renderAdact where the campaign should appear, with a segment's title.", "Copy call")),
-      h("li", null, snippet("render-options", "Options", withUser, "container: a CSS selector or an element to render into; user: the player as your site knows them. With no user, the player stays anonymous.", "Copy example"))),
+      h("li", null, snippet("script-tag", "1. The script tag", scriptTag, "Paste it into the <head> of every page that shows a campaign.", "Copy script tag", "Script tag copied")),
+      h("li", null, snippet("render-call", "2. Show a campaign", `<script>${call}</script>`, "Call renderAdact where the campaign should appear, with a segment's title.", "Copy call", "The renderAdact call copied")),
+      h("li", null, snippet("render-options", "Options", withUser, "container: a CSS selector or an element to render into; user: the player as your site knows them. With no user, the player stays anonymous.", "Copy example", "Example copied"))),
     h("section", { class: "card card-muted", "aria-labelledby": "key-title" },
       h("h2", { id: "key-title" }, "Embed key"),
       h("p", null, "The key in the script tag is public: it only lets a page show and play this account's active campaigns."),

@@ -100,8 +100,13 @@ export async function render({ url, setQuery }) {
     const known = new Map(rows.map((r) => [r.id, r]));
     const fresh = page.data.filter((d) => !known.has(d.id));
     const updated = rows.map((r) => page.data.find((d) => d.id === r.id) ?? r);
-    if (rows.length === 0) nextCursor = page.next_cursor;
-    rows = fresh.concat(updated);
+    if (rows.length === 0 || (fresh.length === page.data.length && page.next_cursor)) {
+      // Nothing shown yet, or a whole page is new and may hide a gap: start over.
+      rows = page.data;
+      nextCursor = page.next_cursor;
+    } else {
+      rows = fresh.concat(updated);
+    }
     paint();
     if (detail) await detail.reload();
   }

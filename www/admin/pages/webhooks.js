@@ -17,6 +17,12 @@ export async function render() {
   const endpointsSlot = h("div");
   const editorSlot = h("div");
 
+  /** A rotated secret: keep the lists current without redrawing the widget. */
+  function updated(endpoint) {
+    endpoints = endpoints.map((e) => (e.id === endpoint.id ? endpoint : e));
+    if (settings.endpoint?.id === endpoint.id) settings = { ...settings, endpoint };
+  }
+
   async function reload() {
     [settings, endpoints] = await Promise.all([
       api.get("/api/v1/webhooks/settings"),
@@ -79,7 +85,7 @@ export async function render() {
         h("h2", { id: "primary-title" }, "Signing secret and test"),
         h("p", { class: "muted" }, "For ", h("span", { class: "mono" }, primary.url))),
       disabledNotice(primary),
-      secretWidget(primary, reload),
+      secretWidget(primary, updated),
       testWidget(null, !settings.enabled ? "Enable Webhooks and save to send a test event." : null)));
   }
 
@@ -164,7 +170,7 @@ export async function render() {
       endpoint && disabledNotice(endpoint),
       form,
       endpoint && h("div", { class: "subsection" },
-        secretWidget(endpoint, async () => { await reload(); }),
+        secretWidget(endpoint, updated),
         testWidget(endpoint.id, null))));
     editorSlot.querySelector("h2").focus();
   }
@@ -216,7 +222,7 @@ function secretWidget(endpoint, onRotated) {
   let shown = false;
   let secret = endpoint.secret;
   const labelId = uid("secret-label");
-  const value = h("code", { class: "secret-value", "aria-labelledby": labelId });
+  const value = h("code", { class: "secret-value" });
   const reveal = h("button", { type: "button", class: "btn btn-small", "aria-pressed": "false" });
   const paint = () => {
     value.textContent = shown ? secret : `whsec_${"•".repeat(24)}`;
@@ -235,13 +241,13 @@ function secretWidget(endpoint, onRotated) {
       try {
         const updated = await api.post(`/api/v1/webhooks/endpoints/${encodeURIComponent(endpoint.id)}/rotate-secret`, {});
         secret = updated.secret;
+        onRotated?.(updated);
       } catch (error) {
         return toast(error.message, { kind: "error" });
       }
       shown = true;
       paint();
       toast("New signing secret made. The old one keeps signing for 24 hours.");
-      await onRotated?.();
     });
   } }, "Rotate…");
   paint();
