@@ -15,12 +15,13 @@ let receiver;
 let session; // one signed-in page, walked from test to test
 const received = [];
 
-/** A webhook receiver on loopback that answers 200 with a small JSON body. */
+/** A webhook receiver on loopback: 200 with a small JSON body; 410 under /gone. */
 async function startReceiver() {
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (chunk) => (body += chunk));
     req.on("end", () => {
+      if (req.url.endsWith("/gone")) return res.writeHead(410).end("gone for good");
       received.push({ headers: req.headers, body });
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ ok: true, received: received.length }));
@@ -50,6 +51,10 @@ async function screenshots(page, name) {
   const dir = process.env.ADACT_SCREENSHOTS;
   if (!dir) return;
   mkdirSync(dir, { recursive: true });
+  await page.evaluate(() => {
+    for (const toast of document.querySelectorAll(".toast")) toast.remove();
+    window.scrollTo(0, 0);
+  });
   for (const [width, height] of [[1280, 900], [390, 844]]) {
     await page.setViewportSize({ width, height });
     await page.waitForTimeout(100);
@@ -166,7 +171,7 @@ describe("the admin console", () => {
     await screenshots(page, "webhooks");
   });
 
-  test("an endpoint's own form: server errors by field, and the server's reason for disabling it", async () => {
+  test("an endpoint's own form: server errors by field, create, delete", async () => {
     const { page } = session;
     await page.getByRole("button", { name: "Add endpoint" }).click();
     const editor = page.locator("section.card-accent");
@@ -286,6 +291,33 @@ describe("the admin console", () => {
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), tag);
     await assertAccessible(page, "embedding");
     await screenshots(page, "embedding");
+  });
+
+  test("an endpoint the server disabled (410 Gone) says why, in the list and in its form", async () => {
+    const { page } = session;
+    await page.getByRole("link", { name: "Webhooks", exact: true }).click();
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    const editor = page.locator("section.card-accent");
+    await editor.getByLabel("Endpoint URL").fill(`${receiver.url}/gone`);
+    await editor.getByRole("button", { name: "Create endpoint" }).click();
+    await editor.getByRole("heading", { name: "Edit endpoint" }).waitFor();
+    await editor.getByRole("button", { name: "Send test event" }).click();
+    const result = editor.locator(".test-result .result");
+    await result.waitFor();
+    assert.match(await result.textContent(), /Failed/);
+    assert.match(await result.textContent(), /HTTP 410/);
+
+    await page.reload();
+    const gone = (await adminApi("/api/v1/webhooks/endpoints")).data.find((e) => e.url.endsWith("/gone"));
+    assert.equal(gone.enabled, false);
+    assert.ok(gone.disabled_reason);
+    const row = page.locator(`tr[data-endpoint="${gone.id}"]`);
+    assert.equal(await row.locator(".inline-alert").textContent(), `Disabled by the server: ${gone.disabled_reason}`);
+    assert.match(await row.textContent(), /Disabled/);
+    await row.getByRole("button", { name: /^Edit/ }).click();
+    assert.match(await page.locator("section.card-accent .alert-danger").textContent(), new RegExp(gone.disabled_reason.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+    await assertAccessible(page, "a disabled endpoint");
+    await screenshots(page, "endpoint-disabled");
   });
 
   test("a deep link opens its page after sign-in, and a refused token returns to sign-in with a message", async () => {

@@ -11,6 +11,8 @@ export function toast(message, { kind = "success", timeout = 4000 } = {}) {
     h("span", { class: "toast-text" }, message),
     h("button", { type: "button", class: "toast-close", "aria-label": "Dismiss", onclick: () => item.remove() }, "×"));
   region.append(item);
+  // A few at a time: older ones make way.
+  while (region.children.length > 3) region.firstElementChild.remove();
   setTimeout(() => item.remove(), kind === "error" ? timeout * 2 : timeout);
 }
 
@@ -54,7 +56,7 @@ export async function copyText(text, what = "Copied") {
 
 export function copyButton(getText, label, what) {
   return h("button", { type: "button", class: "btn btn-small", onclick: () => copyText(getText(), what) },
-    h("span", { "aria-hidden": "true", class: "icon" }, "⧉"), ` ${label}`);
+    label);
 }
 
 // ---- forms --------------------------------------------------------------------

@@ -80,7 +80,7 @@ export async function render() {
         h("p", { class: "muted" }, "Save an endpoint URL above to get its signing secret and send a test event.")));
       return;
     }
-    replace(primarySlot, h("section", { class: "card", "aria-labelledby": "primary-title" },
+    replace(primarySlot, h("section", { class: "card stack", "aria-labelledby": "primary-title" },
       h("div", { class: "card-header" },
         h("h2", { id: "primary-title" }, "Signing secret and test"),
         h("p", { class: "muted" }, "For ", h("span", { class: "mono" }, primary.url))),
