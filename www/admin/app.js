@@ -1,0 +1,192 @@
+// The Adact admin console: a small router over plain ES modules, one per
+// page. No framework and no build step: the server serves these files as
+// they are, and every path under /admin/ gets index.html (deep links).
+import { ApiError, api, handleUnauthorized, request, session } from "./api.js";
+import { h, replace } from "./dom.js";
+import { busy, clearErrors, field, formError, showError, toast } from "./ui.js";
+
+const BASE = "/admin";
+
+/** The pages in the navigation, by group, in the guide's words. */
+const ROUTES = [
+  { path: "/webhooks", group: "Settings", label: "Webhooks", load: () => import("./pages/webhooks.js") },
+  { path: "/webhooks/history", group: "Settings", label: "Webhooks History", load: () => import("./pages/history.js") },
+  { path: "/integrations/embedding", group: "Integrations", label: "Embedding", load: () => import("./pages/embedding.js") },
+];
+const HOME = "/webhooks";
+
+const app = document.getElementById("app");
+let account = null;
+let current = null; // { route, page }
+let signInNotice = null;
+
+// ---- navigation ---------------------------------------------------------------
+
+export function navigate(to, { replace: replaceEntry = false } = {}) {
+  const url = new URL(to, location.href);
+  if (url.href !== location.href) history[replaceEntry ? "replaceState" : "pushState"](null, "", url);
+  render();
+}
+
+/** Changes the query string of the current page without a new render. */
+export function setQuery(params, { push = false } = {}) {
+  const url = new URL(location.href);
+  url.search = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== null && v !== undefined && v !== "")).toString();
+  history[push ? "pushState" : "replaceState"](null, "", url);
+}
+
+window.addEventListener("popstate", () => render());
+
+// Links inside the console move without reloading.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest?.("a[href]");
+  if (!link || link.target || event.defaultPrevented || event.button !== 0) return;
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const url = new URL(link.href);
+  if (url.origin !== location.origin || !url.pathname.startsWith(`${BASE}/`)) return;
+  event.preventDefault();
+  navigate(url.href);
+});
+
+handleUnauthorized(() => signOut("Your session has ended: the admin token was refused. Sign in again."));
+
+function signOut(notice = null) {
+  session.clear();
+  account = null;
+  signInNotice = notice;
+  current?.page?.destroy?.();
+  current = null;
+  const next = location.pathname.startsWith(`${BASE}/signin`) ? "" : `?next=${encodeURIComponent(location.pathname + location.search)}`;
+  navigate(`${BASE}/signin${next}`, { replace: true });
+}
+
+function routeFor(pathname) {
+  const path = pathname.replace(/\/+$/, "").slice(BASE.length) || "/";
+  return ROUTES.find((r) => r.path === path) ?? null;
+}
+
+// ---- rendering ----------------------------------------------------------------
+
+async function render() {
+  const path = location.pathname.replace(/\/+$/, "");
+  if (!session.token) {
+    if (path !== `${BASE}/signin`) {
+      const next = path === BASE || path === "" ? "" : `?next=${encodeURIComponent(location.pathname + location.search)}`;
+      history.replaceState(null, "", `${BASE}/signin${next}`);
+    }
+    return renderSignIn();
+  }
+  if (path === `${BASE}/signin` || path === BASE) return navigate(`${BASE}${HOME}`, { replace: true });
+  if (!account) {
+    try {
+      account = await api.get("/api/v1/account");
+    } catch (error) {
+      if (error.status !== 401) renderFatal(error);
+      return;
+    }
+  }
+  const route = routeFor(location.pathname);
+  if (current && current.route === route && current.page.update) {
+    current.page.update(new URL(location.href));
+    return;
+  }
+  current?.page?.destroy?.();
+  current = null;
+  const shell = renderShell(route);
+  const main = shell.querySelector("main");
+  if (!route) {
+    replace(main, h("h1", { tabindex: "-1" }, "Page not found"),
+      h("p", null, "There is no page at this address. ", h("a", { href: `${BASE}${HOME}` }, "Go to Webhooks settings"), "."));
+    document.title = "Not found · Adact console";
+    main.querySelector("h1").focus();
+    return;
+  }
+  let page;
+  try {
+    const module = await route.load();
+    page = await module.render({ account, url: new URL(location.href), navigate, setQuery });
+  } catch (error) {
+    if (error.status === 401 || !session.token) return; // already back at sign-in
+    replace(main, h("h1", { tabindex: "-1" }, route.label),
+      h("div", { class: "alert alert-danger", role: "alert" }, `This page could not load: ${error.message}`),
+      h("button", { type: "button", class: "btn", onclick: () => render() }, "Try again"));
+    return;
+  }
+  if (routeFor(location.pathname) !== route) return page.destroy?.(); // moved on meanwhile
+  current = { route, page };
+  replace(main, page.node);
+  document.title = `${route.label} · Adact console`;
+  const heading = main.querySelector("h1");
+  heading?.setAttribute("tabindex", "-1");
+  heading?.focus({ preventScroll: true });
+}
+
+function renderShell(route) {
+  const groups = [...new Set(ROUTES.map((r) => r.group))];
+  const nav = h("nav", { class: "sidebar", "aria-label": "Console" },
+    groups.map((group) => h("div", { class: "nav-group" },
+      h("p", { class: "nav-group-title", id: `nav-${group.toLowerCase()}` }, group),
+      h("ul", { "aria-labelledby": `nav-${group.toLowerCase()}` }, ROUTES.filter((r) => r.group === group).map((r) =>
+        h("li", null, h("a", { href: `${BASE}${r.path}`, "aria-current": r === route ? "page" : false }, r.label)))))));
+  const header = h("header", { class: "topbar" },
+    h("a", { class: "brand", href: `${BASE}${HOME}` }, h("span", { class: "brand-mark", "aria-hidden": "true" }, "A"), "Adact", h("span", { class: "brand-sub" }, "console")),
+    h("div", { class: "account" },
+      h("span", { class: "account-label" }, "Account"),
+      h("span", { class: "account-name" }, account.name),
+      h("button", { type: "button", class: "btn btn-small", onclick: () => signOut() }, "Sign out")));
+  const main = h("main", { id: "main", class: "content", tabindex: "-1" });
+  replace(app, header, h("div", { class: "layout" }, nav, main));
+  app.className = "app";
+  return app;
+}
+
+function renderFatal(error) {
+  replace(app, h("main", { id: "main", class: "boot", tabindex: "-1" },
+    h("h1", null, "The console cannot start"),
+    h("p", null, error.message),
+    h("button", { type: "button", class: "btn btn-primary", onclick: () => render() }, "Try again")));
+}
+
+function renderSignIn() {
+  current?.page?.destroy?.();
+  current = null;
+  document.title = "Sign in · Adact console";
+  const input = h("input", { type: "password", name: "token", autocomplete: "off", spellcheck: "false", required: true, placeholder: "adm_…" });
+  const submit = h("button", { type: "submit", class: "btn btn-primary btn-block" }, "Sign in");
+  const notice = signInNotice;
+  signInNotice = null;
+  const form = h("form", { class: "signin-form", novalidate: true },
+    formError(),
+    field({ name: "token", label: "Admin token", input, hint: "The adm_… token printed when the server first started, or by adact-server account create." }),
+    submit);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const token = input.value.trim();
+    if (!token) return showError(form, { field: "token", message: "Paste your admin token." });
+    await busy(submit, async () => {
+      try {
+        account = await request("GET", "/api/v1/account", undefined, { token });
+      } catch (error) {
+        const message = error instanceof ApiError && error.status === 401
+          ? "This admin token is not valid. Check that you copied all of it."
+          : error.message;
+        return showError(form, { field: "token", message });
+      }
+      session.set(token);
+      toast(`Signed in to ${account.name}.`);
+      const next = new URLSearchParams(location.search).get("next");
+      navigate(next && next.startsWith(`${BASE}/`) && !next.startsWith(`${BASE}/signin`) ? next : `${BASE}${HOME}`, { replace: true });
+    });
+  });
+  app.className = "app app-signin";
+  replace(app, h("main", { id: "main", class: "signin", tabindex: "-1" },
+    h("div", { class: "signin-card" },
+      h("p", { class: "brand brand-large" }, h("span", { class: "brand-mark", "aria-hidden": "true" }, "A"), "Adact"),
+      h("h1", null, "Sign in to the console"),
+      notice && h("p", { class: "notice", role: "alert" }, notice),
+      form)));
+  input.focus();
+}
+
+render();

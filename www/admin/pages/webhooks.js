@@ -1,0 +1,290 @@
+// Settings → API central → Webhooks: the guide's settings (URL, events, the
+// master toggle), the signing secret, a test event, and every endpoint.
+import { api } from "../api.js";
+import { h, replace, time, uid } from "../dom.js";
+import {
+  STATUS_KIND, badge, busy, clearErrors, confirmDialog, copyButton, eventsFieldset, eventsSummary, field,
+  formError, showError, toast, toggle,
+} from "../ui.js";
+
+const HISTORY = "/admin/webhooks/history";
+
+export async function render() {
+  let settings = await api.get("/api/v1/webhooks/settings");
+  let endpoints = (await api.get("/api/v1/webhooks/endpoints")).data;
+
+  const primarySlot = h("div");
+  const endpointsSlot = h("div");
+  const editorSlot = h("div");
+
+  /** A rotated secret: keep the lists current without redrawing the widget. */
+  function updated(endpoint) {
+    endpoints = endpoints.map((e) => (e.id === endpoint.id ? endpoint : e));
+    if (settings.endpoint?.id === endpoint.id) settings = { ...settings, endpoint };
+  }
+
+  async function reload() {
+    [settings, endpoints] = await Promise.all([
+      api.get("/api/v1/webhooks/settings"),
+      api.get("/api/v1/webhooks/endpoints").then((r) => r.data),
+    ]);
+    renderPrimary();
+    renderEndpoints();
+  }
+
+  // ---- the guide's settings ---------------------------------------------------
+  function settingsCard() {
+    const master = toggle({
+      name: "enabled", label: "Enable Webhooks", checked: settings.enabled,
+      hint: "The master switch: while it is off, no event is queued or sent to any endpoint.",
+    });
+    const url = h("input", { type: "url", name: "url", inputmode: "url", autocomplete: "url", spellcheck: "false", value: settings.url ?? "", placeholder: "https://example.com/webhooks/adact" });
+    const events = eventsFieldset(settings.events ?? ["*"]);
+    const submit = h("button", { type: "submit", class: "btn btn-primary" }, "Save settings");
+    const form = h("form", { class: "form", novalidate: true, "aria-labelledby": "settings-title" },
+      formError(),
+      master.wrapper,
+      field({ name: "url", label: "Endpoint URL", input: url, hint: "A public HTTPS address that accepts POST requests with a JSON body and answers within 2 seconds." }),
+      events.fieldset,
+      h("div", { class: "actions" }, submit));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      clearErrors(form);
+      await busy(submit, async () => {
+        try {
+          settings = await api.put("/api/v1/webhooks/settings", {
+            enabled: master.input.checked, url: url.value.trim() || null, events: events.value(),
+          });
+        } catch (error) {
+          return showError(form, error);
+        }
+        toast(settings.enabled ? "Webhook settings saved. Webhooks are on." : "Webhook settings saved. Webhooks are off.");
+        endpoints = (await api.get("/api/v1/webhooks/endpoints")).data;
+        renderPrimary();
+        renderEndpoints();
+      });
+    });
+    return h("section", { class: "card", "aria-labelledby": "settings-title" },
+      h("div", { class: "card-header" },
+        h("h2", { id: "settings-title" }, "Settings"),
+        h("p", { class: "muted" }, "Where Adact sends events, and which ones.")),
+      form);
+  }
+
+  // ---- the main endpoint's secret and test ------------------------------------
+  function renderPrimary() {
+    const primary = settings.endpoint;
+    if (!primary) {
+      replace(primarySlot, h("section", { class: "card card-muted", "aria-labelledby": "primary-title" },
+        h("h2", { id: "primary-title" }, "Signing secret and test"),
+        h("p", { class: "muted" }, "Save an endpoint URL above to get its signing secret and send a test event.")));
+      return;
+    }
+    replace(primarySlot, h("section", { class: "card stack", "aria-labelledby": "primary-title" },
+      h("div", { class: "card-header" },
+        h("h2", { id: "primary-title" }, "Signing secret and test"),
+        h("p", { class: "muted" }, "For ", h("span", { class: "mono" }, primary.url))),
+      disabledNotice(primary),
+      secretWidget(primary, updated),
+      testWidget(null, !settings.enabled ? "Enable Webhooks and save to send a test event." : null)));
+  }
+
+  // ---- every endpoint -------------------------------------------------------------
+  function renderEndpoints() {
+    const add = h("button", { type: "button", class: "btn btn-primary", onclick: () => openEditor(null) }, "Add endpoint");
+    const body = endpoints.length === 0
+      ? h("p", { class: "empty" }, "No endpoints yet. Save a URL in Settings, or add an endpoint.")
+      : h("div", { class: "table-wrap" }, h("table", { class: "table" },
+        h("caption", { class: "visually-hidden" }, "Webhook endpoints"),
+        h("thead", null, h("tr", null, ["Endpoint", "Events", "Status", "Timeout", h("span", { class: "visually-hidden" }, "Actions")].map((c) => h("th", { scope: "col" }, c)))),
+        h("tbody", null, endpoints.map((ep) => h("tr", { "data-endpoint": ep.id },
+          h("td", null,
+            h("div", { class: "mono break" }, ep.url),
+            ep.description && h("div", { class: "muted small" }, ep.description),
+            ep.id === settings.endpoint?.id && badge("Settings URL", "info"),
+            ep.disabled_reason && h("p", { class: "inline-alert", role: "note" }, h("strong", null, "Disabled by the server: "), ep.disabled_reason),
+            !ep.disabled_reason && ep.failing_since && h("p", { class: "inline-warning" }, "Failing since ", time(ep.failing_since))),
+          h("td", null, eventsSummary(ep.events)),
+          h("td", null, ep.enabled ? badge("Enabled", "success") : badge("Disabled", "danger")),
+          h("td", { class: "nowrap" }, `${ep.timeout_ms} ms`),
+          h("td", { class: "actions-cell" },
+            h("button", { type: "button", class: "btn btn-small", "aria-label": `Edit ${ep.url}`, onclick: () => openEditor(ep) }, "Edit"),
+            h("a", { class: "btn btn-small btn-link", href: `${HISTORY}?endpoint_id=${encodeURIComponent(ep.id)}`, "aria-label": `History of ${ep.url}` }, "History")))))));
+    replace(endpointsSlot, h("section", { class: "card", "aria-labelledby": "endpoints-title" },
+      h("div", { class: "card-header card-header-row" },
+        h("div", null,
+          h("h2", { id: "endpoints-title" }, "Endpoints"),
+          h("p", { class: "muted" }, "Each endpoint has its own URL, events, switch and signing secret.")),
+        add),
+      body));
+  }
+
+  function openEditor(endpoint) {
+    const titleId = uid("editor-title");
+    const urlInput = h("input", { type: "url", name: "url", inputmode: "url", spellcheck: "false", value: endpoint?.url ?? "", placeholder: "https://example.com/webhooks" });
+    const description = h("input", { type: "text", name: "description", maxlength: "200", value: endpoint?.description ?? "" });
+    const events = eventsFieldset(endpoint?.events ?? ["*"]);
+    const enabled = toggle({ name: "enabled", label: "Enabled", checked: endpoint ? endpoint.enabled : true, hint: endpoint?.disabled_reason ? "Turning it on again clears the reason the server disabled it." : null });
+    const timeout = h("input", { type: "number", name: "timeout_ms", min: "100", max: "15000", step: "100", value: String(endpoint?.timeout_ms ?? 2000) });
+    const submit = h("button", { type: "submit", class: "btn btn-primary" }, endpoint ? "Save endpoint" : "Create endpoint");
+    const close = () => {
+      replace(editorSlot);
+      endpointsSlot.querySelector("h2")?.focus();
+    };
+    const form = h("form", { class: "form", novalidate: true, "aria-labelledby": titleId },
+      formError(),
+      field({ name: "url", label: "Endpoint URL", input: urlInput }),
+      field({ name: "description", label: "Description", input: description, hint: "Optional, for you: what this endpoint is for." }),
+      events.fieldset,
+      enabled.wrapper,
+      field({ name: "timeout_ms", label: "Timeout (milliseconds)", input: timeout, hint: "How long Adact waits for an answer: 100 to 15000; the guide's default is 2000." }),
+      h("div", { class: "actions" },
+        submit,
+        h("button", { type: "button", class: "btn", onclick: close }, "Cancel"),
+        endpoint && h("button", { type: "button", class: "btn btn-danger push-right", onclick: () => remove(endpoint) }, "Delete endpoint")));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      clearErrors(form);
+      const body = {
+        url: urlInput.value.trim(), description: description.value, events: events.value(),
+        enabled: enabled.input.checked, timeout_ms: Number(timeout.value),
+      };
+      await busy(submit, async () => {
+        let saved;
+        try {
+          saved = endpoint
+            ? await api.patch(`/api/v1/webhooks/endpoints/${encodeURIComponent(endpoint.id)}`, body)
+            : await api.post("/api/v1/webhooks/endpoints", body);
+        } catch (error) {
+          return showError(form, error);
+        }
+        toast(endpoint ? "Endpoint saved." : "Endpoint created.");
+        await reload();
+        openEditor(saved);
+      });
+    });
+    replace(editorSlot, h("section", { class: "card card-accent", "aria-labelledby": titleId },
+      h("div", { class: "card-header" },
+        h("h2", { id: titleId, tabindex: "-1" }, endpoint ? "Edit endpoint" : "New endpoint"),
+        endpoint && h("p", { class: "muted mono break" }, endpoint.id)),
+      endpoint && disabledNotice(endpoint),
+      form,
+      endpoint && h("div", { class: "subsection" },
+        secretWidget(endpoint, updated),
+        testWidget(endpoint.id, null))));
+    editorSlot.querySelector("h2").focus();
+  }
+
+  async function remove(endpoint) {
+    const ok = await confirmDialog({
+      title: "Delete this endpoint?",
+      message: `Adact stops sending events to ${endpoint.url}. Its delivery history is kept.`,
+      confirm: "Delete endpoint", danger: true,
+    });
+    if (!ok) return;
+    try {
+      await api.delete(`/api/v1/webhooks/endpoints/${encodeURIComponent(endpoint.id)}`);
+    } catch (error) {
+      return toast(error.message, { kind: "error" });
+    }
+    toast("Endpoint deleted.");
+    replace(editorSlot);
+    await reload();
+    endpointsSlot.querySelector("h2")?.focus();
+  }
+
+  renderPrimary();
+  renderEndpoints();
+  const node = h("div", { class: "page" },
+    h("div", { class: "page-header" },
+      h("p", { class: "breadcrumb" }, "Settings › API central"),
+      h("h1", null, "Webhooks"),
+      h("p", { class: "lead" }, "Adact sends every player action to your server as a signed HTTPS POST. ",
+        h("a", { href: HISTORY }, "See what was sent in Webhooks History"), ".")),
+    h("div", { class: "grid-2" }, settingsCard(), primarySlot),
+    endpointsSlot,
+    editorSlot);
+  return { node };
+}
+
+function disabledNotice(endpoint) {
+  if (endpoint.disabled_reason) {
+    return h("div", { class: "alert alert-danger", role: "note" },
+      h("strong", null, "This endpoint was disabled by the server. "), endpoint.disabled_reason,
+      " Fix the endpoint, then enable it again.");
+  }
+  if (!endpoint.enabled) return h("div", { class: "alert alert-warning", role: "note" }, "This endpoint is disabled: nothing is sent to it.");
+  return null;
+}
+
+/** The signing secret: hidden until revealed; copy; rotate after a confirm. */
+function secretWidget(endpoint, onRotated) {
+  let shown = false;
+  let secret = endpoint.secret;
+  const labelId = uid("secret-label");
+  const value = h("code", { class: "secret-value" });
+  const reveal = h("button", { type: "button", class: "btn btn-small", "aria-pressed": "false" });
+  const paint = () => {
+    value.textContent = shown ? secret : `whsec_${"•".repeat(24)}`;
+    reveal.textContent = shown ? "Hide" : "Reveal";
+    reveal.setAttribute("aria-pressed", String(shown));
+  };
+  reveal.addEventListener("click", () => { shown = !shown; paint(); });
+  const rotate = h("button", { type: "button", class: "btn btn-small", onclick: async () => {
+    const ok = await confirmDialog({
+      title: "Rotate the signing secret?",
+      message: "Adact makes a new secret now. For 24 hours it signs with both the old and the new one, so you can update your server without missing an event.",
+      confirm: "Rotate secret",
+    });
+    if (!ok) return;
+    await busy(rotate, async () => {
+      try {
+        const updated = await api.post(`/api/v1/webhooks/endpoints/${encodeURIComponent(endpoint.id)}/rotate-secret`, {});
+        secret = updated.secret;
+        onRotated?.(updated);
+      } catch (error) {
+        return toast(error.message, { kind: "error" });
+      }
+      shown = true;
+      paint();
+      toast("New signing secret made. The old one keeps signing for 24 hours.");
+    });
+  } }, "Rotate…");
+  paint();
+  return h("div", { class: "secret" },
+    h("p", { class: "label", id: labelId }, "Signing secret"),
+    h("div", { class: "secret-row" }, value,
+      h("div", { class: "btn-group" }, reveal, copyButton(() => secret, "Copy", "Signing secret copied"), rotate)),
+    h("p", { class: "hint" }, "Check the webhook-signature header of each request with this secret (Standard Webhooks)."));
+}
+
+/** "Send test event" with its result inline: status, duration, error. */
+function testWidget(endpointId, blockedReason) {
+  const result = h("div", { class: "test-result", role: "status", "aria-live": "polite" });
+  const button = h("button", { type: "button", class: "btn btn-secondary" }, "Send test event");
+  button.addEventListener("click", () => busy(button, async () => {
+    replace(result, h("p", { class: "muted" }, "Sending…"));
+    let outcome;
+    try {
+      outcome = await api.post("/api/v1/webhooks/test", endpointId ? { endpoint_id: endpointId } : {});
+    } catch (error) {
+      replace(result, h("div", { class: "result result-danger" }, badge("Not sent", "danger"), h("span", null, error.message)));
+      return;
+    }
+    const ok = outcome.succeeded;
+    const facts = [
+      outcome.response_status !== null && outcome.response_status !== undefined ? `HTTP ${outcome.response_status}` : "No response",
+      outcome.duration_ms !== null && outcome.duration_ms !== undefined ? `${outcome.duration_ms} ms` : null,
+    ].filter(Boolean).join(" · ");
+    replace(result, h("div", { class: `result ${ok ? "result-success" : "result-danger"}` },
+      badge(ok ? "Delivered" : "Failed", ok ? STATUS_KIND.succeeded : STATUS_KIND.failed),
+      h("span", { class: "result-facts" }, facts),
+      outcome.error && h("span", { class: "result-error" }, outcome.error),
+      outcome.delivery_id && h("a", { href: `${HISTORY}?delivery=${encodeURIComponent(outcome.delivery_id)}` }, "View in history")));
+  }));
+  return h("div", { class: "test" },
+    h("p", { class: "label" }, "Test event"),
+    h("p", { class: "hint" }, blockedReason ?? "Sends a webhook.test event now and shows how your endpoint answered."),
+    h("div", null, button),
+    result);
+}

@@ -1,0 +1,211 @@
+// Shared pieces of the console: toasts, confirmation dialogs, copying,
+// form fields with inline server errors, and the event type picker.
+import { h, replace, uid } from "./dom.js";
+
+// ---- toasts -------------------------------------------------------------------
+
+/** A short message in the corner, announced by the aria-live region. */
+export function toast(message, { kind = "success", timeout = 4000 } = {}) {
+  const region = document.getElementById("toasts");
+  const item = h("div", { class: `toast toast-${kind}` },
+    h("span", { class: "toast-text" }, message),
+    h("button", { type: "button", class: "toast-close", "aria-label": "Dismiss", onclick: () => item.remove() }, "×"));
+  region.append(item);
+  // A few at a time: older ones make way.
+  while (region.children.length > 3) region.firstElementChild.remove();
+  setTimeout(() => item.remove(), kind === "error" ? timeout * 2 : timeout);
+}
+
+// ---- confirmation -------------------------------------------------------------
+
+/** A modal question; resolves true when the admin confirms. */
+export function confirmDialog({ title, message, confirm = "Confirm", danger = false }) {
+  return new Promise((resolve) => {
+    const titleId = uid("confirm-title");
+    const dialog = h("dialog", { class: "confirm", "aria-labelledby": titleId },
+      h("form", { method: "dialog" },
+        h("h2", { id: titleId }, title),
+        h("p", null, message),
+        h("div", { class: "actions" },
+          h("button", { type: "submit", value: "cancel", class: "btn" }, "Cancel"),
+          h("button", { type: "submit", value: "ok", class: danger ? "btn btn-danger" : "btn btn-primary" }, confirm))));
+    dialog.addEventListener("close", () => {
+      resolve(dialog.returnValue === "ok");
+      dialog.remove();
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+// ---- copying ------------------------------------------------------------------
+
+export async function copyText(text, what = "Copied") {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    const area = h("textarea", { class: "visually-hidden", "aria-hidden": "true" });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    document.execCommand("copy");
+    area.remove();
+  }
+  toast(`${what} to the clipboard.`);
+}
+
+export function copyButton(getText, label, what) {
+  return h("button", { type: "button", class: "btn btn-small", onclick: () => copyText(getText(), what) },
+    label);
+}
+
+// ---- forms --------------------------------------------------------------------
+
+/**
+ * A labelled field: `input` is the control; returns the wrapper, which holds
+ * a hint and the error text the server's `field` names (`data-field`).
+ */
+export function field({ name, label, input, hint }) {
+  const id = input.id || uid(name);
+  input.id = id;
+  const errorId = `${id}-error`;
+  const hintId = hint ? `${id}-hint` : null;
+  input.setAttribute("aria-describedby", [hintId, errorId].filter(Boolean).join(" "));
+  return h("div", { class: "field", "data-field": name },
+    h("label", { for: id }, label),
+    hint && h("p", { class: "hint", id: hintId }, hint),
+    input,
+    h("p", { class: "field-error", id: errorId, hidden: true }));
+}
+
+/** An on/off switch: a checkbox with role=switch, with its label beside it. */
+export function toggle({ name, label, checked, hint }) {
+  const id = uid(name);
+  const input = h("input", { type: "checkbox", role: "switch", id, name, checked: Boolean(checked), class: "switch-input" });
+  const errorId = `${id}-error`;
+  const hintId = hint ? `${id}-hint` : null;
+  input.setAttribute("aria-describedby", [hintId, errorId].filter(Boolean).join(" "));
+  const wrapper = h("div", { class: "field field-switch", "data-field": name },
+    h("label", { for: id, class: "switch" }, input, h("span", { class: "switch-track", "aria-hidden": "true" }), h("span", { class: "switch-label" }, label)),
+    hint && h("p", { class: "hint", id: hintId }, hint),
+    h("p", { class: "field-error", id: errorId, hidden: true }));
+  return { wrapper, input };
+}
+
+/** Clears every error message of `form`. */
+export function clearErrors(form) {
+  for (const el of form.querySelectorAll(".field-error")) {
+    el.hidden = true;
+    el.textContent = "";
+  }
+  for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+  const general = form.querySelector(".form-error");
+  if (general) replace(general).hidden = true;
+}
+
+/**
+ * Shows an API error in `form`: beside the field it names (`events[2]` is
+ * the `events` field), or at the top of the form. What was typed stays.
+ */
+export function showError(form, error) {
+  const name = error.field?.replace(/[[.].*$/, "");
+  const wrapper = name && form.querySelector(`[data-field="${CSS.escape(name)}"]`);
+  if (wrapper) {
+    const message = wrapper.querySelector(".field-error");
+    message.textContent = readable(error.message, error.field);
+    message.hidden = false;
+    const control = wrapper.querySelector("input, select, textarea");
+    if (control) {
+      control.setAttribute("aria-invalid", "true");
+      control.focus();
+    }
+    return;
+  }
+  const general = form.querySelector(".form-error");
+  if (general) {
+    replace(general, error.message);
+    general.hidden = false;
+    general.focus();
+  } else {
+    toast(error.message, { kind: "error" });
+  }
+}
+
+/** "url: must use https" → "Must use https" (the field is already labelled). */
+function readable(message, field) {
+  const text = field && message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The place for errors that name no field, at the top of a form. */
+export const formError = () => h("div", { class: "form-error", role: "alert", tabindex: "-1", hidden: true });
+
+/** Disables a submit button while `work` runs. */
+export async function busy(button, work) {
+  button.disabled = true;
+  button.setAttribute("aria-busy", "true");
+  try {
+    return await work();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute("aria-busy");
+  }
+}
+
+// ---- event types --------------------------------------------------------------
+
+export const EVENT_TYPES = [
+  ["segment.created", "A segment is created"],
+  ["segment.updated", "A segment's title or campaign changes"],
+  ["segment.deleted", "A segment is deleted"],
+  ["player.created", "A new player registers"],
+  ["player.updated", "A returning player registers again"],
+  ["game.ended", "The game step finishes"],
+  ["gameplay.finished", "The player reaches the end screen"],
+  ["prize.assigned", "A prize is awarded and its code issued"],
+  ["webhook.test", "An admin sends a test event"],
+];
+
+/**
+ * The events to subscribe to: "All events" or a list. `value()` gives what
+ * the API takes (["*"] for all).
+ */
+export function eventsFieldset(selected = ["*"]) {
+  const all = selected.includes("*");
+  const allBox = h("input", { type: "checkbox", name: "events-all", checked: all });
+  const boxes = EVENT_TYPES.map(([type]) => h("input", {
+    type: "checkbox", name: "events", value: type, checked: all || selected.includes(type), disabled: all,
+  }));
+  allBox.addEventListener("change", () => {
+    for (const box of boxes) {
+      box.disabled = allBox.checked;
+      if (allBox.checked) box.checked = true;
+    }
+  });
+  const legendId = uid("events-legend");
+  const errorId = uid("events-error");
+  const fieldset = h("fieldset", { class: "field events", "data-field": "events", "aria-describedby": errorId },
+    h("legend", { id: legendId }, "Events to send"),
+    h("label", { class: "check check-all" }, allBox, h("span", null, h("strong", null, "All events"), h("span", { class: "muted" }, " — including types added later"))),
+    h("div", { class: "check-grid" }, EVENT_TYPES.map(([type, description], i) =>
+      h("label", { class: "check" }, boxes[i], h("span", null, h("code", null, type), h("span", { class: "check-hint" }, description))))),
+    h("p", { class: "field-error", id: errorId, hidden: true }));
+  return {
+    fieldset,
+    value: () => (allBox.checked ? ["*"] : boxes.filter((b) => b.checked).map((b) => b.value)),
+  };
+}
+
+/** "*" or a list, as short text for tables. */
+export function eventsSummary(events) {
+  if (!events?.length || events.includes("*")) return "All events";
+  if (events.length <= 2) return events.join(", ");
+  return `${events.length} event types`;
+}
+
+/** A coloured status label. */
+export function badge(text, kind = "neutral") {
+  return h("span", { class: `badge badge-${kind}` }, text);
+}
+
+export const STATUS_KIND = { succeeded: "success", failed: "danger", pending: "warning" };
