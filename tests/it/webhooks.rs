@@ -325,7 +325,7 @@ async fn events_from_another_process_are_delivered_to_subscribed_endpoints_only(
     let (_, rest) = server
         .call(
             Method::GET,
-            &format!("/api/v1/webhooks/deliveries?limit=15&cursor={cursor}"),
+            &format!("/api/v1/webhooks/deliveries?limit=15&after={cursor}"),
             None,
         )
         .await;

@@ -423,7 +423,7 @@ struct HistoryQuery {
     endpoint_id: Option<String>,
     since: Option<String>,
     until: Option<String>,
-    cursor: Option<String>,
+    after: Option<String>,
     limit: Option<i64>,
 }
 
@@ -478,7 +478,7 @@ async fn list_deliveries(
             .as_deref()
             .map(|v| parse_time("until", v))
             .transpose()?,
-        before: query.cursor,
+        before: query.after,
         limit,
     };
     let data = state.store.list_deliveries(&account.id, &filter).await?;

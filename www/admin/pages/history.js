@@ -65,7 +65,7 @@ export async function render({ url, setQuery }) {
 
   more.addEventListener("click", () => busy(more, async () => {
     try {
-      const page = await api.get(`/api/v1/webhooks/deliveries${query({ ...filters, cursor: nextCursor, limit: PAGE_SIZE })}`);
+      const page = await api.get(`/api/v1/webhooks/deliveries${query({ ...filters, after: nextCursor, limit: PAGE_SIZE })}`);
       rows = rows.concat(page.data.filter((d) => !rows.some((r) => r.id === d.id)));
       nextCursor = page.next_cursor;
       paint();
