@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use adact_server::events;
+use adact_server::{events, store::Store};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -674,4 +674,95 @@ async fn old_history_is_deleted_and_pending_work_is_kept() {
     assert_eq!(attempts.0, 0, "attempts outlived their delivery");
     store.close().await;
     server.stop().await;
+}
+
+/// A worker whose lease ran out cannot overwrite the attempt of the worker
+/// that took the delivery over (a crashed worker, faked by backdating its
+/// lease in SQL). No server runs: the test is both workers.
+#[tokio::test]
+async fn a_taken_over_claim_cannot_overwrite_the_new_attempt() {
+    use adact_server::{
+        bootstrap,
+        store::webhooks::EndpointFields,
+        webhooks::queue::{self, Claimed, Completion, Next},
+    };
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = adact_server::testing::database_url(dir.path())
+        .await
+        .unwrap();
+    let store = Store::connect(&url, 2).await.unwrap();
+    let account = bootstrap::create_account(&store, "Fencing", None, None)
+        .await
+        .unwrap()
+        .account
+        .id;
+    store.set_webhooks_enabled(&account, true).await.unwrap();
+    let fields = EndpointFields {
+        url: "https://hooks.example.com/adact".into(),
+        description: String::new(),
+        events: vec!["*".into()],
+        enabled: true,
+        timeout_ms: 2000,
+    };
+    store
+        .create_endpoint(&account, &fields, true)
+        .await
+        .unwrap();
+    record_events(&store, &account, 1).await;
+
+    let lease = Duration::from_secs(600);
+    let first = queue::claim(&store, 1, lease).await.unwrap().pop().unwrap();
+    assert!(
+        queue::claim(&store, 1, lease).await.unwrap().is_empty(),
+        "claimed twice while leased"
+    );
+    // The first worker "crashes": its lease runs out, and another takes over.
+    sqlx::query("update deliveries set next_attempt_at = 0")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let second = queue::claim(&store, 1, lease).await.unwrap().pop().unwrap();
+    assert_eq!(
+        (second.id.as_str(), second.attempt),
+        (first.id.as_str(), first.attempt + 1)
+    );
+
+    let completion = |claimed: &Claimed, next: Next, error: &str| Completion {
+        delivery_id: claimed.id.clone(),
+        attempt: claimed.attempt,
+        endpoint_id: claimed.endpoint_id.clone(),
+        next,
+        record: None,
+        status: Some(200),
+        error: Some(error.to_owned()),
+        disable_endpoint: None,
+        endpoint_succeeded: None,
+    };
+    // The new attempt succeeds; the stale one, arriving late, changes nothing.
+    queue::complete(
+        &store,
+        &[completion(&second, Next::Succeeded, "second")],
+        lease,
+    )
+    .await
+    .unwrap();
+    queue::complete(&store, &[completion(&first, Next::Failed, "stale")], lease)
+        .await
+        .unwrap();
+    let row: (String, Option<String>, i64) =
+        sqlx::query_as("select status, last_error, attempts from deliveries where id = $1")
+            .bind(&first.id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        row,
+        (
+            "succeeded".to_owned(),
+            Some("second".to_owned()),
+            second.attempt
+        )
+    );
+    store.close().await;
 }
