@@ -136,7 +136,7 @@ async fn an_endpoint_slower_than_two_seconds_times_out() {
     assert_eq!(result["succeeded"], false);
     assert_eq!(result["error"], "timed out after 2000 ms");
     let took = result["duration_ms"].as_i64().unwrap();
-    assert!((2000..2900).contains(&took), "{took} ms");
+    assert!((2000..5000).contains(&took), "{took} ms");
     server.stop().await;
 }
 

@@ -273,15 +273,22 @@ impl Store {
 
     /// One delivery with every attempt, oldest first.
     pub async fn delivery(&self, account_id: &str, id: &str) -> sqlx::Result<Option<Value>> {
-        // Attempts first: the delivery row read after them is at least as
-        // new, so its status never lags the attempts shown with it.
+        // One snapshot for both reads, so the status and the attempts shown
+        // with it always agree (PostgreSQL's default isolation would let
+        // each statement see a different commit).
+        let mut tx = self.pool().begin().await?;
+        if self.backend() == super::Backend::Postgres {
+            sqlx::query("set transaction isolation level repeatable read")
+                .execute(&mut *tx)
+                .await?;
+        }
         let attempts = sqlx::query(
             "select a.* from delivery_attempts a join deliveries d on d.id = a.delivery_id \
              where d.account_id = $1 and a.delivery_id = $2 order by a.attempt",
         )
         .bind(account_id)
         .bind(id)
-        .fetch_all(self.pool())
+        .fetch_all(&mut *tx)
         .await?;
         let Some(row) = sqlx::query(
             "select d.*, ep.url as endpoint_url, e.payload from deliveries d \
@@ -290,11 +297,12 @@ impl Store {
         )
         .bind(account_id)
         .bind(id)
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *tx)
         .await?
         else {
             return Ok(None);
         };
+        tx.commit().await?;
         let mut delivery = delivery_json(&row)?;
         let payload: String = row.try_get("payload")?;
         delivery["payload"] = serde_json::from_str(&payload).unwrap_or(Value::String(payload));
