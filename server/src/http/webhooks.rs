@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{
-    AppState,
+    AppState, Page,
     extract::{AdminAccount, Json, Path, Query},
 };
 use crate::{
@@ -460,10 +460,12 @@ async fn list_deliveries(
             format!("unknown event type {t:?}"),
         ));
     }
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(Error::invalid("limit", "must be between 1 and 200"));
-    }
+    // The same paging as every other list of the API.
+    let page = Page {
+        limit: query.limit,
+        after: query.after,
+    };
+    let limit = page.limit()?;
     let filter = DeliveryFilter {
         status: query.status,
         event_type: query.event_type,
@@ -478,19 +480,12 @@ async fn list_deliveries(
             .as_deref()
             .map(|v| parse_time("until", v))
             .transpose()?,
-        before: query.after,
+        before: page.after.clone(),
         limit,
     };
     let data = state.store.list_deliveries(&account.id, &filter).await?;
-    let next_cursor = (i64::try_from(data.len()).unwrap_or(0) == limit)
-        .then(|| {
-            data.last()
-                .and_then(|d| d["id"].as_str().map(str::to_owned))
-        })
-        .flatten();
-    Ok(axum::Json(
-        json!({ "data": data, "next_cursor": next_cursor }),
-    ))
+    let full = i64::try_from(data.len()).is_ok_and(|n| n == limit);
+    Ok(axum::Json(page.wrap(data, full)))
 }
 
 fn delivery_not_found(id: &str) -> Error {
