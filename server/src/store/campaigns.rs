@@ -85,11 +85,7 @@ impl Store {
     }
 
     pub async fn campaign(&self, account_id: &str, id: &str) -> Result<Option<Campaign>> {
-        let row = sqlx::query("select * from campaigns where id = $1 and account_id = $2")
-            .bind(id)
-            .bind(account_id)
-            .fetch_optional(self.pool())
-            .await?;
+        let row = self.owned_row("campaigns", account_id, id).await?;
         Ok(row.map(|row| campaign_from_row(&row)).transpose()?)
     }
 
@@ -100,14 +96,9 @@ impl Store {
         after: Option<&str>,
         limit: i64,
     ) -> Result<Vec<Campaign>> {
-        let rows = sqlx::query(
-            "select * from campaigns where account_id = $1 and id > $2 order by id limit $3",
-        )
-        .bind(account_id)
-        .bind(after.unwrap_or(""))
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
+        let rows = self
+            .owned_page("campaigns", account_id, after, limit)
+            .await?;
         Ok(rows
             .iter()
             .map(campaign_from_row)

@@ -5,7 +5,11 @@
 use std::{str::FromStr, sync::Arc, time::Duration};
 
 use anyhow::Context as _;
-use sqlx::{AnyPool, Executor as _, any::AnyPoolOptions, sqlite::SqliteConnectOptions};
+use sqlx::{
+    AnyPool, AssertSqlSafe, Executor as _,
+    any::{AnyPoolOptions, AnyRow},
+    sqlite::SqliteConnectOptions,
+};
 
 pub mod accounts;
 pub mod campaigns;
@@ -134,6 +138,42 @@ impl Store {
         }
     }
 
+    /// One of the account's rows of `table` by id: tenants see only their own.
+    async fn owned_row(
+        &self,
+        table: &'static str,
+        account_id: &str,
+        id: &str,
+    ) -> sqlx::Result<Option<AnyRow>> {
+        // `table` is one of our own static names, never input.
+        sqlx::query(AssertSqlSafe(format!(
+            "select * from {table} where id = $1 and account_id = $2"
+        )))
+        .bind(id)
+        .bind(account_id)
+        .fetch_optional(self.pool())
+        .await
+    }
+
+    /// A page of the account's rows of `table`, oldest first (ids sort by
+    /// creation time), after the cursor id.
+    async fn owned_page(
+        &self,
+        table: &'static str,
+        account_id: &str,
+        after: Option<&str>,
+        limit: i64,
+    ) -> sqlx::Result<Vec<AnyRow>> {
+        sqlx::query(AssertSqlSafe(format!(
+            "select * from {table} where account_id = $1 and id > $2 order by id limit $3"
+        )))
+        .bind(account_id)
+        .bind(after.unwrap_or(""))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -168,7 +208,7 @@ fn redact(url: &str) -> String {
 
 /// Reads a boolean stored as an integer 0/1: the portable form across the
 /// backends of sqlx's `Any` driver (bind booleans as `i64::from(b)`).
-pub fn flag(row: &sqlx::any::AnyRow, column: &str) -> sqlx::Result<bool> {
+pub fn flag(row: &AnyRow, column: &str) -> sqlx::Result<bool> {
     use sqlx::Row as _;
     Ok(row.try_get::<Option<i64>, _>(column)?.unwrap_or(0) != 0)
 }

@@ -130,11 +130,7 @@ impl Store {
     }
 
     pub async fn segment(&self, account_id: &str, id: &str) -> Result<Option<Segment>> {
-        let row = sqlx::query("select * from segments where id = $1 and account_id = $2")
-            .bind(id)
-            .bind(account_id)
-            .fetch_optional(self.pool())
-            .await?;
+        let row = self.owned_row("segments", account_id, id).await?;
         Ok(row.map(|row| segment_from_row(&row)).transpose()?)
     }
 
@@ -145,14 +141,9 @@ impl Store {
         after: Option<&str>,
         limit: i64,
     ) -> Result<Vec<Segment>> {
-        let rows = sqlx::query(
-            "select * from segments where account_id = $1 and id > $2 order by id limit $3",
-        )
-        .bind(account_id)
-        .bind(after.unwrap_or(""))
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
+        let rows = self
+            .owned_page("segments", account_id, after, limit)
+            .await?;
         Ok(rows
             .iter()
             .map(segment_from_row)
