@@ -5,6 +5,8 @@
 //
 //   ADACT_SERVER_BIN=$CARGO_TARGET_DIR/release/adact-server npm run bench:play
 //   RATE=500 SECONDS=10 (defaults)
+//   WEBHOOKS=1: with every event also delivered as a webhook to a local
+//   receiver, so the plays share SQLite with the delivery workers.
 import http from "node:http";
 
 import { ADMIN_TOKEN, EMBED_KEY, startAdact } from "../browser/harness.mjs";
@@ -12,7 +14,19 @@ import { ADMIN_TOKEN, EMBED_KEY, startAdact } from "../browser/harness.mjs";
 const rate = Number(process.env.RATE || 500);
 const seconds = Number(process.env.SECONDS || 10);
 const total = rate * seconds;
-const adact = await startAdact();
+const webhooks = process.env.WEBHOOKS === "1";
+let received = 0;
+const receiver = webhooks
+  ? http.createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        received++;
+        res.end("ok");
+      });
+    })
+  : null;
+if (receiver) await new Promise((r) => receiver.listen(0, "127.0.0.1", r));
+const adact = await startAdact({ args: webhooks ? ["--allow-private-endpoints"] : [] });
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const { hostname, port } = new URL(adact.url);
 
@@ -51,6 +65,11 @@ const created = await admin("POST", "/api/v1/campaigns", {
 });
 if (created.status !== 201) throw new Error(JSON.stringify(created.body));
 await admin("POST", "/api/v1/segments", { title: "Bench", campaign_id: created.body.id });
+if (receiver) {
+  const url = `http://127.0.0.1:${receiver.address().port}/hook`;
+  const set = await admin("PUT", "/api/v1/webhooks/settings", { enabled: true, url, events: ["*"] });
+  if (set.status !== 200) throw new Error(JSON.stringify(set.body));
+}
 
 process.stderr.write(`opening ${total} sessions…\n`);
 const sessions = [];
@@ -91,7 +110,9 @@ latencies.sort((a, b) => a - b);
 const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(2);
 console.log(
   `${latencies.length} plays in ${elapsed.toFixed(1)} s (${(latencies.length / elapsed).toFixed(0)}/s), ${failures} failed; ` +
-    `latency ms: p50 ${at(50)}, p90 ${at(90)}, p99 ${at(99)}, max ${latencies.at(-1).toFixed(2)}`,
+    `latency ms: p50 ${at(50)}, p90 ${at(90)}, p99 ${at(99)}, max ${latencies.at(-1).toFixed(2)}` +
+    (receiver ? `; ${received} webhooks received` : ""),
 );
+receiver?.close();
 agent.destroy();
 await adact.stop();
