@@ -13,11 +13,15 @@ const BASE = "/admin";
  * path segment, given to the page as `params.id`.
  */
 const ROUTES = [
+  { path: "/campaigns", group: "Campaigns", label: "All campaigns", load: () => import("./pages/campaigns.js") },
+  { path: "/campaigns/new", group: "Campaigns", label: "New campaign", load: () => import("./pages/campaign.js") },
+  { path: "/campaigns/:id", within: "/campaigns", label: "Campaign", load: () => import("./pages/campaign.js") },
   { path: "/webhooks", group: "Settings", label: "Webhooks", load: () => import("./pages/webhooks.js") },
+  { path: "/segments", group: "Settings", label: "Segments", load: () => import("./pages/segments.js") },
   { path: "/webhooks/history", group: "Settings", label: "Webhooks History", load: () => import("./pages/history.js") },
   { path: "/integrations/embedding", group: "Integrations", label: "Embedding", load: () => import("./pages/embedding.js") },
 ];
-const HOME = "/webhooks";
+const HOME = "/campaigns";
 
 const app = document.getElementById("app");
 let account = null;
@@ -132,7 +136,7 @@ async function render() {
   const main = shell.querySelector("main");
   if (!route) {
     replace(main, h("h1", { tabindex: "-1" }, "Page not found"),
-      h("p", null, "There is no page at this address. ", h("a", { href: `${BASE}${HOME}` }, "Go to Webhooks settings"), "."));
+      h("p", null, "There is no page at this address. ", h("a", { href: `${BASE}${HOME}` }, "Go to your campaigns"), "."));
     document.title = "Not found · Adact console";
     main.querySelector("h1").focus();
     return;
