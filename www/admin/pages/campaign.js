@@ -4,11 +4,11 @@
 // a frame (preview.html). Nothing typed is lost on an error: the form is
 // built once and read when saved.
 import { api, listAll } from "../api.js";
+import { remove, setArchived } from "../campaign-actions.js";
 import { parseCodes } from "../codes.js";
 import { h, replace, toLocalInput, uid } from "../dom.js";
 import {
-  CAMPAIGN_KINDS, busy, campaignStatus, clearErrors, confirmDialog, field, findField, formError, readable, showError,
-  toast,
+  CAMPAIGN_KINDS, busy, campaignStatus, clearErrors, field, findField, formError, readable, showError, toast,
 } from "../ui.js";
 
 const LIST = "/admin/campaigns";
@@ -49,10 +49,11 @@ function blank() {
 
 export async function render({ params, navigate }) {
   const id = params.id ?? null;
-  let [campaign, segments] = await Promise.all([
+  const [loaded, segments] = await Promise.all([
     id ? api.get(`/api/v1/campaigns/${encodeURIComponent(id)}`) : blank(),
     listAll("/api/v1/segments"),
   ]);
+  let campaign = loaded;
   const d = campaign.definition;
   let dirty = false;
   const cleanups = [];
@@ -77,7 +78,7 @@ export async function render({ params, navigate }) {
   for (const prize of d.prizes) prizes.add(prize);
   const noPrizeLabel = text({ value: d.no_prize?.label ?? "No luck", maxlength: "80" });
   const noPrizeWeight = number({ value: String(d.no_prize?.weight ?? 0) });
-  const noPrizeChance = h("span", { class: "chance", "aria-live": "off" });
+  const noPrizeChance = h("span", { class: "chance" });
 
   // ---- registration form ----------------------------------------------------------------
   const fieldList = h("div", { class: "rows" });
@@ -95,6 +96,7 @@ export async function render({ params, navigate }) {
   // ---- quiz -----------------------------------------------------------------------------
   const questionList = h("div", { class: "rows" });
   const questions = rowList(questionList, "definition.quiz.questions", questionRow);
+  // Another kind gets one empty question, ready if it becomes a quiz.
   for (const q of d.quiz?.questions ?? [{ text: "", answers: ["", ""], correct: 0 }]) questions.add(q);
   const passScore = number({ value: String(d.quiz?.pass_score ?? 1) });
 
@@ -172,9 +174,13 @@ export async function render({ params, navigate }) {
   // ---- saving ---------------------------------------------------------------------------
   const saveButton = h("button", { type: "submit", class: "btn btn-primary" }, id ? "Save changes" : "Create campaign");
   const saveState = h("span", { class: "save-state muted", "aria-live": "polite" }, id ? "All changes saved" : "Not saved yet");
-  const archiveButton = id && h("button", { type: "button", class: "btn", onclick: () => setArchived(campaign.status !== "archived") },
+  const archiveButton = id && h("button", { type: "button", class: "btn", onclick: () => archive(campaign.status !== "archived") },
     campaign.status === "archived" ? "Restore" : "Archive");
-  const deleteButton = id && h("button", { type: "button", class: "btn btn-danger", onclick: () => remove() }, "Delete");
+  const deleteButton = id && h("button", { type: "button", class: "btn btn-danger", onclick: async () => {
+    if (!(await remove(campaign))) return;
+    dirty = false;
+    navigate(LIST);
+  } }, "Delete");
   const form = h("form", { class: "editor-form", novalidate: true, "aria-label": "Campaign settings" },
     formError(),
     sections,
@@ -249,33 +255,13 @@ export async function render({ params, navigate }) {
     });
   });
 
-  async function setArchived(archive) {
-    try {
-      campaign = await api.patch(`/api/v1/campaigns/${encodeURIComponent(id)}`, { status: archive ? "archived" : "draft" });
-    } catch (error) {
-      return toast(error.message, { kind: "error" });
-    }
+  async function archive(archived) {
+    const saved = await setArchived(campaign, archived);
+    if (!saved) return;
+    campaign = saved;
     status.value = campaign.status;
-    archiveButton.textContent = archive ? "Restore" : "Archive";
+    archiveButton.textContent = archived ? "Restore" : "Archive";
     paintHeader();
-    toast(archive ? "Campaign archived: pages no longer show it." : "Campaign restored as a draft.");
-  }
-
-  async function remove() {
-    const ok = await confirmDialog({
-      title: `Delete “${campaign.name}”?`,
-      message: "Its prizes, codes and play history are deleted too. This cannot be undone. A campaign that a segment shows cannot be deleted: map the segment to another campaign first.",
-      confirm: "Delete campaign", danger: true,
-    });
-    if (!ok) return;
-    try {
-      await api.delete(`/api/v1/campaigns/${encodeURIComponent(id)}`);
-    } catch (error) {
-      return toast(error.message, { kind: "error" });
-    }
-    dirty = false;
-    toast(`Campaign “${campaign.name}” deleted.`);
-    navigate(LIST);
   }
 
   // ---- the header ---------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 // Campaigns: every campaign of the account with its game, status,
 // schedule, prizes (stock left, codes available) and the segments that
 // show it; archive, restore and delete. Archived ones hide behind a switch.
-import { api, listAll } from "../api.js";
+import { listAll } from "../api.js";
+import { remove, setArchived } from "../campaign-actions.js";
 import { h, replace } from "../dom.js";
-import { badge, campaignStatus, confirmDialog, kindLabel, toast } from "../ui.js";
+import { badge, campaignStatus, kindLabel } from "../ui.js";
 
 const BASE = "/admin/campaigns";
 
@@ -59,36 +60,15 @@ export async function render() {
         : h("span", { class: "muted" }, "None")),
       h("td", { class: "actions-cell" },
         h("a", { class: "btn btn-small", href, "aria-label": `Edit ${campaign.name}` }, "Edit"),
-        h("button", { type: "button", class: "btn btn-small", "aria-label": `${archived ? "Restore" : "Archive"} ${campaign.name}`, onclick: () => setArchived(campaign, !archived) },
+        h("button", { type: "button", class: "btn btn-small", "aria-label": `${archived ? "Restore" : "Archive"} ${campaign.name}`, onclick: () => refreshAfter(setArchived(campaign, !archived)) },
           archived ? "Restore" : "Archive"),
-        h("button", { type: "button", class: "btn btn-small btn-danger", "aria-label": `Delete ${campaign.name}`, onclick: () => remove(campaign) }, "Delete")));
+        h("button", { type: "button", class: "btn btn-small btn-danger", "aria-label": `Delete ${campaign.name}`, onclick: () => refreshAfter(remove(campaign)) }, "Delete")));
   }
 
-  async function setArchived(campaign, archive) {
-    try {
-      await api.patch(`/api/v1/campaigns/${encodeURIComponent(campaign.id)}`, { status: archive ? "archived" : "draft" });
-    } catch (error) {
-      return toast(error.message, { kind: "error" });
-    }
+  /** After a change: the list as the server has it, focus on its heading. */
+  async function refreshAfter(done) {
+    if (!(await done)) return;
     await reload();
-    toast(archive ? `“${campaign.name}” archived: pages no longer show it.` : `“${campaign.name}” restored as a draft.`);
-    slot.querySelector("h2")?.focus();
-  }
-
-  async function remove(campaign) {
-    const ok = await confirmDialog({
-      title: `Delete “${campaign.name}”?`,
-      message: "Its prizes, codes and play history are deleted too. This cannot be undone. A campaign that a segment shows cannot be deleted: map the segment to another campaign first.",
-      confirm: "Delete campaign", danger: true,
-    });
-    if (!ok) return;
-    try {
-      await api.delete(`/api/v1/campaigns/${encodeURIComponent(campaign.id)}`);
-    } catch (error) {
-      return toast(error.message, { kind: "error" });
-    }
-    await reload();
-    toast(`Campaign “${campaign.name}” deleted.`);
     slot.querySelector("h2")?.focus();
   }
 
