@@ -395,6 +395,7 @@ describe("the admin console", () => {
     // A value the server refuses pauses the preview and says where.
     await page.getByLabel("Main colour", { exact: true }).fill("purple");
     await page.locator(".preview-status", { hasText: "Preview paused. Main colour: Must be a colour like #1a2b3c" }).waitFor();
+    assert.equal(await campaign.locator(".title").textContent(), "Spin for the summer sale", "the last good preview stays");
     await page.getByLabel("Main colour", { exact: true }).fill("#0f766e");
     await page.locator(".preview-status", { hasText: "Up to date" }).waitFor();
 

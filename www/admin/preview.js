@@ -10,61 +10,82 @@ const realFetch = window.fetch.bind(window);
 const STEP = /^\/api\/v1\/embed\/(?:render|sessions\/([^/]+)\/(register|play|finish))$/;
 /** The campaign each preview session was rendered with, by session id. */
 const sessions = new Map();
-let campaign = null;
+/** The render answer fetched ahead, for the embed's render call to take. */
+let rendered = null;
 let shown = null; // the embed's handle
 let renders = 0;
+
+/** POSTs to a preview endpoint with the console's admin token. */
+function post(path, body) {
+  return realFetch(path, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${session.token ?? ""}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
 
 window.fetch = async (resource, init = {}) => {
   const url = new URL(resource instanceof Request ? resource.url : resource, location.href);
   const step = url.pathname.match(STEP);
   if (!step) return realFetch(resource, init);
-  const body = JSON.parse(init.body || "{}");
   const [, sessionId, name = "render"] = step;
-  if (name === "finish") return json({ finished: true });
-  const draft = name === "render" ? campaign : sessions.get(sessionId);
-  const path = name === "render" ? "/api/v1/campaigns/preview" : `/api/v1/campaigns/preview/${name}`;
-  const request = name === "render" ? draft
-    : name === "register" ? { campaign: draft, fields: body.fields, consent: body.consent }
-      : { campaign: draft, answers: body.answers };
-  const response = await realFetch(path, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${session.token ?? ""}`, "Content-Type": "application/json" },
-    body: JSON.stringify(request),
-  });
   if (name === "render") {
-    const answer = await response.clone().json().catch(() => null);
-    if (response.ok) sessions.set(answer.session.id, draft);
-    report(response.ok ? { state: "ok" } : { state: "error", error: answer?.error ?? { message: `The server answered ${response.status}.` } });
+    const { response, campaign, answer } = rendered;
+    sessions.set(answer.session.id, campaign);
+    return response;
   }
-  return response;
+  if (name === "finish") {
+    return new Response(JSON.stringify({ finished: true }), { headers: { "Content-Type": "application/json" } });
+  }
+  const body = JSON.parse(init.body || "{}");
+  const campaign = sessions.get(sessionId);
+  return post(`/api/v1/campaigns/preview/${name}`, name === "register"
+    ? { campaign, fields: body.fields, consent: body.consent }
+    : { campaign, answers: body.answers });
 };
-
-function json(value) {
-  return new Response(JSON.stringify(value), { headers: { "Content-Type": "application/json" } });
-}
 
 /** Tells the editor how the last render went. */
 function report(status) {
   parent.postMessage({ type: "adact-preview-status", ...status }, location.origin);
 }
 
-/** Renders `next` from scratch; a newer render wins over a slower older one. */
-async function show(next) {
-  campaign = next;
+/**
+ * Renders `campaign` from scratch once the server accepts it; while it does
+ * not, the last good one stays. A newer call wins over a slower older one.
+ */
+async function show(campaign) {
   const mine = ++renders;
+  let response;
+  let answer = null;
+  try {
+    response = await post("/api/v1/campaigns/preview", campaign);
+    answer = await response.clone().json();
+  } catch {
+    response = null;
+  }
+  if (mine !== renders) return;
+  if (!response?.ok) {
+    report({ state: "error", error: answer?.error ?? { message: "The server cannot be reached." } });
+    if (!shown) nothingYet();
+    return;
+  }
+  rendered = { response, campaign, answer };
   shown?.destroy();
-  shown = null;
   stage.replaceChildren();
   const handle = await window.renderAdact({ segment: "Preview", container: stage });
   if (mine !== renders) return handle?.destroy();
   shown = handle;
-  if (!handle) {
-    const message = document.createElement("p");
-    message.className = "message";
-    message.append(Object.assign(document.createElement("strong"), { textContent: "Nothing to preview yet" }),
-      "Fix what the editor points out, and the preview comes back.");
-    stage.replaceChildren(message);
-  }
+  if (handle) return report({ state: "ok" });
+  nothingYet();
+  report({ state: "error", error: { message: "The embed could not draw it: see the browser console." } });
+}
+
+function nothingYet() {
+  const message = document.createElement("p");
+  message.className = "message";
+  message.append(Object.assign(document.createElement("strong"), { textContent: "Nothing to preview yet" }),
+    "Fix what the editor points out, and the preview appears.");
+  stage.replaceChildren(message);
 }
 
 window.addEventListener("message", (event) => {
