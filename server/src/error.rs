@@ -77,6 +77,20 @@ impl Error {
         }
     }
 
+    /// The same error with its field path inside `prefix`, as the request
+    /// body nests it: `texts.title` within `definition` is
+    /// `definition.texts.title`.
+    #[must_use]
+    pub fn within(self, prefix: &str) -> Self {
+        match self {
+            Self::Invalid { field, message } => Self::Invalid {
+                field: format!("{prefix}.{field}"),
+                message,
+            },
+            other => other,
+        }
+    }
+
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             Self::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),

@@ -1,6 +1,8 @@
 // The admin console as an admin uses it: sign in, set up webhooks against a
-// real receiver, send a test event, find it in the history, resend it, and
-// copy the embed script tag. Real server, real Chromium, axe on every page.
+// real receiver, send a test event, find it in the history, resend it, copy
+// the embed script tag; build a campaign and play its live preview, map a
+// segment to it and see it on the demo page; limit the allowed domains.
+// Real server, real Chromium, axe on every page.
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { createServer } from "node:http";
@@ -34,7 +36,7 @@ async function startReceiver() {
   };
 }
 
-/** No axe violation of impact serious or critical on the page as it is now. */
+/** No axe violation of impact serious or critical on the page (or frame) as it is now. */
 async function assertAccessible(page, what) {
   if (!(await page.evaluate(() => typeof window.axe === "object"))) {
     await page.addScriptTag({ path: join(root, "node_modules", "axe-core", "axe.min.js") });
@@ -46,19 +48,23 @@ async function assertAccessible(page, what) {
   assert.deepEqual(serious, [], `axe on ${what}`);
 }
 
-/** With ADACT_SCREENSHOTS=dir, a screenshot of the page at 1280x900 and 390x844. */
-async function screenshots(page, name) {
+/**
+ * With ADACT_SCREENSHOTS=dir, a screenshot of the page at 1280x900 and
+ * 390x844: the whole page, or what a viewport shows (`fullPage: false`),
+ * from the top or from the element `at` selects.
+ */
+async function screenshots(page, name, { fullPage = true, at = null } = {}) {
   const dir = process.env.ADACT_SCREENSHOTS;
   if (!dir) return;
   mkdirSync(dir, { recursive: true });
   await page.evaluate(() => {
     for (const toast of document.querySelectorAll(".toast")) toast.remove();
-    window.scrollTo(0, 0);
   });
   for (const [width, height] of [[1280, 900], [390, 844]]) {
     await page.setViewportSize({ width, height });
+    await page.evaluate((at) => (at ? document.querySelector(at).scrollIntoView() : window.scrollTo(0, 0)), at);
     await page.waitForTimeout(100);
-    await page.screenshot({ path: join(dir, `${name}-${width}.png`), fullPage: true });
+    await page.screenshot({ path: join(dir, `${name}-${width}.png`), fullPage });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 }
@@ -103,9 +109,10 @@ describe("the admin console", () => {
     assert.equal(await token.inputValue(), "adm_not_the_right_one");
 
     // Keyboard only: the field has focus after the error; Enter submits.
+    // The console opens on the campaigns.
     await token.fill(ADMIN_TOKEN);
     await token.press("Enter");
-    await page.waitForURL(/\/admin\/webhooks$/);
+    await page.waitForURL(/\/admin\/campaigns$/);
     const account = await adminApi("/api/v1/account");
     assert.equal((await page.locator(".account-name").textContent()).trim(), account.name);
     assert.equal(await page.evaluate(() => sessionStorage.getItem("adact.adminToken")), ADMIN_TOKEN);
@@ -114,6 +121,8 @@ describe("the admin console", () => {
 
   test("a bad URL shows the server's error beside the URL field and keeps what was typed", async () => {
     const { page } = session;
+    await page.getByRole("navigation").getByRole("link", { name: "Webhooks", exact: true }).click();
+    await page.waitForURL(/\/admin\/webhooks$/);
     const url = page.getByRole("textbox", { name: "Endpoint URL" }).first();
     await url.fill("ftp://x");
     await page.getByRole("button", { name: "Save settings" }).click();
@@ -293,6 +302,287 @@ describe("the admin console", () => {
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), tag);
     await assertAccessible(page, "embedding");
     await screenshots(page, "embedding");
+  });
+
+  test("campaigns: each one with its game, status, schedule, prizes and segments", async () => {
+    const { page } = session;
+    await page.getByRole("navigation").getByRole("link", { name: "All campaigns" }).click();
+    await page.waitForURL(/\/admin\/campaigns$/);
+    const campaigns = (await adminApi("/api/v1/campaigns")).data;
+    const wheel = campaigns.find((c) => c.kind === "wheel");
+    const row = page.locator(`tr[data-campaign="${wheel.id}"]`);
+    assert.match(await row.textContent(), /Holiday Wheel/);
+    assert.match(await row.textContent(), /Spin the wheel/);
+    assert.match(await row.textContent(), /Active/);
+    assert.match(await row.textContent(), /Always on/);
+    assert.match(await row.textContent(), /€25 gift card20 of 20 left/);
+    assert.match(await row.textContent(), /Default Users/);
+    assert.equal(await page.locator("tr[data-campaign]").count(), campaigns.length);
+    await assertAccessible(page, "campaigns");
+    await screenshots(page, "campaigns");
+  });
+
+  test("a new wheel: codes from a CSV file, the server's error beside its field with everything kept, then saved", async () => {
+    const { page } = session;
+    await page.getByRole("link", { name: "New campaign" }).first().click();
+    await page.waitForURL(/\/admin\/campaigns\/new$/);
+    await page.getByLabel("Campaign name").fill("Summer Wheel");
+    assert.equal(await page.getByRole("radio", { name: /Spin the wheel/ }).isChecked(), true);
+    await page.getByLabel("Status").selectOption("active");
+    await page.getByLabel("Title", { exact: true }).fill("Spin for summer");
+
+    const first = page.getByRole("group", { name: "Prize 1" });
+    await first.getByLabel("Name").fill("Beach towel");
+    await first.getByLabel("Weight").fill("5");
+    await first.getByRole("radio", { name: /Upload my codes/ }).check();
+    // A header, a duplicate, a quoted cell and Windows line ends.
+    await first.getByLabel("Codes file").setInputFiles({
+      name: "towels.csv", mimeType: "text/csv",
+      buffer: Buffer.from('code,value\r\nTOWEL-1,5\r\nTOWEL-2,5\r\nTOWEL-1,5\r\n"TOWEL-3",5\r\n\r\n'),
+    });
+    await first.getByText("3 codes read").waitFor();
+    assert.match(await first.locator(".codes-read").textContent(), /from towels\.csv · 1 duplicate left out · header “code” skipped/);
+    assert.equal(await first.getByLabel("Stock").inputValue(), "3", "a new prize's stock is its codes");
+
+    await page.getByRole("button", { name: "Add prize" }).click();
+    const second = page.getByRole("group", { name: "Prize 2" });
+    assert.equal(await page.evaluate(() => document.activeElement.closest("[data-field]")?.dataset.field), "definition.prizes[1].name");
+    await second.getByLabel("Name").fill("Free shipping");
+    await second.getByLabel("Weight").fill("2000000");
+    await second.getByLabel("Code prefix").fill("SHIP-");
+    await page.getByRole("button", { name: "Create campaign" }).click();
+
+    const error = page.locator('[data-field="definition.prizes[1].weight"] > .field-error');
+    await error.waitFor();
+    assert.equal(await error.textContent(), "Must be at most 1000000");
+    assert.equal(await second.getByLabel("Weight").getAttribute("aria-invalid"), "true");
+    assert.equal(await page.evaluate(() => document.activeElement.closest("[data-field]")?.dataset.field), "definition.prizes[1].weight",
+      "focus moves to the field at fault");
+    // Nothing typed is lost, the codes read from the file neither.
+    assert.equal(await page.getByLabel("Campaign name").inputValue(), "Summer Wheel");
+    assert.equal(await first.getByLabel("Name").inputValue(), "Beach towel");
+    assert.equal(await second.getByLabel("Code prefix").inputValue(), "SHIP-");
+    assert.match(await first.locator(".codes-read").textContent(), /3 codes read/);
+    assert.match(page.url(), /\/campaigns\/new$/);
+    await assertAccessible(page, "the campaign editor with an error");
+
+    await second.getByLabel("Weight").fill("20");
+    await page.getByRole("button", { name: "Create campaign" }).click();
+    await page.waitForURL(/\/admin\/campaigns\/cmp_/);
+    await page.getByRole("heading", { name: "Summer Wheel", level: 1 }).waitFor();
+    const saved = (await adminApi("/api/v1/campaigns")).data.find((c) => c.name === "Summer Wheel");
+    assert.equal(saved.status, "active");
+    assert.deepEqual(saved.definition.prizes.map((p) => [p.name, p.weight, p.stock ?? null]), [["Beach towel", 5, 3], ["Free shipping", 20, null]]);
+    assert.deepEqual(saved.definition.prizes[1].codes, { generate: { prefix: "SHIP-" } });
+    assert.deepEqual(saved.prizes.map((p) => p.codes_available), [3, 0]);
+    assert.match(await page.getByRole("group", { name: "Prize 1" }).locator(".codes-pool").textContent(), /3 left in stock, 3 codes available, 0 given/);
+  });
+
+  test("the live preview draws the campaign as typed with the real embed and plays to the end screen, sending nothing", async () => {
+    const { page } = session;
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    const id = page.url().match(/cmp_[^/?#]+/)[0];
+    const frame = page.frameLocator('iframe[title="Campaign preview"]');
+    const campaign = frame.locator("adact-campaign");
+    await frame.getByText("Preview — nothing is saved or sent").waitFor();
+    await campaign.locator(".title", { hasText: "Spin for summer" }).waitFor();
+
+    // Typing changes the preview, unsaved.
+    await page.getByLabel("Title", { exact: true }).fill("Spin for the summer sale");
+    await campaign.locator(".title", { hasText: "Spin for the summer sale" }).waitFor();
+    assert.equal((await adminApi(`/api/v1/campaigns/${id}`)).definition.texts.title, "Spin for summer");
+    assert.equal(await page.locator(".save-state").textContent(), "Unsaved changes");
+    // A value the server refuses pauses the preview and says where.
+    await page.getByLabel("Main colour", { exact: true }).fill("purple");
+    await page.locator(".preview-status", { hasText: "Preview paused. Main colour: Must be a colour like #1a2b3c" }).waitFor();
+    assert.equal(await campaign.locator(".title").textContent(), "Spin for the summer sale", "the last good preview stays");
+    await page.getByLabel("Main colour", { exact: true }).fill("#0f766e");
+    await page.locator(".preview-status", { hasText: "Up to date" }).waitFor();
+
+    const deliveries = (await adminApi("/api/v1/webhooks/deliveries?limit=200")).data.length;
+    const sent = received.length;
+    await campaign.locator("button.play").click();
+    await campaign.locator("input[type=email]").fill("ada@example.com");
+    await campaign.locator("button[type=submit]").click();
+    await campaign.locator(".wheel-stage button.play").waitFor();
+    await assertAccessible(page, "the editor with the preview");
+    const preview = page.frames().find((f) => f.url().endsWith("/admin/preview.html"));
+    await assertAccessible(preview, "the preview's game");
+    await screenshots(page, "campaign-editor", { fullPage: false });
+    await screenshots(page, "campaign-preview", { fullPage: false, at: "#preview" });
+    await campaign.locator(".wheel-stage button.play").click();
+    const end = campaign.locator(".end");
+    await end.waitFor();
+    const shown = await end.evaluate((e) => ({ title: e.querySelector(".end-title").textContent, code: e.querySelector(".code")?.textContent ?? null }));
+    if (shown.code) {
+      assert.equal(shown.title, "You won!");
+      assert.match(shown.code, /^PREVIEW-[A-Z0-9]{10}$/);
+    } else {
+      assert.equal(shown.title, "Not this time");
+    }
+    await assertAccessible(preview, "the preview's end screen");
+    // Nothing was written or sent: no delivery, no code given.
+    await page.waitForTimeout(300);
+    assert.equal(received.length, sent);
+    assert.equal((await adminApi("/api/v1/webhooks/deliveries?limit=200")).data.length, deliveries);
+    assert.deepEqual((await adminApi(`/api/v1/campaigns/${id}`)).prizes.map((p) => p.codes_available), [3, 0]);
+
+    // Desktop width, then back; the frame keeps its page size, scaled.
+    await page.getByRole("button", { name: "Desktop" }).click();
+    assert.equal(await page.getByRole("button", { name: "Desktop" }).getAttribute("aria-pressed"), "true");
+    assert.equal(await page.locator("iframe.preview-frame").evaluate((f) => f.style.width), "1100px");
+    await page.getByRole("button", { name: "Phone" }).click();
+    assert.equal(await page.locator("iframe.preview-frame").evaluate((f) => f.style.width), "390px");
+
+    // Leaving with unsaved changes asks first; staying keeps them.
+    await page.getByRole("navigation").getByRole("link", { name: "Segments" }).click();
+    await page.getByRole("dialog", { name: "Leave without saving?" }).getByRole("button", { name: "Cancel" }).click();
+    assert.equal(await page.getByLabel("Title", { exact: true }).inputValue(), "Spin for the summer sale");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.locator(".save-state", { hasText: "All changes saved" }).waitFor();
+    const saved = await adminApi(`/api/v1/campaigns/${id}`);
+    assert.equal(saved.definition.texts.title, "Spin for the summer sale");
+    assert.equal(saved.definition.theme.primary, "#0f766e");
+    assert.deepEqual(saved.prizes.map((p) => p.codes_available), [3, 0], "the codes were added once");
+    await page.emulateMedia({ reducedMotion: null });
+  });
+
+  test("segments: one for the new campaign, a taken title's error, edit; the demo page shows it; delete", async () => {
+    const { page } = session;
+    await page.getByRole("navigation").getByRole("link", { name: "Segments" }).click();
+    await page.waitForURL(/\/admin\/segments$/);
+    await page.getByRole("heading", { name: "Segments", level: 1 }).waitFor();
+    const summer = (await adminApi("/api/v1/campaigns")).data.find((c) => c.name === "Summer Wheel");
+    await page.getByRole("button", { name: "Add segment" }).click();
+    const editor = page.locator("section.card-accent");
+    await editor.getByLabel("Title").fill("Default Users");
+    await editor.getByLabel("Campaign").selectOption(summer.id);
+    await editor.getByRole("button", { name: "Create segment" }).click();
+    const error = editor.locator('[data-field="title"] .field-error');
+    await error.waitFor();
+    assert.equal(await error.textContent(), 'A segment is already titled "Default Users".');
+    assert.equal(await editor.getByLabel("Title").getAttribute("aria-invalid"), "true");
+    assert.equal(await editor.getByLabel("Campaign").inputValue(), summer.id);
+
+    await editor.getByLabel("Title").fill("Summer Sale");
+    await editor.getByRole("button", { name: "Create segment" }).click();
+    await page.getByText("Segment “Summer Sale” created.").waitFor();
+    let segment = (await adminApi("/api/v1/segments")).data.find((s) => s.title === "Summer Sale");
+    assert.equal(segment.campaign_id, summer.id);
+    const row = page.locator(`tr[data-segment="${segment.id}"]`);
+    assert.match(await row.textContent(), /Summer Wheel/);
+    assert.match(await row.textContent(), /window\.renderAdact\(\{segment: 'Summer Sale'\}\);/);
+    await assertAccessible(page, "segments");
+
+    await row.getByRole("button", { name: "Edit Summer Sale" }).click();
+    await editor.getByLabel("Title").fill("Summer Sale 2026");
+    await editor.getByRole("button", { name: "Save segment" }).click();
+    await page.getByText("Segment “Summer Sale 2026” saved.").waitFor();
+    segment = await adminApi(`/api/v1/segments/${segment.id}`);
+    assert.equal(segment.title, "Summer Sale 2026");
+    await screenshots(page, "segments");
+
+    // The demo page shows it through the real embed.
+    const demo = await openPage(browser, `${adact.url}/`);
+    await demo.page.evaluate(() => document.body.insertAdjacentHTML("beforeend", '<div id="summer"></div>'));
+    const handle = await demo.page.evaluate(async () => {
+      const shown = await window.renderAdact({ segment: "Summer Sale 2026", container: "#summer" });
+      return shown && shown.segment;
+    });
+    assert.equal(handle, "Summer Sale 2026");
+    assert.equal(await demo.page.locator("#summer adact-campaign .title").textContent(), "Spin for the summer sale");
+    assert.deepEqual(demo.warnings(), []);
+    await demo.context.close();
+
+    await page.locator(`tr[data-segment="${segment.id}"]`).getByRole("button", { name: "Delete Summer Sale 2026" }).click();
+    await page.getByRole("dialog", { name: "Delete the segment “Summer Sale 2026”?" }).getByRole("button", { name: "Delete segment" }).click();
+    await page.getByText("Segment “Summer Sale 2026” deleted.").waitFor();
+    assert.equal(await page.locator(`tr[data-segment="${segment.id}"]`).count(), 0);
+    assert.equal((await adminApi("/api/v1/segments")).data.some((s) => s.id === segment.id), false);
+
+    // With none left, the page says the integration needs one.
+    const remaining = (await adminApi("/api/v1/segments")).data;
+    for (const s of remaining) await adminApi(`/api/v1/segments/${s.id}`, { method: "DELETE" });
+    await page.reload();
+    await page.getByRole("status").filter({ hasText: "No segment yet. The integration needs at least one" }).waitFor();
+    await page.getByText("Create your first segment").waitFor();
+    await assertAccessible(page, "segments, empty");
+    await screenshots(page, "segments-empty");
+    await page.getByRole("button", { name: "Add your first segment" }).click();
+    const wheel = (await adminApi("/api/v1/campaigns")).data.find((c) => c.name === "Holiday Wheel");
+    await editor.getByLabel("Title").fill("Default Users");
+    await editor.getByLabel("Campaign").selectOption(wheel.id);
+    await editor.getByRole("button", { name: "Create segment" }).click();
+    await page.getByText("Segment “Default Users” created.").waitFor();
+    assert.equal(await page.getByText("No segment yet.").count(), 0);
+  });
+
+  test("campaigns: delete refused while a segment shows it; archive, restore, delete", async () => {
+    const { page } = session;
+    await page.getByRole("navigation").getByRole("link", { name: "All campaigns" }).click();
+    const campaigns = (await adminApi("/api/v1/campaigns")).data;
+    const holiday = campaigns.find((c) => c.name === "Holiday Wheel");
+    const summer = campaigns.find((c) => c.name === "Summer Wheel");
+    await page.getByRole("button", { name: "Delete Holiday Wheel" }).click();
+    await page.getByRole("dialog", { name: "Delete “Holiday Wheel”?" }).getByRole("button", { name: "Delete campaign" }).click();
+    await page.getByText('The segment "Default Users" shows this campaign').waitFor();
+    assert.ok(await adminApi(`/api/v1/campaigns/${holiday.id}`));
+
+    await page.getByRole("button", { name: "Archive Summer Wheel" }).click();
+    await page.locator(`tr[data-campaign="${summer.id}"]`).waitFor({ state: "detached" });
+    assert.equal((await adminApi(`/api/v1/campaigns/${summer.id}`)).status, "archived");
+    await page.getByLabel("Show archived (1)").check();
+    const row = page.locator(`tr[data-campaign="${summer.id}"]`);
+    assert.match(await row.textContent(), /Archived/);
+    await row.getByRole("button", { name: "Restore Summer Wheel" }).click();
+    await row.getByText("Draft").waitFor();
+    await row.getByRole("button", { name: "Delete Summer Wheel" }).click();
+    await page.getByRole("dialog", { name: "Delete “Summer Wheel”?" }).getByRole("button", { name: "Delete campaign" }).click();
+    await row.waitFor({ state: "detached" });
+    assert.equal((await adminApi("/api/v1/campaigns")).data.some((c) => c.id === summer.id), false);
+  });
+
+  test("allowed domains: add with the server's error by the field, the demo page refused, remove back to any website", async () => {
+    const { page } = session;
+    await page.getByRole("navigation").getByRole("link", { name: "Embedding" }).click();
+    await page.waitForURL(/\/admin\/integrations\/embedding$/);
+    const card = page.locator('section[aria-labelledby="domains-title"]');
+    await card.getByText("Any website", { exact: true }).waitFor();
+    const input = card.getByLabel("Add a domain");
+    await input.fill("not a domain");
+    await card.getByRole("button", { name: "Add domain" }).click();
+    const error = card.locator('[data-field="domains"] .field-error');
+    await error.waitFor();
+    assert.equal(await error.textContent(), '"not a domain" is not a valid domain');
+    assert.equal(await input.inputValue(), "not a domain");
+    assert.equal(await input.getAttribute("aria-invalid"), "true");
+
+    await input.fill("https://Shop.Example.com/");
+    await card.getByRole("button", { name: "Add domain" }).click();
+    await card.locator('li[data-domain="https://shop.example.com"]').waitFor();
+    await input.fill("*.example.org");
+    await input.press("Enter");
+    await card.locator('li[data-domain="*.example.org"]').waitFor();
+    assert.deepEqual((await adminApi("/api/v1/account/allowed-domains")).domains, ["https://shop.example.com", "*.example.org"]);
+    assert.equal(await input.inputValue(), "");
+    await assertAccessible(page, "allowed domains");
+    await screenshots(page, "embedding-domains");
+
+    // This server's demo page is not listed: the embed is refused there.
+    const demo = await openPage(browser);
+    const warned = demo.page.waitForEvent("console", (m) => m.type() === "warning");
+    await demo.page.goto(`${adact.url}/`);
+    assert.match((await warned).text(), /^Adact: .*not in the account's allowed domains/);
+    assert.equal(await demo.page.locator("adact-campaign").count(), 0);
+    await demo.context.close();
+
+    await card.getByRole("button", { name: "Remove https://shop.example.com" }).click();
+    await card.locator('li[data-domain="https://shop.example.com"]').waitFor({ state: "detached" });
+    await card.getByRole("button", { name: "Remove *.example.org" }).click();
+    await page.getByRole("dialog", { name: "Let every website show your campaigns?" }).getByRole("button", { name: "Remove and allow all" }).click();
+    await card.getByText("Any website", { exact: true }).waitFor();
+    assert.deepEqual((await adminApi("/api/v1/account/allowed-domains")).domains, []);
+    assert.deepEqual(session.errors, []);
   });
 
   test("an endpoint the server disabled (410 Gone) says why, in the list and in its form", async () => {

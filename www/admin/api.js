@@ -9,6 +9,8 @@ export class ApiError extends Error {
     this.status = status;
     this.code = error?.code || "http_error";
     this.field = error?.field || null;
+    // A form's several bad fields, each {field, message}; else the one above.
+    this.fields = error?.fields ?? (this.field ? [{ field: this.field, message: this.message }] : []);
   }
 }
 
@@ -64,6 +66,18 @@ export const api = {
   patch: (path, body) => request("PATCH", path, body),
   delete: (path) => request("DELETE", path),
 };
+
+/** Every item of a paginated list (`{data, next_cursor}`), page after page. */
+export async function listAll(path) {
+  const items = [];
+  let after = null;
+  do {
+    const page = await request("GET", `${path}${query({ limit: 200, after })}`);
+    items.push(...page.data);
+    after = page.next_cursor;
+  } while (after);
+  return items;
+}
 
 /** A query string from an object, skipping empty values. */
 export function query(params) {

@@ -3,21 +3,30 @@
 // they are, and every path under /admin/ gets index.html (deep links).
 import { ApiError, api, handleUnauthorized, request, session } from "./api.js";
 import { h, replace } from "./dom.js";
-import { busy, clearErrors, field, formError, showError, toast } from "./ui.js";
+import { busy, clearErrors, confirmDialog, field, formError, showError, toast } from "./ui.js";
 
 const BASE = "/admin";
 
-/** The pages in the navigation, by group, in the guide's words. */
+/**
+ * The pages, by group, in the guide's words. A route with `within` is not in
+ * the navigation: it lights up that page's entry instead. `:id` matches one
+ * path segment, given to the page as `params.id`.
+ */
 const ROUTES = [
+  { path: "/campaigns", group: "Campaigns", label: "All campaigns", load: () => import("./pages/campaigns.js") },
+  { path: "/campaigns/new", group: "Campaigns", label: "New campaign", load: () => import("./pages/campaign.js") },
+  { path: "/campaigns/:id", within: "/campaigns", label: "Campaign", load: () => import("./pages/campaign.js") },
   { path: "/webhooks", group: "Settings", label: "Webhooks", load: () => import("./pages/webhooks.js") },
+  { path: "/segments", group: "Settings", label: "Segments", load: () => import("./pages/segments.js") },
   { path: "/webhooks/history", group: "Settings", label: "Webhooks History", load: () => import("./pages/history.js") },
   { path: "/integrations/embedding", group: "Integrations", label: "Embedding", load: () => import("./pages/embedding.js") },
 ];
-const HOME = "/webhooks";
+const HOME = "/campaigns";
 
 const app = document.getElementById("app");
 let account = null;
-let current = null; // { route, page }
+let current = null; // { route, path, page }
+let rendered = null; // the path and query the page shows
 let signInNotice = null;
 
 // ---- navigation ---------------------------------------------------------------
@@ -33,18 +42,32 @@ export function setQuery(params, { push = false } = {}) {
   const url = new URL(location.href);
   url.search = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== null && v !== undefined && v !== "")).toString();
   history[push ? "pushState" : "replaceState"](null, "", url);
+  rendered = location.pathname + location.search;
 }
 
-window.addEventListener("popstate", () => render());
+// A jump to an anchor on the page (#preview) is no new page.
+window.addEventListener("popstate", () => {
+  if (location.pathname + location.search !== rendered) render();
+});
 
-// Links inside the console move without reloading.
-document.addEventListener("click", (event) => {
+// Links inside the console move without reloading; a page with unsaved
+// changes asks first.
+document.addEventListener("click", async (event) => {
   const link = event.target.closest?.("a[href]");
   if (!link || link.target || event.defaultPrevented || event.button !== 0) return;
   if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   const url = new URL(link.href);
   if (url.origin !== location.origin || !url.pathname.startsWith(`${BASE}/`)) return;
+  if (url.hash && url.pathname + url.search === location.pathname + location.search) return;
   event.preventDefault();
+  if (url.pathname !== location.pathname && current?.page?.unsaved?.()) {
+    const leave = await confirmDialog({
+      title: "Leave without saving?",
+      message: "The changes on this page are not saved yet. If you leave now, they are lost.",
+      confirm: "Leave page", danger: true,
+    });
+    if (!leave) return;
+  }
   navigate(url.href);
 });
 
@@ -60,14 +83,29 @@ function signOut(notice = null) {
   navigate(`${BASE}/signin${next}`, { replace: true });
 }
 
+/** The route for a path and its parameters, or null. */
 function routeFor(pathname) {
-  const path = pathname.replace(/\/+$/, "").slice(BASE.length) || "/";
-  return ROUTES.find((r) => r.path === path) ?? null;
+  const parts = (pathname.replace(/\/+$/, "").slice(BASE.length) || "/").split("/");
+  for (const route of ROUTES) {
+    const pattern = route.path.split("/");
+    if (pattern.length !== parts.length) continue;
+    const params = {};
+    const matches = pattern.every((p, i) => {
+      if (p.startsWith(":")) {
+        params[p.slice(1)] = decodeURIComponent(parts[i]);
+        return parts[i] !== "";
+      }
+      return p === parts[i];
+    });
+    if (matches) return { route, params };
+  }
+  return null;
 }
 
 // ---- rendering ----------------------------------------------------------------
 
 async function render() {
+  rendered = location.pathname + location.search;
   const path = location.pathname.replace(/\/+$/, "");
   if (!session.token) {
     if (path !== `${BASE}/signin`) {
@@ -85,8 +123,10 @@ async function render() {
       return;
     }
   }
-  const route = routeFor(location.pathname);
-  if (current && current.route === route && current.page.update) {
+  const found = routeFor(location.pathname);
+  const route = found?.route ?? null;
+  const at = location.pathname;
+  if (current && current.route === route && current.path === at && current.page.update) {
     current.page.update(new URL(location.href));
     return;
   }
@@ -96,7 +136,7 @@ async function render() {
   const main = shell.querySelector("main");
   if (!route) {
     replace(main, h("h1", { tabindex: "-1" }, "Page not found"),
-      h("p", null, "There is no page at this address. ", h("a", { href: `${BASE}${HOME}` }, "Go to Webhooks settings"), "."));
+      h("p", null, "There is no page at this address. ", h("a", { href: `${BASE}${HOME}` }, "Go to your campaigns"), "."));
     document.title = "Not found · Adact console";
     main.querySelector("h1").focus();
     return;
@@ -104,7 +144,7 @@ async function render() {
   let page;
   try {
     const module = await route.load();
-    page = await module.render({ account, url: new URL(location.href), navigate, setQuery });
+    page = await module.render({ account, url: new URL(location.href), params: found.params, navigate, setQuery });
   } catch (error) {
     if (error.status === 401 || !session.token) return; // already back at sign-in
     replace(main, h("h1", { tabindex: "-1" }, route.label),
@@ -112,22 +152,24 @@ async function render() {
       h("button", { type: "button", class: "btn", onclick: () => render() }, "Try again"));
     return;
   }
-  if (routeFor(location.pathname) !== route) return page.destroy?.(); // moved on meanwhile
-  current = { route, page };
+  if (location.pathname !== at) return page.destroy?.(); // moved on meanwhile
+  current = { route, path: at, page };
   replace(main, page.node);
-  document.title = `${route.label} · Adact console`;
+  document.title = `${page.title ?? route.label} · Adact console`;
   const heading = main.querySelector("h1");
   heading?.setAttribute("tabindex", "-1");
   heading?.focus({ preventScroll: true });
 }
 
 function renderShell(route) {
-  const groups = [...new Set(ROUTES.map((r) => r.group))];
+  const groups = [...new Set(ROUTES.filter((r) => r.group).map((r) => r.group))];
+  // The page itself is "page"; the list a detail page belongs to is "true".
+  const currentness = (r) => (r === route ? "page" : r.path === route?.within ? "true" : false);
   const nav = h("nav", { class: "sidebar", "aria-label": "Console" },
     groups.map((group) => h("div", { class: "nav-group" },
       h("p", { class: "nav-group-title", id: `nav-${group.toLowerCase()}` }, group),
       h("ul", { "aria-labelledby": `nav-${group.toLowerCase()}` }, ROUTES.filter((r) => r.group === group).map((r) =>
-        h("li", null, h("a", { href: `${BASE}${r.path}`, "aria-current": r === route ? "page" : false }, r.label)))))));
+        h("li", null, h("a", { href: `${BASE}${r.path}`, "aria-current": currentness(r) }, r.label)))))));
   const header = h("header", { class: "topbar" },
     h("a", { class: "brand", href: `${BASE}${HOME}` }, h("span", { class: "brand-mark", "aria-hidden": "true" }, "A"), "Adact", h("span", { class: "brand-sub" }, "console")),
     h("div", { class: "account" },

@@ -51,6 +51,15 @@ export function time(iso, { seconds = true } = {}) {
   }));
 }
 
+/** An RFC 3339 time as a datetime-local value, in local time. */
+export function toLocalInput(iso) {
+  if (!iso) return "";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
 /** Pretty-printed JSON when `text` parses as JSON, else the text itself. */
 export function prettyBody(text) {
   if (text === null || text === undefined || text === "") return null;

@@ -104,23 +104,17 @@ export function clearErrors(form) {
 }
 
 /**
- * Shows an API error in `form`: beside the field it names (`events[2]` is
- * the `events` field), or at the top of the form. What was typed stays.
+ * Shows an API error in `form`: each field it names beside its control, or
+ * at the top of the form; focus goes to the first. What was typed stays.
  */
 export function showError(form, error) {
-  const name = error.field?.replace(/[[.].*$/, "");
-  const wrapper = name && form.querySelector(`[data-field="${CSS.escape(name)}"]`);
-  if (wrapper) {
-    const message = wrapper.querySelector(".field-error");
-    message.textContent = readable(error.message, error.field);
-    message.hidden = false;
-    const control = wrapper.querySelector("input, select, textarea");
-    if (control) {
-      control.setAttribute("aria-invalid", "true");
-      control.focus();
-    }
-    return;
+  const fields = error.fields?.length ? error.fields : [{ field: error.field, message: error.message }];
+  let first = null;
+  for (const { field, message } of fields) {
+    const shown = showFieldError(form, field, message);
+    first ??= shown;
   }
+  if (first) return first.focus();
   const general = form.querySelector(".form-error");
   if (general) {
     replace(general, error.message);
@@ -131,8 +125,39 @@ export function showError(form, error) {
   }
 }
 
+/**
+ * The error beside the field named by `path`, or by the nearest enclosing
+ * path that has one: `definition.prizes[2].codes.pool[7]` shows at the
+ * prize's codes, `events[2]` at the events. Returns what to focus, or null.
+ */
+function showFieldError(form, path, message) {
+  const wrapper = findField(form, path);
+  if (!wrapper) return null;
+  const text = wrapper.querySelector(":scope > .field-error");
+  text.textContent = readable(message, path);
+  text.hidden = false;
+  // A field's control takes the focus; a whole section's message itself.
+  const control = wrapper.classList.contains("field") ? wrapper.querySelector("input, select, textarea") : null;
+  if (control) {
+    control.setAttribute("aria-invalid", "true");
+    return control;
+  }
+  text.tabIndex = -1;
+  return text;
+}
+
+/** The wrapper of the field `path` names, or of the nearest enclosing path that has one. */
+export function findField(form, path) {
+  for (let name = path; name; name = name.replace(/(\.[^.[]*|\[\d+\])$/, "")) {
+    const wrapper = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
+    if (wrapper) return wrapper;
+    if (!/[.[]/.test(name)) break;
+  }
+  return null;
+}
+
 /** "url: must use https" → "Must use https" (the field is already labelled). */
-function readable(message, field) {
+export function readable(message, field) {
   const text = field && message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -209,3 +234,24 @@ export function badge(text, kind = "neutral") {
 }
 
 export const STATUS_KIND = { succeeded: "success", failed: "danger", pending: "warning" };
+
+// ---- campaigns and segments ---------------------------------------------------
+
+/** The game kinds, in the product's words. */
+export const CAMPAIGN_KINDS = [
+  ["wheel", "Spin the wheel"],
+  ["scratch", "Scratch card"],
+  ["giftbox", "Gift box"],
+  ["quiz", "Quiz"],
+];
+export const kindLabel = (kind) => CAMPAIGN_KINDS.find(([k]) => k === kind)?.[1] ?? kind;
+
+const CAMPAIGN_STATUS = { active: ["Active", "success"], draft: ["Draft", "neutral"], archived: ["Archived", "warning"] };
+/** A campaign's status as a coloured label. */
+export const campaignStatus = (status) => badge(...(CAMPAIGN_STATUS[status] ?? [status, "neutral"]));
+
+/** Text as a single-quoted JavaScript string, as the snippets write it. */
+export const jsString = (text) => `'${text.replace(/[\\']/g, "\\$&")}'`;
+
+/** The call a page makes to show a segment's campaign. */
+export const renderCall = (title) => `window.renderAdact({segment: ${jsString(title)}});`;

@@ -89,6 +89,17 @@ pub struct Prize {
     pub codes: Codes,
 }
 
+impl Prize {
+    /// The prize as a visitor sees it: no weight, stock or codes.
+    pub fn view(&self) -> adact_wire::PrizeView {
+        adact_wire::PrizeView {
+            id: self.id.clone().unwrap_or_default(),
+            name: self.name.clone(),
+            description: self.description.clone(),
+        }
+    }
+}
+
 /// Where a prize's codes come from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase", deny_unknown_fields)]
@@ -319,6 +330,38 @@ impl Definition {
         ))
     }
 
+    /// A play's quiz score (none for other kinds) and whether it lets the
+    /// player into the draw: a quiz needs `pass_score` right answers.
+    pub fn score(&self, answers: &[u32]) -> Result<(Option<u32>, bool), Error> {
+        match &self.quiz {
+            Some(quiz) => {
+                let score = quiz.score(answers)?;
+                Ok((Some(score), score >= quiz.pass_score))
+            }
+            None => Ok((None, true)),
+        }
+    }
+
+    /// The prize with this id.
+    pub fn prize(&self, id: &str) -> Option<&Prize> {
+        self.prizes.iter().find(|p| p.id.as_deref() == Some(id))
+    }
+
+    /// The prizes the draw may pick, in the marketer's order: those that
+    /// have an id and that `in_stock` says have stock left.
+    pub fn candidates(&self, in_stock: impl Fn(&str) -> bool) -> Vec<draw::Candidate> {
+        self.prizes
+            .iter()
+            .filter_map(|p| {
+                let id = p.id.as_deref()?;
+                in_stock(id).then(|| draw::Candidate {
+                    prize_id: id.to_owned(),
+                    weight: p.weight,
+                })
+            })
+            .collect()
+    }
+
     /// Checks a player's registration against the form, naming every bad
     /// field. Returns the values to store: the form's keys only, trimmed.
     pub fn check_registration(
@@ -466,15 +509,7 @@ impl Campaign {
             texts: d.texts.clone(),
             theme: d.theme.clone(),
             form: d.form.clone(),
-            prizes: d
-                .prizes
-                .iter()
-                .map(|p| adact_wire::PrizeView {
-                    id: p.id.clone().unwrap_or_default(),
-                    name: p.name.clone(),
-                    description: p.description.clone(),
-                })
-                .collect(),
+            prizes: d.prizes.iter().map(Prize::view).collect(),
             no_prize_label: d.no_prize.label.clone(),
             questions: d
                 .quiz

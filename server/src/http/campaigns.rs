@@ -32,12 +32,21 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CreateCampaign {
-    name: String,
-    kind: CampaignKind,
+pub(super) struct CreateCampaign {
+    pub name: String,
+    pub kind: CampaignKind,
     #[serde(default = "draft")]
-    status: Status,
-    definition: Definition,
+    pub status: Status,
+    pub definition: Definition,
+}
+
+impl CreateCampaign {
+    /// The checks a campaign passes before it is saved (or previewed),
+    /// naming the field at fault by its path in the request body.
+    pub(super) fn validate(&self) -> Result<()> {
+        check_text("name", &self.name, 1, 120)?;
+        self.definition.validate(self.kind).map_err(in_definition)
+    }
 }
 
 fn draft() -> Status {
@@ -77,11 +86,7 @@ async fn create(
     AdminAccount(account): AdminAccount,
     Json(request): Json<CreateCampaign>,
 ) -> Result<(StatusCode, axum::Json<Value>)> {
-    check_text("name", &request.name, 1, 120)?;
-    request
-        .definition
-        .validate(request.kind)
-        .map_err(in_definition)?;
+    request.validate()?;
     if request.definition.prizes.iter().any(|p| p.id.is_some()) {
         return Err(Error::invalid(
             "definition.prizes",
@@ -137,15 +142,7 @@ async fn update(
     if let Some(definition) = request.definition {
         next.definition = definition;
     }
-    next.definition
-        .validate(next.kind)
-        .map_err(|err| match err {
-            Error::Invalid { field, message } => Error::Invalid {
-                field: format!("definition.{field}"),
-                message,
-            },
-            other => other,
-        })?;
+    next.definition.validate(next.kind).map_err(in_definition)?;
     let campaign = state.store.update_campaign(&previous, next).await?;
     Ok(axum::Json(view(&state, &campaign).await?))
 }
@@ -165,13 +162,7 @@ async fn delete(
 /// A definition's field paths as the request body has them, e.g.
 /// `definition.prizes[2].weight`.
 fn in_definition(err: Error) -> Error {
-    match err {
-        Error::Invalid { field, message } => Error::Invalid {
-            field: format!("definition.{field}"),
-            message,
-        },
-        other => other,
-    }
+    err.within("definition")
 }
 
 pub(super) async fn find(state: &AppState, account_id: &str, id: &str) -> Result<Campaign> {

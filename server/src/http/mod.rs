@@ -22,6 +22,7 @@ pub mod assets;
 pub mod campaigns;
 pub mod embed;
 pub mod extract;
+pub mod preview;
 pub mod segments;
 pub mod system;
 pub mod webhooks;
@@ -92,6 +93,8 @@ pub fn app(state: AppState, config: &Config) -> Router {
         .merge(system::router())
         .merge(webhooks::router())
         .route_layer(wake)
+        // Previews change nothing: there is nothing to wake the workers for.
+        .merge(preview::router())
         .merge(assets::router(&config.www_dir))
         .fallback(not_found)
         .layer(TimeoutLayer::with_status_code(

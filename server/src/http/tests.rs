@@ -329,3 +329,173 @@ async fn allowed_domains_limit_which_pages_may_render() {
         StatusCode::OK
     );
 }
+
+fn admin_post(uri: &str, body: &Value) -> Request<Body> {
+    Request::post(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {ADMIN}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+/// A wheel as the console sends it before it is saved: one prize that
+/// never wins (weight 0), one out of stock, one that does, no "no prize".
+fn unsaved_wheel() -> Value {
+    json!({
+        "name": "Summer wheel", "kind": "wheel",
+        "definition": {
+            "texts": {"title": "Spin for summer"},
+            "form": {
+                "fields": [{"key": "email", "type": "email", "label": "Email", "required": true}],
+                "consent": {"label": "Send me offers", "required": true}
+            },
+            "prizes": [
+                {"name": "Never", "weight": 0, "codes": {"generate": {"prefix": "N-"}}},
+                {"name": "Sold out", "weight": 50, "stock": 0, "codes": {"pool": []}},
+                {"name": "Beach towel", "weight": 5, "stock": 3, "codes": {"pool": ["T1", "T2", "T3"]}}
+            ],
+            "no_prize": {"label": "Next time", "weight": 0}
+        }
+    })
+}
+
+/// Rows in every table a play or an admin change writes to.
+async fn rows(store: &Store) -> Vec<(&'static str, i64)> {
+    let mut counts = Vec::new();
+    for table in [
+        "campaigns",
+        "prizes",
+        "prize_codes",
+        "segments",
+        "players",
+        "plays",
+        "events",
+        "deliveries",
+    ] {
+        let count: i64 =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {table}")))
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        counts.push((table, count));
+    }
+    counts
+}
+
+#[tokio::test]
+async fn a_preview_answers_what_render_answers_for_an_unsaved_campaign() {
+    let app = TestApp::new().await;
+    let before = rows(&app.store).await;
+
+    let (status, body) = app
+        .send(admin_post("/api/v1/campaigns/preview", &unsaved_wheel()))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The shape the embed reads, checked by the type both sides share.
+    let render: adact_wire::RenderResponse = serde_json::from_value(body).unwrap();
+    assert_eq!(render.campaign.texts.title, "Spin for summer");
+    assert_eq!(render.campaign.no_prize_label, "Next time");
+    let ids: Vec<_> = render.campaign.prizes.iter().map(|p| &p.id).collect();
+    assert_eq!(ids, ["prz_preview_0", "prz_preview_1", "prz_preview_2"]);
+    assert!(render.notice.is_none());
+
+    let (status, body) = app
+        .send(admin_post(
+            "/api/v1/campaigns/preview/register",
+            &json!({"campaign": unsaved_wheel(), "fields": {"email": "nope"}}),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let fields: Vec<_> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["fields.email", "consent"]);
+    let (status, body) = app
+        .send(admin_post(
+            "/api/v1/campaigns/preview/register",
+            &json!({"campaign": unsaved_wheel(), "fields": {"email": "ada@example.com"}, "consent": true}),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // Only the one prize with weight and stock can win, every time, and
+    // its code is made up: the pool stays untouched.
+    for _ in 0..20 {
+        let (status, body) = app
+            .send(admin_post(
+                "/api/v1/campaigns/preview/play",
+                &json!({"campaign": unsaved_wheel()}),
+            ))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["prize"]["id"], "prz_preview_2", "{body}");
+        assert_eq!(body["prize"]["name"], "Beach towel");
+        let code = body["code"].as_str().unwrap();
+        assert!(code.starts_with("PREVIEW-") && code.len() == 18, "{code}");
+    }
+    assert_eq!(rows(&app.store).await, before, "a preview writes nothing");
+}
+
+#[tokio::test]
+async fn a_preview_names_the_field_at_fault_like_a_create() {
+    let app = TestApp::new().await;
+    let mut wheel = unsaved_wheel();
+    wheel["definition"]["prizes"][2]["weight"] = json!(2_000_000);
+    for uri in ["/api/v1/campaigns/preview", "/api/v1/campaigns"] {
+        let (status, body) = app.send(admin_post(uri, &wheel)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{uri}: {body}");
+        assert_eq!(
+            body["error"]["field"], "definition.prizes[2].weight",
+            "{uri}"
+        );
+    }
+    let (status, body) = app
+        .send(admin_post(
+            "/api/v1/campaigns/preview/play",
+            &json!({"campaign": wheel}),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["error"]["field"],
+        "campaign.definition.prizes[2].weight"
+    );
+
+    // A preview is the admin's: the embed key opens nothing.
+    let request = Request::post(format!("/api/v1/campaigns/preview?key={KEY}"))
+        .header(header::AUTHORIZATION, format!("Bearer {KEY}"))
+        .body(Body::from(unsaved_wheel().to_string()))
+        .unwrap();
+    assert_eq!(app.send(request).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_previewed_quiz_is_scored_and_a_fail_wins_nothing() {
+    let app = TestApp::new().await;
+    let mut quiz = unsaved_wheel();
+    quiz["kind"] = json!("quiz");
+    quiz["definition"]["quiz"] = json!({
+        "questions": [{"text": "2 + 2?", "answers": ["3", "4"], "correct": 1}],
+        "pass_score": 1
+    });
+    let play = |answers: Value| {
+        admin_post(
+            "/api/v1/campaigns/preview/play",
+            &json!({"campaign": quiz, "answers": answers}),
+        )
+    };
+    let (status, body) = app.send(play(json!([0]))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!((body["score"].as_u64(), body.get("prize")), (Some(0), None));
+    let (_, body) = app.send(play(json!([1]))).await;
+    assert_eq!(body["score"], 1);
+    assert_eq!(body["prize"]["name"], "Beach towel");
+    let (status, body) = app.send(play(json!([]))).await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("answers"))
+    );
+}

@@ -13,10 +13,7 @@ use super::{
 };
 use crate::{
     auth,
-    campaigns::{
-        Campaign, Refusal, Status,
-        draw::{self, Candidate},
-    },
+    campaigns::{Campaign, Prize, Refusal, Status, draw},
     error::{Error, Result},
     events::{self, EventType},
     store::accounts::Account,
@@ -162,14 +159,7 @@ impl Store {
                 message: "Register before playing.".into(),
             });
         };
-        let score = match &campaign.definition.quiz {
-            Some(quiz) => Some(quiz.score(answers)?),
-            None => None,
-        };
-        let passed = match (&campaign.definition.quiz, score) {
-            (Some(quiz), Some(score)) => score >= quiz.pass_score,
-            _ => true,
-        };
+        let (score, passed) = campaign.definition.score(answers)?;
         // Which prizes had stock a moment ago; the conditional updates in
         // the write section catch any that ran out since.
         let in_stock = if passed {
@@ -438,17 +428,7 @@ async fn take_prize(
     play_id: &str,
 ) -> Result<Option<(PrizeView, String)>> {
     let definition = &campaign.definition;
-    let mut candidates: Vec<Candidate> = definition
-        .prizes
-        .iter()
-        .filter_map(|p| {
-            let id = p.id.as_ref()?;
-            in_stock.iter().any(|(i, _)| i == id).then(|| Candidate {
-                prize_id: id.clone(),
-                weight: p.weight,
-            })
-        })
-        .collect();
+    let mut candidates = definition.candidates(|id| in_stock.iter().any(|(i, _)| i == id));
     loop {
         let picked = draw::draw(&candidates, definition.no_prize.weight, &mut rand::rng()).cloned();
         let Some(picked) = picked else {
@@ -460,14 +440,8 @@ async fn take_prize(
             .context("a drawn prize is in stock")?;
         if let Some(code) = take_code(conn, &picked.prize_id, prefix.as_deref(), play_id).await? {
             let prize = definition
-                .prizes
-                .iter()
-                .find(|p| p.id.as_deref() == Some(picked.prize_id.as_str()))
-                .map(|p| PrizeView {
-                    id: picked.prize_id.clone(),
-                    name: p.name.clone(),
-                    description: p.description.clone(),
-                })
+                .prize(&picked.prize_id)
+                .map(Prize::view)
                 .context("a drawn prize is in the definition")?;
             return Ok(Some((prize, code)));
         }

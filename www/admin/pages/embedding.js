@@ -1,13 +1,21 @@
 // Integrations → Embedding: the script tag with this account's embed key,
-// and the call that shows a campaign, both ready to copy.
-import { h } from "../dom.js";
-import { copyButton } from "../ui.js";
+// the call that shows a campaign, both ready to copy, and the allowed
+// domains: which websites may use the key.
+import { api, listAll } from "../api.js";
+import { h, replace } from "../dom.js";
+import { badge, busy, clearErrors, confirmDialog, copyButton, field, formError, jsString, renderCall, showError, toast } from "../ui.js";
 
-export function render({ account }) {
+export async function render({ account }) {
+  let [domains, segments] = await Promise.all([
+    api.get("/api/v1/account/allowed-domains").then((r) => r.domains),
+    listAll("/api/v1/segments"),
+  ]);
+  // The guide's example segment when it exists, else one of the account's.
+  const segment = segments.find((s) => s.title === "Default Users")?.title ?? segments[0]?.title ?? "Default Users";
   const scriptTag = `<script src="${location.origin}/embed.js?key=${encodeURIComponent(account.embed_key)}"></script>`;
-  const call = "window.renderAdact({segment: 'Default Users'});";
+  const call = renderCall(segment);
   const withUser = `window.renderAdact({
-  segment: 'Default Users',
+  segment: ${jsString(segment)},
   container: '#promo',
   user: {id: 'customer-42', email: 'ada@example.com', name: 'Ada'},
 });`;
@@ -18,15 +26,108 @@ export function render({ account }) {
       copyButton(() => text, copyLabel, copied)),
     h("pre", { class: "code", tabindex: "0", role: "group", "aria-labelledby": id, "data-snippet": id }, h("code", null, text)));
 
+  // ---- allowed domains ------------------------------------------------------------
+  const domainsSlot = h("div");
+  const input = h("input", { type: "text", name: "domain", inputmode: "url", autocomplete: "off", spellcheck: "false", placeholder: "shop.example.com" });
+  const addButton = h("button", { type: "submit", class: "btn btn-secondary" }, "Add domain");
+  // Errors name the new entry, domains[n]: they show at this field.
+  const addField = field({ name: "domains", label: "Add a domain", input, hint: "An origin (https://shop.example.com), a host (shop.example.com) or its subdomains (*.example.com)." });
+  const inputRow = h("div", { class: "input-row" });
+  input.replaceWith(inputRow);
+  inputRow.append(input, addButton);
+  const addForm = h("form", { class: "domain-add", novalidate: true, "aria-label": "Add an allowed domain" }, formError(), addField);
+
+  /** Saves the whole list; the server answers it normalised. */
+  async function save(next) {
+    domains = (await api.put("/api/v1/account/allowed-domains", { domains: next })).domains;
+    paintDomains();
+  }
+
+  addForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(addForm);
+    const value = input.value.trim();
+    if (!value) return showError(addForm, { field: "domains", message: "Type a domain to add." });
+    await busy(addButton, async () => {
+      try {
+        await save([...domains, value]);
+      } catch (error) {
+        return showError(addForm, error);
+      }
+      input.value = "";
+      toast(domains.length === 1
+        ? `Only ${domains[0]} can show your campaigns now.`
+        : "Allowed domain added.");
+      input.focus();
+    });
+  });
+
+  async function remove(domain, button) {
+    if (domains.length === 1) {
+      const ok = await confirmDialog({
+        title: "Let every website show your campaigns?",
+        message: `${domain} is the last allowed domain. Without it the list is empty, and any website can use your embed key.`,
+        confirm: "Remove and allow all",
+        danger: true,
+      });
+      if (!ok) return;
+    }
+    await busy(button, async () => {
+      try {
+        await save(domains.filter((d) => d !== domain));
+      } catch (error) {
+        return toast(error.message, { kind: "error" });
+      }
+      toast(domains.length === 0 ? "No allowed domains: any website can show your campaigns." : `${domain} removed.`);
+      input.focus();
+    });
+  }
+
+  function paintDomains() {
+    replace(domainsSlot,
+      h("div", { class: "domains-state", role: "status" },
+        domains.length === 0
+          ? [badge("Any website", "warning"), h("span", null, "The list is empty, so every website can show your campaigns with this key.")]
+          : [badge(`${domains.length} allowed`, "success"), h("span", null, "Only pages on these domains can show your campaigns.")]),
+      domains.length > 0 && h("ul", { class: "domain-list", "aria-label": "Allowed domains" },
+        domains.map((domain) => {
+          const button = h("button", { type: "button", class: "btn btn-small btn-danger", "aria-label": `Remove ${domain}` }, "Remove");
+          button.addEventListener("click", () => remove(domain, button));
+          return h("li", { "data-domain": domain }, h("code", { class: "break" }, domain), button);
+        })));
+  }
+  paintDomains();
+
   const node = h("div", { class: "page" },
     h("div", { class: "page-header" },
       h("p", { class: "breadcrumb" }, "Integrations"),
       h("h1", null, "Embedding"),
       h("p", { class: "lead" }, "Show your campaigns on any website with one script tag and one call.")),
+    segments.length === 0 && h("div", { class: "alert alert-warning", role: "status" },
+      h("strong", null, "No segment yet. "), "The call below names a segment: ",
+      h("a", { href: "/admin/segments" }, "create one in Segments"), " so it has a campaign to show."),
     h("ol", { class: "steps" },
       h("li", null, snippet("script-tag", "1. The script tag", scriptTag, "Paste it into the <head> of every page that shows a campaign.", "Copy script tag", "Script tag copied")),
       h("li", null, snippet("render-call", "2. Show a campaign", `<script>${call}</script>`, "Call renderAdact where the campaign should appear, with a segment's title.", "Copy call", "The renderAdact call copied")),
       h("li", null, snippet("render-options", "Options", withUser, "container: a CSS selector or an element to render into; user: the player as your site knows them. With no user, the player stays anonymous.", "Copy example", "Example copied"))),
+    h("section", { class: "card", "aria-labelledby": "domains-title" },
+      h("div", { class: "card-header" },
+        h("h2", { id: "domains-title" }, "Allowed domains"),
+        h("p", { class: "muted" }, "The websites that may use your embed key.")),
+      h("div", { class: "grid-2 domains" },
+        h("div", { class: "stack-tight" }, domainsSlot, addForm),
+        h("div", { class: "rules" },
+          h("h3", null, "How the list works"),
+          h("ul", null,
+            h("li", null, h("strong", null, "Empty: "), "any website can show your campaigns. This is the default."),
+            h("li", null, h("strong", null, "Not empty: "), "Adact answers only pages whose address matches a rule. Others get ",
+              h("code", null, "403 origin_not_allowed"), ": the script loads but shows nothing, and warns in the browser console. ",
+              "Calls with no Origin header, such as from a server, are refused too."),
+            h("li", null, h("code", null, "https://shop.example.com"), " allows that origin exactly: scheme, host and port."),
+            h("li", null, h("code", null, "shop.example.com"), " allows that host with any scheme or port."),
+            h("li", null, h("code", null, "*.example.com"), " allows its subdomains, such as www.example.com, but not example.com itself."),
+            h("li", null, "This server's own pages count as websites too: list ", h("code", { class: "break" }, location.origin),
+              " to keep its demo page working. The console's preview does not use the list."))))),
     h("section", { class: "card card-muted", "aria-labelledby": "key-title" },
       h("h2", { id: "key-title" }, "Embed key"),
       h("p", null, "The key in the script tag is public: it only lets a page show and play this account's active campaigns."),

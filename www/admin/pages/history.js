@@ -1,7 +1,7 @@
 // Webhooks History: every delivery, filtered through the URL, refreshed
 // while visible; a delivery's attempts with request and response; resend.
 import { api, query } from "../api.js";
-import { codeBlock, h, replace, time, uid } from "../dom.js";
+import { codeBlock, h, replace, time, toLocalInput, uid } from "../dom.js";
 import { EVENT_TYPES, STATUS_KIND, badge, busy, clearErrors, confirmDialog, field, formError, showError, toast } from "../ui.js";
 
 const REFRESH_MS = 3000;
@@ -332,13 +332,4 @@ function clean(object) {
 
 function formatTime(iso) {
   return new Date(iso).toLocaleString();
-}
-
-/** An RFC 3339 time as a datetime-local value, in local time. */
-function toLocalInput(iso) {
-  if (!iso) return "";
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return "";
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }

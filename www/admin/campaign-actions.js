@@ -1,0 +1,35 @@
+// Archiving, restoring and deleting a campaign, from the list and from its
+// editor alike: the same question, the same request, the same words.
+import { api } from "./api.js";
+import { confirmDialog, toast } from "./ui.js";
+
+/** Archives (or restores as a draft); resolves to the saved campaign, or null. */
+export async function setArchived(campaign, archive) {
+  let saved;
+  try {
+    saved = await api.patch(`/api/v1/campaigns/${encodeURIComponent(campaign.id)}`, { status: archive ? "archived" : "draft" });
+  } catch (error) {
+    toast(error.message, { kind: "error" });
+    return null;
+  }
+  toast(archive ? `“${campaign.name}” archived: pages no longer show it.` : `“${campaign.name}” restored as a draft.`);
+  return saved;
+}
+
+/** Deletes after a confirm; resolves to whether it is gone. */
+export async function remove(campaign) {
+  const ok = await confirmDialog({
+    title: `Delete “${campaign.name}”?`,
+    message: "Its prizes, codes and play history are deleted too. This cannot be undone. A campaign that a segment shows cannot be deleted: map the segment to another campaign first.",
+    confirm: "Delete campaign", danger: true,
+  });
+  if (!ok) return false;
+  try {
+    await api.delete(`/api/v1/campaigns/${encodeURIComponent(campaign.id)}`);
+  } catch (error) {
+    toast(error.message, { kind: "error" });
+    return false;
+  }
+  toast(`Campaign “${campaign.name}” deleted.`);
+  return true;
+}
