@@ -1,7 +1,7 @@
 //! One error type for every HTTP handler. Each variant maps to a status and
 //! a stable `code`; internal errors are logged and never shown to clients.
 
-use adact_wire::{ErrorBody, ErrorDetail};
+use adact_wire::{ErrorBody, ErrorDetail, FieldError};
 use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
@@ -123,29 +123,33 @@ impl IntoResponse for Error {
             }
             other => other.to_string(),
         };
-        let mut body = serde_json::to_value(ErrorBody {
+        // Field-level errors carry the field path so forms can show them
+        // inline; a form's errors list every bad field.
+        let (field, fields) = match &self {
+            Self::Invalid { field, .. } => (Some(field.clone()), None),
+            Self::Conflict { field, .. } => (Some((*field).to_owned()), None),
+            Self::Fields(fields) => (
+                fields.first().map(|(field, _)| field.clone()),
+                Some(
+                    fields
+                        .iter()
+                        .map(|(field, message)| FieldError {
+                            field: field.clone(),
+                            message: message.clone(),
+                        })
+                        .collect(),
+                ),
+            ),
+            _ => (None, None),
+        };
+        let body = ErrorBody {
             error: ErrorDetail {
                 code: code.to_owned(),
                 message,
+                field,
+                fields,
             },
-        })
-        .unwrap_or_default();
-        // Field-level errors carry the field path so forms can show them inline.
-        let field = match &self {
-            Self::Invalid { field, .. } => Some(field.clone()),
-            Self::Conflict { field, .. } => Some((*field).to_owned()),
-            Self::Fields(fields) => fields.first().map(|(field, _)| field.clone()),
-            _ => None,
         };
-        if let (Some(field), Some(error)) = (field, body.get_mut("error")) {
-            error["field"] = field.into();
-        }
-        if let (Self::Fields(fields), Some(error)) = (&self, body.get_mut("error")) {
-            error["fields"] = fields
-                .iter()
-                .map(|(field, message)| serde_json::json!({"field": field, "message": message}))
-                .collect();
-        }
         (status, axum::Json(body)).into_response()
     }
 }

@@ -11,8 +11,9 @@ use sqlx::AnyConnection;
 
 use crate::store::{new_id, now_ms};
 
-/// The event types of SPEC.md, as subscribed to by webhook endpoints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// The event types (their payloads are in docs/events.md), as webhook
+/// endpoints subscribe to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum EventType {
     #[serde(rename = "segment.created")]
     SegmentCreated,
@@ -32,6 +33,30 @@ pub enum EventType {
     PrizeAssigned,
     #[serde(rename = "webhook.test")]
     WebhookTest,
+}
+
+/// The schema of an endpoint's event filter, for the API document: `"*"`
+/// (every event) or event types.
+pub fn filter_schema() -> utoipa::openapi::schema::Array {
+    filter_schema_builder().build()
+}
+
+/// [`filter_schema`] or null, for an optional field.
+pub fn optional_filter_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{SchemaType, Type};
+    filter_schema_builder()
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+        .build()
+}
+
+fn filter_schema_builder() -> utoipa::openapi::schema::ArrayBuilder {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    let values = std::iter::once("*").chain(EventType::ALL.map(EventType::as_str));
+    ArrayBuilder::new().items(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(values)),
+    )
 }
 
 impl EventType {

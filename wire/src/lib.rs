@@ -1,24 +1,51 @@
 //! The JSON shapes exchanged by the embed (running in a visitor's browser)
 //! and the server's public API. Both sides compile these types, so a field
 //! renamed on one side cannot silently drift from the other.
+//!
+//! With the `openapi` feature (the server's, never the embed's) each type
+//! also derives its OpenAPI schema, so the API document describes the very
+//! types that are serialised.
 
 use serde::{Deserialize, Serialize};
 
-/// Every error response body: `{"error": {"code": "...", "message": "..."}}`.
+/// Every error response body: `{"error": {"code": "...", "message": "..."}}`,
+/// with `field` (and for a form, `fields`) when a request field is at fault.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Error))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
 /// A stable machine-readable `code` and a human-readable `message`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
+    /// Stable and machine-readable, e.g. `validation_failed`.
     pub code: String,
+    /// For people; may change between versions.
+    pub message: String,
+    /// The field at fault, for validation errors and conflicts: its path
+    /// in the request, e.g. `definition.prizes[2].weight`. For a form with
+    /// several bad fields, the first of `fields`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Every bad field of a registration form, each with its message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<FieldError>>,
+}
+
+/// One bad field of a form and what the player should fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    /// Its path in the request, e.g. `fields.email` or `consent`.
+    pub field: String,
     pub message: String,
 }
 
 /// `POST /api/v1/embed/render`: resolve a segment to what the embed draws.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RenderRequest {
     /// The segment title, as given to `renderAdact({segment})`.
@@ -34,7 +61,10 @@ pub struct RenderRequest {
 
 /// The player named by the host page in `renderAdact({user})`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
+    /// The player's id on the host site: the same id is the same player
+    /// on every device, and play limits count per id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,6 +75,7 @@ pub struct User {
 
 /// Everything the embed needs to draw a campaign, in one response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RenderResponse {
     pub segment: SegmentRef,
     pub campaign: CampaignView,
@@ -58,13 +89,16 @@ pub struct RenderResponse {
 
 /// A play session: its id and the secret token each step sends back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionView {
     pub id: String,
+    /// Sent back by every step; only its SHA-256 is stored.
     pub token: String,
 }
 
 /// A polite refusal: a stable `code` and a message for the player.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Notice {
     pub code: String,
     pub message: String,
@@ -72,8 +106,10 @@ pub struct Notice {
 
 /// `POST /api/v1/embed/sessions/{id}/register`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
+    /// The session's token, from the render.
     pub token: String,
     /// Form values by field key.
     #[serde(default)]
@@ -83,7 +119,9 @@ pub struct RegisterRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterResponse {
+    /// The player's id in Adact (`plr_...`), as in the webhook events.
     pub player_id: String,
     /// Whether this registration created the player (`player.created`)
     /// rather than updating a known one (`player.updated`).
@@ -93,15 +131,18 @@ pub struct RegisterResponse {
 /// `POST /api/v1/embed/sessions/{id}/play`: `answers` are the chosen answer
 /// indexes of a quiz, one per question.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PlayRequest {
+    /// The session's token, from the render.
     pub token: String,
     #[serde(default)]
     pub answers: Vec<u32>,
 }
 
-/// The outcome the server drew. `prize` is `None` for "no prize".
+/// The outcome the server drew; without `prize` when it is "no prize".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlayResponse {
     pub play_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -115,18 +156,22 @@ pub struct PlayResponse {
 
 /// `POST /api/v1/embed/sessions/{id}/finish`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FinishRequest {
+    /// The session's token, from the render.
     pub token: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FinishResponse {
     pub finished: bool,
 }
 
 /// A prize as a visitor sees it: no weight, no stock, no codes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PrizeView {
     pub id: String,
     pub name: String,
@@ -136,12 +181,14 @@ pub struct PrizeView {
 
 /// A quiz question as a visitor sees it: without the right answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionView {
     pub text: String,
     pub answers: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SegmentRef {
     pub id: String,
     pub title: String,
@@ -150,6 +197,7 @@ pub struct SegmentRef {
 /// The public face of a campaign: what a visitor may see, nothing more
 /// (no stock, no codes, no weights).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CampaignView {
     pub id: String,
     pub name: String,
@@ -168,6 +216,7 @@ pub struct CampaignView {
 
 /// The registration form.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Form {
     #[serde(default)]
@@ -177,6 +226,7 @@ pub struct Form {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FormField {
     /// The value's name in the registration data, e.g. `email`.
@@ -189,6 +239,7 @@ pub struct FormField {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum FieldKind {
     Email,
@@ -216,6 +267,7 @@ impl FieldKind {
 
 /// The consent checkbox under the form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Consent {
     pub label: String,
@@ -225,13 +277,16 @@ pub struct Consent {
 
 /// The last screen, for a win and for no prize.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EndScreen {
     #[serde(default = "EndScreen::default_win_title")]
+    #[cfg_attr(feature = "openapi", schema(default = EndScreen::default_win_title))]
     pub win_title: String,
     #[serde(default)]
     pub win_text: String,
     #[serde(default = "EndScreen::default_lose_title")]
+    #[cfg_attr(feature = "openapi", schema(default = EndScreen::default_lose_title))]
     pub lose_title: String,
     #[serde(default)]
     pub lose_text: String,
@@ -258,6 +313,7 @@ impl Default for EndScreen {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum CampaignKind {
     Wheel,
@@ -285,12 +341,14 @@ impl CampaignKind {
 
 /// The words a visitor reads. Always inserted into the page as text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Texts {
     pub title: String,
     #[serde(default)]
     pub description: String,
     #[serde(default = "Texts::default_play_button")]
+    #[cfg_attr(feature = "openapi", schema(default = Texts::default_play_button))]
     pub play_button: String,
 }
 
@@ -302,13 +360,17 @@ impl Texts {
 
 /// Colours as `#rrggbb`, validated by the server before they are stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Theme {
     #[serde(default = "Theme::default_primary")]
+    #[cfg_attr(feature = "openapi", schema(default = Theme::default_primary))]
     pub primary: String,
     #[serde(default = "Theme::default_background")]
+    #[cfg_attr(feature = "openapi", schema(default = Theme::default_background))]
     pub background: String,
     #[serde(default = "Theme::default_text")]
+    #[cfg_attr(feature = "openapi", schema(default = Theme::default_text))]
     pub text: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,

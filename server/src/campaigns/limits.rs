@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 const DAY_MS: i64 = 86_400_000;
 
 /// How often one player may play one campaign.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PlayLimit {
     #[default]

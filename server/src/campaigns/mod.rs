@@ -5,6 +5,7 @@ use std::{collections::BTreeMap, fmt};
 
 use adact_wire::{CampaignKind, EndScreen, FieldKind, Form, Texts, Theme};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::error::Error;
 
@@ -13,7 +14,8 @@ pub mod limits;
 
 pub use limits::{PlayLimit, Refusal};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Only an `active` campaign is shown to visitors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Draft,
@@ -46,7 +48,7 @@ impl fmt::Display for Status {
 /// What a marketer configures beyond name, kind and status. Stored as JSON
 /// beside the campaign row; prize stock and codes live in their own tables
 /// so that plays can take them atomically.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Definition {
     pub texts: Texts,
@@ -54,18 +56,22 @@ pub struct Definition {
     pub theme: Theme,
     /// RFC 3339; before it, nobody can play.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(format = DateTime)]
     pub starts_at: Option<String>,
     /// RFC 3339; from it on, nobody can play.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(format = DateTime)]
     pub ends_at: Option<String>,
     #[serde(default)]
     pub play_limit: PlayLimit,
     #[serde(default)]
     pub form: Form,
+    /// In the marketer's order: the wheel's slices.
     #[serde(default)]
     pub prizes: Vec<Prize>,
     #[serde(default)]
     pub no_prize: NoPrize,
+    /// Required for a `quiz` campaign; no other kind has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quiz: Option<Quiz>,
     #[serde(default)]
@@ -74,7 +80,7 @@ pub struct Definition {
 
 /// A prize as configured. `id` is given by the server when it is first
 /// saved; send it back on update to keep the prize's stock and codes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Prize {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -82,8 +88,9 @@ pub struct Prize {
     pub name: String,
     #[serde(default)]
     pub description: String,
+    /// Relative to the other prizes and `no_prize`; 0 never wins.
     pub weight: u32,
-    /// How many can be won; `None` is unlimited (generated codes only).
+    /// How many can be won; absent: unlimited (generated codes only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stock: Option<u32>,
     pub codes: Codes,
@@ -114,11 +121,59 @@ pub enum Codes {
     },
 }
 
+// Written out rather than derived: utoipa applies `deny_unknown_fields` to
+// structs only, so a derived schema would accept the extra keys serde
+// refuses. `codes_schema_agrees_with_serde` keeps the two in step.
+impl utoipa::PartialSchema for Codes {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            AdditionalProperties, ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type,
+        };
+        let closed = || Some(AdditionalProperties::FreeForm(false));
+        let variant = |name: &str, description: &str, value: Schema| {
+            ObjectBuilder::new()
+                .description(Some(description))
+                .property(name, value)
+                .required(name)
+                .additional_properties(closed())
+        };
+        let pool = ArrayBuilder::new()
+            .items(ObjectBuilder::new().schema_type(Type::String))
+            .build();
+        let generate = ObjectBuilder::new()
+            .property(
+                "prefix",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .default(Some("".into())),
+            )
+            .additional_properties(closed())
+            .build();
+        OneOfBuilder::new()
+            .description(Some("Where a prize's codes come from."))
+            .item(variant(
+                "pool",
+                "Unique codes uploaded by the marketer, each given once (`stock` is \
+                 required). On update, codes not yet in the pool are added.",
+                pool.into(),
+            ))
+            .item(variant(
+                "generate",
+                "A random code per win: `prefix` then 10 letters and digits.",
+                generate.into(),
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for Codes {}
+
 /// The "no prize" outcome: its label (a wheel slice) and weight.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoPrize {
     #[serde(default = "NoPrize::default_label")]
+    #[schema(default = NoPrize::default_label)]
     pub label: String,
     #[serde(default)]
     pub weight: u32,
@@ -141,7 +196,7 @@ impl Default for NoPrize {
 
 /// A quiz: questions with their right answers. A player scoring under
 /// `pass_score` wins nothing; otherwise the prize is drawn as for any kind.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Quiz {
     pub questions: Vec<Question>,
@@ -149,7 +204,8 @@ pub struct Quiz {
     pub pass_score: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A quiz question with its answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
     pub text: String,
@@ -739,6 +795,33 @@ mod tests {
             field_of(d.validate(CampaignKind::Wheel).unwrap_err()),
             "texts.play_button"
         );
+    }
+
+    #[test]
+    fn codes_schema_agrees_with_serde() {
+        use utoipa::PartialSchema as _;
+        let schema = serde_json::to_value(Codes::schema()).unwrap();
+        let validator = jsonschema::draft202012::new(&schema).unwrap();
+        for value in [
+            serde_json::json!({"pool": ["A", "B"]}),
+            serde_json::json!({"pool": []}),
+            serde_json::json!({"generate": {}}),
+            serde_json::json!({"generate": {"prefix": "SHIP-"}}),
+            serde_json::json!({"pool": ["A"], "generate": {}}),
+            serde_json::json!({"pool": ["A"], "extra": 1}),
+            serde_json::json!({"generate": {"prefix": "", "extra": 1}}),
+            serde_json::json!({"generate": null}),
+            serde_json::json!({"pool": "A"}),
+            serde_json::json!({"other": []}),
+            serde_json::json!({}),
+            serde_json::json!("pool"),
+        ] {
+            assert_eq!(
+                validator.is_valid(&value),
+                serde_json::from_value::<Codes>(value.clone()).is_ok(),
+                "the schema and serde disagree on {value}"
+            );
+        }
     }
 
     #[test]

@@ -1,41 +1,40 @@
 //! The admin API for campaigns: `GET|POST /api/v1/campaigns`,
 //! `GET|PATCH|DELETE /api/v1/campaigns/{id}`.
 
-use adact_wire::CampaignKind;
+use adact_wire::{CampaignKind, ErrorBody};
 use axum::{
-    Router,
     extract::{Path, Query, State, rejection::QueryRejection},
     http::StatusCode,
-    routing::get,
 };
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::routes;
 
 use super::{
-    AppState, Page,
+    AppState, Listed, Page, Paged,
     extract::{AdminAccount, Json},
+    openapi::ApiRouter,
 };
 use crate::{
     campaigns::{Campaign, Definition, Status, check_text},
     error::{Error, Result},
-    store::campaigns::NewCampaign,
+    store::campaigns::{NewCampaign, PrizeState},
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/campaigns", get(list).post(create))
-        .route(
-            "/api/v1/campaigns/{id}",
-            get(read).patch(update).delete(delete),
-        )
+pub fn router() -> ApiRouter {
+    ApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(read, update, delete))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct CreateCampaign {
+    /// 1 to 120 characters.
     pub name: String,
     pub kind: CampaignKind,
     #[serde(default = "draft")]
+    #[schema(default = draft)]
     pub status: Status,
     pub definition: Definition,
 }
@@ -54,7 +53,7 @@ fn draft() -> Status {
 }
 
 /// Every field optional; a given `definition` replaces the whole one.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct UpdateCampaign {
     name: Option<String>,
@@ -63,11 +62,46 @@ struct UpdateCampaign {
     definition: Option<Definition>,
 }
 
+/// A campaign as the admin API shows it: the definition (with prize ids)
+/// and each prize's live stock and codes.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Campaign)]
+struct CampaignBody {
+    id: String,
+    name: String,
+    kind: CampaignKind,
+    status: Status,
+    definition: Definition,
+    /// Each prize's stock and codes now.
+    prizes: Vec<PrizeState>,
+}
+
+impl Listed for CampaignBody {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// List campaigns
+///
+/// Oldest first, paged by id.
+#[utoipa::path(
+    get,
+    path = "/api/v1/campaigns",
+    operation_id = "list_campaigns",
+    tag = "campaigns",
+    security(("admin_token" = [])),
+    params(Page),
+    responses(
+        (status = 200, description = "A page of campaigns.", body = Paged<CampaignBody>),
+        (status = 422, description = "`validation_failed`: `limit` is out of range.", body = ErrorBody),
+    )
+)]
 async fn list(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
     page: Result<Query<Page>, QueryRejection>,
-) -> Result<axum::Json<Value>> {
+) -> Result<axum::Json<Paged<CampaignBody>>> {
     let Query(page) = page.map_err(|e| Error::bad_request("invalid_request", e.body_text()))?;
     let limit = page.limit()?;
     let campaigns = state
@@ -81,11 +115,27 @@ async fn list(
     Ok(axum::Json(page.wrap(data, campaigns.len() as i64 > limit)))
 }
 
+/// Create a campaign
+///
+/// Validated on save: a 422 names the field at fault, e.g.
+/// `definition.prizes[2].weight`. The server gives each prize an `id`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/campaigns",
+    operation_id = "create_campaign",
+    tag = "campaigns",
+    security(("admin_token" = [])),
+    request_body = CreateCampaign,
+    responses(
+        (status = 201, description = "The campaign, as saved.", body = CampaignBody),
+        (status = 422, description = "`validation_failed`, with the `field` at fault.", body = ErrorBody),
+    )
+)]
 async fn create(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
     Json(request): Json<CreateCampaign>,
-) -> Result<(StatusCode, axum::Json<Value>)> {
+) -> Result<(StatusCode, axum::Json<CampaignBody>)> {
     request.validate()?;
     if request.definition.prizes.iter().any(|p| p.id.is_some()) {
         return Err(Error::invalid(
@@ -112,21 +162,54 @@ async fn create(
     ))
 }
 
+/// Read a campaign
+#[utoipa::path(
+    get,
+    path = "/api/v1/campaigns/{id}",
+    operation_id = "get_campaign",
+    tag = "campaigns",
+    security(("admin_token" = [])),
+    params(("id" = String, Path, description = "The campaign's id, `cmp_...`.")),
+    responses(
+        (status = 200, description = "The campaign.", body = CampaignBody),
+        (status = 404, description = "`campaign_not_found`.", body = ErrorBody),
+    )
+)]
 async fn read(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
     Path(id): Path<String>,
-) -> Result<axum::Json<Value>> {
+) -> Result<axum::Json<CampaignBody>> {
     let campaign = find(&state, &account.id, &id).await?;
     Ok(axum::Json(view(&state, &campaign).await?))
 }
 
+/// Update a campaign
+///
+/// Any of `name`, `kind`, `status` and `definition`; a `definition`
+/// replaces the whole one. Send each prize's `id` back to keep its stock
+/// and codes: a changed `stock` moves what is left by the difference, and
+/// pool codes not yet in the pool are added.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/campaigns/{id}",
+    operation_id = "update_campaign",
+    tag = "campaigns",
+    security(("admin_token" = [])),
+    params(("id" = String, Path, description = "The campaign's id, `cmp_...`.")),
+    request_body = UpdateCampaign,
+    responses(
+        (status = 200, description = "The campaign, as saved.", body = CampaignBody),
+        (status = 404, description = "`campaign_not_found`.", body = ErrorBody),
+        (status = 422, description = "`validation_failed`, with the `field` at fault.", body = ErrorBody),
+    )
+)]
 async fn update(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
     Path(id): Path<String>,
     Json(request): Json<UpdateCampaign>,
-) -> Result<axum::Json<Value>> {
+) -> Result<axum::Json<CampaignBody>> {
     let previous = find(&state, &account.id, &id).await?;
     let mut next = previous.clone();
     if let Some(name) = request.name {
@@ -147,6 +230,22 @@ async fn update(
     Ok(axum::Json(view(&state, &campaign).await?))
 }
 
+/// Delete a campaign
+///
+/// Refused while a segment shows it.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/campaigns/{id}",
+    operation_id = "delete_campaign",
+    tag = "campaigns",
+    security(("admin_token" = [])),
+    params(("id" = String, Path, description = "The campaign's id, `cmp_...`.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 404, description = "`campaign_not_found`.", body = ErrorBody),
+        (status = 409, description = "`conflict` with `field: \"segments\"`: a segment shows the campaign.", body = ErrorBody),
+    )
+)]
 async fn delete(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
@@ -182,19 +281,13 @@ fn not_found(id: &str) -> Error {
 
 /// A campaign as the admin API shows it: the definition (with prize ids)
 /// and each prize's live stock and codes.
-async fn view(state: &AppState, campaign: &Campaign) -> Result<Value> {
-    let prizes = state.store.prize_states(&campaign.id).await?;
-    Ok(json!({
-        "id": campaign.id,
-        "name": campaign.name,
-        "kind": campaign.kind,
-        "status": campaign.status,
-        "definition": campaign.definition,
-        "prizes": prizes.iter().map(|p| json!({
-            "id": p.id,
-            "stock_remaining": p.stock_remaining,
-            "codes_available": p.codes_available,
-            "codes_given": p.codes_given,
-        })).collect::<Vec<_>>(),
-    }))
+async fn view(state: &AppState, campaign: &Campaign) -> Result<CampaignBody> {
+    Ok(CampaignBody {
+        id: campaign.id.clone(),
+        name: campaign.name.clone(),
+        kind: campaign.kind,
+        status: campaign.status,
+        definition: campaign.definition.clone(),
+        prizes: state.store.prize_states(&campaign.id).await?,
+    })
 }

@@ -3,18 +3,16 @@
 //! send the session's token, and a retried step gets the same answer.
 
 use adact_wire::{
-    FinishRequest, FinishResponse, Notice, PlayRequest, PlayResponse, RegisterRequest,
+    ErrorBody, FinishRequest, FinishResponse, Notice, PlayRequest, PlayResponse, RegisterRequest,
     RegisterResponse, RenderRequest, RenderResponse, SegmentRef, SessionView,
 };
-use axum::{
-    Router,
-    extract::{Path, State},
-    routing::post,
-};
+use axum::extract::{Path, State};
+use utoipa_axum::routes;
 
 use super::{
     AppState,
     extract::{EmbedAccount, Json},
+    openapi::ApiRouter,
 };
 use crate::{
     campaigns::{Status, check_text},
@@ -22,17 +20,36 @@ use crate::{
     store::plays::external_id,
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/embed/render", post(render))
-        .route("/api/v1/embed/sessions/{id}/register", post(register))
-        .route("/api/v1/embed/sessions/{id}/play", post(play))
-        .route("/api/v1/embed/sessions/{id}/finish", post(finish))
+pub fn router() -> ApiRouter {
+    ApiRouter::new()
+        .routes(routes!(render))
+        .routes(routes!(register))
+        .routes(routes!(play))
+        .routes(routes!(finish))
 }
 
+/// Render a segment
+///
 /// Resolves a segment to its campaign and opens a play session, in one
 /// round trip. A player who may not play now (schedule, play limit) gets
 /// the campaign with a `notice` to show instead of the game.
+#[utoipa::path(
+    post,
+    path = "/api/v1/embed/render",
+    operation_id = "render",
+    tag = "embed",
+    security(("embed_key" = []), ("embed_key_bearer" = [])),
+    request_body(
+        description = "JSON; the embed sends it as `text/plain` to avoid a CORS preflight.",
+        content((RenderRequest = "application/json"), (RenderRequest = "text/plain")),
+    ),
+    responses(
+        (status = 200, description = "The campaign, a play session and any notice.", body = RenderResponse),
+        (status = 403, description = "`origin_not_allowed`: the page is not in the account's allowed domains.", body = ErrorBody),
+        (status = 404, description = "`segment_not_found`, or `campaign_not_active`: the segment's campaign is not active.", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: an empty or too long `segment`, `user.id` or `anonymous_id`.", body = ErrorBody),
+    )
+)]
 async fn render(
     State(state): State<AppState>,
     EmbedAccount(account): EmbedAccount,
@@ -89,7 +106,30 @@ async fn render(
     }))
 }
 
-/// Registers the player with the form's values; 422 lists every bad field.
+/// Register the player
+///
+/// Registers the player with the form's values: creates them
+/// (`player.created`) or merges into a known one (`player.updated`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/embed/sessions/{id}/register",
+    operation_id = "register",
+    tag = "embed",
+    security(("embed_key" = []), ("embed_key_bearer" = [])),
+    params(("id" = String, Path, description = "The play session's id, from the render.")),
+    request_body(
+        description = "JSON; the embed sends it as `text/plain` to avoid a CORS preflight.",
+        content((RegisterRequest = "application/json"), (RegisterRequest = "text/plain")),
+    ),
+    responses(
+        (status = 200, description = "The player. A retry answers the same.", body = RegisterResponse),
+        (status = 403, description = "`play_limit_reached`, `campaign_not_started` or `campaign_ended`; \
+            `origin_not_allowed`: the page is not in the account's allowed domains.", body = ErrorBody),
+        (status = 404, description = "`session_not_found`, or `campaign_not_found` when it was deleted.", body = ErrorBody),
+        (status = 422, description = "`validation_failed` with `fields`: every bad form field \
+            (`fields.<key>`) and `consent`.", body = ErrorBody),
+    )
+)]
 async fn register(
     State(state): State<AppState>,
     EmbedAccount(account): EmbedAccount,
@@ -101,7 +141,29 @@ async fn register(
     ))
 }
 
-/// Plays: the server draws the outcome and takes the prize's code.
+/// Play
+///
+/// The server draws the outcome by weight among the prizes in stock and
+/// takes a unit of stock and a code atomically.
+#[utoipa::path(
+    post,
+    path = "/api/v1/embed/sessions/{id}/play",
+    operation_id = "play",
+    tag = "embed",
+    security(("embed_key" = []), ("embed_key_bearer" = [])),
+    params(("id" = String, Path, description = "The play session's id, from the render.")),
+    request_body(
+        description = "JSON; the embed sends it as `text/plain` to avoid a CORS preflight.",
+        content((PlayRequest = "application/json"), (PlayRequest = "text/plain")),
+    ),
+    responses(
+        (status = 200, description = "The outcome. A retry answers the same.", body = PlayResponse),
+        (status = 403, description = "`not_registered`, `play_limit_reached`, `campaign_not_started` or \
+            `campaign_ended`; `origin_not_allowed`: the page is not in the account's allowed domains.", body = ErrorBody),
+        (status = 404, description = "`session_not_found`.", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: a quiz's `answers` do not answer each question.", body = ErrorBody),
+    )
+)]
 async fn play(
     State(state): State<AppState>,
     EmbedAccount(account): EmbedAccount,
@@ -116,7 +178,27 @@ async fn play(
     ))
 }
 
-/// The player reached the end screen.
+/// Finish
+///
+/// The player reached the end screen (`gameplay.finished`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/embed/sessions/{id}/finish",
+    operation_id = "finish",
+    tag = "embed",
+    security(("embed_key" = []), ("embed_key_bearer" = [])),
+    params(("id" = String, Path, description = "The play session's id, from the render.")),
+    request_body(
+        description = "JSON; the embed sends it as `text/plain` to avoid a CORS preflight.",
+        content((FinishRequest = "application/json"), (FinishRequest = "text/plain")),
+    ),
+    responses(
+        (status = 200, description = "Recorded (once: a retry changes nothing).", body = FinishResponse),
+        (status = 403, description = "`not_played`: play first; `origin_not_allowed`: the page is not in \
+            the account's allowed domains.", body = ErrorBody),
+        (status = 404, description = "`session_not_found`, or `campaign_not_found` when it was deleted.", body = ErrorBody),
+    )
+)]
 async fn finish(
     State(state): State<AppState>,
     EmbedAccount(account): EmbedAccount,

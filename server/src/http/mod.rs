@@ -1,4 +1,9 @@
 //! The HTTP surface: one module per resource, each with its `router()`.
+//!
+//! Every route under `/api/` is documented: the resource routers are
+//! [`ApiRouter`]s, which take routes only with their OpenAPI documentation
+//! (see [`openapi`]); the rest of the site (health, metrics, the embed's
+//! files, the pages) is `site`, which serves nothing under `/api/`.
 
 use std::{sync::Arc, time::Duration};
 
@@ -8,9 +13,13 @@ use axum::{
     http::{Method, StatusCode, Uri, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
+    routing::get,
 };
+use serde::Serialize;
 use tower_http::{cors::CorsLayer, timeout::TimeoutLayer, trace::TraceLayer};
+use utoipa::ToSchema;
 
+use self::openapi::ApiRouter;
 use crate::{
     config::Config,
     error::Error,
@@ -22,6 +31,7 @@ pub mod assets;
 pub mod campaigns;
 pub mod embed;
 pub mod extract;
+pub mod openapi;
 pub mod preview;
 pub mod segments;
 pub mod system;
@@ -86,16 +96,18 @@ pub fn app(state: AppState, config: &Config) -> Router {
     // Requests that change things may have queued webhook deliveries: wake
     // the workers as soon as they commit rather than at their next poll.
     let wake = middleware::from_fn_with_state(state.clone(), wake_webhooks);
-    Router::new()
+    let api = ApiRouter::new()
         .merge(embed::router().layer(public_cors))
         .merge(campaigns::router())
         .merge(segments::router())
         .merge(system::router())
         .merge(webhooks::router())
+        .merge(openapi::router())
         .route_layer(wake)
         // Previews change nothing: there is nothing to wake the workers for.
         .merge(preview::router())
-        .merge(assets::router(&config.www_dir))
+        .finish();
+    api.merge(site(&config.www_dir))
         .fallback(not_found)
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -103,6 +115,28 @@ pub fn app(state: AppState, config: &Config) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Everything outside the API: health, metrics, the embed's files and the
+/// pages. None of it is in the OpenAPI document (its description says where
+/// they are), so none of it may be under `/api/`: a route added here at an
+/// `/api/` path answers as if it did not exist. API routes go through
+/// [`ApiRouter`] instead.
+fn site(www: &std::path::Path) -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(system::healthz))
+        .route("/metrics", get(webhooks::metrics))
+        .merge(assets::router(www))
+        .layer(middleware::from_fn(outside_the_api))
+}
+
+async fn outside_the_api(request: Request, next: Next) -> Response {
+    if request.uri().path().starts_with("/api/") {
+        return not_found(request.method().clone(), request.uri().clone())
+            .await
+            .into_response();
+    }
+    next.run(request).await
 }
 
 async fn wake_webhooks(State(state): State<AppState>, request: Request, next: Next) -> Response {
@@ -115,10 +149,29 @@ async fn wake_webhooks(State(state): State<AppState>, request: Request, next: Ne
 }
 
 /// Cursor pagination by id: `?limit=50&after=<last id of the previous page>`.
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Page {
+    /// How many items to answer, 1 to 200.
+    #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
+    /// Start after this id: the `next_cursor` of the previous page.
     pub after: Option<String>,
+}
+
+/// One page of a list, in the order of the list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Paged<T> {
+    pub data: Vec<T>,
+    /// The last item's id when more may follow: pass it as `after` for the
+    /// next page. Null on the last page.
+    #[schema(required = true)]
+    pub next_cursor: Option<String>,
+}
+
+/// An item of a paged list: the cursor is its id.
+pub trait Listed {
+    fn id(&self) -> &str;
 }
 
 impl Page {
@@ -131,13 +184,13 @@ impl Page {
     }
 
     /// `{"data": [...], "next_cursor": id or null}`.
-    pub fn wrap(&self, data: Vec<serde_json::Value>, more: bool) -> serde_json::Value {
-        let next = if more {
-            data.last().and_then(|item| item.get("id")).cloned()
+    pub fn wrap<T: Listed>(&self, data: Vec<T>, more: bool) -> Paged<T> {
+        let next_cursor = if more {
+            data.last().map(|item| item.id().to_owned())
         } else {
             None
         };
-        serde_json::json!({"data": data, "next_cursor": next})
+        Paged { data, next_cursor }
     }
 }
 

@@ -10,14 +10,17 @@
 
 use std::collections::BTreeMap;
 
-use adact_wire::{PlayResponse, RegisterResponse, RenderResponse, SegmentRef, SessionView};
-use axum::{Router, routing::post};
+use adact_wire::{
+    ErrorBody, PlayResponse, RegisterResponse, RenderResponse, SegmentRef, SessionView,
+};
 use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::routes;
 
 use super::{
-    AppState,
     campaigns::CreateCampaign,
     extract::{AdminAccount, Json},
+    openapi::ApiRouter,
 };
 use crate::{
     campaigns::{Campaign, Prize, draw},
@@ -25,11 +28,11 @@ use crate::{
     store::new_id,
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/campaigns/preview", post(render))
-        .route("/api/v1/campaigns/preview/register", post(register))
-        .route("/api/v1/campaigns/preview/play", post(play))
+pub fn router() -> ApiRouter {
+    ApiRouter::new()
+        .routes(routes!(render))
+        .routes(routes!(register))
+        .routes(routes!(play))
 }
 
 /// What the preview shows as the segment: there is none yet.
@@ -37,21 +40,25 @@ const SEGMENT_TITLE: &str = "Preview";
 /// The prefix of the codes a preview "wins": never a real code.
 const CODE_PREFIX: &str = "PREVIEW-";
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct PreviewRegister {
     /// The campaign as previewed (the body of `POST /api/v1/campaigns`).
     campaign: CreateCampaign,
+    /// The form's values by field key.
     #[serde(default)]
     fields: BTreeMap<String, String>,
+    /// Whether the consent box is ticked.
     #[serde(default)]
     consent: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct PreviewPlay {
+    /// The campaign as previewed (the body of `POST /api/v1/campaigns`).
     campaign: CreateCampaign,
+    /// A quiz's answers: for each question, the index of the answer picked.
     #[serde(default)]
     answers: Vec<u32>,
 }
@@ -59,6 +66,18 @@ struct PreviewPlay {
 /// `POST /api/v1/campaigns/preview` with the body a create takes: the same
 /// validation errors as a create, or exactly what the embed's render
 /// answers, with a session that exists nowhere.
+#[utoipa::path(
+    post,
+    path = "/api/v1/campaigns/preview",
+    operation_id = "preview_campaign",
+    tag = "campaigns",
+    security(("admin_token" = [])),
+    request_body = CreateCampaign,
+    responses(
+        (status = 200, description = "What the embed's render answers, with a session stored nowhere.", body = RenderResponse),
+        (status = 422, description = "`validation_failed`, with the `field` at fault, as a create answers.", body = ErrorBody),
+    )
+)]
 async fn render(
     AdminAccount(account): AdminAccount,
     Json(input): Json<CreateCampaign>,
@@ -81,6 +100,19 @@ async fn render(
 
 /// Checks the registration against the previewed form, as the real step
 /// does: 422 with every bad field.
+#[utoipa::path(
+    post,
+    path = "/api/v1/campaigns/preview/register",
+    operation_id = "preview_register",
+    tag = "campaigns",
+    security(("admin_token" = [])),
+    request_body = PreviewRegister,
+    responses(
+        (status = 200, description = "The registration passes; no player is stored.", body = RegisterResponse),
+        (status = 422, description = "`validation_failed`: the `campaign.…` field at fault, or `fields` with every \
+            bad form field (`fields.<key>`) and `consent`.", body = ErrorBody),
+    )
+)]
 async fn register(
     AdminAccount(account): AdminAccount,
     Json(request): Json<PreviewRegister>,
@@ -98,6 +130,19 @@ async fn register(
 /// Scores a quiz and draws the outcome by weight as a real play does, among
 /// the prizes whose configured stock is not zero. Nothing is taken: the
 /// code won is a made-up `PREVIEW-…`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/campaigns/preview/play",
+    operation_id = "preview_play",
+    tag = "campaigns",
+    security(("admin_token" = [])),
+    request_body = PreviewPlay,
+    responses(
+        (status = 200, description = "The outcome the server drew; nothing is taken or recorded.", body = PlayResponse),
+        (status = 422, description = "`validation_failed`: the `campaign.…` field at fault, or `answers` that do not \
+            answer each question.", body = ErrorBody),
+    )
+)]
 async fn play(
     AdminAccount(account): AdminAccount,
     Json(request): Json<PreviewPlay>,

@@ -1,18 +1,19 @@
 //! The admin API for segments: `GET|POST /api/v1/segments`,
 //! `GET|PATCH|DELETE /api/v1/segments/{id}`. Each change records its event.
 
+use adact_wire::ErrorBody;
 use axum::{
-    Router,
     extract::{Path, Query, State, rejection::QueryRejection},
     http::StatusCode,
-    routing::get,
 };
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::routes;
 
 use super::{
-    AppState, Page, campaigns,
+    AppState, Listed, Page, Paged, campaigns,
     extract::{AdminAccount, Json},
+    openapi::ApiRouter,
 };
 use crate::{
     campaigns::{Campaign, check_text},
@@ -20,34 +21,64 @@ use crate::{
     store::segments::Segment,
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/segments", get(list).post(create))
-        .route(
-            "/api/v1/segments/{id}",
-            get(read).patch(update).delete(delete),
-        )
+pub fn router() -> ApiRouter {
+    ApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(read, update, delete))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CreateSegment {
+    /// What pages pass to `renderAdact({segment})`: 1 to 200 characters,
+    /// unique in the account.
     title: String,
+    /// The campaign the segment shows.
     campaign_id: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct UpdateSegment {
     title: Option<String>,
     campaign_id: Option<String>,
 }
 
+/// A segment: a title pages name, mapped to the campaign it shows.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Segment)]
+struct SegmentBody {
+    id: String,
+    title: String,
+    campaign_id: String,
+}
+
+impl Listed for SegmentBody {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// List segments
+///
+/// Oldest first, paged by id.
+#[utoipa::path(
+    get,
+    path = "/api/v1/segments",
+    operation_id = "list_segments",
+    tag = "segments",
+    security(("admin_token" = [])),
+    params(Page),
+    responses(
+        (status = 200, description = "A page of segments.", body = Paged<SegmentBody>),
+        (status = 422, description = "`validation_failed`: `limit` is out of range.", body = ErrorBody),
+    )
+)]
 async fn list(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
     page: Result<Query<Page>, QueryRejection>,
-) -> Result<axum::Json<Value>> {
+) -> Result<axum::Json<Paged<SegmentBody>>> {
     let Query(page) = page.map_err(|e| Error::bad_request("invalid_request", e.body_text()))?;
     let limit = page.limit()?;
     let segments = state
@@ -63,11 +94,27 @@ async fn list(
     Ok(axum::Json(page.wrap(data, more)))
 }
 
+/// Create a segment
+///
+/// Records `segment.created`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/segments",
+    operation_id = "create_segment",
+    tag = "segments",
+    security(("admin_token" = [])),
+    request_body = CreateSegment,
+    responses(
+        (status = 201, description = "The segment.", body = SegmentBody),
+        (status = 409, description = "`conflict` with `field: \"title\"`: the title is taken in the account.", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: a bad `title`, or no campaign has the `campaign_id`.", body = ErrorBody),
+    )
+)]
 async fn create(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
     Json(request): Json<CreateSegment>,
-) -> Result<(StatusCode, axum::Json<Value>)> {
+) -> Result<(StatusCode, axum::Json<SegmentBody>)> {
     check_text("title", &request.title, 1, 200)?;
     let campaign = campaign(&state, &account.id, &request.campaign_id).await?;
     let segment = state
@@ -77,20 +124,51 @@ async fn create(
     Ok((StatusCode::CREATED, axum::Json(view(&segment))))
 }
 
+/// Read a segment
+#[utoipa::path(
+    get,
+    path = "/api/v1/segments/{id}",
+    operation_id = "get_segment",
+    tag = "segments",
+    security(("admin_token" = [])),
+    params(("id" = String, Path, description = "The segment's id, `seg_...`.")),
+    responses(
+        (status = 200, description = "The segment.", body = SegmentBody),
+        (status = 404, description = "`segment_not_found`.", body = ErrorBody),
+    )
+)]
 async fn read(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
     Path(id): Path<String>,
-) -> Result<axum::Json<Value>> {
+) -> Result<axum::Json<SegmentBody>> {
     Ok(axum::Json(view(&find(&state, &account.id, &id).await?)))
 }
 
+/// Update a segment
+///
+/// Its title, its campaign, or both. Records `segment.updated`.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/segments/{id}",
+    operation_id = "update_segment",
+    tag = "segments",
+    security(("admin_token" = [])),
+    params(("id" = String, Path, description = "The segment's id, `seg_...`.")),
+    request_body = UpdateSegment,
+    responses(
+        (status = 200, description = "The segment, as saved.", body = SegmentBody),
+        (status = 404, description = "`segment_not_found`.", body = ErrorBody),
+        (status = 409, description = "`conflict` with `field: \"title\"`: the title is taken in the account.", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: a bad `title`, or no campaign has the `campaign_id`.", body = ErrorBody),
+    )
+)]
 async fn update(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
     Path(id): Path<String>,
     Json(request): Json<UpdateSegment>,
-) -> Result<axum::Json<Value>> {
+) -> Result<axum::Json<SegmentBody>> {
     let mut segment = find(&state, &account.id, &id).await?;
     if let Some(title) = request.title {
         check_text("title", &title, 1, 200)?;
@@ -107,6 +185,21 @@ async fn update(
     Ok(axum::Json(view(&segment)))
 }
 
+/// Delete a segment
+///
+/// Records `segment.deleted`.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/segments/{id}",
+    operation_id = "delete_segment",
+    tag = "segments",
+    security(("admin_token" = [])),
+    params(("id" = String, Path, description = "The segment's id, `seg_...`.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 404, description = "`segment_not_found`.", body = ErrorBody),
+    )
+)]
 async fn delete(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
@@ -139,6 +232,10 @@ async fn find(state: &AppState, account_id: &str, id: &str) -> Result<Segment> {
     })
 }
 
-fn view(segment: &Segment) -> Value {
-    json!({"id": segment.id, "title": segment.title, "campaign_id": segment.campaign_id})
+fn view(segment: &Segment) -> SegmentBody {
+    SegmentBody {
+        id: segment.id.clone(),
+        title: segment.title.clone(),
+        campaign_id: segment.campaign_id.clone(),
+    }
 }

@@ -1,62 +1,116 @@
 //! Health and the caller's own account.
 
-use axum::{Router, extract::State, routing::get};
-use serde::Deserialize;
+use adact_wire::ErrorBody;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use utoipa::ToSchema;
+use utoipa_axum::routes;
 
 use super::{
     AppState,
     extract::{AdminAccount, Json},
+    openapi::ApiRouter,
 };
 use crate::{
     error::{Error, Result},
     origins,
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/api/v1/account", get(account))
-        .route(
-            "/api/v1/account/allowed-domains",
-            get(allowed_domains).put(set_allowed_domains),
-        )
+pub fn router() -> ApiRouter {
+    ApiRouter::new()
+        .routes(routes!(account))
+        .routes(routes!(allowed_domains, set_allowed_domains))
 }
 
-/// Ready when the database answers.
-async fn healthz(State(state): State<AppState>) -> Result<axum::Json<Value>> {
+/// Ready when the database answers. Outside the API (see `http::site`).
+pub async fn healthz(State(state): State<AppState>) -> Result<axum::Json<Value>> {
     sqlx::query("select 1").execute(state.store.pool()).await?;
     Ok(axum::Json(json!({"status": "ok"})))
 }
 
+/// The account the admin token belongs to.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Account)]
+struct AccountBody {
+    id: String,
+    name: String,
+    /// The public key of the embed's script tag, `pk_...`.
+    embed_key: String,
+    /// The pages that may use the embed key; empty: any page.
+    allowed_domains: Vec<String>,
+}
+
+/// The account
+///
 /// The account the admin token belongs to, with its embed key.
-async fn account(AdminAccount(account): AdminAccount) -> axum::Json<Value> {
-    axum::Json(json!({
-        "id": account.id,
-        "name": account.name,
-        "embed_key": account.embed_key,
-        "allowed_domains": account.allowed_domains,
-    }))
+#[utoipa::path(
+    get,
+    path = "/api/v1/account",
+    operation_id = "get_account",
+    tag = "account",
+    security(("admin_token" = [])),
+    responses((status = 200, description = "The account.", body = AccountBody))
+)]
+async fn account(AdminAccount(account): AdminAccount) -> axum::Json<AccountBody> {
+    axum::Json(AccountBody {
+        id: account.id,
+        name: account.name,
+        embed_key: account.embed_key,
+        allowed_domains: account.allowed_domains,
+    })
 }
 
-/// The pages that may use the embed key: none listed, any page may.
-async fn allowed_domains(AdminAccount(account): AdminAccount) -> axum::Json<Value> {
-    axum::Json(json!({ "domains": account.allowed_domains }))
-}
-
-#[derive(Debug, Deserialize)]
+/// The pages that may use the embed key, normalised:
+/// `https://shop.example.com` (that origin), `shop.example.com` (that
+/// host, any scheme or port), `*.example.com` (its subdomains). Empty: any
+/// page. At most 100.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct DomainsInput {
+struct AllowedDomains {
     domains: Vec<String>,
+}
+
+/// Allowed domains
+///
+/// The pages that may use the embed key: none listed, any page may.
+#[utoipa::path(
+    get,
+    path = "/api/v1/account/allowed-domains",
+    operation_id = "get_allowed_domains",
+    tag = "account",
+    security(("admin_token" = [])),
+    responses((status = 200, description = "The allowed domains.", body = AllowedDomains))
+)]
+async fn allowed_domains(AdminAccount(account): AdminAccount) -> axum::Json<AllowedDomains> {
+    axum::Json(AllowedDomains {
+        domains: account.allowed_domains,
+    })
 }
 
 const MAX_DOMAINS: usize = 100;
 
+/// Set the allowed domains
+///
+/// Replaces the list. Pages of other origins then get 403
+/// `origin_not_allowed` from the embed API.
+#[utoipa::path(
+    put,
+    path = "/api/v1/account/allowed-domains",
+    operation_id = "set_allowed_domains",
+    tag = "account",
+    security(("admin_token" = [])),
+    request_body = AllowedDomains,
+    responses(
+        (status = 200, description = "The list as saved: normalised, without duplicates.", body = AllowedDomains),
+        (status = 422, description = "`validation_failed`: too many domains, or one (`domains[i]`) is not a domain.", body = ErrorBody),
+    )
+)]
 async fn set_allowed_domains(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
-    Json(input): Json<DomainsInput>,
-) -> Result<axum::Json<Value>> {
+    Json(input): Json<AllowedDomains>,
+) -> Result<axum::Json<AllowedDomains>> {
     if input.domains.len() > MAX_DOMAINS {
         return Err(Error::invalid(
             "domains",
@@ -72,5 +126,5 @@ async fn set_allowed_domains(
         }
     }
     state.store.set_allowed_domains(&account.id, &rules).await?;
-    Ok(axum::Json(json!({ "domains": rules })))
+    Ok(axum::Json(AllowedDomains { domains: rules }))
 }

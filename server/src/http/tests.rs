@@ -245,6 +245,23 @@ async fn unknown_routes_answer_json() {
 }
 
 #[tokio::test]
+async fn the_site_serves_nothing_under_the_api_path() {
+    // As if an API route had been added to `site` rather than to an
+    // `ApiRouter`: it must not answer, since it is not documented.
+    let sneaky = Router::new()
+        .route("/api/v1/sneaky", axum::routing::get(|| async { "served" }))
+        .route("/elsewhere", axum::routing::get(|| async { "served" }))
+        .layer(axum::middleware::from_fn(super::outside_the_api));
+    let get = |path: &str| Request::get(path).body(Body::empty()).unwrap();
+    let response = sneaky.clone().oneshot(get("/api/v1/sneaky")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    assert!(String::from_utf8_lossy(&body).contains("No route for GET /api/v1/sneaky"));
+    let response = sneaky.oneshot(get("/elsewhere")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
 async fn the_demo_page_carries_the_embed_key() {
     let app = TestApp::new().await;
     let response = app

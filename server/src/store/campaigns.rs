@@ -21,11 +21,15 @@ pub struct NewCampaign {
 }
 
 /// A prize's live state, for the admin API.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct PrizeState {
     pub id: String,
+    /// How many can still be won; null when unlimited.
+    #[schema(required = true)]
     pub stock_remaining: Option<i64>,
+    /// Codes not given yet.
     pub codes_available: i64,
+    /// Codes given to winners.
     pub codes_given: i64,
 }
 

@@ -3,26 +3,34 @@
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::{AssertSqlSafe, Row as _, any::AnyRow};
+use utoipa::ToSchema;
 
 use super::{Store, flag, new_id, now_ms};
 use crate::{events::rfc3339, webhooks::signing};
 
 /// An endpoint as the admin API shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Endpoint {
     pub id: String,
     pub url: String,
     pub description: String,
     /// Subscribed event types; `["*"]` for all.
+    #[schema(schema_with = crate::events::filter_schema)]
     pub events: Vec<String>,
     pub enabled: bool,
     /// Why the server disabled it (410 Gone, days of failures), if it did.
+    #[schema(required = true)]
     pub disabled_reason: Option<String>,
+    /// The signing secret, `whsec_` and base64.
     pub secret: String,
+    /// How long an attempt may take, in milliseconds.
     pub timeout_ms: i64,
     /// When the current run of failures began, if it is failing.
+    #[schema(required = true, format = DateTime)]
     pub failing_since: Option<String>,
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub updated_at: String,
 }
 
@@ -53,6 +61,83 @@ pub struct EndpointFields {
     pub events: Vec<String>,
     pub enabled: bool,
     pub timeout_ms: i64,
+}
+
+/// One event's delivery to one endpoint, as the history lists it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Delivery {
+    pub id: String,
+    pub event_id: String,
+    #[schema(value_type = crate::events::EventType)]
+    pub event_type: String,
+    pub endpoint_id: String,
+    /// The endpoint's URL, or null once the endpoint is deleted.
+    #[schema(required = true)]
+    pub endpoint_url: Option<String>,
+    /// `pending`, `succeeded` or `failed`.
+    pub status: String,
+    /// Attempts made so far.
+    pub attempt_count: i64,
+    /// The HTTP status of the last attempt, when it got an answer.
+    #[schema(required = true)]
+    pub last_status: Option<i64>,
+    #[schema(required = true)]
+    pub last_error: Option<String>,
+    #[schema(required = true, format = DateTime)]
+    pub last_attempt_at: Option<String>,
+    /// When the next attempt is due, while `pending`.
+    #[schema(required = true, format = DateTime)]
+    pub next_attempt_at: Option<String>,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+}
+
+/// A delivery with the event it carries and every attempt, oldest first.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DeliveryDetail {
+    #[serde(flatten)]
+    pub delivery: Delivery,
+    /// The event as it is sent: `{type, timestamp, data}` (see docs/events.md).
+    pub payload: Value,
+    pub attempts: Vec<Attempt>,
+}
+
+/// One attempt to send a delivery: what was sent and what came back.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Attempt {
+    /// 1 for the first attempt.
+    pub attempt: i64,
+    pub url: String,
+    #[schema(format = DateTime)]
+    pub started_at: String,
+    pub duration_ms: i64,
+    pub request: AttemptRequest,
+    /// Null when no answer came (timeout, connection error).
+    #[schema(required = true)]
+    pub response: Option<AttemptResponse>,
+    #[schema(required = true)]
+    pub error: Option<String>,
+}
+
+/// The request of an attempt.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AttemptRequest {
+    /// `[name, value]` pairs, in the order sent.
+    #[schema(required = true)]
+    pub headers: Option<Vec<(String, String)>>,
+    pub body: String,
+}
+
+/// The endpoint's answer to an attempt.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AttemptResponse {
+    pub status: i64,
+    /// `[name, value]` pairs, in the order received.
+    #[schema(required = true)]
+    pub headers: Option<Vec<(String, String)>>,
+    /// The first 64 KiB.
+    #[schema(required = true)]
+    pub body: Option<String>,
 }
 
 /// Filters of the delivery history.
@@ -224,7 +309,7 @@ impl Store {
         &self,
         account_id: &str,
         filter: &DeliveryFilter,
-    ) -> sqlx::Result<Vec<Value>> {
+    ) -> sqlx::Result<Vec<Delivery>> {
         let mut sql = String::from(
             "select d.*, ep.url as endpoint_url from deliveries d \
              left join webhook_endpoints ep on ep.id = d.endpoint_id where d.account_id = $1",
@@ -272,7 +357,11 @@ impl Store {
     }
 
     /// One delivery with every attempt, oldest first.
-    pub async fn delivery(&self, account_id: &str, id: &str) -> sqlx::Result<Option<Value>> {
+    pub async fn delivery(
+        &self,
+        account_id: &str,
+        id: &str,
+    ) -> sqlx::Result<Option<DeliveryDetail>> {
         // One snapshot for both reads, so the status and the attempts shown
         // with it always agree (PostgreSQL's default isolation would let
         // each statement see a different commit).
@@ -303,15 +392,15 @@ impl Store {
             return Ok(None);
         };
         tx.commit().await?;
-        let mut delivery = delivery_json(&row)?;
         let payload: String = row.try_get("payload")?;
-        delivery["payload"] = serde_json::from_str(&payload).unwrap_or(Value::String(payload));
-        delivery["attempts"] = attempts
-            .iter()
-            .map(attempt_json)
-            .collect::<sqlx::Result<Vec<_>>>()?
-            .into();
-        Ok(Some(delivery))
+        Ok(Some(DeliveryDetail {
+            delivery: delivery_json(&row)?,
+            payload: serde_json::from_str(&payload).unwrap_or(Value::String(payload)),
+            attempts: attempts
+                .iter()
+                .map(attempt_json)
+                .collect::<sqlx::Result<_>>()?,
+        }))
     }
 
     /// The delivery of `event_id` to `endpoint_id`, if one was queued.
@@ -378,51 +467,51 @@ enum Bind {
     Int(i64),
 }
 
-fn delivery_json(row: &AnyRow) -> sqlx::Result<Value> {
-    let time = |name: &str| -> sqlx::Result<Value> {
-        Ok(row
-            .try_get::<Option<i64>, _>(name)?
-            .map(rfc3339)
-            .map_or(Value::Null, Value::String))
+fn delivery_json(row: &AnyRow) -> sqlx::Result<Delivery> {
+    let time = |name: &str| -> sqlx::Result<Option<String>> {
+        Ok(row.try_get::<Option<i64>, _>(name)?.map(rfc3339))
     };
-    Ok(serde_json::json!({
-        "id": row.try_get::<String, _>("id")?,
-        "event_id": row.try_get::<String, _>("event_id")?,
-        "event_type": row.try_get::<String, _>("event_type")?,
-        "endpoint_id": row.try_get::<String, _>("endpoint_id")?,
-        "endpoint_url": row.try_get::<Option<String>, _>("endpoint_url")?,
-        "status": row.try_get::<String, _>("status")?,
-        "attempt_count": row.try_get::<i64, _>("attempts")?,
-        "last_status": row.try_get::<Option<i64>, _>("last_status")?,
-        "last_error": row.try_get::<Option<String>, _>("last_error")?,
-        "last_attempt_at": time("last_attempt_at")?,
-        "next_attempt_at": if row.try_get::<String, _>("status")? == "pending" { time("next_attempt_at")? } else { Value::Null },
-        "created_at": time("created_at")?,
-    }))
+    let status: String = row.try_get("status")?;
+    Ok(Delivery {
+        id: row.try_get("id")?,
+        event_id: row.try_get("event_id")?,
+        event_type: row.try_get("event_type")?,
+        endpoint_id: row.try_get("endpoint_id")?,
+        endpoint_url: row.try_get("endpoint_url")?,
+        attempt_count: row.try_get("attempts")?,
+        last_status: row.try_get("last_status")?,
+        last_error: row.try_get("last_error")?,
+        last_attempt_at: time("last_attempt_at")?,
+        next_attempt_at: if status == "pending" {
+            time("next_attempt_at")?
+        } else {
+            None
+        },
+        created_at: rfc3339(row.try_get("created_at")?),
+        status,
+    })
 }
 
-fn attempt_json(row: &AnyRow) -> sqlx::Result<Value> {
-    let parse = |text: Option<String>| {
-        text.and_then(|t| serde_json::from_str::<Value>(&t).ok())
-            .unwrap_or(Value::Null)
-    };
-    Ok(serde_json::json!({
-        "attempt": row.try_get::<i64, _>("attempt")?,
-        "url": row.try_get::<String, _>("url")?,
-        "started_at": rfc3339(row.try_get("started_at")?),
-        "duration_ms": row.try_get::<i64, _>("duration_ms")?,
-        "request": {
-            "headers": parse(row.try_get("request_headers")?),
-            "body": row.try_get::<String, _>("request_body")?,
+fn attempt_json(row: &AnyRow) -> sqlx::Result<Attempt> {
+    // Stored as JSON text by the dispatcher; unreadable text shows as null.
+    let headers = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
+    Ok(Attempt {
+        attempt: row.try_get("attempt")?,
+        url: row.try_get("url")?,
+        started_at: rfc3339(row.try_get("started_at")?),
+        duration_ms: row.try_get("duration_ms")?,
+        request: AttemptRequest {
+            headers: headers(row.try_get("request_headers")?),
+            body: row.try_get("request_body")?,
         },
-        "response": match row.try_get::<Option<i64>, _>("response_status")? {
-            Some(status) => serde_json::json!({
-                "status": status,
-                "headers": parse(row.try_get("response_headers")?),
-                "body": row.try_get::<Option<String>, _>("response_body")?,
+        response: match row.try_get::<Option<i64>, _>("response_status")? {
+            Some(status) => Some(AttemptResponse {
+                status,
+                headers: headers(row.try_get("response_headers")?),
+                body: row.try_get("response_body")?,
             }),
-            None => Value::Null,
+            None => None,
         },
-        "error": row.try_get::<Option<String>, _>("error")?,
-    }))
+        error: row.try_get("error")?,
+    })
 }
