@@ -170,6 +170,7 @@ impl Body for RenderRequest {
             segment,
             user,
             anonymous_id,
+            locale,
         } = self;
         let user = user.as_ref().map_or(JsValue::UNDEFINED, |user| {
             let adact_wire::User { id, email, name } = user;
@@ -183,6 +184,7 @@ impl Body for RenderRequest {
             ("segment", segment.into()),
             ("user", user),
             ("anonymous_id", optional(anonymous_id.as_ref())),
+            ("locale", optional(locale.as_ref())),
         ])
     }
 }
@@ -343,6 +345,8 @@ fn render_response(json: &Reader) -> Result<RenderResponse, Problem> {
             code: r.string(&notice, "code"),
             message: r.string(&notice, "message"),
         }),
+        locale: String::new(),
+        strings: Default::default(),
     };
     if CampaignKind::parse(&kind).is_none() {
         r.fail(&kind, "not a campaign kind");

@@ -75,6 +75,7 @@ impl Options {
                 segment,
                 user,
                 anonymous_id: None,
+                locale: None,
             },
             container,
             on_event,
