@@ -1,8 +1,14 @@
 //! The JSON shapes exchanged by the embed (running in a visitor's browser)
 //! and the server's public API. Both sides compile these types, so a field
 //! renamed on one side cannot silently drift from the other.
+//!
+//! `no_std` (with `alloc`), so that the embed's wasm links no `std`.
 
-use std::collections::BTreeMap;
+#![cfg_attr(not(test), no_std)]
+
+extern crate alloc;
+
+use alloc::{borrow::ToOwned as _, collections::BTreeMap, string::String, vec::Vec};
 
 use serde::{Deserialize, Serialize};
 
