@@ -307,3 +307,81 @@ describe("the embed's own words", () => {
     await context.close();
   });
 });
+
+describe("touch", () => {
+  /** Which kinds of pointer the page saw, in the order it first saw them. */
+  const recordPointers = (page) =>
+    page.addInitScript(() => {
+      window.pointerTypes = [];
+      addEventListener("pointerdown", (e) => window.pointerTypes.includes(e.pointerType) || window.pointerTypes.push(e.pointerType), true);
+    });
+
+  /** Taps through the intro and the form. */
+  async function tapToGame(page) {
+    const c = campaign(page);
+    await c.locator("button.play").tap();
+    await c.locator("input[type=email]").fill("ada@example.com");
+    await c.locator("input[type=checkbox]").tap();
+    await c.locator("button[type=submit]").tap();
+  }
+
+  test("scratches the card off with a finger", async () => {
+    const { page, context, errors } = await openPage(browser, undefined, {
+      viewport: { width: 390, height: 844 },
+      hasTouch: true,
+      isMobile: true,
+    });
+    await recordPointers(page);
+    await page.goto(`${host.url}/scratch`);
+    await tapToGame(page);
+    const canvas = campaign(page).locator(".scratch canvas");
+    await canvas.waitFor();
+    // Real touches, from the browser's input pipeline: Chromium turns them
+    // into pointer events of type "touch".
+    const cdp = await context.newCDPSession(page);
+    const touch = (type, x, y) =>
+      cdp.send("Input.dispatchTouchEvent", { type, touchPoints: type === "touchEnd" ? [] : [{ x, y }] });
+    const box = await canvas.boundingBox();
+    for (let row = 0; row < 6 && !(await canvas.evaluate((e) => e.classList.contains("gone"))); row++) {
+      const y = box.y + (box.height * (row + 0.5)) / 6;
+      await touch("touchStart", box.x + 4, y);
+      for (let step = 1; step <= 12; step++) {
+        await touch("touchMove", box.x + 4 + ((box.width - 8) * step) / 12, y);
+      }
+      await touch("touchEnd");
+    }
+    // Scratching revealed it (the coating fades out before the end screen
+    // shows), not the button.
+    const revealed = await canvas.evaluate((canvas) => ({
+      gone: canvas.classList.contains("gone"),
+      buttonUsed: canvas.getRootNode().querySelector("button.secondary").hasAttribute("disabled"),
+    }));
+    assert.deepEqual(revealed, { gone: true, buttonUsed: false });
+    await campaign(page).locator(".end").waitFor({ timeout: 15_000 });
+    assert.deepEqual(await page.evaluate(() => window.pointerTypes), ["touch"]);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("opens a gift box with a tap", async () => {
+    const { page, context, errors } = await openPage(browser, undefined, {
+      viewport: { width: 390, height: 844 },
+      hasTouch: true,
+      isMobile: true,
+    });
+    await recordPointers(page);
+    await page.goto(`${host.url}/giftbox`);
+    await tapToGame(page);
+    const gift = campaign(page).locator(".gift").nth(1);
+    await gift.waitFor();
+    const box = await gift.boundingBox();
+    await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
+    // The tapped box opens, then the end screen shows.
+    await campaign(page).locator(".gift.chosen.open").waitFor({ timeout: 15_000 });
+    assert.equal(await campaign(page).locator(".gift").nth(1).getAttribute("class"), "gift chosen open");
+    await campaign(page).locator(".end").waitFor({ timeout: 15_000 });
+    assert.deepEqual(await page.evaluate(() => window.pointerTypes), ["touch"]);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
