@@ -20,20 +20,20 @@ function warn(message) {
 // `done(status, statusText, json)`; `json` is undefined when the answer is
 // not JSON, and status 0 means the network failed (`statusText` says why).
 function adactPost(url, body, done) {
-  fetch(url, { method: "POST", body: body }).then(
-    function (response) {
-      return response.text().then(function (text) {
-        var json;
-        try {
-          json = JSON.parse(text);
-        } catch (e) {}
-        done(response.status, response.statusText, json);
-      });
-    },
-    function (error) {
-      done(0, String((error && error.message) || error), undefined);
-    }
-  );
+  // Called once, also when the body cannot be read; an error thrown by
+  // `done` is not caught here, so it cannot be called twice.
+  var fail = function (error) {
+    done(0, String((error && error.message) || error), undefined);
+  };
+  fetch(url, { method: "POST", body: body }).then(function (response) {
+    response.text().then(function (text) {
+      var json;
+      try {
+        json = JSON.parse(text);
+      } catch (e) {}
+      done(response.status, response.statusText, json);
+    }, fail);
+  }, fail);
 }
 
 if (!scriptUrl) {
