@@ -405,7 +405,7 @@ impl Lenient {
     /// An array's items; missing is empty.
     fn list(&self, from: &JsValue, key: &str) -> Vec<JsValue> {
         let value = get(from, key);
-        if !value.is_undefined() && !value.is_null() && !dom::is_array(&value) {
+        if !value.is_undefined() && !value.is_null() && !value.is_array() {
             self.fail(key, "not an array");
         }
         items(&value)

@@ -4,8 +4,8 @@
 //! A call is declared without `catch` when our own arguments cannot make it
 //! throw (constant tag, attribute, event and property names, elements we
 //! made), so no error path is compiled for it; with `catch` only where the
-//! page or the browser may refuse: a selector from the page, storage, the
-//! page's callback, the clipboard.
+//! page or the browser may refuse: a selector from the page, the page's
+//! options and callback, storage, the clipboard, `crypto`.
 
 use alloc::{boxed::Box, string::String, vec::Vec};
 
@@ -131,8 +131,6 @@ extern "C" {
     pub fn try_get(target: &JsValue, key: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
     fn reflect_set(target: &JsValue, key: &str, value: &JsValue);
-    #[wasm_bindgen(js_namespace = Array, js_name = isArray)]
-    pub fn is_array(value: &JsValue) -> bool;
     #[wasm_bindgen(js_namespace = JSON)]
     pub fn stringify(value: &JsValue) -> String;
     /// `String(value)`: how JS itself prints a value, e.g. an error.
@@ -170,10 +168,19 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = ["navigator", "clipboard"], js_name = writeText)]
     pub fn write_clipboard(text: &str) -> Result<(), JsValue>;
 
-    /// The loader's `post(url, body, done)`: fetch, then
-    /// `done(status, statusText, json)`; status 0 when the network failed.
+    /// The loader's `adactPost(url, body, done)`: fetch, then
+    /// `done(status, statusText, json)` once; status 0 when the network
+    /// failed.
     #[wasm_bindgen(js_name = adactPost)]
     pub fn post(url: &str, body: &str, done: &JsValue);
+
+    #[wasm_bindgen(js_name = Object)]
+    fn js_object() -> JsValue;
+    type Array;
+    #[wasm_bindgen(constructor)]
+    fn new() -> Array;
+    #[wasm_bindgen(method)]
+    fn push(this: &Array, value: &JsValue);
 }
 
 /// `value[key]`, or `undefined` when `value` is no object.
@@ -199,17 +206,6 @@ pub fn object(properties: &[(&str, JsValue)]) -> JsValue {
     object
 }
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = Object)]
-    fn js_object() -> JsValue;
-    type Array;
-    #[wasm_bindgen(constructor)]
-    fn new() -> Array;
-    #[wasm_bindgen(method)]
-    fn push(this: &Array, value: &JsValue);
-}
-
 /// A new array of these values.
 pub fn array(values: impl IntoIterator<Item = JsValue>) -> JsValue {
     let array = Array::new();
@@ -221,7 +217,7 @@ pub fn array(values: impl IntoIterator<Item = JsValue>) -> JsValue {
 
 /// An array's items; anything else has none.
 pub fn items(value: &JsValue) -> Vec<JsValue> {
-    if !is_array(value) {
+    if !value.is_array() {
         return Vec::new();
     }
     let length = get(value, "length").as_f64().unwrap_or(0.0) as u32;
