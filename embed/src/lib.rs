@@ -35,8 +35,9 @@ use crate::dom::{Element, Function, concat};
 static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
     lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
 
-/// A panic cannot happen in correct code; if one does, the wasm call traps
-/// and the loader reports it with one `console.warn`.
+/// A panic would be a bug: it traps, so the call into the wasm throws, into
+/// the loader's Promise chain or an event dispatch, never into the page's
+/// own code.
 #[cfg(target_arch = "wasm32")]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
