@@ -12,6 +12,8 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 import { transformSync } from "esbuild";
 
+import { shortenNames } from "./wasm-names.mjs";
+
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const target = process.env.CARGO_TARGET_DIR || join(root, "target");
 const bindgenDir = join(target, "embed-bindgen");
@@ -42,10 +44,12 @@ run(join(root, "node_modules", ".bin", "wasm-opt"), [
   wasmIn, "-o", wasmOut,
 ]);
 
-const wasm = readFileSync(wasmOut);
+const { wasm, glue } = shortenNames(readFileSync(wasmOut), readFileSync(join(bindgenDir, "adact_embed.js"), "utf8"), {
+  module: "./adact_embed_bg.js",
+  keep: ["memory"],
+});
 const hash = createHash("sha256").update(wasm).digest("hex").slice(0, 16);
 const wasmName = `adact-embed.${hash}.wasm`;
-const glue = readFileSync(join(bindgenDir, "adact_embed.js"), "utf8");
 const loader = readFileSync(join(root, "embed", "js", "loader.js"), "utf8")
   .replace("__ADACT_WASM__", wasmName);
 // One function scope: the glue's `wasm_bindgen` stays out of the page.

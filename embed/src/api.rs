@@ -1,17 +1,26 @@
 //! Talking to the Adact server that served `embed.js`.
+//!
+//! Request bodies are built as JS objects and answers read from the
+//! browser's own JSON parser: serde would link its machinery and Rust's
+//! float formatting into the wasm (about 20 KB) for a handful of fields.
+//! Each step calls back once with its answer; the loader's `adactPost` does
+//! the fetch, so no Rust future is compiled.
+
+use alloc::{boxed::Box, string::String, vec::Vec};
+use core::cell::Cell;
 
 use adact_wire::{
     CampaignKind, CampaignView, Consent, EndScreen, FieldKind, FinishRequest, Form, FormField,
-    Notice, PlayRequest, PlayResponse, PrizeView, QuestionView, RegisterRequest, RegisterResponse,
-    RenderRequest, RenderResponse, SegmentRef, SessionView, Texts, Theme,
+    Notice, PlayRequest, PlayResponse, PrizeView, QuestionView, RegisterRequest, RenderRequest,
+    Texts, Theme, User,
 };
-use js_sys::Reflect;
-use wasm_bindgen::JsCast as _;
-use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{RequestInit, Response};
+use wasm_bindgen::{JsValue, closure::Closure};
 
-use crate::Problem;
+use crate::{
+    Problem,
+    dom::{self, array, concat, decimal, get, items, object},
+    text::Words,
+};
 
 /// Where the server is and the key to show it.
 #[derive(Debug, Clone)]
@@ -29,237 +38,252 @@ pub struct Failure {
     pub fields: Vec<(String, String)>,
 }
 
+impl Failure {
+    /// The network or an answer we cannot read: code `unavailable`.
+    fn unavailable(parts: &[&str]) -> Self {
+        Self {
+            code: "unavailable".into(),
+            message: concat(parts),
+            fields: Vec::new(),
+        }
+    }
+}
+
 impl From<Failure> for Problem {
     fn from(failure: Failure) -> Self {
         Problem::new(failure.message)
     }
 }
 
+/// What the render answered.
+#[derive(Debug)]
+pub struct Rendered {
+    pub segment_title: String,
+    pub campaign: CampaignView,
+    pub session_id: String,
+    pub token: String,
+    pub notice: Option<Notice>,
+    /// The language of `words`, for the campaign's `lang`.
+    pub locale: String,
+    pub words: Words,
+}
+
+/// What a step does with its answer, called once.
+pub type Reply<T> = Box<dyn FnOnce(Result<T, Failure>)>;
+
 impl Server {
-    /// POSTs `body` as JSON to `path`. The body goes as `text/plain` (a
-    /// string body's default) and the key in the query, so the browser
-    /// sends a "simple" request with no CORS preflight.
-    async fn post(&self, path: &str, body: &impl Body) -> Result<Reader, Failure> {
-        let failure = |message: String| Failure {
-            code: "unavailable".into(),
-            message,
-            fields: Vec::new(),
-        };
-        let url = format!(
-            "{}{path}?key={}",
-            self.base,
-            String::from(js_sys::encode_uri_component(&self.key))
-        );
-        let body =
-            js_sys::JSON::stringify(&body.to_js()).map_err(|e| failure(Problem::from(e).0))?;
-        let unreachable = |e: JsValue| {
-            failure(format!(
-                "cannot reach the Adact server at {} ({}).",
-                self.base,
-                Problem::from(e).0
-            ))
-        };
-        // The browser's fetch, straight: a string body goes as text/plain.
-        let init = RequestInit::new();
-        init.set_method("POST");
-        init.set_body(&body);
-        let window = web_sys::window().ok_or_else(|| failure("there is no window.".into()))?;
-        let response: Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
-            .await
-            .map_err(unreachable)?
-            .unchecked_into();
-        let text = JsFuture::from(response.text().map_err(unreachable)?)
-            .await
-            .map_err(unreachable)?
-            .as_string()
-            .unwrap_or_default();
-        let json = Reader::parse(&text);
-        if response.ok() {
-            return json.map_err(|Problem(e)| {
-                failure(format!("unexpected answer from the Adact server: {e}"))
+    /// POSTs `body` as JSON to `path`, then calls `done` once. The body
+    /// goes as `text/plain` (a string body's default) and the key in the
+    /// query, so the browser sends a "simple" request with no CORS
+    /// preflight.
+    fn post(&self, path: &str, body: &JsValue, done: Reply<JsValue>) {
+        let url = concat(&[
+            &self.base,
+            path,
+            "?key=",
+            &dom::encode_uri_component(&self.key),
+        ]);
+        let base = self.base.clone();
+        let callback =
+            Closure::once_into_js(move |status: u16, status_text: String, json: JsValue| {
+                done(answer(&base, status, &status_text, json));
             });
-        }
-        let detail = json.and_then(|json| {
-            let error = json.object("error")?;
-            Ok(Failure {
-                code: error.string("code")?,
-                message: error.string("message")?,
-                fields: error
-                    .optional_array("fields")?
-                    .iter()
-                    .filter_map(|f| Some((f.string("field").ok()?, f.string("message").ok()?)))
-                    .collect(),
-            })
-        });
-        detail.map_or_else(
-            |_| {
-                Err(failure(format!(
-                    "the Adact server answered {} {}.",
-                    response.status(),
-                    response.status_text()
-                )))
-            },
-            Err,
-        )
+        dom::post(&url, &dom::stringify(body), &callback);
     }
 
     /// `POST /api/v1/embed/render`: the segment's campaign and a play
     /// session, in one round trip.
-    pub async fn render(&self, request: &RenderRequest) -> Result<RenderResponse, Problem> {
-        let json = self.post("/api/v1/embed/render", request).await?;
-        render_response(&json).map_err(|Problem(e)| {
-            Problem::new(format!("unexpected answer from the Adact server: {e}"))
-        })
-    }
-
-    pub async fn register(
+    pub fn render(
         &self,
-        session: &str,
-        request: &RegisterRequest,
-    ) -> Result<RegisterResponse, Failure> {
-        let json = self.post(&step(session, "register"), request).await?;
-        Ok(RegisterResponse {
-            player_id: json.string("player_id").map_err(malformed)?,
-            created: json
-                .get("created")
-                .map_err(malformed)?
-                .as_bool()
-                .unwrap_or(false),
-        })
-    }
-
-    pub async fn play(
-        &self,
-        session: &str,
-        request: &PlayRequest,
-    ) -> Result<PlayResponse, Failure> {
-        let json = self.post(&step(session, "play"), request).await?;
-        play_response(&json).map_err(malformed)
-    }
-
-    pub async fn finish(&self, session: &str, request: &FinishRequest) -> Result<(), Failure> {
-        self.post(&step(session, "finish"), request).await?;
-        Ok(())
-    }
-}
-
-/// A request body as a JS object, built field by field: serde would link its
-/// machinery into the wasm for four small shapes. Each impl destructures its
-/// wire type, so a field added there cannot be forgotten here.
-pub trait Body {
-    fn to_js(&self) -> JsValue;
-}
-
-fn object(fields: &[(&str, JsValue)]) -> JsValue {
-    let object = js_sys::Object::new();
-    for (key, value) in fields {
-        if !value.is_undefined() {
-            let _ = Reflect::set(&object, &JsValue::from_str(key), value);
-        }
-    }
-    object.into()
-}
-
-fn optional(value: Option<&String>) -> JsValue {
-    value.map_or(JsValue::UNDEFINED, |v| JsValue::from_str(v))
-}
-
-impl Body for RenderRequest {
-    fn to_js(&self) -> JsValue {
-        let Self {
+        request: &RenderRequest,
+        done: Box<dyn FnOnce(Result<Rendered, Problem>)>,
+    ) {
+        let RenderRequest {
             segment,
             user,
             anonymous_id,
-        } = self;
+            locale,
+        } = request;
         let user = user.as_ref().map_or(JsValue::UNDEFINED, |user| {
-            let adact_wire::User { id, email, name } = user;
+            let User { id, email, name } = user;
             object(&[
-                ("id", optional(id.as_ref())),
-                ("email", optional(email.as_ref())),
-                ("name", optional(name.as_ref())),
+                ("id", optional(id)),
+                ("email", optional(email)),
+                ("name", optional(name)),
             ])
         });
-        object(&[
+        let body = object(&[
             ("segment", segment.into()),
             ("user", user),
-            ("anonymous_id", optional(anonymous_id.as_ref())),
-        ])
+            ("anonymous_id", optional(anonymous_id)),
+            ("locale", optional(locale)),
+        ]);
+        self.post(
+            "/api/v1/embed/render",
+            &body,
+            Box::new(move |json| {
+                done(json.map_err(Problem::from).and_then(|json| {
+                    rendered(&json).map_err(|Problem(e)| {
+                        Problem::of(&["unexpected answer from the Adact server: ", &e])
+                    })
+                }))
+            }),
+        );
     }
-}
 
-impl Body for RegisterRequest {
-    fn to_js(&self) -> JsValue {
-        let Self {
-            token,
-            fields,
-            consent,
-        } = self;
+    /// The register step; `fields` are the form's values by key. Answers
+    /// whether the player is new and their id.
+    pub fn register(
+        &self,
+        session: &str,
+        token: &str,
+        fields: &[(String, String)],
+        consent: bool,
+        done: Reply<(bool, String)>,
+    ) {
+        // The body has the fields of the wire type: this stops compiling
+        // when one is added there.
+        const _: fn(RegisterRequest) = |RegisterRequest {
+                                            token: _,
+                                            fields: _,
+                                            consent: _,
+                                        }| {};
         let values = fields
             .iter()
             .map(|(key, value)| (key.as_str(), JsValue::from_str(value)))
             .collect::<Vec<_>>();
-        object(&[
+        let body = object(&[
             ("token", token.into()),
             ("fields", object(&values)),
-            ("consent", (*consent).into()),
-        ])
+            ("consent", consent.into()),
+        ]);
+        self.post(
+            &step(session, "register"),
+            &body,
+            Box::new(move |json| {
+                done(json.and_then(|json| {
+                    let id = get(&json, "player_id").as_string().ok_or_else(malformed)?;
+                    Ok((get(&json, "created").is_truthy(), id))
+                }))
+            }),
+        );
+    }
+
+    pub fn play(&self, session: &str, token: &str, answers: &[u32], done: Reply<PlayResponse>) {
+        const _: fn(PlayRequest) = |PlayRequest {
+                                        token: _,
+                                        answers: _,
+                                    }| {};
+        let body = object(&[
+            ("token", token.into()),
+            ("answers", array(answers.iter().map(|&a| a.into()))),
+        ]);
+        self.post(
+            &step(session, "play"),
+            &body,
+            Box::new(move |json| done(json.and_then(|json| played(&json).ok_or_else(malformed)))),
+        );
+    }
+
+    pub fn finish(&self, session: &str, token: &str, done: Box<dyn FnOnce(bool)>) {
+        const _: fn(FinishRequest) = |FinishRequest { token: _ }| {};
+        self.post(
+            &step(session, "finish"),
+            &object(&[("token", token.into())]),
+            Box::new(move |json| done(json.is_ok())),
+        );
     }
 }
 
-impl Body for PlayRequest {
-    fn to_js(&self) -> JsValue {
-        let Self { token, answers } = self;
-        let list: js_sys::Array = answers.iter().map(|a| JsValue::from(*a)).collect();
-        object(&[("token", token.into()), ("answers", list.into())])
+/// Reads the loader's answer: `status` 0 when the network failed (then
+/// `status_text` says why), `json` undefined when the body was not JSON.
+fn answer(base: &str, status: u16, status_text: &str, json: JsValue) -> Result<JsValue, Failure> {
+    if status == 0 {
+        return Err(Failure::unavailable(&[
+            "cannot reach the Adact server at ",
+            base,
+            " (",
+            status_text,
+            ").",
+        ]));
     }
-}
-
-impl Body for FinishRequest {
-    fn to_js(&self) -> JsValue {
-        let Self { token } = self;
-        object(&[("token", token.into())])
+    if (200..300).contains(&status) {
+        return if json.is_object() {
+            Ok(json)
+        } else {
+            Err(malformed())
+        };
     }
-}
-
-fn step(session: &str, name: &str) -> String {
-    format!(
-        "/api/v1/embed/sessions/{}/{name}",
-        String::from(js_sys::encode_uri_component(session))
+    let error = get(&json, "error");
+    Err(
+        match (
+            get(&error, "code").as_string(),
+            get(&error, "message").as_string(),
+        ) {
+            (Some(code), Some(message)) => Failure {
+                code,
+                message,
+                fields: items(&get(&error, "fields"))
+                    .iter()
+                    .filter_map(|f| {
+                        Some((get(f, "field").as_string()?, get(f, "message").as_string()?))
+                    })
+                    .collect(),
+            },
+            _ => Failure::unavailable(&[
+                "the Adact server answered ",
+                &decimal(status.into()),
+                " ",
+                status_text,
+                ".",
+            ]),
+        },
     )
 }
 
-fn malformed(Problem(e): Problem) -> Failure {
-    Failure {
-        code: "unavailable".into(),
-        message: format!("unexpected answer from the Adact server: {e}"),
-        fields: Vec::new(),
-    }
+fn malformed() -> Failure {
+    Failure::unavailable(&["unexpected answer from the Adact server."])
 }
 
-fn play_response(json: &Reader) -> Result<PlayResponse, Problem> {
-    let prize = match json.get("prize")? {
-        v if v.is_object() => Some(prize(&Reader(v))?),
-        _ => None,
-    };
-    Ok(PlayResponse {
-        play_id: json.string("play_id")?,
-        prize,
-        code: json.optional_string("code")?,
-        score: json.optional_u32("score")?,
+fn optional(value: &Option<String>) -> JsValue {
+    value
+        .as_deref()
+        .map_or(JsValue::UNDEFINED, JsValue::from_str)
+}
+
+fn step(session: &str, name: &str) -> String {
+    concat(&[
+        "/api/v1/embed/sessions/",
+        &dom::encode_uri_component(session),
+        "/",
+        name,
+    ])
+}
+
+fn played(json: &JsValue) -> Option<PlayResponse> {
+    let prize = get(json, "prize");
+    Some(PlayResponse {
+        play_id: get(json, "play_id").as_string()?,
+        prize: if prize.is_object() {
+            Some(prize_view(&prize)?)
+        } else {
+            None
+        },
+        code: get(json, "code").as_string(),
+        score: get(json, "score").as_f64().map(|n| n as u32),
     })
 }
 
-fn prize(json: &Reader) -> Result<PrizeView, Problem> {
-    Ok(PrizeView {
-        id: json.string("id")?,
-        name: json.string("name")?,
-        description: json.string("description")?,
+fn prize_view(json: &JsValue) -> Option<PrizeView> {
+    Some(PrizeView {
+        id: get(json, "id").as_string()?,
+        name: get(json, "name").as_string()?,
+        description: get(json, "description").as_string().unwrap_or_default(),
     })
 }
 
-fn render_response(json: &Reader) -> Result<RenderResponse, Problem> {
+fn rendered(json: &JsValue) -> Result<Rendered, Problem> {
     let r = Lenient::default();
-    let json = &json.0;
     let segment = r.object(json, "segment");
     let campaign = r.object(json, "campaign");
     let texts = r.object(&campaign, "texts");
@@ -267,18 +291,19 @@ fn render_response(json: &Reader) -> Result<RenderResponse, Problem> {
     let form = r.object(&campaign, "form");
     let end = r.object(&campaign, "end_screen");
     let session = r.object(json, "session");
+    let strings = r.object(json, "strings");
     let kind = r.string(&campaign, "kind");
-    let notice = r.get(json, "notice");
-    let consent = r.get(&form, "consent");
-    let response = RenderResponse {
-        segment: SegmentRef {
-            id: r.string(&segment, "id"),
-            title: r.string(&segment, "title"),
-        },
+    let notice = get(json, "notice");
+    let consent = get(&form, "consent");
+    let rendered = Rendered {
+        segment_title: r.string(&segment, "title"),
         campaign: CampaignView {
             id: r.string(&campaign, "id"),
             name: r.string(&campaign, "name"),
-            kind: CampaignKind::parse(&kind).unwrap_or(CampaignKind::Wheel),
+            kind: CampaignKind::parse(&kind).unwrap_or_else(|| {
+                r.fail(&kind, "not a campaign kind");
+                CampaignKind::Wheel
+            }),
             texts: Texts {
                 title: r.string(&texts, "title"),
                 description: r.string(&texts, "description"),
@@ -288,7 +313,7 @@ fn render_response(json: &Reader) -> Result<RenderResponse, Problem> {
                 primary: r.string(&theme, "primary"),
                 background: r.string(&theme, "background"),
                 text: r.string(&theme, "text"),
-                logo_url: r.get(&theme, "logo_url").as_string(),
+                logo_url: get(&theme, "logo_url").as_string(),
             },
             form: Form {
                 fields: r
@@ -298,12 +323,12 @@ fn render_response(json: &Reader) -> Result<RenderResponse, Problem> {
                         key: r.string(f, "key"),
                         kind: FieldKind::parse(&r.string(f, "type")).unwrap_or(FieldKind::Text),
                         label: r.string(f, "label"),
-                        required: r.get(f, "required").is_truthy(),
+                        required: get(f, "required").is_truthy(),
                     })
                     .collect(),
                 consent: consent.is_object().then(|| Consent {
                     label: r.string(&consent, "label"),
-                    required: r.get(&consent, "required").is_truthy(),
+                    required: get(&consent, "required").is_truthy(),
                 }),
             },
             prizes: r
@@ -321,8 +346,7 @@ fn render_response(json: &Reader) -> Result<RenderResponse, Problem> {
                 .iter()
                 .map(|q| QuestionView {
                     text: r.string(q, "text"),
-                    answers: r
-                        .list(q, "answers")
+                    answers: items(&get(q, "answers"))
                         .iter()
                         .map(|a| a.as_string().unwrap_or_default())
                         .collect(),
@@ -335,19 +359,16 @@ fn render_response(json: &Reader) -> Result<RenderResponse, Problem> {
                 lose_text: r.string(&end, "lose_text"),
             },
         },
-        session: SessionView {
-            id: r.string(&session, "id"),
-            token: r.string(&session, "token"),
-        },
+        session_id: r.string(&session, "id"),
+        token: r.string(&session, "token"),
         notice: notice.is_object().then(|| Notice {
             code: r.string(&notice, "code"),
             message: r.string(&notice, "message"),
         }),
+        locale: r.string(json, "locale"),
+        words: Words::read(|key| r.string(&strings, key)),
     };
-    if CampaignKind::parse(&kind).is_none() {
-        r.fail(&kind, "not a campaign kind");
-    }
-    r.finish(response)
+    r.finish(rendered)
 }
 
 /// Reads many fields with no early return per field (each `?` would add
@@ -355,28 +376,19 @@ fn render_response(json: &Reader) -> Result<RenderResponse, Problem> {
 /// first problem is kept and reported once, at the end.
 #[derive(Default)]
 struct Lenient {
-    problem: std::cell::RefCell<Option<String>>,
+    problem: Cell<Option<Problem>>,
 }
 
 impl Lenient {
     fn fail(&self, key: &str, what: &str) {
-        let mut problem = self.problem.borrow_mut();
-        if problem.is_none() {
-            *problem = Some(format!("`{key}` is {what}"));
-        }
-    }
-
-    /// The value at `key`, `undefined` when missing (or `from` is no object).
-    fn get(&self, from: &JsValue, key: &str) -> JsValue {
-        if from.is_object() {
-            Reflect::get(from, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-        } else {
-            JsValue::UNDEFINED
-        }
+        let problem = self.problem.take();
+        self.problem.set(Some(
+            problem.unwrap_or_else(|| Problem::of(&["`", key, "` is ", what])),
+        ));
     }
 
     fn object(&self, from: &JsValue, key: &str) -> JsValue {
-        let value = self.get(from, key);
+        let value = get(from, key);
         if !value.is_object() {
             self.fail(key, "not an object");
         }
@@ -384,7 +396,7 @@ impl Lenient {
     }
 
     fn string(&self, from: &JsValue, key: &str) -> String {
-        self.get(from, key).as_string().unwrap_or_else(|| {
+        get(from, key).as_string().unwrap_or_else(|| {
             self.fail(key, "not a string");
             String::new()
         })
@@ -392,90 +404,17 @@ impl Lenient {
 
     /// An array's items; missing is empty.
     fn list(&self, from: &JsValue, key: &str) -> Vec<JsValue> {
-        let value = self.get(from, key);
-        if js_sys::Array::is_array(&value) {
-            js_sys::Array::from(&value).iter().collect()
-        } else {
-            if !value.is_undefined() && !value.is_null() {
-                self.fail(key, "not an array");
-            }
-            Vec::new()
+        let value = get(from, key);
+        if !value.is_undefined() && !value.is_null() && !value.is_array() {
+            self.fail(key, "not an array");
         }
+        items(&value)
     }
 
     fn finish<T>(self, value: T) -> Result<T, Problem> {
         match self.problem.into_inner() {
             None => Ok(value),
-            Some(problem) => Err(Problem::new(problem)),
-        }
-    }
-}
-
-/// Reads JSON parsed by the browser's own parser. Deserializing with serde
-/// would link Rust's float formatting and error machinery into the bundle
-/// (about 20 KB of wasm) for a handful of string fields.
-pub(crate) struct Reader(JsValue);
-
-impl Reader {
-    fn parse(text: &str) -> Result<Self, Problem> {
-        Ok(Self(js_sys::JSON::parse(text)?))
-    }
-
-    fn get(&self, key: &str) -> Result<JsValue, Problem> {
-        if !self.0.is_object() {
-            return Err(Problem::new(format!("expected an object around `{key}`")));
-        }
-        Ok(Reflect::get(&self.0, &JsValue::from_str(key))?)
-    }
-
-    fn object(&self, key: &str) -> Result<Self, Problem> {
-        let value = self.get(key)?;
-        if value.is_object() {
-            Ok(Self(value))
-        } else {
-            Err(Problem::new(format!("`{key}` is not an object")))
-        }
-    }
-
-    fn string(&self, key: &str) -> Result<String, Problem> {
-        self.get(key)?
-            .as_string()
-            .ok_or_else(|| Problem::new(format!("`{key}` is not a string")))
-    }
-
-    fn optional_array_raw(&self, key: &str) -> Result<Vec<JsValue>, Problem> {
-        let value = self.get(key)?;
-        if value.is_undefined() || value.is_null() {
-            return Ok(Vec::new());
-        }
-        if !js_sys::Array::is_array(&value) {
-            return Err(Problem::new(format!("`{key}` is not an array")));
-        }
-        Ok(js_sys::Array::from(&value).iter().collect())
-    }
-
-    fn optional_array(&self, key: &str) -> Result<Vec<Self>, Problem> {
-        Ok(self
-            .optional_array_raw(key)?
-            .into_iter()
-            .map(Self)
-            .collect())
-    }
-
-    fn optional_u32(&self, key: &str) -> Result<Option<u32>, Problem> {
-        let value = self.get(key)?;
-        Ok(value.as_f64().map(|n| n as u32))
-    }
-
-    fn optional_string(&self, key: &str) -> Result<Option<String>, Problem> {
-        let value = self.get(key)?;
-        if value.is_undefined() || value.is_null() {
-            Ok(None)
-        } else {
-            value
-                .as_string()
-                .map(Some)
-                .ok_or_else(|| Problem::new(format!("`{key}` is not a string")))
+            Some(problem) => Err(problem),
         }
     }
 }

@@ -4,15 +4,45 @@
 //! forwards each call, once this module is ready, to [`render`]. Whatever
 //! goes wrong, the host page sees one `console.warn` and a Promise that
 //! resolves to `null`: nothing is thrown into it.
+//!
+//! Built for size, since every visitor downloads it: on wasm the crate is
+//! `no_std`, with a small free-list allocator and a panic handler that
+//! only traps, so neither `std`'s panic machinery nor `core::fmt` is
+//! linked (strings are built with `push_str`, numbers with
+//! [`dom::decimal`]). The embed's own words come from the server with each
+//! render ([`text`]).
 
-use wasm_bindgen::{JsCast as _, prelude::*};
-use web_sys::Element;
+#![cfg_attr(target_arch = "wasm32", no_std)]
+
+extern crate alloc;
+
+use alloc::{boxed::Box, string::String};
+
+use wasm_bindgen::prelude::*;
 
 mod api;
+mod dom;
 mod options;
 mod render;
+mod text;
 
 pub use render::Campaign;
+
+use crate::dom::{Element, Function, concat};
+
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
+    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
+
+/// A panic would be a bug: it traps, so the call into the wasm throws, into
+/// the loader's Promise chain or an event dispatch, never into the page's
+/// own code.
+#[cfg(target_arch = "wasm32")]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
 
 /// Why a call rendered nothing, as the host page's developer reads it.
 #[derive(Debug)]
@@ -22,97 +52,69 @@ impl Problem {
     pub(crate) fn new(message: impl Into<String>) -> Self {
         Self(message.into())
     }
+
+    /// A message made of parts, without `format!`.
+    pub(crate) fn of(parts: &[&str]) -> Self {
+        Self(concat(parts))
+    }
 }
 
 impl From<JsValue> for Problem {
     fn from(value: JsValue) -> Self {
-        let text = js_sys::Error::from(value.clone())
-            .message()
-            .as_string()
-            .filter(|m| !m.is_empty())
-            .or_else(|| value.as_string())
-            .unwrap_or_else(|| "unexpected browser error".to_owned());
-        Self(text)
+        Self(dom::describe(&value))
     }
 }
 
+/// Writes the one `console.warn` of a failed call.
+pub(crate) fn warn(Problem(message): &Problem) {
+    dom::warn(&concat(&["Adact: ", message]));
+}
+
 /// Renders the campaign of `options.segment`. Called by the loader with the
-/// `<script>` element the call came from (`anchor`, if any), and the server
-/// and embed key it read from its own script URL. Resolves to a
+/// `<script>` element the call came from (`anchor`, if any), the server and
+/// embed key it read from its own script URL, and `done`, which receives a
 /// [`Campaign`] handle, or `null` after one `console.warn`.
 #[wasm_bindgen]
-pub async fn render(
+pub fn render(
     options: JsValue,
     anchor: Option<Element>,
     server: String,
     key: String,
-) -> JsValue {
-    match try_render(options, anchor, &server, &key).await {
-        Ok(campaign) => campaign.into(),
-        Err(Problem(message)) => {
-            web_sys::console::warn_1(&format!("Adact: {message}").into());
-            JsValue::NULL
-        }
-    }
-}
-
-async fn try_render(
-    options: JsValue,
-    anchor: Option<Element>,
-    server: &str,
-    key: &str,
-) -> Result<Campaign, Problem> {
-    let mut options = options::Options::parse(&options)?;
+    done: Function,
+) {
+    let finish = move |shown: Result<Campaign, Problem>| {
+        let value = match shown {
+            Ok(campaign) => campaign.into(),
+            Err(problem) => {
+                warn(&problem);
+                JsValue::NULL
+            }
+        };
+        done.call(&JsValue::NULL, &value);
+    };
+    let options = match options::Options::parse(&options) {
+        Ok(options) => options,
+        Err(problem) => return finish(Err(problem)),
+    };
     // Find where it goes before asking the server, so a bad `container`
     // fails fast and costs no request.
-    let place = render::Place::find(options.container.as_ref(), anchor)?;
-    let host = render::Host::mount(&place)?;
-    let server = api::Server {
-        base: server.to_owned(),
-        key: key.to_owned(),
+    let host = match render::Place::find(options.container.as_ref(), anchor) {
+        Ok(place) => render::Host::mount(&place),
+        Err(problem) => return finish(Err(problem)),
     };
-    if options
-        .request
-        .user
-        .as_ref()
-        .and_then(|u| u.id.as_ref())
-        .is_none()
-    {
-        options.request.anonymous_id = anonymous_id();
+    if let Some(problem) = &options.locale_problem {
+        warn(problem);
     }
-    let shown = match server.render(&options.request).await {
-        Ok(response) => host.fill(response, server, options.on_event),
-        Err(problem) => Err(problem),
-    };
-    if shown.is_err() {
-        host.remove();
-    }
-    shown
-}
-
-/// The anonymous player id kept in `localStorage`, made on first use.
-/// Storage may be blocked (private modes, sandboxed frames): then the player
-/// is anonymous for this page view only, and nothing throws.
-fn anonymous_id() -> Option<String> {
-    const KEY: &str = "adact:player";
-    let storage = web_sys::window()?.local_storage().ok().flatten()?;
-    if let Some(id) = storage
-        .get_item(KEY)
-        .ok()
-        .flatten()
-        .filter(|id| id.len() <= 100)
-    {
-        return Some(id);
-    }
-    let id = js_sys::Reflect::get(&js_sys::global(), &"crypto".into())
-        .ok()
-        .and_then(|crypto| {
-            let f = js_sys::Reflect::get(&crypto, &"randomUUID".into()).ok()?;
-            f.dyn_ref::<js_sys::Function>()?
-                .call0(&crypto)
-                .ok()?
-                .as_string()
-        })?;
-    let _ = storage.set_item(KEY, &id);
-    Some(id)
+    let server = api::Server { base: server, key };
+    let request = options.request();
+    server.clone().render(
+        &request,
+        Box::new(move |response| {
+            let shown = response.map(|response| host.fill(response, server, options.on_event));
+            if shown.is_err() {
+                host.remove();
+            }
+            finish(shown);
+        }),
+    );
 }

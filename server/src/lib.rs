@@ -14,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod events;
 pub mod http;
+pub mod locales;
 pub mod origins;
 pub mod store;
 #[doc(hidden)]

@@ -105,9 +105,12 @@ export async function launchBrowser() {
   });
 }
 
-/** A new page that records console messages and uncaught errors. */
-export async function openPage(browser, url, { viewport } = {}) {
-  const context = await browser.newContext({ viewport: viewport ?? { width: 1280, height: 900 } });
+/**
+ * A new page that records console messages and uncaught errors. `options`
+ * go to the browser context (e.g. `hasTouch: true`).
+ */
+export async function openPage(browser, url, { viewport, ...options } = {}) {
+  const context = await browser.newContext({ viewport: viewport ?? { width: 1280, height: 900 }, ...options });
   const page = await context.newPage();
   const console = [];
   const errors = [];

@@ -20,13 +20,16 @@ let browser;
 
 before(async () => {
   adact = await startAdact();
-  const page = (segment) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+  const page = (segment, { lang = "en", options = {} } = {}) => `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title>
     <script src="${adact.url}/embed.js?key=${EMBED_KEY}"></script></head>
     <body><main><h1>Shop</h1>
-    <script>window.events = []; window.renderAdact({segment: ${JSON.stringify(segment)}, onEvent: (e) => window.events.push(e)});</script>
+    <script>window.events = []; window.renderAdact({segment: ${JSON.stringify(segment)}, onEvent: (e) => window.events.push(e), ...${JSON.stringify(options)}});</script>
     </main></body></html>`;
   const pages = Object.fromEntries(KINDS.map(([kind, segment]) => [`/${kind}`, page(segment)]));
+  pages["/giftbox-de"] = page("Gift Box", { options: { locale: "de" } });
+  pages["/giftbox-bad-locale"] = page("Gift Box", { options: { locale: "deutsch!" } });
+  pages["/giftbox-fr-page"] = page("Gift Box", { lang: "fr-CA" });
   host = await startHost(pages);
   browser = await launchBrowser();
 });
@@ -227,6 +230,157 @@ describe("the form and the limits", () => {
     await notice.waitFor();
     assert.match(await notice.textContent(), /already played today/);
     assert.equal(await campaign(page).locator("button").count(), 0);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
+describe("the embed's own words", () => {
+  /** The card's language and the words of the form, empty and then filled. */
+  async function readForm(page) {
+    const c = campaign(page);
+    await c.locator("button.play").click();
+    await c.locator("form").waitFor();
+    const form = {
+      lang: await c.locator(".card").getAttribute("lang"),
+      title: await c.locator(".title").textContent(),
+      label: await c.locator("form").getAttribute("aria-label"),
+      submit: await c.locator("button[type=submit]").textContent(),
+    };
+    await c.locator("button[type=submit]").click();
+    form.emailError = await c.locator("#adact-f1-e").textContent();
+    form.consentError = await c.locator("#adact-consent-e").textContent();
+    await fillForm(page, false);
+    await c.locator(".gift").first().waitFor();
+    form.hint = await c.locator(".hint").textContent();
+    form.box = await c.locator(".gift").first().getAttribute("aria-label");
+    return form;
+  }
+
+  test("come in the locale asked for; the campaign's texts stay as written", async () => {
+    const { page, context, errors, console } = await openPage(browser, `${host.url}/giftbox-de`);
+    const form = await readForm(page);
+    assert.deepEqual(form, {
+      lang: "de",
+      title: "Pick a gift box",
+      label: "Ihre Angaben",
+      submit: "Weiter",
+      emailError: "Email ist ein Pflichtfeld.",
+      consentError: "Bitte stimmen Sie zu, um fortzufahren.",
+      hint: "Wählen Sie ein Geschenk, um es zu öffnen.",
+      box: "Geschenk 1 von 3",
+    });
+    await campaign(page).locator(".gift").nth(1).click();
+    const end = campaign(page).locator(".end");
+    await end.waitFor({ timeout: 15_000 });
+    if (await end.locator(".code").count()) {
+      assert.equal(await end.locator(".code-label").textContent(), "Ihr Code");
+      assert.equal(await end.locator("button.copy").textContent(), "Code kopieren");
+      assert.match(await campaign(page).locator("[aria-live]").textContent(), /Ihr Code lautet [A-Z]+-/);
+    }
+    assert.deepEqual(errors, []);
+    assert.deepEqual(console.filter((m) => m.type === "error" || m.type === "warning"), []);
+    await context.close();
+  });
+
+  test("follow the page's language without the option", async () => {
+    const { page, context, errors } = await openPage(browser, `${host.url}/giftbox-fr-page`);
+    const form = await readForm(page);
+    assert.equal(form.lang, "fr-CA");
+    assert.equal(form.submit, "Continuer");
+    assert.equal(form.box, "Cadeau 1 sur 3");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("an invalid locale warns once and renders in English", async () => {
+    const { page, context, errors, warnings } = await openPage(browser, `${host.url}/giftbox-bad-locale`);
+    const form = await readForm(page);
+    assert.equal(form.lang, "en");
+    assert.equal(form.submit, "Continue");
+    assert.equal(form.emailError, "Email is required.");
+    assert.equal(form.box, "Gift box 1 of 3");
+    const texts = warnings().map((m) => m.text);
+    assert.equal(texts.length, 1, texts.join("\n"));
+    assert.match(texts[0], /^Adact: the `locale` option must be a language tag/);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
+describe("touch", () => {
+  /** Which kinds of pointer the page saw, in the order it first saw them. */
+  const recordPointers = (page) =>
+    page.addInitScript(() => {
+      window.pointerTypes = [];
+      addEventListener("pointerdown", (e) => window.pointerTypes.includes(e.pointerType) || window.pointerTypes.push(e.pointerType), true);
+    });
+
+  /** Taps through the intro and the form. */
+  async function tapToGame(page) {
+    const c = campaign(page);
+    await c.locator("button.play").tap();
+    await c.locator("input[type=email]").fill("ada@example.com");
+    await c.locator("input[type=checkbox]").tap();
+    await c.locator("button[type=submit]").tap();
+  }
+
+  test("scratches the card off with a finger", async () => {
+    const { page, context, errors } = await openPage(browser, undefined, {
+      viewport: { width: 390, height: 844 },
+      hasTouch: true,
+      isMobile: true,
+    });
+    await recordPointers(page);
+    await page.goto(`${host.url}/scratch`);
+    await tapToGame(page);
+    const canvas = campaign(page).locator(".scratch canvas");
+    await canvas.waitFor();
+    // Real touches, from the browser's input pipeline: Chromium turns them
+    // into pointer events of type "touch".
+    const cdp = await context.newCDPSession(page);
+    const touch = (type, x, y) =>
+      cdp.send("Input.dispatchTouchEvent", { type, touchPoints: type === "touchEnd" ? [] : [{ x, y }] });
+    const box = await canvas.boundingBox();
+    for (let row = 0; row < 6 && !(await canvas.evaluate((e) => e.classList.contains("gone"))); row++) {
+      const y = box.y + (box.height * (row + 0.5)) / 6;
+      await touch("touchStart", box.x + 4, y);
+      for (let step = 1; step <= 12; step++) {
+        await touch("touchMove", box.x + 4 + ((box.width - 8) * step) / 12, y);
+      }
+      await touch("touchEnd");
+    }
+    // Scratching revealed it (the coating fades out before the end screen
+    // shows), not the button.
+    const revealed = await canvas.evaluate((canvas) => ({
+      gone: canvas.classList.contains("gone"),
+      buttonUsed: canvas.getRootNode().querySelector("button.secondary").hasAttribute("disabled"),
+    }));
+    assert.deepEqual(revealed, { gone: true, buttonUsed: false });
+    await campaign(page).locator(".end").waitFor({ timeout: 15_000 });
+    assert.deepEqual(await page.evaluate(() => window.pointerTypes), ["touch"]);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("opens a gift box with a tap", async () => {
+    const { page, context, errors } = await openPage(browser, undefined, {
+      viewport: { width: 390, height: 844 },
+      hasTouch: true,
+      isMobile: true,
+    });
+    await recordPointers(page);
+    await page.goto(`${host.url}/giftbox`);
+    await tapToGame(page);
+    const gift = campaign(page).locator(".gift").nth(1);
+    await gift.waitFor();
+    const box = await gift.boundingBox();
+    await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
+    // The tapped box opens, then the end screen shows.
+    await campaign(page).locator(".gift.chosen.open").waitFor({ timeout: 15_000 });
+    assert.equal(await campaign(page).locator(".gift").nth(1).getAttribute("class"), "gift chosen open");
+    await campaign(page).locator(".end").waitFor({ timeout: 15_000 });
+    assert.deepEqual(await page.evaluate(() => window.pointerTypes), ["touch"]);
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -5,6 +5,15 @@
 //! With the `openapi` feature (the server's, never the embed's) each type
 //! also derives its OpenAPI schema, so the API document describes the very
 //! types that are serialised.
+//!
+//! `no_std` (with `alloc`), so that the embed's wasm links no `std`; the
+//! server's `openapi` build links it, as utoipa's derives need it.
+
+#![cfg_attr(not(any(test, feature = "openapi")), no_std)]
+
+extern crate alloc;
+
+use alloc::{borrow::ToOwned as _, collections::BTreeMap, string::String, vec::Vec};
 
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +66,11 @@ pub struct RenderRequest {
     /// is no `user.id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anonymous_id: Option<String>,
+    /// The visitor's language as a BCP 47 tag (`de-AT`), from
+    /// `renderAdact({locale})`, the page's `<html lang>` or the browser.
+    /// It picks the language of [`RenderResponse::strings`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
 }
 
 /// The player named by the host page in `renderAdact({user})`.
@@ -85,6 +99,162 @@ pub struct RenderResponse {
     /// embed shows the message instead of the game.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<Notice>,
+    /// The language of `strings` as a BCP 47 tag: the visitor's own tag
+    /// when their language is served (`de-AT` for German), else `en`. The
+    /// embed sets it as the campaign's `lang`.
+    #[serde(default = "RenderResponse::default_locale")]
+    pub locale: String,
+    /// The embed's own words in that language, by [`UiText::key`].
+    #[serde(default)]
+    pub strings: BTreeMap<String, String>,
+}
+
+impl RenderResponse {
+    fn default_locale() -> String {
+        "en".to_owned()
+    }
+}
+
+/// Whether `tag` looks like a BCP 47 language tag (`de`, `de-AT`,
+/// `zh-Hant-TW`): subtags of 1 to 8 letters and digits joined by `-`, the
+/// first of 2 to 8 letters, 64 characters at most. Loose on purpose: the
+/// server serves the languages it knows and English for the rest.
+pub fn is_language_tag(tag: &str) -> bool {
+    tag.len() <= 64
+        && tag.split('-').enumerate().all(|(i, subtag)| {
+            let min = if i == 0 { 2 } else { 1 };
+            (min..=8).contains(&subtag.len())
+                && subtag
+                    .bytes()
+                    .all(|b| b.is_ascii_alphabetic() || (i > 0 && b.is_ascii_digit()))
+        })
+}
+
+/// The embed's own words, as opposed to the campaign's (which stay as the
+/// marketer wrote them): labels, hints, form messages, refusals and what
+/// the live region announces. The server sends them with every render in
+/// the visitor's language, so they are not compiled into the embed.
+/// `{name}` in a text is a value the embed fills in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UiText {
+    /// The registration form's submit button.
+    Continue,
+    /// The registration form's accessible name.
+    YourDetails,
+    /// `{field}`: the field's label.
+    FieldRequired,
+    ConsentRequired,
+    EmailInvalid,
+    PhoneInvalid,
+    /// The wheel's accessible name: `{count}` slices, `{slices}` their labels.
+    WheelLabel,
+    WheelSpinning,
+    ScratchPreparing,
+    ScratchHint,
+    /// Printed on the scratch card's coating.
+    ScratchCoating,
+    ScratchReveal,
+    GiftHint,
+    /// A gift box's accessible name: box `{number}` of `{count}`.
+    GiftBox,
+    GiftOpening,
+    /// Question `{number}` of `{count}`.
+    QuizProgress,
+    QuizChecking,
+    /// `{score}` right answers of `{count}` questions.
+    QuizScore,
+    /// Announced on a win: the end screen's `{title}` and the `{prize}`.
+    WonAnnouncement,
+    CodeLabel,
+    /// Announced after the win: the prize's `{code}`.
+    CodeAnnouncement,
+    CopyCode,
+    Copied,
+    CopyManually,
+    CopiedAnnouncement,
+    CopyFailedAnnouncement,
+    /// A play refused because the campaign has not started
+    /// (`campaign_not_started`).
+    CampaignNotStarted,
+    /// A play refused because the campaign is over (`campaign_ended`).
+    CampaignEnded,
+    /// A play refused by the campaign's play limit (`play_limit_reached`).
+    PlayLimitReached,
+    /// Any other failure of a step: the server or the network.
+    Unavailable,
+}
+
+impl UiText {
+    /// Every text, in declaration order: `ALL[t as usize] == t`.
+    pub const ALL: [UiText; 30] = [
+        Self::Continue,
+        Self::YourDetails,
+        Self::FieldRequired,
+        Self::ConsentRequired,
+        Self::EmailInvalid,
+        Self::PhoneInvalid,
+        Self::WheelLabel,
+        Self::WheelSpinning,
+        Self::ScratchPreparing,
+        Self::ScratchHint,
+        Self::ScratchCoating,
+        Self::ScratchReveal,
+        Self::GiftHint,
+        Self::GiftBox,
+        Self::GiftOpening,
+        Self::QuizProgress,
+        Self::QuizChecking,
+        Self::QuizScore,
+        Self::WonAnnouncement,
+        Self::CodeLabel,
+        Self::CodeAnnouncement,
+        Self::CopyCode,
+        Self::Copied,
+        Self::CopyManually,
+        Self::CopiedAnnouncement,
+        Self::CopyFailedAnnouncement,
+        Self::CampaignNotStarted,
+        Self::CampaignEnded,
+        Self::PlayLimitReached,
+        Self::Unavailable,
+    ];
+
+    /// Its name in [`RenderResponse::strings`]. The refusals are named
+    /// after the error codes they explain.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Self::Continue => "continue",
+            Self::YourDetails => "your_details",
+            Self::FieldRequired => "field_required",
+            Self::ConsentRequired => "consent_required",
+            Self::EmailInvalid => "email_invalid",
+            Self::PhoneInvalid => "phone_invalid",
+            Self::WheelLabel => "wheel_label",
+            Self::WheelSpinning => "wheel_spinning",
+            Self::ScratchPreparing => "scratch_preparing",
+            Self::ScratchHint => "scratch_hint",
+            Self::ScratchCoating => "scratch_coating",
+            Self::ScratchReveal => "scratch_reveal",
+            Self::GiftHint => "gift_hint",
+            Self::GiftBox => "gift_box",
+            Self::GiftOpening => "gift_opening",
+            Self::QuizProgress => "quiz_progress",
+            Self::QuizChecking => "quiz_checking",
+            Self::QuizScore => "quiz_score",
+            Self::WonAnnouncement => "won_announcement",
+            Self::CodeLabel => "code_label",
+            Self::CodeAnnouncement => "code_announcement",
+            Self::CopyCode => "copy_code",
+            Self::Copied => "copied",
+            Self::CopyManually => "copy_manually",
+            Self::CopiedAnnouncement => "copied_announcement",
+            Self::CopyFailedAnnouncement => "copy_failed_announcement",
+            Self::CampaignNotStarted => "campaign_not_started",
+            Self::CampaignEnded => "campaign_ended",
+            Self::PlayLimitReached => "play_limit_reached",
+            Self::Unavailable => "unavailable",
+        }
+    }
 }
 
 /// A play session: its id and the secret token each step sends back.
@@ -113,7 +283,7 @@ pub struct RegisterRequest {
     pub token: String,
     /// Form values by field key.
     #[serde(default)]
-    pub fields: std::collections::BTreeMap<String, String>,
+    pub fields: BTreeMap<String, String>,
     #[serde(default)]
     pub consent: bool,
 }
@@ -420,6 +590,14 @@ mod tests {
         let err =
             serde_json::from_str::<RenderRequest>(r#"{"segment":"a","sgment":1}"#).unwrap_err();
         assert!(err.to_string().contains("unknown field `sgment`"), "{err}");
+    }
+
+    #[test]
+    fn ui_texts_are_listed_in_order_under_distinct_keys() {
+        for (i, text) in UiText::ALL.into_iter().enumerate() {
+            assert_eq!(text as usize, i, "{text:?}");
+            assert!(UiText::ALL[..i].iter().all(|t| t.key() != text.key()));
+        }
     }
 
     #[test]

@@ -58,7 +58,9 @@ async function show(campaign) {
   let response;
   let answer = null;
   try {
-    response = await post("/api/v1/campaigns/preview", campaign);
+    // The embed's own words in the admin's language, as a visitor's browser
+    // in that language would get them.
+    response = await post(`/api/v1/campaigns/preview?locale=${encodeURIComponent(navigator.language)}`, campaign);
     answer = await response.clone().json();
   } catch {
     response = null;

@@ -2,10 +2,8 @@
 //! and the live region that announces results.
 
 use adact_wire::CampaignView;
-use web_sys::{Document, HtmlElement};
 
-use super::widgets::element;
-use crate::Problem;
+use crate::dom::{Element, element};
 
 /// Scoped to the shadow root. `:host { all: initial }` stops inherited page
 /// styles (fonts, colours, line height) from reaching in.
@@ -110,32 +108,32 @@ button:focus-visible, input:focus-visible, .gift:focus-visible { outline: 3px so
 
 /// The card and its stage, and the live region inside it.
 pub struct Card {
-    pub card: HtmlElement,
-    pub stage: HtmlElement,
-    pub live: HtmlElement,
+    pub card: Element,
+    pub stage: Element,
+    pub live: Element,
 }
 
-pub fn build(document: &Document, campaign: &CampaignView) -> Result<Card, Problem> {
-    let card = element(document, "section", "card", None)?;
-    card.set_attribute("aria-label", &campaign.name)?;
+/// The card, marked with the language of the embed's words (`lang`).
+pub fn build(campaign: &CampaignView, lang: &str) -> Card {
+    let card = element("section", "card", "");
+    card.set_attribute("lang", lang);
+    card.set_attribute("aria-label", &campaign.name);
     if let Some(url) = &campaign.theme.logo_url {
-        let logo = element(document, "img", "logo", None)?;
-        logo.set_attribute("src", url)?;
-        logo.set_attribute("alt", "")?;
-        card.append_child(&logo)?;
+        let logo = element("img", "logo", "");
+        logo.set_attribute("src", url);
+        logo.set_attribute("alt", "");
+        card.append(&logo);
     }
     let texts = &campaign.texts;
-    let title = element(document, "h2", "title", Some(&texts.title))?;
-    card.append_child(&title)?;
+    card.append(&element("h2", "title", &texts.title));
     if !texts.description.is_empty() {
-        let description = element(document, "p", "description", Some(&texts.description))?;
-        card.append_child(&description)?;
+        card.append(&element("p", "description", &texts.description));
     }
-    let stage = element(document, "div", "stage", None)?;
-    card.append_child(&stage)?;
-    let live = element(document, "div", "sr", None)?;
-    live.set_attribute("role", "status")?;
-    live.set_attribute("aria-live", "polite")?;
-    card.append_child(&live)?;
-    Ok(Card { card, stage, live })
+    let stage = element("div", "stage", "");
+    card.append(&stage);
+    let live = element("div", "sr", "");
+    live.set_attribute("role", "status");
+    live.set_attribute("aria-live", "polite");
+    card.append(&live);
+    Card { card, stage, live }
 }

@@ -1,73 +1,75 @@
 //! The end screen: the prize and its code with a copy button, or the
 //! "no prize" words.
 
-use adact_wire::PlayResponse;
-use js_sys::Reflect;
-use wasm_bindgen::{JsCast as _, JsValue};
+use alloc::{borrow::ToOwned as _, boxed::Box};
 
-use super::{
-    app::Ctx,
-    widgets::{after, button, element},
-};
-use crate::Problem;
+use adact_wire::{PlayResponse, UiText};
 
-pub fn show(app: &Ctx, result: &PlayResponse) -> Result<(), Problem> {
-    let d = &app.document;
+use super::app::Ctx;
+use crate::dom::{self, after, button, decimal, element};
+
+pub fn show(app: &Ctx, result: &PlayResponse) {
     let screen = &app.view.end_screen;
-    let end = element(d, "div", "end", None)?;
     let won = result.prize.is_some();
-    end.class_list().toggle_with_force("won", won)?;
-    let title = element(
-        d,
-        "h3",
-        "end-title",
-        Some(if won {
-            &screen.win_title
-        } else {
-            &screen.lose_title
-        }),
-    )?;
-    title.set_attribute("tabindex", "-1")?;
-    end.append_child(&title)?;
+    let end = element("div", if won { "end won" } else { "end" }, "");
+    let title = if won {
+        &screen.win_title
+    } else {
+        &screen.lose_title
+    };
+    let heading = element("h3", "end-title", title);
+    heading.set_attribute("tabindex", "-1");
+    end.append(&heading);
     if let Some(score) = result.score {
-        let total = app.view.questions.len() as u32;
-        let line = format!("You answered {score} of {total} correctly.");
-        end.append_child(&element(d, "p", "score", Some(&line))?.into())?;
+        let line = app.fill(
+            UiText::QuizScore,
+            &[
+                ("score", &decimal(score)),
+                ("count", &decimal(app.view.questions.len() as u32)),
+            ],
+        );
+        end.append(&element("p", "score", &line));
     }
-    let mut announcement = title.text_content().unwrap_or_default();
+    let mut announcement = title.to_owned();
     if let Some(prize) = &result.prize {
-        end.append_child(&element(d, "p", "prize", Some(&prize.name))?.into())?;
+        end.append(&element("p", "prize", &prize.name));
         if !prize.description.is_empty() {
-            end.append_child(&element(d, "p", "prize-text", Some(&prize.description))?.into())?;
+            end.append(&element("p", "prize-text", &prize.description));
         }
-        announcement = format!("{announcement} {}.", prize.name);
+        announcement = app.fill(
+            UiText::WonAnnouncement,
+            &[("title", title), ("prize", &prize.name)],
+        );
         if let Some(code) = &result.code {
-            let row = element(d, "div", "code-row", None)?;
-            let label = element(d, "span", "code-label", Some("Your code"))?;
-            let value = element(d, "code", "code", Some(code))?;
-            let copy = button(d, "copy", "Copy code")?;
-            row.append_child(&label)?;
-            row.append_child(&value)?;
-            row.append_child(&copy)?;
-            end.append_child(&row)?;
-            announcement = format!("{announcement} Your code is {code}.");
+            let row = element("div", "code-row", "");
+            row.append(&element("span", "code-label", app.text(UiText::CodeLabel)));
+            row.append(&element("code", "code", code));
+            let copy = button("copy", app.text(UiText::CopyCode));
+            row.append(&copy);
+            end.append(&row);
+            announcement.push(' ');
+            announcement.push_str(&app.fill(UiText::CodeAnnouncement, &[("code", code)]));
             let code = code.clone();
             let copy_button = copy.clone();
-            app.on(copy.as_ref(), "click", move |app, _| {
-                let copied = copy_text(&code);
-                copy_button.set_text_content(Some(if copied {
-                    "Copied!"
-                } else {
-                    "Select and copy"
-                }));
-                app.announce(if copied {
-                    "Code copied to the clipboard."
-                } else {
-                    "Could not copy: select the code and copy it."
-                });
-                let b = copy_button.clone();
-                after(2000, move || b.set_text_content(Some("Copy code")));
-            })?;
+            app.on(
+                &copy,
+                "click",
+                Box::new(move |app, _| {
+                    let copied = dom::write_clipboard(&code).is_ok();
+                    let (label, said) = if copied {
+                        (UiText::Copied, UiText::CopiedAnnouncement)
+                    } else {
+                        (UiText::CopyManually, UiText::CopyFailedAnnouncement)
+                    };
+                    copy_button.set_text(app.text(label));
+                    app.announce(app.text(said));
+                    let (b, app) = (copy_button.clone(), app.clone());
+                    after(
+                        2000,
+                        Box::new(move || b.set_text(app.text(UiText::CopyCode))),
+                    );
+                }),
+            );
         }
     }
     let text = if won {
@@ -76,25 +78,8 @@ pub fn show(app: &Ctx, result: &PlayResponse) -> Result<(), Problem> {
         &screen.lose_text
     };
     if !text.is_empty() {
-        end.append_child(&element(d, "p", "end-text", Some(text))?.into())?;
+        end.append(&element("p", "end-text", text));
     }
-    app.show(&end, Some(&title));
+    app.show(&end, Some(&heading));
     app.announce(&announcement);
-    Ok(())
-}
-
-/// `navigator.clipboard.writeText`, where the browser allows it.
-fn copy_text(text: &str) -> bool {
-    let Some(window) = web_sys::window() else {
-        return false;
-    };
-    let navigator: JsValue = window.navigator().into();
-    let clipboard = Reflect::get(&navigator, &"clipboard".into()).unwrap_or_default();
-    let write = Reflect::get(&clipboard, &"writeText".into()).unwrap_or_default();
-    match write.dyn_ref::<js_sys::Function>() {
-        Some(f) => f
-            .call1(&clipboard, &text.into())
-            .is_ok_and(|p| p.is_instance_of::<js_sys::Promise>()),
-        None => false,
-    }
 }

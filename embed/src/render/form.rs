@@ -1,240 +1,243 @@
 //! The registration form, checked in the browser for quick feedback and
 //! again by the server, whose per-field errors show inline too.
 
-use std::collections::BTreeMap;
+use alloc::{borrow::ToOwned as _, boxed::Box, rc::Rc, string::String, vec::Vec};
+use core::cell::Cell;
 
-use adact_wire::{FieldKind, RegisterRequest};
-use wasm_bindgen::JsCast as _;
-use web_sys::{HtmlElement, HtmlInputElement};
+use adact_wire::{FieldKind, UiText};
 
-use super::{
-    app::Ctx,
-    widgets::{attrs, element},
-};
-use crate::Problem;
+use super::app::Ctx;
+use crate::dom::{Element, concat, decimal, element};
 
+/// An input of the form and the element that shows its message.
 struct Input {
-    key: String,
-    kind: FieldKind,
-    label: String,
-    required: bool,
-    input: HtmlInputElement,
-    error: HtmlElement,
+    /// As the server names it: `fields.email`, or `consent`.
+    name: String,
+    input: Element,
+    error: Element,
+    /// The message when it is required and empty (or unticked).
+    required: Option<String>,
+    /// The check of a value, and its message.
+    invalid: Option<(Check, String)>,
 }
 
-pub fn show(app: &Ctx) -> Result<(), Problem> {
-    let d = &app.document;
-    let form = element(d, "form", "form", None)?;
-    form.set_attribute("novalidate", "")?;
-    form.set_attribute("aria-label", "Your details")?;
+/// Whether a value is good.
+type Check = fn(&str) -> bool;
+
+impl Input {
+    /// The browser-side check: the message, if the input is bad.
+    fn problem(&self) -> Option<String> {
+        if self.name == CONSENT {
+            return self.required.clone().filter(|_| !self.input.checked());
+        }
+        let value = self.input.value();
+        let value = value.trim();
+        if value.is_empty() {
+            self.required.clone()
+        } else {
+            let (ok, message) = self.invalid.as_ref()?;
+            (!ok(value)).then(|| message.clone())
+        }
+    }
+}
+
+const CONSENT: &str = "consent";
+
+pub fn show(app: &Ctx) {
+    let form = element("form", "form", "");
+    form.set_attribute("novalidate", "");
+    form.set_attribute("aria-label", app.text(UiText::YourDetails));
     let mut inputs = Vec::new();
     for (i, field) in app.view.form.fields.iter().enumerate() {
-        let id = format!("adact-f{i}");
-        let row = element(d, "div", "field", None)?;
-        let label = element(d, "label", "", Some(&field.label))?;
-        label.set_attribute("for", &id)?;
+        let id = concat(&["adact-f", &decimal(i as u32)]);
+        let row = element("div", "field", "");
+        let label = element("label", "", &field.label);
+        label.set_attribute("for", &id);
         if field.required {
-            let mark = element(d, "span", "req", Some(" *"))?;
-            mark.set_attribute("aria-hidden", "true")?;
-            label.append_child(&mark)?;
+            let mark = element("span", "req", " *");
+            mark.set_attribute("aria-hidden", "true");
+            label.append(&mark);
         }
-        let input: HtmlInputElement = d.create_element("input")?.unchecked_into();
         let (kind, autocomplete) = match field.kind {
             FieldKind::Email => ("email", "email"),
             FieldKind::Phone => ("tel", "tel"),
             FieldKind::Name => ("text", "name"),
             FieldKind::Text => ("text", "off"),
         };
-        attrs(
-            &input,
-            &[
-                ("id", &id),
-                ("type", kind),
-                ("autocomplete", autocomplete),
-                ("aria-describedby", &format!("{id}-e")),
-            ],
-        )?;
-        input.set_required(field.required);
-        let error = element(d, "p", "error", None)?;
-        error.set_id(&format!("{id}-e"));
-        row.append_child(&label)?;
-        row.append_child(&input)?;
-        row.append_child(&error)?;
-        form.append_child(&row)?;
+        let input = input(&id, kind);
+        input.set_attribute("autocomplete", autocomplete);
+        if field.required {
+            input.set_attribute("required", "");
+        }
+        let error = error(&id);
+        row.append(&label);
+        row.append(&input);
+        row.append(&error);
+        form.append(&row);
+        let invalid = match field.kind {
+            FieldKind::Email => Some((is_email as Check, UiText::EmailInvalid)),
+            FieldKind::Phone => Some((is_phone as Check, UiText::PhoneInvalid)),
+            FieldKind::Name | FieldKind::Text => None,
+        };
         inputs.push(Input {
-            key: field.key.clone(),
-            kind: field.kind,
-            label: field.label.clone(),
-            required: field.required,
+            name: concat(&["fields.", &field.key]),
             input,
             error,
+            required: field
+                .required
+                .then(|| app.fill(UiText::FieldRequired, &[("field", &field.label)])),
+            invalid: invalid.map(|(ok, text)| (ok, app.text(text).to_owned())),
         });
     }
-    let consent = match &app.view.form.consent {
-        Some(consent) => {
-            let row = element(d, "div", "consent", None)?;
-            let input: HtmlInputElement = d.create_element("input")?.unchecked_into();
-            attrs(
-                &input,
-                &[
-                    ("id", "adact-consent"),
-                    ("type", "checkbox"),
-                    ("aria-describedby", "adact-consent-e"),
-                ],
-            )?;
-            input.set_required(consent.required);
-            let label = element(d, "label", "", Some(&consent.label))?;
-            label.set_attribute("for", "adact-consent")?;
-            let error = element(d, "p", "error", None)?;
-            error.set_id("adact-consent-e");
-            row.append_child(&input)?;
-            row.append_child(&label)?;
-            form.append_child(&row)?;
-            form.append_child(&error)?;
-            Some((input, error, consent.required))
+    if let Some(c) = &app.view.form.consent {
+        let row = element("div", "consent", "");
+        let input = input("adact-consent", "checkbox");
+        if c.required {
+            input.set_attribute("required", "");
         }
-        None => None,
-    };
-    let submit = element(d, "button", "play", Some("Continue"))?;
-    submit.set_attribute("type", "submit")?;
-    form.append_child(&submit)?;
+        let label = element("label", "", &c.label);
+        label.set_attribute("for", "adact-consent");
+        let error = error("adact-consent");
+        row.append(&input);
+        row.append(&label);
+        form.append(&row);
+        form.append(&error);
+        inputs.push(Input {
+            name: CONSENT.into(),
+            input,
+            error,
+            required: c
+                .required
+                .then(|| app.text(UiText::ConsentRequired).to_owned()),
+            invalid: None,
+        });
+    }
+    let submit = element("button", "play", app.text(UiText::Continue));
+    submit.set_attribute("type", "submit");
+    form.append(&submit);
 
-    let first: Option<HtmlElement> = match (inputs.first(), consent.as_ref()) {
-        (Some(i), _) => Some(i.input.clone().unchecked_into()),
-        (None, Some((c, _, _))) => Some(c.clone().unchecked_into()),
-        _ => None,
-    };
-    let inputs = std::rc::Rc::new(inputs);
-    let consent = std::rc::Rc::new(consent);
-    let submit_button = submit.clone();
-    let busy = std::rc::Rc::new(std::cell::Cell::new(false));
-    app.on(form.as_ref(), "submit", move |app, event| {
-        event.prevent_default();
-        if busy.get() {
-            return;
-        }
-        let mut errors = Vec::new();
-        for input in inputs.iter() {
-            let value = input.input.value();
-            let value = value.trim();
-            let message = if value.is_empty() {
-                input
-                    .required
-                    .then(|| format!("{} is required.", input.label))
-            } else {
-                check(input.kind, value).map(str::to_owned)
-            };
-            errors.push((format!("fields.{}", input.key), message));
-        }
-        if let Some((input, _, required)) = consent.as_ref() {
-            let missing = *required && !input.checked();
-            errors.push((
-                "consent".to_owned(),
-                missing.then(|| "Please accept to continue.".to_owned()),
-            ));
-        }
-        if mark(&inputs, &consent, &errors) {
-            return;
-        }
-        let request = RegisterRequest {
-            token: String::new(),
-            fields: inputs
+    let first = inputs.first().map(|i| i.input.clone());
+    let inputs = Rc::new(inputs);
+    let busy = Rc::new(Cell::new(false));
+    app.on(
+        &form,
+        "submit",
+        Box::new(move |app, event| {
+            event.prevent_default();
+            if busy.get() {
+                return;
+            }
+            let errors: Vec<_> = inputs
                 .iter()
-                .map(|i| (i.key.clone(), i.input.value()))
-                .filter(|(_, v)| !v.trim().is_empty())
-                .collect::<BTreeMap<_, _>>(),
-            consent: consent
-                .as_ref()
-                .as_ref()
-                .is_some_and(|(c, _, _)| c.checked()),
-        };
-        busy.set(true);
-        let _ = submit_button.set_attribute("aria-busy", "true");
-        let (app, inputs, consent, busy, submit) = (
-            app.clone(),
-            inputs.clone(),
-            consent.clone(),
-            busy.clone(),
-            submit_button.clone(),
-        );
-        wasm_bindgen_futures::spawn_local(async move {
-            match app.register(request).await {
-                Ok(()) => app.game(),
-                Err(failure) => {
-                    let errors: Vec<_> = failure
-                        .fields
-                        .into_iter()
-                        .map(|(f, m)| (f, Some(m)))
-                        .collect();
-                    mark(&inputs, &consent, &errors);
-                    busy.set(false);
-                    let _ = submit.remove_attribute("aria-busy");
+                .map(|i| (i.name.clone(), i.problem()))
+                .collect();
+            if mark(&inputs, &errors) {
+                return;
+            }
+            let mut fields = Vec::new();
+            let mut consent = false;
+            for i in inputs.iter() {
+                match i.name.strip_prefix("fields.") {
+                    Some(key) => {
+                        let value = i.input.value();
+                        if !value.trim().is_empty() {
+                            fields.push((key.to_owned(), value));
+                        }
+                    }
+                    None => consent = i.input.checked(),
                 }
             }
-        });
-    })?;
+            busy.set(true);
+            submit.set_attribute("aria-busy", "true");
+            let (inputs, busy, submit) = (inputs.clone(), busy.clone(), submit.clone());
+            app.register(
+                fields,
+                consent,
+                Box::new(move |app, registered| match registered {
+                    Ok(()) => app.game(),
+                    Err(failure) => {
+                        let errors: Vec<_> = failure
+                            .fields
+                            .into_iter()
+                            .map(|(field, message)| (field, Some(message)))
+                            .collect();
+                        mark(&inputs, &errors);
+                        busy.set(false);
+                        submit.remove_attribute("aria-busy");
+                    }
+                }),
+            );
+        }),
+    );
     app.show(&form, first.as_ref());
-    Ok(())
 }
 
-/// Shows each field's message (or clears it); focuses the first bad field.
-/// Returns whether any field is bad.
-fn mark(
-    inputs: &[Input],
-    consent: &Option<(HtmlInputElement, HtmlElement, bool)>,
-    errors: &[(String, Option<String>)],
-) -> bool {
-    let mut first: Option<HtmlInputElement> = None;
-    let mut set = |input: &HtmlInputElement, error: &HtmlElement, message: Option<&String>| {
-        error.set_text_content(message.map(String::as_str));
+fn input(id: &str, kind: &str) -> Element {
+    let input = element("input", "", "");
+    input.set_attribute("id", id);
+    input.set_attribute("type", kind);
+    input.set_attribute("aria-describedby", &concat(&[id, "-e"]));
+    input
+}
+
+fn error(id: &str) -> Element {
+    let error = element("p", "error", "");
+    error.set_attribute("id", &concat(&[id, "-e"]));
+    error
+}
+
+/// Shows each input's message (or clears it), by name; focuses the first
+/// bad input. Returns whether any is bad.
+fn mark(inputs: &[Input], errors: &[(String, Option<String>)]) -> bool {
+    let mut first: Option<&Element> = None;
+    for (name, message) in errors {
+        let Some(input) = inputs.iter().find(|i| i.name == *name) else {
+            continue;
+        };
+        input.error.set_text(message.as_deref().unwrap_or(""));
         if message.is_some() {
-            let _ = input.set_attribute("aria-invalid", "true");
-            if first.is_none() {
-                first = Some(input.clone());
-            }
+            input.input.set_attribute("aria-invalid", "true");
+            first = first.or(Some(&input.input));
         } else {
-            let _ = input.remove_attribute("aria-invalid");
-        }
-    };
-    for (field, message) in errors {
-        if let Some(input) = inputs
-            .iter()
-            .find(|i| field.strip_prefix("fields.") == Some(&i.key))
-        {
-            set(&input.input, &input.error, message.as_ref());
-        } else if let (Some((input, error, _)), "consent") = (consent, field.as_str()) {
-            set(input, error, message.as_ref());
+            input.input.remove_attribute("aria-invalid");
         }
     }
-    match first {
-        Some(input) => {
-            let _ = input.focus();
-            true
-        }
-        None => false,
+    if let Some(input) = first {
+        input.focus();
     }
+    first.is_some()
 }
 
-/// The browser-side check; the server checks the same again.
-fn check(kind: FieldKind, value: &str) -> Option<&'static str> {
-    match kind {
-        FieldKind::Email => {
-            let ok = value.split_once('@').is_some_and(|(user, domain)| {
-                !user.is_empty()
-                    && domain.contains('.')
-                    && !domain.starts_with('.')
-                    && !domain.ends_with('.')
-            }) && !value.contains(' ');
-            (!ok).then_some("Please enter a valid email address.")
-        }
-        FieldKind::Phone => {
-            let digits = value.chars().filter(char::is_ascii_digit).count();
-            let ok = (6..=15).contains(&digits)
-                && value
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || " +-().".contains(c));
-            (!ok).then_some("Please enter a valid phone number.")
-        }
-        FieldKind::Name | FieldKind::Text => None,
+/// The browser-side checks; the server checks the same again.
+fn is_email(value: &str) -> bool {
+    value.split_once('@').is_some_and(|(user, domain)| {
+        !user.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+    }) && !value.contains(' ')
+}
+
+fn is_phone(value: &str) -> bool {
+    let digits = value.bytes().filter(u8::is_ascii_digit).count();
+    (6..=15).contains(&digits)
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b" +-().".contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_email, is_phone};
+
+    #[test]
+    fn emails_and_phone_numbers_are_checked_loosely() {
+        assert!(is_email("ada@example.com"));
+        assert!(!is_email("ada@example"));
+        assert!(!is_email("@example.com"));
+        assert!(!is_email("ada @example.com"));
+        assert!(is_phone("+44 (20) 7946-0958"));
+        assert!(!is_phone("12345"));
+        assert!(!is_phone("call 0123456"));
     }
 }

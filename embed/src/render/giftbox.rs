@@ -1,76 +1,72 @@
 //! The gift box: pick one of three boxes; the chosen one opens on the
 //! outcome the server drew.
 
-use std::rc::Rc;
+use alloc::{boxed::Box, rc::Rc, vec::Vec};
 
-use wasm_bindgen::JsCast as _;
-use web_sys::HtmlElement;
+use adact_wire::UiText;
 
-use super::{
-    app::Ctx,
-    widgets::{after, button, element},
-};
-use crate::Problem;
+use super::app::Ctx;
+use crate::dom::{Element, after, button, decimal, element};
 
-const BOXES: usize = 3;
+const BOXES: u32 = 3;
 
-pub fn show(app: &Ctx) -> Result<(), Problem> {
-    let d = &app.document;
-    let stage = element(d, "div", "gift-stage", None)?;
-    let hint = element(d, "p", "hint", Some("Pick a box to open it."))?;
-    hint.set_id("adact-gift-hint");
-    stage.append_child(&hint)?;
-    let row = element(d, "div", "gifts", None)?;
-    let mut boxes = Vec::new();
-    for i in 0..BOXES {
-        let b = button(d, "gift", "")?;
-        b.set_attribute("aria-label", &format!("Gift box {} of {BOXES}", i + 1))?;
-        b.set_attribute("aria-describedby", "adact-gift-hint")?;
-        for part in ["lid", "body", "ribbon"] {
-            let e = element(d, "span", part, None)?;
-            e.set_attribute("aria-hidden", "true")?;
-            b.append_child(&e)?;
-        }
-        let inside = element(d, "span", "inside", None)?;
-        inside.set_attribute("aria-hidden", "true")?;
-        b.append_child(&inside)?;
-        row.append_child(&b)?;
-        boxes.push(b);
-    }
-    stage.append_child(&row)?;
-    let boxes: Rc<Vec<HtmlElement>> = Rc::new(boxes);
-    for chosen in boxes.iter() {
-        let (all, me) = (boxes.clone(), chosen.clone());
-        app.on(chosen.as_ref(), "click", move |app, _| {
-            if me.has_attribute("aria-disabled") {
-                return;
-            }
-            for b in all.iter() {
-                let _ = b.set_attribute("aria-disabled", "true");
-            }
-            let _ = me.class_list().add_1("chosen");
-            app.announce("Opening your box…");
-            let (app, me) = (app.clone(), me.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let Some(result) = app.play(Vec::new()).await else {
+pub fn show(app: &Ctx) {
+    let stage = element("div", "gift-stage", "");
+    let hint = element("p", "hint", app.text(UiText::GiftHint));
+    hint.set_attribute("id", "adact-gift-hint");
+    stage.append(&hint);
+    let row = element("div", "gifts", "");
+    let count = decimal(BOXES);
+    let boxes: Rc<Vec<(Element, Element)>> = Rc::new(
+        (1..=BOXES)
+            .map(|number| {
+                let b = button("gift", "");
+                let label = app.fill(
+                    UiText::GiftBox,
+                    &[("number", &decimal(number)), ("count", &count)],
+                );
+                b.set_attribute("aria-label", &label);
+                b.set_attribute("aria-describedby", "adact-gift-hint");
+                let parts = ["lid", "body", "ribbon", "inside"].map(|part| {
+                    let e = element("span", part, "");
+                    e.set_attribute("aria-hidden", "true");
+                    b.append(&e);
+                    e
+                });
+                row.append(&b);
+                let [.., inside] = parts;
+                (b, inside)
+            })
+            .collect(),
+    );
+    stage.append(&row);
+    for (me, inside) in boxes.iter() {
+        let (all, me, inside) = (boxes.clone(), me.clone(), inside.clone());
+        app.on(
+            &me.clone(),
+            "click",
+            Box::new(move |app, _| {
+                if me.has_attribute("aria-disabled") {
                     return;
-                };
-                if let Some(inside) = me.query_selector(".inside").ok().flatten() {
-                    let label = result
-                        .prize
-                        .as_ref()
-                        .map_or(app.view.no_prize_label.as_str(), |p| p.name.as_str());
-                    inside.set_text_content(Some(label));
                 }
-                let _ = me.class_list().add_1("open");
-                let ms = if app.reduced_motion { 600 } else { 1600 };
-                after(ms, move || app.end(&result));
-            });
-        })?;
+                for (b, _) in all.iter() {
+                    b.set_attribute("aria-disabled", "true");
+                }
+                me.set_attribute("class", "gift chosen");
+                app.announce(app.text(UiText::GiftOpening));
+                let (me, inside) = (me.clone(), inside.clone());
+                app.play(
+                    &[],
+                    Box::new(move |app, result| {
+                        inside.set_text(app.outcome_label(&result));
+                        me.set_attribute("class", "gift chosen open");
+                        let ms = if app.reduced_motion { 600 } else { 1600 };
+                        let app = app.clone();
+                        after(ms, Box::new(move || app.end(&result)));
+                    }),
+                );
+            }),
+        );
     }
-    let first = boxes
-        .first()
-        .map(|b| b.clone().unchecked_into::<HtmlElement>());
-    app.show(&stage, first.as_ref());
-    Ok(())
+    app.show(&stage, boxes.first().map(|(b, _)| b));
 }

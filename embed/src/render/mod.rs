@@ -1,14 +1,17 @@
 //! Drawing a campaign into the page, inside an open shadow root so that the
 //! page's CSS and ours never meet. Every campaign text goes in as text.
 
-use std::rc::Rc;
+use alloc::{boxed::Box, string::String};
 
-use adact_wire::{RenderResponse, Theme};
-use js_sys::Function;
+use adact_wire::Theme;
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
-use crate::{Problem, api::Server, options::Container};
+use crate::{
+    Problem,
+    api::{Rendered, Server},
+    dom::{self, Element, Function, Node, object},
+    options::Container,
+};
 
 mod app;
 mod card;
@@ -18,7 +21,6 @@ mod giftbox;
 mod quiz;
 mod scratch;
 mod wheel;
-mod widgets;
 
 /// The element the shadow root hangs from. A custom tag, so page rules for
 /// `div` or `section` do not match it.
@@ -35,43 +37,28 @@ pub enum Place {
 
 impl Place {
     pub fn find(container: Option<&Container>, anchor: Option<Element>) -> Result<Self, Problem> {
-        let document = document()?;
         match container {
             Some(Container::Element(element)) => Ok(Self::Inside(element.clone())),
-            Some(Container::Selector(selector)) => match document.query_selector(selector) {
+            Some(Container::Selector(selector)) => match dom::query_selector(selector) {
                 Ok(Some(element)) => Ok(Self::Inside(element)),
-                Ok(None) => Err(Problem::new(format!(
-                    "no element matches the container selector \"{selector}\"."
-                ))),
-                Err(_) => Err(Problem::new(format!(
-                    "the container \"{selector}\" is not a valid CSS selector."
-                ))),
+                Ok(None) => Err(Problem::of(&[
+                    "no element matches the container selector \"",
+                    selector,
+                    "\".",
+                ])),
+                Err(_) => Err(Problem::of(&[
+                    "the container \"",
+                    selector,
+                    "\" is not a valid CSS selector.",
+                ])),
             },
-            None => match anchor.filter(|a| a.is_connected() && a.parent_node().is_some()) {
+            None => match anchor.filter(|a| a.is_connected()) {
                 Some(script) => Ok(Self::After(script)),
-                None => {
-                    let body = document
-                        .body()
-                        .ok_or_else(|| Problem::new("the page has no <body> to render into."))?;
-                    Ok(Self::Inside(body.into()))
-                }
+                None => dom::body()
+                    .map(Self::Inside)
+                    .ok_or_else(|| Problem::new("the page has no <body> to render into.")),
             },
         }
-    }
-
-    fn insert(&self, host: &Element) -> Result<(), Problem> {
-        match self {
-            Self::Inside(parent) => {
-                parent.append_child(host)?;
-            }
-            Self::After(script) => {
-                let parent = script
-                    .parent_node()
-                    .ok_or_else(|| Problem::new("the calling script left the page."))?;
-                parent.insert_before(host, script.next_sibling().as_ref())?;
-            }
-        }
-        Ok(())
     }
 }
 
@@ -82,7 +69,7 @@ pub struct Campaign {
     host: Element,
     campaign_id: String,
     segment: String,
-    app: Rc<app::App>,
+    app: app::Ctx,
 }
 
 #[wasm_bindgen(js_class = AdactCampaign)]
@@ -112,60 +99,60 @@ impl Campaign {
 #[derive(Debug)]
 pub struct Host {
     element: Element,
-    root: ShadowRoot,
+    root: Node,
 }
 
 impl Host {
-    pub fn mount(place: &Place) -> Result<Self, Problem> {
-        let element = document()?.create_element(HOST_TAG)?;
-        let root = element.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
-        place.insert(&element)?;
-        Ok(Self { element, root })
+    pub fn mount(place: &Place) -> Self {
+        let element = dom::element(HOST_TAG, "", "");
+        let root = element.attach_shadow(&object(&[("mode", "open".into())]));
+        match place {
+            Place::Inside(parent) => parent.append(&element),
+            Place::After(script) => script.after(&element),
+        }
+        Self { element, root }
     }
 
     /// Draws the campaign, built off-page and attached in one step.
-    pub fn fill(
-        &self,
-        response: RenderResponse,
-        server: Server,
-        on_event: Option<Function>,
-    ) -> Result<Campaign, Problem> {
-        let document = document()?;
-        let style = document.create_element("style")?;
-        style.set_text_content(Some(card::CSS));
-        let card = card::build(&document, &response.campaign)?;
-        apply_theme(&card.card, &response.campaign.theme)?;
+    pub fn fill(&self, rendered: Rendered, server: Server, on_event: Option<Function>) -> Campaign {
+        let Rendered {
+            segment_title,
+            campaign,
+            session_id,
+            token,
+            notice,
+            locale,
+            words,
+        } = rendered;
+        let style = dom::element("style", "", card::CSS);
+        let card = card::build(&campaign, &locale);
+        apply_theme(&card.card, &campaign.theme);
         self.element
-            .set_attribute("data-kind", response.campaign.kind.as_str())?;
-        let campaign_id = response.campaign.id.clone();
-        let app = app::App::new(
-            document.clone(),
-            server,
-            response.campaign,
-            response.session,
-            card.stage.clone(),
-            card.live,
-            on_event,
-        );
-        match &response.notice {
-            Some(notice) => app.notice(&notice.message),
+            .set_attribute("data-kind", campaign.kind.as_str());
+        let campaign_id = campaign.id.clone();
+        let root = card.card.clone();
+        let app = app::App::new(server, [session_id, token], campaign, words, card, on_event);
+        match &notice {
+            Some(notice) => app.notice(&notice.message, ""),
             None => {
-                let play =
-                    app::action_button(&app, &app.view.texts.play_button, |app| app.start())?;
-                card.stage.append_child(&play)?;
+                let play = app::action_button(
+                    &app,
+                    "play",
+                    &app.view.texts.play_button,
+                    Box::new(|app| app.start()),
+                );
+                app.stage.append(&play);
             }
         }
-        let fragment = document.create_document_fragment();
-        fragment.append_child(&style)?;
-        fragment.append_child(&card.card)?;
-        self.root.append_child(&fragment)?;
-        self.element.set_attribute("data-campaign", &campaign_id)?;
-        Ok(Campaign {
+        self.root.append(&style);
+        self.root.append(&root);
+        self.element.set_attribute("data-campaign", &campaign_id);
+        Campaign {
             host: self.element.clone(),
             campaign_id,
-            segment: response.segment.title,
+            segment: segment_title,
             app,
-        })
+        }
     }
 
     /// Takes the empty host out again when there is nothing to show.
@@ -176,7 +163,7 @@ impl Host {
 
 /// Sets the theme as CSS custom properties. The server validates colours;
 /// checking again here keeps a bad value from ever reaching a style.
-fn apply_theme(view: &HtmlElement, theme: &Theme) -> Result<(), Problem> {
+fn apply_theme(view: &Element, theme: &Theme) {
     let style = view.style();
     for (property, value) in [
         ("--adact-primary", &theme.primary),
@@ -184,22 +171,15 @@ fn apply_theme(view: &HtmlElement, theme: &Theme) -> Result<(), Problem> {
         ("--adact-text", &theme.text),
     ] {
         if is_hex_colour(value) {
-            style.set_property(property, value)?;
+            style.set_property(property, value);
         }
     }
-    Ok(())
 }
 
 fn is_hex_colour(value: &str) -> bool {
     value
         .strip_prefix('#')
         .is_some_and(|hex| hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-fn document() -> Result<Document, Problem> {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| Problem::new("there is no document to render into."))
 }
 
 #[cfg(test)]

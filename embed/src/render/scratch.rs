@@ -1,190 +1,225 @@
-//! The scratch card: the outcome the server drew lies under a coating that
-//! the player scratches off with a pointer or a finger; a button reveals it
-//! for keyboard users.
+//! The scratch card: the outcome is drawn first, then hidden under a
+//! coating the player scratches off with a finger or the mouse, or reveals
+//! with a button.
 
-use std::{
-    cell::{Cell, RefCell},
-    rc::Rc,
-};
+use alloc::{boxed::Box, rc::Rc};
+use core::cell::Cell;
 
-use adact_wire::PlayResponse;
-use wasm_bindgen::JsCast as _;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement, PointerEvent};
+use adact_wire::{PlayResponse, UiText};
+use wasm_bindgen::JsValue;
 
-use super::{
-    app::{Ctx, action_button},
-    widgets::{after, element},
-};
-use crate::Problem;
+use super::app::{Ctx, action_button};
+use crate::dom::{Canvas, Element, after, element, set};
 
-const W: u32 = 600;
-const H: u32 = 300;
-/// The share of the coating scratched off at which the card reveals itself.
-const ENOUGH: u32 = 45;
+/// The canvas's own size; CSS scales it to the card.
+const W: f64 = 600.0;
+const H: f64 = 300.0;
+/// How wide a scratch is.
+const LINE: f64 = 70.0;
+/// The share of the coating scratched off (in percent) at which the card
+/// reveals itself.
+const ENOUGH: usize = 45;
 
-pub fn show(app: &Ctx) -> Result<(), Problem> {
-    let d = &app.document;
-    let waiting = element(d, "p", "hint", Some("Preparing your card…"))?;
-    app.show(&waiting, None);
-    let app = app.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let Some(result) = app.play(Vec::new()).await else {
-            return;
-        };
-        if let Err(Problem(message)) = card(&app, result) {
-            app.notice(&message);
-        }
-    });
-    Ok(())
+pub fn show(app: &Ctx) {
+    app.show(
+        &element("p", "hint", app.text(UiText::ScratchPreparing)),
+        None,
+    );
+    app.play(&[], Box::new(card));
 }
 
-fn card(app: &Ctx, result: PlayResponse) -> Result<(), Problem> {
-    let d = &app.document;
-    let stage = element(d, "div", "scratch-stage", None)?;
-    let hint = element(
-        d,
-        "p",
-        "hint",
-        Some("Scratch the card with your finger or mouse, or use the button."),
-    )?;
-    stage.append_child(&hint)?;
-    let card = element(d, "div", "scratch", None)?;
-    let under = element(d, "div", "under", None)?;
-    under.set_attribute("aria-hidden", "true")?;
-    let label = result
-        .prize
-        .as_ref()
-        .map_or(app.view.no_prize_label.as_str(), |p| p.name.as_str());
-    under.append_child(&element(d, "strong", "", Some(label))?.into())?;
-    card.append_child(&under)?;
-    let canvas: HtmlCanvasElement = d.create_element("canvas")?.unchecked_into();
-    canvas.set_width(W);
-    canvas.set_height(H);
-    canvas.set_attribute("aria-hidden", "true")?;
-    // The scratched share is measured by reading pixels back.
-    let options = js_sys::Object::new();
-    js_sys::Reflect::set(&options, &"willReadFrequently".into(), &true.into())?;
-    let ctx: CanvasRenderingContext2d = canvas
-        .get_context_with_context_options("2d", &options)?
-        .ok_or_else(|| Problem::new("this browser cannot draw the scratch card."))?
-        .unchecked_into();
-    coat(&ctx);
-    card.append_child(&canvas)?;
-    stage.append_child(&card)?;
+fn card(app: &Ctx, result: PlayResponse) {
+    let stage = element("div", "scratch-stage", "");
+    stage.append(&element("p", "hint", app.text(UiText::ScratchHint)));
+    let card = element("div", "scratch", "");
+    let under = element("div", "under", "");
+    under.set_attribute("aria-hidden", "true");
+    under.append(&element("strong", "", app.outcome_label(&result)));
+    card.append(&under);
+    stage.append(&card);
 
-    let result = Rc::new(result);
     let revealed = Rc::new(Cell::new(false));
+    let canvas = element("canvas", "", "");
+    canvas.set_attribute("width", "600");
+    canvas.set_attribute("height", "300");
+    canvas.set_attribute("aria-hidden", "true");
     let reveal: Rc<dyn Fn(&Ctx)> = {
-        let (revealed, canvas, under, result) = (
-            revealed.clone(),
-            canvas.clone(),
-            under.clone(),
-            result.clone(),
-        );
+        let (revealed, canvas, under) = (revealed.clone(), canvas.clone(), under.clone());
+        let result = Rc::new(result);
         Rc::new(move |app: &Ctx| {
             if revealed.replace(true) {
                 return;
             }
-            let _ = canvas.class_list().add_1("gone");
-            let _ = under.remove_attribute("aria-hidden");
+            canvas.set_attribute("class", "gone");
+            under.remove_attribute("aria-hidden");
             let (app, result) = (app.clone(), result.clone());
             let ms = if app.reduced_motion { 300 } else { 900 };
-            after(ms, move || app.end(&result));
+            after(ms, Box::new(move || app.end(&result)));
         })
     };
+    // A browser that will not draw still has the button.
+    if let Some(ctx) = canvas.context_2d("2d") {
+        coat(app, &ctx);
+        card.append(&canvas);
+        scratching(app, &canvas, ctx, revealed, reveal.clone());
+    }
+    let button = action_button(
+        app,
+        "play secondary",
+        app.text(UiText::ScratchReveal),
+        Box::new(move |app| reveal(app)),
+    );
+    stage.append(&button);
+    app.show(&stage, Some(&button));
+}
 
-    let drawing = Rc::new(Cell::new(false));
-    let strokes = Rc::new(Cell::new(0u32));
-    let last = Rc::new(RefCell::new(None::<(f64, f64)>));
-    ctx.set_global_composite_operation("destination-out")?;
-    ctx.set_line_width(70.0);
-    ctx.set_line_cap("round");
-    ctx.set_line_join("round");
-    let target: &web_sys::EventTarget = canvas.as_ref();
+/// The silver coating with its invitation.
+fn coat(app: &Ctx, ctx: &Canvas) {
+    let gradient = ctx.linear_gradient(0.0, 0.0, W, H);
+    gradient.add_color_stop(0.0, "#c9ccd3");
+    gradient.add_color_stop(0.5, "#eef0f3");
+    gradient.add_color_stop(1.0, "#b4b8c1");
+    set(ctx, "fillStyle", &gradient);
+    ctx.fill_rect(0.0, 0.0, W, H);
+    for (property, value) in [
+        ("fillStyle", "#4b5563"),
+        ("font", "600 40px system-ui, sans-serif"),
+        ("textAlign", "center"),
+        ("textBaseline", "middle"),
+    ] {
+        set(ctx, property, &value.into());
+    }
+    ctx.fill_text(app.text(UiText::ScratchCoating), W / 2.0, H / 2.0);
+    // From now on strokes erase the coating.
+    for (property, value) in [
+        ("globalCompositeOperation", "destination-out"),
+        ("lineCap", "round"),
+        ("lineJoin", "round"),
+    ] {
+        set(ctx, property, &value.into());
+    }
+    set(ctx, "lineWidth", &JsValue::from_f64(LINE));
+}
+
+/// Strokes follow the pointer while it is down; once enough is scratched
+/// off, the card reveals itself.
+fn scratching(
+    app: &Ctx,
+    canvas: &Element,
+    ctx: Canvas,
+    revealed: Rc<Cell<bool>>,
+    reveal: Rc<dyn Fn(&Ctx)>,
+) {
+    // Where the pointer was, while it is down.
+    let last = Rc::new(Cell::new(None::<(f64, f64)>));
+    let mut scratched = Coverage::default();
     {
-        let (drawing, last, canvas) = (drawing.clone(), last.clone(), canvas.clone());
-        app.on(target, "pointerdown", move |_, event| {
-            let Some(e) = event.dyn_ref::<PointerEvent>() else {
-                return;
-            };
-            drawing.set(true);
-            let _ = canvas.set_pointer_capture(e.pointer_id());
-            *last.borrow_mut() = Some(to_canvas(&canvas, e));
-        })?;
+        let (last, canvas) = (last.clone(), canvas.clone());
+        app.on(
+            &canvas.clone(),
+            "pointerdown",
+            Box::new(move |_, event| {
+                canvas.set_pointer_capture(event.pointer_id());
+                last.set(Some(at(&canvas, event.offset_x(), event.offset_y())));
+            }),
+        );
     }
     for kind in ["pointerup", "pointercancel"] {
-        let drawing = drawing.clone();
-        app.on(target, kind, move |_, _| drawing.set(false))?;
+        let last = last.clone();
+        app.on(canvas, kind, Box::new(move |_, _| last.set(None)));
     }
-    {
-        let (canvas, reveal, revealed) = (canvas.clone(), reveal.clone(), revealed.clone());
-        app.on(target, "pointermove", move |app, event| {
-            let Some(e) = event.dyn_ref::<PointerEvent>() else {
-                return;
-            };
-            if !drawing.get() || revealed.get() {
+    let target = canvas.clone();
+    app.on(
+        canvas,
+        "pointermove",
+        Box::new(move |app, event| {
+            let Some(from) = last.get() else { return };
+            if revealed.get() {
                 return;
             }
             event.prevent_default();
-            let to = to_canvas(&canvas, e);
-            let from = last.borrow_mut().replace(to).unwrap_or(to);
+            let to = at(&target, event.offset_x(), event.offset_y());
+            last.set(Some(to));
             ctx.begin_path();
             ctx.move_to(from.0, from.1);
             ctx.line_to(to.0, to.1);
             ctx.stroke();
-            // Measuring costs a read of the pixels: do it every few strokes.
-            strokes.set(strokes.get() + 1);
-            if strokes.get().is_multiple_of(6) && scratched_percent(&ctx) >= ENOUGH {
+            scratched.stroke(from, to);
+            if scratched.percent() >= ENOUGH {
                 reveal(app);
             }
-        })?;
-    }
-    let button = {
-        let reveal = reveal.clone();
-        action_button(app, "Reveal my prize", move |app| reveal(app))?
-    };
-    button.class_list().add_1("secondary")?;
-    stage.append_child(&button)?;
-    let focus: &HtmlElement = &button;
-    app.show(&stage, Some(focus));
-    Ok(())
+        }),
+    );
 }
 
-/// The silver coating with its invitation.
-fn coat(ctx: &CanvasRenderingContext2d) {
-    let gradient = ctx.create_linear_gradient(0.0, 0.0, f64::from(W), f64::from(H));
-    let _ = gradient.add_color_stop(0.0, "#c9ccd3");
-    let _ = gradient.add_color_stop(0.5, "#eef0f3");
-    let _ = gradient.add_color_stop(1.0, "#b4b8c1");
-    ctx.set_fill_style_canvas_gradient(&gradient);
-    ctx.fill_rect(0.0, 0.0, f64::from(W), f64::from(H));
-    ctx.set_fill_style_str("#4b5563");
-    ctx.set_font("600 40px system-ui, sans-serif");
-    ctx.set_text_align("center");
-    ctx.set_text_baseline("middle");
-    let _ = ctx.fill_text("Scratch here", f64::from(W) / 2.0, f64::from(H) / 2.0);
-}
-
-fn to_canvas(canvas: &HtmlCanvasElement, e: &PointerEvent) -> (f64, f64) {
-    let rect = canvas.get_bounding_client_rect();
-    let sx = f64::from(W) / rect.width().max(1.0);
-    let sy = f64::from(H) / rect.height().max(1.0);
+/// A point on the canvas, from one on the element as CSS sized it.
+fn at(canvas: &Element, x: f64, y: f64) -> (f64, f64) {
     (
-        (f64::from(e.client_x()) - rect.left()) * sx,
-        (f64::from(e.client_y()) - rect.top()) * sy,
+        x * W / canvas.client_width().max(1.0),
+        y * H / canvas.client_height().max(1.0),
     )
 }
 
-/// How much of the coating is gone, sampling every 16th pixel.
-fn scratched_percent(ctx: &CanvasRenderingContext2d) -> u32 {
-    let Ok(image) = ctx.get_image_data(0.0, 0.0, f64::from(W), f64::from(H)) else {
-        return 0;
-    };
-    let data = image.data();
-    let (mut clear, mut total) = (0u32, 0u32);
-    for alpha in data.iter().skip(3).step_by(4 * 16) {
-        total += 1;
-        clear += u32::from(*alpha == 0);
+/// How much of the coating is gone, on a grid of 20-pixel cells: a cell is
+/// scratched once a stroke has passed over its centre. Counting strokes
+/// rather than reading pixels back keeps each move cheap.
+struct Coverage([bool; COLUMNS * ROWS]);
+
+const CELL: f64 = 20.0;
+const COLUMNS: usize = (W / CELL) as usize;
+const ROWS: usize = (H / CELL) as usize;
+
+impl Default for Coverage {
+    fn default() -> Self {
+        Self([false; COLUMNS * ROWS])
     }
-    (clear * 100).checked_div(total).unwrap_or(0)
+}
+
+impl Coverage {
+    /// Marks the cells a round-capped stroke from `a` to `b` covers.
+    fn stroke(&mut self, a: (f64, f64), b: (f64, f64)) {
+        let reach = LINE / 2.0;
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let length2 = dx * dx + dy * dy;
+        for (i, scratched) in self.0.iter_mut().enumerate() {
+            let cx = ((i % COLUMNS) as f64 + 0.5) * CELL;
+            let cy = ((i / COLUMNS) as f64 + 0.5) * CELL;
+            // The nearest point of the stroke to the cell's centre.
+            let t = if length2 > 0.0 {
+                (((cx - a.0) * dx + (cy - a.1) * dy) / length2).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            let (px, py) = (a.0 + t * dx - cx, a.1 + t * dy - cy);
+            *scratched |= px * px + py * py <= reach * reach;
+        }
+    }
+
+    fn percent(&self) -> usize {
+        self.0.iter().filter(|&&s| s).count() * 100 / self.0.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strokes_scratch_the_cells_they_pass_over() {
+        let mut coverage = Coverage::default();
+        assert_eq!(coverage.percent(), 0);
+        // One line across the middle: 70 px of 300 clears 3 or 4 rows of 15.
+        coverage.stroke((0.0, 150.0), (600.0, 150.0));
+        let after_one = coverage.percent();
+        assert!((20..=27).contains(&after_one), "{after_one}");
+        // A dot covers only the cells around it.
+        let mut dot = Coverage::default();
+        dot.stroke((300.0, 150.0), (300.0, 150.0));
+        assert!(dot.percent() <= 3);
+        // Three more lines leave little: the card reveals itself.
+        for y in [40.0, 95.0, 260.0] {
+            coverage.stroke((0.0, y), (600.0, y));
+        }
+        assert!(coverage.percent() >= ENOUGH, "{}", coverage.percent());
+    }
 }

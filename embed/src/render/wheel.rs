@@ -2,42 +2,53 @@
 //! stops on the slice of the outcome the server drew. The spin is a CSS
 //! transition, run by the compositor, so the page's main thread stays free.
 
-use wasm_bindgen::JsCast as _;
-use web_sys::HtmlElement;
+use alloc::{borrow::ToOwned as _, boxed::Box, string::String, vec::Vec};
 
-use super::{
-    app::{Ctx, action_button},
-    widgets::{after, element, svg},
-};
-use crate::Problem;
+use adact_wire::UiText;
 
-const SPIN_MS: i32 = 5200;
+use super::app::{Ctx, action_button};
+use crate::dom::{self, Element, after, concat, decimal, element, svg};
+
+const SPIN_MS: u32 = 5200;
 const RADIUS: f64 = 480.0;
 
-pub fn show(app: &Ctx) -> Result<(), Problem> {
-    let d = &app.document;
-    let stage = element(d, "div", "wheel-stage", None)?;
-    let frame = element(d, "div", "wheel", None)?;
+pub fn show(app: &Ctx) {
+    let stage = element("div", "wheel-stage", "");
+    let frame = element("div", "wheel", "");
     let shown = slices(app);
     let n = shown.len();
-    let names: Vec<&str> = shown.iter().map(|(_, name)| *name).collect();
+    let mut names = String::new();
+    for (i, (_, name)) in shown.iter().enumerate() {
+        if i > 0 {
+            names.push_str(", ");
+        }
+        names.push_str(name);
+    }
     let wheel = svg(
-        d,
         "svg",
         &[("viewBox", "-500 -500 1000 1000"), ("role", "img")],
-    )?;
-    wheel.set_attribute(
-        "aria-label",
-        &format!("A prize wheel with {n} slices: {}", names.join(", ")),
-    )?;
-    let rotor = svg(d, "g", &[("class", "rotor")])?;
+    );
+    let label = app.fill(
+        UiText::WheelLabel,
+        &[("count", &decimal(n as u32)), ("slices", &names)],
+    );
+    wheel.set_attribute("aria-label", &label);
+    let rotor = svg("g", &[("class", "rotor")]);
     let step = 360.0 / n as f64;
     for (i, (_, name)) in shown.iter().enumerate() {
-        let a0 = (i as f64 * step).to_radians();
-        let a1 = ((i + 1) as f64 * step).to_radians();
-        let (x0, y0) = point(a0, RADIUS);
-        let (x1, y1) = point(a1, RADIUS);
-        let path = format!("M0 0L{x0} {y0}A480 480 0 0 1 {x1} {y1}Z");
+        let (x0, y0) = point(i as f64 * step);
+        let (x1, y1) = point((i + 1) as f64 * step);
+        let path = concat(&[
+            "M0 0L",
+            &x0,
+            " ",
+            &y0,
+            "A480 480 0 0 1 ",
+            &x1,
+            " ",
+            &y1,
+            "Z",
+        ]);
         // Alternate two colours; an odd count ends on a third, so that no
         // two neighbours match.
         let class = match i % 2 {
@@ -45,69 +56,77 @@ pub fn show(app: &Ctx) -> Result<(), Problem> {
             0 => "s0",
             _ => "s1",
         };
-        rotor.append_child(&svg(d, "path", &[("d", &path), ("class", class)])?.into())?;
+        rotor.append(&svg("path", &[("d", &path), ("class", class)]));
         // Labels read from the hub outward, along the slice's middle.
-        let centre = ((i as f64 + 0.5) * step - 90.0).round() as i32;
+        let centre = rounded((i as f64 + 0.5) * step - 90.0);
+        let transform = concat(&["rotate(", &centre, ")"]);
         let label = svg(
-            d,
             "text",
             &[
                 ("x", "440"),
                 ("y", "0"),
                 ("class", class),
-                ("transform", &format!("rotate({centre})")),
+                ("transform", &transform),
             ],
-        )?;
-        label.set_text_content(Some(&shorten(name, 16)));
-        rotor.append_child(&label)?;
+        );
+        label.set_text(&shorten(name, 16));
+        rotor.append(&label);
     }
-    rotor.append_child(&svg(d, "circle", &[("r", "70"), ("class", "hub")])?.into())?;
-    wheel.append_child(&rotor)?;
-    frame.append_child(&wheel)?;
-    let pointer = element(d, "div", "pointer", None)?;
-    pointer.set_attribute("aria-hidden", "true")?;
-    frame.append_child(&pointer)?;
-    stage.append_child(&frame)?;
+    rotor.append(&svg("circle", &[("r", "70"), ("class", "hub")]));
+    wheel.append(&rotor);
+    frame.append(&wheel);
+    let pointer = element("div", "pointer", "");
+    pointer.set_attribute("aria-hidden", "true");
+    frame.append(&pointer);
+    stage.append(&frame);
 
-    let rotor: web_sys::SvgElement = rotor.unchecked_into();
-    let spin = action_button(app, &app.view.texts.play_button, move |app| {
-        let (app, rotor) = (app.clone(), rotor.clone());
-        app.announce("The wheel is spinning…");
-        wasm_bindgen_futures::spawn_local(async move {
-            let Some(result) = app.play(Vec::new()).await else {
-                return;
-            };
-            let prize_id = result.prize.as_ref().map(|p| p.id.as_str());
-            let slices = slices(&app);
-            let matching: Vec<usize> = (0..slices.len())
-                .filter(|&i| slices[i].0 == prize_id)
-                .collect();
-            // Several slices may show the same outcome: any one will do.
-            let pick = matching
-                .get((js_sys::Math::random() * matching.len() as f64) as usize)
-                .copied()
-                .unwrap_or(0);
-            let step = 360.0 / slices.len() as f64;
-            // Land inside the slice, not on its edge.
-            let jitter = (js_sys::Math::random() - 0.5) * step * 0.6;
-            let target = 360.0 * 6.0 - (pick as f64 + 0.5) * step + jitter;
-            let ms = if app.reduced_motion { 0 } else { SPIN_MS };
-            let style = rotor.style();
-            let _ = style.set_property(
-                "transition",
-                &format!("transform {ms}ms cubic-bezier(.12,.7,.15,1)"),
+    let spin = action_button(
+        app,
+        "play",
+        &app.view.texts.play_button,
+        Box::new(move |app| {
+            app.announce(app.text(UiText::WheelSpinning));
+            let rotor = rotor.clone();
+            app.play(
+                &[],
+                Box::new(move |app, result| {
+                    let ms = spin(app, &rotor, result.prize.as_ref().map(|p| p.id.as_str()));
+                    let app = app.clone();
+                    after(ms, Box::new(move || app.end(&result)));
+                }),
             );
-            let _ = style.set_property(
-                "transform",
-                &format!("rotate({}deg)", target.round() as i32),
-            );
-            after(ms + 400, move || app.end(&result));
-        });
-    })?;
-    stage.append_child(&spin)?;
-    let focus: &HtmlElement = &spin;
-    app.show(&stage, Some(focus));
-    Ok(())
+        }),
+    );
+    stage.append(&spin);
+    app.show(&stage, Some(&spin));
+}
+
+/// Turns the wheel to stop on a slice showing the outcome drawn (`prize`:
+/// its id, `None` for no prize). Returns how long until the end screen, in
+/// milliseconds.
+fn spin(app: &Ctx, rotor: &Element, prize: Option<&str>) -> i32 {
+    let slices = slices(app);
+    let matching: Vec<usize> = slices
+        .iter()
+        .enumerate()
+        .filter(|(_, (id, _))| *id == prize)
+        .map(|(i, _)| i)
+        .collect();
+    // Several slices may show the same outcome: any one will do.
+    let pick = matching
+        .get((dom::random() * matching.len() as f64) as usize)
+        .copied()
+        .unwrap_or(0);
+    let step = 360.0 / slices.len() as f64;
+    // Land inside the slice, not on its edge.
+    let jitter = (dom::random() - 0.5) * step * 0.6;
+    let target = 360.0 * 6.0 - (pick as f64 + 0.5) * step + jitter;
+    let ms = if app.reduced_motion { 0 } else { SPIN_MS };
+    let style = rotor.style();
+    let transition = concat(&["transform ", &decimal(ms), "ms cubic-bezier(.12,.7,.15,1)"]);
+    style.set_property("transition", &transition);
+    style.set_property("transform", &concat(&["rotate(", &rounded(target), "deg)"]));
+    ms as i32 + 400
 }
 
 /// The wheel's slices: every prize and "no prize", repeated so that even a
@@ -121,23 +140,54 @@ fn slices(app: &Ctx) -> Vec<(Option<&str>, &str)> {
     slices
 }
 
-/// A point on the circle at `angle` radians clockwise from the top,
-/// rounded: SVG takes whole units here, and formatting integers keeps
-/// float formatting out of the wasm.
-/// The browser's sine and cosine: Rust's would add their own (about 7 KB).
-fn point(angle: f64, radius: f64) -> (i32, i32) {
+/// A point on the circle at `degrees` clockwise from the top, in whole
+/// units: SVG needs no more, and integers keep float formatting out of the
+/// wasm. The browser's sine and cosine: Rust's would add their own.
+fn point(degrees: f64) -> (String, String) {
+    let angle = degrees.to_radians();
     (
-        (js_sys::Math::sin(angle) * radius).round() as i32,
-        (-js_sys::Math::cos(angle) * radius).round() as i32,
+        rounded(dom::sin(angle) * RADIUS),
+        rounded(-dom::cos(angle) * RADIUS),
     )
 }
 
+/// `x` rounded to a whole number, in decimal.
+fn rounded(x: f64) -> String {
+    let whole = (x.abs() + 0.5) as u32;
+    let digits = decimal(whole);
+    if x < 0.0 && whole != 0 {
+        concat(&["-", &digits])
+    } else {
+        digits
+    }
+}
+
 fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
+    if text.chars().nth(max).is_none() {
         text.to_owned()
     } else {
         let mut s: String = text.chars().take(max - 1).collect();
         s.push('…');
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{rounded, shorten};
+
+    #[test]
+    fn numbers_are_rounded_half_away_from_zero() {
+        assert_eq!(rounded(0.0), "0");
+        assert_eq!(rounded(-0.4), "0");
+        assert_eq!(rounded(2.5), "3");
+        assert_eq!(rounded(-479.6), "-480");
+        assert_eq!(rounded(1800.49), "1800");
+    }
+
+    #[test]
+    fn long_labels_are_shortened() {
+        assert_eq!(shorten("Free shipping", 16), "Free shipping");
+        assert_eq!(shorten("A very long prize name", 16), "A very long pri…");
     }
 }

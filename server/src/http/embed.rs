@@ -17,6 +17,7 @@ use super::{
 use crate::{
     campaigns::{Status, check_text},
     error::{Error, Result},
+    locales::Locale,
     store::plays::external_id,
 };
 
@@ -32,7 +33,8 @@ pub fn router() -> ApiRouter {
 ///
 /// Resolves a segment to its campaign and opens a play session, in one
 /// round trip. A player who may not play now (schedule, play limit) gets
-/// the campaign with a `notice` to show instead of the game.
+/// the campaign with a `notice` to show instead of the game. The embed's
+/// own words come along in the visitor's `locale`.
 #[utoipa::path(
     post,
     path = "/api/v1/embed/render",
@@ -83,13 +85,14 @@ async fn render(
         ));
     }
     let external_id = external_id(user_id, request.anonymous_id.as_deref());
+    let locale = Locale::negotiate(request.locale.as_deref());
     let notice = state
         .store
         .refusal(&campaign, &external_id)
         .await?
         .map(|refusal| Notice {
             code: refusal.code().to_owned(),
-            message: refusal.message().to_owned(),
+            message: locale.language.refusal(refusal).to_owned(),
         });
     let (id, token) = state
         .store
@@ -100,6 +103,8 @@ async fn render(
             id: segment.id,
             title: segment.title,
         },
+        strings: locale.strings(campaign.definition.play_limit),
+        locale: locale.tag,
         campaign: campaign.view(),
         session: SessionView { id, token },
         notice,

@@ -19,12 +19,13 @@ use utoipa_axum::routes;
 
 use super::{
     campaigns::CreateCampaign,
-    extract::{AdminAccount, Json},
+    extract::{AdminAccount, Json, Query},
     openapi::ApiRouter,
 };
 use crate::{
     campaigns::{Campaign, Prize, draw},
     error::Result,
+    locales::Locale,
     store::new_id,
 };
 
@@ -39,6 +40,14 @@ pub fn router() -> ApiRouter {
 const SEGMENT_TITLE: &str = "Preview";
 /// The prefix of the codes a preview "wins": never a real code.
 const CODE_PREFIX: &str = "PREVIEW-";
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct PreviewQuery {
+    /// The language of the embed's own words, as the embed's `locale`
+    /// option takes it (a BCP 47 tag); English without it.
+    locale: Option<String>,
+}
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -72,6 +81,7 @@ struct PreviewPlay {
     operation_id = "preview_campaign",
     tag = "campaigns",
     security(("admin_token" = [])),
+    params(PreviewQuery),
     request_body = CreateCampaign,
     responses(
         (status = 200, description = "What the embed's render answers, with a session stored nowhere.", body = RenderResponse),
@@ -80,9 +90,11 @@ struct PreviewPlay {
 )]
 async fn render(
     AdminAccount(account): AdminAccount,
+    Query(query): Query<PreviewQuery>,
     Json(input): Json<CreateCampaign>,
 ) -> Result<axum::Json<RenderResponse>> {
     let campaign = draft(&account.id, input)?;
+    let locale = Locale::negotiate(query.locale.as_deref());
     Ok(axum::Json(RenderResponse {
         segment: SegmentRef {
             id: "seg_preview".into(),
@@ -95,6 +107,8 @@ async fn render(
             token: String::new(),
         },
         notice: None,
+        strings: locale.strings(campaign.definition.play_limit),
+        locale: locale.tag,
     }))
 }
 

@@ -102,6 +102,36 @@ async fn render_accepts_the_key_as_a_bearer_token() {
 }
 
 #[tokio::test]
+async fn render_answers_the_embeds_words_in_the_visitors_language() {
+    let app = TestApp::new().await;
+    let (status, body) = app
+        .render(
+            Some(KEY),
+            r#"{"segment": "Default Users", "locale": "de-AT"}"#,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["locale"], "de-AT");
+    assert_eq!(body["strings"]["continue"], "Weiter");
+    assert_eq!(body["strings"]["copy_code"], "Code kopieren");
+    // The marketer's texts stay as written.
+    assert_eq!(body["campaign"]["texts"]["title"], "Spin the holiday wheel");
+
+    let (_, body) = app
+        .render(Some(KEY), r#"{"segment": "Default Users"}"#)
+        .await;
+    assert_eq!(body["locale"], "en");
+    assert_eq!(body["strings"]["continue"], "Continue");
+    let (_, body) = app
+        .render(
+            Some(KEY),
+            r#"{"segment": "Default Users", "locale": "pt-BR"}"#,
+        )
+        .await;
+    assert_eq!(body["locale"], "en");
+}
+
+#[tokio::test]
 async fn render_errors_have_codes_and_name_fields() {
     let app = TestApp::new().await;
 
