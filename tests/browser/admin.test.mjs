@@ -296,6 +296,8 @@ describe("the admin console", () => {
     const tag = await page.locator('[data-snippet="script-tag"]').textContent();
     assert.equal(tag, `<script src="${adact.url}/embed.js?key=${EMBED_KEY}"></script>`);
     assert.match(await page.locator('[data-snippet="render-call"]').textContent(), /window\.renderAdact\(\{segment: 'Default Users'\}\)/);
+    const options = await page.locator('[data-snippet="render-options"]').textContent();
+    for (const option of ["container:", "user:", "locale:", "onEvent:"]) assert.ok(options.includes(option), option);
     await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
     await page.getByRole("button", { name: "Copy script tag" }).click();
     await page.getByText("copied to the clipboard").first().waitFor();

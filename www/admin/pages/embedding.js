@@ -18,6 +18,8 @@ export async function render({ account }) {
   segment: ${jsString(segment)},
   container: '#promo',
   user: {id: 'customer-42', email: 'ada@example.com', name: 'Ada'},
+  locale: 'de',
+  onEvent: (event) => console.log(event.type, event),
 });`;
 
   const snippet = (id, title, text, description, copyLabel, copied) => h("section", { class: "card", "aria-labelledby": id },
@@ -109,7 +111,7 @@ export async function render({ account }) {
     h("ol", { class: "steps" },
       h("li", null, snippet("script-tag", "1. The script tag", scriptTag, "Paste it into the <head> of every page that shows a campaign.", "Copy script tag", "Script tag copied")),
       h("li", null, snippet("render-call", "2. Show a campaign", `<script>${call}</script>`, "Call renderAdact where the campaign should appear, with a segment's title.", "Copy call", "The renderAdact call copied")),
-      h("li", null, snippet("render-options", "Options", withUser, "container: a CSS selector or an element to render into; user: the player as your site knows them. With no user, the player stays anonymous.", "Copy example", "Example copied"))),
+      h("li", null, snippet("render-options", "Options", withUser, "container: a CSS selector or an element to render into; user: the player as your site knows them (with no user, the player stays anonymous); locale: the language of the buttons and messages (en, de, fr, es; else the page's own); onEvent: each event as it happens in the page.", "Copy example", "Example copied"))),
     h("section", { class: "card", "aria-labelledby": "domains-title" },
       h("div", { class: "card-header" },
         h("h2", { id: "domains-title" }, "Allowed domains"),
