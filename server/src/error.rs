@@ -41,6 +41,14 @@ pub enum Error {
     #[error("{message}")]
     State { code: &'static str, message: String },
 
+    /// The path exists, but not with this method.
+    #[error("{0}")]
+    MethodNotAllowed(String),
+
+    /// The server could not answer in time; the request may be retried.
+    #[error("{0}")]
+    Unavailable(&'static str),
+
     /// A unique value is already taken; `field` names it.
     #[error("{message}")]
     Conflict {
@@ -100,6 +108,8 @@ impl Error {
             Self::Refused { code, .. } => (StatusCode::FORBIDDEN, code),
             Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Self::NotFound { code, .. } => (StatusCode::NOT_FOUND, code),
+            Self::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Self::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
             Self::State { code, .. } => (StatusCode::CONFLICT, code),
             Self::Database(_) | Self::Internal(_) => {

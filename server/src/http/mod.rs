@@ -16,7 +16,7 @@ use axum::{
     routing::get,
 };
 use serde::Serialize;
-use tower_http::{cors::CorsLayer, timeout::TimeoutLayer, trace::TraceLayer};
+use tower_http::{cors::CorsLayer, trace::TraceLayer};
 use utoipa::ToSchema;
 
 use self::openapi::ApiRouter;
@@ -109,10 +109,8 @@ pub fn app(state: AppState, config: &Config) -> Router {
         .finish();
     api.merge(site(&config.www_dir))
         .fallback(not_found)
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            Duration::from_secs(30),
-        ))
+        .layer(middleware::from_fn(method_not_allowed))
+        .layer(middleware::from_fn(time_limit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -192,6 +190,38 @@ impl Page {
         };
         Paged { data, next_cursor }
     }
+}
+
+/// How long a request may take before it is answered 503: far beyond any
+/// handler's normal time, so only a stuck database or disk reaches it.
+const REQUEST_TIME_LIMIT: Duration = Duration::from_secs(30);
+
+async fn time_limit(request: Request, next: Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIME_LIMIT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => Error::Unavailable("The server could not answer within 30 s; please try again.")
+            .into_response(),
+    }
+}
+
+/// axum answers a method a path does not take with an empty 405; give it
+/// the API's error shape, keeping its `Allow` header. (The router's own
+/// `method_not_allowed_fallback` would also catch the public API's CORS
+/// preflights, which its CORS layer answers.)
+async fn method_not_allowed(request: Request, next: Next) -> Response {
+    let (method, path) = (request.method().clone(), request.uri().path().to_owned());
+    let response = next.run(request).await;
+    if response.status() != StatusCode::METHOD_NOT_ALLOWED
+        || response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        return response;
+    }
+    let mut answer =
+        Error::MethodNotAllowed(format!("{path} does not take {method}.")).into_response();
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        answer.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    answer
 }
 
 async fn not_found(method: Method, uri: Uri) -> impl IntoResponse {

@@ -275,6 +275,26 @@ async fn unknown_routes_answer_json() {
 }
 
 #[tokio::test]
+async fn a_method_a_path_does_not_take_answers_json_with_allow() {
+    let app = TestApp::new().await;
+    let response = app
+        .router
+        .clone()
+        .oneshot(
+            Request::get("/api/v1/campaigns/preview")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(response.headers()[header::ALLOW], "POST");
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(code(&body), "method_not_allowed");
+}
+
+#[tokio::test]
 async fn the_site_serves_nothing_under_the_api_path() {
     // As if an API route had been added to `site` rather than to an
     // `ApiRouter`: it must not answer, since it is not documented.
