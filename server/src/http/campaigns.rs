@@ -2,17 +2,14 @@
 //! `GET|PATCH|DELETE /api/v1/campaigns/{id}`.
 
 use adact_wire::{CampaignKind, ErrorBody};
-use axum::{
-    extract::{Path, Query, State, rejection::QueryRejection},
-    http::StatusCode,
-};
+use axum::{extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 
 use super::{
     AppState, Listed, Page, Paged,
-    extract::{AdminAccount, Json},
+    extract::{AdminAccount, Json, Path, Query},
     openapi::ApiRouter,
 };
 use crate::{
@@ -100,18 +97,20 @@ impl Listed for CampaignBody {
 async fn list(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
-    page: Result<Query<Page>, QueryRejection>,
+    Query(page): Query<Page>,
 ) -> Result<axum::Json<Paged<CampaignBody>>> {
-    let Query(page) = page.map_err(|e| Error::bad_request("invalid_request", e.body_text()))?;
     let limit = page.limit()?;
     let campaigns = state
         .store
         .campaigns(&account.id, page.after.as_deref(), limit + 1)
         .await?;
-    let mut data = Vec::new();
-    for campaign in campaigns.iter().take(usize::try_from(limit).unwrap_or(0)) {
-        data.push(view(&state, campaign).await?);
-    }
+    let shown = &campaigns[..campaigns.len().min(usize::try_from(limit).unwrap_or(0))];
+    let ids: Vec<&str> = shown.iter().map(|c| c.id.as_str()).collect();
+    let mut prizes = state.store.prize_states(&ids).await?;
+    let data = shown
+        .iter()
+        .map(|c| body(c, prizes.remove(&c.id).unwrap_or_default()))
+        .collect();
     Ok(axum::Json(page.wrap(data, campaigns.len() as i64 > limit)))
 }
 
@@ -282,12 +281,20 @@ fn not_found(id: &str) -> Error {
 /// A campaign as the admin API shows it: the definition (with prize ids)
 /// and each prize's live stock and codes.
 async fn view(state: &AppState, campaign: &Campaign) -> Result<CampaignBody> {
-    Ok(CampaignBody {
+    let mut prizes = state.store.prize_states(&[&campaign.id]).await?;
+    Ok(body(
+        campaign,
+        prizes.remove(&campaign.id).unwrap_or_default(),
+    ))
+}
+
+fn body(campaign: &Campaign, prizes: Vec<PrizeState>) -> CampaignBody {
+    CampaignBody {
         id: campaign.id.clone(),
         name: campaign.name.clone(),
         kind: campaign.kind,
         status: campaign.status,
         definition: campaign.definition.clone(),
-        prizes: state.store.prize_states(&campaign.id).await?,
-    })
+        prizes,
+    }
 }

@@ -2,17 +2,14 @@
 //! `GET|PATCH|DELETE /api/v1/segments/{id}`. Each change records its event.
 
 use adact_wire::ErrorBody;
-use axum::{
-    extract::{Path, Query, State, rejection::QueryRejection},
-    http::StatusCode,
-};
+use axum::{extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 
 use super::{
     AppState, Listed, Page, Paged, campaigns,
-    extract::{AdminAccount, Json},
+    extract::{AdminAccount, Json, Path, Query},
     openapi::ApiRouter,
 };
 use crate::{
@@ -77,9 +74,8 @@ impl Listed for SegmentBody {
 async fn list(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
-    page: Result<Query<Page>, QueryRejection>,
+    Query(page): Query<Page>,
 ) -> Result<axum::Json<Paged<SegmentBody>>> {
-    let Query(page) = page.map_err(|e| Error::bad_request("invalid_request", e.body_text()))?;
     let limit = page.limit()?;
     let segments = state
         .store

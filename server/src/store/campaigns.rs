@@ -1,9 +1,11 @@
 //! Campaign rows, with their prizes' stock and codes kept in tables of
 //! their own (see migration 0003).
 
+use std::collections::HashMap;
+
 use adact_wire::CampaignKind;
 use anyhow::Context as _;
-use sqlx::{AnyConnection, Row as _};
+use sqlx::{AnyConnection, AssertSqlSafe, Row as _};
 
 use super::{Store, new_id, now_ms};
 use crate::{
@@ -166,27 +168,44 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// The live stock and code counts of a campaign's prizes.
-    pub async fn prize_states(&self, campaign_id: &str) -> Result<Vec<PrizeState>> {
-        let rows = sqlx::query(
-            "select p.id, p.stock_remaining, \
+    /// Each active prize's live stock and codes, for every campaign given,
+    /// in one query (a page of campaigns is one round trip, not one each):
+    /// by campaign id, each list in the database's row order.
+    pub async fn prize_states(
+        &self,
+        campaign_ids: &[&str],
+    ) -> Result<HashMap<String, Vec<PrizeState>>> {
+        let mut states: HashMap<String, Vec<PrizeState>> = HashMap::new();
+        if campaign_ids.is_empty() {
+            return Ok(states);
+        }
+        let placeholders = (1..=campaign_ids.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        // Only numbered placeholders are formatted in; the ids are bound.
+        let sql = format!(
+            "select p.campaign_id, p.id, p.stock_remaining, \
                (select count(*) from prize_codes c where c.prize_id = p.id and c.play_id is null) as available, \
                (select count(*) from prize_codes c where c.prize_id = p.id and c.play_id is not null) as given \
-             from prizes p where p.campaign_id = $1 and p.active = 1",
-        )
-        .bind(campaign_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(PrizeState {
+             from prizes p where p.campaign_id in ({placeholders}) and p.active = 1"
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for id in campaign_ids {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(self.pool()).await? {
+            states
+                .entry(row.try_get("campaign_id")?)
+                .or_default()
+                .push(PrizeState {
                     id: row.try_get("id")?,
                     stock_remaining: row.try_get("stock_remaining")?,
                     codes_available: row.try_get("available")?,
                     codes_given: row.try_get("given")?,
-                })
-            })
-            .collect()
+                });
+        }
+        Ok(states)
     }
 }
 
