@@ -1,7 +1,7 @@
 // The Adact admin console: a small router over plain ES modules, one per
 // page. No framework and no build step: the server serves these files as
 // they are, and every path under /admin/ gets index.html (deep links).
-import { ApiError, api, handleUnauthorized, request, session } from "./api.js";
+import { ApiError, api, handleUnauthorized, query, request, session } from "./api.js";
 import { h, replace } from "./dom.js";
 import { busy, clearErrors, confirmDialog, field, formError, showError, toast } from "./ui.js";
 
@@ -40,7 +40,7 @@ export function navigate(to, { replace: replaceEntry = false } = {}) {
 /** Changes the query string of the current page without a new render. */
 export function setQuery(params, { push = false } = {}) {
   const url = new URL(location.href);
-  url.search = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== null && v !== undefined && v !== "")).toString();
+  url.search = query(params);
   history[push ? "pushState" : "replaceState"](null, "", url);
   rendered = location.pathname + location.search;
 }

@@ -51,7 +51,8 @@ export async function render({ params, navigate }) {
   const id = params.id ?? null;
   const [loaded, segments] = await Promise.all([
     id ? api.get(`/api/v1/campaigns/${encodeURIComponent(id)}`) : blank(),
-    listAll("/api/v1/segments"),
+    // Only a saved campaign can be shown by segments.
+    id ? listAll("/api/v1/segments") : [],
   ]);
   let campaign = loaded;
   const d = campaign.definition;
@@ -269,6 +270,8 @@ export async function render({ params, navigate }) {
   const headerFacts = h("div", { class: "header-facts" });
   function paintHeader() {
     heading.textContent = id ? campaign.name : "New campaign";
+    // After a rename the tab says the new name too (the shell set it once).
+    if (id) document.title = `${campaign.name} · Adact console`;
     const shownBy = segments.filter((s) => s.campaign_id === id);
     replace(headerFacts,
       id && campaignStatus(campaign.status),

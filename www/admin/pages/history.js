@@ -112,7 +112,7 @@ export async function render({ url, setQuery }) {
   }
 
   function paint() {
-    const search = (id) => `?${new URLSearchParams({ ...clean(filters), delivery: id })}`;
+    const search = (id) => query({ ...filters, delivery: id });
     replace(tbody, rows.map((d) => h("tr", { "data-delivery": d.id, class: detail?.id === d.id ? "selected" : null },
       h("td", { class: "nowrap" }, time(d.created_at)),
       h("td", null, h("a", { href: `/admin/webhooks/history${search(d.id)}`, class: "mono", "aria-label": `${d.event_type}, ${formatTime(d.created_at)}: details` }, d.event_type)),
@@ -168,7 +168,7 @@ export async function render({ url, setQuery }) {
     detail = null;
     if (dialog.open) dialog.close();
     dialog.remove();
-    if (updateUrl) setQuery(clean(filters), { push: true });
+    if (updateUrl) setQuery(filters, { push: true });
     paint();
     tbody.querySelector(`tr[data-delivery="${CSS.escape(id)}"] a`)?.focus();
   }
@@ -186,8 +186,7 @@ export async function render({ url, setQuery }) {
       for (const wait of [300, 700, 1500, 3000]) {
         await new Promise((r) => setTimeout(r, wait));
         if (detail !== state) return;
-        await state.reload();
-        await refresh();
+        await refresh(); // the list, and the open delivery with it
       }
     }));
     const attempts = [...d.attempts].reverse();
@@ -324,10 +323,6 @@ function fact(term, value) {
 
 function readFilters(url) {
   return Object.fromEntries(FILTERS.map((k) => [k, url.searchParams.get(k) || null]));
-}
-
-function clean(object) {
-  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== null && v !== undefined && v !== ""));
 }
 
 function formatTime(iso) {

@@ -251,7 +251,7 @@ function secretWidget(endpoint, onRotated) {
     });
   } }, "Rotate…");
   paint();
-  return h("div", { class: "secret" },
+  return h("div", { class: "secret", role: "group", "aria-labelledby": labelId },
     h("p", { class: "label", id: labelId }, "Signing secret"),
     h("div", { class: "secret-row" }, value,
       h("div", { class: "btn-group" }, reveal, copyButton(() => secret, "Copy", "Signing secret copied"), rotate)),
