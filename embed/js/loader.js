@@ -36,6 +36,22 @@ function adactPost(url, body, done) {
   }, fail);
 }
 
+// The clipboard answers with a Promise that rejects where the page may not
+// use it: `done(copied)` once, and never an unhandled rejection.
+function adactCopy(text, done) {
+  var result;
+  try {
+    result = navigator.clipboard.writeText(text);
+  } catch (e) {
+    return done(false);
+  }
+  result.then(function () {
+    done(true);
+  }, function () {
+    done(false);
+  });
+}
+
 if (!scriptUrl) {
   warn("embed.js must be loaded with <script src=\".../embed.js?key=pk_...\">.");
 } else if (!window.renderAdact || !window.renderAdact.adact) {

@@ -164,9 +164,10 @@ extern "C" {
     /// Throws where there is none (pages not served over HTTPS).
     #[wasm_bindgen(catch, js_namespace = crypto, js_name = randomUUID)]
     pub fn random_uuid() -> Result<String, JsValue>;
-    /// Throws where the page may not use the clipboard.
-    #[wasm_bindgen(catch, js_namespace = ["navigator", "clipboard"], js_name = writeText)]
-    pub fn write_clipboard(text: &str) -> Result<(), JsValue>;
+    /// The loader's `adactCopy(text, done)`: `done(copied)` once the
+    /// clipboard has answered, false where the page may not use it.
+    #[wasm_bindgen(js_name = adactCopy)]
+    fn copy_with(text: &str, done: &JsValue);
 
     /// The loader's `adactPost(url, body, done)`: fetch, then
     /// `done(status, statusText, json)` once; status 0 when the network
@@ -291,6 +292,11 @@ pub fn svg(tag: &str, attributes: &[(&str, &str)]) -> Element {
 /// Whether the visitor asked for less motion.
 pub fn reduced_motion() -> bool {
     get(&match_media("(prefers-reduced-motion: reduce)"), "matches").is_truthy()
+}
+
+/// Writes `text` to the clipboard, then calls `done(copied)` once.
+pub fn copy_to_clipboard(text: &str, done: Box<dyn FnOnce(bool)>) {
+    copy_with(text, &Closure::once_into_js(done));
 }
 
 /// Runs `f` once after `ms` milliseconds.

@@ -102,17 +102,21 @@ pub fn render(
         Ok(place) => render::Host::mount(&place),
         Err(problem) => return finish(Err(problem)),
     };
-    if let Some(problem) = &options.locale_problem {
-        warn(problem);
-    }
     let server = api::Server { base: server, key };
     let request = options.request();
     server.clone().render(
         &request,
         Box::new(move |response| {
             let shown = response.map(|response| host.fill(response, server, options.on_event));
-            if shown.is_err() {
-                host.remove();
+            match &shown {
+                // A bad `locale` is the call's one warning only when nothing
+                // else went wrong: the campaign shows, in the default words.
+                Ok(_) => {
+                    if let Some(problem) = &options.locale_problem {
+                        warn(problem);
+                    }
+                }
+                Err(_) => host.remove(),
             }
             finish(shown);
         }),

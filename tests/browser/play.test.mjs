@@ -181,6 +181,8 @@ for (const [kind] of KINDS) {
         if (shown.code) {
           await context.grantPermissions(["clipboard-read", "clipboard-write"]);
           await campaign(page).locator("button.copy").click();
+          // The label changes once the clipboard has answered (it may refuse).
+          await campaign(page).locator("button.copy", { hasText: "Copied!" }).waitFor({ timeout: 2000 }).catch(() => {});
           assert.equal(await campaign(page).locator("button.copy").textContent(), "Copied!");
         }
         await page.waitForFunction(() => window.events.some((e) => e.type === "gameplay.finished"));

@@ -28,6 +28,8 @@ pub struct App {
     live: Element,
     listeners: Cell<Vec<Listener>>,
     on_event: Option<Function>,
+    /// Whether `onEvent` has thrown: the page's developer is told once.
+    on_event_threw: Cell<bool>,
     pub reduced_motion: bool,
     destroyed: Cell<bool>,
 }
@@ -65,6 +67,7 @@ impl App {
             live: card.live,
             listeners: Cell::default(),
             on_event,
+            on_event_threw: Cell::new(false),
             reduced_motion: dom::reduced_motion(),
             destroyed: Cell::new(false),
         })
@@ -129,8 +132,8 @@ impl App {
         for (key, value) in extra {
             dom::set(&event, key, value);
         }
-        if f.try_call(&JsValue::NULL, &event).is_err() {
-            dom::warn("Adact: the onEvent callback threw.");
+        if f.try_call(&JsValue::NULL, &event).is_err() && !self.on_event_threw.replace(true) {
+            crate::warn(&Problem::new("the onEvent callback threw."));
         }
     }
 
@@ -195,6 +198,9 @@ impl App {
             &fields,
             consent,
             Box::new(move |registered| {
+                if app.destroyed.get() {
+                    return;
+                }
                 let registered = registered.map(|(created, player_id)| {
                     let kind = if created {
                         "player.created"
@@ -232,6 +238,8 @@ impl App {
             &self.token,
             answers,
             Box::new(move |played| match played {
+                // The page removed the campaign while the server answered.
+                _ if app.destroyed.get() => {}
                 Ok(result) => {
                     let mut extra = vec![("playId", result.play_id.as_str().into())];
                     if let Some(prize) = &result.prize {

@@ -55,18 +55,23 @@ pub fn show(app: &Ctx, result: &PlayResponse) {
                 &copy,
                 "click",
                 Box::new(move |app, _| {
-                    let copied = dom::write_clipboard(&code).is_ok();
-                    let (label, said) = if copied {
-                        (UiText::Copied, UiText::CopiedAnnouncement)
-                    } else {
-                        (UiText::CopyManually, UiText::CopyFailedAnnouncement)
-                    };
-                    copy_button.set_text(app.text(label));
-                    app.announce(app.text(said));
-                    let (b, app) = (copy_button.clone(), app.clone());
-                    after(
-                        2000,
-                        Box::new(move || b.set_text(app.text(UiText::CopyCode))),
+                    // Said only once the clipboard has answered: it may refuse.
+                    let (copy_button, app) = (copy_button.clone(), app.clone());
+                    dom::copy_to_clipboard(
+                        &code,
+                        Box::new(move |copied| {
+                            let (label, said) = if copied {
+                                (UiText::Copied, UiText::CopiedAnnouncement)
+                            } else {
+                                (UiText::CopyManually, UiText::CopyFailedAnnouncement)
+                            };
+                            copy_button.set_text(app.text(label));
+                            app.announce(app.text(said));
+                            after(
+                                2000,
+                                Box::new(move || copy_button.set_text(app.text(UiText::CopyCode))),
+                            );
+                        }),
                     );
                 }),
             );
