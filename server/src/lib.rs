@@ -3,25 +3,24 @@
 //!
 //! [`run`] serves the whole application on a listener the caller bound, so
 //! tests can start it on port 0; `main` is a thin wrapper around it.
+//!
+//! The modules are layers whose imports point one way (the README's Layout
+//! draws them; `tests::layers` checks it): `http` → `app` → `store` →
+//! `domain`, and `worker` → `store`. `config` is read by all of them.
 
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-pub mod auth;
-pub mod bootstrap;
-pub mod campaigns;
+pub mod app;
 pub mod config;
-pub mod error;
-pub mod events;
+pub mod domain;
 pub mod http;
-pub mod locales;
-pub mod origins;
 pub mod store;
 #[doc(hidden)]
 pub mod testing;
-pub mod webhooks;
+pub mod worker;
 
-use crate::{config::Config, http::AppState, store::Store};
+use crate::{app::accounts, config::Config, http::AppState, store::Store};
 
 /// Connects to the database, migrates it, creates the first account when it
 /// is empty, and serves until `shutdown` is cancelled.
@@ -31,11 +30,11 @@ pub async fn run(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let store = Store::connect(&config.database_url, config.db_max_connections).await?;
-    if let Some(credentials) = bootstrap::first_account(&store, &config).await? {
+    if let Some(credentials) = accounts::first_account(&store, &config).await? {
         println!("{}", credentials.announcement());
     }
     let demo_key = if config.demo {
-        Some(bootstrap::seed_demo(&store).await?.embed_key)
+        Some(app::demo::seed_demo(&store).await?.embed_key)
     } else {
         None
     };
@@ -54,7 +53,7 @@ pub async fn run(
 
     let state = AppState::new(store.clone(), &config, demo_key.as_deref())?;
     let dispatcher = tokio::spawn(state.webhooks.clone().run(shutdown.clone()));
-    let cleaner = tokio::spawn(webhooks::clean_history(
+    let cleaner = tokio::spawn(worker::cleaner::clean_history(
         store.clone(),
         config.webhooks.retention,
         shutdown.clone(),
@@ -77,3 +76,5 @@ pub async fn run(
     tracing::info!("stopped");
     Ok(())
 }
+#[cfg(test)]
+mod layers;

@@ -1,5 +1,5 @@
 use adact_server::{
-    bootstrap,
+    app::accounts,
     config::{AccountCommand, Cli, Command},
     store::Store,
 };
@@ -28,7 +28,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Some(Command::Account(AccountCommand::Create { name })) => {
             let store = Store::connect(&config.database_url, 1).await?;
-            let credentials = bootstrap::create_account(&store, &name, None, None).await?;
+            let credentials = accounts::create_account(&store, &name, None, None).await?;
             println!("{}", credentials.announcement());
             store.close().await;
             Ok(())

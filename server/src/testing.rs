@@ -22,7 +22,7 @@ pub async fn database_url(dir: &Path) -> anyhow::Result<String> {
     {
         Some(server) => {
             sqlx::any::install_default_drivers();
-            let name = crate::store::new_id("adact_test");
+            let name = crate::domain::time::new_id("adact_test");
             let mut admin = sqlx::AnyConnection::connect(&server).await?;
             admin
                 .execute(sqlx::AssertSqlSafe(format!("create database {name}")))

@@ -25,8 +25,8 @@ use std::{
 };
 
 use adact_server::{
-    events::{self, EventType},
-    store::Store,
+    domain::events::EventType,
+    store::{Store, outbox},
 };
 use axum::{
     Router,
@@ -144,7 +144,7 @@ async fn main() {
     let db = adact_server::testing::database_url(dir.path())
         .await
         .unwrap();
-    adact_server::webhooks::client::install_crypto_provider();
+    adact_server::worker::client::install_crypto_provider();
 
     // Set up with one server, then stop it, so the burst below is queued
     // with no worker running and the drain measures delivery alone.
@@ -162,9 +162,9 @@ async fn main() {
     let store = Store::connect(&db, 2).await.unwrap();
     let account = store.first_account().await.unwrap().unwrap().id;
     for chunk in 0..burst.div_ceil(500) {
-        let mut tx = store.pool().begin().await.unwrap();
+        let mut tx = store.begin_write().await.unwrap();
         for i in 0..500.min(burst - chunk * 500) {
-            events::record(&mut tx, &account, EventType::GameEnded, json!({"n": i}))
+            outbox::record(&mut tx, &account, EventType::GameEnded, json!({"n": i}))
                 .await
                 .unwrap();
         }
@@ -220,8 +220,8 @@ async fn latency(store: &Store, account: &str, seen: &Seen, rate: u64, seconds: 
     for i in 0..total {
         let due = start + Duration::from_secs_f64(i as f64 / rate as f64);
         tokio::time::sleep_until(due.into()).await;
-        let mut tx = store.pool().begin().await.unwrap();
-        let event = events::record(&mut tx, account, EventType::PlayerUpdated, json!({"n": i}))
+        let mut tx = store.begin_write().await.unwrap();
+        let event = outbox::record(&mut tx, account, EventType::PlayerUpdated, json!({"n": i}))
             .await
             .unwrap();
         tx.commit().await.unwrap();

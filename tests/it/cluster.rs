@@ -140,7 +140,7 @@ async fn plays_spread_over_three_servers_never_overdraw_stock() {
         .await
         .unwrap();
     let servers: Vec<Process> = (0..3).map(|_| Process::start(&db, &[])).collect();
-    adact_server::webhooks::client::install_crypto_provider();
+    adact_server::worker::client::install_crypto_provider();
     let client = reqwest::Client::new();
     let admin = |path: &str, body: serde_json::Value| {
         client

@@ -80,7 +80,10 @@ async fn a_restart_keeps_the_account_and_stores_only_the_token_hash() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    assert_eq!(stored.0, adact_server::auth::hash_token(ADMIN_TOKEN));
+    assert_eq!(
+        stored.0,
+        adact_server::domain::credentials::hash_token(ADMIN_TOKEN)
+    );
     let clear: (i64,) = sqlx::query_as(
         "select count(*) from accounts where admin_token_hash = $1 or name = $1 or embed_key = $1",
     )

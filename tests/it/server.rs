@@ -33,7 +33,7 @@ impl TestServer {
 
     /// Starts on the database (and stand-in assets) in `dir`.
     pub async fn start_in(dir: tempfile::TempDir, configure: impl FnOnce(&mut Config)) -> Self {
-        adact_server::webhooks::client::install_crypto_provider();
+        adact_server::worker::client::install_crypto_provider();
         let _ = tracing_subscriber::fmt()
             .with_env_filter(
                 tracing_subscriber::EnvFilter::try_from_default_env()
@@ -187,7 +187,7 @@ impl Process {
 
     /// Turns webhooks on, pointed at `url`, through the admin API.
     pub async fn enable_webhooks(&self, url: &str) {
-        adact_server::webhooks::client::install_crypto_provider();
+        adact_server::worker::client::install_crypto_provider();
         let response = reqwest::Client::new()
             .put(format!("{}/api/v1/webhooks/settings", self.url))
             .bearer_auth(ADMIN_TOKEN)
@@ -235,14 +235,14 @@ pub async fn record_events(
     account_id: &str,
     n: usize,
 ) -> Vec<String> {
-    use adact_server::events::{self, EventType};
+    use adact_server::{domain::events::EventType, store::outbox};
     let mut ids = Vec::with_capacity(n);
     for chunk in 0..n.div_ceil(500) {
-        let mut tx = store.pool().begin().await.unwrap();
+        let mut tx = store.begin_write().await.unwrap();
         for i in chunk * 500..n.min(chunk * 500 + 500) {
             let data = serde_json::json!({"n": i});
             ids.push(
-                events::record(&mut tx, account_id, EventType::SegmentUpdated, data)
+                outbox::record(&mut tx, account_id, EventType::SegmentUpdated, data)
                     .await
                     .unwrap()
                     .id,

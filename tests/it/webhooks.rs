@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use adact_server::{events, store::Store};
+use adact_server::{domain::time as clock, store::Store};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -395,7 +395,7 @@ async fn resend_failed_requeues_every_failure_since_a_time() {
     let receiver = Receiver::start().await;
     let server = server("0s").await;
     enable(&server, &receiver.url("/fail")).await;
-    let since = events::rfc3339(adact_server::store::now_ms() - 1000);
+    let since = clock::rfc3339(clock::now_ms() - 1000);
     for _ in 0..2 {
         let (_, result) = server
             .call(Method::POST, "/api/v1/webhooks/test", None)
@@ -651,17 +651,13 @@ async fn old_history_is_deleted_and_pending_work_is_kept() {
         .await;
     let store = server.second_store().await;
     // Nothing is older than an hour ago.
-    let kept = adact_server::webhooks::delete_history_before(
-        &store,
-        adact_server::store::now_ms() - 3_600_000,
-    )
-    .await
-    .unwrap();
+    let kept = adact_server::store::history::delete_before(&store, clock::now_ms() - 3_600_000)
+        .await
+        .unwrap();
     assert_eq!(kept, 0);
-    let deleted =
-        adact_server::webhooks::delete_history_before(&store, adact_server::store::now_ms() + 1000)
-            .await
-            .unwrap();
+    let deleted = adact_server::store::history::delete_before(&store, clock::now_ms() + 1000)
+        .await
+        .unwrap();
     assert_eq!(deleted, 1);
     let (_, history) = server
         .call(Method::GET, "/api/v1/webhooks/deliveries", None)
@@ -682,9 +678,10 @@ async fn old_history_is_deleted_and_pending_work_is_kept() {
 #[tokio::test]
 async fn a_taken_over_claim_cannot_overwrite_the_new_attempt() {
     use adact_server::{
-        bootstrap,
-        store::webhooks::EndpointFields,
-        webhooks::queue::{self, Claimed, Completion, Next},
+        app::accounts as bootstrap,
+        domain::webhook::EndpointFields,
+        store::queue::{self, Claimed, Completion, Next},
+        worker::signing::new_secret,
     };
 
     let dir = tempfile::tempdir().unwrap();
@@ -706,7 +703,7 @@ async fn a_taken_over_claim_cannot_overwrite_the_new_attempt() {
         timeout_ms: 2000,
     };
     store
-        .create_endpoint(&account, &fields, true)
+        .create_endpoint(&account, &fields, true, &new_secret())
         .await
         .unwrap();
     record_events(&store, &account, 1).await;

@@ -18,7 +18,7 @@ use tower_http::{
 };
 
 use super::AppState;
-use crate::error::Error;
+use super::error::Error;
 
 /// `embed.js` changes with every release but keeps its URL: cache it
 /// briefly, and let the browser revalidate it cheaply (ETag/Last-Modified).

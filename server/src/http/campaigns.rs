@@ -9,13 +9,13 @@ use utoipa_axum::routes;
 
 use super::{
     AppState, Listed, Page, Paged,
+    error::Result,
     extract::{AdminAccount, Json, Path, Query},
     openapi::ApiRouter,
 };
 use crate::{
-    campaigns::{Campaign, Definition, Status, check_text},
-    error::{Error, Result},
-    store::campaigns::{NewCampaign, PrizeState},
+    app::campaigns::{self, Changes},
+    domain::campaign::{Campaign, Definition, NewCampaign, PrizeStock, Status},
 };
 
 pub fn router() -> ApiRouter {
@@ -36,12 +36,14 @@ pub(super) struct CreateCampaign {
     pub definition: Definition,
 }
 
-impl CreateCampaign {
-    /// The checks a campaign passes before it is saved (or previewed),
-    /// naming the field at fault by its path in the request body.
-    pub(super) fn validate(&self) -> Result<()> {
-        check_text("name", &self.name, 1, 120)?;
-        self.definition.validate(self.kind).map_err(in_definition)
+impl From<CreateCampaign> for NewCampaign {
+    fn from(c: CreateCampaign) -> Self {
+        Self {
+            name: c.name,
+            kind: c.kind,
+            status: c.status,
+            definition: c.definition,
+        }
     }
 }
 
@@ -71,6 +73,30 @@ struct CampaignBody {
     definition: Definition,
     /// Each prize's stock and codes now.
     prizes: Vec<PrizeState>,
+}
+
+/// A prize's live state, for the admin API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+struct PrizeState {
+    id: String,
+    /// How many can still be won; null when unlimited.
+    #[schema(required = true)]
+    stock_remaining: Option<i64>,
+    /// Codes not given yet.
+    codes_available: i64,
+    /// Codes given to winners.
+    codes_given: i64,
+}
+
+impl From<PrizeStock> for PrizeState {
+    fn from(p: PrizeStock) -> Self {
+        Self {
+            id: p.id,
+            stock_remaining: p.stock_remaining,
+            codes_available: p.codes_available,
+            codes_given: p.codes_given,
+        }
+    }
 }
 
 impl Listed for CampaignBody {
@@ -135,26 +161,7 @@ async fn create(
     AdminAccount(account): AdminAccount,
     Json(request): Json<CreateCampaign>,
 ) -> Result<(StatusCode, axum::Json<CampaignBody>)> {
-    request.validate()?;
-    if request.definition.prizes.iter().any(|p| p.id.is_some()) {
-        return Err(Error::invalid(
-            "definition.prizes",
-            "a new campaign's prizes have no id yet",
-        ));
-    }
-    let campaign = state
-        .store
-        .create_campaign(
-            &account.id,
-            NewCampaign {
-                name: request.name,
-                kind: request.kind,
-                status: request.status,
-                definition: request.definition,
-            },
-        )
-        .await
-        .map_err(in_definition)?;
+    let campaign = campaigns::create(&state.store, &account.id, request.into()).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(view(&state, &campaign).await?),
@@ -179,7 +186,7 @@ async fn read(
     AdminAccount(account): AdminAccount,
     Path(id): Path<String>,
 ) -> Result<axum::Json<CampaignBody>> {
-    let campaign = find(&state, &account.id, &id).await?;
+    let campaign = campaigns::find(&state.store, &account.id, &id).await?;
     Ok(axum::Json(view(&state, &campaign).await?))
 }
 
@@ -209,23 +216,14 @@ async fn update(
     Path(id): Path<String>,
     Json(request): Json<UpdateCampaign>,
 ) -> Result<axum::Json<CampaignBody>> {
-    let previous = find(&state, &account.id, &id).await?;
-    let mut next = previous.clone();
-    if let Some(name) = request.name {
-        check_text("name", &name, 1, 120)?;
-        next.name = name;
-    }
-    if let Some(kind) = request.kind {
-        next.kind = kind;
-    }
-    if let Some(status) = request.status {
-        next.status = status;
-    }
-    if let Some(definition) = request.definition {
-        next.definition = definition;
-    }
-    next.definition.validate(next.kind).map_err(in_definition)?;
-    let campaign = state.store.update_campaign(&previous, next).await?;
+    let previous = campaigns::find(&state.store, &account.id, &id).await?;
+    let changes = Changes {
+        name: request.name,
+        kind: request.kind,
+        status: request.status,
+        definition: request.definition,
+    };
+    let campaign = campaigns::update(&state.store, &previous, changes).await?;
     Ok(axum::Json(view(&state, &campaign).await?))
 }
 
@@ -250,32 +248,8 @@ async fn delete(
     AdminAccount(account): AdminAccount,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    if state.store.delete_campaign(&account.id, &id).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(not_found(&id))
-    }
-}
-
-/// A definition's field paths as the request body has them, e.g.
-/// `definition.prizes[2].weight`.
-fn in_definition(err: Error) -> Error {
-    err.within("definition")
-}
-
-pub(super) async fn find(state: &AppState, account_id: &str, id: &str) -> Result<Campaign> {
-    state
-        .store
-        .campaign(account_id, id)
-        .await?
-        .ok_or_else(|| not_found(id))
-}
-
-fn not_found(id: &str) -> Error {
-    Error::not_found(
-        "campaign_not_found",
-        format!("No campaign has the id {id:?}."),
-    )
+    campaigns::delete(&state.store, &account.id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A campaign as the admin API shows it: the definition (with prize ids)
@@ -288,13 +262,13 @@ async fn view(state: &AppState, campaign: &Campaign) -> Result<CampaignBody> {
     ))
 }
 
-fn body(campaign: &Campaign, prizes: Vec<PrizeState>) -> CampaignBody {
+fn body(campaign: &Campaign, prizes: Vec<PrizeStock>) -> CampaignBody {
     CampaignBody {
         id: campaign.id.clone(),
         name: campaign.name.clone(),
         kind: campaign.kind,
         status: campaign.status,
         definition: campaign.definition.clone(),
-        prizes,
+        prizes: prizes.into_iter().map(PrizeState::from).collect(),
     }
 }

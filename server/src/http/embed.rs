@@ -3,23 +3,19 @@
 //! send the session's token, and a retried step gets the same answer.
 
 use adact_wire::{
-    ErrorBody, FinishRequest, FinishResponse, Notice, PlayRequest, PlayResponse, RegisterRequest,
-    RegisterResponse, RenderRequest, RenderResponse, SegmentRef, SessionView,
+    ErrorBody, FinishRequest, FinishResponse, PlayRequest, PlayResponse, RegisterRequest,
+    RegisterResponse, RenderRequest, RenderResponse,
 };
 use axum::extract::{Path, State};
 use utoipa_axum::routes;
 
 use super::{
     AppState,
+    error::Result,
     extract::{EmbedAccount, Json},
     openapi::ApiRouter,
 };
-use crate::{
-    campaigns::{Status, check_text},
-    error::{Error, Result},
-    locales::Locale,
-    store::plays::external_id,
-};
+use crate::app::plays;
 
 pub fn router() -> ApiRouter {
     ApiRouter::new()
@@ -57,58 +53,9 @@ async fn render(
     EmbedAccount(account): EmbedAccount,
     Json(request): Json<RenderRequest>,
 ) -> Result<axum::Json<RenderResponse>> {
-    check_text("segment", &request.segment, 1, 200)?;
-    let user_id = request.user.as_ref().and_then(|u| u.id.as_deref());
-    if let Some(id) = user_id {
-        check_text("user.id", id, 1, 200)?;
-    }
-    if let Some(id) = &request.anonymous_id {
-        check_text("anonymous_id", id, 1, 100)?;
-    }
-    let (segment, campaign) = state
-        .store
-        .segment_with_campaign(&account.id, &request.segment)
-        .await?
-        .ok_or_else(|| {
-            Error::not_found(
-                "segment_not_found",
-                format!("No segment is titled {:?}.", request.segment),
-            )
-        })?;
-    if campaign.status != Status::Active {
-        return Err(Error::not_found(
-            "campaign_not_active",
-            format!(
-                "The campaign of segment {:?} is {}, not active.",
-                segment.title, campaign.status
-            ),
-        ));
-    }
-    let external_id = external_id(user_id, request.anonymous_id.as_deref());
-    let locale = Locale::negotiate(request.locale.as_deref());
-    let notice = state
-        .store
-        .refusal(&campaign, &external_id)
-        .await?
-        .map(|refusal| Notice {
-            code: refusal.code().to_owned(),
-            message: locale.language.refusal(refusal).to_owned(),
-        });
-    let (id, token) = state
-        .store
-        .open_session(&account.id, &campaign.id, &segment.id, &external_id)
-        .await?;
-    Ok(axum::Json(RenderResponse {
-        segment: SegmentRef {
-            id: segment.id,
-            title: segment.title,
-        },
-        strings: locale.strings(campaign.definition.play_limit),
-        locale: locale.tag,
-        campaign: campaign.view(),
-        session: SessionView { id, token },
-        notice,
-    }))
+    Ok(axum::Json(
+        plays::render(&state.store, &account, &request).await?,
+    ))
 }
 
 /// Register the player
@@ -142,7 +89,7 @@ async fn register(
     Json(request): Json<RegisterRequest>,
 ) -> Result<axum::Json<RegisterResponse>> {
     Ok(axum::Json(
-        state.store.register(&account, &id, &request).await?,
+        plays::register(&state.store, &account, &id, &request).await?,
     ))
 }
 
@@ -176,10 +123,14 @@ async fn play(
     Json(request): Json<PlayRequest>,
 ) -> Result<axum::Json<PlayResponse>> {
     Ok(axum::Json(
-        state
-            .store
-            .play(&account, &id, &request.token, &request.answers)
-            .await?,
+        plays::play(
+            &state.store,
+            &account,
+            &id,
+            &request.token,
+            &request.answers,
+        )
+        .await?,
     ))
 }
 
@@ -210,6 +161,6 @@ async fn finish(
     Path(id): Path<String>,
     Json(request): Json<FinishRequest>,
 ) -> Result<axum::Json<FinishResponse>> {
-    state.store.finish(&account, &id, &request.token).await?;
+    plays::finish(&state.store, &account, &id, &request.token).await?;
     Ok(axum::Json(FinishResponse { finished: true }))
 }

@@ -7,12 +7,11 @@ use axum::{
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
-use super::AppState;
-use crate::{
-    auth,
+use super::{
+    AppState,
     error::{Error, Result},
-    store::accounts::Account,
 };
+use crate::domain::{self, account::Account, credentials as auth, origins};
 
 /// A JSON body. Unlike `axum::Json` it does not insist on a content type:
 /// the embed posts `text/plain` so that browsers send it without a CORS
@@ -133,16 +132,15 @@ impl FromRequestParts<AppState> for EmbedAccount {
                 .headers
                 .get(header::ORIGIN)
                 .and_then(|v| v.to_str().ok());
-            if !origin
-                .is_some_and(|origin| crate::origins::allowed(origin, &account.allowed_domains))
-            {
-                return Err(Error::Refused {
-                    code: "origin_not_allowed",
-                    message: format!(
+            if !origin.is_some_and(|origin| origins::allowed(origin, &account.allowed_domains)) {
+                return Err(domain::Error::refused(
+                    "origin_not_allowed",
+                    format!(
                         "This page ({}) is not in the account's allowed domains.",
                         origin.unwrap_or("no Origin header")
                     ),
-                });
+                )
+                .into());
             }
         }
         Ok(Self(account))

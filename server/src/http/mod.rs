@@ -1,4 +1,7 @@
-//! The HTTP surface: one module per resource, each with its `router()`.
+//! The HTTP surface: request and response types, extractors, the mapping
+//! of errors to the JSON error shape (`error`), and one module per
+//! resource, each with its `router()`. Handlers call `app` for anything
+//! that changes data or decides, and the store's repositories for reads.
 //!
 //! Every route under `/api/` is documented: the resource routers are
 //! [`ApiRouter`]s, which take routes only with their OpenAPI documentation
@@ -19,17 +22,17 @@ use serde::Serialize;
 use tower_http::{cors::CorsLayer, trace::TraceLayer};
 use utoipa::ToSchema;
 
-use self::openapi::ApiRouter;
+use self::{error::Error, openapi::ApiRouter};
 use crate::{
     config::Config,
-    error::Error,
     store::Store,
-    webhooks::{Dispatcher, Metrics},
+    worker::{Dispatcher, Metrics},
 };
 
 pub mod assets;
 pub mod campaigns;
 pub mod embed;
+pub mod error;
 pub mod extract;
 pub mod openapi;
 pub mod preview;
@@ -123,7 +126,7 @@ pub fn app(state: AppState, config: &Config) -> Router {
 fn site(www: &std::path::Path) -> Router<AppState> {
     Router::new()
         .route("/healthz", get(system::healthz))
-        .route("/metrics", get(webhooks::metrics))
+        .route("/metrics", get(system::metrics))
         .merge(assets::router(www))
         .layer(middleware::from_fn(outside_the_api))
 }

@@ -1,33 +1,21 @@
-//! The console's live preview: the embed's render, register and play steps
-//! answered for a campaign as the admin is typing it, before it is saved.
-//! The campaign comes in every request's body; nothing is read from or
-//! written to the database and no event is recorded. The same rules as the
-//! real steps decide: the create's validation, the form's checks, the
-//! quiz's scoring and the weighted draw.
-//!
-//! The preview ignores the campaign's status, schedule and play limit, so
-//! that a draft, or a campaign that starts next month, can be played through.
+//! The console's live preview (`app::preview`): the embed's render,
+//! register and play steps answered for a campaign as the admin is typing
+//! it, which comes in every request's body. Nothing is stored.
 
 use std::collections::BTreeMap;
 
-use adact_wire::{
-    ErrorBody, PlayResponse, RegisterResponse, RenderResponse, SegmentRef, SessionView,
-};
+use adact_wire::{ErrorBody, PlayResponse, RegisterResponse, RenderResponse};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::routes;
 
 use super::{
     campaigns::CreateCampaign,
+    error::Result,
     extract::{AdminAccount, Json, Query},
     openapi::ApiRouter,
 };
-use crate::{
-    campaigns::{Campaign, Prize, draw},
-    error::Result,
-    locales::Locale,
-    store::new_id,
-};
+use crate::app::preview;
 
 pub fn router() -> ApiRouter {
     ApiRouter::new()
@@ -35,11 +23,6 @@ pub fn router() -> ApiRouter {
         .routes(routes!(register))
         .routes(routes!(play))
 }
-
-/// What the preview shows as the segment: there is none yet.
-const SEGMENT_TITLE: &str = "Preview";
-/// The prefix of the codes a preview "wins": never a real code.
-const CODE_PREFIX: &str = "PREVIEW-";
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -93,23 +76,11 @@ async fn render(
     Query(query): Query<PreviewQuery>,
     Json(input): Json<CreateCampaign>,
 ) -> Result<axum::Json<RenderResponse>> {
-    let campaign = draft(&account.id, input)?;
-    let locale = Locale::negotiate(query.locale.as_deref());
-    Ok(axum::Json(RenderResponse {
-        segment: SegmentRef {
-            id: "seg_preview".into(),
-            title: SEGMENT_TITLE.into(),
-        },
-        campaign: campaign.view(),
-        // No token: nothing is stored for it to protect.
-        session: SessionView {
-            id: new_id("preview"),
-            token: String::new(),
-        },
-        notice: None,
-        strings: locale.strings(campaign.definition.play_limit),
-        locale: locale.tag,
-    }))
+    let campaign = preview::draft(&account.id, input.into())?;
+    Ok(axum::Json(preview::render(
+        &campaign,
+        query.locale.as_deref(),
+    )))
 }
 
 /// Checks the registration against the previewed form, as the real step
@@ -131,14 +102,13 @@ async fn register(
     AdminAccount(account): AdminAccount,
     Json(request): Json<PreviewRegister>,
 ) -> Result<axum::Json<RegisterResponse>> {
-    let campaign = draft(&account.id, request.campaign).map_err(|e| e.within("campaign"))?;
-    campaign
-        .definition
-        .check_registration(&request.fields, request.consent)?;
-    Ok(axum::Json(RegisterResponse {
-        player_id: "ply_preview".into(),
-        created: true,
-    }))
+    let campaign =
+        preview::draft(&account.id, request.campaign.into()).map_err(|e| e.within("campaign"))?;
+    Ok(axum::Json(preview::register(
+        &campaign,
+        &request.fields,
+        request.consent,
+    )?))
 }
 
 /// Scores a quiz and draws the outcome by weight as a real play does, among
@@ -161,46 +131,9 @@ async fn play(
     AdminAccount(account): AdminAccount,
     Json(request): Json<PreviewPlay>,
 ) -> Result<axum::Json<PlayResponse>> {
-    let campaign = draft(&account.id, request.campaign).map_err(|e| e.within("campaign"))?;
-    let definition = &campaign.definition;
-    let (score, passed) = definition.score(&request.answers)?;
-    let mut rng = rand::rng();
-    let won = if passed {
-        let candidates =
-            definition.candidates(|id| definition.prize(id).is_some_and(|p| p.stock != Some(0)));
-        draw::draw(&candidates, definition.no_prize.weight, &mut rng)
-            .and_then(|picked| definition.prize(&picked.prize_id))
-    } else {
-        None
-    };
-    Ok(axum::Json(PlayResponse {
-        play_id: new_id("preview"),
-        prize: won.map(Prize::view),
-        code: won.map(|_| draw::generate_code(CODE_PREFIX, &mut rng)),
-        score,
-    }))
-}
-
-/// The campaign as typed, checked as a create checks it. Prizes not saved
-/// yet get an id by position, so the embed can tell the wheel's slices apart
-/// and the play's answer names one of them.
-fn draft(account_id: &str, input: CreateCampaign) -> Result<Campaign> {
-    input.validate()?;
-    let CreateCampaign {
-        name,
-        kind,
-        status,
-        mut definition,
-    } = input;
-    for (i, prize) in definition.prizes.iter_mut().enumerate() {
-        prize.id.get_or_insert_with(|| format!("prz_preview_{i}"));
-    }
-    Ok(Campaign {
-        id: "cmp_preview".into(),
-        account_id: account_id.to_owned(),
-        name,
-        kind,
-        status,
-        definition,
-    })
+    let campaign =
+        preview::draft(&account.id, request.campaign.into()).map_err(|e| e.within("campaign"))?;
+    Ok(axum::Json(
+        preview::play(&campaign, &request.answers).await?,
+    ))
 }

@@ -8,14 +8,14 @@ use utoipa::ToSchema;
 use utoipa_axum::routes;
 
 use super::{
-    AppState, Listed, Page, Paged, campaigns,
+    AppState, Listed, Page, Paged,
+    error::Result,
     extract::{AdminAccount, Json, Path, Query},
     openapi::ApiRouter,
 };
 use crate::{
-    campaigns::{Campaign, check_text},
-    error::{Error, Result},
-    store::segments::Segment,
+    app::segments::{self, Changes},
+    domain::segment::Segment,
 };
 
 pub fn router() -> ApiRouter {
@@ -111,12 +111,8 @@ async fn create(
     AdminAccount(account): AdminAccount,
     Json(request): Json<CreateSegment>,
 ) -> Result<(StatusCode, axum::Json<SegmentBody>)> {
-    check_text("title", &request.title, 1, 200)?;
-    let campaign = campaign(&state, &account.id, &request.campaign_id).await?;
-    let segment = state
-        .store
-        .add_segment(&account, request.title.trim(), &campaign)
-        .await?;
+    let segment =
+        segments::create(&state.store, &account, &request.title, &request.campaign_id).await?;
     Ok((StatusCode::CREATED, axum::Json(view(&segment))))
 }
 
@@ -138,7 +134,8 @@ async fn read(
     AdminAccount(account): AdminAccount,
     Path(id): Path<String>,
 ) -> Result<axum::Json<SegmentBody>> {
-    Ok(axum::Json(view(&find(&state, &account.id, &id).await?)))
+    let segment = segments::find(&state.store, &account.id, &id).await?;
+    Ok(axum::Json(view(&segment)))
 }
 
 /// Update a segment
@@ -165,19 +162,12 @@ async fn update(
     Path(id): Path<String>,
     Json(request): Json<UpdateSegment>,
 ) -> Result<axum::Json<SegmentBody>> {
-    let mut segment = find(&state, &account.id, &id).await?;
-    if let Some(title) = request.title {
-        check_text("title", &title, 1, 200)?;
-        segment.title = title.trim().to_owned();
-    }
-    if let Some(campaign_id) = request.campaign_id {
-        segment.campaign_id = campaign_id;
-    }
-    let campaign = campaign(&state, &account.id, &segment.campaign_id).await?;
-    state
-        .store
-        .update_segment(&account, &segment, &campaign)
-        .await?;
+    let segment = segments::find(&state.store, &account.id, &id).await?;
+    let changes = Changes {
+        title: request.title,
+        campaign_id: request.campaign_id,
+    };
+    let segment = segments::update(&state.store, &account, segment, changes).await?;
     Ok(axum::Json(view(&segment)))
 }
 
@@ -201,31 +191,9 @@ async fn delete(
     AdminAccount(account): AdminAccount,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    let segment = find(&state, &account.id, &id).await?;
-    let campaign = campaigns::find(&state, &account.id, &segment.campaign_id).await?;
-    state
-        .store
-        .delete_segment(&account, &segment, &campaign)
-        .await?;
+    let segment = segments::find(&state.store, &account.id, &id).await?;
+    segments::delete(&state.store, &account, &segment).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// The campaign a segment names, as a field error when it is not there.
-async fn campaign(state: &AppState, account_id: &str, id: &str) -> Result<Campaign> {
-    state
-        .store
-        .campaign(account_id, id)
-        .await?
-        .ok_or_else(|| Error::invalid("campaign_id", format!("no campaign has the id {id:?}")))
-}
-
-async fn find(state: &AppState, account_id: &str, id: &str) -> Result<Segment> {
-    state.store.segment(account_id, id).await?.ok_or_else(|| {
-        Error::not_found(
-            "segment_not_found",
-            format!("No segment has the id {id:?}."),
-        )
-    })
 }
 
 fn view(segment: &Segment) -> SegmentBody {

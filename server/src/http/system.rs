@@ -1,7 +1,7 @@
-//! Health and the caller's own account.
+//! Health, metrics, and the caller's own account.
 
 use adact_wire::ErrorBody;
-use axum::extract::State;
+use axum::{extract::State, http::header, response::IntoResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::ToSchema;
@@ -9,13 +9,11 @@ use utoipa_axum::routes;
 
 use super::{
     AppState,
+    error::Result,
     extract::{AdminAccount, Json},
     openapi::ApiRouter,
 };
-use crate::{
-    error::{Error, Result},
-    origins,
-};
+use crate::{app::accounts, worker::metrics};
 
 pub fn router() -> ApiRouter {
     ApiRouter::new()
@@ -25,8 +23,14 @@ pub fn router() -> ApiRouter {
 
 /// Ready when the database answers. Outside the API (see `http::site`).
 pub async fn healthz(State(state): State<AppState>) -> Result<axum::Json<Value>> {
-    sqlx::query("select 1").execute(state.store.pool()).await?;
+    state.store.ping().await?;
     Ok(axum::Json(json!({"status": "ok"})))
+}
+
+/// Prometheus metrics. Outside the API (see `http::site`).
+pub async fn metrics(State(state): State<AppState>) -> Result<impl IntoResponse> {
+    let text = state.metrics.render(&state.store).await?;
+    Ok(([(header::CONTENT_TYPE, metrics::CONTENT_TYPE)], text))
 }
 
 /// The account the admin token belongs to.
@@ -88,8 +92,6 @@ async fn allowed_domains(AdminAccount(account): AdminAccount) -> axum::Json<Allo
     })
 }
 
-const MAX_DOMAINS: usize = 100;
-
 /// Set the allowed domains
 ///
 /// Replaces the list. Pages of other origins then get 403
@@ -111,20 +113,6 @@ async fn set_allowed_domains(
     AdminAccount(account): AdminAccount,
     Json(input): Json<AllowedDomains>,
 ) -> Result<axum::Json<AllowedDomains>> {
-    if input.domains.len() > MAX_DOMAINS {
-        return Err(Error::invalid(
-            "domains",
-            format!("at most {MAX_DOMAINS} domains"),
-        ));
-    }
-    let mut rules = Vec::with_capacity(input.domains.len());
-    for (i, domain) in input.domains.iter().enumerate() {
-        let rule =
-            origins::normalise(domain).map_err(|m| Error::invalid(format!("domains[{i}]"), m))?;
-        if !rules.contains(&rule) {
-            rules.push(rule);
-        }
-    }
-    state.store.set_allowed_domains(&account.id, &rules).await?;
+    let rules = accounts::set_allowed_domains(&state.store, &account.id, &input.domains).await?;
     Ok(axum::Json(AllowedDomains { domains: rules }))
 }

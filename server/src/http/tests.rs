@@ -12,10 +12,10 @@ use tower::ServiceExt as _;
 
 use super::{AppState, app};
 use crate::{
-    bootstrap,
-    campaigns::Status,
+    app::{accounts, demo},
     config::Config,
-    store::{Store, campaigns::NewCampaign},
+    domain::campaign::{NewCampaign, Status},
+    store::Store,
 };
 
 const ADMIN: &str = "adm_handler_tests_0123456789";
@@ -36,11 +36,11 @@ impl TestApp {
         config.embed_key = Some(KEY.into());
         config.www_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../www").into();
         let store = Store::connect(&config.database_url, 2).await.unwrap();
-        bootstrap::first_account(&store, &config)
+        accounts::first_account(&store, &config)
             .await
             .unwrap()
             .unwrap();
-        bootstrap::seed_demo(&store).await.unwrap();
+        demo::seed_demo(&store).await.unwrap();
         let state = AppState::new(store.clone(), &config, Some(KEY)).unwrap();
         Self {
             router: app(state, &config),
@@ -190,7 +190,7 @@ async fn a_campaign_that_is_not_active_is_not_shown() {
     let account = app.store.first_account().await.unwrap().unwrap();
     let (_, demo) = app
         .store
-        .segment_with_campaign(&account.id, bootstrap::DEMO_SEGMENT)
+        .segment_with_campaign(&account.id, demo::DEMO_SEGMENT)
         .await
         .unwrap()
         .unwrap();

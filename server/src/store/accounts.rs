@@ -2,33 +2,24 @@
 
 use sqlx::Row as _;
 
-use super::{Store, new_id, now_ms};
+use super::Store;
+use crate::domain::{
+    account::Account,
+    time::{new_id, now_ms},
+};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Account {
-    pub id: String,
-    pub name: String,
-    pub embed_key: String,
-    /// SHA-256 of the admin token, hex.
-    pub admin_token_hash: String,
-    /// Normalised allowed-domain rules; empty: any origin.
-    pub allowed_domains: Vec<String>,
-}
-
-impl Account {
-    fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Self> {
-        Ok(Self {
-            id: row.try_get("id")?,
-            name: row.try_get("name")?,
-            embed_key: row.try_get("embed_key")?,
-            admin_token_hash: row.try_get("admin_token_hash")?,
-            allowed_domains: row
-                .try_get::<String, _>("allowed_domains")?
-                .lines()
-                .map(str::to_owned)
-                .collect(),
-        })
-    }
+fn account_from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Account> {
+    Ok(Account {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        embed_key: row.try_get("embed_key")?,
+        admin_token_hash: row.try_get("admin_token_hash")?,
+        allowed_domains: row
+            .try_get::<String, _>("allowed_domains")?
+            .lines()
+            .map(str::to_owned)
+            .collect(),
+    })
 }
 
 impl Store {
@@ -87,7 +78,7 @@ impl Store {
             .bind(hash)
             .fetch_optional(self.pool())
             .await?
-            .map(|row| Account::from_row(&row))
+            .map(|row| account_from_row(&row))
             .transpose()
     }
 
@@ -96,7 +87,7 @@ impl Store {
             .bind(key)
             .fetch_optional(self.pool())
             .await?
-            .map(|row| Account::from_row(&row))
+            .map(|row| account_from_row(&row))
             .transpose()
     }
 
@@ -105,7 +96,7 @@ impl Store {
         sqlx::query("select * from accounts order by id limit 1")
             .fetch_optional(self.pool())
             .await?
-            .map(|row| Account::from_row(&row))
+            .map(|row| account_from_row(&row))
             .transpose()
     }
 }

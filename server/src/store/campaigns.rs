@@ -4,38 +4,28 @@
 use std::collections::HashMap;
 
 use adact_wire::CampaignKind;
-use anyhow::Context as _;
 use sqlx::{AnyConnection, AssertSqlSafe, Row as _};
 
-use super::{Store, new_id, now_ms};
-use crate::{
-    campaigns::{Campaign, Codes, Definition, Status},
-    error::{Error, Result},
+use super::{Store, dialect::Placeholders, from_json, to_json, unknown};
+use crate::domain::{
+    campaign::{Campaign, Codes, Definition, NewCampaign, PrizeStock, Status},
+    time::{new_id, now_ms},
 };
 
-/// What creating a campaign needs; validated by the caller.
-#[derive(Debug, Clone)]
-pub struct NewCampaign {
-    pub name: String,
-    pub kind: CampaignKind,
-    pub status: Status,
-    pub definition: Definition,
+/// What deleting a campaign did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Deleted {
+    Deleted,
+    NotFound,
+    /// Refused: this segment (the first found) shows the campaign.
+    InUse {
+        segment_title: String,
+    },
 }
 
-/// A prize's live state, for the admin API.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-pub struct PrizeState {
-    pub id: String,
-    /// How many can still be won; null when unlimited.
-    #[schema(required = true)]
-    pub stock_remaining: Option<i64>,
-    /// Codes not given yet.
-    pub codes_available: i64,
-    /// Codes given to winners.
-    pub codes_given: i64,
-}
-
-pub(super) fn campaign_from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<Campaign> {
+/// A campaign from a row of `campaigns`, or of a join whose campaign
+/// columns keep their names.
+pub(super) fn campaign_from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Campaign> {
     let kind: String = row.try_get("kind")?;
     let status: String = row.try_get("status")?;
     let definition: String = row.try_get("definition")?;
@@ -43,14 +33,18 @@ pub(super) fn campaign_from_row(row: &sqlx::any::AnyRow) -> anyhow::Result<Campa
         id: row.try_get("id")?,
         account_id: row.try_get("account_id")?,
         name: row.try_get("name")?,
-        kind: CampaignKind::parse(&kind).with_context(|| format!("unknown kind {kind:?}"))?,
-        status: Status::parse(&status).with_context(|| format!("unknown status {status:?}"))?,
-        definition: serde_json::from_str(&definition).context("stored campaign definition")?,
+        kind: CampaignKind::parse(&kind).ok_or_else(|| unknown("campaign kind", &kind))?,
+        status: Status::parse(&status).ok_or_else(|| unknown("campaign status", &status))?,
+        definition: from_json(&definition)?,
     })
 }
 
 impl Store {
-    pub async fn create_campaign(&self, account_id: &str, new: NewCampaign) -> Result<Campaign> {
+    pub async fn create_campaign(
+        &self,
+        account_id: &str,
+        new: NewCampaign,
+    ) -> sqlx::Result<Campaign> {
         let id = new_id("cmp");
         let now = now_ms();
         let mut definition = new.definition;
@@ -58,7 +52,7 @@ impl Store {
         for prize in &mut definition.prizes {
             prize.id = None;
         }
-        let (_turn, mut tx) = self.begin_write().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "insert into campaigns (id, account_id, name, kind, status, definition, created_at, updated_at) \
              values ($1, $2, $3, $4, $5, $6, $7, $7)",
@@ -90,9 +84,9 @@ impl Store {
         })
     }
 
-    pub async fn campaign(&self, account_id: &str, id: &str) -> Result<Option<Campaign>> {
+    pub async fn campaign(&self, account_id: &str, id: &str) -> sqlx::Result<Option<Campaign>> {
         let row = self.owned_row("campaigns", account_id, id).await?;
-        Ok(row.map(|row| campaign_from_row(&row)).transpose()?)
+        row.map(|row| campaign_from_row(&row)).transpose()
     }
 
     /// A page of campaigns, oldest first, after the cursor id.
@@ -101,14 +95,11 @@ impl Store {
         account_id: &str,
         after: Option<&str>,
         limit: i64,
-    ) -> Result<Vec<Campaign>> {
+    ) -> sqlx::Result<Vec<Campaign>> {
         let rows = self
             .owned_page("campaigns", account_id, after, limit)
             .await?;
-        Ok(rows
-            .iter()
-            .map(campaign_from_row)
-            .collect::<anyhow::Result<_>>()?)
+        rows.iter().map(campaign_from_row).collect()
     }
 
     /// Saves a changed campaign; prizes keep their stock and codes by id.
@@ -116,8 +107,8 @@ impl Store {
         &self,
         previous: &Campaign,
         mut next: Campaign,
-    ) -> Result<Campaign> {
-        let (_turn, mut tx) = self.begin_write().await?;
+    ) -> sqlx::Result<Campaign> {
+        let mut tx = self.begin_write().await?;
         sync_prizes(
             &mut tx,
             &next.id,
@@ -142,22 +133,17 @@ impl Store {
         Ok(next)
     }
 
-    /// Deletes a campaign with its prizes, codes and plays. Refused while a
+    /// Deletes a campaign with its prizes, codes and plays, unless a
     /// segment shows it.
-    pub async fn delete_campaign(&self, account_id: &str, id: &str) -> Result<bool> {
-        let (_turn, mut tx) = self.begin_write().await?;
+    pub async fn delete_campaign(&self, account_id: &str, id: &str) -> sqlx::Result<Deleted> {
+        let mut tx = self.begin_write().await?;
         let used: Option<String> =
             sqlx::query_scalar("select title from segments where campaign_id = $1 limit 1")
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?;
-        if let Some(title) = used {
-            return Err(Error::Conflict {
-                field: "segments",
-                message: format!(
-                    "The segment {title:?} shows this campaign: map it to another campaign or delete it first."
-                ),
-            });
+        if let Some(segment_title) = used {
+            return Ok(Deleted::InUse { segment_title });
         }
         let done = sqlx::query("delete from campaigns where id = $1 and account_id = $2")
             .bind(id)
@@ -165,7 +151,11 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(done.rows_affected() == 1)
+        Ok(if done.rows_affected() == 1 {
+            Deleted::Deleted
+        } else {
+            Deleted::NotFound
+        })
     }
 
     /// Each active prize's live stock and codes, for every campaign given,
@@ -174,16 +164,12 @@ impl Store {
     pub async fn prize_states(
         &self,
         campaign_ids: &[&str],
-    ) -> Result<HashMap<String, Vec<PrizeState>>> {
-        let mut states: HashMap<String, Vec<PrizeState>> = HashMap::new();
+    ) -> sqlx::Result<HashMap<String, Vec<PrizeStock>>> {
+        let mut states: HashMap<String, Vec<PrizeStock>> = HashMap::new();
         if campaign_ids.is_empty() {
             return Ok(states);
         }
-        let placeholders = (1..=campaign_ids.len())
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        // Only numbered placeholders are formatted in; the ids are bound.
+        let placeholders = Placeholders::from(1).list(campaign_ids.len());
         let sql = format!(
             "select p.campaign_id, p.id, p.stock_remaining, \
                (select count(*) from prize_codes c where c.prize_id = p.id and c.play_id is null) as available, \
@@ -198,7 +184,7 @@ impl Store {
             states
                 .entry(row.try_get("campaign_id")?)
                 .or_default()
-                .push(PrizeState {
+                .push(PrizeStock {
                     id: row.try_get("id")?,
                     stock_remaining: row.try_get("stock_remaining")?,
                     codes_available: row.try_get("available")?,
@@ -209,29 +195,40 @@ impl Store {
     }
 }
 
+/// The campaign with this id, whatever its account (a play's campaign).
+pub async fn campaign_by_id(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<Campaign>> {
+    sqlx::query("select * from campaigns where id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|row| campaign_from_row(&row))
+        .transpose()
+}
+
 /// The definition as stored: pools of codes live in `prize_codes`, not here.
-fn definition_json(definition: &Definition) -> Result<String> {
+fn definition_json(definition: &Definition) -> sqlx::Result<String> {
     let mut stored = definition.clone();
     for prize in &mut stored.prizes {
         if let Codes::Pool(codes) = &mut prize.codes {
             codes.clear();
         }
     }
-    Ok(serde_json::to_string(&stored).context("encoding a definition")?)
+    to_json(&stored)
 }
 
 /// Brings the prizes table in line with `next`: new prizes get an id and
 /// their stock, known ones keep what is left (moved by the change of
-/// stock), removed ones are retired. New pool codes are added.
+/// stock), removed ones are retired. New pool codes are added. Every id
+/// in `next` names a prize of `previous` (`Definition::check_prize_ids`).
 async fn sync_prizes(
     tx: &mut AnyConnection,
     campaign_id: &str,
     previous: Option<&Definition>,
     next: &mut Definition,
-) -> Result<()> {
+) -> sqlx::Result<()> {
     let now = now_ms();
     let old_prizes = previous.map_or(&[][..], |d| d.prizes.as_slice());
-    for (i, prize) in next.prizes.iter_mut().enumerate() {
+    for prize in &mut next.prizes {
         let prefix = match &prize.codes {
             Codes::Generate { prefix } => Some(prefix.clone()),
             Codes::Pool(_) => None,
@@ -267,13 +264,7 @@ async fn sync_prizes(
                 .await?;
                 id.clone()
             }
-            (None, Some(_)) => {
-                return Err(Error::invalid(
-                    format!("prizes[{i}].id"),
-                    "is not a prize of this campaign: leave it out for a new prize",
-                ));
-            }
-            (_, None) => {
+            _ => {
                 let id = new_id("prz");
                 sqlx::query(
                     "insert into prizes (id, campaign_id, code_prefix, stock_remaining, created_at) \

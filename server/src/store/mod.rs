@@ -1,30 +1,30 @@
-//! The database: one pool, migrations per backend, and the queries, grouped
-//! by what they touch. Times are unix milliseconds and ids are text, so the
-//! same SQL runs on every backend sqlx's `Any` driver supports.
+//! The database: one pool, the migrations, and repositories that return
+//! domain types, one module per thing stored. `dialect` holds every
+//! difference between SQLite and PostgreSQL; `outbox` writes events with
+//! their deliveries in the caller's transaction; `queue` is the delivery
+//! workers' claim and completion; `history` the retention clean-up.
 
-use std::{str::FromStr, sync::Arc, time::Duration};
+use std::{
+    ops::{Deref, DerefMut},
+    sync::Arc,
+};
 
 use anyhow::Context as _;
-use sqlx::{
-    AnyPool, AssertSqlSafe, Executor as _,
-    any::{AnyPoolOptions, AnyRow},
-    sqlite::SqliteConnectOptions,
-};
+use sqlx::{AnyConnection, AnyPool, AssertSqlSafe, any::AnyRow};
 
 pub mod accounts;
 pub mod campaigns;
+pub mod deliveries;
+pub mod dialect;
+pub mod endpoints;
+pub mod history;
+pub mod outbox;
 pub mod players;
 pub mod plays;
+pub mod queue;
 pub mod segments;
-pub mod webhooks;
 
-/// Which database the URL names; the few statements that differ (pragmas,
-/// the delivery claim, wake-ups) branch on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
+pub use dialect::Backend;
 
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -39,103 +39,86 @@ pub struct Store {
 }
 
 /// A write transaction, and on SQLite the turn to write that it holds
-/// until dropped (after its commit).
-pub type WriteTx = (
-    Option<tokio::sync::OwnedMutexGuard<()>>,
-    sqlx::Transaction<'static, sqlx::Any>,
-);
+/// until it is committed or dropped. Use it as the connection it wraps.
+#[derive(Debug)]
+pub struct WriteTx {
+    // Declared before the turn, so a dropped transaction rolls back before
+    // the next writer's turn begins.
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    backend: Backend,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> sqlx::Result<()> {
+        self.tx.commit().await
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+}
+
+impl Deref for WriteTx {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+}
 
 impl Store {
     /// Connects (creating an SQLite file when missing) and runs migrations.
     pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Self> {
         sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Backend::Postgres
-        } else {
-            anyhow::bail!(
-                "unsupported DATABASE_URL {:?}: expected sqlite://PATH or postgres://...",
-                redact(url)
-            );
-        };
-        let pool = match backend {
-            Backend::Sqlite => {
-                // Validate the URL and create the file up front, so a bad path
-                // fails here with a clear message rather than on first query.
-                let options = SqliteConnectOptions::from_str(url)
-                    .with_context(|| format!("invalid SQLite URL {url:?}"))?
-                    .create_if_missing(true);
-                drop(
-                    sqlx::ConnectOptions::connect(&options)
-                        .await
-                        .with_context(|| format!("cannot open SQLite database {url:?}"))?,
-                );
-                AnyPoolOptions::new()
-                    .max_connections(max_connections.max(1))
-                    .acquire_timeout(Duration::from_secs(10))
-                    .after_connect(|conn, _meta| {
-                        Box::pin(async move {
-                            // WAL lets readers run beside the writer; a busy
-                            // timeout queues writers instead of failing them.
-                            conn.execute(
-                                "pragma journal_mode = wal; pragma synchronous = normal; \
-                                 pragma foreign_keys = on; pragma busy_timeout = 5000;",
-                            )
-                            .await?;
-                            Ok(())
-                        })
-                    })
-                    .connect(url)
-                    .await
-                    .with_context(|| format!("cannot connect to {url:?}"))?
-            }
-            Backend::Postgres => AnyPoolOptions::new()
-                .max_connections(max_connections.max(1))
-                .acquire_timeout(Duration::from_secs(10))
-                .connect(url)
-                .await
-                .with_context(|| format!("cannot connect to {:?}", redact(url)))?,
-        };
-        let store = Self {
+        let backend = Backend::of_url(url)?;
+        let pool = backend.connect(url, max_connections).await?;
+        backend
+            .migrator()
+            .run(&pool)
+            .await
+            .context("running database migrations")?;
+        Ok(Self {
             pool,
             backend,
             url: url.to_owned(),
             writer: Arc::new(tokio::sync::Mutex::new(())),
-        };
-        store.migrate().await?;
-        Ok(store)
-    }
-
-    async fn migrate(&self) -> anyhow::Result<()> {
-        let migrator = match self.backend {
-            Backend::Sqlite => sqlx::migrate!("migrations/sqlite"),
-            Backend::Postgres => sqlx::migrate!("migrations/postgres"),
-        };
-        migrator
-            .run(&self.pool)
-            .await
-            .context("running database migrations")
+        })
     }
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
 
-    /// Begins a transaction that reads then writes. On SQLite it takes the
-    /// write lock up front (`BEGIN IMMEDIATE`: a deferred transaction that
-    /// upgrades fails with SQLITE_BUSY under concurrency), one writer at a
-    /// time.
+    /// Begins a transaction that reads then writes: on SQLite it takes the
+    /// write lock up front, one writer at a time; PostgreSQL locks rows, not
+    /// the database, so its writers run together.
     pub async fn begin_write(&self) -> sqlx::Result<WriteTx> {
-        match self.backend {
-            Backend::Sqlite => {
-                let turn = self.writer.clone().lock_owned().await;
-                let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-                Ok((Some(turn), tx))
-            }
-            // PostgreSQL locks rows, not the database: writers run together.
-            Backend::Postgres => Ok((None, self.pool.begin().await?)),
+        let turn = match self.backend {
+            Backend::Sqlite => Some(self.writer.clone().lock_owned().await),
+            Backend::Postgres => None,
+        };
+        let tx = self.pool.begin_with(self.backend.begin_write()).await?;
+        Ok(WriteTx {
+            tx,
+            _turn: turn,
+            backend: self.backend,
+        })
+    }
+
+    /// Begins a read-only transaction that sees one snapshot throughout.
+    pub async fn begin_snapshot(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
+        let mut tx = self.pool.begin().await?;
+        if let Some(statement) = self.backend.snapshot_statement() {
+            sqlx::query(statement).execute(&mut *tx).await?;
         }
+        Ok(tx)
     }
 
     /// One of the account's rows of `table` by id: tenants see only their own.
@@ -174,16 +157,19 @@ impl Store {
         .await
     }
 
+    /// Whether the database answers.
+    pub async fn ping(&self) -> sqlx::Result<()> {
+        sqlx::query("select 1").execute(self.pool()).await?;
+        Ok(())
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }
 
     /// "SQLite" or "PostgreSQL", for messages.
     pub fn backend_name(&self) -> &'static str {
-        match self.backend {
-            Backend::Sqlite => "SQLite",
-            Backend::Postgres => "PostgreSQL",
-        }
+        self.backend.name()
     }
 
     /// The URL this store connected to (with its password: never log it).
@@ -196,55 +182,18 @@ impl Store {
     }
 }
 
-/// The URL without its password, for messages.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            format!("{}://***{}", &url[..scheme], &url[at..])
-        }
-        _ => url.to_owned(),
-    }
+/// Reads JSON stored as text (a definition, a step's answer); text that does not decode is a decode error
+/// of the column, like any other.
+pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> sqlx::Result<T> {
+    serde_json::from_str(text).map_err(|err| sqlx::Error::Decode(Box::new(err)))
 }
 
-/// Reads a boolean stored as an integer 0/1: the portable form across the
-/// backends of sqlx's `Any` driver (bind booleans as `i64::from(b)`).
-pub fn flag(row: &AnyRow, column: &str) -> sqlx::Result<bool> {
-    use sqlx::Row as _;
-    Ok(row.try_get::<Option<i64>, _>(column)?.unwrap_or(0) != 0)
+/// JSON text to store.
+pub fn to_json<T: serde::Serialize>(value: &T) -> sqlx::Result<String> {
+    serde_json::to_string(value).map_err(|err| sqlx::Error::Encode(Box::new(err)))
 }
 
-/// Milliseconds since the unix epoch: how every time is stored.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
-
-/// A new id: a prefix naming the kind of thing, then a ULID, so ids sort by
-/// creation time (cursor pagination relies on it) and say what they are.
-pub fn new_id(prefix: &str) -> String {
-    format!(
-        "{prefix}_{}",
-        ulid::Ulid::new().to_string().to_ascii_lowercase()
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_are_prefixed_and_sort_by_time() {
-        let a = new_id("cmp");
-        std::thread::sleep(Duration::from_millis(2));
-        let b = new_id("cmp");
-        assert!(a.starts_with("cmp_") && a.len() == 30, "{a}");
-        assert!(a < b);
-    }
-
-    #[test]
-    fn redact_hides_passwords() {
-        assert_eq!(redact("postgres://u:secret@db/x"), "postgres://***@db/x");
-        assert_eq!(redact("sqlite://adact.db"), "sqlite://adact.db");
-    }
+/// A stored name that no variant has: a decode error of its column.
+fn unknown(what: &str, value: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("unknown {what} {value:?}").into())
 }

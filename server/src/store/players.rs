@@ -2,31 +2,19 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::Context as _;
 use sqlx::{AnyConnection, Row as _};
 
-use super::{new_id, now_ms};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Player {
-    pub id: String,
-    pub external_id: String,
-    /// The registration form's values by field key.
-    pub data: BTreeMap<String, String>,
-}
-
-/// Whether a registration created the player or updated a known one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Registered {
-    Created,
-    Updated,
-}
+use super::{from_json, to_json};
+use crate::domain::{
+    player::{Player, Registered},
+    time::{new_id, now_ms},
+};
 
 pub async fn player_by_external_id(
     conn: &mut AnyConnection,
     account_id: &str,
     external_id: &str,
-) -> anyhow::Result<Option<Player>> {
+) -> sqlx::Result<Option<Player>> {
     let row = sqlx::query(
         "select id, external_id, data from players where account_id = $1 and external_id = $2",
     )
@@ -39,7 +27,7 @@ pub async fn player_by_external_id(
         Ok(Player {
             id: row.try_get("id")?,
             external_id: row.try_get("external_id")?,
-            data: serde_json::from_str(&data).context("stored player data")?,
+            data: from_json(&data)?,
         })
     })
     .transpose()
@@ -52,13 +40,13 @@ pub async fn register(
     account_id: &str,
     external_id: &str,
     values: BTreeMap<String, String>,
-) -> anyhow::Result<(Player, Registered)> {
+) -> sqlx::Result<(Player, Registered)> {
     let now = now_ms();
     match player_by_external_id(conn, account_id, external_id).await? {
         Some(mut player) => {
             player.data.extend(values);
             sqlx::query("update players set data = $1, updated_at = $2 where id = $3")
-                .bind(serde_json::to_string(&player.data)?)
+                .bind(to_json(&player.data)?)
                 .bind(now)
                 .bind(&player.id)
                 .execute(&mut *conn)
@@ -78,7 +66,7 @@ pub async fn register(
             .bind(&player.id)
             .bind(account_id)
             .bind(external_id)
-            .bind(serde_json::to_string(&player.data)?)
+            .bind(to_json(&player.data)?)
             .bind(now)
             .execute(&mut *conn)
             .await?;

@@ -1,24 +1,13 @@
-//! Segments: a title, unique within an account, mapped to a campaign. Each
-//! change records its event in the same transaction.
+//! Segments: a title, unique within an account, mapped to a campaign.
 
-use serde_json::json;
 use sqlx::{AnyConnection, Row as _};
 
-use super::{Store, campaigns::campaign_from_row, new_id, now_ms};
-use crate::{
-    campaigns::Campaign,
-    error::{Error, Result},
-    events::{self, EventType},
-    store::accounts::Account,
+use super::{Store, campaigns::campaign_from_row};
+use crate::domain::{
+    campaign::Campaign,
+    segment::Segment,
+    time::{new_id, now_ms},
 };
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Segment {
-    pub id: String,
-    pub account_id: String,
-    pub title: String,
-    pub campaign_id: String,
-}
 
 fn segment_from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Segment> {
     Ok(Segment {
@@ -27,17 +16,6 @@ fn segment_from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Segment> {
         title: row.try_get("title")?,
         campaign_id: row.try_get("campaign_id")?,
     })
-}
-
-/// Turns the unique title constraint into a 409 naming the field.
-fn on_title_taken(title: &str) -> impl FnOnce(sqlx::Error) -> Error + '_ {
-    move |err| match &err {
-        sqlx::Error::Database(db) if db.is_unique_violation() => Error::Conflict {
-            field: "title",
-            message: format!("A segment is already titled {title:?}."),
-        },
-        _ => Error::Database(err),
-    }
 }
 
 impl Store {
@@ -52,86 +30,9 @@ impl Store {
         insert_segment(&mut conn, account_id, title, campaign_id).await
     }
 
-    /// Creates a segment and records `segment.created`.
-    pub async fn add_segment(
-        &self,
-        account: &Account,
-        title: &str,
-        campaign: &Campaign,
-    ) -> Result<Segment> {
-        let (_turn, mut tx) = self.begin_write().await?;
-        let segment = insert_segment(&mut tx, &account.id, title, &campaign.id)
-            .await
-            .map_err(on_title_taken(title))?;
-        events::record(
-            &mut tx,
-            &account.id,
-            EventType::SegmentCreated,
-            segment_data(account, &segment, campaign),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(segment)
-    }
-
-    /// Saves a changed title or campaign and records `segment.updated`.
-    pub async fn update_segment(
-        &self,
-        account: &Account,
-        segment: &Segment,
-        campaign: &Campaign,
-    ) -> Result<()> {
-        let (_turn, mut tx) = self.begin_write().await?;
-        sqlx::query(
-            "update segments set title = $1, campaign_id = $2, updated_at = $3 \
-             where id = $4 and account_id = $5",
-        )
-        .bind(&segment.title)
-        .bind(&segment.campaign_id)
-        .bind(now_ms())
-        .bind(&segment.id)
-        .bind(&account.id)
-        .execute(&mut *tx)
-        .await
-        .map_err(on_title_taken(&segment.title))?;
-        events::record(
-            &mut tx,
-            &account.id,
-            EventType::SegmentUpdated,
-            segment_data(account, segment, campaign),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Deletes a segment and records `segment.deleted`.
-    pub async fn delete_segment(
-        &self,
-        account: &Account,
-        segment: &Segment,
-        campaign: &Campaign,
-    ) -> Result<()> {
-        let (_turn, mut tx) = self.begin_write().await?;
-        sqlx::query("delete from segments where id = $1 and account_id = $2")
-            .bind(&segment.id)
-            .bind(&account.id)
-            .execute(&mut *tx)
-            .await?;
-        events::record(
-            &mut tx,
-            &account.id,
-            EventType::SegmentDeleted,
-            segment_data(account, segment, campaign),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub async fn segment(&self, account_id: &str, id: &str) -> Result<Option<Segment>> {
+    pub async fn segment(&self, account_id: &str, id: &str) -> sqlx::Result<Option<Segment>> {
         let row = self.owned_row("segments", account_id, id).await?;
-        Ok(row.map(|row| segment_from_row(&row)).transpose()?)
+        row.map(|row| segment_from_row(&row)).transpose()
     }
 
     /// A page of segments, oldest first, after the cursor id.
@@ -140,14 +41,11 @@ impl Store {
         account_id: &str,
         after: Option<&str>,
         limit: i64,
-    ) -> Result<Vec<Segment>> {
+    ) -> sqlx::Result<Vec<Segment>> {
         let rows = self
             .owned_page("segments", account_id, after, limit)
             .await?;
-        Ok(rows
-            .iter()
-            .map(segment_from_row)
-            .collect::<sqlx::Result<_>>()?)
+        rows.iter().map(segment_from_row).collect()
     }
 
     /// Resolves a segment title to the segment and its campaign, in one query.
@@ -155,7 +53,7 @@ impl Store {
         &self,
         account_id: &str,
         title: &str,
-    ) -> anyhow::Result<Option<(Segment, Campaign)>> {
+    ) -> sqlx::Result<Option<(Segment, Campaign)>> {
         let row = sqlx::query(
             "select s.id as segment_id, s.title, c.* \
              from segments s join campaigns c on c.id = s.campaign_id \
@@ -177,7 +75,9 @@ impl Store {
     }
 }
 
-async fn insert_segment(
+/// Inserts a segment in the caller's transaction; a title taken in the
+/// account fails with a unique violation.
+pub async fn insert_segment(
     conn: &mut AnyConnection,
     account_id: &str,
     title: &str,
@@ -204,11 +104,28 @@ async fn insert_segment(
     })
 }
 
-/// The data of segment events.
-fn segment_data(account: &Account, segment: &Segment, campaign: &Campaign) -> serde_json::Value {
-    json!({
-        "account": {"id": account.id, "name": account.name},
-        "segment": {"id": segment.id, "title": segment.title},
-        "campaign": {"id": campaign.id, "name": campaign.name, "kind": campaign.kind.as_str()},
-    })
+/// Saves a segment's title and campaign in the caller's transaction; a
+/// title taken in the account fails with a unique violation.
+pub async fn update_segment(conn: &mut AnyConnection, segment: &Segment) -> sqlx::Result<()> {
+    sqlx::query(
+        "update segments set title = $1, campaign_id = $2, updated_at = $3 \
+         where id = $4 and account_id = $5",
+    )
+    .bind(&segment.title)
+    .bind(&segment.campaign_id)
+    .bind(now_ms())
+    .bind(&segment.id)
+    .bind(&segment.account_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_segment(conn: &mut AnyConnection, segment: &Segment) -> sqlx::Result<()> {
+    sqlx::query("delete from segments where id = $1 and account_id = $2")
+        .bind(&segment.id)
+        .bind(&segment.account_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }

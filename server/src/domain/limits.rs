@@ -120,9 +120,12 @@ mod tests {
     #[test]
     fn daily_windows_start_at_utc_midnight() {
         let start = PlayLimit::Daily.window_start(THU).unwrap();
-        assert_eq!(crate::events::rfc3339(start), "2026-11-26T00:00:00.000Z");
         assert_eq!(
-            crate::events::rfc3339(PlayLimit::Daily.next_window(THU).unwrap()),
+            crate::domain::time::rfc3339(start),
+            "2026-11-26T00:00:00.000Z"
+        );
+        assert_eq!(
+            crate::domain::time::rfc3339(PlayLimit::Daily.next_window(THU).unwrap()),
             "2026-11-27T00:00:00.000Z"
         );
     }
@@ -130,7 +133,10 @@ mod tests {
     #[test]
     fn weekly_windows_start_on_monday() {
         let start = PlayLimit::Weekly.window_start(THU).unwrap();
-        assert_eq!(crate::events::rfc3339(start), "2026-11-23T00:00:00.000Z");
+        assert_eq!(
+            crate::domain::time::rfc3339(start),
+            "2026-11-23T00:00:00.000Z"
+        );
         // A Monday is the first day of its own week.
         assert_eq!(PlayLimit::Weekly.window_start(start + 1), Some(start));
         assert_eq!(

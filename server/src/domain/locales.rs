@@ -14,7 +14,7 @@ use adact_wire::{
     is_language_tag,
 };
 
-use crate::campaigns::{PlayLimit, Refusal};
+use super::limits::{PlayLimit, Refusal};
 
 /// A language the embed speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,12 +15,15 @@ use super::{
     Metrics,
     client::{self, Client},
     policy::RetryPolicy,
-    queue::{self, AttemptRecord, Claimed, Completion, Next},
     signing,
 };
 use crate::{
     config::WebhookConfig,
-    store::{Backend, Store},
+    domain::time::now_ms,
+    store::{
+        Store,
+        queue::{self, AttemptRecord, Claimed, Completion, Next},
+    },
 };
 
 const BATCH: usize = 64;
@@ -76,7 +79,7 @@ impl Dispatcher {
         // concurrency also bounds what a crash can send twice.
         let (done_tx, done_rx) = mpsc::channel::<(Completion, OwnedSemaphorePermit)>(4096);
         let writer = tokio::spawn(write_completions(self.clone(), done_rx));
-        if inner.store.backend() == Backend::Postgres {
+        if inner.store.backend().notifies() {
             tokio::spawn(listen_for_wakeups(self.clone(), shutdown.clone()));
         }
         while !shutdown.is_cancelled() {
@@ -198,7 +201,7 @@ impl Dispatcher {
         let timeout = endpoint
             .timeout
             .min(inner.lease.saturating_sub(Duration::from_secs(1)));
-        let started_at = crate::store::now_ms();
+        let started_at = now_ms();
         if delivery.attempt == 1 {
             inner
                 .metrics
@@ -230,7 +233,7 @@ impl Dispatcher {
                 .policy
                 .next_delay(failures, response.retry_after, &mut rand::rng())
             {
-                Some(delay) => (Next::RetryAt(crate::store::now_ms() + millis(delay)), None),
+                Some(delay) => (Next::RetryAt(now_ms() + millis(delay)), None),
                 None => (Next::Failed, None),
             }
         };
@@ -267,12 +270,12 @@ impl Dispatcher {
 }
 
 /// Wakes the workers when another process (or this one) queues deliveries
-/// on PostgreSQL: `fan_out` notifies on commit. Polling stays as the
+/// on PostgreSQL: the outbox notifies on commit. Polling stays as the
 /// fallback while the listener reconnects.
 async fn listen_for_wakeups(dispatcher: Dispatcher, shutdown: CancellationToken) {
     while !shutdown.is_cancelled() {
         tokio::select! {
-            Err(err) = relay_notifications(&dispatcher) => {
+            Err(err) = queue::relay_wakeups(&dispatcher.inner.store, || dispatcher.wake()) => {
                 tracing::warn!(%err, "listening for delivery wake-ups failed; polling until it reconnects");
             }
             () = shutdown.cancelled() => return,
@@ -281,16 +284,6 @@ async fn listen_for_wakeups(dispatcher: Dispatcher, shutdown: CancellationToken)
             () = tokio::time::sleep(Duration::from_secs(1)) => {},
             () = shutdown.cancelled() => return,
         }
-    }
-}
-
-/// Turns each notification into a wake-up; returns only on error.
-async fn relay_notifications(dispatcher: &Dispatcher) -> sqlx::Result<std::convert::Infallible> {
-    let mut listener = sqlx::postgres::PgListener::connect(dispatcher.inner.store.url()).await?;
-    listener.listen(queue::WAKE_CHANNEL).await?;
-    loop {
-        listener.recv().await?;
-        dispatcher.wake();
     }
 }
 

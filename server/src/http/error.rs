@@ -1,5 +1,6 @@
-//! One error type for every HTTP handler. Each variant maps to a status and
-//! a stable `code`; internal errors are logged and never shown to clients.
+//! One error type for every HTTP handler: the domain's refusals, the
+//! request's own faults, and failures. Each maps to a status and a stable
+//! `code`; internal errors are logged and never shown to clients.
 
 use adact_wire::{ErrorBody, ErrorDetail, FieldError};
 use axum::{
@@ -7,39 +8,23 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
+use crate::{app, domain};
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// A rule of the domain said no: a bad field, a refusal, a conflict.
+    #[error(transparent)]
+    Rule(#[from] domain::Error),
+
     /// The request body or a parameter is malformed; the message names the field.
     #[error("{message}")]
     BadRequest { code: &'static str, message: String },
 
-    /// A field failed validation; `field` is its path, e.g. `theme.primary`.
-    #[error("{field}: {message}")]
-    Invalid { field: String, message: String },
-
-    /// Several fields failed validation (a registration form): each with
-    /// its path and a message for the player.
-    #[error("Please check the highlighted fields.")]
-    Fields(Vec<(String, String)>),
-
-    /// The request is understood but not allowed now: a play limit, the
-    /// campaign's schedule, a step out of order.
-    #[error("{message}")]
-    Refused { code: &'static str, message: String },
-
     /// Missing or wrong credentials.
     #[error("{0}")]
     Unauthorized(&'static str),
-
-    /// The thing asked for does not exist (or is not this account's).
-    #[error("{message}")]
-    NotFound { code: &'static str, message: String },
-
-    /// The request is valid but the thing is not in a state that allows it.
-    #[error("{message}")]
-    State { code: &'static str, message: String },
 
     /// The path exists, but not with this method.
     #[error("{0}")]
@@ -49,18 +34,21 @@ pub enum Error {
     #[error("{0}")]
     Unavailable(&'static str),
 
-    /// A unique value is already taken; `field` names it.
-    #[error("{message}")]
-    Conflict {
-        field: &'static str,
-        message: String,
-    },
-
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+impl From<app::Error> for Error {
+    fn from(err: app::Error) -> Self {
+        match err {
+            app::Error::Rule(rule) => Self::Rule(rule),
+            app::Error::Database(err) => Self::Database(err),
+            app::Error::Internal(err) => Self::Internal(err),
+        }
+    }
 }
 
 impl Error {
@@ -72,46 +60,30 @@ impl Error {
     }
 
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::Invalid {
-            field: field.into(),
-            message: message.into(),
-        }
+        domain::Error::invalid(field, message).into()
     }
 
     pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
-        Self::NotFound {
-            code,
-            message: message.into(),
-        }
-    }
-
-    /// The same error with its field path inside `prefix`, as the request
-    /// body nests it: `texts.title` within `definition` is
-    /// `definition.texts.title`.
-    #[must_use]
-    pub fn within(self, prefix: &str) -> Self {
-        match self {
-            Self::Invalid { field, message } => Self::Invalid {
-                field: format!("{prefix}.{field}"),
-                message,
-            },
-            other => other,
-        }
+        domain::Error::not_found(code, message).into()
     }
 
     fn status_and_code(&self) -> (StatusCode, &'static str) {
+        use domain::Error as Rule;
         match self {
+            Self::Rule(rule) => match rule {
+                Rule::Invalid { .. } | Rule::Fields(_) => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+                }
+                Rule::Refused { code, .. } => (StatusCode::FORBIDDEN, code),
+                Rule::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+                Rule::NotFound { code, .. } => (StatusCode::NOT_FOUND, code),
+                Rule::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
+                Rule::State { code, .. } => (StatusCode::CONFLICT, code),
+            },
             Self::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
-            Self::Invalid { .. } | Self::Fields(_) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
-            }
-            Self::Refused { code, .. } => (StatusCode::FORBIDDEN, code),
             Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
-            Self::NotFound { code, .. } => (StatusCode::NOT_FOUND, code),
             Self::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
-            Self::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
-            Self::State { code, .. } => (StatusCode::CONFLICT, code),
             Self::Database(_) | Self::Internal(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal_error")
             }
@@ -136,9 +108,9 @@ impl IntoResponse for Error {
         // Field-level errors carry the field path so forms can show them
         // inline; a form's errors list every bad field.
         let (field, fields) = match &self {
-            Self::Invalid { field, .. } => (Some(field.clone()), None),
-            Self::Conflict { field, .. } => (Some((*field).to_owned()), None),
-            Self::Fields(fields) => (
+            Self::Rule(domain::Error::Invalid { field, .. }) => (Some(field.clone()), None),
+            Self::Rule(domain::Error::Conflict { field, .. }) => (Some((*field).to_owned()), None),
+            Self::Rule(domain::Error::Fields(fields)) => (
                 fields.first().map(|(field, _)| field.clone()),
                 Some(
                     fields

@@ -1,100 +1,18 @@
-//! The durable delivery queue in SQL: fan-out of an event to the endpoints
-//! that want it (in the event's own transaction), the claim with a lease,
-//! and the fenced completion. The claim is the one statement that differs
-//! between backends; everything else is plain SQL.
+//! The durable delivery queue, as the workers use it: the claim with a
+//! lease, and the fenced completion. `outbox` fills it.
 
 use std::time::Duration;
 
 use sqlx::{AnyConnection, AssertSqlSafe, Row as _};
 
-use crate::{
-    events::Event,
-    store::{Backend, Store, flag, new_id, now_ms},
+use super::{
+    Store,
+    dialect::{Placeholders, WAKE_CHANNEL, flag},
 };
-
-/// Creates one pending delivery per enabled endpoint of the event's account
-/// that subscribes to its type (or for `only`, that endpoint alone), when
-/// the account's master toggle is on. Runs on the event's transaction.
-/// Returns how many deliveries it created.
-pub async fn fan_out(
-    conn: &mut AnyConnection,
-    event: &Event,
-    only: Option<&str>,
-) -> sqlx::Result<usize> {
-    let enabled = sqlx::query("select enabled from webhook_settings where account_id = $1")
-        .bind(&event.account_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .map(|row| flag(&row, "enabled"))
-        .transpose()?;
-    if enabled != Some(true) {
-        return Ok(0);
-    }
-    let endpoints = sqlx::query(
-        "select id, events from webhook_endpoints where account_id = $1 and enabled = $2",
-    )
-    .bind(&event.account_id)
-    .bind(1_i64)
-    .fetch_all(&mut *conn)
-    .await?;
-    // A delivery to one chosen endpoint (the test event) is sent by the
-    // request that made it; the workers leave it alone for a minute, and
-    // pick it up after that only if that request died first.
-    let due = match only {
-        Some(_) => event.created_at + 60_000,
-        None => event.created_at,
-    };
-    let mut created = 0;
-    for row in endpoints {
-        let id: String = row.try_get("id")?;
-        let events: String = row.try_get("events")?;
-        let wanted = match only {
-            Some(only) => only == id,
-            None => subscribes(&events, event.event_type.as_str()),
-        };
-        if !wanted {
-            continue;
-        }
-        sqlx::query(
-            "insert into deliveries (id, account_id, endpoint_id, event_id, event_type, status, \
-             next_attempt_at, created_at, updated_at) values ($1, $2, $3, $4, $5, 'pending', $6, $7, $7)",
-        )
-        .bind(new_id("dlv"))
-        .bind(&event.account_id)
-        .bind(&id)
-        .bind(&event.id)
-        .bind(event.event_type.as_str())
-        .bind(due)
-        .bind(event.created_at)
-        .execute(&mut *conn)
-        .await?;
-        created += 1;
-    }
-    if created > 0 && is_postgres(conn) {
-        // Delivered to listening workers of every process when (and only
-        // if) the transaction commits.
-        sqlx::query("select pg_notify($1, '')")
-            .bind(WAKE_CHANNEL)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(created)
-}
-
-/// The PostgreSQL channel that wakes delivery workers in every process.
-pub const WAKE_CHANNEL: &str = "adact_deliveries";
-
-fn is_postgres(conn: &AnyConnection) -> bool {
-    conn.backend_name().eq_ignore_ascii_case("postgresql")
-}
-
-/// Whether an endpoint's stored filter (space-separated types, `*` for all)
-/// includes `event_type`.
-pub fn subscribes(filter: &str, event_type: &str) -> bool {
-    filter
-        .split_whitespace()
-        .any(|t| t == "*" || t == event_type)
-}
+use crate::domain::{
+    time::{new_id, now_ms},
+    webhook::DeliveryStatus,
+};
 
 /// A claimed delivery with all it takes to send it.
 #[derive(Debug, Clone)]
@@ -129,44 +47,77 @@ pub struct EndpointTarget {
 /// before any HTTP is sent. If this worker dies, the delivery falls due
 /// again when the lease runs out.
 pub async fn claim(store: &Store, limit: usize, lease: Duration) -> sqlx::Result<Vec<Claimed>> {
-    let now = now_ms();
-    let lease_end = now + i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 2);
-    // On PostgreSQL, many processes claim at once: SKIP LOCKED lets each
-    // take rows the others are not taking, without waiting on them. SQLite
-    // has one writer at a time, so the plain statement is already exclusive.
-    let lock = match store.backend() {
-        Backend::Postgres => " for update skip locked",
-        Backend::Sqlite => "",
-    };
-    let sql = format!(
-        "update deliveries set attempts = attempts + 1, next_attempt_at = $1, updated_at = $2 \
-         where id in (select id from deliveries where status = 'pending' and next_attempt_at <= $2 \
-                      order by next_attempt_at limit $3{lock}) \
-         returning id, attempts, failures"
+    let which = format!(
+        "id in (select id from deliveries where status = 'pending' and next_attempt_at <= $2 \
+         order by next_attempt_at limit $3{})",
+        store.backend().skip_locked()
     );
-    let rows = sqlx::query(AssertSqlSafe(sql))
-        .bind(lease_end)
-        .bind(now)
-        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-        .fetch_all(store.pool())
-        .await?;
-    load(store, rows, now).await
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    claim_where(store, &which, lease, limit.into()).await
 }
 
 /// Claims one never-attempted delivery by id, due or not, to send it now.
 pub async fn claim_one(store: &Store, id: &str, lease: Duration) -> sqlx::Result<Option<Claimed>> {
+    let which = "id = $3 and status = 'pending' and attempts = 0";
+    Ok(claim_where(store, which, lease, id.to_owned().into())
+        .await?
+        .pop())
+}
+
+/// The claim: the deliveries `which` selects (with `$3` bound to `arg`;
+/// `$2` is now) get their next attempt number and a lease.
+async fn claim_where(
+    store: &Store,
+    which: &str,
+    lease: Duration,
+    arg: ClaimArg,
+) -> sqlx::Result<Vec<Claimed>> {
     let now = now_ms();
     let lease_end = now + i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 2);
-    let rows = sqlx::query(
+    let sql = format!(
         "update deliveries set attempts = attempts + 1, next_attempt_at = $1, updated_at = $2 \
-         where id = $3 and status = 'pending' and attempts = 0 returning id, attempts, failures",
-    )
-    .bind(lease_end)
-    .bind(now)
-    .bind(id)
-    .fetch_all(store.pool())
-    .await?;
-    Ok(load(store, rows, now).await?.pop())
+         where {which} returning id, attempts, failures"
+    );
+    let query = sqlx::query(AssertSqlSafe(sql)).bind(lease_end).bind(now);
+    let query = match arg {
+        ClaimArg::Limit(limit) => query.bind(limit),
+        ClaimArg::Id(id) => query.bind(id),
+    };
+    let rows = query.fetch_all(store.pool()).await?;
+    load(store, rows, now).await
+}
+
+/// The one parameter of a claim's condition.
+enum ClaimArg {
+    Limit(i64),
+    Id(String),
+}
+
+impl From<i64> for ClaimArg {
+    fn from(limit: i64) -> Self {
+        Self::Limit(limit)
+    }
+}
+
+impl From<String> for ClaimArg {
+    fn from(id: String) -> Self {
+        Self::Id(id)
+    }
+}
+
+/// Calls `wake` each time another process (or this one) queues deliveries,
+/// on a backend that notifies (`outbox` notifies on commit); returns only
+/// on error. Listening takes a connection of its own, outside the pool.
+pub async fn relay_wakeups(
+    store: &Store,
+    wake: impl Fn(),
+) -> sqlx::Result<std::convert::Infallible> {
+    let mut listener = sqlx::postgres::PgListener::connect(store.url()).await?;
+    listener.listen(WAKE_CHANNEL).await?;
+    loop {
+        listener.recv().await?;
+        wake();
+    }
 }
 
 /// Reads what sending the claimed deliveries takes.
@@ -175,10 +126,7 @@ async fn load(store: &Store, rows: Vec<sqlx::any::AnyRow>, now: i64) -> sqlx::Re
         return Ok(Vec::new());
     }
     let mut claimed = Vec::with_capacity(rows.len());
-    let placeholders = (1..=rows.len())
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let placeholders = Placeholders::from(1).list(rows.len());
     let sql = format!(
         "select d.id, d.account_id, d.endpoint_id, d.event_id, e.payload, e.created_at as event_created_at, \
                 ep.url, ep.enabled, ep.disabled_reason, ep.secret, ep.previous_secret, ep.previous_expires_at, \
@@ -296,13 +244,17 @@ pub async fn complete(
     let mut tx = store.pool().begin().await?;
 
     // 1. The deliveries. A CTE names the VALUES columns on both backends.
+    // The casts give the VALUES columns their types on PostgreSQL, which
+    // cannot infer them from bare parameters; SQLite accepts them as is.
+    let mut p = Placeholders::from(3);
     let rows = (0..batch.len())
-        .map(|i| {
-            let p = |k: usize| 3 + i * 6 + k;
-            format!(
-                "(cast(${} as text), cast(${} as bigint), cast(${} as text), cast(${} as bigint), cast(${} as bigint), cast(${} as text))",
-                p(0), p(1), p(2), p(3), p(4), p(5)
-            )
+        .map(|_| {
+            let types = ["text", "bigint", "text", "bigint", "bigint", "text"];
+            let values: Vec<_> = types
+                .iter()
+                .map(|t| format!("cast({} as {t})", p.one()))
+                .collect();
+            format!("({})", values.join(", "))
         })
         .collect::<Vec<_>>()
         .join(", ");
@@ -317,14 +269,14 @@ pub async fn complete(
     let mut query = sqlx::query(AssertSqlSafe(sql)).bind(now).bind(now);
     for done in batch {
         let (status, next_at) = match done.next {
-            Next::Succeeded => ("succeeded", None),
-            Next::RetryAt(at) => ("pending", Some(at)),
-            Next::Failed => ("failed", None),
+            Next::Succeeded => (DeliveryStatus::Succeeded, None),
+            Next::RetryAt(at) => (DeliveryStatus::Pending, Some(at)),
+            Next::Failed => (DeliveryStatus::Failed, None),
         };
         query = query
             .bind(&done.delivery_id)
             .bind(done.attempt)
-            .bind(status)
+            .bind(status.as_str())
             .bind(next_at)
             .bind(done.status.map(i64::from))
             .bind(done.error.as_deref());
@@ -352,16 +304,9 @@ pub async fn complete(
         .filter_map(|done| Some((*done, done.record.as_ref()?)))
         .collect();
     if !records.is_empty() {
+        let mut p = Placeholders::from(1);
         let rows = (0..records.len())
-            .map(|i| {
-                format!(
-                    "({})",
-                    (1..=12)
-                        .map(|k| format!("${}", i * 12 + k))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            })
+            .map(|_| format!("({})", p.list(12)))
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!(
@@ -463,20 +408,4 @@ async fn update_endpoint_health(
             .await?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::subscribes;
-
-    #[test]
-    fn filters_match_types_or_everything() {
-        assert!(subscribes("*", "player.created"));
-        assert!(subscribes(
-            "player.created prize.assigned",
-            "prize.assigned"
-        ));
-        assert!(!subscribes("player.created", "player.updated"));
-        assert!(!subscribes("", "player.created"));
-    }
 }

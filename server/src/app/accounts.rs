@@ -1,0 +1,96 @@
+//! Accounts: the first one on an empty database, the operator's `account
+//! create`, and an account's allowed domains.
+
+use crate::{
+    app::Result,
+    config::Config,
+    domain::{Error, account::Account, credentials as auth, origins},
+    store::Store,
+};
+
+/// A new account's credentials, shown once: only the hash of the admin
+/// token is kept.
+#[derive(Debug)]
+pub struct Credentials {
+    pub account: Account,
+    pub admin_token: String,
+}
+
+impl Credentials {
+    /// The lines printed once when an account is created.
+    pub fn announcement(&self) -> String {
+        format!(
+            "Created account {name} ({id}). Keep these; the admin token is not shown again.\n  \
+             admin token: {token}\n  embed key:   {key}",
+            name = self.account.name,
+            id = self.account.id,
+            token = self.admin_token,
+            key = self.account.embed_key,
+        )
+    }
+}
+
+/// Creates an account with fresh credentials, or those given.
+pub async fn create_account(
+    store: &Store,
+    name: &str,
+    admin_token: Option<&str>,
+    embed_key: Option<&str>,
+) -> anyhow::Result<Credentials> {
+    if let Some(token) = admin_token {
+        auth::check_operator_token("ADACT_ADMIN_TOKEN", token, auth::ADMIN_TOKEN_PREFIX)?;
+    }
+    if let Some(key) = embed_key {
+        auth::check_operator_token("ADACT_EMBED_KEY", key, auth::EMBED_KEY_PREFIX)?;
+    }
+    let admin_token = admin_token.map_or_else(auth::new_admin_token, str::to_owned);
+    let embed_key = embed_key.map_or_else(auth::new_embed_key, str::to_owned);
+    let account = store
+        .create_account(name, &auth::hash_token(&admin_token), &embed_key)
+        .await?;
+    Ok(Credentials {
+        account,
+        admin_token,
+    })
+}
+
+/// On an empty database, creates the first account (with the operator's
+/// tokens when set). Returns its credentials when it did.
+pub async fn first_account(store: &Store, config: &Config) -> anyhow::Result<Option<Credentials>> {
+    if store.count_accounts().await? > 0 {
+        return Ok(None);
+    }
+    let credentials = create_account(
+        store,
+        "Default account",
+        config.admin_token.as_deref(),
+        config.embed_key.as_deref(),
+    )
+    .await?;
+    Ok(Some(credentials))
+}
+
+/// The most allowed-domain rules an account may have.
+const MAX_DOMAINS: usize = 100;
+
+/// Replaces the account's allowed domains; returns them as saved:
+/// normalised, without duplicates.
+pub async fn set_allowed_domains(
+    store: &Store,
+    account_id: &str,
+    domains: &[String],
+) -> Result<Vec<String>> {
+    if domains.len() > MAX_DOMAINS {
+        return Err(Error::invalid("domains", format!("at most {MAX_DOMAINS} domains")).into());
+    }
+    let mut rules = Vec::with_capacity(domains.len());
+    for (i, domain) in domains.iter().enumerate() {
+        let rule =
+            origins::normalise(domain).map_err(|m| Error::invalid(format!("domains[{i}]"), m))?;
+        if !rules.contains(&rule) {
+            rules.push(rule);
+        }
+    }
+    store.set_allowed_domains(account_id, &rules).await?;
+    Ok(rules)
+}

@@ -1,0 +1,96 @@
+//! Creating, changing and deleting campaigns.
+
+use crate::{
+    app::Result,
+    domain::{
+        Error,
+        campaign::{Campaign, NewCampaign, check_text},
+    },
+    store::{Store, campaigns::Deleted},
+};
+
+/// The checks a campaign passes before it is saved (or previewed), naming
+/// the field at fault by its path in the request body
+/// (`definition.prizes[2].weight`).
+pub fn validate(new: &NewCampaign) -> Result<(), Error> {
+    check_text("name", &new.name, 1, 120)?;
+    new.definition
+        .validate(new.kind)
+        .map_err(|e| e.within("definition"))
+}
+
+pub async fn create(store: &Store, account_id: &str, new: NewCampaign) -> Result<Campaign> {
+    validate(&new)?;
+    if new.definition.prizes.iter().any(|p| p.id.is_some()) {
+        return Err(Error::invalid(
+            "definition.prizes",
+            "a new campaign's prizes have no id yet",
+        )
+        .into());
+    }
+    Ok(store.create_campaign(account_id, new).await?)
+}
+
+/// What an update may change; a `definition` replaces the whole one.
+#[derive(Debug, Default)]
+pub struct Changes {
+    pub name: Option<String>,
+    pub kind: Option<adact_wire::CampaignKind>,
+    pub status: Option<crate::domain::campaign::Status>,
+    pub definition: Option<crate::domain::campaign::Definition>,
+}
+
+/// Saves the changes; prizes sent back with their id keep their stock and
+/// codes.
+pub async fn update(store: &Store, previous: &Campaign, changes: Changes) -> Result<Campaign> {
+    let mut next = previous.clone();
+    if let Some(name) = changes.name {
+        check_text("name", &name, 1, 120)?;
+        next.name = name;
+    }
+    if let Some(kind) = changes.kind {
+        next.kind = kind;
+    }
+    if let Some(status) = changes.status {
+        next.status = status;
+    }
+    if let Some(definition) = changes.definition {
+        next.definition = definition;
+    }
+    let in_definition = |e: Error| e.within("definition");
+    next.definition.validate(next.kind).map_err(in_definition)?;
+    next.definition
+        .check_prize_ids(Some(&previous.definition))
+        .map_err(in_definition)?;
+    Ok(store.update_campaign(previous, next).await?)
+}
+
+/// Deletes a campaign, refused while a segment shows it.
+pub async fn delete(store: &Store, account_id: &str, id: &str) -> Result<()> {
+    match store.delete_campaign(account_id, id).await? {
+        Deleted::Deleted => Ok(()),
+        Deleted::NotFound => Err(not_found(id).into()),
+        Deleted::InUse { segment_title } => Err(Error::Conflict {
+            field: "segments",
+            message: format!(
+                "The segment {segment_title:?} shows this campaign: map it to another campaign or delete it first."
+            ),
+        }
+        .into()),
+    }
+}
+
+/// The account's campaign with this id.
+pub async fn find(store: &Store, account_id: &str, id: &str) -> Result<Campaign> {
+    store
+        .campaign(account_id, id)
+        .await?
+        .ok_or_else(|| not_found(id).into())
+}
+
+pub fn not_found(id: &str) -> Error {
+    Error::not_found(
+        "campaign_not_found",
+        format!("No campaign has the id {id:?}."),
+    )
+}

@@ -1,0 +1,36 @@
+//! The use cases, one function each: open the transaction, ask the domain,
+//! write through the store (with the events the change causes, in the same
+//! transaction). `http` calls these for anything that changes data or
+//! decides something; plain reads go to the store's repositories directly.
+
+pub mod accounts;
+pub mod campaigns;
+pub mod demo;
+pub mod plays;
+pub mod preview;
+pub mod segments;
+pub mod webhooks;
+
+use crate::domain;
+
+/// Why a use case did not happen: a rule said no, or the database failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Rule(#[from] domain::Error),
+
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+
+    /// Something that cannot happen did: a bug, logged, never shown.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<domain::limits::Refusal> for Error {
+    fn from(refusal: domain::limits::Refusal) -> Self {
+        Self::Rule(refusal.into())
+    }
+}

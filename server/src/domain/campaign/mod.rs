@@ -1,0 +1,362 @@
+//! What a campaign is: its kind, status and definition (texts, look,
+//! schedule, form, prizes, quiz, end screen), and how a visitor sees it.
+//! What makes one valid is in `validate`, a registration's checks in
+//! `registration`.
+
+use std::fmt;
+
+use adact_wire::{CampaignKind, EndScreen, Form, Texts, Theme};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{
+    Error, draw,
+    limits::{self, PlayLimit, Refusal},
+    time::parse_rfc3339,
+};
+
+mod registration;
+mod schema;
+mod validate;
+
+pub use registration::check_field_value;
+pub use validate::check_text;
+
+/// Only an `active` campaign is shown to visitors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Active,
+    Archived,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Active => "active",
+            Self::Archived => "archived",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Draft, Self::Active, Self::Archived]
+            .into_iter()
+            .find(|status| status.as_str() == s)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a marketer configures beyond name, kind and status. Stored as JSON
+/// beside the campaign row; prize stock and codes live in their own tables
+/// so that plays can take them atomically.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Definition {
+    pub texts: Texts,
+    #[serde(default)]
+    pub theme: Theme,
+    /// RFC 3339; before it, nobody can play.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(format = DateTime)]
+    pub starts_at: Option<String>,
+    /// RFC 3339; from it on, nobody can play.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(format = DateTime)]
+    pub ends_at: Option<String>,
+    #[serde(default)]
+    pub play_limit: PlayLimit,
+    #[serde(default)]
+    pub form: Form,
+    /// In the marketer's order: the wheel's slices.
+    #[serde(default)]
+    pub prizes: Vec<Prize>,
+    #[serde(default)]
+    pub no_prize: NoPrize,
+    /// Required for a `quiz` campaign; no other kind has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quiz: Option<Quiz>,
+    #[serde(default)]
+    pub end_screen: EndScreen,
+}
+
+/// A prize as configured. `id` is given by the server when it is first
+/// saved; send it back on update to keep the prize's stock and codes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Prize {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Relative to the other prizes and `no_prize`; 0 never wins.
+    pub weight: u32,
+    /// How many can be won; absent: unlimited (generated codes only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stock: Option<u32>,
+    pub codes: Codes,
+}
+
+impl Prize {
+    /// The prize as a visitor sees it: no weight, stock or codes.
+    pub fn view(&self) -> adact_wire::PrizeView {
+        adact_wire::PrizeView {
+            id: self.id.clone().unwrap_or_default(),
+            name: self.name.clone(),
+            description: self.description.clone(),
+        }
+    }
+}
+
+/// Where a prize's codes come from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", deny_unknown_fields)]
+pub enum Codes {
+    /// Unique codes uploaded by the marketer, each given once. On update,
+    /// codes not yet in the pool are added. Not stored in the definition.
+    Pool(Vec<String>),
+    /// A random code per win: `prefix` then 10 letters and digits.
+    Generate {
+        #[serde(default)]
+        prefix: String,
+    },
+}
+
+/// The "no prize" outcome: its label (a wheel slice) and weight.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoPrize {
+    #[serde(default = "NoPrize::default_label")]
+    #[schema(default = NoPrize::default_label)]
+    pub label: String,
+    #[serde(default)]
+    pub weight: u32,
+}
+
+impl NoPrize {
+    fn default_label() -> String {
+        "No luck".to_owned()
+    }
+}
+
+impl Default for NoPrize {
+    fn default() -> Self {
+        Self {
+            label: Self::default_label(),
+            weight: 0,
+        }
+    }
+}
+
+/// A quiz: questions with their right answers. A player scoring under
+/// `pass_score` wins nothing; otherwise the prize is drawn as for any kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Quiz {
+    pub questions: Vec<Question>,
+    #[serde(default)]
+    pub pass_score: u32,
+}
+
+/// A quiz question with its answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub text: String,
+    pub answers: Vec<String>,
+    /// The index of the right answer.
+    pub correct: u32,
+}
+
+impl Quiz {
+    /// How many answers are right; `answers` must have one per question.
+    pub fn score(&self, answers: &[u32]) -> Result<u32, Error> {
+        if answers.len() != self.questions.len() {
+            return Err(Error::invalid(
+                "answers",
+                format!("must answer each of the {} questions", self.questions.len()),
+            ));
+        }
+        let mut score = 0;
+        for (i, (question, &answer)) in self.questions.iter().zip(answers).enumerate() {
+            if answer as usize >= question.answers.len() {
+                return Err(Error::invalid(
+                    format!("answers[{i}]"),
+                    "is not one of the question's answers",
+                ));
+            }
+            score += u32::from(answer == question.correct);
+        }
+        Ok(score)
+    }
+}
+
+impl Definition {
+    /// The schedule in unix ms, naming a bad date by its field.
+    pub fn schedule(&self) -> Result<(Option<i64>, Option<i64>), Error> {
+        let parse = |field: &str, value: &Option<String>| {
+            value
+                .as_deref()
+                .map(|v| {
+                    parse_rfc3339(v).ok_or_else(|| {
+                        Error::invalid(field, "must be an RFC 3339 time like 2026-12-01T00:00:00Z")
+                    })
+                })
+                .transpose()
+        };
+        Ok((
+            parse("starts_at", &self.starts_at)?,
+            parse("ends_at", &self.ends_at)?,
+        ))
+    }
+
+    /// A play's quiz score (none for other kinds) and whether it lets the
+    /// player into the draw: a quiz needs `pass_score` right answers.
+    pub fn score(&self, answers: &[u32]) -> Result<(Option<u32>, bool), Error> {
+        match &self.quiz {
+            Some(quiz) => {
+                let score = quiz.score(answers)?;
+                Ok((Some(score), score >= quiz.pass_score))
+            }
+            None => Ok((None, true)),
+        }
+    }
+
+    /// The prize with this id.
+    pub fn prize(&self, id: &str) -> Option<&Prize> {
+        self.prizes.iter().find(|p| p.id.as_deref() == Some(id))
+    }
+
+    /// The prizes the draw may pick, in the marketer's order: those that
+    /// have an id and that `in_stock` says have stock left.
+    pub fn candidates(&self, in_stock: impl Fn(&str) -> bool) -> Vec<draw::Candidate> {
+        self.prizes
+            .iter()
+            .filter_map(|p| {
+                let id = p.id.as_deref()?;
+                in_stock(id).then(|| draw::Candidate {
+                    prize_id: id.to_owned(),
+                    weight: p.weight,
+                })
+            })
+            .collect()
+    }
+}
+
+/// What creating a campaign needs.
+#[derive(Debug, Clone)]
+pub struct NewCampaign {
+    pub name: String,
+    pub kind: CampaignKind,
+    pub status: Status,
+    pub definition: Definition,
+}
+
+/// A prize's live stock and codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrizeStock {
+    pub id: String,
+    /// How many can still be won; `None` when unlimited.
+    pub stock_remaining: Option<i64>,
+    /// Codes not given yet.
+    pub codes_available: i64,
+    /// Codes given to winners.
+    pub codes_given: i64,
+}
+
+/// A campaign as the server knows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Campaign {
+    pub id: String,
+    pub account_id: String,
+    pub name: String,
+    pub kind: CampaignKind,
+    pub status: Status,
+    pub definition: Definition,
+}
+
+impl Campaign {
+    pub fn view(&self) -> adact_wire::CampaignView {
+        let d = &self.definition;
+        adact_wire::CampaignView {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            kind: self.kind,
+            texts: d.texts.clone(),
+            theme: d.theme.clone(),
+            form: d.form.clone(),
+            prizes: d.prizes.iter().map(Prize::view).collect(),
+            no_prize_label: d.no_prize.label.clone(),
+            questions: d
+                .quiz
+                .iter()
+                .flat_map(|q| &q.questions)
+                .map(|q| adact_wire::QuestionView {
+                    text: q.text.clone(),
+                    answers: q.answers.clone(),
+                })
+                .collect(),
+            end_screen: d.end_screen.clone(),
+        }
+    }
+
+    /// Whether the schedule lets anyone play at `now_ms`.
+    pub fn check_schedule(&self, now_ms: i64) -> Result<(), Refusal> {
+        let (starts, ends) = self.definition.schedule().unwrap_or((None, None));
+        limits::check_schedule(starts, ends, now_ms)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub fn definition() -> Definition {
+        serde_json::from_value(serde_json::json!({"texts": {"title": "Spin the wheel"}})).unwrap()
+    }
+
+    pub fn full() -> Definition {
+        serde_json::from_value(serde_json::json!({
+            "texts": {"title": "Spin the wheel"},
+            "starts_at": "2026-12-01T00:00:00Z",
+            "ends_at": "2026-12-24T00:00:00Z",
+            "play_limit": "daily",
+            "form": {
+                "fields": [
+                    {"key": "email", "type": "email", "label": "Email", "required": true},
+                    {"key": "phone", "type": "phone", "label": "Phone"},
+                    {"key": "shoe_size", "type": "text", "label": "Shoe size"}
+                ],
+                "consent": {"label": "I agree to the terms", "required": true}
+            },
+            "prizes": [
+                {"name": "10% off", "weight": 10, "stock": 2, "codes": {"pool": ["A1", "A2"]}},
+                {"name": "Free shipping", "weight": 5, "codes": {"generate": {"prefix": "SHIP-"}}}
+            ],
+            "no_prize": {"label": "Try again", "weight": 20}
+        }))
+        .unwrap()
+    }
+
+    pub fn field_of(err: Error) -> String {
+        match err {
+            Error::Invalid { field, .. } => field,
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn statuses_parse_their_names() {
+        for s in ["draft", "active", "archived"] {
+            assert_eq!(Status::parse(s).unwrap().as_str(), s);
+        }
+        assert!(Status::parse("live").is_none());
+    }
+}

@@ -1,0 +1,87 @@
+//! What the domain refuses, in the product's words. Each variant says what
+//! kind of refusal it is; `http::error` decides the status and code a client
+//! sees, so nothing here knows about HTTP.
+
+use super::limits::Refusal;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// A field failed validation; `field` is its path, e.g. `theme.primary`.
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+
+    /// Several fields failed validation (a registration form): each with
+    /// its path and a message for the player.
+    #[error("Please check the highlighted fields.")]
+    Fields(Vec<(String, String)>),
+
+    /// Understood but not allowed now: a play limit, the campaign's
+    /// schedule, a step out of order.
+    #[error("{message}")]
+    Refused { code: &'static str, message: String },
+
+    /// A credential does not fit what it is presented for.
+    #[error("{0}")]
+    Unauthorized(&'static str),
+
+    /// The thing asked for does not exist (or is not this account's).
+    #[error("{message}")]
+    NotFound { code: &'static str, message: String },
+
+    /// The thing is not in a state that allows the request.
+    #[error("{message}")]
+    State { code: &'static str, message: String },
+
+    /// A unique value is already taken, or a thing is still in use;
+    /// `field` names it.
+    #[error("{message}")]
+    Conflict {
+        field: &'static str,
+        message: String,
+    },
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        Self::NotFound {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn refused(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Refused {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The same error with its field path inside `prefix`, as the request
+    /// body nests it: `texts.title` within `definition` is
+    /// `definition.texts.title`.
+    #[must_use]
+    pub fn within(self, prefix: &str) -> Self {
+        match self {
+            Self::Invalid { field, message } => Self::Invalid {
+                field: format!("{prefix}.{field}"),
+                message,
+            },
+            other => other,
+        }
+    }
+}
+
+impl From<Refusal> for Error {
+    fn from(refusal: Refusal) -> Self {
+        Self::refused(refusal.code(), refusal.message())
+    }
+}

@@ -1,0 +1,230 @@
+//! Webhook endpoints and deliveries as the domain knows them, and the rules
+//! for an endpoint's fields. Times are unix ms; `http` formats them.
+
+use super::{Error, campaign::check_text, events::EventType};
+
+/// How long an attempt may take unless the endpoint says otherwise.
+pub const DEFAULT_TIMEOUT_MS: i64 = 2000;
+/// The longest timeout an endpoint may ask for.
+pub const MAX_TIMEOUT_MS: i64 = 15_000;
+/// How long the previous secret keeps signing after a rotation.
+pub const ROTATION_OVERLAP_MS: i64 = 24 * 3600 * 1000;
+
+/// A customer's endpoint: where events are sent and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub id: String,
+    pub url: String,
+    pub description: String,
+    /// Subscribed event types; `["*"]` for all.
+    pub events: Vec<String>,
+    pub enabled: bool,
+    /// Why the server disabled it (410 Gone, days of failures), if it did.
+    pub disabled_reason: Option<String>,
+    /// The signing secret, `whsec_` and base64.
+    pub secret: String,
+    pub timeout_ms: i64,
+    /// When the current run of failures began, if it is failing.
+    pub failing_since: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// The fields of an endpoint an admin sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointFields {
+    pub url: String,
+    pub description: String,
+    pub events: Vec<String>,
+    pub enabled: bool,
+    pub timeout_ms: i64,
+}
+
+/// What an admin sends for an endpoint; absent fields keep their value.
+#[derive(Debug, Clone, Default)]
+pub struct EndpointChanges {
+    /// Already checked against private addresses by the caller.
+    pub url: Option<String>,
+    pub description: Option<String>,
+    pub events: Option<Vec<String>>,
+    pub enabled: Option<bool>,
+    pub timeout_ms: Option<i64>,
+}
+
+impl EndpointChanges {
+    /// The changes applied over `current` (none when creating), checked.
+    pub fn apply(self, current: Option<&Endpoint>) -> Result<EndpointFields, Error> {
+        let url = match (self.url, current) {
+            (Some(url), _) => url,
+            (None, Some(current)) => current.url.clone(),
+            (None, None) => return Err(Error::invalid("url", "is required")),
+        };
+        let description = self
+            .description
+            .or_else(|| current.map(|c| c.description.clone()))
+            .unwrap_or_default();
+        check_text("description", &description, 0, 200)?;
+        let events = match (self.events, current) {
+            (Some(events), _) => check_events(events)?,
+            (None, Some(current)) => current.events.clone(),
+            (None, None) => vec!["*".to_owned()],
+        };
+        let timeout_ms = self
+            .timeout_ms
+            .or(current.map(|c| c.timeout_ms))
+            .unwrap_or(DEFAULT_TIMEOUT_MS);
+        if !(100..=MAX_TIMEOUT_MS).contains(&timeout_ms) {
+            return Err(Error::invalid(
+                "timeout_ms",
+                format!("must be between 100 and {MAX_TIMEOUT_MS}"),
+            ));
+        }
+        Ok(EndpointFields {
+            url,
+            description,
+            events,
+            enabled: self.enabled.or(current.map(|c| c.enabled)).unwrap_or(true),
+            timeout_ms,
+        })
+    }
+}
+
+/// An event filter as given: event types, or `"*"` for all (then `["*"]`).
+pub fn check_events(events: Vec<String>) -> Result<Vec<String>, Error> {
+    if events.is_empty() {
+        return Err(Error::invalid(
+            "events",
+            "choose at least one event type, or \"*\" for all",
+        ));
+    }
+    for (i, event) in events.iter().enumerate() {
+        if event != "*" && EventType::parse(event).is_none() {
+            let known = EventType::ALL.map(EventType::as_str).join(", ");
+            return Err(Error::invalid(
+                format!("events[{i}]"),
+                format!("unknown event type {event:?}; known: {known}"),
+            ));
+        }
+    }
+    if events.iter().any(|e| e == "*") {
+        return Ok(vec!["*".to_owned()]);
+    }
+    Ok(events)
+}
+
+/// Whether an endpoint's stored filter (space-separated types, `*` for all)
+/// includes `event_type`.
+pub fn subscribes(filter: &str, event_type: &str) -> bool {
+    filter
+        .split_whitespace()
+        .any(|t| t == "*" || t == event_type)
+}
+
+/// Where a delivery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryStatus {
+    /// Waiting for its first attempt or a retry (or being sent now).
+    Pending,
+    Succeeded,
+    /// Given up after its last retry, or not sendable.
+    Failed,
+}
+
+impl DeliveryStatus {
+    pub const ALL: [Self; 3] = [Self::Pending, Self::Succeeded, Self::Failed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.as_str() == s)
+    }
+}
+
+/// One event's delivery to one endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub id: String,
+    pub event_id: String,
+    pub event_type: String,
+    pub endpoint_id: String,
+    /// None once the endpoint is deleted.
+    pub endpoint_url: Option<String>,
+    pub status: DeliveryStatus,
+    /// Attempts made so far.
+    pub attempts: i64,
+    pub last_status: Option<i64>,
+    pub last_error: Option<String>,
+    pub last_attempt_at: Option<i64>,
+    pub next_attempt_at: Option<i64>,
+    pub created_at: i64,
+}
+
+/// A delivery with the event body it carries and every attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryDetail {
+    pub delivery: Delivery,
+    /// The webhook body as sent.
+    pub payload: String,
+    /// Oldest first.
+    pub attempts: Vec<Attempt>,
+}
+
+/// One attempt to send a delivery: what was sent and what came back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    /// 1 for the first attempt.
+    pub attempt: i64,
+    pub url: String,
+    pub started_at: i64,
+    pub duration_ms: i64,
+    /// JSON `[[name, value], ...]`, as stored.
+    pub request_headers: Option<String>,
+    pub request_body: String,
+    pub response_status: Option<i64>,
+    pub response_headers: Option<String>,
+    pub response_body: Option<String>,
+    pub error: Option<String>,
+}
+
+/// Filters of the delivery history.
+#[derive(Debug, Clone, Default)]
+pub struct DeliveryFilter {
+    pub status: Option<DeliveryStatus>,
+    pub event_type: Option<EventType>,
+    pub endpoint_id: Option<String>,
+    pub since_ms: Option<i64>,
+    pub until_ms: Option<i64>,
+    /// Only deliveries older than this id (the previous page's last).
+    pub before: Option<String>,
+    pub limit: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_match_types_or_everything() {
+        assert!(subscribes("*", "player.created"));
+        assert!(subscribes(
+            "player.created prize.assigned",
+            "prize.assigned"
+        ));
+        assert!(!subscribes("player.created", "player.updated"));
+        assert!(!subscribes("", "player.created"));
+    }
+
+    #[test]
+    fn statuses_parse_their_names() {
+        for status in DeliveryStatus::ALL {
+            assert_eq!(DeliveryStatus::parse(status.as_str()), Some(status));
+        }
+        assert_eq!(DeliveryStatus::parse("retrying"), None);
+    }
+}

@@ -1,0 +1,263 @@
+//! Webhook endpoints: each with its URL, events, switch, timeout and
+//! signing secret.
+
+use adact_wire::ErrorBody;
+use axum::{extract::State, http::StatusCode, response::IntoResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use utoipa_axum::routes;
+
+use crate::{
+    app::webhooks,
+    domain::{self, time::rfc3339, webhook::EndpointChanges},
+    http::{
+        AppState,
+        error::Result,
+        extract::{AdminAccount, Json, Path},
+        openapi::ApiRouter,
+    },
+};
+
+pub(super) fn router() -> ApiRouter {
+    ApiRouter::new()
+        .routes(routes!(list_endpoints, create_endpoint))
+        .routes(routes!(get_endpoint, update_endpoint, delete_endpoint))
+        .routes(routes!(rotate_secret))
+}
+
+/// An endpoint as the admin API shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Endpoint {
+    pub id: String,
+    pub url: String,
+    pub description: String,
+    /// Subscribed event types; `["*"]` for all.
+    #[schema(schema_with = super::filter_schema)]
+    pub events: Vec<String>,
+    pub enabled: bool,
+    /// Why the server disabled it (410 Gone, days of failures), if it did.
+    #[schema(required = true)]
+    pub disabled_reason: Option<String>,
+    /// The signing secret, `whsec_` and base64.
+    pub secret: String,
+    /// How long an attempt may take, in milliseconds.
+    pub timeout_ms: i64,
+    /// When the current run of failures began, if it is failing.
+    #[schema(required = true, format = DateTime)]
+    pub failing_since: Option<String>,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub updated_at: String,
+}
+
+impl From<domain::webhook::Endpoint> for Endpoint {
+    fn from(e: domain::webhook::Endpoint) -> Self {
+        Self {
+            id: e.id,
+            url: e.url,
+            description: e.description,
+            events: e.events,
+            enabled: e.enabled,
+            disabled_reason: e.disabled_reason,
+            secret: e.secret,
+            timeout_ms: e.timeout_ms,
+            failing_since: e.failing_since.map(rfc3339),
+            created_at: rfc3339(e.created_at),
+            updated_at: rfc3339(e.updated_at),
+        }
+    }
+}
+
+/// An endpoint's fields. Creating needs `url`; an update changes only the
+/// fields given.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct EndpointInput {
+    /// `https`, not resolving to a private address.
+    url: Option<String>,
+    /// Up to 200 characters.
+    description: Option<String>,
+    /// Event types to send, or `["*"]` (the default) for all.
+    #[schema(schema_with = super::optional_filter_schema)]
+    events: Option<Vec<String>>,
+    /// Default true. Enabling clears the reason the server disabled it.
+    enabled: Option<bool>,
+    /// How long an attempt may take, 100 to 15000 ms; default 2000.
+    timeout_ms: Option<i64>,
+}
+
+/// Every endpoint of the account (not paged).
+#[derive(Debug, Serialize, ToSchema)]
+struct EndpointList {
+    data: Vec<Endpoint>,
+}
+
+impl From<EndpointInput> for EndpointChanges {
+    fn from(input: EndpointInput) -> Self {
+        Self {
+            url: input.url,
+            description: input.description,
+            events: input.events,
+            enabled: input.enabled,
+            timeout_ms: input.timeout_ms,
+        }
+    }
+}
+
+/// List endpoints
+///
+/// Every endpoint of the account, by id; not paged.
+#[utoipa::path(
+    get,
+    path = "/api/v1/webhooks/endpoints",
+    operation_id = "list_webhook_endpoints",
+    tag = "webhooks",
+    security(("admin_token" = [])),
+    responses((status = 200, description = "The endpoints.", body = EndpointList))
+)]
+async fn list_endpoints(
+    State(state): State<AppState>,
+    AdminAccount(account): AdminAccount,
+) -> Result<axum::Json<EndpointList>> {
+    let endpoints = state.store.list_endpoints(&account.id).await?;
+    Ok(axum::Json(EndpointList {
+        data: endpoints.into_iter().map(Endpoint::from).collect(),
+    }))
+}
+
+/// Create an endpoint
+///
+/// With a new signing secret.
+#[utoipa::path(
+    post,
+    path = "/api/v1/webhooks/endpoints",
+    operation_id = "create_webhook_endpoint",
+    tag = "webhooks",
+    security(("admin_token" = [])),
+    request_body = EndpointInput,
+    responses(
+        (status = 201, description = "The endpoint.", body = Endpoint),
+        (status = 422, description = "`validation_failed`: no `url`, a `url` that is not allowed, an \
+            unknown event type, or a `timeout_ms` or `description` out of range.", body = ErrorBody),
+    )
+)]
+async fn create_endpoint(
+    State(state): State<AppState>,
+    AdminAccount(account): AdminAccount,
+    Json(input): Json<EndpointInput>,
+) -> Result<impl IntoResponse> {
+    let endpoint = webhooks::create_endpoint(
+        &state.store,
+        &account.id,
+        input.into(),
+        state.allow_private_endpoints,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, axum::Json(Endpoint::from(endpoint))))
+}
+
+/// Read an endpoint
+#[utoipa::path(
+    get,
+    path = "/api/v1/webhooks/endpoints/{id}",
+    operation_id = "get_webhook_endpoint",
+    tag = "webhooks",
+    security(("admin_token" = [])),
+    params(("id" = String, Path, description = "The endpoint's id, `ep_...`.")),
+    responses(
+        (status = 200, description = "The endpoint.", body = Endpoint),
+        (status = 404, description = "`endpoint_not_found`.", body = ErrorBody),
+    )
+)]
+async fn get_endpoint(
+    State(state): State<AppState>,
+    AdminAccount(account): AdminAccount,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Endpoint>> {
+    let endpoint = webhooks::endpoint(&state.store, &account.id, &id).await?;
+    Ok(axum::Json(endpoint.into()))
+}
+
+/// Update an endpoint
+///
+/// Only the fields given change.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/webhooks/endpoints/{id}",
+    operation_id = "update_webhook_endpoint",
+    tag = "webhooks",
+    security(("admin_token" = [])),
+    params(("id" = String, Path, description = "The endpoint's id, `ep_...`.")),
+    request_body = EndpointInput,
+    responses(
+        (status = 200, description = "The endpoint, as saved.", body = Endpoint),
+        (status = 404, description = "`endpoint_not_found`.", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: a `url` that is not allowed, an unknown \
+            event type, or a `timeout_ms` or `description` out of range.", body = ErrorBody),
+    )
+)]
+async fn update_endpoint(
+    State(state): State<AppState>,
+    AdminAccount(account): AdminAccount,
+    Path(id): Path<String>,
+    Json(input): Json<EndpointInput>,
+) -> Result<axum::Json<Endpoint>> {
+    let endpoint = webhooks::update_endpoint(
+        &state.store,
+        &account.id,
+        &id,
+        input.into(),
+        state.allow_private_endpoints,
+    )
+    .await?;
+    Ok(axum::Json(endpoint.into()))
+}
+
+/// Delete an endpoint
+#[utoipa::path(
+    delete,
+    path = "/api/v1/webhooks/endpoints/{id}",
+    operation_id = "delete_webhook_endpoint",
+    tag = "webhooks",
+    security(("admin_token" = [])),
+    params(("id" = String, Path, description = "The endpoint's id, `ep_...`.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 404, description = "`endpoint_not_found`.", body = ErrorBody),
+    )
+)]
+async fn delete_endpoint(
+    State(state): State<AppState>,
+    AdminAccount(account): AdminAccount,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
+    webhooks::delete_endpoint(&state.store, &account.id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Rotate an endpoint's secret
+///
+/// A new signing secret; the old one keeps signing beside it (a second
+/// signature) for 24 hours, while receivers switch.
+#[utoipa::path(
+    post,
+    path = "/api/v1/webhooks/endpoints/{id}/rotate-secret",
+    operation_id = "rotate_webhook_secret",
+    tag = "webhooks",
+    security(("admin_token" = [])),
+    params(("id" = String, Path, description = "The endpoint's id, `ep_...`.")),
+    responses(
+        (status = 200, description = "The endpoint with its new secret.", body = Endpoint),
+        (status = 404, description = "`endpoint_not_found`.", body = ErrorBody),
+    )
+)]
+async fn rotate_secret(
+    State(state): State<AppState>,
+    AdminAccount(account): AdminAccount,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Endpoint>> {
+    let endpoint = webhooks::rotate_secret(&state.store, &account.id, &id).await?;
+    Ok(axum::Json(endpoint.into()))
+}

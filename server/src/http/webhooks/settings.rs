@@ -1,0 +1,127 @@
+//! The guide's single view of webhooks: the master switch and the main
+//! endpoint's URL and events.
+
+use adact_wire::ErrorBody;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::endpoints::Endpoint;
+use utoipa_axum::routes;
+
+use crate::{
+    app::webhooks,
+    http::{
+        AppState,
+        error::Result,
+        extract::{AdminAccount, Json},
+        openapi::ApiRouter,
+    },
+};
+
+pub(super) fn router() -> ApiRouter {
+    ApiRouter::new().routes(routes!(get_settings, put_settings))
+}
+
+/// The settings to save. Without `url`, the main endpoint is deleted.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = WebhookSettingsInput)]
+struct SettingsInput {
+    /// The master switch: while off, nothing is queued or sent. Turning it
+    /// on needs an endpoint.
+    enabled: bool,
+    /// The main endpoint's URL: `https`, not resolving to a private address.
+    #[serde(default)]
+    url: Option<String>,
+    /// Event types to send, or `["*"]` (the default) for all.
+    #[serde(default)]
+    #[schema(schema_with = super::optional_filter_schema)]
+    events: Option<Vec<String>>,
+}
+
+/// The guide's single view of webhooks: the master switch and the main
+/// endpoint.
+#[derive(Debug, Serialize, ToSchema)]
+struct WebhookSettings {
+    /// The master "Enable Webhooks" switch.
+    enabled: bool,
+    /// The main endpoint's URL, if there is one.
+    #[schema(required = true)]
+    url: Option<String>,
+    /// What the main endpoint subscribes to; `["*"]` for all.
+    #[schema(schema_with = super::filter_schema)]
+    events: Vec<String>,
+    /// The main endpoint, if there is one.
+    #[schema(required = true)]
+    endpoint: Option<Endpoint>,
+}
+
+impl From<webhooks::Settings> for WebhookSettings {
+    fn from(settings: webhooks::Settings) -> Self {
+        let primary = settings.primary.map(Endpoint::from);
+        Self {
+            enabled: settings.enabled,
+            url: primary.as_ref().map(|e| e.url.clone()),
+            events: primary
+                .as_ref()
+                .map_or_else(|| vec!["*".to_owned()], |e| e.events.clone()),
+            endpoint: primary,
+        }
+    }
+}
+
+/// Webhook settings
+///
+/// The guide's single view: the master switch, and the URL and events of
+/// the main endpoint.
+#[utoipa::path(
+    get,
+    path = "/api/v1/webhooks/settings",
+    operation_id = "get_webhook_settings",
+    tag = "webhooks",
+    security(("admin_token" = [])),
+    responses((status = 200, description = "The settings.", body = WebhookSettings))
+)]
+async fn get_settings(
+    State(state): State<AppState>,
+    AdminAccount(account): AdminAccount,
+) -> Result<axum::Json<WebhookSettings>> {
+    Ok(axum::Json(
+        webhooks::settings(&state.store, &account.id).await?.into(),
+    ))
+}
+
+/// Save the webhook settings
+///
+/// Creates, updates or (without `url`) deletes the main endpoint, and sets
+/// the master switch.
+#[utoipa::path(
+    put,
+    path = "/api/v1/webhooks/settings",
+    operation_id = "put_webhook_settings",
+    tag = "webhooks",
+    security(("admin_token" = [])),
+    request_body = SettingsInput,
+    responses(
+        (status = 200, description = "The settings, as saved.", body = WebhookSettings),
+        (status = 422, description = "`validation_failed`: a `url` that is not allowed, an unknown \
+            event type (`events[i]`), or `enabled` without an endpoint.", body = ErrorBody),
+    )
+)]
+async fn put_settings(
+    State(state): State<AppState>,
+    AdminAccount(account): AdminAccount,
+    Json(input): Json<SettingsInput>,
+) -> Result<axum::Json<WebhookSettings>> {
+    let settings = webhooks::save_settings(
+        &state.store,
+        &account.id,
+        input.enabled,
+        input.url,
+        input.events,
+        state.allow_private_endpoints,
+    )
+    .await?;
+    Ok(axum::Json(settings.into()))
+}

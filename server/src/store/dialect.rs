@@ -1,0 +1,257 @@
+//! Every difference between SQLite and PostgreSQL, in one place. The rest
+//! of the store writes one SQL text for both, through sqlx's `Any` driver:
+//! times are unix milliseconds (`bigint`/`integer`), ids and JSON are text,
+//! booleans are integers 0/1 (see [`flag`]), and placeholders are numbered
+//! (`$1`), which both backends accept.
+
+use std::{str::FromStr as _, time::Duration};
+
+use anyhow::Context as _;
+use sqlx::{
+    AnyPool, Executor as _,
+    any::{AnyPoolOptions, AnyRow},
+    migrate::Migrator,
+    sqlite::SqliteConnectOptions,
+};
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The backend of `sqlite://PATH` or `postgres://...`.
+    pub fn of_url(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Self::Postgres)
+        } else {
+            anyhow::bail!(
+                "unsupported DATABASE_URL {:?}: expected sqlite://PATH or postgres://...",
+                redact(url)
+            )
+        }
+    }
+
+    /// "SQLite" or "PostgreSQL", for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "SQLite",
+            Self::Postgres => "PostgreSQL",
+        }
+    }
+
+    /// Opens the pool. SQLite: the file is created when missing, and each
+    /// connection gets its pragmas.
+    pub async fn connect(self, url: &str, max_connections: u32) -> anyhow::Result<AnyPool> {
+        let options = AnyPoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(10));
+        match self {
+            Self::Sqlite => {
+                // Validate the URL and create the file up front, so a bad path
+                // fails here with a clear message rather than on first query.
+                let sqlite = SqliteConnectOptions::from_str(url)
+                    .with_context(|| format!("invalid SQLite URL {url:?}"))?
+                    .create_if_missing(true);
+                drop(
+                    sqlx::ConnectOptions::connect(&sqlite)
+                        .await
+                        .with_context(|| format!("cannot open SQLite database {url:?}"))?,
+                );
+                options
+                    .after_connect(|conn, _meta| {
+                        Box::pin(async move {
+                            // WAL lets readers run beside the writer; a busy
+                            // timeout queues writers instead of failing them.
+                            conn.execute(
+                                "pragma journal_mode = wal; pragma synchronous = normal; \
+                                 pragma foreign_keys = on; pragma busy_timeout = 5000;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(url)
+                    .await
+                    .with_context(|| format!("cannot connect to {url:?}"))
+            }
+            Self::Postgres => options
+                .connect(url)
+                .await
+                .with_context(|| format!("cannot connect to {:?}", redact(url))),
+        }
+    }
+
+    /// The migrations. The two folders hold the same schema, spelled for
+    /// each backend (`integer primary key autoincrement` / `bigserial`,
+    /// `integer` / `bigint`); `migrations_agree` below fails when they
+    /// drift. They cannot become one folder: sqlx checks each applied
+    /// migration's checksum, so installed databases pin today's texts.
+    pub fn migrator(self) -> Migrator {
+        match self {
+            Self::Sqlite => sqlx::migrate!("migrations/sqlite"),
+            Self::Postgres => sqlx::migrate!("migrations/postgres"),
+        }
+    }
+
+    /// What to start a transaction that reads then writes with. SQLite
+    /// takes the write lock up front (`BEGIN IMMEDIATE`: a deferred
+    /// transaction that upgrades fails with SQLITE_BUSY under concurrency).
+    pub fn begin_write(self) -> &'static str {
+        match self {
+            Self::Sqlite => "BEGIN IMMEDIATE",
+            Self::Postgres => "BEGIN",
+        }
+    }
+
+    /// The statement that makes a read transaction see one snapshot, when
+    /// the backend needs one: PostgreSQL's default isolation lets each
+    /// statement see a different commit; SQLite's transactions are
+    /// snapshots already.
+    pub fn snapshot_statement(self) -> Option<&'static str> {
+        match self {
+            Self::Sqlite => None,
+            Self::Postgres => Some("set transaction isolation level repeatable read"),
+        }
+    }
+
+    /// The lock clause of the delivery claim's subquery. On PostgreSQL,
+    /// many processes claim at once: SKIP LOCKED lets each take rows the
+    /// others are not taking, without waiting on them. SQLite has one
+    /// writer at a time, so the plain statement is already exclusive.
+    pub fn skip_locked(self) -> &'static str {
+        match self {
+            Self::Sqlite => "",
+            Self::Postgres => " for update skip locked",
+        }
+    }
+
+    /// Whether other processes can be woken on commit (`pg_notify`).
+    pub fn notifies(self) -> bool {
+        self == Self::Postgres
+    }
+}
+
+/// The PostgreSQL channel that wakes delivery workers in every process.
+pub const WAKE_CHANNEL: &str = "adact_deliveries";
+
+/// Numbered placeholders for SQL assembled at run time (a list of ids, a
+/// multi-row VALUES, optional filters).
+///
+/// Why not sqlx's `QueryBuilder`: `QueryBuilder<Any>` writes `?`, which
+/// PostgreSQL refuses; numbered `$n` work on SQLite and PostgreSQL alike.
+/// Only placeholders are formatted into SQL this way: values are bound.
+#[derive(Debug, Clone)]
+pub struct Placeholders {
+    next: usize,
+}
+
+impl Placeholders {
+    /// Numbering from `$first`, after the statement's fixed parameters.
+    pub fn from(first: usize) -> Self {
+        Self { next: first }
+    }
+
+    /// The next placeholder, `$n`.
+    pub fn one(&mut self) -> String {
+        self.next += 1;
+        format!("${}", self.next - 1)
+    }
+
+    /// `count` placeholders, comma-separated: `$3, $4, $5`.
+    pub fn list(&mut self, count: usize) -> String {
+        (0..count)
+            .map(|_| self.one())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Whether `err` is a unique constraint's refusal, on either backend.
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+/// Reads a boolean stored as an integer 0/1: the portable form across the
+/// backends of sqlx's `Any` driver (bind booleans as `i64::from(b)`).
+pub fn flag(row: &AnyRow, column: &str) -> sqlx::Result<bool> {
+    use sqlx::Row as _;
+    Ok(row.try_get::<Option<i64>, _>(column)?.unwrap_or(0) != 0)
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://***{}", &url[..scheme], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_hides_passwords() {
+        assert_eq!(redact("postgres://u:secret@db/x"), "postgres://***@db/x");
+        assert_eq!(redact("sqlite://adact.db"), "sqlite://adact.db");
+    }
+
+    #[test]
+    fn placeholders_number_on() {
+        let mut p = Placeholders::from(3);
+        assert_eq!(p.list(3), "$3, $4, $5");
+        assert_eq!(p.one(), "$6");
+    }
+
+    /// The PostgreSQL migrations are the SQLite ones with PostgreSQL's
+    /// spelling of the id and time columns, and without the comments. A
+    /// change made to one folder only fails here.
+    #[test]
+    fn migrations_agree() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let read = |backend: &str| {
+            let mut files: Vec<_> = std::fs::read_dir(dir.join(backend))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            files.sort();
+            files
+                .iter()
+                .map(|path| {
+                    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                    (name, normalise(&std::fs::read_to_string(path).unwrap()))
+                })
+                .collect::<Vec<_>>()
+        };
+        let (sqlite, postgres) = (read("sqlite"), read("postgres"));
+        assert_eq!(
+            sqlite.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            postgres.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            "the two folders must hold the same migrations"
+        );
+        for ((name, lite), (_, pg)) in sqlite.iter().zip(&postgres) {
+            assert_eq!(lite, pg, "{name} differs between SQLite and PostgreSQL");
+        }
+    }
+
+    /// SQL without comments, in one spelling of the types that differ.
+    fn normalise(sql: &str) -> String {
+        let words = sql
+            .lines()
+            .map(|line| line.split("--").next().unwrap_or(""))
+            .flat_map(str::split_whitespace)
+            .collect::<Vec<_>>()
+            .join(" ");
+        words
+            .to_lowercase()
+            .replace("integer primary key autoincrement", "bigserial primary key")
+            .replace("integer", "bigint")
+    }
+}

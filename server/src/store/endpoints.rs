@@ -1,0 +1,181 @@
+//! Webhook settings (the master switch) and endpoints.
+
+use sqlx::{Row as _, any::AnyRow};
+
+use super::{Store, dialect::flag};
+use crate::domain::{
+    time::{new_id, now_ms},
+    webhook::{Endpoint, EndpointFields},
+};
+
+fn endpoint_from_row(row: &AnyRow) -> sqlx::Result<Endpoint> {
+    let events: String = row.try_get("events")?;
+    Ok(Endpoint {
+        id: row.try_get("id")?,
+        url: row.try_get("url")?,
+        description: row.try_get("description")?,
+        events: events.split_whitespace().map(str::to_owned).collect(),
+        enabled: flag(row, "enabled")?,
+        disabled_reason: row.try_get("disabled_reason")?,
+        secret: row.try_get("secret")?,
+        timeout_ms: row.try_get("timeout_ms")?,
+        failing_since: row.try_get("failing_since")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+impl Store {
+    pub async fn webhooks_enabled(&self, account_id: &str) -> sqlx::Result<bool> {
+        Ok(
+            sqlx::query("select enabled from webhook_settings where account_id = $1")
+                .bind(account_id)
+                .fetch_optional(self.pool())
+                .await?
+                .map(|row| flag(&row, "enabled"))
+                .transpose()?
+                .unwrap_or(false),
+        )
+    }
+
+    pub async fn set_webhooks_enabled(&self, account_id: &str, enabled: bool) -> sqlx::Result<()> {
+        sqlx::query(
+            "insert into webhook_settings (account_id, enabled, updated_at) values ($1, $2, $3) \
+             on conflict (account_id) do update set enabled = excluded.enabled, updated_at = excluded.updated_at",
+        )
+        .bind(account_id)
+        .bind(i64::from(enabled))
+        .bind(now_ms())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn list_endpoints(&self, account_id: &str) -> sqlx::Result<Vec<Endpoint>> {
+        sqlx::query("select * from webhook_endpoints where account_id = $1 order by id")
+            .bind(account_id)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(endpoint_from_row)
+            .collect()
+    }
+
+    pub async fn endpoint(&self, account_id: &str, id: &str) -> sqlx::Result<Option<Endpoint>> {
+        sqlx::query("select * from webhook_endpoints where account_id = $1 and id = $2")
+            .bind(account_id)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .as_ref()
+            .map(endpoint_from_row)
+            .transpose()
+    }
+
+    /// The endpoint the single-endpoint settings view edits.
+    pub async fn primary_endpoint(&self, account_id: &str) -> sqlx::Result<Option<Endpoint>> {
+        sqlx::query("select * from webhook_endpoints where account_id = $1 and is_primary = $2")
+            .bind(account_id)
+            .bind(1_i64)
+            .fetch_optional(self.pool())
+            .await?
+            .as_ref()
+            .map(endpoint_from_row)
+            .transpose()
+    }
+
+    pub async fn create_endpoint(
+        &self,
+        account_id: &str,
+        fields: &EndpointFields,
+        primary: bool,
+        secret: &str,
+    ) -> sqlx::Result<Endpoint> {
+        let id = new_id("ep");
+        let now = now_ms();
+        sqlx::query(
+            "insert into webhook_endpoints (id, account_id, url, description, events, enabled, is_primary, \
+             secret, timeout_ms, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+        )
+        .bind(&id)
+        .bind(account_id)
+        .bind(&fields.url)
+        .bind(&fields.description)
+        .bind(fields.events.join(" "))
+        .bind(i64::from(fields.enabled))
+        .bind(i64::from(primary))
+        .bind(secret)
+        .bind(fields.timeout_ms)
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        Ok(self
+            .endpoint(account_id, &id)
+            .await?
+            .unwrap_or_else(|| unreachable!("just inserted")))
+    }
+
+    /// Saves an endpoint's fields. Enabling it again clears the reason the
+    /// server disabled it and its failure streak.
+    pub async fn update_endpoint(
+        &self,
+        account_id: &str,
+        id: &str,
+        fields: &EndpointFields,
+    ) -> sqlx::Result<Option<Endpoint>> {
+        sqlx::query(
+            "update webhook_endpoints set url = $1, description = $2, events = $3, timeout_ms = $4, \
+             disabled_reason = case when $5 = 1 then null else disabled_reason end, \
+             failing_since = case when $5 = 1 and enabled = $6 then null else failing_since end, \
+             enabled = $5, updated_at = $7 where account_id = $8 and id = $9",
+        )
+        .bind(&fields.url)
+        .bind(&fields.description)
+        .bind(fields.events.join(" "))
+        .bind(fields.timeout_ms)
+        .bind(i64::from(fields.enabled))
+        .bind(0_i64)
+        .bind(now_ms())
+        .bind(account_id)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        self.endpoint(account_id, id).await
+    }
+
+    pub async fn delete_endpoint(&self, account_id: &str, id: &str) -> sqlx::Result<bool> {
+        Ok(
+            sqlx::query("delete from webhook_endpoints where account_id = $1 and id = $2")
+                .bind(account_id)
+                .bind(id)
+                .execute(self.pool())
+                .await?
+                .rows_affected()
+                > 0,
+        )
+    }
+
+    /// Makes `secret` the endpoint's secret; the old one keeps signing for
+    /// `overlap_ms`.
+    pub async fn rotate_secret(
+        &self,
+        account_id: &str,
+        id: &str,
+        secret: &str,
+        overlap_ms: i64,
+    ) -> sqlx::Result<Option<Endpoint>> {
+        let now = now_ms();
+        sqlx::query(
+            "update webhook_endpoints set previous_secret = secret, previous_expires_at = $1, secret = $2, \
+             updated_at = $3 where account_id = $4 and id = $5",
+        )
+        .bind(now + overlap_ms)
+        .bind(secret)
+        .bind(now)
+        .bind(account_id)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        self.endpoint(account_id, id).await
+    }
+}

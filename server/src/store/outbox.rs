@@ -1,0 +1,124 @@
+//! The outbox: an event and its deliveries, written in the transaction of
+//! the change that caused it, so none is lost and none is told of a change
+//! that did not commit. The workers (`queue`) send what is written here.
+
+use serde_json::Value;
+use sqlx::Row as _;
+
+use super::{
+    WriteTx,
+    dialect::{WAKE_CHANNEL, flag},
+};
+use crate::domain::{
+    events::{Event, EventType, envelope},
+    time::{new_id, now_ms},
+    webhook::{DeliveryStatus, subscribes},
+};
+
+/// Records an event and queues its webhook deliveries to every endpoint
+/// subscribed to its type. `data` carries the ids and names the event
+/// concerns.
+pub async fn record(
+    tx: &mut WriteTx,
+    account_id: &str,
+    event_type: EventType,
+    data: Value,
+) -> sqlx::Result<Event> {
+    record_for(tx, account_id, event_type, data, None).await
+}
+
+/// Records an event and queues its webhook deliveries: to every endpoint
+/// subscribed to its type, or to `only_endpoint` alone (the test event).
+pub async fn record_for(
+    tx: &mut WriteTx,
+    account_id: &str,
+    event_type: EventType,
+    data: Value,
+    only_endpoint: Option<&str>,
+) -> sqlx::Result<Event> {
+    let created_at = now_ms();
+    let event = Event {
+        id: new_id("evt"),
+        account_id: account_id.to_owned(),
+        event_type,
+        payload: envelope(event_type, created_at, data),
+        created_at,
+    };
+    sqlx::query(
+        "insert into events (id, account_id, type, payload, created_at) values ($1, $2, $3, $4, $5)",
+    )
+    .bind(&event.id)
+    .bind(account_id)
+    .bind(event_type.as_str())
+    .bind(event.payload.to_string())
+    .bind(created_at)
+    .execute(&mut **tx)
+    .await?;
+    fan_out(tx, &event, only_endpoint).await?;
+    Ok(event)
+}
+
+/// Creates one pending delivery per enabled endpoint of the event's account
+/// that subscribes to its type (or for `only`, that endpoint alone), when
+/// the account's master toggle is on. Returns how many it created.
+async fn fan_out(tx: &mut WriteTx, event: &Event, only: Option<&str>) -> sqlx::Result<usize> {
+    let enabled = sqlx::query("select enabled from webhook_settings where account_id = $1")
+        .bind(&event.account_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|row| flag(&row, "enabled"))
+        .transpose()?;
+    if enabled != Some(true) {
+        return Ok(0);
+    }
+    let endpoints = sqlx::query(
+        "select id, events from webhook_endpoints where account_id = $1 and enabled = $2",
+    )
+    .bind(&event.account_id)
+    .bind(1_i64)
+    .fetch_all(&mut **tx)
+    .await?;
+    // A delivery to one chosen endpoint (the test event) is sent by the
+    // request that made it; the workers leave it alone for a minute, and
+    // pick it up after that only if that request died first.
+    let due = match only {
+        Some(_) => event.created_at + 60_000,
+        None => event.created_at,
+    };
+    let mut created = 0;
+    for row in endpoints {
+        let id: String = row.try_get("id")?;
+        let events: String = row.try_get("events")?;
+        let wanted = match only {
+            Some(only) => only == id,
+            None => subscribes(&events, event.event_type.as_str()),
+        };
+        if !wanted {
+            continue;
+        }
+        sqlx::query(
+            "insert into deliveries (id, account_id, endpoint_id, event_id, event_type, status, \
+             next_attempt_at, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        )
+        .bind(new_id("dlv"))
+        .bind(&event.account_id)
+        .bind(&id)
+        .bind(&event.id)
+        .bind(event.event_type.as_str())
+        .bind(DeliveryStatus::Pending.as_str())
+        .bind(due)
+        .bind(event.created_at)
+        .execute(&mut **tx)
+        .await?;
+        created += 1;
+    }
+    if created > 0 && tx.backend().notifies() {
+        // Delivered to listening workers of every process when (and only
+        // if) the transaction commits.
+        sqlx::query("select pg_notify($1, '')")
+            .bind(WAKE_CHANNEL)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(created)
+}
