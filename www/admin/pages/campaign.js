@@ -10,6 +10,8 @@ import { h, replace, toLocalInput, uid } from "../dom.js";
 import {
   CAMPAIGN_KINDS, busy, campaignStatus, clearErrors, field, findField, formError, readable, showError, toast,
 } from "../ui.js";
+import { area, check, colourField, number, radioCards, section, select, text } from "./campaign/controls.js";
+import { removeButton, rowList, rowPaths } from "./campaign/rows.js";
 
 const LIST = "/admin/campaigns";
 const PREVIEW_DELAY_MS = 400;
@@ -74,17 +76,14 @@ export async function render({ params, navigate }) {
   const playButton = text({ value: d.texts.play_button, maxlength: "40" });
 
   // ---- prizes ---------------------------------------------------------------------------
-  const prizeList = h("div", { class: "rows" });
-  const prizes = rowList(prizeList, "definition.prizes", (prize) => prizeRow(prize, campaign.prizes?.find((p) => p.id === prize?.id), changed));
-  for (const prize of d.prizes) prizes.add(prize);
+  const prizes = rowList("definition.prizes", (prize) => prizeRow(prize, campaign.prizes?.find((p) => p.id === prize?.id), changed),
+    d.prizes, { add: "Add prize", max: 50 });
   const noPrizeLabel = text({ value: d.no_prize?.label ?? "No luck", maxlength: "80" });
   const noPrizeWeight = number({ value: String(d.no_prize?.weight ?? 0) });
   const noPrizeChance = h("span", { class: "chance" });
 
   // ---- registration form ----------------------------------------------------------------
-  const fieldList = h("div", { class: "rows" });
-  const formFields = rowList(fieldList, "definition.form.fields", formFieldRow);
-  for (const f of d.form?.fields ?? []) formFields.add(f);
+  const formFields = rowList("definition.form.fields", formFieldRow, d.form?.fields ?? [], { add: "Add field", max: 20 });
   const consent = d.form?.consent;
   const askConsent = check("consent-on", "Ask for consent with a checkbox under the form", Boolean(consent));
   const consentLabel = area({ value: consent?.label ?? "Send me news and offers. I can unsubscribe at any time.", maxlength: "1000", rows: "2" });
@@ -95,10 +94,9 @@ export async function render({ params, navigate }) {
   askConsent.input.addEventListener("change", () => { consentBox.hidden = !askConsent.input.checked; });
 
   // ---- quiz -----------------------------------------------------------------------------
-  const questionList = h("div", { class: "rows" });
-  const questions = rowList(questionList, "definition.quiz.questions", questionRow);
   // Another kind gets one empty question, ready if it becomes a quiz.
-  for (const q of d.quiz?.questions ?? [{ text: "", answers: ["", ""], correct: 0 }]) questions.add(q);
+  const questions = rowList("definition.quiz.questions", questionRow, d.quiz?.questions ?? [{ text: "", answers: ["", ""], correct: 0 }],
+    { add: "Add question", max: 20 });
   const passScore = number({ value: String(d.quiz?.pass_score ?? 1) });
 
   // ---- end screen, look, schedule ---------------------------------------------------------
@@ -118,8 +116,7 @@ export async function render({ params, navigate }) {
 
   const quizSection = section("quiz", "Quiz", "The questions, their answers and the right one. Players who answer enough of them right enter the prize draw.",
     h("div", { "data-field": "definition.quiz" }, h("p", { class: "field-error", hidden: true })),
-    h("div", { "data-field": "definition.quiz.questions" }, h("p", { class: "field-error", hidden: true }), questionList),
-    h("div", { class: "row-actions" }, addButton("Add question", () => questions.add(null), () => questions.count() >= 20)),
+    questions.nodes,
     field({ name: "definition.quiz.pass_score", label: "Right answers needed to enter the draw", input: passScore, hint: "0 lets everyone into the draw." }));
 
   const sections = [
@@ -132,8 +129,7 @@ export async function render({ params, navigate }) {
       field({ name: "definition.texts.description", label: "Description", input: description, hint: "Optional: a sentence or two under the title." }),
       field({ name: "definition.texts.play_button", label: "Play button", input: playButton })),
     section("prizes", "Prizes", "What players can win. Each play draws one outcome by weight among the prizes still in stock and “no prize”.",
-      h("div", { "data-field": "definition.prizes" }, h("p", { class: "field-error", hidden: true }), prizeList),
-      h("div", { class: "row-actions" }, addButton("Add prize", () => prizes.add(null), () => prizes.count() >= 50)),
+      prizes.nodes,
       h("fieldset", { class: "row-card no-prize" },
         h("legend", null, "No prize"),
         h("p", { class: "hint" }, "The outcome when nothing is won, with its own slice on the wheel."),
@@ -143,8 +139,7 @@ export async function render({ params, navigate }) {
             field({ name: "definition.no_prize.weight", label: "Weight", input: noPrizeWeight }),
             noPrizeChance)))),
     section("form", "Registration form", "What players fill in before they play. Each value is stored on the player under its key, and sent in the player.created and player.updated events.",
-      h("div", { "data-field": "definition.form.fields" }, h("p", { class: "field-error", hidden: true }), fieldList),
-      h("div", { class: "row-actions" }, addButton("Add field", () => formFields.add(null), () => formFields.count() >= 20)),
+      formFields.nodes,
       h("div", { class: "consent" }, askConsent.wrapper, consentBox)),
     quizSection,
     section("end", "End screen", "The last screen, after the game. A prize won shows under its text, with its code and a copy button.",
@@ -402,59 +397,6 @@ export async function render({ params, navigate }) {
 
 // ---- rows ---------------------------------------------------------------------------------
 
-/**
- * A list of rows under `path` (prizes, form fields, questions): add, remove,
- * renumber. Each row from `make(item)` has `node`, `setIndex(i, path)` and
- * `read(errors, options)`; the list dispatches `rows-changed` on changes.
- */
-function rowList(container, path, make) {
-  const rows = [];
-  const renumber = () => rows.forEach((row, i) => row.setIndex(i, `${path}[${i}]`));
-  const list = {
-    add(item) {
-      const row = make(item);
-      row.remove = () => {
-        rows.splice(rows.indexOf(row), 1);
-        row.node.remove();
-        renumber();
-        container.dispatchEvent(new Event("rows-changed", { bubbles: true }));
-        // Focus stays in the section: on the next row, else the add button.
-        (rows[0]?.node ?? container).closest("section")?.querySelector(".row-actions button")?.focus();
-      };
-      rows.push(row);
-      container.append(row.node);
-      renumber();
-      if (item === null) {
-        container.dispatchEvent(new Event("rows-changed", { bubbles: true }));
-        row.node.querySelector("input, select, textarea")?.focus();
-      }
-      return row;
-    },
-    rows: () => rows,
-    count: () => rows.length,
-    read: (errors, options) => rows.map((row) => row.read(errors, options)),
-  };
-  return list;
-}
-
-/** Sets each wrapper's `data-field` to `${path}.${suffix}` (or `path` for ""). */
-function repath(wrappers, path) {
-  for (const [wrapper, suffix] of wrappers) wrapper.dataset.field = suffix ? `${path}.${suffix}` : path;
-}
-
-function removeButton(label, onclick) {
-  return h("button", { type: "button", class: "btn btn-small btn-danger row-remove", "aria-label": label, onclick }, "Remove");
-}
-
-function addButton(label, onclick, full) {
-  const button = h("button", { type: "button", class: "btn btn-secondary btn-small" }, `+ ${label}`);
-  button.addEventListener("click", () => {
-    if (full()) return toast("That is as many as a campaign can have.", { kind: "error" });
-    onclick();
-  });
-  return button;
-}
-
 function prizeRow(prize, state, changed) {
   const legend = h("legend");
   const name = text({ value: prize?.name ?? "", maxlength: "80", placeholder: "Free shipping" });
@@ -513,11 +455,8 @@ function prizeRow(prize, state, changed) {
   paintMode();
   paintPool();
 
-  const wrappers = [];
-  const at = (wrapper, suffix) => {
-    wrappers.push([wrapper, suffix]);
-    return wrapper;
-  };
+  const paths = rowPaths();
+  const { at } = paths;
   const errorText = h("p", { class: "field-error", hidden: true });
   const node = at(h("fieldset", { class: "row-card prize" },
     legend,
@@ -535,7 +474,7 @@ function prizeRow(prize, state, changed) {
     setIndex(i, path) {
       legend.textContent = `Prize ${i + 1}`;
       node.querySelector(".row-remove").setAttribute("aria-label", `Remove prize ${i + 1}`);
-      repath(wrappers, path);
+      paths.set(path);
     },
     weight: () => Number(weight.value) || 0,
     inStock: () => stock.value.trim() !== "0",
@@ -587,11 +526,8 @@ function formFieldRow(item) {
     if (!label.value || FIELD_TYPES.some(([, l]) => l === label.value)) label.value = FIELD_TYPES.find(([t]) => t === type.value)[1];
     follow();
   });
-  const wrappers = [];
-  const at = (wrapper, suffix) => {
-    wrappers.push([wrapper, suffix]);
-    return wrapper;
-  };
+  const paths = rowPaths();
+  const { at } = paths;
   const remove = removeButton("", () => row.remove());
   const node = at(h("div", { class: "row-card form-field" },
     h("p", { class: "field-error", hidden: true }),
@@ -604,7 +540,7 @@ function formFieldRow(item) {
     node,
     setIndex(i, path) {
       remove.setAttribute("aria-label", `Remove field ${i + 1}`);
-      repath(wrappers, path);
+      paths.set(path);
     },
     read: () => ({ key: key.value.trim(), type: type.value, label: label.value, required: required.input.checked }),
   };
@@ -617,11 +553,8 @@ function questionRow(item) {
   const group = uid("correct");
   const answerList = h("div", { class: "answers" });
   const answers = []; // {node, input, radio, wrapper}
-  const wrappers = [];
-  const at = (wrapper, suffix) => {
-    wrappers.push([wrapper, suffix]);
-    return wrapper;
-  };
+  const paths = rowPaths();
+  const { at } = paths;
   let path = "";
   const renumber = () => answers.forEach((a, j) => {
     a.wrapper.dataset.field = `${path}.answers[${j}]`;
@@ -675,7 +608,7 @@ function questionRow(item) {
       path = rowPath;
       legend.textContent = `Question ${i + 1}`;
       remove.setAttribute("aria-label", `Remove question ${i + 1}`);
-      repath(wrappers, rowPath);
+      paths.set(rowPath);
       renumber();
     },
     read: () => ({
@@ -685,68 +618,6 @@ function questionRow(item) {
     }),
   };
   return row;
-}
-
-// ---- controls -------------------------------------------------------------------------------
-
-function text(props = {}) {
-  return h("input", { type: "text", autocomplete: "off", ...props });
-}
-
-function number(props = {}) {
-  return h("input", { type: "number", min: "0", step: "1", inputmode: "numeric", ...props });
-}
-
-function area(props = {}) {
-  return h("textarea", { rows: "3", ...props });
-}
-
-function select(options, value) {
-  return h("select", null, options.map(([v, label]) => h("option", { value: v, selected: v === value }, label)));
-}
-
-/** A checkbox with its label beside it, as a field (`data-field`) of its own. */
-function check(name, label, checked) {
-  const input = h("input", { type: "checkbox", checked });
-  const wrapper = h("div", { class: "field field-check", "data-field": name },
-    h("label", { class: "check" }, input, h("span", null, label)),
-    h("p", { class: "field-error", hidden: true }));
-  return { wrapper, input };
-}
-
-/** Options as cards with a title and a hint each; `value()` is the chosen one. */
-function radioCards(name, legend, options, value) {
-  const group = uid(name);
-  const inputs = options.map(([v]) => h("input", { type: "radio", name: group, value: v, checked: v === value }));
-  const wrapper = h("fieldset", { class: "field radio-cards", "data-field": name },
-    h("legend", null, legend),
-    h("div", { class: "cards" }, options.map(([, title, hint], i) => h("label", { class: "radio-card" },
-      inputs[i], h("span", null, h("span", { class: "radio-card-title" }, title), hint && h("span", { class: "radio-card-hint" }, hint))))),
-    h("p", { class: "field-error", hidden: true }));
-  return { wrapper, value: () => inputs.find((i) => i.checked)?.value ?? value };
-}
-
-/** A colour as a picker and its #rrggbb text, kept in step. */
-function colourField(name, label, value, hint) {
-  const hex = text({ value, maxlength: "7", spellcheck: "false", class: "mono colour-hex" });
-  const picker = h("input", { type: "color", value: /^#[0-9a-f]{6}$/i.test(value) ? value : "#000000", "aria-label": `${label}: colour picker`, tabindex: "-1" });
-  picker.addEventListener("input", () => { hex.value = picker.value; });
-  hex.addEventListener("input", () => {
-    if (/^#[0-9a-f]{6}$/i.test(hex.value.trim())) picker.value = hex.value.trim().toLowerCase();
-  });
-  const wrapper = field({ name, label, input: hex, hint });
-  const box = h("div", { class: "colour-input" });
-  hex.replaceWith(box);
-  box.append(picker, hex);
-  return { wrapper, value: () => hex.value.trim() };
-}
-
-function section(id, title, lead, ...content) {
-  return h("section", { class: "card editor-section", "aria-labelledby": `section-${id}`, "data-section": id },
-    h("div", { class: "card-header" },
-      h("h2", { id: `section-${id}` }, title),
-      lead && h("p", { class: "muted" }, lead)),
-    h("div", { class: "form" }, content));
 }
 
 // ---- helpers ----------------------------------------------------------------------------------
