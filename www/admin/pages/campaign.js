@@ -3,22 +3,24 @@
 // form a live preview of the campaign as typed, drawn by the real embed in
 // a frame (preview.html). Nothing typed is lost on an error: the form is
 // built once and read when saved.
+//
+// This module is the page: loading, saving, the header and its archive and
+// delete buttons, the unsaved-changes guard, and the wiring of the preview.
+// Each section of the form is a module in campaign/.
 import { api, listAll } from "../api.js";
 import { remove, setArchived } from "../campaign-actions.js";
 import { h, replace } from "../dom.js";
-import { busy, campaignStatus, clearErrors, findField, formError, readable, showError, toast } from "../ui.js";
+import { busy, campaignStatus, clearErrors, formError, showError, toast } from "../ui.js";
 import { endScreenSection } from "./campaign/end-screen.js";
 import { PLAY_BUTTONS, basicsSection, textsSection } from "./campaign/general.js";
 import { lookSection } from "./campaign/look.js";
+import { previewPane } from "./campaign/preview-pane.js";
 import { prizesSection } from "./campaign/prizes.js";
 import { quizSection } from "./campaign/quiz.js";
 import { registrationSection } from "./campaign/registration.js";
 import { scheduleSection } from "./campaign/schedule.js";
 
 const LIST = "/admin/campaigns";
-const PREVIEW_DELAY_MS = 400;
-/** The preview frame's page size in each mode; it is scaled down to fit. */
-const FRAME_SIZES = { phone: [390, 760], desktop: [1100, 760] };
 
 /** What a new campaign starts with: enough for the preview to show a game. */
 function blank() {
@@ -43,199 +45,44 @@ export async function render({ params, navigate }) {
     // Only a saved campaign can be shown by segments.
     id ? listAll("/api/v1/segments") : [],
   ]);
-  let campaign = loaded;
-  let dirty = false;
-  const cleanups = [];
-  const listen = (target, type, fn) => {
-    target.addEventListener(type, fn);
-    cleanups.push(() => target.removeEventListener(type, fn));
-  };
-
-  const editor = editorSections(campaign, { isNew: !id, changed });
-
-  // ---- saving ---------------------------------------------------------------------------
-  const saveButton = h("button", { type: "submit", class: "btn btn-primary" }, id ? "Save changes" : "Create campaign");
-  const saveState = h("span", { class: "save-state muted", "aria-live": "polite" }, id ? "All changes saved" : "Not saved yet");
-  const archiveButton = id && h("button", { type: "button", class: "btn", onclick: () => archive(campaign.status !== "archived") },
-    campaign.status === "archived" ? "Restore" : "Archive");
-  const deleteButton = id && h("button", { type: "button", class: "btn btn-danger", onclick: async () => {
-    if (!(await remove(campaign))) return;
-    dirty = false;
-    navigate(LIST);
-  } }, "Delete");
-  const form = h("form", { class: "editor-form", novalidate: true, "aria-label": "Campaign settings" },
-    formError(),
-    editor.nodes,
-    h("div", { class: "savebar" },
-      saveButton,
-      h("a", { class: "btn", href: LIST }, "Cancel"),
-      saveState));
-
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    const { body, errors } = collect(editor);
-    if (errors.length) return showError(form, { message: errors[0].message, fields: errors });
-    await busy(saveButton, async () => {
-      let saved;
-      try {
-        saved = id
-          ? await api.patch(`/api/v1/campaigns/${encodeURIComponent(id)}`, body)
-          : await api.post("/api/v1/campaigns", body);
-      } catch (error) {
-        return showError(form, error);
-      }
-      dirty = false;
-      if (!id) {
-        toast(`Campaign “${saved.name}” created.`);
-        return navigate(`${LIST}/${encodeURIComponent(saved.id)}`, { replace: true });
-      }
-      campaign = saved;
-      editor.prizes.saved(saved);
-      paintHeader();
-      saveState.textContent = "All changes saved";
-      toast(`Campaign “${saved.name}” saved.`);
-    });
-  });
-
-  async function archive(archived) {
-    const saved = await setArchived(campaign, archived);
-    if (!saved) return;
-    campaign = saved;
-    editor.basics.status.value = campaign.status;
-    archiveButton.textContent = archived ? "Restore" : "Archive";
-    paintHeader();
-  }
-
-  // ---- the header ---------------------------------------------------------------------------
-  const heading = h("h1");
-  const headerFacts = h("div", { class: "header-facts" });
-  function paintHeader() {
-    heading.textContent = id ? campaign.name : "New campaign";
-    // After a rename the tab says the new name too (the shell set it once).
-    if (id) document.title = `${campaign.name} · Adact console`;
-    const shownBy = segments.filter((s) => s.campaign_id === id);
-    replace(headerFacts,
-      id && campaignStatus(campaign.status),
-      id && (shownBy.length
-        ? h("span", { class: "muted" }, `Shown by ${shownBy.length === 1 ? "segment" : "segments"} `, shownBy.map((s, i) => [i ? ", " : "", h("strong", null, s.title)]))
-        : h("span", { class: "muted" }, "No segment shows it yet. ", h("a", { href: "/admin/segments" }, "Add one in Segments"), ".")));
-  }
-  paintHeader();
-
-  // ---- the live preview ------------------------------------------------------------------
-  const frame = h("iframe", { src: "/admin/preview.html", title: "Campaign preview", class: "preview-frame" });
-  const viewport = h("div", { class: "preview-viewport" }, frame);
-  const previewStatus = h("div", { class: "preview-status", role: "status", "data-state": "updating" }, "Loading the preview…");
-  let mode = "phone";
-  let frameReady = false;
-  let timer = null;
-  const modeButtons = Object.keys(FRAME_SIZES).map((m) => h("button", {
-    type: "button", class: "btn btn-small", "aria-pressed": String(m === mode), "data-mode": m,
-    onclick: () => {
-      mode = m;
-      for (const b of modeButtons) b.setAttribute("aria-pressed", String(b.dataset.mode === mode));
-      layout();
-    },
-  }, m === "phone" ? "Phone" : "Desktop"));
-
-  /** The frame at its page size, scaled to the width there is. */
-  function layout() {
-    const [width, height] = FRAME_SIZES[mode];
-    const scale = Math.min(1, viewport.clientWidth / width) || 1;
-    frame.style.width = `${width}px`;
-    frame.style.height = `${height}px`;
-    frame.style.transform = `scale(${scale})`;
-    viewport.style.height = `${Math.ceil(height * scale)}px`;
-  }
-  const resize = new ResizeObserver(layout);
-  resize.observe(viewport);
-  cleanups.push(() => resize.disconnect());
-
-  /**
-   * Sends the form to the preview when it differs from what the preview
-   * shows (or to start over): a change event on leaving a field must not
-   * reset a game the admin is playing.
-   */
-  let previewed = null;
-  function sendPreview({ restart = false } = {}) {
-    clearTimeout(timer);
-    if (!frameReady) return;
-    const { body, errors } = collect(editor, { preview: true });
-    if (errors.length) {
-      previewed = null;
-      return paintPreviewStatus({ state: "error", error: errors[0] });
-    }
-    const json = JSON.stringify(body);
-    if (json === previewed && !restart) return;
-    previewed = json;
-    previewStatus.dataset.state = "updating";
-    frame.contentWindow.postMessage({ type: "adact-preview", campaign: body }, location.origin);
-  }
-
-  function paintPreviewStatus({ state, error }) {
-    previewStatus.dataset.state = state;
-    if (state !== "error") return replace(previewStatus, h("span", { class: "dot", "aria-hidden": "true" }), "Up to date with the form");
-    const wrapper = error.field && findField(form, error.field);
-    replace(previewStatus,
-      h("span", { class: "dot", "aria-hidden": "true" }),
-      h("span", null, h("strong", null, "Preview paused. "), wrapper ? `${fieldName(wrapper)}: ` : "", readable(error.message, error.field)),
-      wrapper && h("button", { type: "button", class: "btn btn-small", onclick: () => (wrapper.querySelector("input, select, textarea") ?? wrapper).focus() }, "Show field"));
-  }
-
-  listen(window, "message", (event) => {
-    if (event.origin !== location.origin || event.source !== frame.contentWindow) return;
-    if (event.data?.type === "adact-preview-ready") {
-      frameReady = true;
-      sendPreview({ restart: true });
-    } else if (event.data?.type === "adact-preview-status") {
-      paintPreviewStatus(event.data);
-    }
-  });
+  // What the page shares: the campaign as last saved, and whether the form differs.
+  const state = { id, campaign: loaded, dirty: false };
+  const editor = editorSections(loaded, { isNew: !id, changed });
+  const header = pageHeader(state, segments);
+  const { form, saveState } = editorForm(editor, state, { header, navigate });
+  const preview = previewPane({ form, read: () => collect(editor, { preview: true }) });
 
   function changed() {
-    dirty = true;
+    state.dirty = true;
     saveState.textContent = "Unsaved changes";
     editor.prizes.paintChances();
-    clearTimeout(timer);
-    timer = setTimeout(() => sendPreview(), PREVIEW_DELAY_MS);
+    preview.schedule();
   }
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
   form.addEventListener("rows-changed", changed);
   editor.prizes.paintChances();
-  listen(window, "beforeunload", (event) => {
-    if (dirty) event.preventDefault();
-  });
-
-  const preview = h("aside", { class: "preview card", id: "preview", "aria-labelledby": "preview-title" },
-    h("div", { class: "preview-header" },
-      h("div", null,
-        h("h2", { id: "preview-title" }, "Live preview"),
-        h("p", { class: "muted small" }, "As typed, before you save. Play it through to the end screen.")),
-      h("div", { class: "btn-group", role: "group", "aria-label": "Preview width" }, modeButtons)),
-    viewport,
-    h("div", { class: "preview-footer" },
-      previewStatus,
-      h("button", { type: "button", class: "btn btn-small", onclick: () => sendPreview({ restart: true }) }, "Restart")),
-    h("p", { class: "hint" }, "The preview ignores the schedule, the play limit and the status, and draws among prizes by weight without taking stock or codes."));
+  const guard = (event) => {
+    if (state.dirty) event.preventDefault();
+  };
+  window.addEventListener("beforeunload", guard);
 
   const node = h("div", { class: "page page-wide" },
     h("div", { class: "page-header page-header-row" },
       h("div", null,
         h("p", { class: "breadcrumb" }, h("a", { href: LIST }, "Campaigns"), " › ", id ? "Edit" : "New"),
-        heading,
-        headerFacts,
+        header.heading,
+        header.facts,
         h("a", { class: "skip-preview", href: "#preview" }, "Jump to the preview")),
-      id && h("div", { class: "btn-group" }, archiveButton, deleteButton)),
-    h("div", { class: "editor" }, form, preview));
+      id && campaignActions(state, { status: editor.basics.status, header, navigate })),
+    h("div", { class: "editor" }, form, preview.node));
   return {
     node,
-    title: id ? campaign.name : "New campaign",
-    unsaved: () => dirty,
+    title: id ? loaded.name : "New campaign",
+    unsaved: () => state.dirty,
     destroy: () => {
-      clearTimeout(timer);
-      for (const cleanup of cleanups) cleanup();
+      preview.destroy();
+      window.removeEventListener("beforeunload", guard);
     },
   };
 }
@@ -287,10 +134,84 @@ function collect(editor, { preview = false } = {}) {
   return { body: { name: named, kind: basics.kind.value(), status: basics.status.value, definition }, errors };
 }
 
-/** A field's name as the admin reads it: "Prize 2 › Weight". */
-function fieldName(wrapper) {
-  const own = wrapper.querySelector(":scope > label, :scope > legend")?.textContent;
-  const row = wrapper.closest(".row-card");
-  const rowName = row && row !== wrapper ? row.querySelector(":scope > legend")?.textContent : null;
-  return [rowName, own].filter(Boolean).join(" › ");
+/** The form with its save bar; a save shows the server's errors beside their fields. */
+function editorForm(editor, state, { header, navigate }) {
+  const { id } = state;
+  const saveButton = h("button", { type: "submit", class: "btn btn-primary" }, id ? "Save changes" : "Create campaign");
+  const saveState = h("span", { class: "save-state muted", "aria-live": "polite" }, id ? "All changes saved" : "Not saved yet");
+  const form = h("form", { class: "editor-form", novalidate: true, "aria-label": "Campaign settings" },
+    formError(),
+    editor.nodes,
+    h("div", { class: "savebar" },
+      saveButton,
+      h("a", { class: "btn", href: LIST }, "Cancel"),
+      saveState));
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const { body, errors } = collect(editor);
+    if (errors.length) return showError(form, { message: errors[0].message, fields: errors });
+    await busy(saveButton, async () => {
+      let saved;
+      try {
+        saved = id
+          ? await api.patch(`/api/v1/campaigns/${encodeURIComponent(id)}`, body)
+          : await api.post("/api/v1/campaigns", body);
+      } catch (error) {
+        return showError(form, error);
+      }
+      state.dirty = false;
+      if (!id) {
+        toast(`Campaign “${saved.name}” created.`);
+        return navigate(`${LIST}/${encodeURIComponent(saved.id)}`, { replace: true });
+      }
+      state.campaign = saved;
+      editor.prizes.saved(saved);
+      header.paint();
+      saveState.textContent = "All changes saved";
+      toast(`Campaign “${saved.name}” saved.`);
+    });
+  });
+  return { form, saveState };
+}
+
+/** The heading and the facts under it (status, the segments that show it); `paint()` after a save. */
+function pageHeader(state, segments) {
+  const heading = h("h1");
+  const facts = h("div", { class: "header-facts" });
+  function paint() {
+    const { id, campaign } = state;
+    heading.textContent = id ? campaign.name : "New campaign";
+    // After a rename the tab says the new name too (the shell set it once).
+    if (id) document.title = `${campaign.name} · Adact console`;
+    const shownBy = segments.filter((s) => s.campaign_id === id);
+    replace(facts,
+      id && campaignStatus(campaign.status),
+      id && (shownBy.length
+        ? h("span", { class: "muted" }, `Shown by ${shownBy.length === 1 ? "segment" : "segments"} `, shownBy.map((s, i) => [i ? ", " : "", h("strong", null, s.title)]))
+        : h("span", { class: "muted" }, "No segment shows it yet. ", h("a", { href: "/admin/segments" }, "Add one in Segments"), ".")));
+  }
+  paint();
+  return { heading, facts, paint };
+}
+
+/** A saved campaign's Archive (or Restore) and Delete buttons; `status` is the form's status field. */
+function campaignActions(state, { status, header, navigate }) {
+  const archiveButton = h("button", { type: "button", class: "btn", onclick: () => archive(state.campaign.status !== "archived") },
+    state.campaign.status === "archived" ? "Restore" : "Archive");
+  async function archive(archived) {
+    const saved = await setArchived(state.campaign, archived);
+    if (!saved) return;
+    state.campaign = saved;
+    status.value = saved.status;
+    archiveButton.textContent = archived ? "Restore" : "Archive";
+    header.paint();
+  }
+  const deleteButton = h("button", { type: "button", class: "btn btn-danger", onclick: async () => {
+    if (!(await remove(state.campaign))) return;
+    state.dirty = false;
+    navigate(LIST);
+  } }, "Delete");
+  return h("div", { class: "btn-group" }, archiveButton, deleteButton);
 }
