@@ -1,0 +1,111 @@
+// The prizes section: a row per prize (name, description, weight with its
+// share of plays, stock and codes) and the "no prize" outcome.
+import { h } from "../../dom.js";
+import { field } from "../../ui.js";
+import { number, section, text } from "./controls.js";
+import { prizeCodes } from "./prize-codes.js";
+import { removeButton, rowList, rowPaths } from "./rows.js";
+
+/**
+ * The prizes of `definition` and its "no prize"; `states` are the saved
+ * prizes' live states (stock left, codes), `changed()` is called when a
+ * codes file is read.
+ */
+export function prizesSection(definition, states, changed) {
+  const prizes = rowList("definition.prizes", (prize) => prizeRow(prize, states?.find((p) => p.id === prize?.id), changed),
+    definition.prizes, { add: "Add prize", max: 50 });
+  const noPrizeLabel = text({ value: definition.no_prize?.label ?? "No luck", maxlength: "80" });
+  const noPrizeWeight = number({ value: String(definition.no_prize?.weight ?? 0) });
+  const noPrizeChance = h("span", { class: "chance" });
+  const node = section("prizes", "Prizes", "What players can win. Each play draws one outcome by weight among the prizes still in stock and “no prize”.",
+    prizes.nodes,
+    h("fieldset", { class: "row-card no-prize" },
+      h("legend", null, "No prize"),
+      h("p", { class: "hint" }, "The outcome when nothing is won, with its own slice on the wheel."),
+      h("div", { class: "grid-fields" },
+        field({ name: "definition.no_prize.label", label: "Label", input: noPrizeLabel }),
+        h("div", { class: "weight" },
+          field({ name: "definition.no_prize.weight", label: "Weight", input: noPrizeWeight }),
+          noPrizeChance))));
+  return {
+    node,
+    /** `prizes` and `no_prize` as the API takes them. */
+    read: (errors, { whole, preview }) => ({
+      prizes: prizes.read(errors, { whole, preview }),
+      no_prize: { label: noPrizeLabel.value, weight: whole(noPrizeWeight, "definition.no_prize.weight") },
+    }),
+    /** Each outcome's share of plays, from the weights as typed. */
+    paintChances() {
+      for (const row of prizes.rows()) row.chance(prizes.rows(), noPrizeWeight);
+      noPrizeChance.textContent = chanceText(Number(noPrizeWeight.value) || 0, totalWeight(prizes.rows(), noPrizeWeight));
+    },
+    /** After a save: the rows learn the prizes' ids and stock, so the next save keeps them. */
+    saved(campaign) {
+      prizes.rows().forEach((row, i) => row.saved(campaign.definition.prizes[i], campaign.prizes.find((p) => p.id === campaign.definition.prizes[i]?.id)));
+    },
+  };
+}
+
+function prizeRow(prize, state, changed) {
+  const legend = h("legend");
+  const name = text({ value: prize?.name ?? "", maxlength: "80", placeholder: "Free shipping" });
+  const description = text({ value: prize?.description ?? "", maxlength: "500", placeholder: "Optional: shown with the prize" });
+  const weight = number({ value: String(prize?.weight ?? 10) });
+  const chance = h("span", { class: "chance" });
+  let id = prize?.id ?? null;
+  const paths = rowPaths();
+  const { at } = paths;
+  const codes = prizeCodes(prize, state, { at, isNew: () => !id, changed });
+  const node = at(h("fieldset", { class: "row-card prize" },
+    legend,
+    h("p", { class: "field-error", hidden: true }),
+    h("div", { class: "grid-fields" },
+      at(field({ name: "name", label: "Name", input: name }), "name"),
+      at(field({ name: "description", label: "Description", input: description }), "description"),
+      h("div", { class: "weight" }, at(field({ name: "weight", label: "Weight", input: weight }), "weight"), chance),
+      codes.stockField),
+    codes.node,
+    h("div", { class: "row-footer" }, removeButton("", () => row.remove()))), "");
+
+  const row = {
+    node,
+    setIndex(i, path) {
+      legend.textContent = `Prize ${i + 1}`;
+      node.querySelector(".row-remove").setAttribute("aria-label", `Remove prize ${i + 1}`);
+      paths.set(path);
+    },
+    weight: () => Number(weight.value) || 0,
+    inStock: codes.inStock,
+    chance(rows, noPrizeWeight) {
+      chance.textContent = row.inStock() ? chanceText(row.weight(), totalWeight(rows, noPrizeWeight)) : "Out of stock: never drawn";
+    },
+    read(errors, { whole, preview }) {
+      const path = node.dataset.field;
+      const stock = codes.stock(whole, `${path}.stock`);
+      return {
+        ...(id && { id }),
+        name: name.value,
+        description: description.value,
+        weight: whole(weight, `${path}.weight`),
+        ...(stock !== null && { stock }),
+        codes: codes.codes({ preview }),
+      };
+    },
+    /** After a save: the prize's id and live state. */
+    saved(savedPrize, savedState) {
+      id = savedPrize?.id ?? id;
+      codes.saved(savedState);
+    },
+  };
+  return row;
+}
+
+function totalWeight(rows, noPrizeWeight) {
+  return rows.filter((r) => r.inStock()).reduce((sum, r) => sum + r.weight(), 0) + (Number(noPrizeWeight.value) || 0);
+}
+
+function chanceText(weight, total) {
+  if (!total) return "";
+  const percent = (weight / total) * 100;
+  return `≈ ${percent > 0 && percent < 1 ? "<1" : Math.round(percent)}% of plays`;
+}
