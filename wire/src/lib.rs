@@ -408,9 +408,21 @@ pub struct FormField {
     pub required: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum FieldKind {
     Email,
     Name,
@@ -420,18 +432,11 @@ pub enum FieldKind {
 
 impl FieldKind {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Email => "email",
-            Self::Name => "name",
-            Self::Phone => "phone",
-            Self::Text => "text",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Email, Self::Name, Self::Phone, Self::Text]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        s.parse().ok()
     }
 }
 
@@ -482,9 +487,22 @@ impl Default for EndScreen {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum CampaignKind {
     Wheel,
     Scratch,
@@ -493,19 +511,12 @@ pub enum CampaignKind {
 }
 
 impl CampaignKind {
-    pub const ALL: [CampaignKind; 4] = [Self::Wheel, Self::Scratch, Self::Giftbox, Self::Quiz];
-
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Wheel => "wheel",
-            Self::Scratch => "scratch",
-            Self::Giftbox => "giftbox",
-            Self::Quiz => "quiz",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
+        s.parse().ok()
     }
 }
 
@@ -575,12 +586,17 @@ mod tests {
 
     #[test]
     fn kinds_round_trip_through_their_names() {
-        for kind in CampaignKind::ALL {
+        for &kind in <CampaignKind as strum::VariantArray>::VARIANTS {
             assert_eq!(CampaignKind::parse(kind.as_str()), Some(kind));
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
         }
         assert_eq!(CampaignKind::parse("slots"), None);
+        for &kind in <FieldKind as strum::VariantArray>::VARIANTS {
+            assert_eq!(FieldKind::parse(kind.as_str()), Some(kind));
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+        }
     }
 
     #[test]

@@ -2,8 +2,6 @@
 //! carries (docs/events.md). `store::outbox` writes them in the same
 //! transaction as the change that caused it, with their deliveries.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -13,65 +11,82 @@ use super::{
 
 /// The event types (their payloads are in docs/events.md), as webhook
 /// endpoints subscribe to them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+    strum::Display,
+)]
+// The names below are the only spelling: serde goes through strum's.
+#[serde(into = "&'static str", try_from = "String")]
 pub enum EventType {
-    #[serde(rename = "segment.created")]
+    #[strum(serialize = "segment.created")]
     SegmentCreated,
-    #[serde(rename = "segment.updated")]
+    #[strum(serialize = "segment.updated")]
     SegmentUpdated,
-    #[serde(rename = "segment.deleted")]
+    #[strum(serialize = "segment.deleted")]
     SegmentDeleted,
-    #[serde(rename = "player.created")]
+    #[strum(serialize = "player.created")]
     PlayerCreated,
-    #[serde(rename = "player.updated")]
+    #[strum(serialize = "player.updated")]
     PlayerUpdated,
-    #[serde(rename = "game.ended")]
+    #[strum(serialize = "game.ended")]
     GameEnded,
-    #[serde(rename = "gameplay.finished")]
+    #[strum(serialize = "gameplay.finished")]
     GameplayFinished,
-    #[serde(rename = "prize.assigned")]
+    #[strum(serialize = "prize.assigned")]
     PrizeAssigned,
-    #[serde(rename = "webhook.test")]
+    #[strum(serialize = "webhook.test")]
     WebhookTest,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 9] = [
-        Self::SegmentCreated,
-        Self::SegmentUpdated,
-        Self::SegmentDeleted,
-        Self::PlayerCreated,
-        Self::PlayerUpdated,
-        Self::GameEnded,
-        Self::GameplayFinished,
-        Self::PrizeAssigned,
-        Self::WebhookTest,
-    ];
-
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::SegmentCreated => "segment.created",
-            Self::SegmentUpdated => "segment.updated",
-            Self::SegmentDeleted => "segment.deleted",
-            Self::PlayerCreated => "player.created",
-            Self::PlayerUpdated => "player.updated",
-            Self::GameEnded => "game.ended",
-            Self::GameplayFinished => "gameplay.finished",
-            Self::PrizeAssigned => "prize.assigned",
-            Self::WebhookTest => "webhook.test",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
+        s.parse().ok()
+    }
+
+    /// Every event type, in the order above.
+    pub fn all() -> impl Iterator<Item = Self> {
+        <Self as strum::VariantArray>::VARIANTS.iter().copied()
     }
 }
 
-impl fmt::Display for EventType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+impl TryFrom<String> for EventType {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        Self::parse(&name).ok_or_else(|| format!("unknown event type {name:?}"))
     }
 }
+
+// The API document's schema, from the same names.
+impl utoipa::PartialSchema for EventType {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(
+                "The event types (their payloads are in docs/events.md), as webhook\n\
+                 endpoints subscribe to them.",
+            ))
+            .enum_values(Some(Self::all().map(Self::as_str)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for EventType {}
 
 /// A recorded event.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,7 +150,7 @@ mod tests {
 
     #[test]
     fn event_types_round_trip() {
-        for t in EventType::ALL {
+        for t in EventType::all() {
             assert_eq!(EventType::parse(t.as_str()), Some(t));
             assert_eq!(serde_json::to_value(t).unwrap(), t.as_str());
         }

@@ -99,7 +99,10 @@ pub fn check_events(events: Vec<String>) -> Result<Vec<String>, Error> {
     }
     for (i, event) in events.iter().enumerate() {
         if event != "*" && EventType::parse(event).is_none() {
-            let known = EventType::ALL.map(EventType::as_str).join(", ");
+            let known = EventType::all()
+                .map(EventType::as_str)
+                .collect::<Vec<_>>()
+                .join(", ");
             return Err(Error::invalid(
                 format!("events[{i}]"),
                 format!("unknown event type {event:?}; known: {known}"),
@@ -121,7 +124,10 @@ pub fn subscribes(filter: &str, event_type: &str) -> bool {
 }
 
 /// Where a delivery stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum DeliveryStatus {
     /// Waiting for its first attempt or a retry (or being sent now).
     Pending,
@@ -131,18 +137,12 @@ pub enum DeliveryStatus {
 }
 
 impl DeliveryStatus {
-    pub const ALL: [Self; 3] = [Self::Pending, Self::Succeeded, Self::Failed];
-
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.as_str() == s)
+        s.parse().ok()
     }
 }
 
@@ -222,9 +222,10 @@ mod tests {
 
     #[test]
     fn statuses_parse_their_names() {
-        for status in DeliveryStatus::ALL {
+        for &status in <DeliveryStatus as strum::VariantArray>::VARIANTS {
             assert_eq!(DeliveryStatus::parse(status.as_str()), Some(status));
         }
         assert_eq!(DeliveryStatus::parse("retrying"), None);
+        assert_eq!(DeliveryStatus::Succeeded.as_str(), "succeeded");
     }
 }

@@ -44,6 +44,10 @@ impl Default for Metrics {
     fn default() -> Self {
         let mut registry = Registry::default();
         let attempts = Family::<Outcome, Counter>::default();
+        // Both outcomes from the start, so a rate over them is never empty.
+        for outcome in ["succeeded", "failed"] {
+            attempts.get_or_create(&[("outcome", outcome)]);
+        }
         let gave_up = Counter::default();
         let duration = Histogram::new(BUCKETS);
         let queue_depth = Gauge::default();

@@ -3,8 +3,6 @@
 //! What makes one valid is in `validate`, a registration's checks in
 //! `registration`.
 
-use std::fmt;
-
 use adact_wire::{CampaignKind, EndScreen, Form, Texts, Theme};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -23,8 +21,22 @@ pub use registration::check_field_value;
 pub use validate::check_text;
 
 /// Only an `active` campaign is shown to visitors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+    strum::Display,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Status {
     Draft,
     Active,
@@ -33,23 +45,11 @@ pub enum Status {
 
 impl Status {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Active => "active",
-            Self::Archived => "archived",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Draft, Self::Active, Self::Archived]
-            .into_iter()
-            .find(|status| status.as_str() == s)
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        s.parse().ok()
     }
 }
 
@@ -358,5 +358,9 @@ pub(crate) mod tests {
             assert_eq!(Status::parse(s).unwrap().as_str(), s);
         }
         assert!(Status::parse("live").is_none());
+        // serde and strum name the variants by the same rule.
+        for &status in <Status as strum::VariantArray>::VARIANTS {
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+        }
     }
 }

@@ -33,7 +33,7 @@ fn optional_filter_schema() -> Array {
 }
 
 fn filter_schema_builder() -> ArrayBuilder {
-    let values = std::iter::once("*").chain(EventType::ALL.map(EventType::as_str));
+    let values = std::iter::once("*").chain(EventType::all().map(EventType::as_str));
     ArrayBuilder::new().items(
         ObjectBuilder::new()
             .schema_type(Type::String)
