@@ -3,6 +3,9 @@
 //! for a visitor. They travel with each render, so the embed compiles none
 //! in; the campaign's texts stay as the marketer wrote them.
 //!
+//! Longer than most files: most of it is the table of every text in every
+//! language, which reads best in one place.
+//!
 //! To add a language: a [`Language`] variant, its tag in
 //! [`Language::ALL`]'s order, and its words (the tests check that every
 //! text keeps the English placeholders).

@@ -1,5 +1,6 @@
 //! Handler tests: the whole router, one request at a time via `oneshot`,
-//! on a temporary SQLite file.
+//! on a temporary SQLite file. Longer than most files: one fixture serves
+//! every resource's tests, each a short function.
 
 use axum::{
     Router,

@@ -1,6 +1,8 @@
 //! Webhook settings (the master switch) and endpoints.
 
-use sqlx::{Row as _, any::AnyRow};
+use std::time::Duration;
+
+use sqlx::{AnyConnection, Row as _, any::AnyRow};
 
 use super::{Store, dialect::flag};
 use crate::domain::{
@@ -178,4 +180,62 @@ impl Store {
         .await?;
         self.endpoint(account_id, id).await
     }
+}
+
+/// Clears or extends an endpoint's run of failures, and disables it when
+/// the run has lasted `disable_after` or the endpoint said it is gone.
+pub(super) async fn update_health(
+    conn: &mut AnyConnection,
+    endpoint_id: &str,
+    succeeded: Option<bool>,
+    disable: Option<&str>,
+    now: i64,
+    disable_after: Duration,
+) -> sqlx::Result<()> {
+    match succeeded {
+        Some(true) => {
+            sqlx::query("update webhook_endpoints set failing_since = null where id = $1")
+                .bind(endpoint_id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Some(false) => {
+            sqlx::query("update webhook_endpoints set failing_since = coalesce(failing_since, $1) where id = $2")
+                .bind(now)
+                .bind(endpoint_id)
+                .execute(&mut *conn)
+                .await?;
+            let days = disable_after.as_secs() / 86_400;
+            let reason = if days > 0 {
+                format!("Disabled after {days} days of failed deliveries without a success.")
+            } else {
+                format!(
+                    "Disabled after {} s of failed deliveries without a success.",
+                    disable_after.as_secs()
+                )
+            };
+            let since =
+                now.saturating_sub(i64::try_from(disable_after.as_millis()).unwrap_or(i64::MAX));
+            sqlx::query(
+                "update webhook_endpoints set enabled = 0, disabled_reason = $1, updated_at = $2 \
+                 where id = $3 and enabled = 1 and failing_since <= $4",
+            )
+            .bind(reason)
+            .bind(now)
+            .bind(endpoint_id)
+            .bind(since)
+            .execute(&mut *conn)
+            .await?;
+        }
+        None => {}
+    }
+    if let Some(reason) = disable {
+        sqlx::query("update webhook_endpoints set enabled = 0, disabled_reason = $1, updated_at = $2 where id = $3")
+            .bind(reason)
+            .bind(now)
+            .bind(endpoint_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }

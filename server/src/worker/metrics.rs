@@ -46,7 +46,7 @@ impl Default for Metrics {
         let attempts = Family::<Outcome, Counter>::default();
         // Both outcomes from the start, so a rate over them is never empty.
         for outcome in ["succeeded", "failed"] {
-            attempts.get_or_create(&[("outcome", outcome)]);
+            drop(attempts.get_or_create(&[("outcome", outcome)]));
         }
         let gave_up = Counter::default();
         let duration = Histogram::new(BUCKETS);
