@@ -78,9 +78,13 @@ pub struct Config {
     #[arg(long, env = "ADACT_EMBED_KEY", hide_env_values = true, global = true)]
     pub embed_key: Option<String>,
 
-    /// Folder of the pages and the built embed (`dist/`) the server serves.
-    #[arg(long, env = "ADACT_WWW_DIR", default_value = "www", global = true)]
-    pub www_dir: PathBuf,
+    /// Serve the pages and the built embed from this folder, laid out as
+    /// the repository's `www/` (`index.html`, `admin/`, `dist/`), instead of
+    /// the copy built into the binary. Unset (the default), the binary needs
+    /// no files beside it. For development: console edits and a new
+    /// `npm run build` show without recompiling the server.
+    #[arg(long, env = "ADACT_WWW_DIR", global = true)]
+    pub www_dir: Option<PathBuf>,
 
     /// Most connections the server keeps open to its database.
     #[arg(
@@ -203,6 +207,7 @@ mod tests {
         let cli = Cli::try_parse_from(["adact-server"]).unwrap();
         assert_eq!(cli.config.bind.to_string(), "127.0.0.1:8080");
         assert!(!cli.config.demo);
+        assert!(cli.config.www_dir.is_none());
         assert!(cli.command.is_none());
     }
 

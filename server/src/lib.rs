@@ -44,12 +44,7 @@ pub async fn run(
              Use it for development and tests only."
         );
     }
-    if !http::assets::embed_is_built(&config.www_dir) {
-        tracing::warn!(
-            www = %config.www_dir.display(),
-            "the embed is not built, so /embed.js answers 404: run `npm run build`"
-        );
-    }
+    http::assets::warn_if_embed_missing(config.www_dir.as_deref());
 
     let state = AppState::new(store.clone(), &config, demo_key.as_deref())?;
     let dispatcher = tokio::spawn(state.webhooks.clone().run(shutdown.clone()));

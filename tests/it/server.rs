@@ -50,7 +50,7 @@ impl TestServer {
         let mut config = Config::for_database(database_url.clone());
         config.admin_token = Some(ADMIN_TOKEN.into());
         config.embed_key = Some(EMBED_KEY.into());
-        config.www_dir = www;
+        config.www_dir = Some(www);
         config.demo = true;
         configure(&mut config);
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -1,19 +1,39 @@
 //! The embed script, the wasm it loads, and the pages, built into
 //! `www/dist/` by `npm run build` (with `.gz` and `.br` siblings made at
 //! build time, so nothing is compressed per request).
+//!
+//! The server carries a copy of `www/` made when it was compiled
+//! ([`Builtin`], with rust-embed), so the binary runs from anywhere;
+//! `--www-dir` serves a folder from disk instead (development: edits show
+//! without rebuilding). Both are served by tower-http's `ServeDir`, only its
+//! backend differs, so the two answer alike: precompressed siblings per
+//! `Accept-Encoding`, content types, ETag and Last-Modified, ranges.
 
-use std::path::Path;
+use std::{
+    borrow::Cow,
+    future::{Ready, ready},
+    io::{self, Cursor},
+    path::{Component, Path, PathBuf},
+    pin::Pin,
+    task::{Context, Poll},
+    time::{Duration, SystemTime},
+};
 
 use axum::{
     Router,
-    extract::State,
-    http::{HeaderValue, header},
+    extract::{Request, State},
+    http::{HeaderValue, Uri, header},
     response::{Html, IntoResponse, Response},
     routing::get,
 };
+use rust_embed::RustEmbed;
+use tokio::io::{AsyncRead, AsyncSeek, ReadBuf};
 use tower::ServiceBuilder;
 use tower_http::{
-    services::{ServeDir, ServeFile},
+    services::{
+        ServeDir,
+        fs::{Backend, File, Metadata, TokioBackend},
+    },
     set_header::SetResponseHeaderLayer,
 };
 
@@ -26,13 +46,30 @@ const SCRIPT_CACHE: &str = "public, max-age=300, stale-while-revalidate=86400";
 /// The wasm's name carries its content hash: it never changes.
 const HASHED_CACHE: &str = "public, max-age=31536000, immutable";
 
-pub fn router(www: &Path) -> Router<AppState> {
+/// The site's files: from `www` when set, else the built-in copy.
+pub fn router(www: Option<&Path>) -> Router<AppState> {
+    let files = match www {
+        Some(www) => files(www, TokioBackend),
+        None => files(Path::new(""), Builtin),
+    };
+    Router::new()
+        .route("/", get(demo_page))
+        .route(
+            "/admin",
+            get(|| async { axum::response::Redirect::permanent("/admin/") }),
+        )
+        .merge(files)
+}
+
+/// The routes to the files under `www`, read through `backend`.
+fn files<B: Backend>(www: &Path, backend: B) -> Router<AppState> {
     let dist = www.join("dist");
+    // `/embed.js` is that one file: the request's path names it in `dist`.
     let script = ServiceBuilder::new()
         .layer(header_layer(header::CACHE_CONTROL, SCRIPT_CACHE))
         .layer(header_layer(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
         .service(
-            ServeFile::new(dist.join("embed.js"))
+            ServeDir::with_backend(&dist, backend.clone())
                 .precompressed_br()
                 .precompressed_gzip(),
         );
@@ -40,22 +77,24 @@ pub fn router(www: &Path) -> Router<AppState> {
         .layer(header_layer(header::CACHE_CONTROL, HASHED_CACHE))
         .layer(header_layer(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
         .service(
-            ServeDir::new(dist.join("embed"))
+            ServeDir::with_backend(dist.join("embed"), backend.clone())
                 .precompressed_br()
                 .precompressed_gzip(),
         );
     // The console is static ES modules; every path under /admin that is
     // not a file gets its page, so deep links work.
-    let console = ServeDir::new(www.join("admin"))
+    let admin = www.join("admin");
+    let index = ServiceBuilder::new()
+        .map_request(|mut request: Request| {
+            *request.uri_mut() = Uri::from_static("/index.html");
+            request
+        })
+        .service(ServeDir::with_backend(&admin, backend.clone()));
+    let console = ServeDir::with_backend(&admin, backend)
         .precompressed_br()
         .precompressed_gzip()
-        .fallback(ServeFile::new(www.join("admin/index.html")));
+        .fallback(index);
     Router::new()
-        .route("/", get(demo_page))
-        .route(
-            "/admin",
-            get(|| async { axum::response::Redirect::permanent("/admin/") }),
-        )
         .nest_service("/admin/", console)
         .route_service("/embed.js", script)
         .nest_service("/embed", hashed)
@@ -80,7 +119,354 @@ async fn demo_page(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Whether the embed has been built, for a clear warning at start.
-pub fn embed_is_built(www: &Path) -> bool {
-    www.join("dist/embed.js").is_file()
+/// The demo page as written, `{{EMBED_KEY}}` and all: `index.html` in
+/// `www` when set, else the built-in copy.
+pub fn demo_page_template(www: Option<&Path>) -> anyhow::Result<String> {
+    match www {
+        Some(www) => {
+            let path = www.join("index.html");
+            std::fs::read_to_string(&path)
+                .map_err(|err| anyhow::anyhow!("cannot read the demo page {path:?}: {err}"))
+        }
+        None => {
+            let file = Www::get("index.html")
+                .ok_or_else(|| anyhow::anyhow!("the built-in copy has no demo page"))?;
+            Ok(String::from_utf8(file.data.into_owned())?)
+        }
+    }
+}
+
+/// Whether the embed has been built: in `www` when set, else into the
+/// built-in copy when the server was compiled.
+pub fn embed_is_built(www: Option<&Path>) -> bool {
+    match www {
+        Some(www) => www.join("dist/embed.js").is_file(),
+        None => Www::get("dist/embed.js").is_some(),
+    }
+}
+
+/// Warns at start, clearly, when `/embed.js` is going to answer 404.
+pub fn warn_if_embed_missing(www: Option<&Path>) {
+    if embed_is_built(www) {
+        return;
+    }
+    match www {
+        Some(www) => tracing::warn!(
+            www = %www.display(),
+            "the embed is not built, so /embed.js answers 404: run `npm run build`"
+        ),
+        None => tracing::warn!(
+            "the embed was not built when this server was compiled, so /embed.js answers 404: \
+             run `npm run build`, then rebuild the server (`cargo build --release -p adact-server`), \
+             or serve a built www folder with --www-dir"
+        ),
+    }
+}
+
+/// `www/` as it was when the server was compiled: `index.html`, `admin/`
+/// and, once `npm run build` has run, `dist/`. `build.rs` recompiles the
+/// server when anything in it changes.
+#[derive(Debug, RustEmbed)]
+#[folder = "../www"]
+struct Www;
+
+/// [`ServeDir`]'s backend for the built-in copy: it asks for paths like
+/// `./admin/app.js` (its folder, then the request's path).
+#[derive(Debug, Clone, Copy)]
+struct Builtin;
+
+impl Builtin {
+    /// The copy's name for `path` (`admin/app.js`), or `None` for a path
+    /// that cannot name anything in it.
+    fn name(path: &Path) -> Option<String> {
+        let mut parts = Vec::new();
+        for component in path.components() {
+            match component {
+                Component::CurDir => {}
+                Component::Normal(part) => parts.push(part.to_str()?),
+                _ => return None,
+            }
+        }
+        Some(parts.join("/"))
+    }
+
+    fn find(path: &Path) -> io::Result<(Entry, Option<rust_embed::EmbeddedFile>)> {
+        let name = Self::name(path).ok_or(io::ErrorKind::NotFound)?;
+        if let Some(file) = Www::get(&name) {
+            let entry = Entry {
+                dir: false,
+                len: file.data.len() as u64,
+                modified: file
+                    .metadata
+                    .last_modified()
+                    .map(|secs| SystemTime::UNIX_EPOCH + Duration::from_secs(secs)),
+            };
+            return Ok((entry, Some(file)));
+        }
+        let prefix = format!("{name}/");
+        if name.is_empty() || Www::iter().any(|file| file.starts_with(&prefix)) {
+            let entry = Entry {
+                dir: true,
+                len: 0,
+                modified: None,
+            };
+            return Ok((entry, None));
+        }
+        Err(io::ErrorKind::NotFound.into())
+    }
+}
+
+impl Backend for Builtin {
+    type File = BuiltinFile;
+    type Metadata = Entry;
+    type OpenFuture = Ready<io::Result<BuiltinFile>>;
+    type MetadataFuture = Ready<io::Result<Entry>>;
+
+    fn open(&self, path: PathBuf) -> Self::OpenFuture {
+        ready(Self::find(&path).and_then(|found| match found {
+            (entry, Some(file)) => Ok(BuiltinFile {
+                entry,
+                data: Cursor::new(file.data),
+            }),
+            // As opening a folder on disk: ServeDir asks for its metadata first.
+            (_, None) => Err(io::ErrorKind::IsADirectory.into()),
+        }))
+    }
+
+    fn metadata(&self, path: PathBuf) -> Self::MetadataFuture {
+        ready(Self::find(&path).map(|(entry, _)| entry))
+    }
+}
+
+/// What [`ServeDir`] needs to know of a built-in file or folder.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    dir: bool,
+    len: u64,
+    /// The file's modification time when the server was compiled, for
+    /// Last-Modified and the ETag.
+    modified: Option<SystemTime>,
+}
+
+impl Metadata for Entry {
+    fn is_dir(&self) -> bool {
+        self.dir
+    }
+
+    fn modified(&self) -> io::Result<SystemTime> {
+        self.modified
+            .ok_or_else(|| io::Error::other("no modification time"))
+    }
+
+    fn len(&self) -> u64 {
+        self.len
+    }
+}
+
+/// A built-in file, opened: its bytes are in the binary.
+#[derive(Debug)]
+struct BuiltinFile {
+    entry: Entry,
+    data: Cursor<Cow<'static, [u8]>>,
+}
+
+impl File for BuiltinFile {
+    type Metadata = Entry;
+    type MetadataFuture<'a> = Ready<io::Result<Entry>>;
+
+    fn metadata(&self) -> Self::MetadataFuture<'_> {
+        ready(Ok(self.entry))
+    }
+}
+
+impl AsyncRead for BuiltinFile {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.data).poll_read(cx, buf)
+    }
+}
+
+impl AsyncSeek for BuiltinFile {
+    fn start_seek(mut self: Pin<&mut Self>, position: io::SeekFrom) -> io::Result<()> {
+        Pin::new(&mut self.data).start_seek(position)
+    }
+
+    fn poll_complete(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<u64>> {
+        Pin::new(&mut self.data).poll_complete(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::{
+        body::Body,
+        http::{HeaderMap, StatusCode},
+    };
+    use http_body_util::BodyExt as _;
+    use tower::ServiceExt as _;
+
+    use super::*;
+    use crate::{config::Config, store::Store};
+
+    const KEY: &str = "pk_asset_tests_0123456789";
+
+    /// The whole application with no www folder set: the built-in copy.
+    struct BuiltinApp {
+        router: Router,
+        _dir: tempfile::TempDir,
+    }
+
+    impl BuiltinApp {
+        async fn new() -> Self {
+            let dir = tempfile::tempdir().unwrap();
+            let url = crate::testing::database_url(dir.path()).await.unwrap();
+            let mut config = Config::for_database(url);
+            config.www_dir = None;
+            let store = Store::connect(&config.database_url, 2).await.unwrap();
+            let state = AppState::new(store, &config, Some(KEY)).unwrap();
+            Self {
+                router: super::super::app(state, &config),
+                _dir: dir,
+            }
+        }
+
+        async fn get(
+            &self,
+            path: &str,
+            headers: &[(&str, &str)],
+        ) -> (StatusCode, HeaderMap, Vec<u8>) {
+            let mut request = Request::get(path);
+            for (name, value) in headers {
+                request = request.header(*name, *value);
+            }
+            let response = self
+                .router
+                .clone()
+                .oneshot(request.body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let (parts, body) = response.into_parts();
+            let bytes = body.collect().await.unwrap().to_bytes().to_vec();
+            (parts.status, parts.headers, bytes)
+        }
+    }
+
+    const CONSOLE: &[u8] = include_bytes!("../../../www/admin/index.html");
+
+    #[tokio::test]
+    async fn the_builtin_copy_serves_the_console_and_the_demo_page() {
+        let app = BuiltinApp::new().await;
+
+        let (status, headers, body) = app.get("/admin/", &[("accept-encoding", "br, gzip")]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[header::CONTENT_TYPE], "text/html");
+        assert_eq!(headers[header::VARY], "accept-encoding");
+        assert!(headers.contains_key(header::ETAG));
+        assert!(headers.contains_key(header::LAST_MODIFIED));
+        assert_eq!(body, CONSOLE);
+
+        // Deep links get the console's page.
+        for deep in [
+            "/admin/campaigns",
+            "/admin/campaigns/01ABC/history",
+            "/admin/pages/",
+        ] {
+            let (status, headers, body) = app.get(deep, &[]).await;
+            assert_eq!(status, StatusCode::OK, "{deep}");
+            assert_eq!(headers[header::CONTENT_TYPE], "text/html", "{deep}");
+            assert_eq!(body, CONSOLE, "{deep}");
+        }
+        let (status, headers, body) = app.get("/admin/app.js", &[]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[header::CONTENT_TYPE], "text/javascript");
+        assert_eq!(body, include_bytes!("../../../www/admin/app.js"));
+
+        let (status, headers, _) = app.get("/admin", &[]).await;
+        assert_eq!(status, StatusCode::PERMANENT_REDIRECT);
+        assert_eq!(headers[header::LOCATION], "/admin/");
+
+        let (status, _, body) = app.get("/", &[]).await;
+        assert_eq!(status, StatusCode::OK);
+        let page = String::from_utf8(body).unwrap();
+        assert!(page.contains(&format!("/embed.js?key={KEY}")), "{page}");
+        assert!(!page.contains("{{EMBED_KEY}}"));
+
+        // Files outside the console, dist and the embed are not served.
+        for hidden in ["/index.html", "/dist/embed.js", "/embed.js.br"] {
+            let (status, headers, _) = app.get(hidden, &[]).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{hidden}");
+            assert_eq!(
+                headers[header::CONTENT_TYPE],
+                "application/json",
+                "{hidden}"
+            );
+        }
+        let (status, _, _) = app.get("/embed/missing.wasm", &[]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+
+    #[tokio::test]
+    async fn the_builtin_copy_serves_the_embed_precompressed_and_cached() {
+        let app = BuiltinApp::new().await;
+        if !embed_is_built(None) {
+            let (status, _, _) = app.get("/embed.js", &[]).await;
+            assert_eq!(status, StatusCode::NOT_FOUND);
+            eprintln!(
+                "the embed was not built when this test was compiled: `npm run build` to test it"
+            );
+            return;
+        }
+        let builtin = |name: &str| Www::get(name).unwrap().data.into_owned();
+
+        let (status, headers, body) = app
+            .get("/embed.js?key=pk_x", &[("accept-encoding", "gzip, br")])
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[header::CONTENT_ENCODING], "br");
+        assert_eq!(headers[header::VARY], "accept-encoding");
+        assert_eq!(headers[header::CONTENT_TYPE], "text/javascript");
+        assert_eq!(headers[header::CACHE_CONTROL], SCRIPT_CACHE);
+        assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+        assert!(headers.contains_key(header::LAST_MODIFIED));
+        assert_eq!(body, builtin("dist/embed.js.br"));
+
+        // Revalidation: the same ETag answers 304, with the caching headers.
+        let etag = headers[header::ETAG].to_str().unwrap();
+        let (status, headers, body) = app
+            .get(
+                "/embed.js",
+                &[("accept-encoding", "gzip, br"), ("if-none-match", etag)],
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_MODIFIED);
+        assert_eq!(headers[header::CACHE_CONTROL], SCRIPT_CACHE);
+        assert!(body.is_empty());
+
+        let (_, headers, body) = app
+            .get("/embed.js", &[("accept-encoding", "br;q=0, gzip")])
+            .await;
+        assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
+        assert_eq!(body, builtin("dist/embed.js.gz"));
+        let (_, headers, body) = app.get("/embed.js", &[]).await;
+        assert!(!headers.contains_key(header::CONTENT_ENCODING));
+        assert_eq!(body, builtin("dist/embed.js"));
+        assert!(body.starts_with(b"/*! Adact embed "));
+
+        let wasm = Www::iter()
+            .find(|name| name.starts_with("dist/embed/") && name.ends_with(".wasm"))
+            .unwrap();
+        let url = wasm.trim_start_matches("dist");
+        let (status, headers, body) = app.get(url, &[("accept-encoding", "gzip")]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[header::CONTENT_TYPE], "application/wasm");
+        assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
+        assert_eq!(headers[header::CACHE_CONTROL], HASHED_CACHE);
+        assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+        assert_eq!(body, builtin(&format!("{wasm}.gz")));
+        let (_, _, body) = app.get(url, &[]).await;
+        assert!(body.starts_with(b"\0asm"));
+    }
 }

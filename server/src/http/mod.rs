@@ -61,9 +61,7 @@ impl AppState {
     ) -> anyhow::Result<Self> {
         let demo_page = match demo_embed_key {
             Some(key) => {
-                let path = config.www_dir.join("index.html");
-                let page = std::fs::read_to_string(&path)
-                    .map_err(|err| anyhow::anyhow!("cannot read the demo page {path:?}: {err}"))?;
+                let page = assets::demo_page_template(config.www_dir.as_deref())?;
                 Some(page.replace("{{EMBED_KEY}}", key).into())
             }
             None => None,
@@ -110,7 +108,7 @@ pub fn app(state: AppState, config: &Config) -> Router {
         // Previews change nothing: there is nothing to wake the workers for.
         .merge(preview::router())
         .finish();
-    api.merge(site(&config.www_dir))
+    api.merge(site(config.www_dir.as_deref()))
         .fallback(not_found)
         .layer(middleware::from_fn(method_not_allowed))
         .layer(middleware::from_fn(time_limit))
@@ -123,7 +121,7 @@ pub fn app(state: AppState, config: &Config) -> Router {
 /// they are), so none of it may be under `/api/`: a route added here at an
 /// `/api/` path answers as if it did not exist. API routes go through
 /// [`ApiRouter`] instead.
-fn site(www: &std::path::Path) -> Router<AppState> {
+fn site(www: Option<&std::path::Path>) -> Router<AppState> {
     Router::new()
         .route("/healthz", get(system::healthz))
         .route("/metrics", get(system::metrics))

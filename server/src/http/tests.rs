@@ -35,7 +35,7 @@ impl TestApp {
         let mut config = Config::for_database(url);
         config.admin_token = Some(ADMIN.into());
         config.embed_key = Some(KEY.into());
-        config.www_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../www").into();
+        config.www_dir = Some(concat!(env!("CARGO_MANIFEST_DIR"), "/../www").into());
         let store = Store::connect(&config.database_url, 2).await.unwrap();
         accounts::first_account(&store, &config)
             .await
