@@ -9,15 +9,7 @@
 //! backend differs, so the two answer alike: precompressed siblings per
 //! `Accept-Encoding`, content types, ETag and Last-Modified, ranges.
 
-use std::{
-    borrow::Cow,
-    future::{Ready, ready},
-    io::{self, Cursor},
-    path::{Component, Path, PathBuf},
-    pin::Pin,
-    task::{Context, Poll},
-    time::{Duration, SystemTime},
-};
+use std::path::Path;
 
 use axum::{
     Router,
@@ -26,19 +18,19 @@ use axum::{
     response::{Html, IntoResponse, Response},
     routing::get,
 };
-use rust_embed::RustEmbed;
-use tokio::io::{AsyncRead, AsyncSeek, ReadBuf};
 use tower::ServiceBuilder;
 use tower_http::{
     services::{
         ServeDir,
-        fs::{Backend, File, Metadata, TokioBackend},
+        fs::{Backend, TokioBackend},
     },
     set_header::SetResponseHeaderLayer,
 };
 
-use super::AppState;
-use super::error::Error;
+use self::builtin::{Builtin, Www};
+use super::{AppState, error::Error};
+
+mod builtin;
 
 /// `embed.js` changes with every release but keeps its URL: cache it
 /// briefly, and let the browser revalidate it cheaply (ETag/Last-Modified).
@@ -163,142 +155,6 @@ pub fn warn_if_embed_missing(www: Option<&Path>) {
     }
 }
 
-/// `www/` as it was when the server was compiled: `index.html`, `admin/`
-/// and, once `npm run build` has run, `dist/`. `build.rs` recompiles the
-/// server when anything in it changes.
-#[derive(Debug, RustEmbed)]
-#[folder = "../www"]
-struct Www;
-
-/// [`ServeDir`]'s backend for the built-in copy: it asks for paths like
-/// `./admin/app.js` (its folder, then the request's path).
-#[derive(Debug, Clone, Copy)]
-struct Builtin;
-
-impl Builtin {
-    /// The copy's name for `path` (`admin/app.js`), or `None` for a path
-    /// that cannot name anything in it.
-    fn name(path: &Path) -> Option<String> {
-        let mut parts = Vec::new();
-        for component in path.components() {
-            match component {
-                Component::CurDir => {}
-                Component::Normal(part) => parts.push(part.to_str()?),
-                _ => return None,
-            }
-        }
-        Some(parts.join("/"))
-    }
-
-    fn find(path: &Path) -> io::Result<(Entry, Option<rust_embed::EmbeddedFile>)> {
-        let name = Self::name(path).ok_or(io::ErrorKind::NotFound)?;
-        if let Some(file) = Www::get(&name) {
-            let entry = Entry {
-                dir: false,
-                len: file.data.len() as u64,
-                modified: file
-                    .metadata
-                    .last_modified()
-                    .map(|secs| SystemTime::UNIX_EPOCH + Duration::from_secs(secs)),
-            };
-            return Ok((entry, Some(file)));
-        }
-        let prefix = format!("{name}/");
-        if name.is_empty() || Www::iter().any(|file| file.starts_with(&prefix)) {
-            let entry = Entry {
-                dir: true,
-                len: 0,
-                modified: None,
-            };
-            return Ok((entry, None));
-        }
-        Err(io::ErrorKind::NotFound.into())
-    }
-}
-
-impl Backend for Builtin {
-    type File = BuiltinFile;
-    type Metadata = Entry;
-    type OpenFuture = Ready<io::Result<BuiltinFile>>;
-    type MetadataFuture = Ready<io::Result<Entry>>;
-
-    fn open(&self, path: PathBuf) -> Self::OpenFuture {
-        ready(Self::find(&path).and_then(|found| match found {
-            (entry, Some(file)) => Ok(BuiltinFile {
-                entry,
-                data: Cursor::new(file.data),
-            }),
-            // As opening a folder on disk: ServeDir asks for its metadata first.
-            (_, None) => Err(io::ErrorKind::IsADirectory.into()),
-        }))
-    }
-
-    fn metadata(&self, path: PathBuf) -> Self::MetadataFuture {
-        ready(Self::find(&path).map(|(entry, _)| entry))
-    }
-}
-
-/// What [`ServeDir`] needs to know of a built-in file or folder.
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    dir: bool,
-    len: u64,
-    /// The file's modification time when the server was compiled, for
-    /// Last-Modified and the ETag.
-    modified: Option<SystemTime>,
-}
-
-impl Metadata for Entry {
-    fn is_dir(&self) -> bool {
-        self.dir
-    }
-
-    fn modified(&self) -> io::Result<SystemTime> {
-        self.modified
-            .ok_or_else(|| io::Error::other("no modification time"))
-    }
-
-    fn len(&self) -> u64 {
-        self.len
-    }
-}
-
-/// A built-in file, opened: its bytes are in the binary.
-#[derive(Debug)]
-struct BuiltinFile {
-    entry: Entry,
-    data: Cursor<Cow<'static, [u8]>>,
-}
-
-impl File for BuiltinFile {
-    type Metadata = Entry;
-    type MetadataFuture<'a> = Ready<io::Result<Entry>>;
-
-    fn metadata(&self) -> Self::MetadataFuture<'_> {
-        ready(Ok(self.entry))
-    }
-}
-
-impl AsyncRead for BuiltinFile {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.data).poll_read(cx, buf)
-    }
-}
-
-impl AsyncSeek for BuiltinFile {
-    fn start_seek(mut self: Pin<&mut Self>, position: io::SeekFrom) -> io::Result<()> {
-        Pin::new(&mut self.data).start_seek(position)
-    }
-
-    fn poll_complete(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<u64>> {
-        Pin::new(&mut self.data).poll_complete(cx)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use axum::{
@@ -354,7 +210,7 @@ mod tests {
         }
     }
 
-    const CONSOLE: &[u8] = include_bytes!("../../../www/admin/index.html");
+    const CONSOLE: &[u8] = include_bytes!("../../../../www/admin/index.html");
 
     #[tokio::test]
     async fn the_builtin_copy_serves_the_console_and_the_demo_page() {
@@ -382,7 +238,7 @@ mod tests {
         let (status, headers, body) = app.get("/admin/app.js", &[]).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(headers[header::CONTENT_TYPE], "text/javascript");
-        assert_eq!(body, include_bytes!("../../../www/admin/app.js"));
+        assert_eq!(body, include_bytes!("../../../../www/admin/app.js"));
 
         let (status, headers, _) = app.get("/admin", &[]).await;
         assert_eq!(status, StatusCode::PERMANENT_REDIRECT);
