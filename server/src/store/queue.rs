@@ -48,62 +48,52 @@ pub struct EndpointTarget {
 /// before any HTTP is sent. If this worker dies, the delivery falls due
 /// again when the lease runs out.
 pub async fn claim(store: &Store, limit: usize, lease: Duration) -> sqlx::Result<Vec<Claimed>> {
-    let which = format!(
-        "id in (select id from deliveries where status = 'pending' and next_attempt_at <= $2 \
-         order by next_attempt_at limit $3{})",
-        store.backend().skip_locked()
-    );
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    claim_where(store, &which, lease, limit.into()).await
+    claim_where(store, Which::Due { limit }, lease).await
 }
 
 /// Claims one never-attempted delivery by id, due or not, to send it now.
 pub async fn claim_one(store: &Store, id: &str, lease: Duration) -> sqlx::Result<Option<Claimed>> {
-    let which = "id = $3 and status = 'pending' and attempts = 0";
-    Ok(claim_where(store, which, lease, id.to_owned().into())
-        .await?
-        .pop())
+    Ok(claim_where(store, Which::Unsent(id), lease).await?.pop())
 }
 
-/// The claim: the deliveries `which` selects (with `$3` bound to `arg`;
-/// `$2` is now) get their next attempt number and a lease.
+/// Which deliveries a claim takes.
+enum Which<'a> {
+    /// The `limit` that have been due longest.
+    Due { limit: i64 },
+    /// This one, if it was never attempted.
+    Unsent(&'a str),
+}
+
+/// The claim statement, shared by both kinds of claim: the deliveries
+/// `which` selects get their next attempt number and a lease.
 async fn claim_where(
     store: &Store,
-    which: &str,
+    which: Which<'_>,
     lease: Duration,
-    arg: ClaimArg,
 ) -> sqlx::Result<Vec<Claimed>> {
     let now = now_ms();
     let lease_end = now + i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 2);
+    // $1 is the lease's end, $2 now, $3 the limit or the id.
+    let condition = match which {
+        Which::Due { .. } => format!(
+            "id in (select id from deliveries where status = 'pending' and next_attempt_at <= $2 \
+             order by next_attempt_at limit $3{})",
+            store.backend().skip_locked()
+        ),
+        Which::Unsent(_) => "id = $3 and status = 'pending' and attempts = 0".to_owned(),
+    };
     let sql = format!(
         "update deliveries set attempts = attempts + 1, next_attempt_at = $1, updated_at = $2 \
-         where {which} returning id, attempts, failures"
+         where {condition} returning id, attempts, failures"
     );
     let query = sqlx::query(AssertSqlSafe(sql)).bind(lease_end).bind(now);
-    let query = match arg {
-        ClaimArg::Limit(limit) => query.bind(limit),
-        ClaimArg::Id(id) => query.bind(id),
+    let query = match which {
+        Which::Due { limit } => query.bind(limit),
+        Which::Unsent(id) => query.bind(id.to_owned()),
     };
     let rows = query.fetch_all(store.pool()).await?;
     load(store, rows, now).await
-}
-
-/// The one parameter of a claim's condition.
-enum ClaimArg {
-    Limit(i64),
-    Id(String),
-}
-
-impl From<i64> for ClaimArg {
-    fn from(limit: i64) -> Self {
-        Self::Limit(limit)
-    }
-}
-
-impl From<String> for ClaimArg {
-    fn from(id: String) -> Self {
-        Self::Id(id)
-    }
 }
 
 /// Calls `wake` each time another process (or this one) queues deliveries,
