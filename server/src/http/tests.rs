@@ -567,3 +567,31 @@ async fn a_previewed_quiz_is_scored_and_a_fail_wins_nothing() {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("answers"))
     );
 }
+
+#[tokio::test]
+async fn a_play_count_that_fails_is_an_error_not_a_refusal() {
+    let app = TestApp::new().await;
+    let render = r#"{"segment": "Default Users", "anonymous_id": "visitor-1"}"#;
+    let (_, body) = app.render(Some(KEY), render).await;
+    let session = &body["session"];
+    let request = Request::post(format!(
+        "/api/v1/embed/sessions/{}/register?key={KEY}",
+        session["id"].as_str().unwrap()
+    ))
+    .header(header::CONTENT_TYPE, "application/json")
+    .body(Body::from(
+        json!({"token": session["token"], "fields": {"email": "ada@example.com"}, "consent": true})
+            .to_string(),
+    ))
+    .unwrap();
+    let (status, body) = app.send(request).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The daily limit's count of this player's plays can no longer be read.
+    sqlx::query("alter table plays rename column played_at to played_at_gone")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let (status, body) = app.render(Some(KEY), render).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+    assert_eq!(code(&body), "internal_error");
+}
