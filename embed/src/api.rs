@@ -103,6 +103,7 @@ impl Server {
             user,
             anonymous_id,
             locale,
+            user_token: _,
         } = request;
         let user = user.as_ref().map_or(JsValue::UNDEFINED, |user| {
             let User { id, email, name } = user;

@@ -127,6 +127,7 @@ impl Options {
             user,
             anonymous_id,
             locale: self.locale.clone(),
+            user_token: None,
         }
     }
 }

@@ -71,6 +71,11 @@ pub struct RenderRequest {
     /// It picks the language of [`RenderResponse::strings`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// `renderAdact({userToken})`: an HS256 JWT the customer's backend
+    /// signs with the account's identity secret (claims `sub`, optional
+    /// `email`, `name`, `exp`). Its values win over `user`'s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_token: Option<String>,
 }
 
 /// The player named by the host page in `renderAdact({user})`.
@@ -107,6 +112,12 @@ pub struct RenderResponse {
     /// The embed's own words in that language, by [`UiText::key`].
     #[serde(default)]
     pub strings: BTreeMap<String, String>,
+    /// Starting values for the registration form, by [`FormField::key`]:
+    /// the page's `user.email` and `user.name` (the signed token's when
+    /// there is one) matched to the form's fields. The visitor can change
+    /// them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prefill: BTreeMap<String, String>,
 }
 
 impl RenderResponse {
@@ -180,13 +191,16 @@ pub enum UiText {
     CampaignEnded,
     /// A play refused by the campaign's play limit (`play_limit_reached`).
     PlayLimitReached,
+    /// A step refused because this visitor or network sent too many
+    /// requests (`rate_limited`, HTTP 429).
+    RateLimited,
     /// Any other failure of a step: the server or the network.
     Unavailable,
 }
 
 impl UiText {
     /// Every text, in declaration order: `ALL[t as usize] == t`.
-    pub const ALL: [UiText; 30] = [
+    pub const ALL: [UiText; 31] = [
         Self::Continue,
         Self::YourDetails,
         Self::FieldRequired,
@@ -216,6 +230,7 @@ impl UiText {
         Self::CampaignNotStarted,
         Self::CampaignEnded,
         Self::PlayLimitReached,
+        Self::RateLimited,
         Self::Unavailable,
     ];
 
@@ -252,6 +267,7 @@ impl UiText {
             Self::CampaignNotStarted => "campaign_not_started",
             Self::CampaignEnded => "campaign_ended",
             Self::PlayLimitReached => "play_limit_reached",
+            Self::RateLimited => "rate_limited",
             Self::Unavailable => "unavailable",
         }
     }

@@ -84,6 +84,7 @@ pub async fn render(
         },
         strings: locale.strings(campaign.definition.play_limit),
         locale: locale.tag,
+        prefill: Default::default(),
         campaign: campaign.view(),
         session: SessionView { id, token },
         notice,

@@ -70,6 +70,7 @@ pub fn render(campaign: &Campaign, locale: Option<&str>) -> RenderResponse {
         notice: None,
         strings: locale.strings(campaign.definition.play_limit),
         locale: locale.tag,
+        prefill: Default::default(),
     }
 }
 

@@ -181,6 +181,7 @@ fn en(text: UiText) -> &'static str {
         CampaignNotStarted => Refusal::NotStarted.message(),
         CampaignEnded => Refusal::Ended.message(),
         PlayLimitReached => Refusal::AlreadyPlayed.message(),
+        RateLimited => "Lots of people are playing right now. Please try again in a minute.",
         Unavailable => "Sorry, something went wrong. Please try again later.",
     }
 }
@@ -223,6 +224,9 @@ fn de(text: UiText) -> &'static str {
         }
         CampaignEnded => "Dieses Spiel ist beendet. Vielen Dank für Ihr Interesse!",
         PlayLimitReached => "Sie haben dieses Spiel bereits gespielt. Danke fürs Mitspielen!",
+        RateLimited => {
+            "Gerade spielen sehr viele mit. Bitte versuchen Sie es in einer Minute noch einmal."
+        }
         Unavailable => {
             "Leider ist etwas schiefgelaufen. Bitte versuchen Sie es später noch einmal."
         }
@@ -267,6 +271,7 @@ fn fr(text: UiText) -> &'static str {
         CampaignNotStarted => "Ce jeu n’a pas encore commencé. Revenez bientôt\u{a0}!",
         CampaignEnded => "Ce jeu est terminé. Merci de votre intérêt\u{a0}!",
         PlayLimitReached => "Vous avez déjà joué à ce jeu. Merci d’avoir participé\u{a0}!",
+        RateLimited => "Beaucoup de monde joue en ce moment. Réessayez dans une minute.",
         Unavailable => "Désolé, une erreur s’est produite. Veuillez réessayer plus tard.",
     }
 }
@@ -308,6 +313,7 @@ fn es(text: UiText) -> &'static str {
         CampaignNotStarted => "Este juego aún no ha empezado. ¡Vuelve pronto!",
         CampaignEnded => "Este juego ha terminado. ¡Gracias por tu interés!",
         PlayLimitReached => "Ya has jugado a este juego. ¡Gracias por participar!",
+        RateLimited => "Mucha gente está jugando ahora mismo. Inténtalo de nuevo en un minuto.",
         Unavailable => "Lo sentimos, algo ha fallado. Inténtalo de nuevo más tarde.",
     }
 }
