@@ -24,6 +24,17 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     Account(AccountCommand),
+    /// Manage the keys that sign play-session tokens.
+    #[command(subcommand)]
+    SessionKey(SessionKeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionKeyCommand {
+    /// Make a new signing key. Running servers sign with it within five
+    /// minutes; tokens of the old key stay valid until they expire (24 h),
+    /// and keys replaced more than a day ago are removed.
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +106,21 @@ pub struct Config {
     )]
     pub db_max_connections: u32,
 
+    /// How long a render's reads (account, segment, campaign) stay in
+    /// memory. Changes drop them at once on this server and, on
+    /// PostgreSQL, on every replica (LISTEN/NOTIFY); the TTL bounds how
+    /// stale a replica that missed a notification can be.
+    #[arg(long, env = "ADACT_CACHE_TTL", default_value = "10s", value_parser = parse_duration, global = true)]
+    pub cache_ttl: Duration,
+
+    /// Proxies whose `X-Forwarded-For` / `Forwarded` headers name the
+    /// client, comma-separated addresses or CIDR ranges (`10.0.0.0/8`).
+    /// Rate limits count per client address: behind a load balancer, list
+    /// it here, or every visitor counts as the balancer. Empty: the peer
+    /// address is the client.
+    #[arg(long, env = "ADACT_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_proxy, global = true)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+
     #[command(flatten)]
     pub webhooks: WebhookConfig,
 }
@@ -162,6 +188,15 @@ fn parse_schedule(value: &str) -> Result<Schedule, String> {
 }
 
 /// Parses `250ms`, `5s`, `5m`, `2h`, `5d`.
+/// An address (`10.0.0.1`) or a CIDR range (`10.0.0.0/8`).
+fn parse_proxy(value: &str) -> Result<ipnet::IpNet, String> {
+    let value = value.trim();
+    value
+        .parse::<ipnet::IpNet>()
+        .or_else(|_| value.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{value:?} is not an IP address or a CIDR range like 10.0.0.0/8"))
+}
+
 pub fn parse_duration(value: &str) -> Result<Duration, String> {
     let split = value
         .find(|c: char| !c.is_ascii_digit())

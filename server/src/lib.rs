@@ -29,7 +29,12 @@ pub async fn run(
     listener: TcpListener,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    let store = Store::connect(&config.database_url, config.db_max_connections).await?;
+    let store = Store::open(
+        &config.database_url,
+        config.db_max_connections,
+        config.cache_ttl,
+    )
+    .await?;
     if let Some(credentials) = accounts::first_account(&store, &config).await? {
         println!("{}", credentials.announcement());
     }
@@ -53,6 +58,13 @@ pub async fn run(
         config.webhooks.retention,
         shutdown.clone(),
     ));
+    let invalidations = match store.backend() {
+        store::Backend::Postgres => Some(tokio::spawn(store::cache::relay_invalidations(
+            store.clone(),
+            shutdown.clone(),
+        ))),
+        store::Backend::Sqlite => None,
+    };
     let app = http::app(state, &config);
     let addr = listener.local_addr()?;
     println!("Adact is listening on http://{addr}");
@@ -60,13 +72,20 @@ pub async fn run(
         println!("Demo page: http://{addr}/");
     }
     tracing::info!(%addr, "listening");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown.clone().cancelled_owned())
-        .await?;
+    // The peer address: rate limits count per client.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+    .await?;
     // The workers stop claiming at once; attempts in flight finish and are
     // written before the database closes.
     shutdown.cancel();
     let _ = tokio::join!(dispatcher, cleaner);
+    if let Some(invalidations) = invalidations {
+        let _ = invalidations.await;
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -1,6 +1,6 @@
 use adact_server::{
     app::accounts,
-    config::{AccountCommand, Cli, Command},
+    config::{AccountCommand, Cli, Command, SessionKeyCommand},
     store::Store,
 };
 use clap::Parser as _;
@@ -30,6 +30,13 @@ async fn main() -> anyhow::Result<()> {
             let store = Store::connect(&config.database_url, 1).await?;
             let credentials = accounts::create_account(&store, &name, None, None).await?;
             println!("{}", credentials.announcement());
+            store.close().await;
+            Ok(())
+        }
+        Some(Command::SessionKey(SessionKeyCommand::Rotate)) => {
+            let store = Store::connect(&config.database_url, 1).await?;
+            let id = store.rotate_session_key().await?;
+            println!("New session key {id}: servers sign with it within five minutes.");
             store.close().await;
             Ok(())
         }

@@ -1,10 +1,20 @@
 //! Accounts: the first one on an empty database, the operator's `account
-//! create`, and an account's allowed domains.
+//! create`, and an account's settings for its public edge: allowed
+//! domains, signed identity, rate limits. Each change is announced to the
+//! render cache (`Store::changed`).
 
 use crate::{
     app::Result,
     config::Config,
-    domain::{Error, account::Account, credentials as auth, origins},
+    domain::{
+        Error,
+        account::Account,
+        credentials as auth,
+        identity::{self, IdentitySecrets},
+        origins,
+        rate_limits::RateLimits,
+        time::now_ms,
+    },
     store::Store,
 };
 
@@ -92,5 +102,56 @@ pub async fn set_allowed_domains(
         }
     }
     store.set_allowed_domains(account_id, &rules).await?;
+    store.changed(account_id).await;
     Ok(rules)
+}
+
+/// The account's identity secrets, making the first for an account older
+/// than them.
+pub async fn identity(store: &Store, account: &Account) -> Result<Account> {
+    let current = store.ensure_identity_secret(account).await?;
+    if current.identity != account.identity {
+        store.changed(&account.id).await;
+    }
+    Ok(current)
+}
+
+/// A new identity secret; the previous one keeps verifying for a day, so
+/// the customer's backends can switch without a gap.
+pub async fn rotate_identity_secret(store: &Store, account: &Account) -> Result<IdentitySecrets> {
+    let account = identity(store, account).await?;
+    let secrets = IdentitySecrets {
+        current: identity::new_secret(),
+        previous: Some(account.identity.current),
+        previous_expires_at: Some(now_ms() + identity::ROTATION_OVERLAP_MS),
+    };
+    store.set_identity_secrets(&account.id, &secrets).await?;
+    store.changed(&account.id).await;
+    Ok(secrets)
+}
+
+pub async fn set_require_signed_identity(
+    store: &Store,
+    account_id: &str,
+    required: bool,
+) -> Result<()> {
+    store
+        .set_require_signed_identity(account_id, required)
+        .await?;
+    store.changed(account_id).await;
+    Ok(())
+}
+
+/// Sets the account's own rate limits, or (`None`) restores the defaults.
+pub async fn set_rate_limits(
+    store: &Store,
+    account_id: &str,
+    limits: Option<RateLimits>,
+) -> Result<()> {
+    if let Some(limits) = &limits {
+        limits.check()?;
+    }
+    store.set_rate_limits(account_id, limits.as_ref()).await?;
+    store.changed(account_id).await;
+    Ok(())
 }

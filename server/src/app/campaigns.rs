@@ -62,13 +62,18 @@ pub async fn update(store: &Store, previous: &Campaign, changes: Changes) -> Res
     next.definition
         .check_prize_ids(Some(&previous.definition))
         .map_err(in_definition)?;
-    Ok(store.update_campaign(previous, next).await?)
+    let campaign = store.update_campaign(previous, next).await?;
+    store.changed(&campaign.account_id).await;
+    Ok(campaign)
 }
 
 /// Deletes a campaign, refused while a segment shows it.
 pub async fn delete(store: &Store, account_id: &str, id: &str) -> Result<()> {
     match store.delete_campaign(account_id, id).await? {
-        Deleted::Deleted => Ok(()),
+        Deleted::Deleted => {
+            store.changed(account_id).await;
+            Ok(())
+        }
         Deleted::NotFound => Err(not_found(id).into()),
         Deleted::InUse { segment_title } => Err(Error::Conflict {
             field: "segments",

@@ -1,10 +1,12 @@
-//! A visitor's play, step by step: the render opens a session, then
-//! register, play and finish. Each step runs in one write transaction,
-//! records its events in it, and stores its answer on the play row, so a
-//! retried step answers exactly what it answered the first time.
+//! A visitor's play, step by step. The render writes nothing: it answers
+//! from memory (see `store::cache`) with a signed session token. Each later
+//! step checks the token, writes the play's row if it is the first to need
+//! it, locks the row, records its events in the same transaction, and
+//! stores its answer on the row, so a retried step (even one sent twice at
+//! once) answers exactly what it answered the first time.
 
 use adact_wire::{
-    Notice, PlayResponse, PrizeView, RegisterRequest, RegisterResponse, RenderRequest,
+    FieldKind, Notice, PlayResponse, PrizeView, RegisterRequest, RegisterResponse, RenderRequest,
     RenderResponse, SegmentRef, SessionView,
 };
 use sqlx::AnyConnection;
@@ -14,15 +16,15 @@ use crate::{
     domain::{
         Error,
         account::Account,
-        campaign::{Campaign, Definition, Status, check_text},
-        credentials::new_session_token,
+        campaign::{Campaign, Definition, Status, check_field_value, check_text},
         draw,
         events::{EventType, play_context},
         limits::Refusal,
         locales::Locale,
         play::{self, Session, session_not_found},
-        player::{Player, Registered, external_id},
-        time::now_ms,
+        player::{Contact, Player, Registered, external_id},
+        session::SessionClaims,
+        time::{new_id, now_ms},
     },
     store::{
         Store, WriteTx, campaigns, from_json, outbox, players,
@@ -31,23 +33,17 @@ use crate::{
     },
 };
 
-/// The render: the segment's campaign as the embed draws it, a new play
+/// The render: the segment's campaign as the embed draws it, a signed play
 /// session, and a notice when this player may not play now.
 pub async fn render(
     store: &Store,
     account: &Account,
     request: &RenderRequest,
 ) -> Result<RenderResponse> {
-    check_text("segment", &request.segment, 1, 200)?;
-    let user_id = request.user.as_ref().and_then(|u| u.id.as_deref());
-    if let Some(id) = user_id {
-        check_text("user.id", id, 1, 200)?;
-    }
-    if let Some(id) = &request.anonymous_id {
-        check_text("anonymous_id", id, 1, 100)?;
-    }
-    let (segment, campaign) = store
-        .segment_with_campaign(&account.id, &request.segment)
+    let now = now_ms();
+    let (external_id, contact) = identify(account, request, now)?;
+    let resolved = store
+        .cached_segment_with_campaign(&account.id, &request.segment)
         .await?
         .ok_or_else(|| {
             Error::not_found(
@@ -55,6 +51,7 @@ pub async fn render(
                 format!("No segment is titled {:?}.", request.segment),
             )
         })?;
+    let (segment, campaign) = &*resolved;
     if campaign.status != Status::Active {
         return Err(Error::not_found(
             "campaign_not_active",
@@ -65,34 +62,91 @@ pub async fn render(
         )
         .into());
     }
-    let external_id = external_id(user_id, request.anonymous_id.as_deref());
     let locale = Locale::negotiate(request.locale.as_deref());
-    let notice = refusal(store, &campaign, &external_id)
-        .await?
-        .map(|refusal| Notice {
-            code: refusal.code().to_owned(),
-            message: locale.language.refusal(refusal).to_owned(),
-        });
-    let token = new_session_token();
-    let id = store
-        .open_session(&account.id, &campaign.id, &segment.id, &external_id, &token)
-        .await?;
+    let refusal = if account.require_signed_identity && !contact.signed {
+        Some(Refusal::SignInRequired)
+    } else {
+        refusal(store, campaign, &external_id, now).await?
+    };
+    let notice = refusal.map(|refusal| Notice {
+        code: refusal.code().to_owned(),
+        message: locale.language.refusal(refusal).to_owned(),
+    });
+    let claims = SessionClaims {
+        id: new_id("play"),
+        account_id: account.id.clone(),
+        campaign_id: campaign.id.clone(),
+        segment_id: segment.id.clone(),
+        external_id,
+        issued_at: now,
+        signed: contact.signed,
+        email: contact.email.clone(),
+        name: contact.name.clone(),
+    };
+    let id = claims.id.clone();
+    let token = claims.sign(&store.signing_key().await?);
     Ok(RenderResponse {
         segment: SegmentRef {
-            id: segment.id,
-            title: segment.title,
+            id: segment.id.clone(),
+            title: segment.title.clone(),
         },
         strings: locale.strings(campaign.definition.play_limit),
         locale: locale.tag,
-        prefill: Default::default(),
+        prefill: contact.prefill(&campaign.definition.form),
         campaign: campaign.view(),
         session: SessionView { id, token },
         notice,
     })
 }
 
-/// Why this player may not play the campaign now, if so.
-async fn refusal(store: &Store, campaign: &Campaign, external_id: &str) -> Result<Option<Refusal>> {
+/// Who the render is for: the player's external id and what the page says
+/// about them, from a valid `userToken` when there is one (its values win),
+/// else from `user` and the anonymous id.
+fn identify(account: &Account, request: &RenderRequest, now: i64) -> Result<(String, Contact)> {
+    check_text("segment", &request.segment, 1, 200)?;
+    let user = request.user.clone().unwrap_or_default();
+    if let Some(id) = &user.id {
+        check_text("user.id", id, 1, 200)?;
+    }
+    if let Some(email) = &user.email {
+        check_field_value(FieldKind::Email, email)
+            .map_err(|message| Error::invalid("user.email", message))?;
+    }
+    if let Some(name) = &user.name {
+        check_text("user.name", name, 1, 200)?;
+    }
+    if let Some(id) = &request.anonymous_id {
+        check_text("anonymous_id", id, 1, 100)?;
+    }
+    if let Some(token) = &request.user_token {
+        let signed = account.identity.verify(token, &account.id, now)?;
+        let contact = Contact {
+            email: signed.email,
+            name: signed.name,
+            signed: true,
+        };
+        return Ok((signed.sub, contact));
+    }
+    let external_id = external_id(user.id.as_deref(), request.anonymous_id.as_deref());
+    let contact = Contact {
+        email: user.email.map(|e| e.trim().to_owned()),
+        name: user.name.map(|n| n.trim().to_owned()),
+        signed: false,
+    };
+    Ok((external_id, contact))
+}
+
+/// Why this player may not play the campaign now, if so. Reads the
+/// database only when the campaign limits plays (the player's count).
+async fn refusal(
+    store: &Store,
+    campaign: &Campaign,
+    external_id: &str,
+    now: i64,
+) -> Result<Option<Refusal>> {
+    if play::limit_window(campaign, now).is_none() {
+        return Ok(play::may_play(campaign, now, 0).err());
+    }
     let mut conn = store.pool().acquire().await?;
     let player =
         players::player_by_external_id(&mut conn, &campaign.account_id, external_id).await?;
@@ -100,15 +154,34 @@ async fn refusal(store: &Store, campaign: &Campaign, external_id: &str) -> Resul
     Ok(may_play(&mut conn, campaign, player_id, None).await?.err())
 }
 
+/// The step's session token, checked: signed by a key of ours, not
+/// expired, issued to this account for this play, and signed identity when
+/// the account requires it.
+pub async fn check_session(
+    store: &Store,
+    account: &Account,
+    play_id: &str,
+    token: &str,
+) -> Result<SessionClaims> {
+    let key_id = SessionClaims::key_id(token).unwrap_or_default();
+    let keys = store.verifying_keys(&key_id).await?;
+    let claims = SessionClaims::verify(token, |id| keys.iter().find(|k| k.id == id), now_ms())?;
+    claims.check_for(&account.id, play_id)?;
+    if account.require_signed_identity && !claims.signed {
+        return Err(Error::from(Refusal::SignInRequired).into());
+    }
+    Ok(claims)
+}
+
 /// The register step: checks the form, creates or updates the player.
 pub async fn register(
     store: &Store,
     account: &Account,
-    play_id: &str,
+    claims: &SessionClaims,
     request: &RegisterRequest,
 ) -> Result<RegisterResponse> {
     let mut tx = store.begin_write().await?;
-    let session = session(&mut tx, &account.id, play_id, &request.token).await?;
+    let session = claim(&mut tx, claims).await?;
     if let Some(result) = &session.register_result {
         return Ok(from_json(result)?);
     }
@@ -122,11 +195,16 @@ pub async fn register(
         None,
     )
     .await??;
+    let form = &campaign.definition.form;
+    let page = page_contact(claims);
+    let mut fields = request.fields.clone();
+    page.sign_form(form, &mut fields);
     let values = campaign
         .definition
-        .check_registration(&request.fields, request.consent)?;
+        .check_registration(&fields, request.consent)?;
+    let contact = page.resolve(form, &values);
     let (player, registered) =
-        players::register(&mut tx, &account.id, &session.external_id, values).await?;
+        players::register(&mut tx, &account.id, &session.external_id, values, contact).await?;
     let result = RegisterResponse {
         player_id: player.id.clone(),
         created: registered == Registered::Created,
@@ -143,29 +221,30 @@ pub async fn register(
     Ok(result)
 }
 
+fn page_contact(claims: &SessionClaims) -> Contact {
+    Contact {
+        email: claims.email.clone(),
+        name: claims.name.clone(),
+        signed: claims.signed,
+    }
+}
+
 /// The play step: the server draws the outcome among the prizes in stock
 /// and takes the prize's stock and a code in the same transaction.
 pub async fn play(
     store: &Store,
     account: &Account,
-    play_id: &str,
-    token: &str,
+    claims: &SessionClaims,
     answers: &[u32],
 ) -> Result<PlayResponse> {
-    // Read the session, its campaign and player before taking the turn to
-    // write: the write section stays short. A concurrent retry is caught
-    // by the conditional update below.
+    // Read the campaign, the player and the stock before taking the turn
+    // to write: the write section stays short. The row is read again,
+    // locked, inside it.
     let mut conn = store.pool().acquire().await?;
-    let (session, campaign, player) = rows::session_with_campaign(&mut conn, &account.id, play_id)
-        .await?
-        .ok_or_else(session_not_found)?;
+    let found = rows::session_with_campaign(&mut conn, &account.id, &claims.id).await?;
     drop(conn);
-    session.check_token(token)?;
-    if let Some(result) = &session.play_result {
-        return Ok(from_json(result)?);
-    }
-    let Some(player_id) = &session.player_id else {
-        return Err(Error::refused("not_registered", "Register before playing.").into());
+    let Some((_, campaign, player)) = found else {
+        return Err(not_registered().into());
     };
     let (score, passed) = campaign.definition.score(answers)?;
     // Which prizes had stock a moment ago; the conditional updates in the
@@ -176,6 +255,13 @@ pub async fn play(
         Vec::new()
     };
     let mut tx = store.begin_write().await?;
+    let session = claim(&mut tx, claims).await?;
+    if let Some(result) = &session.play_result {
+        return Ok(from_json(result)?);
+    }
+    let Some(player_id) = &session.player_id else {
+        return Err(not_registered().into());
+    };
     may_play(&mut tx, &campaign, Some(player_id), Some(&session.id)).await??;
     let won = if passed {
         let mut stock = StoredStock {
@@ -194,12 +280,7 @@ pub async fn play(
         score,
     };
     let prize_id = won.as_ref().map(|(prize, _)| prize.id.as_str());
-    if !rows::set_played(&mut tx, &session.id, prize_id, &to_json(&result)?).await? {
-        // A retry of this step won the race: give back what it drew.
-        drop(tx);
-        let stored_result = rows::play_result(store.pool(), &session.id).await?;
-        return Ok(from_json(stored_result.as_deref().unwrap_or_default())?);
-    }
+    rows::set_played(&mut tx, &session.id, prize_id, &to_json(&result)?).await?;
     let mut data = context(account, &campaign, &session, player.as_ref());
     data["outcome"] = serde_json::json!({
         "won": won.is_some(),
@@ -219,10 +300,14 @@ pub async fn play(
     Ok(result)
 }
 
+fn not_registered() -> Error {
+    Error::refused("not_registered", "Register before playing.")
+}
+
 /// The finish step: the player reached the end screen.
-pub async fn finish(store: &Store, account: &Account, play_id: &str, token: &str) -> Result<()> {
+pub async fn finish(store: &Store, account: &Account, claims: &SessionClaims) -> Result<()> {
     let mut tx = store.begin_write().await?;
-    let session = session(&mut tx, &account.id, play_id, token).await?;
+    let session = claim(&mut tx, claims).await?;
     if session.finished {
         return Ok(());
     }
@@ -331,18 +416,12 @@ async fn may_play(
     Ok(play::may_play(campaign, now, plays))
 }
 
-/// The session, with the step's token checked.
-async fn session(
-    conn: &mut AnyConnection,
-    account_id: &str,
-    play_id: &str,
-    token: &str,
-) -> Result<Session> {
-    let session = rows::session(conn, account_id, play_id)
+/// The play's row, written from the token if this is its first step, and
+/// locked for the step's transaction.
+async fn claim(tx: &mut WriteTx, claims: &SessionClaims) -> Result<Session> {
+    Ok(rows::claim_session(tx, claims)
         .await?
-        .ok_or_else(session_not_found)?;
-    session.check_token(token)?;
-    Ok(session)
+        .ok_or_else(session_not_found)?)
 }
 
 async fn campaign(conn: &mut AnyConnection, campaign_id: &str) -> Result<Campaign> {

@@ -35,6 +35,7 @@ pub async fn create(
     let data = segment_data(account, &segment, &campaign);
     outbox::record(&mut tx, &account.id, EventType::SegmentCreated, data).await?;
     tx.commit().await?;
+    store.changed(&account.id).await;
     Ok(segment)
 }
 
@@ -58,6 +59,7 @@ pub async fn update(
     let data = segment_data(account, &segment, &campaign);
     outbox::record(&mut tx, &account.id, EventType::SegmentUpdated, data).await?;
     tx.commit().await?;
+    store.changed(&account.id).await;
     Ok(segment)
 }
 
@@ -68,6 +70,7 @@ pub async fn delete(store: &Store, account: &Account, segment: &Segment) -> Resu
     let data = segment_data(account, segment, &campaign);
     outbox::record(&mut tx, &account.id, EventType::SegmentDeleted, data).await?;
     tx.commit().await?;
+    store.changed(&account.id).await;
     Ok(())
 }
 

@@ -1,4 +1,7 @@
-//! An account: one customer of this server, with its credentials.
+//! An account: one customer of this server, with its credentials and the
+//! settings of its public edge.
+
+use super::{identity::IdentitySecrets, rate_limits::RateLimits};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
@@ -9,4 +12,17 @@ pub struct Account {
     pub admin_token_hash: String,
     /// Normalised allowed-domain rules; empty: any origin.
     pub allowed_domains: Vec<String>,
+    /// The secrets `userToken`s are signed with.
+    pub identity: IdentitySecrets,
+    /// Register and play need a valid `userToken`.
+    pub require_signed_identity: bool,
+    /// The account's own rate limits; `None`: the defaults.
+    pub rate_limits: Option<RateLimits>,
+}
+
+impl Account {
+    /// The rate limits in force.
+    pub fn rate_limits(&self) -> RateLimits {
+        self.rate_limits.unwrap_or_default()
+    }
 }

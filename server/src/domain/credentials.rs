@@ -10,18 +10,17 @@ pub const EMBED_KEY_PREFIX: &str = "pk_";
 
 /// A new admin token: `adm_` and 32 random bytes, hex.
 pub fn new_admin_token() -> String {
-    format!("{ADMIN_TOKEN_PREFIX}{}", random_hex(32))
+    new_secret(ADMIN_TOKEN_PREFIX)
+}
+
+/// A new secret: `prefix` and 32 random bytes, hex.
+pub fn new_secret(prefix: &str) -> String {
+    format!("{prefix}{}", random_hex(32))
 }
 
 /// A new embed key: `pk_` and 16 random bytes, hex.
 pub fn new_embed_key() -> String {
     format!("{EMBED_KEY_PREFIX}{}", random_hex(16))
-}
-
-/// A play session's token: `pst_` and 32 random bytes, hex. Only its hash
-/// is stored; the embed sends it with each step of the session.
-pub fn new_session_token() -> String {
-    format!("pst_{}", random_hex(32))
 }
 
 fn random_hex(bytes: usize) -> String {

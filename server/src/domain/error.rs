@@ -20,9 +20,10 @@ pub enum Error {
     #[error("{message}")]
     Refused { code: &'static str, message: String },
 
-    /// A credential does not fit what it is presented for.
-    #[error("{0}")]
-    Unauthorized(&'static str),
+    /// A credential is missing, malformed, forged or expired; `code` says
+    /// which (`session_expired`, `user_token_invalid`, ...).
+    #[error("{message}")]
+    Unauthorized { code: &'static str, message: String },
 
     /// The thing asked for does not exist (or is not this account's).
     #[error("{message}")]
@@ -53,6 +54,13 @@ impl Error {
 
     pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
         Self::NotFound {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Unauthorized {
             code,
             message: message.into(),
         }

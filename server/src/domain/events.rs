@@ -111,7 +111,10 @@ pub fn play_context(
         "account": {"id": account.id, "name": account.name},
         "campaign": {"id": campaign.id, "name": campaign.name, "kind": campaign.kind.as_str()},
         "segment": {"id": segment.0, "title": segment.1},
-        "player": player.map(|p| json!({"id": p.id, "external_id": p.external_id, "fields": p.data})),
+        "player": player.map(|p| json!({
+            "id": p.id, "external_id": p.external_id,
+            "email": p.email, "name": p.name, "fields": p.data,
+        })),
         "play": {"id": play_id},
     })
 }

@@ -68,6 +68,8 @@ pub enum Refusal {
     AlreadyPlayed,
     PlayedToday,
     PlayedThisWeek,
+    /// The account requires a signed identity (`userToken`) to play.
+    SignInRequired,
 }
 
 impl Refusal {
@@ -76,6 +78,7 @@ impl Refusal {
             Self::NotStarted => "campaign_not_started",
             Self::Ended => "campaign_ended",
             Self::AlreadyPlayed | Self::PlayedToday | Self::PlayedThisWeek => "play_limit_reached",
+            Self::SignInRequired => "signed_identity_required",
         }
     }
 
@@ -90,6 +93,7 @@ impl Refusal {
             Self::PlayedThisWeek => {
                 "You have already played this week. Come back next week for another go!"
             }
+            Self::SignInRequired => "Please sign in to play this game.",
         }
     }
 }

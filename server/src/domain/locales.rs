@@ -67,6 +67,12 @@ impl Language {
             Refusal::AlreadyPlayed => self.text(PlayLimitReached),
             Refusal::PlayedToday => today,
             Refusal::PlayedThisWeek => this_week,
+            Refusal::SignInRequired => match self {
+                Self::En => refusal.message(),
+                Self::De => "Bitte melden Sie sich an, um dieses Spiel zu spielen.",
+                Self::Fr => "Connectez-vous pour jouer à ce jeu.",
+                Self::Es => "Inicia sesión para jugar a este juego.",
+            },
         }
     }
 }

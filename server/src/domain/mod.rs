@@ -10,12 +10,15 @@ pub mod credentials;
 pub mod draw;
 pub mod error;
 pub mod events;
+pub mod identity;
 pub mod limits;
 pub mod locales;
 pub mod origins;
 pub mod play;
 pub mod player;
+pub mod rate_limits;
 pub mod segment;
+pub mod session;
 pub mod time;
 pub mod webhook;
 

@@ -4,7 +4,6 @@
 use super::{
     Error,
     campaign::{Campaign, Status},
-    credentials::token_matches,
     limits::Refusal,
 };
 
@@ -18,27 +17,12 @@ pub struct Session {
     /// None once the segment is deleted.
     pub segment_title: Option<String>,
     pub external_id: String,
-    /// SHA-256 of the session's token.
-    pub token_hash: String,
     pub player_id: Option<String>,
     /// The register step's answer (JSON), once registered.
     pub register_result: Option<String>,
     /// The play step's answer (JSON), once played.
     pub play_result: Option<String>,
     pub finished: bool,
-}
-
-impl Session {
-    /// Checks the token the step was sent with.
-    pub fn check_token(&self, token: &str) -> Result<(), Error> {
-        if token_matches(token, &self.token_hash) {
-            Ok(())
-        } else {
-            Err(Error::Unauthorized(
-                "The play session token is not valid for this session.",
-            ))
-        }
-    }
 }
 
 /// The step asked for a session that does not exist (or not in this

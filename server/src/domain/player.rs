@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use adact_wire::{FieldKind, Form};
+
 use super::time::new_id;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,6 +13,74 @@ pub struct Player {
     pub external_id: String,
     /// The registration form's values by field key.
     pub data: BTreeMap<String, String>,
+    /// See [`Contact`]: the signed token's, the form's or the page's.
+    pub email: Option<String>,
+    pub name: Option<String>,
+}
+
+/// The player's email and name as the page gave them: from a valid
+/// `userToken` (`signed`), or from `renderAdact({user})` as typed by the
+/// page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contact {
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub signed: bool,
+}
+
+impl Contact {
+    /// The form's starting values: the page's email and name in the first
+    /// field of each kind.
+    pub fn prefill(&self, form: &Form) -> BTreeMap<String, String> {
+        let mut values = BTreeMap::new();
+        for (kind, value) in [
+            (FieldKind::Email, &self.email),
+            (FieldKind::Name, &self.name),
+        ] {
+            if let (Some(value), Some(field)) = (value, form.fields.iter().find(|f| f.kind == kind))
+            {
+                values.insert(field.key.clone(), value.clone());
+            }
+        }
+        values
+    }
+
+    /// Puts signed values into the registration's form `fields` before
+    /// they are checked: they win over typed ones, and fill required
+    /// fields the player need not type.
+    pub fn sign_form(&self, form: &Form, fields: &mut BTreeMap<String, String>) {
+        if !self.signed {
+            return;
+        }
+        for (kind, value) in [
+            (FieldKind::Email, &self.email),
+            (FieldKind::Name, &self.name),
+        ] {
+            if let (Some(value), Some(field)) = (value, form.fields.iter().find(|f| f.kind == kind))
+            {
+                fields.insert(field.key.clone(), value.clone());
+            }
+        }
+    }
+
+    /// The contact to store with a registration's checked `values`: the
+    /// form's (signed ones already in, see [`Contact::sign_form`]), else
+    /// the page's.
+    pub fn resolve(&self, form: &Form, values: &BTreeMap<String, String>) -> Contact {
+        let of = |kind: FieldKind, page: &Option<String>| {
+            form.fields
+                .iter()
+                .find(|f| f.kind == kind)
+                .and_then(|f| values.get(&f.key))
+                .or(page.as_ref())
+                .cloned()
+        };
+        Contact {
+            email: of(FieldKind::Email, &self.email),
+            name: of(FieldKind::Name, &self.name),
+            signed: self.signed,
+        }
+    }
 }
 
 /// Whether a registration created the player or updated a known one.
@@ -32,7 +102,55 @@ pub fn external_id(user_id: Option<&str>, anonymous_id: Option<&str>) -> String 
 
 #[cfg(test)]
 mod tests {
-    use super::external_id;
+    use adact_wire::FormField;
+
+    use super::*;
+
+    fn form() -> Form {
+        let field = |key: &str, kind| FormField {
+            key: key.into(),
+            kind,
+            label: key.into(),
+            required: false,
+        };
+        Form {
+            fields: vec![
+                field("mail", FieldKind::Email),
+                field("full_name", FieldKind::Name),
+            ],
+            consent: None,
+        }
+    }
+
+    #[test]
+    fn the_page_prefills_signed_values_win_and_typed_beat_unsigned() {
+        let page = Contact {
+            email: Some("page@example.com".into()),
+            name: Some("Page Name".into()),
+            signed: false,
+        };
+        let prefill = page.prefill(&form());
+        assert_eq!(prefill["mail"], "page@example.com");
+        assert_eq!(prefill["full_name"], "Page Name");
+        // Unsigned: what the player typed wins; what they left is the page's.
+        let mut values = BTreeMap::from([("mail".to_owned(), "typed@example.com".to_owned())]);
+        page.sign_form(&form(), &mut values);
+        assert_eq!(values["mail"], "typed@example.com");
+        let contact = page.resolve(&form(), &values);
+        assert_eq!(contact.email.as_deref(), Some("typed@example.com"));
+        assert_eq!(contact.name.as_deref(), Some("Page Name"));
+        // Signed: the token's values replace what was typed.
+        let signed = Contact {
+            signed: true,
+            ..page
+        };
+        signed.sign_form(&form(), &mut values);
+        assert_eq!(values["mail"], "page@example.com");
+        assert_eq!(values["full_name"], "Page Name");
+        let contact = signed.resolve(&form(), &values);
+        assert_eq!(contact.email.as_deref(), Some("page@example.com"));
+        assert!(contact.signed);
+    }
 
     #[test]
     fn players_are_named_by_the_page_or_kept_anonymous() {

@@ -1,6 +1,8 @@
-//! The embed's public API: CORS-open, authenticated by the embed key. A
-//! render opens a play session; its steps (register, play, finish) each
-//! send the session's token, and a retried step gets the same answer.
+//! The embed's public API: CORS-open, authenticated by the embed key, rate
+//! limited per client address and per player (`limits`). A render hands
+//! out a signed play session and writes nothing; its steps (register, play,
+//! finish) each send the session's token, and a retried step gets the same
+//! answer.
 
 use adact_wire::{
     ErrorBody, FinishRequest, FinishResponse, PlayRequest, PlayResponse, RegisterRequest,
@@ -13,9 +15,10 @@ use super::{
     AppState,
     error::Result,
     extract::{EmbedAccount, Json},
+    limits::{Bucket, ClientIp},
     openapi::ApiRouter,
 };
-use crate::app::plays;
+use crate::{app::plays, domain::session::SessionClaims};
 
 pub fn router() -> ApiRouter {
     ApiRouter::new()
@@ -51,11 +54,29 @@ pub fn router() -> ApiRouter {
 async fn render(
     State(state): State<AppState>,
     EmbedAccount(account): EmbedAccount,
+    ClientIp(ip): ClientIp,
     Json(request): Json<RenderRequest>,
 ) -> Result<axum::Json<RenderResponse>> {
+    state.limiter.check(&account, Bucket::Render(ip))?;
     Ok(axum::Json(
         plays::render(&state.store, &account, &request).await?,
     ))
+}
+
+/// A step's session, after the client's and the player's rate limits.
+async fn step_session(
+    state: &AppState,
+    account: &crate::domain::account::Account,
+    ip: std::net::IpAddr,
+    play_id: &str,
+    token: &str,
+) -> Result<SessionClaims> {
+    state.limiter.check(account, Bucket::Step(ip))?;
+    let claims = plays::check_session(&state.store, account, play_id, token).await?;
+    state
+        .limiter
+        .check(account, Bucket::Player(&claims.external_id))?;
+    Ok(claims)
 }
 
 /// Register the player
@@ -85,11 +106,13 @@ async fn render(
 async fn register(
     State(state): State<AppState>,
     EmbedAccount(account): EmbedAccount,
+    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     Json(request): Json<RegisterRequest>,
 ) -> Result<axum::Json<RegisterResponse>> {
+    let claims = step_session(&state, &account, ip, &id, &request.token).await?;
     Ok(axum::Json(
-        plays::register(&state.store, &account, &id, &request).await?,
+        plays::register(&state.store, &account, &claims, &request).await?,
     ))
 }
 
@@ -119,18 +142,13 @@ async fn register(
 async fn play(
     State(state): State<AppState>,
     EmbedAccount(account): EmbedAccount,
+    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     Json(request): Json<PlayRequest>,
 ) -> Result<axum::Json<PlayResponse>> {
+    let claims = step_session(&state, &account, ip, &id, &request.token).await?;
     Ok(axum::Json(
-        plays::play(
-            &state.store,
-            &account,
-            &id,
-            &request.token,
-            &request.answers,
-        )
-        .await?,
+        plays::play(&state.store, &account, &claims, &request.answers).await?,
     ))
 }
 
@@ -158,9 +176,11 @@ async fn play(
 async fn finish(
     State(state): State<AppState>,
     EmbedAccount(account): EmbedAccount,
+    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     Json(request): Json<FinishRequest>,
 ) -> Result<axum::Json<FinishResponse>> {
-    plays::finish(&state.store, &account, &id, &request.token).await?;
+    let claims = step_session(&state, &account, ip, &id, &request.token).await?;
+    plays::finish(&state.store, &account, &claims).await?;
     Ok(axum::Json(FinishResponse { finished: true }))
 }

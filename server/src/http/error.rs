@@ -4,7 +4,7 @@
 
 use adact_wire::{ErrorBody, ErrorDetail, FieldError};
 use axum::{
-    http::StatusCode,
+    http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
 
@@ -29,6 +29,11 @@ pub enum Error {
     /// The path exists, but not with this method.
     #[error("{0}")]
     MethodNotAllowed(String),
+
+    /// Too many requests from this client or player; retry after the
+    /// wait (sent as `Retry-After`).
+    #[error("Too many requests; please try again in {} s.", retry_seconds(*retry_after))]
+    RateLimited { retry_after: std::time::Duration },
 
     /// The server could not answer in time; the request may be retried.
     #[error("{0}")]
@@ -75,7 +80,7 @@ impl Error {
                     (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
                 }
                 Rule::Refused { code, .. } => (StatusCode::FORBIDDEN, code),
-                Rule::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+                Rule::Unauthorized { code, .. } => (StatusCode::UNAUTHORIZED, code),
                 Rule::NotFound { code, .. } => (StatusCode::NOT_FOUND, code),
                 Rule::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
                 Rule::State { code, .. } => (StatusCode::CONFLICT, code),
@@ -83,6 +88,7 @@ impl Error {
             Self::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
             Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Self::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Self::Database(_) | Self::Internal(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal_error")
@@ -132,8 +138,20 @@ impl IntoResponse for Error {
                 fields,
             },
         };
-        (status, axum::Json(body)).into_response()
+        let mut response = (status, axum::Json(body)).into_response();
+        if let Self::RateLimited { retry_after } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, retry_seconds(retry_after).into());
+        }
+        response
     }
+}
+
+/// Whole seconds, rounded up and at least one: a client that waits that
+/// long gets in.
+fn retry_seconds(wait: std::time::Duration) -> u64 {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
 }
 
 #[cfg(test)]

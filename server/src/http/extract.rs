@@ -104,8 +104,9 @@ impl FromRequestParts<AppState> for AdminAccount {
 
 /// The account whose embed key the request carries, as `?key=pk_...` (what
 /// the embed sends) or `Authorization: Bearer pk_...`.
+/// From memory after the first request (see `store::cache`).
 #[derive(Debug, Clone)]
-pub struct EmbedAccount(pub Account);
+pub struct EmbedAccount(pub std::sync::Arc<Account>);
 
 impl FromRequestParts<AppState> for EmbedAccount {
     type Rejection = Error;
@@ -124,7 +125,7 @@ impl FromRequestParts<AppState> for EmbedAccount {
             ))?;
         let account = state
             .store
-            .account_by_embed_key(key)
+            .cached_account_by_embed_key(key)
             .await?
             .ok_or(Error::Unauthorized("The embed key is not valid."))?;
         if !account.allowed_domains.is_empty() {

@@ -34,6 +34,7 @@ pub mod campaigns;
 pub mod embed;
 pub mod error;
 pub mod extract;
+pub mod limits;
 pub mod openapi;
 pub mod preview;
 pub mod segments;
@@ -50,6 +51,8 @@ pub struct AppState {
     pub webhooks: Dispatcher,
     pub metrics: Metrics,
     pub allow_private_endpoints: bool,
+    /// The public API's rate limits.
+    pub limiter: Arc<limits::Limiter>,
 }
 
 impl AppState {
@@ -79,6 +82,7 @@ impl AppState {
             webhooks,
             metrics,
             allow_private_endpoints: config.allow_private_endpoints,
+            limiter: limits::Limiter::new(config.trusted_proxies.clone()),
         })
     }
 }

@@ -2,9 +2,11 @@
 
 use sqlx::Row as _;
 
-use super::Store;
+use super::{Store, dialect::flag, from_json, to_json};
 use crate::domain::{
     account::Account,
+    identity::{IdentitySecrets, new_secret},
+    rate_limits::RateLimits,
     time::{new_id, now_ms},
 };
 
@@ -19,6 +21,16 @@ fn account_from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Account> {
             .lines()
             .map(str::to_owned)
             .collect(),
+        identity: IdentitySecrets {
+            current: row.try_get("identity_secret")?,
+            previous: row.try_get("identity_previous_secret")?,
+            previous_expires_at: row.try_get("identity_previous_expires_at")?,
+        },
+        require_signed_identity: flag(row, "require_signed_identity")?,
+        rate_limits: row
+            .try_get::<Option<String>, _>("rate_limits")?
+            .map(|json| from_json(&json))
+            .transpose()?,
     })
 }
 
@@ -37,14 +49,16 @@ impl Store {
         embed_key: &str,
     ) -> sqlx::Result<Account> {
         let id = new_id("acc");
+        let identity_secret = new_secret();
         sqlx::query(
-            "insert into accounts (id, name, admin_token_hash, embed_key, created_at) \
-             values ($1, $2, $3, $4, $5)",
+            "insert into accounts (id, name, admin_token_hash, embed_key, identity_secret, created_at) \
+             values ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&id)
         .bind(name)
         .bind(admin_token_hash)
         .bind(embed_key)
+        .bind(&identity_secret)
         .bind(now_ms())
         .execute(self.pool())
         .await?;
@@ -54,7 +68,80 @@ impl Store {
             embed_key: embed_key.to_owned(),
             admin_token_hash: admin_token_hash.to_owned(),
             allowed_domains: Vec::new(),
+            identity: IdentitySecrets {
+                current: identity_secret,
+                previous: None,
+                previous_expires_at: None,
+            },
+            require_signed_identity: false,
+            rate_limits: None,
         })
+    }
+
+    /// Saves the account's identity secrets.
+    pub async fn set_identity_secrets(
+        &self,
+        account_id: &str,
+        secrets: &IdentitySecrets,
+    ) -> sqlx::Result<()> {
+        sqlx::query(
+            "update accounts set identity_secret = $1, identity_previous_secret = $2, \
+             identity_previous_expires_at = $3 where id = $4",
+        )
+        .bind(&secrets.current)
+        .bind(secrets.previous.as_deref())
+        .bind(secrets.previous_expires_at)
+        .bind(account_id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Gives an account made before identity secrets existed its first
+    /// one; returns the account as it is now.
+    pub async fn ensure_identity_secret(&self, account: &Account) -> sqlx::Result<Account> {
+        if !account.identity.current.is_empty() {
+            return Ok(account.clone());
+        }
+        sqlx::query(
+            "update accounts set identity_secret = $1 where id = $2 and identity_secret = ''",
+        )
+        .bind(new_secret())
+        .bind(&account.id)
+        .execute(self.pool())
+        .await?;
+        let row = sqlx::query("select * from accounts where id = $1")
+            .bind(&account.id)
+            .fetch_one(self.pool())
+            .await?;
+        account_from_row(&row)
+    }
+
+    pub async fn set_require_signed_identity(
+        &self,
+        account_id: &str,
+        required: bool,
+    ) -> sqlx::Result<()> {
+        sqlx::query("update accounts set require_signed_identity = $1 where id = $2")
+            .bind(i64::from(required))
+            .bind(account_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Saves the account's own rate limits; `None` restores the defaults.
+    pub async fn set_rate_limits(
+        &self,
+        account_id: &str,
+        limits: Option<&RateLimits>,
+    ) -> sqlx::Result<()> {
+        sqlx::query("update accounts set rate_limits = $1 where id = $2")
+            .bind(limits.map(to_json).transpose()?)
+            .bind(account_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
     }
 
     /// Replaces the account's allowed domains (already normalised).

@@ -40,3 +40,25 @@ pub async fn delete_before(store: &Store, cutoff_ms: i64) -> sqlx::Result<u64> {
     }
     Ok(deleted)
 }
+
+/// Deletes the rows of play sessions that registered but never played,
+/// once their token has expired (`created_at` before `cutoff_ms`): no step
+/// can reach them again. Played rows stay: they are the play history and
+/// count against play limits.
+pub async fn delete_unplayed_before(store: &Store, cutoff_ms: i64) -> sqlx::Result<u64> {
+    let mut deleted = 0;
+    loop {
+        let n = sqlx::query(
+            "delete from plays where id in (select id from plays where played_at is null \
+             and created_at < $1 limit 1000)",
+        )
+        .bind(cutoff_ms)
+        .execute(store.pool())
+        .await?
+        .rows_affected();
+        deleted += n;
+        if n < 1000 {
+            return Ok(deleted);
+        }
+    }
+}

@@ -13,6 +13,7 @@ use anyhow::Context as _;
 use sqlx::{AnyConnection, AnyPool, AssertSqlSafe, any::AnyRow};
 
 pub mod accounts;
+pub mod cache;
 pub mod campaigns;
 pub mod deliveries;
 pub mod dialect;
@@ -23,6 +24,7 @@ pub mod players;
 pub mod plays;
 pub mod queue;
 pub mod segments;
+pub mod session_keys;
 
 pub use dialect::Backend;
 
@@ -36,6 +38,9 @@ pub struct Store {
     /// which made tail latencies of hundreds of ms under load. Writers
     /// queue here instead and are woken the moment the lock is free.
     writer: Arc<tokio::sync::Mutex<()>>,
+    /// What renders read, in memory (see `cache`).
+    cache: Arc<cache::Cache>,
+    session_keys: Arc<session_keys::SessionKeys>,
 }
 
 /// A write transaction, and on SQLite the turn to write that it holds
@@ -74,8 +79,19 @@ impl DerefMut for WriteTx {
 }
 
 impl Store {
-    /// Connects (creating an SQLite file when missing) and runs migrations.
+    /// Connects (creating an SQLite file when missing), runs migrations and
+    /// loads the session keys, with the default cache TTL.
     pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Self> {
+        Self::open(url, max_connections, cache::DEFAULT_TTL).await
+    }
+
+    /// [`Store::connect`], keeping renders' reads in memory for at most
+    /// `cache_ttl` (see `cache`).
+    pub async fn open(
+        url: &str,
+        max_connections: u32,
+        cache_ttl: std::time::Duration,
+    ) -> anyhow::Result<Self> {
         sqlx::any::install_default_drivers();
         let backend = Backend::of_url(url)?;
         let pool = backend.connect(url, max_connections).await?;
@@ -84,12 +100,19 @@ impl Store {
             .run(&pool)
             .await
             .context("running database migrations")?;
-        Ok(Self {
+        let store = Self {
             pool,
             backend,
             url: url.to_owned(),
             writer: Arc::new(tokio::sync::Mutex::new(())),
-        })
+            cache: Arc::new(cache::Cache::new(cache_ttl)),
+            session_keys: Arc::default(),
+        };
+        store
+            .load_session_keys()
+            .await
+            .context("loading the session keys")?;
+        Ok(store)
     }
 
     pub fn pool(&self) -> &AnyPool {

@@ -5,41 +5,42 @@
 use adact_wire::CampaignKind;
 use sqlx::{AnyConnection, AnyPool, Row as _, any::AnyRow};
 
-use super::{Store, from_json, unknown};
+use super::{from_json, unknown};
 use crate::domain::{
     campaign::{Campaign, Status},
-    credentials::hash_token,
     play::Session,
     player::Player,
-    time::{new_id, now_ms},
+    session::SessionClaims,
+    time::now_ms,
 };
 
-impl Store {
-    /// Stores a new play session; only the token's hash is kept.
-    pub async fn open_session(
-        &self,
-        account_id: &str,
-        campaign_id: &str,
-        segment_id: &str,
-        external_id: &str,
-        token: &str,
-    ) -> sqlx::Result<String> {
-        let id = new_id("play");
-        sqlx::query(
-            "insert into plays (id, account_id, campaign_id, segment_id, external_id, token_hash, created_at) \
-             values ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&id)
-        .bind(account_id)
-        .bind(campaign_id)
-        .bind(segment_id)
-        .bind(external_id)
-        .bind(hash_token(token))
-        .bind(now_ms())
-        .execute(self.pool())
+/// The session's row, written by its first step from the signed token's
+/// claims (a render writes nothing), and locked for the step's
+/// transaction: a concurrent copy of the step waits here, then finds the
+/// first one's answer.
+pub async fn claim_session(
+    conn: &mut AnyConnection,
+    claims: &SessionClaims,
+) -> sqlx::Result<Option<Session>> {
+    sqlx::query(
+        "insert into plays (id, account_id, campaign_id, segment_id, external_id, created_at) \
+         values ($1, $2, $3, $4, $5, $6) on conflict (id) do nothing",
+    )
+    .bind(&claims.id)
+    .bind(&claims.account_id)
+    .bind(&claims.campaign_id)
+    .bind(&claims.segment_id)
+    .bind(&claims.external_id)
+    .bind(claims.issued_at)
+    .execute(&mut *conn)
+    .await?;
+    // PostgreSQL: the row lock, held to commit. SQLite: the write lock is
+    // already the transaction's.
+    sqlx::query("update plays set id = id where id = $1")
+        .bind(&claims.id)
+        .execute(&mut *conn)
         .await?;
-        Ok(id)
-    }
+    session(conn, &claims.account_id, &claims.id).await
 }
 
 /// The account's play session with this id.
@@ -71,7 +72,8 @@ pub async fn session_with_campaign(
         "select p.*, s.title as segment_title, \
            c.account_id as c_account_id, c.name as c_name, c.kind as c_kind, \
            c.status as c_status, c.definition as c_definition, \
-           pl.external_id as pl_external_id, pl.data as pl_data \
+           pl.external_id as pl_external_id, pl.data as pl_data, \
+           pl.email as pl_email, pl.name as pl_name \
          from plays p join campaigns c on c.id = p.campaign_id \
          left join segments s on s.id = p.segment_id \
          left join players pl on pl.id = p.player_id \
@@ -101,6 +103,8 @@ pub async fn session_with_campaign(
                 id: id.clone(),
                 external_id: row.try_get("pl_external_id")?,
                 data: from_json(&data)?,
+                email: row.try_get("pl_email")?,
+                name: row.try_get("pl_name")?,
             })
         }
         None => None,
@@ -115,7 +119,6 @@ fn session_from_row(row: &AnyRow) -> sqlx::Result<Session> {
         segment_id: row.try_get("segment_id")?,
         segment_title: row.try_get("segment_title")?,
         external_id: row.try_get("external_id")?,
-        token_hash: row.try_get("token_hash")?,
         player_id: row.try_get("player_id")?,
         register_result: row.try_get("register_result")?,
         play_result: row.try_get("play_result")?,
@@ -139,34 +142,21 @@ pub async fn set_registered(
     Ok(())
 }
 
-/// Records the play step's outcome, unless a retry of the step already
-/// did: returns whether this one counted.
+/// Records the play step's outcome, on the row [`claim_session`] locked.
 pub async fn set_played(
     conn: &mut AnyConnection,
     play_id: &str,
     prize_id: Option<&str>,
     result: &str,
-) -> sqlx::Result<bool> {
-    let updated = sqlx::query(
-        "update plays set played_at = $1, prize_id = $2, play_result = $3 \
-         where id = $4 and play_result is null",
-    )
-    .bind(now_ms())
-    .bind(prize_id)
-    .bind(result)
-    .bind(play_id)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    Ok(updated > 0)
-}
-
-/// The play step's stored answer.
-pub async fn play_result(pool: &AnyPool, play_id: &str) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar("select play_result from plays where id = $1")
+) -> sqlx::Result<()> {
+    sqlx::query("update plays set played_at = $1, prize_id = $2, play_result = $3 where id = $4")
+        .bind(now_ms())
+        .bind(prize_id)
+        .bind(result)
         .bind(play_id)
-        .fetch_one(pool)
-        .await
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 pub async fn set_finished(conn: &mut AnyConnection, play_id: &str) -> sqlx::Result<()> {

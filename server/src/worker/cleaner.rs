@@ -1,12 +1,13 @@
-//! The history's retention: delivery history older than the retention
-//! period is deleted hourly.
+//! The history's retention, hourly: delivery history older than the
+//! retention period, and play sessions that never played once their token
+//! has expired.
 
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
 use crate::{
-    domain::time::now_ms,
+    domain::{session::SESSION_LIFETIME_MS, time::now_ms},
     store::{Store, history},
 };
 
@@ -23,6 +24,11 @@ pub async fn clean_history(store: Store, retention: Duration, shutdown: Cancella
             Ok(0) => {}
             Ok(n) => tracing::info!(deleted = n, "removed old webhook history"),
             Err(err) => tracing::error!(%err, "cleaning webhook history failed"),
+        }
+        match history::delete_unplayed_before(&store, now_ms() - SESSION_LIFETIME_MS).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "removed expired sessions that never played"),
+            Err(err) => tracing::error!(%err, "cleaning expired sessions failed"),
         }
         tokio::select! {
             () = tokio::time::sleep(Duration::from_secs(3600)) => {},
