@@ -172,6 +172,18 @@ async fn plays_spread_over_three_servers_never_overdraw_stock() {
     .await
     .unwrap();
     assert!(segment.status().is_success());
+    // 300 plays from one address: far above the default rate limits.
+    let most = adact_server::domain::rate_limits::MAX_PER_MINUTE;
+    let lifted = client
+        .put(format!("{}/api/v1/account/rate-limits", servers[0].url))
+        .bearer_auth(crate::server::ADMIN_TOKEN)
+        .json(&serde_json::json!({
+            "renders_per_ip": most, "steps_per_ip": most, "steps_per_player": most,
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert!(lifted.status().is_success());
 
     let plays: Vec<_> = (0..PLAYS)
         .map(|i| {

@@ -6,6 +6,7 @@
 
 mod cluster;
 mod crash;
+mod edge;
 mod openapi;
 mod play;
 mod receiver;

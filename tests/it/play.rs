@@ -23,7 +23,7 @@ impl TestServer {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
-    async fn events(&self) -> Vec<Value> {
+    pub async fn events(&self) -> Vec<Value> {
         let store = self.second_store().await;
         let rows: Vec<String> = sqlx::query_scalar("select payload from events order by seq")
             .fetch_all(store.pool())
@@ -141,8 +141,11 @@ async fn a_whole_play_gives_a_code_once_and_records_its_events() {
     );
     let (other_id, other_token) =
         registered(&server, "Flow", "bob", json!({"email": "bob@example.com"})).await;
-    let (status, _) = play(&server, id, &other_token).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, body) = play(&server, id, &other_token).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("session_mismatch"))
+    );
 
     let (status, _) = server
         .public(

@@ -66,7 +66,25 @@ impl TestServer {
             dir,
         };
         server.wait_until_ready().await;
+        server.lift_rate_limits().await;
         server
+    }
+
+    /// Flow tests send hundreds of steps from one address, far above the
+    /// default rate limits; the tests of the limits set their own.
+    async fn lift_rate_limits(&self) {
+        let most = adact_server::domain::rate_limits::MAX_PER_MINUTE;
+        let limits = serde_json::json!({
+            "renders_per_ip": most, "steps_per_ip": most, "steps_per_player": most,
+        });
+        let (status, body) = self
+            .call(
+                reqwest::Method::PUT,
+                "/api/v1/account/rate-limits",
+                Some(limits),
+            )
+            .await;
+        assert!(status.is_success(), "{status} {body}");
     }
 
     async fn wait_until_ready(&self) {
