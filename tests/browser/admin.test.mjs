@@ -589,6 +589,59 @@ describe("the admin console", () => {
     assert.deepEqual(session.errors, []);
   });
 
+  test("players & limits: reveal, copy and rotate the identity secret, require it, and set rate limits", async () => {
+    const { page } = session;
+    await page.getByRole("navigation").getByRole("link", { name: "Players & limits" }).click();
+    await page.waitForURL(/\/admin\/integrations\/players$/);
+    const identity = await adminApi("/api/v1/account/identity");
+    const secret = page.getByRole("group", { name: "Identity secret" });
+    assert.match(await secret.locator(".secret-value").textContent(), /^ids_•+$/);
+    await secret.getByRole("button", { name: "Reveal" }).click();
+    assert.equal(await secret.locator(".secret-value").textContent(), identity.secret);
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    await secret.getByRole("button", { name: "Copy" }).click();
+    await page.getByText("Identity secret copied to the clipboard").waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), identity.secret);
+
+    await secret.getByRole("button", { name: "Rotate…" }).click();
+    await page.getByRole("dialog", { name: "Rotate the identity secret?" }).getByRole("button", { name: "Rotate secret" }).click();
+    await page.getByText("The previous secret still verifies tokens until").waitFor();
+    const rotated = await adminApi("/api/v1/account/identity");
+    assert.notEqual(rotated.secret, identity.secret);
+    assert.equal(await secret.locator(".secret-value").textContent(), rotated.secret);
+
+    await page.getByRole("switch", { name: "Require signed identity" }).check();
+    await page.getByText("Only signed-in players can play now.").waitFor();
+    assert.equal((await adminApi("/api/v1/account/identity")).require_signed_identity, true);
+    await page.getByRole("switch", { name: "Require signed identity" }).uncheck();
+    await page.getByText("Anonymous visitors can play again.").waitFor();
+    assert.equal((await adminApi("/api/v1/account/identity")).require_signed_identity, false);
+
+    // Rate limits: the server's error by its field, then saved and restored.
+    const limits = page.locator('form[aria-label="Rate limits"]');
+    await limits.getByLabel("Game steps per address").fill("0");
+    await limits.getByRole("button", { name: "Save limits" }).click();
+    const error = limits.locator('[data-field="steps_per_ip"] .field-error');
+    await error.waitFor();
+    assert.match(await error.textContent(), /1 to 1,000,000/);
+    await limits.getByLabel("Game steps per address").fill("600");
+    await limits.getByRole("button", { name: "Save limits" }).click();
+    await limits.getByText("Custom", { exact: true }).waitFor();
+    assert.equal((await adminApi("/api/v1/account/rate-limits")).limits.steps_per_ip, 600);
+    await assertAccessible(page, "players & limits");
+    await screenshots(page, "players");
+    await limits.getByRole("button", { name: "Restore defaults" }).click();
+    await limits.getByText("Defaults", { exact: true }).waitFor();
+    const restored = await adminApi("/api/v1/account/rate-limits");
+    assert.deepEqual(restored.limits, restored.defaults);
+    assert.equal(await limits.getByLabel("Game steps per address").inputValue(), String(restored.defaults.steps_per_ip));
+    assert.deepEqual(session.errors, []);
+    // The later tests play from 127.0.0.1 again and again, as startAdact set up.
+    const most = 1_000_000;
+    const body = JSON.stringify({ renders_per_ip: most, steps_per_ip: most, steps_per_player: most });
+    await adminApi("/api/v1/account/rate-limits", { method: "PUT", body });
+  });
+
   test("an endpoint the server disabled (410 Gone) says why, in the list and in its form", async () => {
     const { page } = session;
     await page.getByRole("link", { name: "Webhooks", exact: true }).click();

@@ -20,6 +20,7 @@ const ROUTES = [
   { path: "/segments", group: "Settings", label: "Segments", load: () => import("./pages/segments.js") },
   { path: "/webhooks/history", group: "Settings", label: "Webhooks History", load: () => import("./pages/history.js") },
   { path: "/integrations/embedding", group: "Integrations", label: "Embedding", load: () => import("./pages/embedding.js") },
+  { path: "/integrations/players", group: "Integrations", label: "Players & limits", load: () => import("./pages/players.js") },
 ];
 const HOME = "/campaigns";
 

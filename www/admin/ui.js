@@ -59,6 +59,45 @@ export function copyButton(getText, label, what) {
     label);
 }
 
+// ---- secrets ------------------------------------------------------------------
+
+/**
+ * A secret: hidden until revealed; copy; rotate after a confirm. `rotate`
+ * makes a new one and resolves to it; the old one keeps working for 24 h.
+ */
+export function secretWidget({ label, secret, prefix, hint, confirmTitle, confirmMessage, rotate, rotated }) {
+  let shown = false;
+  const labelId = uid("secret-label");
+  const value = h("code", { class: "secret-value" });
+  const reveal = h("button", { type: "button", class: "btn btn-small", "aria-pressed": "false" });
+  const paint = () => {
+    value.textContent = shown ? secret : `${prefix}${"•".repeat(24)}`;
+    reveal.textContent = shown ? "Hide" : "Reveal";
+    reveal.setAttribute("aria-pressed", String(shown));
+  };
+  reveal.addEventListener("click", () => { shown = !shown; paint(); });
+  const rotateButton = h("button", { type: "button", class: "btn btn-small", onclick: async () => {
+    const ok = await confirmDialog({ title: confirmTitle, message: confirmMessage, confirm: "Rotate secret" });
+    if (!ok) return;
+    await busy(rotateButton, async () => {
+      try {
+        secret = await rotate();
+      } catch (error) {
+        return toast(error.message, { kind: "error" });
+      }
+      shown = true;
+      paint();
+      toast(rotated);
+    });
+  } }, "Rotate…");
+  paint();
+  return h("div", { class: "secret", role: "group", "aria-labelledby": labelId },
+    h("p", { class: "label", id: labelId }, label),
+    h("div", { class: "secret-row" }, value,
+      h("div", { class: "btn-group" }, reveal, copyButton(() => secret, "Copy", `${label} copied`), rotateButton)),
+    h("p", { class: "hint" }, hint));
+}
+
 // ---- forms --------------------------------------------------------------------
 
 /**

@@ -3,8 +3,8 @@
 import { api } from "../api.js";
 import { h, replace, time, uid } from "../dom.js";
 import {
-  STATUS_KIND, badge, busy, clearErrors, confirmDialog, copyButton, eventsFieldset, eventsSummary, field,
-  formError, showError, toast, toggle,
+  STATUS_KIND, badge, busy, clearErrors, confirmDialog, eventsFieldset, eventsSummary, field,
+  formError, secretWidget, showError, toast, toggle,
 } from "../ui.js";
 
 const HISTORY = "/admin/webhooks/history";
@@ -85,7 +85,7 @@ export async function render() {
         h("h2", { id: "primary-title" }, "Signing secret and test"),
         h("p", { class: "muted" }, "For ", h("span", { class: "mono" }, primary.url))),
       disabledNotice(primary),
-      secretWidget(primary, updated),
+      endpointSecret(primary, updated),
       testWidget(null, !settings.enabled ? "Enable Webhooks and save to send a test event." : null)));
   }
 
@@ -170,7 +170,7 @@ export async function render() {
       endpoint && disabledNotice(endpoint),
       form,
       endpoint && h("div", { class: "subsection" },
-        secretWidget(endpoint, updated),
+        endpointSecret(endpoint, updated),
         testWidget(endpoint.id, null))));
     editorSlot.querySelector("h2").focus();
   }
@@ -217,45 +217,22 @@ function disabledNotice(endpoint) {
   return null;
 }
 
-/** The signing secret: hidden until revealed; copy; rotate after a confirm. */
-function secretWidget(endpoint, onRotated) {
-  let shown = false;
-  let secret = endpoint.secret;
-  const labelId = uid("secret-label");
-  const value = h("code", { class: "secret-value" });
-  const reveal = h("button", { type: "button", class: "btn btn-small", "aria-pressed": "false" });
-  const paint = () => {
-    value.textContent = shown ? secret : `whsec_${"•".repeat(24)}`;
-    reveal.textContent = shown ? "Hide" : "Reveal";
-    reveal.setAttribute("aria-pressed", String(shown));
-  };
-  reveal.addEventListener("click", () => { shown = !shown; paint(); });
-  const rotate = h("button", { type: "button", class: "btn btn-small", onclick: async () => {
-    const ok = await confirmDialog({
-      title: "Rotate the signing secret?",
-      message: "Adact makes a new secret now. For 24 hours it signs with both the old and the new one, so you can update your server without missing an event.",
-      confirm: "Rotate secret",
-    });
-    if (!ok) return;
-    await busy(rotate, async () => {
-      try {
-        const updated = await api.post(`/api/v1/webhooks/endpoints/${encodeURIComponent(endpoint.id)}/rotate-secret`, {});
-        secret = updated.secret;
-        onRotated?.(updated);
-      } catch (error) {
-        return toast(error.message, { kind: "error" });
-      }
-      shown = true;
-      paint();
-      toast("New signing secret made. The old one keeps signing for 24 hours.");
-    });
-  } }, "Rotate…");
-  paint();
-  return h("div", { class: "secret", role: "group", "aria-labelledby": labelId },
-    h("p", { class: "label", id: labelId }, "Signing secret"),
-    h("div", { class: "secret-row" }, value,
-      h("div", { class: "btn-group" }, reveal, copyButton(() => secret, "Copy", "Signing secret copied"), rotate)),
-    h("p", { class: "hint" }, "Check the webhook-signature header of each request with this secret (Standard Webhooks)."));
+/** The endpoint's signing secret. */
+function endpointSecret(endpoint, onRotated) {
+  return secretWidget({
+    label: "Signing secret",
+    secret: endpoint.secret,
+    prefix: "whsec_",
+    hint: "Check the webhook-signature header of each request with this secret (Standard Webhooks).",
+    confirmTitle: "Rotate the signing secret?",
+    confirmMessage: "Adact makes a new secret now. For 24 hours it signs with both the old and the new one, so you can update your server without missing an event.",
+    rotated: "New signing secret made. The old one keeps signing for 24 hours.",
+    rotate: async () => {
+      const updated = await api.post(`/api/v1/webhooks/endpoints/${encodeURIComponent(endpoint.id)}/rotate-secret`, {});
+      onRotated?.(updated);
+      return updated.secret;
+    },
+  });
 }
 
 /** "Send test event" with its result inline: status, duration, error. */
