@@ -65,6 +65,7 @@ const created = await admin("POST", "/api/v1/campaigns", {
 });
 if (created.status !== 201) throw new Error(JSON.stringify(created.body));
 await admin("POST", "/api/v1/segments", { title: "Bench", campaign_id: created.body.id });
+
 if (receiver) {
   const url = `http://127.0.0.1:${receiver.address().port}/hook`;
   const set = await admin("PUT", "/api/v1/webhooks/settings", { enabled: true, url, events: ["*"] });

@@ -14,6 +14,7 @@ import { chromium } from "playwright-core";
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const ADMIN_TOKEN = "adm_browser_tests_0123456789abcdef";
 export const EMBED_KEY = "pk_browser_tests_0123456789";
+const LIFTED = { renders_per_ip: 1_000_000, steps_per_ip: 1_000_000, steps_per_player: 1_000_000 };
 
 const serverBin =
   process.env.ADACT_SERVER_BIN ||
@@ -31,14 +32,20 @@ function newDatabase(dir) {
   return server.replace(/\/[^/]*$/, `/${name}`);
 }
 
-/** Starts adact-server with --demo on a new database; resolves once it listens. */
-export async function startAdact({ args = [] } = {}) {
+/**
+ * Starts adact-server with --demo on a new database; resolves once it
+ * listens. Every test visitor is 127.0.0.1, so the account's rate limits
+ * are lifted unless `rateLimits` gives the ones to set (`null`: the
+ * server's defaults).
+ */
+export async function startAdact({ args = [], rateLimits = LIFTED } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "adact-browser-"));
+  const databaseUrl = newDatabase(dir);
   const child = spawn(serverBin, ["--bind", "127.0.0.1:0", "--demo", ...args], {
     cwd: root,
     env: {
       ...process.env,
-      DATABASE_URL: newDatabase(dir),
+      DATABASE_URL: databaseUrl,
       ADACT_ADMIN_TOKEN: ADMIN_TOKEN,
       ADACT_EMBED_KEY: EMBED_KEY,
       ADACT_WWW_DIR: join(root, "www"),
@@ -57,8 +64,15 @@ export async function startAdact({ args = [] } = {}) {
       }
     });
   });
+  const limits = await fetch(`${url}/api/v1/account/rate-limits`, {
+    method: rateLimits === null ? "DELETE" : "PUT",
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+    body: rateLimits === null ? undefined : JSON.stringify(rateLimits),
+  });
+  if (!limits.ok) throw new Error(`setting rate limits: ${limits.status} ${await limits.text()}`);
   return {
     url,
+    databaseUrl,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));

@@ -1,0 +1,102 @@
+// Bench (not a test): the render, the request every page view of every
+// customer makes, against /healthz on the same release server in the same
+// run; then the render's latency at a steady open-loop rate; then how
+// many rows the renders left in `plays` (the budget: none).
+//
+//   ADACT_SERVER_BIN=$CARGO_TARGET_DIR/release/adact-server npm run bench:render
+//   SECONDS=10 RATE=2000 (defaults); needs wrk (apt-get install wrk)
+//
+// wrk: 2 threads, 64 connections, each request a new visitor with a fresh
+// anonymous id and its own address (X-Forwarded-For; the server trusts
+// 127.0.0.1 as a proxy), so the rate limits run as in production.
+import { execFileSync } from "node:child_process";
+import http from "node:http";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { EMBED_KEY, startAdact } from "../browser/harness.mjs";
+
+const seconds = Number(process.env.SECONDS || 10);
+const rate = Number(process.env.RATE || 2000);
+const here = dirname(fileURLToPath(import.meta.url));
+const adact = await startAdact({ args: ["--trusted-proxies", "127.0.0.1"], rateLimits: null });
+
+function wrk(path, script) {
+  const args = ["-t2", "-c64", `-d${seconds}s`, "--latency"];
+  if (script) args.push("-s", join(here, script));
+  const out = execFileSync("wrk", [...args, `${adact.url}${path}`], { encoding: "utf8" });
+  const perSecond = Number(out.match(/Requests\/sec:\s+([\d.]+)/)[1]);
+  const p99 = out.match(/99%\s+(\S+)/)[1];
+  const non2xx = Number(out.match(/non-2xx: (\d+)/)?.[1] ?? out.match(/Non-2xx or 3xx responses: (\d+)/)?.[1] ?? 0);
+  return { perSecond, p99, non2xx };
+}
+
+// Warm up, then alternate so both see the same machine.
+wrk("/healthz");
+const health = [wrk("/healthz"), wrk("/healthz")];
+const renders = [
+  wrk(`/api/v1/embed/render?key=${EMBED_KEY}`, "render.lua"),
+  wrk(`/api/v1/embed/render?key=${EMBED_KEY}`, "render.lua"),
+];
+const best = (runs) => Math.max(...runs.map((r) => r.perSecond));
+console.log(`wrk -t2 -c64 -d${seconds}s, best of two runs each:`);
+console.log(`  /healthz: ${health.map((r) => `${r.perSecond.toFixed(0)}/s p99 ${r.p99}`).join(", ")}`);
+console.log(
+  `  render:   ${renders.map((r) => `${r.perSecond.toFixed(0)}/s p99 ${r.p99}, ${r.non2xx} non-2xx`).join(", ")}`,
+);
+console.log(`  render / healthz: ${(best(renders) / best(health)).toFixed(2)}x`);
+
+// Open loop: each request starts on schedule, whatever the others do.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const { hostname, port } = new URL(adact.url);
+function render(i) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        agent,
+        hostname,
+        port,
+        method: "POST",
+        path: `/api/v1/embed/render?key=${EMBED_KEY}`,
+        headers: { "content-type": "text/plain", "x-forwarded-for": `198.18.${(i >> 8) & 255}.${i & 255}` },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode));
+      },
+    );
+    req.on("error", reject);
+    req.end(JSON.stringify({ segment: "Default Users", anonymous_id: `open-${i}` }));
+  });
+}
+const total = rate * seconds;
+const latencies = [];
+let failed = 0;
+const started = performance.now();
+const inflight = [];
+for (let i = 0; i < total; i++) {
+  const wait = started + (i * 1000) / rate - performance.now();
+  if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+  const t0 = performance.now();
+  inflight.push(
+    render(i).then((status) => {
+      latencies.push(performance.now() - t0);
+      if (status !== 200) failed++;
+    }),
+  );
+}
+await Promise.all(inflight);
+latencies.sort((a, b) => a - b);
+const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(2);
+console.log(
+  `open loop ${rate}/s for ${seconds} s: ${latencies.length} renders, ${failed} failed; ` +
+    `latency ms p50 ${at(50)}, p99 ${at(99)}, max ${latencies.at(-1).toFixed(2)} (node client)`,
+);
+agent.destroy();
+
+if (adact.databaseUrl.startsWith("sqlite://")) {
+  const file = adact.databaseUrl.slice("sqlite://".length);
+  const rows = execFileSync("sqlite3", [file, "select count(*) from plays"], { encoding: "utf8" }).trim();
+  console.log(`rows in plays after every render above: ${rows}`);
+}
+await adact.stop();
