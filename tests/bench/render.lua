@@ -1,7 +1,10 @@
 -- wrk script: POST /api/v1/embed/render as page views of new visitors,
--- each with a fresh anonymous id and its own client address (the server
--- trusts 127.0.0.1 as a proxy), so the rate limits count per visitor as
--- they would in production.
+-- each from its own client address (the server trusts 127.0.0.1 as a
+-- proxy), so the rate limits count per visitor as they would in
+-- production. A new visitor sends no anonymous id (the server makes one);
+-- with RETURNING=1 each sends a fresh one, as a returning anonymous
+-- visitor would, which costs the play-limit lookup.
+local returning = os.getenv("RETURNING") == "1"
 local counter = 0
 
 function setup(thread)
@@ -16,7 +19,8 @@ function request()
   return wrk.format("POST", nil, {
     ["Content-Type"] = "text/plain;charset=UTF-8",
     ["X-Forwarded-For"] = ip,
-  }, '{"segment":"Default Users","anonymous_id":"v' .. visitor .. '"}')
+  }, returning and ('{"segment":"Default Users","anonymous_id":"v' .. visitor .. '"}')
+    or '{"segment":"Default Users"}')
 end
 
 function done(summary, latency, requests)

@@ -6,9 +6,10 @@
 //   ADACT_SERVER_BIN=$CARGO_TARGET_DIR/release/adact-server npm run bench:render
 //   SECONDS=10 RATE=2000 (defaults); needs wrk (apt-get install wrk)
 //
-// wrk: 2 threads, 64 connections, each request a new visitor with a fresh
-// anonymous id and its own address (X-Forwarded-For; the server trusts
-// 127.0.0.1 as a proxy), so the rate limits run as in production.
+// wrk: 2 threads, 64 connections, each request a new visitor from its own
+// address (X-Forwarded-For; the server trusts 127.0.0.1 as a proxy), so
+// the rate limits run as in production; then the same with a fresh
+// anonymous id each (a returning anonymous visitor: the play-limit lookup).
 import { execFileSync } from "node:child_process";
 import http from "node:http";
 import { dirname, join } from "node:path";
@@ -21,10 +22,13 @@ const rate = Number(process.env.RATE || 2000);
 const here = dirname(fileURLToPath(import.meta.url));
 const adact = await startAdact({ args: ["--trusted-proxies", "127.0.0.1"], rateLimits: null });
 
-function wrk(path, script) {
+function wrk(path, script, env = {}) {
   const args = ["-t2", "-c64", `-d${seconds}s`, "--latency"];
   if (script) args.push("-s", join(here, script));
-  const out = execFileSync("wrk", [...args, `${adact.url}${path}`], { encoding: "utf8" });
+  const out = execFileSync("wrk", [...args, `${adact.url}${path}`], {
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
   const perSecond = Number(out.match(/Requests\/sec:\s+([\d.]+)/)[1]);
   const p99 = out.match(/99%\s+(\S+)/)[1];
   const non2xx = Number(out.match(/non-2xx: (\d+)/)?.[1] ?? out.match(/Non-2xx or 3xx responses: (\d+)/)?.[1] ?? 0);
@@ -34,30 +38,29 @@ function wrk(path, script) {
 // Warm up, then alternate so both see the same machine.
 wrk("/healthz");
 const health = [wrk("/healthz"), wrk("/healthz")];
-const renders = [
-  wrk(`/api/v1/embed/render?key=${EMBED_KEY}`, "render.lua"),
-  wrk(`/api/v1/embed/render?key=${EMBED_KEY}`, "render.lua"),
-];
+const path = `/api/v1/embed/render?key=${EMBED_KEY}`;
+const renders = [wrk(path, "render.lua"), wrk(path, "render.lua")];
+const returning = [wrk(path, "render.lua", { RETURNING: "1" }), wrk(path, "render.lua", { RETURNING: "1" })];
 const best = (runs) => Math.max(...runs.map((r) => r.perSecond));
-console.log(`wrk -t2 -c64 -d${seconds}s, best of two runs each:`);
-console.log(`  /healthz: ${health.map((r) => `${r.perSecond.toFixed(0)}/s p99 ${r.p99}`).join(", ")}`);
-console.log(
-  `  render:   ${renders.map((r) => `${r.perSecond.toFixed(0)}/s p99 ${r.p99}, ${r.non2xx} non-2xx`).join(", ")}`,
-);
-console.log(`  render / healthz: ${(best(renders) / best(health)).toFixed(2)}x`);
+const line = (runs) => runs.map((r) => `${r.perSecond.toFixed(0)}/s p99 ${r.p99}, ${r.non2xx} non-2xx`).join("; ");
+console.log(`wrk -t2 -c64 -d${seconds}s, two runs each:`);
+console.log(`  /healthz:                     ${line(health)}`);
+console.log(`  render, new visitor:          ${line(renders)} (${(best(renders) / best(health)).toFixed(2)}x /healthz)`);
+console.log(`  render, returning anonymous:  ${line(returning)} (${(best(returning) / best(health)).toFixed(2)}x /healthz)`);
 
-// Open loop: each request starts on schedule, whatever the others do.
+// Open loop: each request starts on schedule, whatever the others do. The
+// same loop against /healthz shows what the client itself adds.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 const { hostname, port } = new URL(adact.url);
-function render(i) {
+function send(target, i) {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
         agent,
         hostname,
         port,
-        method: "POST",
-        path: `/api/v1/embed/render?key=${EMBED_KEY}`,
+        method: target === "render" ? "POST" : "GET",
+        path: target === "render" ? `/api/v1/embed/render?key=${EMBED_KEY}` : "/healthz",
         headers: { "content-type": "text/plain", "x-forwarded-for": `198.18.${(i >> 8) & 255}.${i & 255}` },
       },
       (res) => {
@@ -66,32 +69,40 @@ function render(i) {
       },
     );
     req.on("error", reject);
-    req.end(JSON.stringify({ segment: "Default Users", anonymous_id: `open-${i}` }));
+    req.end(target === "render" ? JSON.stringify({ segment: "Default Users" }) : undefined);
   });
 }
-const total = rate * seconds;
-const latencies = [];
-let failed = 0;
-const started = performance.now();
-const inflight = [];
-for (let i = 0; i < total; i++) {
-  const wait = started + (i * 1000) / rate - performance.now();
-  if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-  const t0 = performance.now();
-  inflight.push(
-    render(i).then((status) => {
-      latencies.push(performance.now() - t0);
-      if (status !== 200) failed++;
-    }),
+async function openLoop(target) {
+  // A second at the rate opens the connections.
+  for (let i = 0; i < rate; i += 100) {
+    await Promise.all(Array.from({ length: 100 }, (_, j) => send(target, -1 - i - j)));
+  }
+  const total = rate * seconds;
+  const latencies = [];
+  let failed = 0;
+  const started = performance.now();
+  const inflight = [];
+  for (let i = 0; i < total; i++) {
+    const wait = started + (i * 1000) / rate - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const t0 = performance.now();
+    inflight.push(
+      send(target, i).then((status) => {
+        latencies.push(performance.now() - t0);
+        if (status !== 200) failed++;
+      }),
+    );
+  }
+  await Promise.all(inflight);
+  latencies.sort((a, b) => a - b);
+  const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(2);
+  console.log(
+    `open loop ${rate}/s for ${seconds} s, ${target}: ${latencies.length} requests, ${failed} failed; ` +
+      `latency ms p50 ${at(50)}, p99 ${at(99)}, max ${latencies.at(-1).toFixed(2)} (node client)`,
   );
 }
-await Promise.all(inflight);
-latencies.sort((a, b) => a - b);
-const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(2);
-console.log(
-  `open loop ${rate}/s for ${seconds} s: ${latencies.length} renders, ${failed} failed; ` +
-    `latency ms p50 ${at(50)}, p99 ${at(99)}, max ${latencies.at(-1).toFixed(2)} (node client)`,
-);
+await openLoop("healthz");
+await openLoop("render");
 agent.destroy();
 
 if (adact.databaseUrl.startsWith("sqlite://")) {

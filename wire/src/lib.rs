@@ -63,7 +63,8 @@ pub struct RenderRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
     /// The anonymous id the embed keeps in `localStorage`, used when there
-    /// is no `user.id`.
+    /// is no `user.id`. A new visitor sends none: the server makes one
+    /// ([`SessionView::anonymous_id`]) without looking anyone up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anonymous_id: Option<String>,
     /// The visitor's language as a BCP 47 tag (`de-AT`), from
@@ -278,8 +279,13 @@ impl UiText {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionView {
     pub id: String,
-    /// Sent back by every step; only its SHA-256 is stored.
+    /// Sent back by every step: the session's claims, signed by the server.
     pub token: String,
+    /// The anonymous id the server made for a visitor who sent none (no
+    /// `user.id`, no `anonymous_id`): keep it and send it as
+    /// `anonymous_id` from then on, so the visitor stays the same player.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anonymous_id: Option<String>,
 }
 
 /// A polite refusal: a stable `code` and a message for the player.

@@ -41,7 +41,7 @@ pub async fn render(
     request: &RenderRequest,
 ) -> Result<RenderResponse> {
     let now = now_ms();
-    let (external_id, contact) = identify(account, request, now)?;
+    let (external_id, minted, contact) = identify(account, request, now)?;
     let resolved = store
         .cached_segment_with_campaign(&account.id, &request.segment)
         .await?
@@ -65,6 +65,9 @@ pub async fn render(
     let locale = Locale::negotiate(request.locale.as_deref());
     let refusal = if account.require_signed_identity && !contact.signed {
         Some(Refusal::SignInRequired)
+    } else if minted.is_some() {
+        // A new visitor has not played: only the schedule can refuse.
+        play::may_play(campaign, now, 0).err()
     } else {
         refusal(store, campaign, &external_id, now).await?
     };
@@ -94,15 +97,24 @@ pub async fn render(
         locale: locale.tag,
         prefill: contact.prefill(&campaign.definition.form),
         campaign: campaign.view(),
-        session: SessionView { id, token },
+        session: SessionView {
+            id,
+            token,
+            anonymous_id: minted,
+        },
         notice,
     })
 }
 
-/// Who the render is for: the player's external id and what the page says
-/// about them, from a valid `userToken` when there is one (its values win),
-/// else from `user` and the anonymous id.
-fn identify(account: &Account, request: &RenderRequest, now: i64) -> Result<(String, Contact)> {
+/// Who the render is for: the player's external id, the anonymous id made
+/// for a new visitor, and what the page says about them; from a valid
+/// `userToken` when there is one (its values win), else from `user` and the
+/// anonymous id.
+fn identify(
+    account: &Account,
+    request: &RenderRequest,
+    now: i64,
+) -> Result<(String, Option<String>, Contact)> {
     check_text("segment", &request.segment, 1, 200)?;
     let user = request.user.clone().unwrap_or_default();
     if let Some(id) = &user.id {
@@ -125,15 +137,15 @@ fn identify(account: &Account, request: &RenderRequest, now: i64) -> Result<(Str
             name: signed.name,
             signed: true,
         };
-        return Ok((signed.sub, contact));
+        return Ok((signed.sub, None, contact));
     }
-    let external_id = external_id(user.id.as_deref(), request.anonymous_id.as_deref());
+    let (external_id, minted) = external_id(user.id.as_deref(), request.anonymous_id.as_deref());
     let contact = Contact {
         email: user.email.map(|e| e.trim().to_owned()),
         name: user.name.map(|n| n.trim().to_owned()),
         signed: false,
     };
-    Ok((external_id, contact))
+    Ok((external_id, minted, contact))
 }
 
 /// Why this player may not play the campaign now, if so. Reads the

@@ -66,6 +66,7 @@ pub fn render(campaign: &Campaign, locale: Option<&str>) -> RenderResponse {
         session: SessionView {
             id: new_id("preview"),
             token: String::new(),
+            anonymous_id: None,
         },
         notice: None,
         strings: locale.strings(campaign.definition.play_limit),

@@ -91,12 +91,17 @@ pub enum Registered {
 }
 
 /// The player's external id: the host page's user id, or the embed's
-/// anonymous id marked as such.
-pub fn external_id(user_id: Option<&str>, anonymous_id: Option<&str>) -> String {
+/// anonymous id marked as such. A visitor with neither is new: they get a
+/// new anonymous id (returned second, for the embed to keep), and cannot
+/// have played yet.
+pub fn external_id(user_id: Option<&str>, anonymous_id: Option<&str>) -> (String, Option<String>) {
     match (user_id, anonymous_id) {
-        (Some(id), _) => id.to_owned(),
-        (None, Some(anon)) => format!("anon:{anon}"),
-        (None, None) => format!("anon:{}", new_id("srv")),
+        (Some(id), _) => (id.to_owned(), None),
+        (None, Some(anon)) => (format!("anon:{anon}"), None),
+        (None, None) => {
+            let anon = new_id("srv");
+            (format!("anon:{anon}"), Some(anon))
+        }
     }
 }
 
@@ -154,10 +159,17 @@ mod tests {
 
     #[test]
     fn players_are_named_by_the_page_or_kept_anonymous() {
-        assert_eq!(external_id(Some("42"), Some("abc")), "42");
-        assert_eq!(external_id(None, Some("abc")), "anon:abc");
+        assert_eq!(
+            external_id(Some("42"), Some("abc")),
+            ("42".to_owned(), None)
+        );
+        assert_eq!(external_id(None, Some("abc")).0, "anon:abc");
         // Anonymous ids cannot pass for a page's user id.
         assert_ne!(external_id(None, Some("42")), external_id(Some("42"), None));
-        assert!(external_id(None, None).starts_with("anon:srv_"));
+        // A new visitor gets an id to keep, named as they will send it back.
+        let (key, minted) = external_id(None, None);
+        let minted = minted.unwrap();
+        assert!(minted.starts_with("srv_"));
+        assert_eq!(external_id(None, Some(&minted)).0, key);
     }
 }

@@ -10,17 +10,27 @@ const jwt = require("jsonwebtoken");
 
 // On your server, for the signed-in customer:
 const userToken = jwt.sign(
-  { sub: customer.id, email: customer.email, name: customer.firstName },
+  {
+    sub: String(customer.id),
+    email: customer.email,
+    name: customer.firstName,
+  },
   process.env.ADACT_IDENTITY_SECRET,
   { algorithm: "HS256", expiresIn: "1h" },
 );`;
 
 const PYTHON = `# pip install pyjwt
-import datetime, os, jwt
+import os
+from datetime import datetime, timedelta, timezone
+import jwt
 
 user_token = jwt.encode(
-    {"sub": str(customer.id), "email": customer.email, "name": customer.first_name,
-     "exp": datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)},
+    {
+        "sub": str(customer.id),
+        "email": customer.email,
+        "name": customer.first_name,
+        "exp": datetime.now(timezone.utc) + timedelta(hours=1),
+    },
     os.environ["ADACT_IDENTITY_SECRET"],
     algorithm="HS256",
 )`;
