@@ -193,7 +193,9 @@ pub async fn register(
     request: &RegisterRequest,
 ) -> Result<RegisterResponse> {
     let mut tx = store.begin_write().await?;
-    let session = claim(&mut tx, claims).await?;
+    let session = rows::claim_session(&mut tx, claims)
+        .await?
+        .ok_or_else(session_not_found)?;
     if let Some(result) = &session.register_result {
         return Ok(from_json(result)?);
     }
@@ -267,7 +269,9 @@ pub async fn play(
         Vec::new()
     };
     let mut tx = store.begin_write().await?;
-    let session = claim(&mut tx, claims).await?;
+    let session = rows::lock_session(&mut tx, &account.id, &claims.id)
+        .await?
+        .ok_or_else(not_registered)?;
     if let Some(result) = &session.play_result {
         return Ok(from_json(result)?);
     }
@@ -318,13 +322,16 @@ fn not_registered() -> Error {
 
 /// The finish step: the player reached the end screen.
 pub async fn finish(store: &Store, account: &Account, claims: &SessionClaims) -> Result<()> {
+    let not_played = || Error::refused("not_played", "Play before finishing.");
     let mut tx = store.begin_write().await?;
-    let session = claim(&mut tx, claims).await?;
+    let session = rows::lock_session(&mut tx, &account.id, &claims.id)
+        .await?
+        .ok_or_else(not_played)?;
     if session.finished {
         return Ok(());
     }
     let Some(result) = &session.play_result else {
-        return Err(Error::refused("not_played", "Play before finishing.").into());
+        return Err(not_played().into());
     };
     let result: PlayResponse = from_json(result)?;
     rows::set_finished(&mut tx, &session.id).await?;
@@ -426,14 +433,6 @@ async fn may_play(
         _ => 0,
     };
     Ok(play::may_play(campaign, now, plays))
-}
-
-/// The play's row, written from the token if this is its first step, and
-/// locked for the step's transaction.
-async fn claim(tx: &mut WriteTx, claims: &SessionClaims) -> Result<Session> {
-    Ok(rows::claim_session(tx, claims)
-        .await?
-        .ok_or_else(session_not_found)?)
 }
 
 async fn campaign(conn: &mut AnyConnection, campaign_id: &str) -> Result<Campaign> {

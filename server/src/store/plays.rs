@@ -34,17 +34,27 @@ pub async fn claim_session(
     .bind(claims.issued_at)
     .execute(&mut *conn)
     .await?;
-    // PostgreSQL: the row lock, held to commit. SQLite: the write lock is
-    // already the transaction's.
-    sqlx::query("update plays set id = id where id = $1")
-        .bind(&claims.id)
+    lock_session(conn, &claims.account_id, &claims.id).await
+}
+
+/// The account's session with this id, locked for the caller's
+/// transaction (PostgreSQL: the row lock, held to commit; SQLite: the
+/// write lock is already the transaction's); `None` when it has no row.
+pub async fn lock_session(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    play_id: &str,
+) -> sqlx::Result<Option<Session>> {
+    sqlx::query("update plays set id = id where id = $1 and account_id = $2")
+        .bind(play_id)
+        .bind(account_id)
         .execute(&mut *conn)
         .await?;
-    session(conn, &claims.account_id, &claims.id).await
+    session(conn, account_id, play_id).await
 }
 
 /// The account's play session with this id.
-pub async fn session(
+async fn session(
     conn: &mut AnyConnection,
     account_id: &str,
     play_id: &str,
