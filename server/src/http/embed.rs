@@ -45,10 +45,16 @@ pub fn router() -> ApiRouter {
         content((RenderRequest = "application/json"), (RenderRequest = "text/plain")),
     ),
     responses(
-        (status = 200, description = "The campaign, a play session and any notice.", body = RenderResponse),
-        (status = 403, description = "`origin_not_allowed`: the page is not in the account's allowed domains.", body = ErrorBody),
+        (status = 200, description = "The campaign, a signed play session, the form's prefill and any notice \
+            (`signed_identity_required` when the account requires a `user_token`). Nothing is written.", body = RenderResponse),
+        (status = 401, description = "`unauthorized`: no or a wrong embed key; `user_token_invalid` (forged, wrongly signed, \
+            not HS256, no `sub`) or `user_token_expired`.", body = ErrorBody),
+        (status = 403, description = "`origin_not_allowed`: the page is not in the account's allowed domains; \
+            `user_token_wrong_account`: its `aud` is another account.", body = ErrorBody),
         (status = 404, description = "`segment_not_found`, or `campaign_not_active`: the segment's campaign is not active.", body = ErrorBody),
-        (status = 422, description = "`validation_failed`: an empty or too long `segment`, `user.id` or `anonymous_id`.", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: an empty or too long `segment`, `user.id`, `user.name` or \
+            `anonymous_id`, or a `user.email` that is not an email address.", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many renders from this address; `Retry-After` says when to retry.", body = ErrorBody),
     )
 )]
 async fn render(
@@ -96,11 +102,14 @@ async fn step_session(
     ),
     responses(
         (status = 200, description = "The player. A retry answers the same.", body = RegisterResponse),
+        (status = 401, description = "`session_invalid` (forged or malformed token) or `session_expired` (older than 24 h).", body = ErrorBody),
         (status = 403, description = "`play_limit_reached`, `campaign_not_started` or `campaign_ended`; \
+            `signed_identity_required`; `session_mismatch` (the token is another play's) or `session_wrong_account`; \
             `origin_not_allowed`: the page is not in the account's allowed domains.", body = ErrorBody),
-        (status = 404, description = "`session_not_found`, or `campaign_not_found` when it was deleted.", body = ErrorBody),
+        (status = 404, description = "`campaign_not_found` when it was deleted.", body = ErrorBody),
         (status = 422, description = "`validation_failed` with `fields`: every bad form field \
             (`fields.<key>`) and `consent`.", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many steps from this address or player; `Retry-After` says when.", body = ErrorBody),
     )
 )]
 async fn register(
@@ -133,10 +142,12 @@ async fn register(
     ),
     responses(
         (status = 200, description = "The outcome. A retry answers the same.", body = PlayResponse),
+        (status = 401, description = "`session_invalid` (forged or malformed token) or `session_expired` (older than 24 h).", body = ErrorBody),
         (status = 403, description = "`not_registered`, `play_limit_reached`, `campaign_not_started` or \
-            `campaign_ended`; `origin_not_allowed`: the page is not in the account's allowed domains.", body = ErrorBody),
-        (status = 404, description = "`session_not_found`.", body = ErrorBody),
+            `campaign_ended`; `signed_identity_required`; `session_mismatch` or `session_wrong_account`; \
+            `origin_not_allowed`: the page is not in the account's allowed domains.", body = ErrorBody),
         (status = 422, description = "`validation_failed`: a quiz's `answers` do not answer each question.", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many steps from this address or player; `Retry-After` says when.", body = ErrorBody),
     )
 )]
 async fn play(
@@ -168,9 +179,11 @@ async fn play(
     ),
     responses(
         (status = 200, description = "Recorded (once: a retry changes nothing).", body = FinishResponse),
-        (status = 403, description = "`not_played`: play first; `origin_not_allowed`: the page is not in \
-            the account's allowed domains.", body = ErrorBody),
-        (status = 404, description = "`session_not_found`, or `campaign_not_found` when it was deleted.", body = ErrorBody),
+        (status = 401, description = "`session_invalid` (forged or malformed token) or `session_expired` (older than 24 h).", body = ErrorBody),
+        (status = 403, description = "`not_played`: play first; `signed_identity_required`; `session_mismatch` or \
+            `session_wrong_account`; `origin_not_allowed`: the page is not in the account's allowed domains.", body = ErrorBody),
+        (status = 404, description = "`campaign_not_found` when it was deleted.", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many steps from this address or player; `Retry-After` says when.", body = ErrorBody),
     )
 )]
 async fn finish(
