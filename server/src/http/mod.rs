@@ -29,6 +29,7 @@ use crate::{
     worker::{Dispatcher, Metrics},
 };
 
+pub mod account;
 pub mod assets;
 pub mod campaigns;
 pub mod embed;
@@ -105,7 +106,7 @@ pub fn app(state: AppState, config: &Config) -> Router {
         .merge(embed::router().layer(public_cors))
         .merge(campaigns::router())
         .merge(segments::router())
-        .merge(system::router())
+        .merge(account::router())
         .merge(webhooks::router())
         .merge(openapi::router())
         .route_layer(wake)
