@@ -17,6 +17,13 @@ use alloc::{borrow::ToOwned as _, collections::BTreeMap, string::String, vec::Ve
 
 use serde::{Deserialize, Serialize};
 
+mod validate;
+
+pub use validate::{
+    FIELD_VALUE_MAX_CHARS, FieldValueProblem, TextProblem, check_field_value, check_text, is_email,
+    is_hex_colour, is_language_tag, is_phone,
+};
+
 /// Every error response body: `{"error": {"code": "...", "message": "..."}}`,
 /// with `field` (and for a form, `fields`) when a request field is at fault.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,7 +70,7 @@ pub struct RenderRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
     /// The anonymous id the embed keeps in `localStorage`, used when there
-    /// is no `user.id`.
+    /// is no `user.id`: 1 to [`Self::ANONYMOUS_ID_MAX_CHARS`] characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anonymous_id: Option<String>,
     /// The visitor's language as a BCP 47 tag (`de-AT`), from
@@ -76,6 +83,11 @@ pub struct RenderRequest {
     /// `email`, `name`, `exp`). Its values win over `user`'s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
+}
+
+impl RenderRequest {
+    /// The longest [`Self::anonymous_id`], in characters.
+    pub const ANONYMOUS_ID_MAX_CHARS: usize = 100;
 }
 
 /// The player named by the host page in `renderAdact({user})`.
@@ -124,21 +136,6 @@ impl RenderResponse {
     fn default_locale() -> String {
         "en".to_owned()
     }
-}
-
-/// Whether `tag` looks like a BCP 47 language tag (`de`, `de-AT`,
-/// `zh-Hant-TW`): subtags of 1 to 8 letters and digits joined by `-`, the
-/// first of 2 to 8 letters, 64 characters at most. Loose on purpose: the
-/// server serves the languages it knows and English for the rest.
-pub fn is_language_tag(tag: &str) -> bool {
-    tag.len() <= 64
-        && tag.split('-').enumerate().all(|(i, subtag)| {
-            let min = if i == 0 { 2 } else { 1 };
-            (min..=8).contains(&subtag.len())
-                && subtag
-                    .bytes()
-                    .all(|b| b.is_ascii_alphabetic() || (i > 0 && b.is_ascii_digit()))
-        })
 }
 
 /// The embed's own words, as opposed to the campaign's (which stay as the

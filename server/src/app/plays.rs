@@ -44,7 +44,7 @@ pub async fn render(
         check_text("user.id", id, 1, 200)?;
     }
     if let Some(id) = &request.anonymous_id {
-        check_text("anonymous_id", id, 1, 100)?;
+        check_text("anonymous_id", id, 1, RenderRequest::ANONYMOUS_ID_MAX_CHARS)?;
     }
     let (segment, campaign) = store
         .segment_with_campaign(&account.id, &request.segment)
