@@ -6,7 +6,8 @@
 // ready (including those queued by the async stub
 // `(renderAdact.q = renderAdact.q || []).push(arguments)`) run in order once
 // it is. Every call returns a Promise of a campaign handle, or of `null`
-// after one console.warn; nothing is ever thrown into the page.
+// after one console.warn; nothing is ever thrown into the page. Its
+// argument, an options object or a segment title, is the wasm's to read.
 var script = document.currentScript;
 var scriptUrl = script && script.src ? new URL(script.src, location.href) : null;
 

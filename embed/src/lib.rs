@@ -59,7 +59,8 @@ pub(crate) fn warn(Problem(message): &Problem) {
     web_sys::console::warn_1(&concat(&["Adact: ", message]).into());
 }
 
-/// Renders the campaign of `options.segment`. Called by the loader with the `<script>` element the
+/// Renders the campaign of `options.segment` (or of `options` itself, a
+/// segment title). Called by the loader with the `<script>` element the
 /// call came from (`anchor`, if any) and the server and embed key it read
 /// from its own script URL. Resolves to a [`Campaign`] handle, or to `null`
 /// after one `console.warn`; never rejects.

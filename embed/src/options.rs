@@ -33,7 +33,12 @@ pub struct Options {
 const USAGE: &str = "call renderAdact({segment: 'Default Users'}).";
 
 impl Options {
+    /// Reads `renderAdact`'s argument: an options object, or a segment
+    /// title on its own.
     pub fn parse(value: &JsValue) -> Result<Self, Problem> {
+        if let Some(segment) = value.as_string() {
+            return Self::new(segment, &Object::new());
+        }
         if !value.is_object() {
             return Err(Problem::of(&[
                 "renderAdact needs an options object: ",
