@@ -20,6 +20,8 @@ pub enum Container {
 pub struct Options {
     segment: String,
     user: Option<User>,
+    /// `userToken`: the visitor's identity, signed by the page's server.
+    user_token: Option<String>,
     /// The visitor's language: the `locale` option, else the page's, else
     /// the browser's.
     locale: Option<String>,
@@ -70,6 +72,14 @@ impl Options {
             v if v.is_undefined() || v.is_null() => None,
             v => Some(user(v)?),
         };
+        let user_token = match get(value, "userToken")? {
+            v if v.is_undefined() || v.is_null() => None,
+            v => Some(v.as_string().ok_or_else(|| {
+                Problem::new(
+                    "the `userToken` option must be a string: the token your server signed for this visitor.",
+                )
+            })?),
+        };
         let on_event = match get(value, "onEvent")? {
             v if v.is_undefined() || v.is_null() => None,
             v if v.is_function() => Some(v.unchecked_into()),
@@ -101,6 +111,7 @@ impl Options {
         Ok(Self {
             segment,
             user,
+            user_token,
             locale,
             locale_problem,
             container,
@@ -122,7 +133,7 @@ impl Options {
             user,
             anonymous_id,
             locale: self.locale.clone(),
-            user_token: None,
+            user_token: self.user_token.clone(),
         }
     }
 }

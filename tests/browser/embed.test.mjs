@@ -180,6 +180,30 @@ describe("the embed on a page of another origin", () => {
     await queued.context.close();
   });
 
+  test("userToken goes to the server with the render; a token that is not a string is a bad call", async () => {
+    const { page, context, errors, warnings } = await openPage(browser, `${host.url}/plain`);
+    const sent = [];
+    page.on("request", (request) => {
+      if (request.url().includes("/api/v1/embed/render")) sent.push(JSON.parse(request.postData()));
+    });
+    const rendered = await page.evaluate(async () => {
+      const campaign = await renderAdact({ segment: "Default Users", user: { id: 42 }, userToken: "eyJ.signed.token" });
+      return campaign && campaign.segment;
+    });
+    assert.equal(rendered, "Default Users");
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0].user_token, "eyJ.signed.token");
+    assert.deepEqual(sent[0].user, { id: "42" });
+    assert.deepEqual(warnings(), []);
+    const result = await page.evaluate(() => renderAdact({ segment: "Default Users", userToken: 42 }));
+    assert.equal(result, null);
+    assert.equal(warnings().length, 1);
+    assert.match(warnings()[0].text, /^Adact: the `userToken` option must be a string/);
+    assert.equal(sent.length, 1);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test("an unknown segment warns once, renders nothing and leaves the page working", async () => {
     const { page, context, errors, warnings } = await openPage(browser, `${host.url}/plain`);
     const result = await page.evaluate(() => window.renderAdact({ segment: "Nobody Here" }));
