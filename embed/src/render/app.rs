@@ -28,6 +28,9 @@ pub struct App {
     session: SessionView,
     pub view: CampaignView,
     words: Words,
+    /// The form's starting values by field key: the page's player as the
+    /// server matched them to the form.
+    pub prefill: BTreeMap<String, String>,
     /// The area under the title that each step replaces.
     pub stage: HtmlElement,
     live: HtmlElement,
@@ -59,6 +62,7 @@ impl App {
         session: SessionView,
         view: CampaignView,
         words: Words,
+        prefill: BTreeMap<String, String>,
         card: Card,
         on_event: Option<Function>,
     ) -> Ctx {
@@ -67,6 +71,7 @@ impl App {
             session,
             view,
             words,
+            prefill,
             stage: card.stage,
             live: card.live,
             listeners: Cell::default(),

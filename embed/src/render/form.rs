@@ -78,6 +78,9 @@ pub fn show(app: &Ctx) {
         if field.required {
             input.attr("required", "");
         }
+        if let Some(value) = app.prefill.get(&field.key) {
+            input.set_value(value);
+        }
         let error = error(&id);
         row.add(&label);
         row.add(&input);

@@ -133,7 +133,7 @@ impl Host {
             notice,
             locale,
             strings,
-            prefill: _,
+            prefill,
         } = response;
         let words = Words::new(strings).map_err(|key| {
             Problem::of(&[
@@ -148,7 +148,7 @@ impl Host {
         self.element.attr("data-kind", campaign.kind.as_str());
         let campaign_id = campaign.id.clone();
         let root = card.card.clone();
-        let app = app::App::new(server, session, campaign, words, card, on_event);
+        let app = app::App::new(server, session, campaign, words, prefill, card, on_event);
         match &notice {
             Some(notice) => app.notice(&notice.message, ""),
             None => {
