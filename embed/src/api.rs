@@ -93,6 +93,8 @@ impl Server {
         })?;
         let status = response.status();
         let status_text = response.status_text();
+        // Readable from another origin only when the server exposes it.
+        let retry_after = response.headers().get("retry-after");
         // Undefined when the answer is not JSON.
         let json = match web_sys::Response::from(response).json() {
             Ok(json) => JsFuture::from(json).await.unwrap_or_default(),
@@ -102,6 +104,9 @@ impl Server {
             return Ok(json);
         }
         let detail = serde_wasm_bindgen::from_value::<ErrorBody>(json).map(|body| body.error);
+        if status == 429 {
+            return Err(rate_limited(detail.ok(), retry_after));
+        }
         Err(detail.unwrap_or_else(|_| {
             unavailable(&[
                 "the Adact server answered ",
@@ -135,6 +140,24 @@ fn unavailable(parts: &[&str]) -> Failure {
     ErrorDetail {
         code: UiText::Unavailable.key().into(),
         message: concat(parts),
+        field: None,
+        fields: None,
+    }
+}
+
+/// A `429 Too Many Requests`: code `rate_limited` whatever the body says,
+/// and the wait the server asked for, when the page may read it.
+fn rate_limited(detail: Option<ErrorDetail>, retry_after: Option<String>) -> Failure {
+    let mut message = detail.map_or_else(
+        || "the Adact server answered 429 Too Many Requests.".into(),
+        |detail| detail.message,
+    );
+    if let Some(seconds) = retry_after {
+        message.push_str(&concat(&[" Retry after ", &seconds, " s."]));
+    }
+    ErrorDetail {
+        code: UiText::RateLimited.key().into(),
+        message,
         field: None,
         fields: None,
     }

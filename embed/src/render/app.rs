@@ -38,6 +38,8 @@ pub struct App {
     on_event: Option<Function>,
     /// Whether `onEvent` has thrown: the page's developer is told once.
     on_event_threw: Cell<bool>,
+    /// Whether a step was rate limited: the page's developer is told once.
+    rate_limited: Cell<bool>,
     pub reduced_motion: bool,
     destroyed: Cell<bool>,
 }
@@ -77,6 +79,7 @@ impl App {
             listeners: Cell::default(),
             on_event,
             on_event_threw: Cell::new(false),
+            rate_limited: Cell::new(false),
             reduced_motion: dom::reduced_motion(),
             destroyed: Cell::new(false),
         })
@@ -171,14 +174,26 @@ impl App {
             UiText::CampaignNotStarted,
             UiText::CampaignEnded,
             UiText::PlayLimitReached,
+            UiText::RateLimited,
         ]
         .into_iter()
         .find(|text| text.key() == failure.code);
+        self.warn_rate_limited(failure);
         let text = refusal.unwrap_or_else(|| {
             crate::warn(&Problem::new(failure.message.as_str()));
             UiText::Unavailable
         });
         self.notice(self.text(text), &failure.code);
+    }
+
+    /// The one warning of a campaign whose steps were rate limited.
+    fn warn_rate_limited(&self, failure: &Failure) {
+        if failure.code == UiText::RateLimited.key() && !self.rate_limited.replace(true) {
+            crate::warn(&Problem::of(&[
+                "the Adact server is rate limiting this visitor: ",
+                &failure.message,
+            ]));
+        }
     }
 
     /// The player chose to play: register (with the form when there is one),
@@ -285,8 +300,11 @@ impl App {
             token: self.session.token.clone(),
         };
         spawn_local(async move {
-            if app.server.finish(&app.session.id, &request).await.is_ok() {
-                app.emit("gameplay.finished", &[]);
+            match app.server.finish(&app.session.id, &request).await {
+                Ok(_) => app.emit("gameplay.finished", &[]),
+                // The end screen, with the prize's code, stays: the visitor
+                // has nothing left to do.
+                Err(failure) => app.warn_rate_limited(&failure),
             }
         });
     }
