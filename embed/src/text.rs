@@ -12,10 +12,10 @@ pub struct Words([String; UiText::ALL.len()]);
 impl Words {
     /// The words of a render's `strings`, or the key of the first one
     /// missing.
-    pub fn new(mut strings: BTreeMap<String, String>) -> Result<Self, &'static str> {
+    pub fn new(strings: &BTreeMap<String, String>) -> Result<Self, &'static str> {
         let mut missing = None;
         let words = UiText::ALL.map(|text| {
-            strings.remove(text.key()).unwrap_or_else(|| {
+            strings.get(text.key()).cloned().unwrap_or_else(|| {
                 missing.get_or_insert(text.key());
                 String::new()
             })
@@ -83,9 +83,9 @@ mod tests {
             .iter()
             .map(|t| (t.key().to_owned(), t.key().to_uppercase()))
             .collect();
-        let words = Words::new(strings.clone()).unwrap();
+        let words = Words::new(&strings).unwrap();
         assert_eq!(words.get(UiText::RateLimited), "RATE_LIMITED");
         strings.remove(UiText::Copied.key());
-        assert_eq!(Words::new(strings).unwrap_err(), "copied");
+        assert_eq!(Words::new(&strings).unwrap_err(), "copied");
     }
 }

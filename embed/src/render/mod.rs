@@ -135,7 +135,7 @@ impl Host {
             strings,
             prefill,
         } = response;
-        let words = Words::new(strings).map_err(|key| {
+        let words = Words::new(&strings).map_err(|key| {
             Problem::of(&[
                 "unexpected answer from the Adact server: no text `",
                 key,
