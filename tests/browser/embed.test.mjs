@@ -239,6 +239,19 @@ describe("the embed on a page of another origin", () => {
     await context.close();
   });
 
+  test("its TypeScript declarations are served beside embed.js, to any origin", async () => {
+    const { page, context, errors } = await openPage(browser, `${host.url}/plain`);
+    const served = await page.evaluate(async (url) => {
+      const response = await fetch(url);
+      return { status: response.status, text: await response.text() };
+    }, `${adact.url}/embed.d.ts`);
+    assert.equal(served.status, 200);
+    assert.match(served.text, /^\/\/ TypeScript declarations for Adact's embed\.js/);
+    assert.match(served.text, /\(options: AdactOptions \| string\): Promise<AdactCampaign \| null>;/);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test("a server that went away gets one warning, not an error", async () => {
     const local = await startAdact();
     const site = await startHost({
