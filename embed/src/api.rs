@@ -3,9 +3,8 @@
 //! Each step is one `POST` through gloo-net. Its body is the adact-wire
 //! request type and its answer the adact-wire response type, converted with
 //! serde-wasm-bindgen (the browser's own `JSON` does the text, so no
-//! serde_json is linked): the server compiles the same types, so a renamed
-//! or retyped field fails to build or to decode, in a test rather than in a
-//! visitor's game.
+//! serde_json is linked). The server compiles the same types, so the two
+//! cannot drift apart, and no field name is spelt out here.
 
 use adact_wire::{
     ErrorBody, ErrorDetail, FinishRequest, FinishResponse, PlayRequest, PlayResponse,
