@@ -1,13 +1,16 @@
 //! The JSON shapes exchanged by the embed (running in a visitor's browser)
-//! and the server's public API. Both sides compile these types, so a field
-//! renamed on one side cannot silently drift from the other.
+//! and the server's public API, and the checks both make of what a visitor
+//! types (email, phone, colour, language tag, text lengths). Both sides
+//! compile these types, so a field renamed on one side cannot silently
+//! drift from the other.
 //!
 //! With the `openapi` feature (the server's, never the embed's) each type
 //! also derives its OpenAPI schema, so the API document describes the very
 //! types that are serialised.
 //!
-//! `no_std` (with `alloc`), so that the embed's wasm links no `std`; the
-//! server's `openapi` build links it, as utoipa's derives need it.
+//! `no_std` (with `alloc`): nothing here needs `std`. (The embed links it
+//! anyway, through gloo-net; the server's `openapi` build too, for
+//! utoipa's derives.)
 
 #![cfg_attr(not(any(test, feature = "openapi")), no_std)]
 
