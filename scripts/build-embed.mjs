@@ -1,6 +1,7 @@
 // Builds the embed: the Rust crate to wasm, wasm-bindgen's glue, wasm-opt,
-// then www/dist/embed.js (glue + loader) and the content-hashed wasm, each
-// with .gz and .br siblings that the server sends as they are.
+// then www/dist/embed.js (glue + loader), the content-hashed wasm and
+// embed.d.ts (the TypeScript declarations, as written), each with .gz and
+// .br siblings that the server sends as they are.
 //
 // Usage: node scripts/build-embed.mjs   (scripts/setup.sh installs the tools)
 import { execFileSync } from "node:child_process";
@@ -58,8 +59,13 @@ const script = `/*! Adact embed ${hash} */\n` + transformSync(bundle, { minify: 
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(join(dist, "embed"), { recursive: true });
+const types = readFileSync(join(root, "embed", "js", "embed.d.ts"));
 const sizes = [];
-for (const [path, body] of [[join(dist, "embed.js"), Buffer.from(script)], [join(dist, "embed", wasmName), wasm]]) {
+for (const [path, body] of [
+  [join(dist, "embed.js"), Buffer.from(script)],
+  [join(dist, "embed", wasmName), wasm],
+  [join(dist, "embed.d.ts"), types],
+]) {
   const gz = gzipSync(body, { level: 9 });
   const br = brotliCompressSync(body, {
     params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
@@ -73,5 +79,7 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 for (const s of sizes) {
   console.log(`${s.file.padEnd(48)} ${kb(s.raw).padStart(9)} raw ${kb(s.gzip).padStart(9)} gzip ${kb(s.brotli).padStart(9)} br`);
 }
-const total = sizes.reduce((t, s) => t + s.gzip, 0);
-console.log(`embed.js + wasm: ${kb(total)} gzip, ${kb(sizes.reduce((t, s) => t + s.brotli, 0))} brotli`);
+// What a page loads: the script and the wasm (not the declarations).
+const loaded = sizes.slice(0, 2);
+const total = (key) => kb(loaded.reduce((t, s) => t + s[key], 0));
+console.log(`embed.js + wasm: ${total("gzip")} gzip, ${total("brotli")} brotli`);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: every check and every test. Rust formatting and lints, the
-# Rust unit, handler and flow tests, then the browser tests in Chromium.
+# `npm test`: every check and every test. The embed's TypeScript
+# declarations, Rust formatting and lints, the Rust unit, handler and flow
+# tests, then the browser tests in Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -8,6 +9,9 @@ started=$(date +%s)
 
 bash scripts/setup.sh --browser
 node scripts/build-embed.mjs
+
+# The embed's TypeScript declarations: valid, and they type a page's calls.
+node_modules/.bin/tsc -p tests/types
 
 cargo fmt --all --check
 cargo clippy --locked --workspace --all-targets -- -D warnings

@@ -6,50 +6,13 @@
 // ready (including those queued by the async stub
 // `(renderAdact.q = renderAdact.q || []).push(arguments)`) run in order once
 // it is. Every call returns a Promise of a campaign handle, or of `null`
-// after one console.warn; nothing is ever thrown into the page.
+// after one console.warn; nothing is ever thrown into the page. Its
+// argument, an options object or a segment title, is the wasm's to read.
 var script = document.currentScript;
 var scriptUrl = script && script.src ? new URL(script.src, location.href) : null;
 
 function warn(message) {
   console.warn("Adact: " + message);
-}
-
-// The embed's one network call, imported by the wasm (it sees this scope's
-// functions): POST `body` (a JSON string, sent as text/plain so that the
-// browser makes a CORS "simple" request, with no preflight), then
-// `done(status, statusText, json)`; `json` is undefined when the answer is
-// not JSON, and status 0 means the network failed (`statusText` says why).
-function adactPost(url, body, done) {
-  // Called once, also when the body cannot be read; an error thrown by
-  // `done` is not caught here, so it cannot be called twice.
-  var fail = function (error) {
-    done(0, String((error && error.message) || error), undefined);
-  };
-  fetch(url, { method: "POST", body: body }).then(function (response) {
-    response.text().then(function (text) {
-      var json;
-      try {
-        json = JSON.parse(text);
-      } catch (e) {}
-      done(response.status, response.statusText, json);
-    }, fail);
-  }, fail);
-}
-
-// The clipboard answers with a Promise that rejects where the page may not
-// use it: `done(copied)` once, and never an unhandled rejection.
-function adactCopy(text, done) {
-  var result;
-  try {
-    result = navigator.clipboard.writeText(text);
-  } catch (e) {
-    return done(false);
-  }
-  result.then(function () {
-    done(true);
-  }, function () {
-    done(false);
-  });
 }
 
 if (!scriptUrl) {
@@ -83,9 +46,7 @@ if (!scriptUrl) {
         warn("embed.js was loaded without its key: use embed.js?key=pk_...");
         return null;
       }
-      return new Promise(function (resolve) {
-        wasm_bindgen.render(options, anchor || null, server, key, resolve);
-      });
+      return wasm_bindgen.render(options, anchor || null, server, key);
     }).catch(function (error) {
       warn(String(error && error.message || error));
       return null;

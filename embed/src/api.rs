@@ -1,26 +1,21 @@
 //! Talking to the Adact server that served `embed.js`.
 //!
-//! Request bodies are built as JS objects and answers read from the
-//! browser's own JSON parser: serde would link its machinery and Rust's
-//! float formatting into the wasm (about 20 KB) for a handful of fields.
-//! Each step calls back once with its answer; the loader's `adactPost` does
-//! the fetch, so no Rust future is compiled.
-
-use alloc::{boxed::Box, string::String, vec::Vec};
-use core::cell::Cell;
+//! Each step is one `POST` through gloo-net. Its body is the adact-wire
+//! request type and its answer the adact-wire response type, converted with
+//! serde-wasm-bindgen (the browser's own `JSON` does the text, so no
+//! serde_json is linked). The server compiles the same types, so the two
+//! cannot drift apart, and no field name is spelt out here.
 
 use adact_wire::{
-    CampaignKind, CampaignView, Consent, EndScreen, FieldKind, FinishRequest, Form, FormField,
-    Notice, PlayRequest, PlayResponse, PrizeView, QuestionView, RegisterRequest, RenderRequest,
-    Texts, Theme, User,
+    ErrorBody, ErrorDetail, FinishRequest, FinishResponse, PlayRequest, PlayResponse,
+    RegisterRequest, RegisterResponse, RenderRequest, RenderResponse, UiText,
 };
-use wasm_bindgen::{JsValue, closure::Closure};
+use gloo_net::http::Request;
+use serde::{Serialize, de::DeserializeOwned};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
 
-use crate::{
-    Problem,
-    dom::{self, array, concat, decimal, get, items, object},
-    text::Words,
-};
+use crate::dom::{concat, decimal};
 
 /// Where the server is and the key to show it.
 #[derive(Debug, Clone)]
@@ -29,393 +24,149 @@ pub struct Server {
     pub key: String,
 }
 
-/// A refused or failed request: the server's `code` and message, and for
-/// a form, each bad field with its message.
-#[derive(Debug)]
-pub struct Failure {
-    pub code: String,
-    pub message: String,
-    pub fields: Vec<(String, String)>,
-}
-
-impl Failure {
-    /// The network or an answer we cannot read: code `unavailable`.
-    fn unavailable(parts: &[&str]) -> Self {
-        Self {
-            code: "unavailable".into(),
-            message: concat(parts),
-            fields: Vec::new(),
-        }
-    }
-}
-
-impl From<Failure> for Problem {
-    fn from(failure: Failure) -> Self {
-        Problem::new(failure.message)
-    }
-}
-
-/// What the render answered.
-#[derive(Debug)]
-pub struct Rendered {
-    pub segment_title: String,
-    pub campaign: CampaignView,
-    pub session_id: String,
-    pub token: String,
-    pub notice: Option<Notice>,
-    /// The language of `words`, for the campaign's `lang`.
-    pub locale: String,
-    pub words: Words,
-}
-
-/// What a step does with its answer, called once.
-pub type Reply<T> = Box<dyn FnOnce(Result<T, Failure>)>;
+/// A refused or failed step, in the server's error shape. The network or
+/// an answer the embed cannot read is code `unavailable`.
+pub type Failure = ErrorDetail;
 
 impl Server {
-    /// POSTs `body` as JSON to `path`, then calls `done` once. The body
-    /// goes as `text/plain` (a string body's default) and the key in the
-    /// query, so the browser sends a "simple" request with no CORS
-    /// preflight.
-    fn post(&self, path: &str, body: &JsValue, done: Reply<JsValue>) {
-        let url = concat(&[
-            &self.base,
-            path,
-            "?key=",
-            &dom::encode_uri_component(&self.key),
-        ]);
-        let base = self.base.clone();
-        let callback =
-            Closure::once_into_js(move |status: u16, status_text: String, json: JsValue| {
-                done(answer(&base, status, &status_text, json));
-            });
-        dom::post(&url, &dom::stringify(body), &callback);
-    }
-
     /// `POST /api/v1/embed/render`: the segment's campaign and a play
     /// session, in one round trip.
-    pub fn render(
-        &self,
-        request: &RenderRequest,
-        done: Box<dyn FnOnce(Result<Rendered, Problem>)>,
-    ) {
-        let RenderRequest {
-            segment,
-            user,
-            anonymous_id,
-            locale,
-            user_token: _,
-        } = request;
-        let user = user.as_ref().map_or(JsValue::UNDEFINED, |user| {
-            let User { id, email, name } = user;
-            object(&[
-                ("id", optional(id)),
-                ("email", optional(email)),
-                ("name", optional(name)),
-            ])
-        });
-        let body = object(&[
-            ("segment", segment.into()),
-            ("user", user),
-            ("anonymous_id", optional(anonymous_id)),
-            ("locale", optional(locale)),
-        ]);
-        self.post(
-            "/api/v1/embed/render",
-            &body,
-            Box::new(move |json| {
-                done(json.map_err(Problem::from).and_then(|json| {
-                    rendered(&json).map_err(|Problem(e)| {
-                        Problem::of(&["unexpected answer from the Adact server: ", &e])
-                    })
-                }))
-            }),
-        );
+    pub async fn render(&self, request: &RenderRequest) -> Result<RenderResponse, Failure> {
+        decode(self.post("/api/v1/embed/render", encode(request)).await?)
     }
 
-    /// The register step; `fields` are the form's values by key. Answers
-    /// whether the player is new and their id.
-    pub fn register(
+    pub async fn register(
         &self,
         session: &str,
-        token: &str,
-        fields: &[(String, String)],
-        consent: bool,
-        done: Reply<(bool, String)>,
-    ) {
-        // The body has the fields of the wire type: this stops compiling
-        // when one is added there.
-        const _: fn(RegisterRequest) = |RegisterRequest {
-                                            token: _,
-                                            fields: _,
-                                            consent: _,
-                                        }| {};
-        let values = fields
-            .iter()
-            .map(|(key, value)| (key.as_str(), JsValue::from_str(value)))
-            .collect::<Vec<_>>();
-        let body = object(&[
-            ("token", token.into()),
-            ("fields", object(&values)),
-            ("consent", consent.into()),
-        ]);
-        self.post(
-            &step(session, "register"),
-            &body,
-            Box::new(move |json| {
-                done(json.and_then(|json| {
-                    let id = get(&json, "player_id").as_string().ok_or_else(malformed)?;
-                    Ok((get(&json, "created").is_truthy(), id))
-                }))
-            }),
-        );
+        request: &RegisterRequest,
+    ) -> Result<RegisterResponse, Failure> {
+        decode(
+            self.post(&step(session, "register"), encode(request))
+                .await?,
+        )
     }
 
-    pub fn play(&self, session: &str, token: &str, answers: &[u32], done: Reply<PlayResponse>) {
-        const _: fn(PlayRequest) = |PlayRequest {
-                                        token: _,
-                                        answers: _,
-                                    }| {};
-        let body = object(&[
-            ("token", token.into()),
-            ("answers", array(answers.iter().map(|&a| a.into()))),
-        ]);
-        self.post(
-            &step(session, "play"),
-            &body,
-            Box::new(move |json| done(json.and_then(|json| played(&json).ok_or_else(malformed)))),
-        );
+    pub async fn play(
+        &self,
+        session: &str,
+        request: &PlayRequest,
+    ) -> Result<PlayResponse, Failure> {
+        decode(self.post(&step(session, "play"), encode(request)).await?)
     }
 
-    pub fn finish(&self, session: &str, token: &str, done: Box<dyn FnOnce(bool)>) {
-        const _: fn(FinishRequest) = |FinishRequest { token: _ }| {};
-        self.post(
-            &step(session, "finish"),
-            &object(&[("token", token.into())]),
-            Box::new(move |json| done(json.is_ok())),
-        );
+    pub async fn finish(
+        &self,
+        session: &str,
+        request: &FinishRequest,
+    ) -> Result<FinishResponse, Failure> {
+        decode(self.post(&step(session, "finish"), encode(request)).await?)
     }
-}
 
-/// Reads the loader's answer: `status` 0 when the network failed (then
-/// `status_text` says why), `json` undefined when the body was not JSON.
-fn answer(base: &str, status: u16, status_text: &str, json: JsValue) -> Result<JsValue, Failure> {
-    if status == 0 {
-        return Err(Failure::unavailable(&[
-            "cannot reach the Adact server at ",
-            base,
-            " (",
-            status_text,
-            ").",
-        ]));
-    }
-    if (200..300).contains(&status) {
-        return if json.is_object() {
-            Ok(json)
-        } else {
-            Err(malformed())
-        };
-    }
-    let error = get(&json, "error");
-    Err(
-        match (
-            get(&error, "code").as_string(),
-            get(&error, "message").as_string(),
-        ) {
-            (Some(code), Some(message)) => Failure {
-                code,
-                message,
-                fields: items(&get(&error, "fields"))
-                    .iter()
-                    .filter_map(|f| {
-                        Some((get(f, "field").as_string()?, get(f, "message").as_string()?))
-                    })
-                    .collect(),
+    /// POSTs `body` as JSON to `path` and answers the JSON that came back.
+    /// The body goes as `text/plain` (a string body's default) and the key
+    /// in the query, so the browser sends a "simple" request with no CORS
+    /// preflight.
+    async fn post(&self, path: &str, body: JsValue) -> Result<JsValue, Failure> {
+        let sent = match js_sys::JSON::stringify(&body) {
+            Ok(body) => match Request::post(&concat(&[&self.base, path]))
+                .query([("key", &self.key)])
+                .body(body)
+            {
+                Ok(request) => request.send().await,
+                Err(error) => Err(error),
             },
-            _ => Failure::unavailable(&[
+            Err(_) => return Err(unavailable(&["a request could not be written as JSON."])),
+        };
+        let response = sent.map_err(|error| {
+            let reason = match error {
+                gloo_net::Error::JsError(error) => error.message,
+                gloo_net::Error::GlooError(message) => message,
+            };
+            unavailable(&[
+                "cannot reach the Adact server at ",
+                &self.base,
+                " (",
+                &reason,
+                ").",
+            ])
+        })?;
+        let status = response.status();
+        let status_text = response.status_text();
+        // Readable from another origin only when the server exposes it.
+        let retry_after = response.headers().get("retry-after");
+        // Undefined when the answer is not JSON.
+        let json = match web_sys::Response::from(response).json() {
+            Ok(json) => JsFuture::from(json).await.unwrap_or_default(),
+            Err(_) => JsValue::UNDEFINED,
+        };
+        if (200..300).contains(&status) {
+            return Ok(json);
+        }
+        let detail = serde_wasm_bindgen::from_value::<ErrorBody>(json).map(|body| body.error);
+        if status == 429 {
+            return Err(rate_limited(detail.ok(), retry_after));
+        }
+        Err(detail.unwrap_or_else(|_| {
+            unavailable(&[
                 "the Adact server answered ",
                 &decimal(status.into()),
                 " ",
-                status_text,
+                &status_text,
                 ".",
-            ]),
-        },
-    )
+            ])
+        }))
+    }
 }
 
-fn malformed() -> Failure {
-    Failure::unavailable(&["unexpected answer from the Adact server."])
+/// A request body as a plain JS object, ready for `JSON.stringify`.
+fn encode(request: &impl Serialize) -> JsValue {
+    request
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or_default()
 }
 
-fn optional(value: &Option<String>) -> JsValue {
-    value
-        .as_deref()
-        .map_or(JsValue::UNDEFINED, JsValue::from_str)
+/// An answer as the adact-wire type it should be.
+fn decode<T: DeserializeOwned>(json: JsValue) -> Result<T, Failure> {
+    serde_wasm_bindgen::from_value(json).map_err(|error| {
+        unavailable(&[
+            "unexpected answer from the Adact server: ",
+            &error.to_string(),
+        ])
+    })
+}
+
+fn unavailable(parts: &[&str]) -> Failure {
+    ErrorDetail {
+        code: UiText::Unavailable.key().into(),
+        message: concat(parts),
+        field: None,
+        fields: None,
+    }
+}
+
+/// A `429 Too Many Requests`: code `rate_limited` whatever the body says,
+/// and the wait the server asked for, when the page may read it.
+fn rate_limited(detail: Option<ErrorDetail>, retry_after: Option<String>) -> Failure {
+    let mut message = detail.map_or_else(
+        || "the Adact server answered 429 Too Many Requests.".into(),
+        |detail| detail.message,
+    );
+    if let Some(seconds) = retry_after {
+        message.push_str(&concat(&[" Retry after ", &seconds, " s."]));
+    }
+    ErrorDetail {
+        code: UiText::RateLimited.key().into(),
+        message,
+        field: None,
+        fields: None,
+    }
 }
 
 fn step(session: &str, name: &str) -> String {
     concat(&[
         "/api/v1/embed/sessions/",
-        &dom::encode_uri_component(session),
+        &String::from(js_sys::encode_uri_component(session)),
         "/",
         name,
     ])
-}
-
-fn played(json: &JsValue) -> Option<PlayResponse> {
-    let prize = get(json, "prize");
-    Some(PlayResponse {
-        play_id: get(json, "play_id").as_string()?,
-        prize: if prize.is_object() {
-            Some(prize_view(&prize)?)
-        } else {
-            None
-        },
-        code: get(json, "code").as_string(),
-        score: get(json, "score").as_f64().map(|n| n as u32),
-    })
-}
-
-fn prize_view(json: &JsValue) -> Option<PrizeView> {
-    Some(PrizeView {
-        id: get(json, "id").as_string()?,
-        name: get(json, "name").as_string()?,
-        description: get(json, "description").as_string().unwrap_or_default(),
-    })
-}
-
-fn rendered(json: &JsValue) -> Result<Rendered, Problem> {
-    let r = Lenient::default();
-    let segment = r.object(json, "segment");
-    let campaign = r.object(json, "campaign");
-    let texts = r.object(&campaign, "texts");
-    let theme = r.object(&campaign, "theme");
-    let form = r.object(&campaign, "form");
-    let end = r.object(&campaign, "end_screen");
-    let session = r.object(json, "session");
-    let strings = r.object(json, "strings");
-    let kind = r.string(&campaign, "kind");
-    let notice = get(json, "notice");
-    let consent = get(&form, "consent");
-    let rendered = Rendered {
-        segment_title: r.string(&segment, "title"),
-        campaign: CampaignView {
-            id: r.string(&campaign, "id"),
-            name: r.string(&campaign, "name"),
-            kind: CampaignKind::parse(&kind).unwrap_or_else(|| {
-                r.fail(&kind, "not a campaign kind");
-                CampaignKind::Wheel
-            }),
-            texts: Texts {
-                title: r.string(&texts, "title"),
-                description: r.string(&texts, "description"),
-                play_button: r.string(&texts, "play_button"),
-            },
-            theme: Theme {
-                primary: r.string(&theme, "primary"),
-                background: r.string(&theme, "background"),
-                text: r.string(&theme, "text"),
-                logo_url: get(&theme, "logo_url").as_string(),
-            },
-            form: Form {
-                fields: r
-                    .list(&form, "fields")
-                    .iter()
-                    .map(|f| FormField {
-                        key: r.string(f, "key"),
-                        kind: FieldKind::parse(&r.string(f, "type")).unwrap_or(FieldKind::Text),
-                        label: r.string(f, "label"),
-                        required: get(f, "required").is_truthy(),
-                    })
-                    .collect(),
-                consent: consent.is_object().then(|| Consent {
-                    label: r.string(&consent, "label"),
-                    required: get(&consent, "required").is_truthy(),
-                }),
-            },
-            prizes: r
-                .list(&campaign, "prizes")
-                .iter()
-                .map(|p| PrizeView {
-                    id: r.string(p, "id"),
-                    name: r.string(p, "name"),
-                    description: r.string(p, "description"),
-                })
-                .collect(),
-            no_prize_label: r.string(&campaign, "no_prize_label"),
-            questions: r
-                .list(&campaign, "questions")
-                .iter()
-                .map(|q| QuestionView {
-                    text: r.string(q, "text"),
-                    answers: items(&get(q, "answers"))
-                        .iter()
-                        .map(|a| a.as_string().unwrap_or_default())
-                        .collect(),
-                })
-                .collect(),
-            end_screen: EndScreen {
-                win_title: r.string(&end, "win_title"),
-                win_text: r.string(&end, "win_text"),
-                lose_title: r.string(&end, "lose_title"),
-                lose_text: r.string(&end, "lose_text"),
-            },
-        },
-        session_id: r.string(&session, "id"),
-        token: r.string(&session, "token"),
-        notice: notice.is_object().then(|| Notice {
-            code: r.string(&notice, "code"),
-            message: r.string(&notice, "message"),
-        }),
-        locale: r.string(json, "locale"),
-        words: Words::read(|key| r.string(&strings, key)),
-    };
-    r.finish(rendered)
-}
-
-/// Reads many fields with no early return per field (each `?` would add
-/// code dropping everything read before it: quadratic in the fields). The
-/// first problem is kept and reported once, at the end.
-#[derive(Default)]
-struct Lenient {
-    problem: Cell<Option<Problem>>,
-}
-
-impl Lenient {
-    fn fail(&self, key: &str, what: &str) {
-        let problem = self.problem.take();
-        self.problem.set(Some(
-            problem.unwrap_or_else(|| Problem::of(&["`", key, "` is ", what])),
-        ));
-    }
-
-    fn object(&self, from: &JsValue, key: &str) -> JsValue {
-        let value = get(from, key);
-        if !value.is_object() {
-            self.fail(key, "not an object");
-        }
-        value
-    }
-
-    fn string(&self, from: &JsValue, key: &str) -> String {
-        get(from, key).as_string().unwrap_or_else(|| {
-            self.fail(key, "not a string");
-            String::new()
-        })
-    }
-
-    /// An array's items; missing is empty.
-    fn list(&self, from: &JsValue, key: &str) -> Vec<JsValue> {
-        let value = get(from, key);
-        if !value.is_undefined() && !value.is_null() && !value.is_array() {
-            self.fail(key, "not an array");
-        }
-        items(&value)
-    }
-
-    fn finish<T>(self, value: T) -> Result<T, Problem> {
-        match self.problem.into_inner() {
-            None => Ok(value),
-            Some(problem) => Err(problem),
-        }
-    }
 }

@@ -5,20 +5,17 @@
 //! goes wrong, the host page sees one `console.warn` and a Promise that
 //! resolves to `null`: nothing is thrown into it.
 //!
-//! Built for size, since every visitor downloads it: on wasm the crate is
-//! `no_std`, with a small free-list allocator and a panic handler that
-//! only traps, so neither `std`'s panic machinery nor `core::fmt` is
-//! linked (strings are built with `push_str`, numbers with
-//! [`dom::decimal`]). The embed's own words come from the server with each
-//! render ([`text`]).
-
-#![cfg_attr(target_arch = "wasm32", no_std)]
-
-extern crate alloc;
-
-use alloc::{boxed::Box, string::String};
+//! The browser is reached through web-sys and js-sys, the server through
+//! gloo-net, and every JSON body is an adact-wire type converted with
+//! serde-wasm-bindgen, so the embed and the server compile the same shapes.
+//! Built for size, since every visitor downloads it: a small free-list
+//! allocator, and strings built with `push_str` and numbers printed by
+//! [`dom::decimal`] rather than with `format!`. The embed's own words come
+//! from the server with each render ([`text`]).
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+use web_sys::Element;
 
 mod api;
 mod dom;
@@ -28,21 +25,12 @@ mod text;
 
 pub use render::Campaign;
 
-use crate::dom::{Element, Function, concat};
+use crate::dom::concat;
 
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
 static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
     lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
-
-/// A panic would be a bug: it traps, so the call into the wasm throws, into
-/// the loader's Promise chain or an event dispatch, never into the page's
-/// own code.
-#[cfg(target_arch = "wasm32")]
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    core::arch::wasm32::unreachable()
-}
 
 /// Why a call rendered nothing, as the host page's developer reads it.
 #[derive(Debug)]
@@ -59,6 +47,7 @@ impl Problem {
     }
 }
 
+/// What a page's throwing getter or a refusing browser call threw.
 impl From<JsValue> for Problem {
     fn from(value: JsValue) -> Self {
         Self(dom::describe(&value))
@@ -67,58 +56,66 @@ impl From<JsValue> for Problem {
 
 /// Writes the one `console.warn` of a failed call.
 pub(crate) fn warn(Problem(message): &Problem) {
-    dom::warn(&concat(&["Adact: ", message]));
+    web_sys::console::warn_1(&concat(&["Adact: ", message]).into());
 }
 
-/// Renders the campaign of `options.segment`. Called by the loader with the
-/// `<script>` element the call came from (`anchor`, if any), the server and
-/// embed key it read from its own script URL, and `done`, which receives a
-/// [`Campaign`] handle, or `null` after one `console.warn`.
+/// Renders the campaign of `options.segment` (or of `options` itself, a
+/// segment title). Called by the loader with the `<script>` element the
+/// call came from (`anchor`, if any) and the server and embed key it read
+/// from its own script URL. Resolves to a [`Campaign`] handle, or to `null`
+/// after one `console.warn`; never rejects.
+///
+/// The options are read and the campaign's place found before anything
+/// awaits: a page's getter that throws, throws into the loader's Promise
+/// chain, which warns.
 #[wasm_bindgen]
 pub fn render(
     options: JsValue,
     anchor: Option<Element>,
     server: String,
     key: String,
-    done: Function,
-) {
-    let finish = move |shown: Result<Campaign, Problem>| {
-        let value = match shown {
+) -> js_sys::Promise {
+    let started = options::Options::parse(&options).and_then(|options| {
+        // Find where it goes before asking the server, so a bad
+        // `container` fails fast and costs no request.
+        let place = render::Place::find(options.container.as_ref(), anchor)?;
+        Ok((options, render::Host::mount(&place)))
+    });
+    future_to_promise(async move {
+        let shown = match started {
+            Ok((options, host)) => show(options, host, api::Server { base: server, key }).await,
+            Err(problem) => Err(problem),
+        };
+        Ok(match shown {
             Ok(campaign) => campaign.into(),
             Err(problem) => {
                 warn(&problem);
                 JsValue::NULL
             }
-        };
-        done.call(&JsValue::NULL, &value);
+        })
+    })
+}
+
+/// Asks the server for the campaign and draws it into `host`, or takes
+/// `host` out again.
+async fn show(
+    options: options::Options,
+    host: render::Host,
+    server: api::Server,
+) -> Result<Campaign, Problem> {
+    let shown = match server.render(&options.request()).await {
+        Ok(response) => host.fill(response, server, options.on_event),
+        Err(failure) => Err(Problem::new(failure.message)),
     };
-    let options = match options::Options::parse(&options) {
-        Ok(options) => options,
-        Err(problem) => return finish(Err(problem)),
-    };
-    // Find where it goes before asking the server, so a bad `container`
-    // fails fast and costs no request.
-    let host = match render::Place::find(options.container.as_ref(), anchor) {
-        Ok(place) => render::Host::mount(&place),
-        Err(problem) => return finish(Err(problem)),
-    };
-    let server = api::Server { base: server, key };
-    let request = options.request();
-    server.clone().render(
-        &request,
-        Box::new(move |response| {
-            let shown = response.map(|response| host.fill(response, server, options.on_event));
-            match &shown {
-                // A bad `locale` is the call's one warning only when nothing
-                // else went wrong: the campaign shows, in the default words.
-                Ok(_) => {
-                    if let Some(problem) = &options.locale_problem {
-                        warn(problem);
-                    }
-                }
-                Err(_) => host.remove(),
+    match &shown {
+        // A bad `locale` is the call's one warning only when nothing else
+        // went wrong: the campaign shows, in the default words.
+        Ok(_) => {
+            if let Some(problem) = &options.locale_problem {
+                warn(problem);
             }
-            finish(shown);
-        }),
-    );
+        }
+        Err(_) => host.remove(),
+    }
+    shown
 }

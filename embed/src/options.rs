@@ -1,15 +1,13 @@
 //! The options of `renderAdact(options)`, checked with messages that say
-//! what to change.
+//! what to change. `user` is decoded into adact-wire's [`User`], and the
+//! render request is that type's [`RenderRequest`].
 
-use alloc::string::String;
-
-use adact_wire::{RenderRequest, User, is_language_tag};
+use adact_wire::{RenderRequest, User, check_text, is_language_tag};
+use js_sys::{Function, Number, Object, Reflect};
 use wasm_bindgen::{JsCast as _, JsValue};
+use web_sys::Element;
 
-use crate::{
-    Problem,
-    dom::{self, Element, Function},
-};
+use crate::{Problem, dom};
 
 /// Where the caller asked the campaign to go.
 #[derive(Debug)]
@@ -22,6 +20,8 @@ pub enum Container {
 pub struct Options {
     segment: String,
     user: Option<User>,
+    /// `userToken`: the visitor's identity, signed by the page's server.
+    user_token: Option<String>,
     /// The visitor's language: the `locale` option, else the page's, else
     /// the browser's.
     locale: Option<String>,
@@ -35,22 +35,28 @@ pub struct Options {
 const USAGE: &str = "call renderAdact({segment: 'Default Users'}).";
 
 impl Options {
+    /// Reads `renderAdact`'s argument: an options object, or a segment
+    /// title on its own.
     pub fn parse(value: &JsValue) -> Result<Self, Problem> {
+        if let Some(segment) = value.as_string() {
+            return Self::new(segment, &Object::new());
+        }
         if !value.is_object() {
             return Err(Problem::of(&[
                 "renderAdact needs an options object: ",
                 USAGE,
             ]));
         }
-        let segment = match get(value, "segment")?.as_string() {
-            Some(s) if !s.trim().is_empty() => s,
-            _ => {
-                return Err(Problem::of(&[
-                    "the `segment` option is required and must be a non-empty string: ",
-                    USAGE,
-                ]));
-            }
-        };
+        match get(value, "segment")?.as_string() {
+            Some(segment) => Self::new(segment, value),
+            None => Err(segment_required()),
+        }
+    }
+
+    fn new(segment: String, value: &JsValue) -> Result<Self, Problem> {
+        if segment.trim().is_empty() {
+            return Err(segment_required());
+        }
         let container = match get(value, "container")? {
             v if v.is_undefined() || v.is_null() => None,
             v => match v.as_string() {
@@ -64,16 +70,15 @@ impl Options {
         };
         let user = match get(value, "user")? {
             v if v.is_undefined() || v.is_null() => None,
-            v if v.is_object() => Some(User {
-                id: text_or_number(&v, "id")?,
-                email: text_or_number(&v, "email")?,
-                name: text_or_number(&v, "name")?,
-            }),
-            _ => {
-                return Err(Problem::new(
-                    "the `user` option must be an object like {id: '42', email: 'ada@example.com'}.",
-                ));
-            }
+            v => Some(user(v)?),
+        };
+        let user_token = match get(value, "userToken")? {
+            v if v.is_undefined() || v.is_null() => None,
+            v => Some(v.as_string().ok_or_else(|| {
+                Problem::new(
+                    "the `userToken` option must be a string: the token your server signed for this visitor.",
+                )
+            })?),
         };
         let on_event = match get(value, "onEvent")? {
             v if v.is_undefined() || v.is_null() => None,
@@ -106,6 +111,7 @@ impl Options {
         Ok(Self {
             segment,
             user,
+            user_token,
             locale,
             locale_problem,
             container,
@@ -127,26 +133,42 @@ impl Options {
             user,
             anonymous_id,
             locale: self.locale.clone(),
-            user_token: None,
+            user_token: self.user_token.clone(),
         }
     }
 }
 
-fn get(object: &JsValue, key: &str) -> Result<JsValue, Problem> {
-    Ok(dom::try_get(object, key)?)
+fn segment_required() -> Problem {
+    Problem::of(&[
+        "the `segment` option is required and must be a non-empty string: ",
+        USAGE,
+    ])
 }
 
-/// A user field as a string; ids are often numbers in host pages.
-fn text_or_number(user: &JsValue, field: &str) -> Result<Option<String>, Problem> {
-    let value = get(user, field)?;
-    if value.is_undefined() || value.is_null() {
-        Ok(None)
-    } else if value.as_string().is_some() || value.as_f64().is_some_and(f64::is_finite) {
-        // The browser's number formatting: Rust's would add ~15 KB of wasm.
-        Ok(Some(dom::describe(&value)))
-    } else {
-        Err(Problem::of(&["`user.", field, "` must be a string."]))
+/// The page's `user`, as adact-wire's [`User`]. Host pages often keep ids
+/// as numbers: a number `id` is sent as JS prints it.
+fn user(value: JsValue) -> Result<User, Problem> {
+    let usage = "the `user` option must be an object like {id: '42', email: 'ada@example.com', name: 'Ada'}";
+    if !value.is_object() {
+        return Err(Problem::of(&[usage, "."]));
     }
+    let id = get(&value, "id")?;
+    let number = id.dyn_ref::<Number>().filter(|_| Number::is_finite(&id));
+    let value = match number.and_then(|n| n.to_string_with_radix(10).ok()) {
+        Some(text) => {
+            let copy = Object::assign(&Object::new(), value.unchecked_ref());
+            Reflect::set(&copy, &"id".into(), &text)?;
+            copy.into()
+        }
+        None => value,
+    };
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|error| Problem::of(&[usage, ": ", &error.to_string()]))
+}
+
+/// `options[key]`: the page's getters may throw.
+fn get(options: &JsValue, key: &str) -> Result<JsValue, Problem> {
+    Ok(Reflect::get(options, &key.into())?)
 }
 
 /// The anonymous player id kept in `localStorage`, made on first use.
@@ -154,10 +176,15 @@ fn text_or_number(user: &JsValue, field: &str) -> Result<Option<String>, Problem
 /// is anonymous for this page view only, and nothing throws.
 fn anonymous_id() -> Option<String> {
     const KEY: &str = "adact:player";
-    if let Some(id) = dom::storage_get(KEY).ok()?.filter(|id| id.len() <= 100) {
-        return Some(id);
+    let storage = dom::window().local_storage().ok()??;
+    let kept = storage
+        .get_item(KEY)
+        .ok()?
+        .filter(|id| check_text(id, 1, RenderRequest::ANONYMOUS_ID_MAX_CHARS).is_ok());
+    if kept.is_some() {
+        return kept;
     }
-    let id = dom::random_uuid().ok()?;
-    let _ = dom::storage_set(KEY, &id);
+    let id = dom::random_uuid()?;
+    let _ = storage.set_item(KEY, &id);
     Some(id)
 }

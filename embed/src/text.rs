@@ -1,7 +1,7 @@
 //! The embed's own words, as the server sent them in the visitor's
 //! language, and filling in their `{name}` placeholders.
 
-use alloc::string::String;
+use std::collections::BTreeMap;
 
 use adact_wire::UiText;
 
@@ -10,9 +10,20 @@ use adact_wire::UiText;
 pub struct Words([String; UiText::ALL.len()]);
 
 impl Words {
-    /// Reads each text with `read(key)`.
-    pub fn read(mut read: impl FnMut(&'static str) -> String) -> Self {
-        Self(UiText::ALL.map(|text| read(text.key())))
+    /// The words of a render's `strings`, or the key of the first one
+    /// missing.
+    pub fn new(strings: &BTreeMap<String, String>) -> Result<Self, &'static str> {
+        let mut missing = None;
+        let words = UiText::ALL.map(|text| {
+            strings.get(text.key()).cloned().unwrap_or_else(|| {
+                missing.get_or_insert(text.key());
+                String::new()
+            })
+        });
+        match missing {
+            None => Ok(Self(words)),
+            Some(key) => Err(key),
+        }
     }
 
     pub fn get(&self, text: UiText) -> &str {
@@ -26,8 +37,7 @@ impl Words {
 }
 
 /// Replaces each `{name}` with its value; an unknown name stays as it is.
-/// (Split rather than sliced by index: a slice could panic, and a panic's
-/// message would link `core::fmt`.)
+/// (Split rather than sliced by index, which could panic.)
 fn fill(template: &str, values: &[(&str, &str)]) -> String {
     let mut parts = template.split('{');
     let mut out = String::from(parts.next().unwrap_or_default());
@@ -52,7 +62,7 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::fill;
+    use super::*;
 
     #[test]
     fn placeholders_are_filled_by_name() {
@@ -65,5 +75,17 @@ mod tests {
         assert_eq!(fill("Kopiert!", &values), "Kopiert!");
         assert_eq!(fill("{other} {", &values), "{other} {");
         assert_eq!(fill("Préparation… {count}", &values), "Préparation… 3");
+    }
+
+    #[test]
+    fn every_text_must_come_from_the_server() {
+        let mut strings: BTreeMap<_, _> = UiText::ALL
+            .iter()
+            .map(|t| (t.key().to_owned(), t.key().to_uppercase()))
+            .collect();
+        let words = Words::new(&strings).unwrap();
+        assert_eq!(words.get(UiText::RateLimited), "RATE_LIMITED");
+        strings.remove(UiText::Copied.key());
+        assert_eq!(Words::new(&strings).unwrap_err(), "copied");
     }
 }

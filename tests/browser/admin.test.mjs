@@ -308,6 +308,25 @@ describe("the admin console", () => {
     await screenshots(page, "embedding");
   });
 
+  test("integrations: the TypeScript declarations, linked and served beside embed.js", async () => {
+    const { page } = session;
+    await page.getByRole("navigation").getByRole("link", { name: "Embedding" }).click();
+    await page.waitForURL(/\/admin\/integrations\/embedding$/);
+    const command = await page.locator('[data-snippet="types"]').textContent();
+    assert.equal(command, `curl -o src/adact.d.ts ${adact.url}/embed.d.ts`);
+    const href = await page.locator("a[data-types]").getAttribute("href");
+    assert.equal(href, `${adact.url}/embed.d.ts`);
+    const served = await page.evaluate(async (href) => {
+      const response = await fetch(href);
+      return { type: response.headers.get("content-type"), text: await response.text() };
+    }, href);
+    assert.equal(served.type, "text/plain; charset=utf-8");
+    assert.match(served.text, /var renderAdact: RenderAdact;/);
+    assert.match(served.text, /type: "prize\.assigned";/);
+    await assertAccessible(page, "embedding with the declarations");
+    assert.deepEqual(session.errors, []);
+  });
+
   test("campaigns: each one with its game, status, schedule, prizes and segments", async () => {
     const { page } = session;
     await page.getByRole("navigation").getByRole("link", { name: "All campaigns" }).click();

@@ -42,6 +42,18 @@ function pages() {
         window.byElement = renderAdact({segment: 'Default Users', container: document.getElementById('by-element')});
       </script>
     </body></html>`,
+    "/title-only": `<!doctype html><html><head>${scriptTag()}</head><body>
+      <p id="first">First.</p>
+      <script id="inline">window.inline = renderAdact('Default Users');</script>
+      <p id="last">Last.</p>
+    </body></html>`,
+    "/title-only-queued": `<!doctype html><html><head>
+      <script>
+        window.renderAdact = window.renderAdact || function () { (renderAdact.q = renderAdact.q || []).push(arguments) };
+        renderAdact('Default Users');
+      </script>
+      ${scriptTag("async")}
+    </head><body><p id="last">Last.</p></body></html>`,
     "/plain": `<!doctype html><html><head>${scriptTag()}</head><body>
       <button id="counter" onclick="this.textContent = String(Number(this.textContent) + 1)">0</button>
     </body></html>`,
@@ -131,6 +143,67 @@ describe("the embed on a page of another origin", () => {
     await context.close();
   });
 
+  test("a segment title on its own does what {segment} does, also through the queue stub", async () => {
+    const { page, context, errors, warnings } = await openPage(browser, `${host.url}/title-only`);
+    await page.waitForSelector("adact-campaign[data-campaign]");
+    assert.deepEqual(await readCampaign(page), {
+      mode: "open",
+      title: "Spin the holiday wheel",
+      button: "Spin the wheel",
+      previous: "inline",
+      next: "last",
+      parent: "BODY",
+    });
+    const handle = await page.evaluate(async () => {
+      const campaign = await window.inline;
+      return { campaignId: campaign.campaignId, segment: campaign.segment };
+    });
+    assert.match(handle.campaignId, /^cmp_/);
+    assert.equal(handle.segment, "Default Users");
+    const results = await page.evaluate(async () => [await renderAdact(""), await renderAdact("Nobody Here")]);
+    assert.deepEqual(results, [null, null]);
+    const texts = warnings().map((m) => m.text);
+    assert.equal(texts.length, 2, texts.join("\n"));
+    assert.match(texts[0], /`segment` option is required/);
+    assert.match(texts[1], /^Adact: No segment is titled "Nobody Here"\./);
+    assert.deepEqual(errors, []);
+    await context.close();
+
+    // Queued before the script arrived: it renders at the end of <body>.
+    const queued = await openPage(browser, `${host.url}/title-only-queued`);
+    await queued.page.waitForSelector("adact-campaign[data-campaign]");
+    const campaign = await readCampaign(queued.page);
+    assert.equal(campaign.title, "Spin the holiday wheel");
+    assert.equal(campaign.previous, "last");
+    assert.deepEqual(queued.warnings(), []);
+    assert.deepEqual(queued.errors, []);
+    await queued.context.close();
+  });
+
+  test("userToken goes to the server with the render; a token that is not a string is a bad call", async () => {
+    const { page, context, errors, warnings } = await openPage(browser, `${host.url}/plain`);
+    const sent = [];
+    page.on("request", (request) => {
+      if (request.url().includes("/api/v1/embed/render")) sent.push(JSON.parse(request.postData()));
+    });
+    const rendered = await page.evaluate(async () => {
+      const campaign = await renderAdact({ segment: "Default Users", user: { id: 42 }, userToken: "eyJ.signed.token" });
+      return campaign && campaign.segment;
+    });
+    assert.equal(rendered, "Default Users");
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0].user_token, "eyJ.signed.token");
+    assert.deepEqual(sent[0].user, { id: "42" });
+    assert.deepEqual(warnings(), []);
+    const result = await page.evaluate(() => renderAdact({ segment: "Default Users", userToken: 42 }));
+    assert.equal(result, null);
+    assert.equal(warnings().length, 1);
+    assert.match(warnings()[0].text, /^Adact: the `userToken` option must be a string/);
+    assert.equal(sent.length, 1);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test("an unknown segment warns once, renders nothing and leaves the page working", async () => {
     const { page, context, errors, warnings } = await openPage(browser, `${host.url}/plain`);
     const result = await page.evaluate(() => window.renderAdact({ segment: "Nobody Here" }));
@@ -162,6 +235,19 @@ describe("the embed on a page of another origin", () => {
     assert.match(texts[3], /"##" is not a valid CSS selector/);
     assert.match(texts[4], /`user` option must be an object/);
     assert.equal(await page.locator("adact-campaign").count(), 0);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("its TypeScript declarations are served beside embed.js, to any origin", async () => {
+    const { page, context, errors } = await openPage(browser, `${host.url}/plain`);
+    const served = await page.evaluate(async (url) => {
+      const response = await fetch(url);
+      return { status: response.status, text: await response.text() };
+    }, `${adact.url}/embed.d.ts`);
+    assert.equal(served.status, 200);
+    assert.match(served.text, /^\/\/ TypeScript declarations for Adact's embed\.js/);
+    assert.match(served.text, /\(options: AdactOptions \| string\): Promise<AdactCampaign \| null>;/);
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -4,6 +4,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 
+import ts from "typescript";
+
 import { EMBED_KEY, launchBrowser, openPage, root, startAdact, startHost } from "./harness.mjs";
 
 const AXE = join(root, "node_modules", "axe-core", "axe.min.js");
@@ -202,6 +204,53 @@ for (const [kind] of KINDS) {
     }
   });
 }
+
+/**
+ * The events embed.d.ts declares, read with the TypeScript compiler: by
+ * type, each field and whether it is optional.
+ */
+function declaredEvents() {
+  const file = join(root, "embed", "js", "embed.d.ts");
+  const program = ts.createProgram([file], { strict: true, noEmit: true, types: [] });
+  const checker = program.getTypeChecker();
+  const alias = program
+    .getSourceFile(file)
+    .statements.find((s) => ts.isTypeAliasDeclaration(s) && s.name.text === "AdactEvent");
+  return Object.fromEntries(
+    checker.getTypeAtLocation(alias.name).types.map((event) => {
+      const fields = checker.getPropertiesOfType(event);
+      const type = checker.getTypeOfSymbol(fields.find((f) => f.name === "type")).value;
+      return [type, Object.fromEntries(fields.map((f) => [f.name, (f.flags & ts.SymbolFlags.Optional) !== 0]))];
+    }),
+  );
+}
+
+describe("onEvent", () => {
+  test("receives events of the shapes embed.d.ts declares", async () => {
+    const declared = declaredEvents();
+    const { page, context, errors } = await openPage(browser, `${host.url}/giftbox`);
+    const c = campaign(page);
+    await c.locator("button.play").click();
+    await fillForm(page, false);
+    await c.locator(".gift").first().click();
+    await page.waitForFunction(() => window.events.some((e) => e.type === "gameplay.finished"), null, { timeout: 15_000 });
+    const events = await page.evaluate(() => window.events);
+    assert.ok(events.length >= 3, JSON.stringify(events));
+    for (const event of events) {
+      const shape = declared[event.type];
+      assert.ok(shape, `${event.type} is declared`);
+      for (const [field, value] of Object.entries(event)) {
+        assert.ok(field in shape, `${event.type}.${field} is declared`);
+        assert.equal(typeof value, "string", `${event.type}.${field}`);
+      }
+      for (const [field, optional] of Object.entries(shape)) {
+        if (!optional) assert.ok(field in event, `${event.type} carries ${field}`);
+      }
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
 
 describe("the form and the limits", () => {
   test("shows the server's and its own field errors inline", async () => {

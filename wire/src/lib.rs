@@ -1,13 +1,16 @@
 //! The JSON shapes exchanged by the embed (running in a visitor's browser)
-//! and the server's public API. Both sides compile these types, so a field
-//! renamed on one side cannot silently drift from the other.
+//! and the server's public API, and the checks both make of what a visitor
+//! types (email, phone, colour, language tag, text lengths). Both sides
+//! compile these types, so a field renamed on one side cannot silently
+//! drift from the other.
 //!
 //! With the `openapi` feature (the server's, never the embed's) each type
 //! also derives its OpenAPI schema, so the API document describes the very
 //! types that are serialised.
 //!
-//! `no_std` (with `alloc`), so that the embed's wasm links no `std`; the
-//! server's `openapi` build links it, as utoipa's derives need it.
+//! `no_std` (with `alloc`): nothing here needs `std`. (The embed links it
+//! anyway, through gloo-net; the server's `openapi` build too, for
+//! utoipa's derives.)
 
 #![cfg_attr(not(any(test, feature = "openapi")), no_std)]
 
@@ -16,6 +19,13 @@ extern crate alloc;
 use alloc::{borrow::ToOwned as _, collections::BTreeMap, string::String, vec::Vec};
 
 use serde::{Deserialize, Serialize};
+
+mod validate;
+
+pub use validate::{
+    FIELD_VALUE_MAX_CHARS, FieldValueProblem, TextProblem, check_field_value, check_text, is_email,
+    is_hex_colour, is_language_tag, is_phone,
+};
 
 /// Every error response body: `{"error": {"code": "...", "message": "..."}}`,
 /// with `field` (and for a form, `fields`) when a request field is at fault.
@@ -63,7 +73,8 @@ pub struct RenderRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
     /// The anonymous id the embed keeps in `localStorage`, used when there
-    /// is no `user.id`. A new visitor sends none: the server makes one
+    /// is no `user.id`: 1 to [`Self::ANONYMOUS_ID_MAX_CHARS`] characters. A
+    /// new visitor sends none: the server makes one
     /// ([`SessionView::anonymous_id`]) without looking anyone up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anonymous_id: Option<String>,
@@ -77,6 +88,11 @@ pub struct RenderRequest {
     /// `email`, `name`, `exp`). Its values win over `user`'s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
+}
+
+impl RenderRequest {
+    /// The longest [`Self::anonymous_id`], in characters.
+    pub const ANONYMOUS_ID_MAX_CHARS: usize = 100;
 }
 
 /// The player named by the host page in `renderAdact({user})`.
@@ -125,21 +141,6 @@ impl RenderResponse {
     fn default_locale() -> String {
         "en".to_owned()
     }
-}
-
-/// Whether `tag` looks like a BCP 47 language tag (`de`, `de-AT`,
-/// `zh-Hant-TW`): subtags of 1 to 8 letters and digits joined by `-`, the
-/// first of 2 to 8 letters, 64 characters at most. Loose on purpose: the
-/// server serves the languages it knows and English for the rest.
-pub fn is_language_tag(tag: &str) -> bool {
-    tag.len() <= 64
-        && tag.split('-').enumerate().all(|(i, subtag)| {
-            let min = if i == 0 { 2 } else { 1 };
-            (min..=8).contains(&subtag.len())
-                && subtag
-                    .bytes()
-                    .all(|b| b.is_ascii_alphabetic() || (i > 0 && b.is_ascii_digit()))
-        })
 }
 
 /// The embed's own words, as opposed to the campaign's (which stay as the

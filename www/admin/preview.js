@@ -37,7 +37,8 @@ window.fetch = async (resource, init = {}) => {
   if (name === "finish") {
     return new Response(JSON.stringify({ finished: true }), { headers: { "Content-Type": "application/json" } });
   }
-  const body = JSON.parse(init.body || "{}");
+  // The embed sends a Request with its body inside.
+  const body = JSON.parse((resource instanceof Request ? await resource.text() : init.body) || "{}");
   const campaign = sessions.get(sessionId);
   return post(`/api/v1/campaigns/preview/${name}`, name === "register"
     ? { campaign, fields: body.fields, consent: body.consent }

@@ -1,17 +1,23 @@
 //! The play flow: intro → registration form → the game → end screen. The
 //! server decides every outcome; the game only shows it.
 
-use alloc::{boxed::Box, rc::Rc, string::String, vec, vec::Vec};
-use core::cell::Cell;
+use std::{cell::Cell, collections::BTreeMap, rc::Rc};
 
-use adact_wire::{CampaignKind, CampaignView, PlayResponse, UiText};
+use adact_wire::{
+    CampaignKind, CampaignView, FinishRequest, PlayRequest, PlayResponse, RegisterRequest,
+    SessionView, UiText,
+};
+use gloo_events::{EventListener, EventListenerOptions};
+use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{Event, EventTarget, HtmlElement};
 
 use super::{card::Card, end, form, giftbox, quiz, scratch, wheel};
 use crate::{
     Problem,
     api::{Failure, Server},
-    dom::{self, Element, Event, Function, Listener, Node, object},
+    dom::{self, ElementExt as _},
     text::Words,
 };
 
@@ -19,23 +25,27 @@ use crate::{
 /// listeners live as long as the campaign and are dropped by `destroy()`.
 pub struct App {
     server: Server,
-    session_id: String,
-    token: String,
+    session: SessionView,
     pub view: CampaignView,
     words: Words,
+    /// The form's starting values by field key: the page's player as the
+    /// server matched them to the form.
+    pub prefill: BTreeMap<String, String>,
     /// The area under the title that each step replaces.
-    pub stage: Element,
-    live: Element,
-    listeners: Cell<Vec<Listener>>,
+    pub stage: HtmlElement,
+    live: HtmlElement,
+    listeners: Cell<Vec<EventListener>>,
     on_event: Option<Function>,
     /// Whether `onEvent` has thrown: the page's developer is told once.
     on_event_threw: Cell<bool>,
+    /// Whether a step was rate limited: the page's developer is told once.
+    rate_limited: Cell<bool>,
     pub reduced_motion: bool,
     destroyed: Cell<bool>,
 }
 
-impl core::fmt::Debug for App {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("App")
     }
 }
@@ -43,7 +53,7 @@ impl core::fmt::Debug for App {
 pub type Ctx = Rc<App>;
 
 /// What an event listener of the campaign runs.
-pub type Handler = Box<dyn FnMut(&Ctx, Event)>;
+pub type Handler = Box<dyn FnMut(&Ctx, &Event)>;
 
 /// What runs once a step has its answer.
 pub type Then<T> = Box<dyn FnOnce(&Ctx, T)>;
@@ -51,23 +61,25 @@ pub type Then<T> = Box<dyn FnOnce(&Ctx, T)>;
 impl App {
     pub fn new(
         server: Server,
-        [session_id, token]: [String; 2],
+        session: SessionView,
         view: CampaignView,
         words: Words,
+        prefill: BTreeMap<String, String>,
         card: Card,
         on_event: Option<Function>,
     ) -> Ctx {
         Rc::new(Self {
             server,
-            session_id,
-            token,
+            session,
             view,
             words,
+            prefill,
             stage: card.stage,
             live: card.live,
             listeners: Cell::default(),
             on_event,
             on_event_threw: Cell::new(false),
+            rate_limited: Cell::new(false),
             reduced_motion: dom::reduced_motion(),
             destroyed: Cell::new(false),
         })
@@ -84,18 +96,20 @@ impl App {
     }
 
     /// Listens for `kind` on `target` until the campaign is destroyed.
-    pub fn on(self: &Rc<Self>, target: &Node, kind: &'static str, mut f: Handler) {
+    pub fn on(self: &Rc<Self>, target: &EventTarget, kind: &'static str, mut f: Handler) {
         // A strong reference on purpose: the campaign stays playable even
         // when the page drops its handle; `destroy()` breaks the cycle.
         let app = self.clone();
-        let listener = Listener::new(
+        // Not passive: the form and the scratch card prevent the default.
+        let listener = EventListener::new_with_options(
             target,
             kind,
-            Box::new(move |event| {
+            EventListenerOptions::enable_prevent_default(),
+            move |event| {
                 if !app.destroyed.get() {
                     f(&app, event);
                 }
-            }),
+            },
         );
         let mut listeners = self.listeners.take();
         listeners.push(listener);
@@ -109,30 +123,33 @@ impl App {
     }
 
     /// Replaces the stage's content and moves focus to `focus`, if given.
-    pub fn show(&self, content: &Element, focus: Option<&Element>) {
-        self.stage.replace_children(content);
+    pub fn show(&self, content: &HtmlElement, focus: Option<&HtmlElement>) {
+        self.stage.replace_children_with_node_1(content);
         if let Some(focus) = focus {
-            focus.focus();
+            dom::focus(focus);
         }
     }
 
     /// Tells screen readers, through the live region.
     pub fn announce(&self, text: &str) {
-        self.live.set_text(text);
+        self.live.set_text_content(Some(text));
     }
 
     /// Calls `onEvent({type, campaignId, sessionId, ...})`, never throwing.
-    fn emit(&self, kind: &str, extra: &[(&str, JsValue)]) {
+    fn emit(&self, kind: &str, extra: &[(&str, &str)]) {
         let Some(f) = &self.on_event else { return };
-        let event = object(&[
-            ("type", kind.into()),
-            ("campaignId", self.view.id.as_str().into()),
-            ("sessionId", self.session_id.as_str().into()),
-        ]);
-        for (key, value) in extra {
-            dom::set(&event, key, value);
+        let event = Object::new();
+        for (key, value) in [
+            ("type", kind),
+            ("campaignId", self.view.id.as_str()),
+            ("sessionId", self.session.id.as_str()),
+        ]
+        .iter()
+        .chain(extra)
+        {
+            let _ = Reflect::set(&event, &(*key).into(), &(*value).into());
         }
-        if f.try_call(&JsValue::NULL, &event).is_err() && !self.on_event_threw.replace(true) {
+        if f.call1(&JsValue::NULL, &event).is_err() && !self.on_event_threw.replace(true) {
             crate::warn(&Problem::new("the onEvent callback threw."));
         }
     }
@@ -140,11 +157,11 @@ impl App {
     /// A polite message in place of the game, e.g. a play limit reached.
     pub fn notice(&self, message: &str, code: &str) {
         let notice = dom::element("div", "notice", "");
-        notice.set_attribute("role", "alert");
+        notice.attr("role", "alert");
         if !code.is_empty() {
-            notice.set_attribute("data-code", code);
+            notice.attr("data-code", code);
         }
-        notice.append(&dom::element("p", "", message));
+        notice.add(&dom::element("p", "", message));
         self.show(&notice, None);
     }
 
@@ -152,16 +169,31 @@ impl App {
     /// visitor's words, or an apology (and the details for the page's
     /// developer in the console).
     pub fn failed(&self, failure: &Failure) {
-        let text = match failure.code.as_str() {
-            "campaign_not_started" => UiText::CampaignNotStarted,
-            "campaign_ended" => UiText::CampaignEnded,
-            "play_limit_reached" => UiText::PlayLimitReached,
-            _ => {
-                crate::warn(&Problem::new(failure.message.as_str()));
-                UiText::Unavailable
-            }
-        };
+        // The refusals are named after the error codes they explain.
+        let refusal = [
+            UiText::CampaignNotStarted,
+            UiText::CampaignEnded,
+            UiText::PlayLimitReached,
+            UiText::RateLimited,
+        ]
+        .into_iter()
+        .find(|text| text.key() == failure.code);
+        self.warn_rate_limited(failure);
+        let text = refusal.unwrap_or_else(|| {
+            crate::warn(&Problem::new(failure.message.as_str()));
+            UiText::Unavailable
+        });
         self.notice(self.text(text), &failure.code);
+    }
+
+    /// The one warning of a campaign whose steps were rate limited.
+    fn warn_rate_limited(&self, failure: &Failure) {
+        if failure.code == UiText::RateLimited.key() && !self.rate_limited.replace(true) {
+            crate::warn(&Problem::of(&[
+                "the Adact server is rate limiting this visitor: ",
+                &failure.message,
+            ]));
+        }
     }
 
     /// The player chose to play: register (with the form when there is one),
@@ -170,7 +202,7 @@ impl App {
         let form = &self.view.form;
         if form.fields.is_empty() && form.consent.is_none() {
             self.register(
-                Vec::new(),
+                BTreeMap::new(),
                 false,
                 Box::new(|app, registered| {
                     if registered.is_ok() {
@@ -187,36 +219,36 @@ impl App {
     /// failure without fields is shown in place of the form.
     pub fn register(
         self: &Rc<Self>,
-        fields: Vec<(String, String)>,
+        fields: BTreeMap<String, String>,
         consent: bool,
         then: Then<Result<(), Failure>>,
     ) {
         let app = self.clone();
-        self.server.register(
-            &self.session_id,
-            &self.token,
-            &fields,
+        let request = RegisterRequest {
+            token: self.session.token.clone(),
+            fields,
             consent,
-            Box::new(move |registered| {
-                if app.destroyed.get() {
-                    return;
-                }
-                let registered = registered.map(|(created, player_id)| {
-                    let kind = if created {
-                        "player.created"
-                    } else {
-                        "player.updated"
-                    };
-                    app.emit(kind, &[("playerId", player_id.into())]);
-                });
-                if let Err(failure) = &registered
-                    && failure.fields.is_empty()
-                {
-                    app.failed(failure);
-                }
-                then(&app, registered);
-            }),
-        );
+        };
+        spawn_local(async move {
+            let registered = app.server.register(&app.session.id, &request).await;
+            if app.destroyed.get() {
+                return;
+            }
+            let registered = registered.map(|registered| {
+                let kind = if registered.created {
+                    "player.created"
+                } else {
+                    "player.updated"
+                };
+                app.emit(kind, &[("playerId", &registered.player_id)]);
+            });
+            if let Err(failure) = &registered
+                && failure.fields.is_none()
+            {
+                app.failed(failure);
+            }
+            then(&app, registered);
+        });
     }
 
     /// Shows the campaign's game.
@@ -233,33 +265,28 @@ impl App {
     /// politely instead.
     pub fn play(self: &Rc<Self>, answers: &[u32], then: Then<PlayResponse>) {
         let app = self.clone();
-        self.server.play(
-            &self.session_id,
-            &self.token,
-            answers,
-            Box::new(move |played| match played {
+        let request = PlayRequest {
+            token: self.session.token.clone(),
+            answers: answers.to_vec(),
+        };
+        spawn_local(async move {
+            let played = app.server.play(&app.session.id, &request).await;
+            match played {
                 // The page removed the campaign while the server answered.
                 _ if app.destroyed.get() => {}
                 Ok(result) => {
-                    let mut extra = vec![("playId", result.play_id.as_str().into())];
-                    if let Some(prize) = &result.prize {
-                        extra.push(("prize", prize.name.as_str().into()));
-                    }
+                    let prize = result.prize.as_ref().map(|p| p.name.as_str());
+                    let mut extra = vec![("playId", result.play_id.as_str())];
+                    extra.extend(prize.map(|name| ("prize", name)));
                     app.emit("game.ended", &extra);
-                    if let (Some(prize), Some(code)) = (&result.prize, &result.code) {
-                        app.emit(
-                            "prize.assigned",
-                            &[
-                                ("prize", prize.name.as_str().into()),
-                                ("code", code.as_str().into()),
-                            ],
-                        );
+                    if let (Some(prize), Some(code)) = (prize, &result.code) {
+                        app.emit("prize.assigned", &[("prize", prize), ("code", code)]);
                     }
                     then(&app, result);
                 }
                 Err(failure) => app.failed(&failure),
-            }),
-        );
+            }
+        });
     }
 
     /// The end screen, announced; tells the server the player got there.
@@ -269,15 +296,17 @@ impl App {
         }
         end::show(self, result);
         let app = self.clone();
-        self.server.finish(
-            &self.session_id,
-            &self.token,
-            Box::new(move |finished| {
-                if finished {
-                    app.emit("gameplay.finished", &[]);
-                }
-            }),
-        );
+        let request = FinishRequest {
+            token: self.session.token.clone(),
+        };
+        spawn_local(async move {
+            match app.server.finish(&app.session.id, &request).await {
+                Ok(_) => app.emit("gameplay.finished", &[]),
+                // The end screen, with the prize's code, stays: the visitor
+                // has nothing left to do.
+                Err(failure) => app.warn_rate_limited(&failure),
+            }
+        });
     }
 
     /// The labels of the wheel's slices and the boxes: the prizes and "no
@@ -304,7 +333,7 @@ impl App {
 
 /// A button clicked once: the handler runs once even on a double click,
 /// and the button is disabled meanwhile.
-pub fn action_button(app: &Ctx, class: &str, text: &str, f: Box<dyn Fn(&Ctx)>) -> Element {
+pub fn action_button(app: &Ctx, class: &str, text: &str, f: Box<dyn Fn(&Ctx)>) -> HtmlElement {
     let b = dom::button(class, text);
     let me = b.clone();
     app.on(
@@ -312,7 +341,7 @@ pub fn action_button(app: &Ctx, class: &str, text: &str, f: Box<dyn Fn(&Ctx)>) -
         "click",
         Box::new(move |app, _| {
             if !me.has_attribute("disabled") {
-                me.set_attribute("disabled", "");
+                me.attr("disabled", "");
                 f(app);
             }
         }),

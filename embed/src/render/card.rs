@@ -2,8 +2,9 @@
 //! and the live region that announces results.
 
 use adact_wire::CampaignView;
+use web_sys::HtmlElement;
 
-use crate::dom::{Element, element};
+use crate::dom::{ElementExt as _, element};
 
 /// Scoped to the shadow root. `:host { all: initial }` stops inherited page
 /// styles (fonts, colours, line height) from reaching in.
@@ -108,32 +109,32 @@ button:focus-visible, input:focus-visible, .gift:focus-visible { outline: 3px so
 
 /// The card and its stage, and the live region inside it.
 pub struct Card {
-    pub card: Element,
-    pub stage: Element,
-    pub live: Element,
+    pub card: HtmlElement,
+    pub stage: HtmlElement,
+    pub live: HtmlElement,
 }
 
 /// The card, marked with the language of the embed's words (`lang`).
 pub fn build(campaign: &CampaignView, lang: &str) -> Card {
     let card = element("section", "card", "");
-    card.set_attribute("lang", lang);
-    card.set_attribute("aria-label", &campaign.name);
+    card.attr("lang", lang);
+    card.attr("aria-label", &campaign.name);
     if let Some(url) = &campaign.theme.logo_url {
         let logo = element("img", "logo", "");
-        logo.set_attribute("src", url);
-        logo.set_attribute("alt", "");
-        card.append(&logo);
+        logo.attr("src", url);
+        logo.attr("alt", "");
+        card.add(&logo);
     }
     let texts = &campaign.texts;
-    card.append(&element("h2", "title", &texts.title));
+    card.add(&element("h2", "title", &texts.title));
     if !texts.description.is_empty() {
-        card.append(&element("p", "description", &texts.description));
+        card.add(&element("p", "description", &texts.description));
     }
     let stage = element("div", "stage", "");
-    card.append(&stage);
+    card.add(&stage);
     let live = element("div", "sr", "");
-    live.set_attribute("role", "status");
-    live.set_attribute("aria-live", "polite");
-    card.append(&live);
+    live.attr("role", "status");
+    live.attr("aria-live", "polite");
+    card.add(&live);
     Card { card, stage, live }
 }

@@ -1,12 +1,11 @@
 //! The end screen: the prize and its code with a copy button, or the
 //! "no prize" words.
 
-use alloc::{borrow::ToOwned as _, boxed::Box};
-
 use adact_wire::{PlayResponse, UiText};
+use wasm_bindgen_futures::spawn_local;
 
 use super::app::Ctx;
-use crate::dom::{self, after, button, decimal, element};
+use crate::dom::{self, ElementExt as _, after, button, decimal, element};
 
 pub fn show(app: &Ctx, result: &PlayResponse) {
     let screen = &app.view.end_screen;
@@ -18,8 +17,8 @@ pub fn show(app: &Ctx, result: &PlayResponse) {
         &screen.lose_title
     };
     let heading = element("h3", "end-title", title);
-    heading.set_attribute("tabindex", "-1");
-    end.append(&heading);
+    heading.attr("tabindex", "-1");
+    end.add(&heading);
     if let Some(score) = result.score {
         let line = app.fill(
             UiText::QuizScore,
@@ -28,13 +27,13 @@ pub fn show(app: &Ctx, result: &PlayResponse) {
                 ("count", &decimal(app.view.questions.len() as u32)),
             ],
         );
-        end.append(&element("p", "score", &line));
+        end.add(&element("p", "score", &line));
     }
     let mut announcement = title.to_owned();
     if let Some(prize) = &result.prize {
-        end.append(&element("p", "prize", &prize.name));
+        end.add(&element("p", "prize", &prize.name));
         if !prize.description.is_empty() {
-            end.append(&element("p", "prize-text", &prize.description));
+            end.add(&element("p", "prize-text", &prize.description));
         }
         announcement = app.fill(
             UiText::WonAnnouncement,
@@ -42,11 +41,11 @@ pub fn show(app: &Ctx, result: &PlayResponse) {
         );
         if let Some(code) = &result.code {
             let row = element("div", "code-row", "");
-            row.append(&element("span", "code-label", app.text(UiText::CodeLabel)));
-            row.append(&element("code", "code", code));
+            row.add(&element("span", "code-label", app.text(UiText::CodeLabel)));
+            row.add(&element("code", "code", code));
             let copy = button("copy", app.text(UiText::CopyCode));
-            row.append(&copy);
-            end.append(&row);
+            row.add(&copy);
+            end.add(&row);
             announcement.push(' ');
             announcement.push_str(&app.fill(UiText::CodeAnnouncement, &[("code", code)]));
             let code = code.clone();
@@ -56,23 +55,22 @@ pub fn show(app: &Ctx, result: &PlayResponse) {
                 "click",
                 Box::new(move |app, _| {
                     // Said only once the clipboard has answered: it may refuse.
-                    let (copy_button, app) = (copy_button.clone(), app.clone());
-                    dom::copy_to_clipboard(
-                        &code,
-                        Box::new(move |copied| {
-                            let (label, said) = if copied {
-                                (UiText::Copied, UiText::CopiedAnnouncement)
-                            } else {
-                                (UiText::CopyManually, UiText::CopyFailedAnnouncement)
-                            };
-                            copy_button.set_text(app.text(label));
-                            app.announce(app.text(said));
-                            after(
-                                2000,
-                                Box::new(move || copy_button.set_text(app.text(UiText::CopyCode))),
-                            );
-                        }),
-                    );
+                    let (copy_button, app, code) = (copy_button.clone(), app.clone(), code.clone());
+                    spawn_local(async move {
+                        let (label, said) = if dom::copy_to_clipboard(&code).await {
+                            (UiText::Copied, UiText::CopiedAnnouncement)
+                        } else {
+                            (UiText::CopyManually, UiText::CopyFailedAnnouncement)
+                        };
+                        copy_button.set_text_content(Some(app.text(label)));
+                        app.announce(app.text(said));
+                        after(
+                            2000,
+                            Box::new(move || {
+                                copy_button.set_text_content(Some(app.text(UiText::CopyCode)))
+                            }),
+                        );
+                    });
                 }),
             );
         }
@@ -83,7 +81,7 @@ pub fn show(app: &Ctx, result: &PlayResponse) {
         &screen.lose_text
     };
     if !text.is_empty() {
-        end.append(&element("p", "end-text", text));
+        end.add(&element("p", "end-text", text));
     }
     app.show(&end, Some(&heading));
     app.announce(&announcement);

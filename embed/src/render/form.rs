@@ -1,43 +1,49 @@
 //! The registration form, checked in the browser for quick feedback and
-//! again by the server, whose per-field errors show inline too.
+//! again by the server, whose per-field errors show inline too. Both check
+//! with adact-wire's rules.
 
-use alloc::{borrow::ToOwned as _, boxed::Box, rc::Rc, string::String, vec::Vec};
-use core::cell::Cell;
+use std::{cell::Cell, collections::BTreeMap, rc::Rc};
 
-use adact_wire::{FieldKind, UiText};
+use adact_wire::{
+    FIELD_VALUE_MAX_CHARS, FieldKind, FieldValueProblem, FormField, UiText, check_field_value,
+};
+use wasm_bindgen::JsCast as _;
+use web_sys::{HtmlElement, HtmlInputElement};
 
 use super::app::Ctx;
-use crate::dom::{Element, concat, decimal, element};
+use crate::dom::{self, ElementExt as _, concat, decimal, element};
 
 /// An input of the form and the element that shows its message.
 struct Input {
     /// As the server names it: `fields.email`, or `consent`.
     name: String,
-    input: Element,
-    error: Element,
+    input: HtmlInputElement,
+    error: HtmlElement,
+    /// The field, for a form field; none for the consent checkbox.
+    field: Option<FormField>,
     /// The message when it is required and empty (or unticked).
     required: Option<String>,
-    /// The check of a value, and its message.
-    invalid: Option<(Check, String)>,
 }
-
-/// Whether a value is good.
-type Check = fn(&str) -> bool;
 
 impl Input {
     /// The browser-side check: the message, if the input is bad.
-    fn problem(&self) -> Option<String> {
-        if self.name == CONSENT {
+    fn problem(&self, app: &Ctx) -> Option<String> {
+        let Some(field) = &self.field else {
             return self.required.clone().filter(|_| !self.input.checked());
-        }
+        };
         let value = self.input.value();
         let value = value.trim();
         if value.is_empty() {
-            self.required.clone()
-        } else {
-            let (ok, message) = self.invalid.as_ref()?;
-            (!ok(value)).then(|| message.clone())
+            return self.required.clone();
         }
+        // A value too long is the server's to refuse: `maxlength` keeps
+        // typing within the limit.
+        let text = match check_field_value(field.kind, value) {
+            Err(FieldValueProblem::Email) => UiText::EmailInvalid,
+            Err(FieldValueProblem::Phone) => UiText::PhoneInvalid,
+            Ok(()) | Err(FieldValueProblem::TooLong) => return None,
+        };
+        Some(app.text(text).into())
     }
 }
 
@@ -45,18 +51,19 @@ const CONSENT: &str = "consent";
 
 pub fn show(app: &Ctx) {
     let form = element("form", "form", "");
-    form.set_attribute("novalidate", "");
-    form.set_attribute("aria-label", app.text(UiText::YourDetails));
+    form.attr("novalidate", "");
+    form.attr("aria-label", app.text(UiText::YourDetails));
+    let max_chars = decimal(FIELD_VALUE_MAX_CHARS as u32);
     let mut inputs = Vec::new();
     for (i, field) in app.view.form.fields.iter().enumerate() {
         let id = concat(&["adact-f", &decimal(i as u32)]);
         let row = element("div", "field", "");
         let label = element("label", "", &field.label);
-        label.set_attribute("for", &id);
+        label.attr("for", &id);
         if field.required {
             let mark = element("span", "req", " *");
-            mark.set_attribute("aria-hidden", "true");
-            label.append(&mark);
+            mark.attr("aria-hidden", "true");
+            label.add(&mark);
         }
         let (kind, autocomplete) = match field.kind {
             FieldKind::Email => ("email", "email"),
@@ -65,58 +72,56 @@ pub fn show(app: &Ctx) {
             FieldKind::Text => ("text", "off"),
         };
         let input = input(&id, kind);
-        input.set_attribute("autocomplete", autocomplete);
+        input.attr("autocomplete", autocomplete);
+        // In UTF-16 units, so never more characters than the server takes.
+        input.attr("maxlength", &max_chars);
         if field.required {
-            input.set_attribute("required", "");
+            input.attr("required", "");
+        }
+        if let Some(value) = app.prefill.get(&field.key) {
+            input.set_value(value);
         }
         let error = error(&id);
-        row.append(&label);
-        row.append(&input);
-        row.append(&error);
-        form.append(&row);
-        let invalid = match field.kind {
-            FieldKind::Email => Some((is_email as Check, UiText::EmailInvalid)),
-            FieldKind::Phone => Some((is_phone as Check, UiText::PhoneInvalid)),
-            FieldKind::Name | FieldKind::Text => None,
-        };
+        row.add(&label);
+        row.add(&input);
+        row.add(&error);
+        form.add(&row);
         inputs.push(Input {
             name: concat(&["fields.", &field.key]),
             input,
             error,
+            field: Some(field.clone()),
             required: field
                 .required
                 .then(|| app.fill(UiText::FieldRequired, &[("field", &field.label)])),
-            invalid: invalid.map(|(ok, text)| (ok, app.text(text).to_owned())),
         });
     }
     if let Some(c) = &app.view.form.consent {
         let row = element("div", "consent", "");
         let input = input("adact-consent", "checkbox");
         if c.required {
-            input.set_attribute("required", "");
+            input.attr("required", "");
         }
         let label = element("label", "", &c.label);
-        label.set_attribute("for", "adact-consent");
+        label.attr("for", "adact-consent");
         let error = error("adact-consent");
-        row.append(&input);
-        row.append(&label);
-        form.append(&row);
-        form.append(&error);
+        row.add(&input);
+        row.add(&label);
+        form.add(&row);
+        form.add(&error);
         inputs.push(Input {
             name: CONSENT.into(),
             input,
             error,
-            required: c
-                .required
-                .then(|| app.text(UiText::ConsentRequired).to_owned()),
-            invalid: None,
+            field: None,
+            required: c.required.then(|| app.text(UiText::ConsentRequired).into()),
         });
     }
     let submit = element("button", "play", app.text(UiText::Continue));
-    submit.set_attribute("type", "submit");
-    form.append(&submit);
+    submit.attr("type", "submit");
+    form.add(&submit);
 
-    let first = inputs.first().map(|i| i.input.clone());
+    let first: Option<HtmlElement> = inputs.first().map(|i| i.input.clone().into());
     let inputs = Rc::new(inputs);
     let busy = Rc::new(Cell::new(false));
     app.on(
@@ -129,26 +134,26 @@ pub fn show(app: &Ctx) {
             }
             let errors: Vec<_> = inputs
                 .iter()
-                .map(|i| (i.name.clone(), i.problem()))
+                .map(|i| (i.name.clone(), i.problem(app)))
                 .collect();
             if mark(&inputs, &errors) {
                 return;
             }
-            let mut fields = Vec::new();
+            let mut fields = BTreeMap::new();
             let mut consent = false;
             for i in inputs.iter() {
-                match i.name.strip_prefix("fields.") {
-                    Some(key) => {
+                match &i.field {
+                    Some(field) => {
                         let value = i.input.value();
                         if !value.trim().is_empty() {
-                            fields.push((key.to_owned(), value));
+                            fields.insert(field.key.clone(), value);
                         }
                     }
                     None => consent = i.input.checked(),
                 }
             }
             busy.set(true);
-            submit.set_attribute("aria-busy", "true");
+            submit.attr("aria-busy", "true");
             let (inputs, busy, submit) = (inputs.clone(), busy.clone(), submit.clone());
             app.register(
                 fields,
@@ -159,11 +164,12 @@ pub fn show(app: &Ctx) {
                         let errors: Vec<_> = failure
                             .fields
                             .into_iter()
-                            .map(|(field, message)| (field, Some(message)))
+                            .flatten()
+                            .map(|f| (f.field, Some(f.message)))
                             .collect();
                         mark(&inputs, &errors);
                         busy.set(false);
-                        submit.remove_attribute("aria-busy");
+                        submit.remove_attr("aria-busy");
                     }
                 }),
             );
@@ -172,72 +178,40 @@ pub fn show(app: &Ctx) {
     app.show(&form, first.as_ref());
 }
 
-fn input(id: &str, kind: &str) -> Element {
+fn input(id: &str, kind: &str) -> HtmlInputElement {
     let input = element("input", "", "");
-    input.set_attribute("id", id);
-    input.set_attribute("type", kind);
-    input.set_attribute("aria-describedby", &concat(&[id, "-e"]));
-    input
+    input.attr("id", id);
+    input.attr("type", kind);
+    input.attr("aria-describedby", &concat(&[id, "-e"]));
+    input.unchecked_into()
 }
 
-fn error(id: &str) -> Element {
+fn error(id: &str) -> HtmlElement {
     let error = element("p", "error", "");
-    error.set_attribute("id", &concat(&[id, "-e"]));
+    error.attr("id", &concat(&[id, "-e"]));
     error
 }
 
 /// Shows each input's message (or clears it), by name; focuses the first
 /// bad input. Returns whether any is bad.
 fn mark(inputs: &[Input], errors: &[(String, Option<String>)]) -> bool {
-    let mut first: Option<&Element> = None;
+    let mut first: Option<&HtmlInputElement> = None;
     for (name, message) in errors {
         let Some(input) = inputs.iter().find(|i| i.name == *name) else {
             continue;
         };
-        input.error.set_text(message.as_deref().unwrap_or(""));
+        input
+            .error
+            .set_text_content(Some(message.as_deref().unwrap_or("")));
         if message.is_some() {
-            input.input.set_attribute("aria-invalid", "true");
+            input.input.attr("aria-invalid", "true");
             first = first.or(Some(&input.input));
         } else {
-            input.input.remove_attribute("aria-invalid");
+            input.input.remove_attr("aria-invalid");
         }
     }
     if let Some(input) = first {
-        input.focus();
+        dom::focus(input);
     }
     first.is_some()
-}
-
-/// The browser-side checks; the server checks the same again.
-fn is_email(value: &str) -> bool {
-    value.split_once('@').is_some_and(|(user, domain)| {
-        !user.is_empty()
-            && domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-    }) && !value.contains(' ')
-}
-
-fn is_phone(value: &str) -> bool {
-    let digits = value.bytes().filter(u8::is_ascii_digit).count();
-    (6..=15).contains(&digits)
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b" +-().".contains(&b))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{is_email, is_phone};
-
-    #[test]
-    fn emails_and_phone_numbers_are_checked_loosely() {
-        assert!(is_email("ada@example.com"));
-        assert!(!is_email("ada@example"));
-        assert!(!is_email("@example.com"));
-        assert!(!is_email("ada @example.com"));
-        assert!(is_phone("+44 (20) 7946-0958"));
-        assert!(!is_phone("12345"));
-        assert!(!is_phone("call 0123456"));
-    }
 }

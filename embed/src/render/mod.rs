@@ -1,16 +1,17 @@
 //! Drawing a campaign into the page, inside an open shadow root so that the
 //! page's CSS and ours never meet. Every campaign text goes in as text.
 
-use alloc::{boxed::Box, string::String};
-
-use adact_wire::Theme;
+use adact_wire::{RenderResponse, Theme, is_hex_colour};
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
+use web_sys::{Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 use crate::{
     Problem,
-    api::{Rendered, Server},
-    dom::{self, Element, Function, Node, object},
+    api::Server,
+    dom::{self, ElementExt as _},
     options::Container,
+    text::Words,
 };
 
 mod app;
@@ -39,7 +40,7 @@ impl Place {
     pub fn find(container: Option<&Container>, anchor: Option<Element>) -> Result<Self, Problem> {
         match container {
             Some(Container::Element(element)) => Ok(Self::Inside(element.clone())),
-            Some(Container::Selector(selector)) => match dom::query_selector(selector) {
+            Some(Container::Selector(selector)) => match dom::document().query_selector(selector) {
                 Ok(Some(element)) => Ok(Self::Inside(element)),
                 Ok(None) => Err(Problem::of(&[
                     "no element matches the container selector \"",
@@ -54,8 +55,9 @@ impl Place {
             },
             None => match anchor.filter(|a| a.is_connected()) {
                 Some(script) => Ok(Self::After(script)),
-                None => dom::body()
-                    .map(Self::Inside)
+                None => dom::document()
+                    .body()
+                    .map(|body| Self::Inside(body.into()))
                     .ok_or_else(|| Problem::new("the page has no <body> to render into.")),
             },
         }
@@ -99,39 +101,54 @@ impl Campaign {
 #[derive(Debug)]
 pub struct Host {
     element: Element,
-    root: Node,
+    root: ShadowRoot,
 }
 
 impl Host {
     pub fn mount(place: &Place) -> Self {
-        let element = dom::element(HOST_TAG, "", "");
-        let root = element.attach_shadow(&object(&[("mode", "open".into())]));
+        let element: Element = dom::element(HOST_TAG, "", "").into();
+        let root = element
+            .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+            .unwrap_throw();
         match place {
-            Place::Inside(parent) => parent.append(&element),
-            Place::After(script) => script.after(&element),
+            Place::Inside(parent) => parent.add(&element),
+            Place::After(script) => {
+                let _ = script.after_with_node_1(&element);
+            }
         }
         Self { element, root }
     }
 
     /// Draws the campaign, built off-page and attached in one step.
-    pub fn fill(&self, rendered: Rendered, server: Server, on_event: Option<Function>) -> Campaign {
-        let Rendered {
-            segment_title,
+    pub fn fill(
+        &self,
+        response: RenderResponse,
+        server: Server,
+        on_event: Option<Function>,
+    ) -> Result<Campaign, Problem> {
+        let RenderResponse {
+            segment,
             campaign,
-            session_id,
-            token,
+            session,
             notice,
             locale,
-            words,
-        } = rendered;
+            strings,
+            prefill,
+        } = response;
+        let words = Words::new(&strings).map_err(|key| {
+            Problem::of(&[
+                "unexpected answer from the Adact server: no text `",
+                key,
+                "`.",
+            ])
+        })?;
         let style = dom::element("style", "", card::CSS);
         let card = card::build(&campaign, &locale);
         apply_theme(&card.card, &campaign.theme);
-        self.element
-            .set_attribute("data-kind", campaign.kind.as_str());
+        self.element.attr("data-kind", campaign.kind.as_str());
         let campaign_id = campaign.id.clone();
         let root = card.card.clone();
-        let app = app::App::new(server, [session_id, token], campaign, words, card, on_event);
+        let app = app::App::new(server, session, campaign, words, prefill, card, on_event);
         match &notice {
             Some(notice) => app.notice(&notice.message, ""),
             None => {
@@ -141,18 +158,18 @@ impl Host {
                     &app.view.texts.play_button,
                     Box::new(|app| app.start()),
                 );
-                app.stage.append(&play);
+                app.stage.add(&play);
             }
         }
-        self.root.append(&style);
-        self.root.append(&root);
-        self.element.set_attribute("data-campaign", &campaign_id);
-        Campaign {
+        let _ = self.root.append_child(&style);
+        let _ = self.root.append_child(&root);
+        self.element.attr("data-campaign", &campaign_id);
+        Ok(Campaign {
             host: self.element.clone(),
             campaign_id,
-            segment: segment_title,
+            segment: segment.title,
             app,
-        }
+        })
     }
 
     /// Takes the empty host out again when there is nothing to show.
@@ -163,7 +180,7 @@ impl Host {
 
 /// Sets the theme as CSS custom properties. The server validates colours;
 /// checking again here keeps a bad value from ever reaching a style.
-fn apply_theme(view: &Element, theme: &Theme) {
+fn apply_theme(view: &HtmlElement, theme: &Theme) {
     let style = view.style();
     for (property, value) in [
         ("--adact-primary", &theme.primary),
@@ -171,27 +188,7 @@ fn apply_theme(view: &Element, theme: &Theme) {
         ("--adact-text", &theme.text),
     ] {
         if is_hex_colour(value) {
-            style.set_property(property, value);
+            dom::set_style(&style, property, value);
         }
-    }
-}
-
-fn is_hex_colour(value: &str) -> bool {
-    value
-        .strip_prefix('#')
-        .is_some_and(|hex| hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_hex_colour;
-
-    #[test]
-    fn only_plain_hex_colours_reach_styles() {
-        assert!(is_hex_colour("#6d28d9"));
-        assert!(!is_hex_colour("red"));
-        assert!(!is_hex_colour("#123"));
-        assert!(!is_hex_colour("#12345g"));
-        assert!(!is_hex_colour("#fff;}x{"));
     }
 }

@@ -1,13 +1,12 @@
 //! The quiz: one question at a time, then the server scores the answers
 //! and draws the outcome.
 
-use alloc::{boxed::Box, rc::Rc, vec::Vec};
-use core::cell::Cell;
+use std::{cell::Cell, rc::Rc};
 
 use adact_wire::UiText;
 
 use super::app::Ctx;
-use crate::dom::{button, decimal, element};
+use crate::dom::{ElementExt as _, button, decimal, element};
 
 pub fn show(app: &Ctx) {
     question(app, Vec::new());
@@ -25,8 +24,8 @@ fn question(app: &Ctx, answers: Vec<u32>) {
         return;
     };
     let stage = element("div", "quiz", "");
-    stage.set_attribute("role", "group");
-    stage.set_attribute("aria-labelledby", "adact-q");
+    stage.attr("role", "group");
+    stage.attr("aria-labelledby", "adact-q");
     let progress = app.fill(
         UiText::QuizProgress,
         &[
@@ -34,11 +33,11 @@ fn question(app: &Ctx, answers: Vec<u32>) {
             ("count", &decimal(questions.len() as u32)),
         ],
     );
-    stage.append(&element("p", "progress", &progress));
+    stage.add(&element("p", "progress", &progress));
     let text = element("h3", "question", &q.text);
-    text.set_attribute("id", "adact-q");
-    text.set_attribute("tabindex", "-1");
-    stage.append(&text);
+    text.attr("id", "adact-q");
+    text.attr("tabindex", "-1");
+    stage.add(&text);
     let list = element("div", "answers", "");
     // A second click on the same question does nothing.
     let answered = Rc::new(Cell::new(false));
@@ -55,8 +54,8 @@ fn question(app: &Ctx, answers: Vec<u32>) {
                 }
             }),
         );
-        list.append(&b);
+        list.add(&b);
     }
-    stage.append(&list);
+    stage.add(&list);
     app.show(&stage, Some(&text));
 }

@@ -2,14 +2,14 @@
 //! coating the player scratches off with a finger or the mouse, or reveals
 //! with a button.
 
-use alloc::{boxed::Box, rc::Rc};
-use core::cell::Cell;
+use std::{cell::Cell, rc::Rc};
 
 use adact_wire::{PlayResponse, UiText};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::JsCast as _;
+use web_sys::{CanvasRenderingContext2d as Canvas, Element, HtmlCanvasElement, PointerEvent};
 
 use super::app::{Ctx, action_button};
-use crate::dom::{Canvas, Element, after, element, set};
+use crate::dom::{ElementExt as _, after, element};
 
 /// The canvas's own size; CSS scales it to the card.
 const W: f64 = 600.0;
@@ -30,19 +30,19 @@ pub fn show(app: &Ctx) {
 
 fn card(app: &Ctx, result: PlayResponse) {
     let stage = element("div", "scratch-stage", "");
-    stage.append(&element("p", "hint", app.text(UiText::ScratchHint)));
+    stage.add(&element("p", "hint", app.text(UiText::ScratchHint)));
     let card = element("div", "scratch", "");
     let under = element("div", "under", "");
-    under.set_attribute("aria-hidden", "true");
-    under.append(&element("strong", "", app.outcome_label(&result)));
-    card.append(&under);
-    stage.append(&card);
+    under.attr("aria-hidden", "true");
+    under.add(&element("strong", "", app.outcome_label(&result)));
+    card.add(&under);
+    stage.add(&card);
 
     let revealed = Rc::new(Cell::new(false));
-    let canvas = element("canvas", "", "");
-    canvas.set_attribute("width", "600");
-    canvas.set_attribute("height", "300");
-    canvas.set_attribute("aria-hidden", "true");
+    let canvas: HtmlCanvasElement = element("canvas", "", "").unchecked_into();
+    canvas.attr("width", "600");
+    canvas.attr("height", "300");
+    canvas.attr("aria-hidden", "true");
     let reveal: Rc<dyn Fn(&Ctx)> = {
         let (revealed, canvas, under) = (revealed.clone(), canvas.clone(), under.clone());
         let result = Rc::new(result);
@@ -50,17 +50,18 @@ fn card(app: &Ctx, result: PlayResponse) {
             if revealed.replace(true) {
                 return;
             }
-            canvas.set_attribute("class", "gone");
-            under.remove_attribute("aria-hidden");
+            canvas.attr("class", "gone");
+            under.remove_attr("aria-hidden");
             let (app, result) = (app.clone(), result.clone());
             let ms = if app.reduced_motion { 300 } else { 900 };
             after(ms, Box::new(move || app.end(&result)));
         })
     };
     // A browser that will not draw still has the button.
-    if let Some(ctx) = canvas.context_2d("2d") {
+    let ctx = canvas.get_context("2d").ok().flatten();
+    if let Some(ctx) = ctx.map(|ctx| ctx.unchecked_into::<Canvas>()) {
         coat(app, &ctx);
-        card.append(&canvas);
+        card.add(&canvas);
         scratching(app, &canvas, ctx, revealed, reveal.clone());
     }
     let button = action_button(
@@ -69,36 +70,28 @@ fn card(app: &Ctx, result: PlayResponse) {
         app.text(UiText::ScratchReveal),
         Box::new(move |app| reveal(app)),
     );
-    stage.append(&button);
+    stage.add(&button);
     app.show(&stage, Some(&button));
 }
 
 /// The silver coating with its invitation.
 fn coat(app: &Ctx, ctx: &Canvas) {
-    let gradient = ctx.linear_gradient(0.0, 0.0, W, H);
-    gradient.add_color_stop(0.0, "#c9ccd3");
-    gradient.add_color_stop(0.5, "#eef0f3");
-    gradient.add_color_stop(1.0, "#b4b8c1");
-    set(ctx, "fillStyle", &gradient);
+    let gradient = ctx.create_linear_gradient(0.0, 0.0, W, H);
+    for (offset, colour) in [(0.0, "#c9ccd3"), (0.5, "#eef0f3"), (1.0, "#b4b8c1")] {
+        let _ = gradient.add_color_stop(offset, colour);
+    }
+    ctx.set_fill_style_canvas_gradient(&gradient);
     ctx.fill_rect(0.0, 0.0, W, H);
-    for (property, value) in [
-        ("fillStyle", "#4b5563"),
-        ("font", "600 40px system-ui, sans-serif"),
-        ("textAlign", "center"),
-        ("textBaseline", "middle"),
-    ] {
-        set(ctx, property, &value.into());
-    }
-    ctx.fill_text(app.text(UiText::ScratchCoating), W / 2.0, H / 2.0);
+    ctx.set_fill_style_str("#4b5563");
+    ctx.set_font("600 40px system-ui, sans-serif");
+    ctx.set_text_align("center");
+    ctx.set_text_baseline("middle");
+    let _ = ctx.fill_text(app.text(UiText::ScratchCoating), W / 2.0, H / 2.0);
     // From now on strokes erase the coating.
-    for (property, value) in [
-        ("globalCompositeOperation", "destination-out"),
-        ("lineCap", "round"),
-        ("lineJoin", "round"),
-    ] {
-        set(ctx, property, &value.into());
-    }
-    set(ctx, "lineWidth", &JsValue::from_f64(LINE));
+    let _ = ctx.set_global_composite_operation("destination-out");
+    ctx.set_line_cap("round");
+    ctx.set_line_join("round");
+    ctx.set_line_width(LINE);
 }
 
 /// Strokes follow the pointer while it is down; once enough is scratched
@@ -119,8 +112,9 @@ fn scratching(
             &canvas.clone(),
             "pointerdown",
             Box::new(move |_, event| {
-                canvas.set_pointer_capture(event.pointer_id());
-                last.set(Some(at(&canvas, event.offset_x(), event.offset_y())));
+                let event: &PointerEvent = event.unchecked_ref();
+                let _ = canvas.set_pointer_capture(event.pointer_id());
+                last.set(Some(at(&canvas, event)));
             }),
         );
     }
@@ -138,7 +132,7 @@ fn scratching(
                 return;
             }
             event.prevent_default();
-            let to = at(&target, event.offset_x(), event.offset_y());
+            let to = at(&target, event.unchecked_ref());
             last.set(Some(to));
             ctx.begin_path();
             ctx.move_to(from.0, from.1);
@@ -152,11 +146,12 @@ fn scratching(
     );
 }
 
-/// A point on the canvas, from one on the element as CSS sized it.
-fn at(canvas: &Element, x: f64, y: f64) -> (f64, f64) {
+/// Where the pointer is on the canvas, from where it is on the element as
+/// CSS sized it.
+fn at(canvas: &Element, event: &PointerEvent) -> (f64, f64) {
     (
-        x * W / canvas.client_width().max(1.0),
-        y * H / canvas.client_height().max(1.0),
+        f64::from(event.offset_x()) * W / f64::from(canvas.client_width().max(1)),
+        f64::from(event.offset_y()) * H / f64::from(canvas.client_height().max(1)),
     )
 }
 

@@ -2,12 +2,13 @@
 //! stops on the slice of the outcome the server drew. The spin is a CSS
 //! transition, run by the compositor, so the page's main thread stays free.
 
-use alloc::{borrow::ToOwned as _, boxed::Box, string::String, vec::Vec};
-
 use adact_wire::UiText;
+use js_sys::Math;
+use wasm_bindgen::JsCast as _;
+use web_sys::{Element, SvgElement};
 
 use super::app::{Ctx, action_button};
-use crate::dom::{self, Element, after, concat, decimal, element, svg};
+use crate::dom::{self, ElementExt as _, after, concat, decimal, element, svg};
 
 const SPIN_MS: u32 = 5200;
 const RADIUS: f64 = 480.0;
@@ -32,7 +33,7 @@ pub fn show(app: &Ctx) {
         UiText::WheelLabel,
         &[("count", &decimal(n as u32)), ("slices", &names)],
     );
-    wheel.set_attribute("aria-label", &label);
+    wheel.attr("aria-label", &label);
     let rotor = svg("g", &[("class", "rotor")]);
     let step = 360.0 / n as f64;
     for (i, (_, name)) in shown.iter().enumerate() {
@@ -56,7 +57,7 @@ pub fn show(app: &Ctx) {
             0 => "s0",
             _ => "s1",
         };
-        rotor.append(&svg("path", &[("d", &path), ("class", class)]));
+        rotor.add(&svg("path", &[("d", &path), ("class", class)]));
         // Labels read from the hub outward, along the slice's middle.
         let centre = rounded((i as f64 + 0.5) * step - 90.0);
         let transform = concat(&["rotate(", &centre, ")"]);
@@ -69,16 +70,16 @@ pub fn show(app: &Ctx) {
                 ("transform", &transform),
             ],
         );
-        label.set_text(&shorten(name, 16));
-        rotor.append(&label);
+        label.set_text_content(Some(&shorten(name, 16)));
+        rotor.add(&label);
     }
-    rotor.append(&svg("circle", &[("r", "70"), ("class", "hub")]));
-    wheel.append(&rotor);
-    frame.append(&wheel);
+    rotor.add(&svg("circle", &[("r", "70"), ("class", "hub")]));
+    wheel.add(&rotor);
+    frame.add(&wheel);
     let pointer = element("div", "pointer", "");
-    pointer.set_attribute("aria-hidden", "true");
-    frame.append(&pointer);
-    stage.append(&frame);
+    pointer.attr("aria-hidden", "true");
+    frame.add(&pointer);
+    stage.add(&frame);
 
     let spin = action_button(
         app,
@@ -97,7 +98,7 @@ pub fn show(app: &Ctx) {
             );
         }),
     );
-    stage.append(&spin);
+    stage.add(&spin);
     app.show(&stage, Some(&spin));
 }
 
@@ -114,18 +115,22 @@ fn spin(app: &Ctx, rotor: &Element, prize: Option<&str>) -> i32 {
         .collect();
     // Several slices may show the same outcome: any one will do.
     let pick = matching
-        .get((dom::random() * matching.len() as f64) as usize)
+        .get((Math::random() * matching.len() as f64) as usize)
         .copied()
         .unwrap_or(0);
     let step = 360.0 / slices.len() as f64;
     // Land inside the slice, not on its edge.
-    let jitter = (dom::random() - 0.5) * step * 0.6;
+    let jitter = (Math::random() - 0.5) * step * 0.6;
     let target = 360.0 * 6.0 - (pick as f64 + 0.5) * step + jitter;
     let ms = if app.reduced_motion { 0 } else { SPIN_MS };
-    let style = rotor.style();
+    let style = rotor.unchecked_ref::<SvgElement>().style();
     let transition = concat(&["transform ", &decimal(ms), "ms cubic-bezier(.12,.7,.15,1)"]);
-    style.set_property("transition", &transition);
-    style.set_property("transform", &concat(&["rotate(", &rounded(target), "deg)"]));
+    dom::set_style(&style, "transition", &transition);
+    dom::set_style(
+        &style,
+        "transform",
+        &concat(&["rotate(", &rounded(target), "deg)"]),
+    );
     ms as i32 + 400
 }
 
@@ -146,8 +151,8 @@ fn slices(app: &Ctx) -> Vec<(Option<&str>, &str)> {
 fn point(degrees: f64) -> (String, String) {
     let angle = degrees.to_radians();
     (
-        rounded(dom::sin(angle) * RADIUS),
-        rounded(-dom::cos(angle) * RADIUS),
+        rounded(Math::sin(angle) * RADIUS),
+        rounded(-Math::cos(angle) * RADIUS),
     )
 }
 

@@ -128,7 +128,7 @@ fn identify(
         check_text("user.name", name, 1, 200)?;
     }
     if let Some(id) = &request.anonymous_id {
-        check_text("anonymous_id", id, 1, 100)?;
+        check_text("anonymous_id", id, 1, RenderRequest::ANONYMOUS_ID_MAX_CHARS)?;
     }
     if let Some(token) = &request.user_token {
         let signed = account.identity.verify(token, &account.id, now)?;

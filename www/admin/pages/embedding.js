@@ -22,6 +22,8 @@ export async function render({ account }) {
   onEvent: (event) => console.log(event.type, event),
 });`;
 
+  const types = `${location.origin}/embed.d.ts`;
+
   const snippet = (id, title, text, description, copyLabel, copied) => h("section", { class: "card", "aria-labelledby": id },
     h("div", { class: "card-header card-header-row" },
       h("div", null, h("h2", { id }, title), h("p", { class: "muted" }, description)),
@@ -111,7 +113,11 @@ export async function render({ account }) {
     h("ol", { class: "steps" },
       h("li", null, snippet("script-tag", "1. The script tag", scriptTag, "Paste it into the <head> of every page that shows a campaign.", "Copy script tag", "Script tag copied")),
       h("li", null, snippet("render-call", "2. Show a campaign", `<script>${call}</script>`, "Call renderAdact where the campaign should appear, with a segment's title.", "Copy call", "The renderAdact call copied")),
-      h("li", null, snippet("render-options", "Options", withUser, "container: a CSS selector or an element to render into; user: the player as your site knows them (with no user, the player stays anonymous); locale: the language of the buttons and messages (en, de, fr, es; else the page's own); onEvent: each event as it happens in the page.", "Copy example", "Example copied"))),
+      h("li", null, snippet("render-options", "Options", withUser, "container: a CSS selector or an element to render into; user: the player as your site knows them (with no user, the player stays anonymous); locale: the language of the buttons and messages (en, de, fr, es; else the page's own); onEvent: each event as it happens in the page.", "Copy example", "Example copied")),
+      h("li", null, snippet("types", "TypeScript", `curl -o src/adact.d.ts ${types}`,
+        ["In a typed front-end, the declarations of renderAdact, its options, the campaign it returns and each onEvent event give completion and errors: save ",
+          h("a", { href: types, "data-types": "" }, "embed.d.ts"), " in your project."],
+        "Copy command", "Command copied"))),
     h("section", { class: "card", "aria-labelledby": "domains-title" },
       h("div", { class: "card-header" },
         h("h2", { id: "domains-title" }, "Allowed domains"),

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use adact_wire::FieldKind;
+use adact_wire::{FieldKind, FieldValueProblem};
 
 use super::Definition;
 use crate::domain::Error;
@@ -49,40 +49,14 @@ impl Definition {
     }
 }
 
-/// Why a form value is not acceptable, in words for the player.
+/// Why a form value is not acceptable, in words for the player. The rule
+/// is adact-wire's, which the embed checks in the browser too.
 pub fn check_field_value(kind: FieldKind, value: &str) -> Result<(), &'static str> {
-    if value.chars().count() > 200 || value.chars().any(char::is_control) {
-        return Err("Please shorten this value.");
-    }
-    match kind {
-        FieldKind::Email => {
-            let ok = value.split_once('@').is_some_and(|(user, domain)| {
-                !user.is_empty()
-                    && domain.contains('.')
-                    && !domain.starts_with('.')
-                    && !domain.ends_with('.')
-                    && !value.contains(char::is_whitespace)
-            });
-            if ok {
-                Ok(())
-            } else {
-                Err("Please enter a valid email address.")
-            }
-        }
-        FieldKind::Phone => {
-            let digits = value.chars().filter(char::is_ascii_digit).count();
-            let ok = (6..=15).contains(&digits)
-                && value
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || " +-().".contains(c));
-            if ok {
-                Ok(())
-            } else {
-                Err("Please enter a valid phone number.")
-            }
-        }
-        FieldKind::Name | FieldKind::Text => Ok(()),
-    }
+    adact_wire::check_field_value(kind, value).map_err(|problem| match problem {
+        FieldValueProblem::TooLong => "Please shorten this value.",
+        FieldValueProblem::Email => "Please enter a valid email address.",
+        FieldValueProblem::Phone => "Please enter a valid phone number.",
+    })
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use adact_wire::{CampaignKind, Texts, Theme};
+use adact_wire::{CampaignKind, TextProblem, Texts, Theme, is_hex_colour};
 
 use super::{Codes, Definition, Quiz};
 use crate::domain::Error;
@@ -190,26 +190,19 @@ impl Quiz {
     }
 }
 
+/// A text field's length and characters, by adact-wire's rule.
 pub fn check_text(field: &str, value: &str, min: usize, max: usize) -> Result<(), Error> {
-    let len = value.trim().chars().count();
-    if len < min {
-        return Err(Error::invalid(field, "must not be empty"));
-    }
-    if value.chars().count() > max {
-        return Err(Error::invalid(
-            field,
-            format!("must be at most {max} characters"),
-        ));
-    }
-    if value.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(Error::invalid(field, "must not contain control characters"));
-    }
-    Ok(())
+    adact_wire::check_text(value, min, max).map_err(|problem| match problem {
+        TextProblem::Empty => Error::invalid(field, "must not be empty"),
+        TextProblem::TooLong => Error::invalid(field, format!("must be at most {max} characters")),
+        TextProblem::ControlCharacter => {
+            Error::invalid(field, "must not contain control characters")
+        }
+    })
 }
 
 fn check_colour(field: &str, value: &str) -> Result<(), Error> {
-    let hex = value.strip_prefix('#').unwrap_or("");
-    if hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if is_hex_colour(value) {
         Ok(())
     } else {
         Err(Error::invalid(

@@ -35,6 +35,8 @@ mod builtin;
 /// `embed.js` changes with every release but keeps its URL: cache it
 /// briefly, and let the browser revalidate it cheaply (ETag/Last-Modified).
 const SCRIPT_CACHE: &str = "public, max-age=300, stale-while-revalidate=86400";
+/// `embed.d.ts`, for people and editors to read.
+const TYPES_CONTENT_TYPE: &str = "text/plain; charset=utf-8";
 /// The wasm's name carries its content hash: it never changes.
 const HASHED_CACHE: &str = "public, max-age=31536000, immutable";
 
@@ -65,6 +67,17 @@ fn files<B: Backend>(www: &Path, backend: B) -> Router<AppState> {
                 .precompressed_br()
                 .precompressed_gzip(),
         );
+    // Its TypeScript declarations, as text (by its extension, a `.ts`
+    // file would be sent as an MPEG transport stream).
+    let types = ServiceBuilder::new()
+        .layer(header_layer(header::CACHE_CONTROL, SCRIPT_CACHE))
+        .layer(header_layer(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
+        .layer(header_layer(header::CONTENT_TYPE, TYPES_CONTENT_TYPE))
+        .service(
+            ServeDir::with_backend(&dist, backend.clone())
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
     let hashed = ServiceBuilder::new()
         .layer(header_layer(header::CACHE_CONTROL, HASHED_CACHE))
         .layer(header_layer(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
@@ -89,6 +102,7 @@ fn files<B: Backend>(www: &Path, backend: B) -> Router<AppState> {
     Router::new()
         .nest_service("/admin/", console)
         .route_service("/embed.js", script)
+        .route_service("/embed.d.ts", types)
         .nest_service("/embed", hashed)
 }
 
@@ -324,5 +338,28 @@ mod tests {
         assert_eq!(body, builtin(&format!("{wasm}.gz")));
         let (_, _, body) = app.get(url, &[]).await;
         assert!(body.starts_with(b"\0asm"));
+    }
+
+    #[tokio::test]
+    async fn the_builtin_copy_serves_the_typescript_declarations_as_text() {
+        let app = BuiltinApp::new().await;
+        if Www::get("dist/embed.d.ts").is_none() {
+            eprintln!(
+                "the embed was not built when this test was compiled: `npm run build` to test it"
+            );
+            return;
+        }
+        let (status, headers, body) = app.get("/embed.d.ts", &[("accept-encoding", "gzip")]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[header::CONTENT_TYPE], TYPES_CONTENT_TYPE);
+        assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
+        assert_eq!(headers[header::CACHE_CONTROL], SCRIPT_CACHE);
+        assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+        assert_eq!(
+            body,
+            Www::get("dist/embed.d.ts.gz").unwrap().data.into_owned()
+        );
+        let (_, _, body) = app.get("/embed.d.ts", &[]).await;
+        assert_eq!(body, include_bytes!("../../../../embed/js/embed.d.ts"));
     }
 }
