@@ -3,7 +3,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
-import { EMBED_KEY, launchBrowser, openPage, readCampaign, startAdact, startHost } from "./harness.mjs";
+import {
+  EMBED_KEY, identitySecret, launchBrowser, openPage, readCampaign, signUserToken, startAdact, startHost,
+} from "./harness.mjs";
 
 let adact;
 let host;
@@ -181,18 +183,19 @@ describe("the embed on a page of another origin", () => {
   });
 
   test("userToken goes to the server with the render; a token that is not a string is a bad call", async () => {
+    const token = signUserToken({ sub: "crm-42" }, await identitySecret(adact));
     const { page, context, errors, warnings } = await openPage(browser, `${host.url}/plain`);
     const sent = [];
     page.on("request", (request) => {
       if (request.url().includes("/api/v1/embed/render")) sent.push(JSON.parse(request.postData()));
     });
-    const rendered = await page.evaluate(async () => {
-      const campaign = await renderAdact({ segment: "Default Users", user: { id: 42 }, userToken: "eyJ.signed.token" });
+    const rendered = await page.evaluate(async (userToken) => {
+      const campaign = await renderAdact({ segment: "Default Users", user: { id: 42 }, userToken });
       return campaign && campaign.segment;
-    });
+    }, token);
     assert.equal(rendered, "Default Users");
     assert.equal(sent.length, 1);
-    assert.equal(sent[0].user_token, "eyJ.signed.token");
+    assert.equal(sent[0].user_token, token);
     assert.deepEqual(sent[0].user, { id: "42" });
     assert.deepEqual(warnings(), []);
     const result = await page.evaluate(() => renderAdact({ segment: "Default Users", userToken: 42 }));
@@ -200,6 +203,12 @@ describe("the embed on a page of another origin", () => {
     assert.equal(warnings().length, 1);
     assert.match(warnings()[0].text, /^Adact: the `userToken` option must be a string/);
     assert.equal(sent.length, 1);
+    // A token the account did not sign: refused by the server, one warning.
+    const forged = signUserToken({ sub: "crm-42" }, "ids_guessed");
+    const refused = await page.evaluate((userToken) => renderAdact({ segment: "Default Users", userToken }), forged);
+    assert.equal(refused, null);
+    assert.equal(warnings().length, 2);
+    assert.match(warnings()[1].text, /^Adact: The userToken is not signed with this account's identity secret\./);
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -2,6 +2,7 @@
 // port with a temporary SQLite file, a host site on another origin, and
 // Debian's Chromium driven by playwright-core.
 import { execFileSync, spawn } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -82,6 +83,20 @@ export async function startAdact({ args = [], rateLimits = LIFTED } = {}) {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A userToken as a customer's backend signs it: an HS256 JWT. */
+export function signUserToken(claims, secret) {
+  const part = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const body = `${part({ alg: "HS256", typ: "JWT" })}.${part(claims)}`;
+  return `${body}.${createHmac("sha256", secret).update(body).digest("base64url")}`;
+}
+
+/** The account's identity secret, which signs userTokens. */
+export async function identitySecret(adact) {
+  const res = await fetch(`${adact.url}/api/v1/account/identity`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  if (!res.ok) throw new Error(`identity: ${res.status}`);
+  return (await res.json()).secret;
 }
 
 /**

@@ -347,6 +347,7 @@ async fn one_address_farming_prizes_with_fresh_ids_is_held_to_the_default_limits
     let response = server
         .client
         .post(server.url(&format!("/api/v1/embed/sessions/x/play?key={EMBED_KEY}")))
+        .header("origin", "https://shop.example.com")
         .body(json!({"token": "x"}).to_string())
         .send()
         .await

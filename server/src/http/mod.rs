@@ -97,6 +97,8 @@ pub fn app(state: AppState, config: &Config) -> Router {
         .allow_origin(tower_http::cors::Any)
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+        // A page on another origin reads how long a 429 asks it to wait.
+        .expose_headers([header::RETRY_AFTER])
         .max_age(Duration::from_secs(86_400));
 
     // Requests that change things may have queued webhook deliveries: wake
