@@ -298,12 +298,9 @@ async fn campaigns_are_validated_paginated_and_updated_keeping_stock() {
             Some(json!({"name": "Bad", "kind": "wheel", "definition": definition})),
         )
         .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("definition.prizes[0].weight"),
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        body["error"]["field"], "definition.prizes[0].weight",
         "{body}"
     );
     let mut definition = pooled(2, &["A".into(), "B".into()], "daily");

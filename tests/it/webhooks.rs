@@ -513,8 +513,16 @@ async fn endpoint_input_is_validated_with_field_names() {
         )
         .await;
     assert_eq!(
-        (status, error["error"]["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("invalid_request"))
+        (
+            status,
+            error["error"]["code"].as_str(),
+            error["error"]["field"].as_str()
+        ),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("validation_failed"),
+            Some("colour")
+        )
     );
     let (status, _) = server
         .call(

@@ -82,6 +82,7 @@ pub struct RenderRequest {
 /// The player named by the host page in `renderAdact({user})`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct User {
     /// The player's id on the host site: the same id is the same player
     /// on every device, and play limits count per id.
