@@ -7,8 +7,8 @@ use crate::{
         Error,
         account::Account,
         campaign::Campaign,
-        events::{EventType, segment_data},
-        segment::{Segment, check_title},
+        events::{EventType, segment_data, segment_updated_data},
+        segment::{Segment, apply, check_title},
     },
     store::{Store, dialect::is_unique_violation, outbox, segments},
 };
@@ -39,24 +39,39 @@ pub async fn create(
     Ok(segment)
 }
 
+/// Saves what `changes` changes and records `segment.updated` with the
+/// previous values; an update that changes nothing writes nothing and
+/// records no event.
 pub async fn update(
     store: &Store,
     account: &Account,
     mut segment: Segment,
     changes: Changes,
 ) -> Result<Segment> {
-    if let Some(title) = changes.title {
-        segment.title = check_title(&title)?;
-    }
-    if let Some(campaign_id) = changes.campaign_id {
-        segment.campaign_id = campaign_id;
+    let previous = apply(
+        &mut segment,
+        changes.title.as_deref(),
+        changes.campaign_id.as_deref(),
+    )?;
+    if previous.is_empty() {
+        return Ok(segment);
     }
     let campaign = mapped_campaign(store, &account.id, &segment.campaign_id).await?;
+    let previous_campaign = match &previous.campaign_id {
+        Some(id) => Some(campaigns::find(store, &account.id, id).await?),
+        None => None,
+    };
     let mut tx = store.begin_write().await?;
     segments::update_segment(&mut tx, &segment)
         .await
         .map_err(|err| title_taken(err, &segment.title))?;
-    let data = segment_data(account, &segment, &campaign);
+    let data = segment_updated_data(
+        account,
+        &segment,
+        &campaign,
+        previous.title.as_deref(),
+        previous_campaign.as_ref(),
+    );
     outbox::record(&mut tx, &account.id, EventType::SegmentUpdated, data).await?;
     tx.commit().await?;
     store.changed(&account.id).await;
@@ -97,7 +112,10 @@ fn title_taken(err: sqlx::Error, title: &str) -> crate::app::Error {
     if is_unique_violation(&err) {
         Error::Conflict {
             field: "title",
-            message: format!("A segment is already titled {title:?}."),
+            message: format!(
+                "A segment is already titled {title:?} (titles are compared ignoring case \
+                 and surrounding spaces)."
+            ),
         }
         .into()
     } else {
