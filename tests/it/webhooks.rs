@@ -453,6 +453,91 @@ async fn a_dropped_connection_is_a_failed_attempt() {
     server.stop().await;
 }
 
+/// The master switch only stops sending: turned off, the main endpoint and
+/// its secret stay; turned on again, the same secret signs.
+#[tokio::test]
+async fn the_toggle_keeps_the_main_endpoint_and_its_secret() {
+    let receiver = Receiver::start().await;
+    let server = server("0s").await;
+    let endpoint = enable(&server, &receiver.url("/ok")).await;
+    let secret = endpoint["secret"].as_str().unwrap();
+    let settings = |body: Value| server.call(Method::PUT, "/api/v1/webhooks/settings", Some(body));
+
+    let (status, off) = settings(json!({"enabled": false})).await;
+    assert_eq!(status, StatusCode::OK, "{off}");
+    assert_eq!(off["enabled"], false);
+    assert_eq!(off["endpoint"]["id"], endpoint["id"], "{off}");
+    assert_eq!(off["endpoint"]["secret"], secret);
+    assert_eq!(off["url"], endpoint["url"]);
+    let (_, endpoints) = server
+        .call(Method::GET, "/api/v1/webhooks/endpoints", None)
+        .await;
+    assert_eq!(
+        endpoints["data"].as_array().unwrap().len(),
+        1,
+        "{endpoints}"
+    );
+
+    let (status, on) = settings(json!({"enabled": true})).await;
+    assert_eq!(status, StatusCode::OK, "{on}");
+    assert_eq!(
+        on["endpoint"]["secret"], secret,
+        "a new secret after the toggle"
+    );
+    let (_, result) = server
+        .call(Method::POST, "/api/v1/webhooks/test", None)
+        .await;
+    assert_eq!(result["succeeded"], true, "{result}");
+    assert!(verify_request(secret, &receiver.received()[0]));
+
+    // Events alone change the main endpoint's filter, nothing else; an
+    // empty URL is refused rather than taken as "remove".
+    let (_, saved) = settings(json!({"enabled": true, "events": ["player.created"]})).await;
+    assert_eq!(saved["events"], json!(["player.created"]));
+    assert_eq!(saved["endpoint"]["secret"], secret);
+    let (status, body) = settings(json!({"enabled": false, "url": " "})).await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("url")),
+        "{body}"
+    );
+    let (_, kept) = server
+        .call(Method::GET, "/api/v1/webhooks/settings", None)
+        .await;
+    assert_eq!(kept["endpoint"]["secret"], secret);
+    server.stop().await;
+}
+
+/// Each rotation's replaced secret signs for 24 hours after it was
+/// replaced: a second rotation within the day leaves the first one signing.
+#[tokio::test]
+async fn every_secret_replaced_within_a_day_keeps_signing() {
+    let receiver = Receiver::start().await;
+    let server = server("0s").await;
+    let endpoint = enable(&server, &receiver.url("/ok")).await;
+    let rotate = format!(
+        "/api/v1/webhooks/endpoints/{}/rotate-secret",
+        endpoint["id"].as_str().unwrap()
+    );
+    let mut secrets = vec![endpoint["secret"].as_str().unwrap().to_owned()];
+    for _ in 0..2 {
+        let (status, rotated) = server.call(Method::POST, &rotate, None).await;
+        assert_eq!(status, StatusCode::OK, "{rotated}");
+        secrets.push(rotated["secret"].as_str().unwrap().to_owned());
+    }
+    let (_, result) = server
+        .call(Method::POST, "/api/v1/webhooks/test", None)
+        .await;
+    assert_eq!(result["succeeded"], true, "{result}");
+    let got = receiver.received();
+    let signatures = got[0].header("webhook-signature");
+    assert_eq!(signatures.split(' ').count(), 3, "{signatures}");
+    for secret in &secrets {
+        assert!(verify_request(secret, &got[0]), "{secret} does not verify");
+    }
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn a_rotated_secret_signs_beside_the_old_one() {
     let receiver = Receiver::start().await;

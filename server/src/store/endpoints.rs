@@ -4,14 +4,15 @@ use std::time::Duration;
 
 use sqlx::{AnyConnection, Row as _, any::AnyRow};
 
-use super::{Store, dialect::flag};
+use super::{Store, dialect::flag, from_json, to_json};
 use crate::domain::{
     time::{new_id, now_ms},
-    webhook::{Endpoint, EndpointFields},
+    webhook::{Endpoint, EndpointFields, RetiredSecret},
 };
 
 fn endpoint_from_row(row: &AnyRow) -> sqlx::Result<Endpoint> {
     let events: String = row.try_get("events")?;
+    let retired: String = row.try_get("retired_secrets")?;
     Ok(Endpoint {
         id: row.try_get("id")?,
         url: row.try_get("url")?,
@@ -20,6 +21,7 @@ fn endpoint_from_row(row: &AnyRow) -> sqlx::Result<Endpoint> {
         enabled: flag(row, "enabled")?,
         disabled_reason: row.try_get("disabled_reason")?,
         secret: row.try_get("secret")?,
+        retired_secrets: from_json(&retired)?,
         timeout_ms: row.try_get("timeout_ms")?,
         failing_since: row.try_get("failing_since")?,
         created_at: row.try_get("created_at")?,
@@ -157,28 +159,31 @@ impl Store {
         )
     }
 
-    /// Makes `secret` the endpoint's secret; the old one keeps signing for
-    /// `overlap_ms`.
-    pub async fn rotate_secret(
+    /// Replaces the endpoint's secret `current` with `secret`, the replaced
+    /// ones becoming `retired`. False when the secret is no longer
+    /// `current` (another rotation came first) or there is no such endpoint.
+    pub async fn replace_secret(
         &self,
         account_id: &str,
         id: &str,
+        current: &str,
         secret: &str,
-        overlap_ms: i64,
-    ) -> sqlx::Result<Option<Endpoint>> {
-        let now = now_ms();
-        sqlx::query(
-            "update webhook_endpoints set previous_secret = secret, previous_expires_at = $1, secret = $2, \
-             updated_at = $3 where account_id = $4 and id = $5",
+        retired: &[RetiredSecret],
+    ) -> sqlx::Result<bool> {
+        Ok(sqlx::query(
+            "update webhook_endpoints set secret = $1, retired_secrets = $2, updated_at = $3 \
+             where account_id = $4 and id = $5 and secret = $6",
         )
-        .bind(now + overlap_ms)
         .bind(secret)
-        .bind(now)
+        .bind(to_json(&retired)?)
+        .bind(now_ms())
         .bind(account_id)
         .bind(id)
+        .bind(current)
         .execute(self.pool())
-        .await?;
-        self.endpoint(account_id, id).await
+        .await?
+        .rows_affected()
+            > 0)
     }
 }
 

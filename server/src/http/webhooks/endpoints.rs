@@ -239,8 +239,9 @@ async fn delete_endpoint(
 
 /// Rotate an endpoint's secret
 ///
-/// A new signing secret; the old one keeps signing beside it (a second
-/// signature) for 24 hours, while receivers switch.
+/// A new signing secret. The one it replaces keeps signing beside it (a
+/// second signature, space-separated) for 24 hours while receivers switch,
+/// as does every secret replaced less than 24 hours ago.
 #[utoipa::path(
     post,
     path = "/api/v1/webhooks/endpoints/{id}/rotate-secret",
