@@ -439,6 +439,101 @@ async fn resend_failed_requeues_every_failure_since_a_time() {
     server.stop().await;
 }
 
+/// "Resend all failed" also takes a delivery waiting for its next retry
+/// after a failed attempt, and sends it now rather than in an hour.
+#[tokio::test]
+async fn resend_failed_sends_deliveries_waiting_for_a_retry_now() {
+    let receiver = Receiver::start().await;
+    let server = server("0s,1h").await;
+    enable(&server, &receiver.url("/flaky/1")).await;
+    let since = clock::rfc3339(clock::now_ms() - 1000);
+    let (_, result) = server
+        .call(Method::POST, "/api/v1/webhooks/test", None)
+        .await;
+    assert_eq!(result["response_status"], 500, "{result}");
+    let delivery = result["delivery_id"].as_str().unwrap();
+    let path = format!("/api/v1/webhooks/deliveries/{delivery}");
+    let (_, waiting) = server.call(Method::GET, &path, None).await;
+    assert_eq!(waiting["status"], "pending", "{waiting}");
+
+    let (status, body) = server
+        .call(
+            Method::POST,
+            "/api/v1/webhooks/deliveries/resend-failed",
+            Some(json!({"since": since})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["queued"].as_i64()),
+        (StatusCode::ACCEPTED, Some(1)),
+        "{body}"
+    );
+    let detail = wait_for_status(&server, &path, "succeeded").await;
+    assert_eq!(detail["attempt_count"], 2, "{detail:#}");
+    assert_eq!(receiver.received().len(), 2);
+    server.stop().await;
+}
+
+/// `attempt_count` is what the history lists: a retry that was not sent
+/// (webhooks were turned off meanwhile) is no attempt, and the attempts
+/// are numbered as listed.
+#[tokio::test]
+async fn attempt_count_is_the_number_of_attempts_listed() {
+    let receiver = Receiver::start().await;
+    let server = server("0s,500ms").await;
+    let endpoint = enable(&server, &receiver.url("/flaky/1")).await;
+    let (_, result) = server
+        .call(Method::POST, "/api/v1/webhooks/test", None)
+        .await;
+    assert_eq!(result["response_status"], 500, "{result}");
+    let (status, _) = server
+        .call(
+            Method::PUT,
+            "/api/v1/webhooks/settings",
+            Some(json!({"enabled": false})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let delivery = result["delivery_id"].as_str().unwrap();
+    let path = format!("/api/v1/webhooks/deliveries/{delivery}");
+    let detail = wait_for_status(&server, &path, "failed").await;
+    assert!(
+        detail["last_error"]
+            .as_str()
+            .unwrap()
+            .starts_with("Not sent"),
+        "{detail:#}"
+    );
+    assert_eq!(detail["attempts"].as_array().unwrap().len(), 1);
+    assert_eq!(detail["attempt_count"], 1, "{detail:#}");
+    let (_, list) = server
+        .call(
+            Method::GET,
+            &format!(
+                "/api/v1/webhooks/deliveries?endpoint_id={}",
+                endpoint["id"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(list["data"][0]["attempt_count"], 1, "{list}");
+
+    enable(&server, &receiver.url("/flaky/1")).await;
+    server
+        .call(Method::POST, &format!("{path}/resend"), None)
+        .await;
+    let detail = wait_for_status(&server, &path, "succeeded").await;
+    let numbers: Vec<_> = detail["attempts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["attempt"].as_i64().unwrap())
+        .collect();
+    assert_eq!(numbers, [1, 2], "{detail:#}");
+    assert_eq!(detail["attempt_count"], 2);
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn a_dropped_connection_is_a_failed_attempt() {
     let receiver = Receiver::start().await;

@@ -190,7 +190,9 @@ pub struct Delivery {
     /// None once the endpoint is deleted.
     pub endpoint_url: Option<String>,
     pub status: DeliveryStatus,
-    /// Attempts made so far.
+    /// The attempts its history holds: each one sent and answered, timed
+    /// out or failed to connect. A claim that sent nothing (the endpoint or
+    /// webhooks were off, see `last_error`) is not an attempt.
     pub attempts: i64,
     pub last_status: Option<i64>,
     pub last_error: Option<String>,
@@ -212,7 +214,7 @@ pub struct DeliveryDetail {
 /// One attempt to send a delivery: what was sent and what came back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attempt {
-    /// 1 for the first attempt.
+    /// Its place in the delivery's history: 1 for the first attempt.
     pub attempt: i64,
     pub url: String,
     pub started_at: i64,

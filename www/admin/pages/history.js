@@ -269,7 +269,7 @@ export async function render({ url, setQuery }) {
     h("section", { class: "card", "aria-labelledby": "resend-title" },
       h("div", { class: "card-header" },
         h("h2", { id: "resend-title" }, "Resend all failed"),
-        h("p", { class: "muted" }, "After fixing your endpoint, send again every delivery that failed since a time.")),
+        h("p", { class: "muted" }, "After fixing your endpoint, send every delivery that failed since a time again now, and those waiting for a retry.")),
       resendForm));
   return {
     node,
