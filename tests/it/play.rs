@@ -474,7 +474,12 @@ async fn segment_titles_ignore_case_and_spaces_and_only_real_changes_are_events(
     let server = TestServer::start(|_| {}).await;
     let vip = campaign(&server, "VIP Users", pooled(1, &["A".into()], "once")).await;
     let other = campaign(&server, "Other", pooled(1, &["B".into()], "once")).await;
-    for title in ["vip users", " VIP USERS ", "Other", "other "] {
+    for (title, taken) in [
+        ("vip users", "VIP Users"),
+        (" VIP USERS ", "VIP Users"),
+        ("Other", "Other"),
+        ("other ", "Other"),
+    ] {
         let (status, body) = server
             .call(
                 reqwest::Method::POST,
@@ -486,6 +491,12 @@ async fn segment_titles_ignore_case_and_spaces_and_only_real_changes_are_events(
             (status, body["error"]["field"].as_str()),
             (StatusCode::CONFLICT, Some("title")),
             "{title:?}: {body}"
+        );
+        // The message names the title as it is taken.
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!("A segment is already titled {taken:?}")),
+            "{message}"
         );
     }
     let render = |title: &'static str| {

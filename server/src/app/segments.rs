@@ -29,9 +29,13 @@ pub async fn create(
     let title = check_title(title)?;
     let campaign = mapped_campaign(store, &account.id, campaign_id).await?;
     let mut tx = store.begin_write().await?;
-    let segment = segments::insert_segment(&mut tx, &account.id, &title, &campaign.id)
-        .await
-        .map_err(|err| title_taken(err, &title))?;
+    let segment = match segments::insert_segment(&mut tx, &account.id, &title, &campaign.id).await {
+        Ok(segment) => segment,
+        Err(err) => {
+            drop(tx);
+            return Err(title_taken(store, &account.id, err, &title).await);
+        }
+    };
     let data = segment_data(account, &segment, &campaign);
     outbox::record(&mut tx, &account.id, EventType::SegmentCreated, data).await?;
     tx.commit().await?;
@@ -62,9 +66,10 @@ pub async fn update(
         None => None,
     };
     let mut tx = store.begin_write().await?;
-    segments::update_segment(&mut tx, &segment)
-        .await
-        .map_err(|err| title_taken(err, &segment.title))?;
+    if let Err(err) = segments::update_segment(&mut tx, &segment).await {
+        drop(tx);
+        return Err(title_taken(store, &account.id, err, &segment.title).await);
+    }
     let data = segment_updated_data(
         account,
         &segment,
@@ -107,18 +112,33 @@ async fn mapped_campaign(store: &Store, account_id: &str, id: &str) -> Result<Ca
     })
 }
 
-/// The unique title constraint as a conflict naming the field.
-fn title_taken(err: sqlx::Error, title: &str) -> crate::app::Error {
-    if is_unique_violation(&err) {
-        Error::Conflict {
-            field: "title",
-            message: format!(
-                "A segment is already titled {title:?} (titles are compared ignoring case \
-                 and surrounding spaces)."
-            ),
-        }
-        .into()
-    } else {
-        err.into()
+/// The unique title constraint as a conflict naming the field and the
+/// title that has it, which may differ from `title` in case or spaces.
+async fn title_taken(
+    store: &Store,
+    account_id: &str,
+    err: sqlx::Error,
+    title: &str,
+) -> crate::app::Error {
+    if !is_unique_violation(&err) {
+        return err.into();
     }
+    let taken = match store.segment_with_campaign(account_id, title).await {
+        Ok(Some((segment, _))) => segment.title,
+        Ok(None) => title.to_owned(),
+        Err(err) => return err.into(),
+    };
+    let message = if taken == title {
+        format!("A segment is already titled {taken:?}.")
+    } else {
+        format!(
+            "A segment is already titled {taken:?}: titles are compared ignoring case and \
+             surrounding spaces."
+        )
+    };
+    Error::Conflict {
+        field: "title",
+        message,
+    }
+    .into()
 }
