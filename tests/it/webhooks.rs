@@ -633,6 +633,135 @@ async fn every_secret_replaced_within_a_day_keeps_signing() {
     server.stop().await;
 }
 
+/// An endpoint's own headers (a receiver behind a gateway wants its
+/// `Authorization`) go with every attempt, retries included, and their
+/// values are never shown again: not by the endpoint, not in the history.
+#[tokio::test]
+async fn custom_headers_are_sent_on_every_attempt_and_never_shown() {
+    let receiver = Receiver::start().await;
+    let server = server("0s,100ms").await;
+    let endpoint = enable(&server, &receiver.url("/flaky/1")).await;
+    let path = format!(
+        "/api/v1/webhooks/endpoints/{}",
+        endpoint["id"].as_str().unwrap()
+    );
+    const TOKEN: &str = "Bearer gw-7c1e5d0b";
+    const KEY: &str = "key-5f2a9e";
+    let (status, saved) = server
+        .call(
+            Method::PATCH,
+            &path,
+            Some(json!({"headers": {"Authorization": TOKEN, "X-Api-Key": KEY}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(
+        saved["headers"],
+        json!({"authorization": "********", "x-api-key": "********"})
+    );
+    assert_eq!(saved["secret"], endpoint["secret"]);
+    for read in [
+        path.as_str(),
+        "/api/v1/webhooks/endpoints",
+        "/api/v1/webhooks/settings",
+    ] {
+        let (_, body) = server.call(Method::GET, read, None).await;
+        let text = body.to_string();
+        assert!(text.contains("x-api-key"), "{read}: {text}");
+        assert!(
+            !text.contains(TOKEN) && !text.contains(KEY),
+            "{read} shows a header in clear: {text}"
+        );
+    }
+
+    let (_, result) = server
+        .call(Method::POST, "/api/v1/webhooks/test", None)
+        .await;
+    assert_eq!(result["response_status"], 500, "the first attempt fails");
+    let delivery = format!(
+        "/api/v1/webhooks/deliveries/{}",
+        result["delivery_id"].as_str().unwrap()
+    );
+    let detail = wait_for_status(&server, &delivery, "succeeded").await;
+    let got = receiver.received();
+    assert_eq!(got.len(), 2);
+    for request in &got {
+        assert_eq!(request.header("authorization"), TOKEN);
+        assert_eq!(request.header("x-api-key"), KEY);
+        assert!(verify_request(
+            endpoint["secret"].as_str().unwrap(),
+            request
+        ));
+    }
+    let text = detail.to_string();
+    assert!(
+        !text.contains(TOKEN) && !text.contains(KEY),
+        "the history shows a header in clear: {detail:#}"
+    );
+    for attempt in detail["attempts"].as_array().unwrap() {
+        let headers = &attempt["request"]["headers"];
+        assert!(
+            headers
+                .as_array()
+                .unwrap()
+                .contains(&json!(["authorization", "********"])),
+            "{headers}"
+        );
+    }
+
+    // Only the headers named change; null removes one.
+    let (_, saved) = server
+        .call(
+            Method::PATCH,
+            &path,
+            Some(json!({"headers": {"x-api-key": null}, "description": "Behind the gateway"})),
+        )
+        .await;
+    assert_eq!(saved["headers"], json!({"authorization": "********"}));
+    let (_, saved) = server
+        .call(Method::PATCH, &path, Some(json!({"timeout_ms": 3000})))
+        .await;
+    assert_eq!(saved["headers"], json!({"authorization": "********"}));
+
+    for (headers, field) in [
+        (
+            json!({"Webhook-Signature": "v1,forged"}),
+            "headers.Webhook-Signature",
+        ),
+        (
+            json!({"Content-Type": "text/plain"}),
+            "headers.Content-Type",
+        ),
+        (json!({"Host": "internal.example"}), "headers.Host"),
+        (json!({"X-Split": "a\r\nX-Injected: 1"}), "headers.X-Split"),
+        (json!({"Bad Name": "x"}), "headers.Bad Name"),
+        (
+            json!({"Authorization": "********"}),
+            "headers.Authorization",
+        ),
+        (json!({"X-List": ["a"]}), "headers.X-List"),
+    ] {
+        let (status, body) = server
+            .call(Method::PATCH, &path, Some(json!({"headers": headers})))
+            .await;
+        assert_eq!(
+            (status, body["error"]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(field)),
+            "{body}"
+        );
+    }
+    let (status, created) = server
+        .call(
+            Method::POST,
+            "/api/v1/webhooks/endpoints",
+            Some(json!({"url": receiver.url("/ok"), "headers": {"X-Tenant": "acme"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["headers"], json!({"x-tenant": "********"}));
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn a_rotated_secret_signs_beside_the_old_one() {
     let receiver = Receiver::start().await;
@@ -889,6 +1018,7 @@ async fn a_taken_over_claim_cannot_overwrite_the_new_attempt() {
         events: vec!["*".into()],
         enabled: true,
         timeout_ms: 2000,
+        headers: Default::default(),
     };
     store
         .create_endpoint(&account, &fields, true, &new_secret())

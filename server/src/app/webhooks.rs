@@ -8,7 +8,8 @@ use crate::{
         events::{Event, EventType, test_data},
         time::now_ms,
         webhook::{
-            DEFAULT_TIMEOUT_MS, Endpoint, EndpointChanges, EndpointFields, check_events, retire,
+            DEFAULT_TIMEOUT_MS, Endpoint, EndpointChanges, EndpointFields, Headers, check_events,
+            retire,
         },
     },
     store::{Store, outbox},
@@ -66,6 +67,7 @@ pub async fn save_settings(
                 description: existing.description.clone(),
                 events: events.unwrap_or_else(|| existing.events.clone()),
                 timeout_ms: existing.timeout_ms,
+                headers: existing.headers.clone(),
             };
             store
                 .update_endpoint(account_id, &existing.id, &fields)
@@ -78,6 +80,7 @@ pub async fn save_settings(
                 events: events.unwrap_or_else(|| vec!["*".into()]),
                 enabled: true,
                 timeout_ms: DEFAULT_TIMEOUT_MS,
+                headers: Headers::new(),
             };
             store
                 .create_endpoint(account_id, &fields, true, &signing::new_secret())

@@ -1,7 +1,10 @@
 //! Webhook endpoints and deliveries as the domain knows them, and the rules
 //! for an endpoint's fields. Times are unix ms; `http` formats them.
 
+pub use self::headers::{HIDDEN, HeaderChanges, Headers, change_headers, hidden};
 use super::{Error, campaign::check_text, events::EventType};
+
+mod headers;
 
 /// How long an attempt may take unless the endpoint says otherwise.
 pub const DEFAULT_TIMEOUT_MS: i64 = 2000;
@@ -25,6 +28,8 @@ pub struct Endpoint {
     pub secret: String,
     /// Secrets that rotations replaced, each signing until its time.
     pub retired_secrets: Vec<RetiredSecret>,
+    /// Its own request headers, sent on every attempt.
+    pub headers: Headers,
     pub timeout_ms: i64,
     /// When the current run of failures began, if it is failing.
     pub failing_since: Option<i64>,
@@ -72,6 +77,7 @@ pub struct EndpointFields {
     pub events: Vec<String>,
     pub enabled: bool,
     pub timeout_ms: i64,
+    pub headers: Headers,
 }
 
 /// What an admin sends for an endpoint; absent fields keep their value.
@@ -83,6 +89,8 @@ pub struct EndpointChanges {
     pub events: Option<Vec<String>>,
     pub enabled: Option<bool>,
     pub timeout_ms: Option<i64>,
+    /// Headers to set, replace or (`None`) remove; the others stay.
+    pub headers: Option<HeaderChanges>,
 }
 
 impl EndpointChanges {
@@ -113,12 +121,18 @@ impl EndpointChanges {
                 format!("must be between 100 and {MAX_TIMEOUT_MS}"),
             ));
         }
+        let headers = current.map(|c| c.headers.clone()).unwrap_or_default();
+        let headers = match self.headers {
+            Some(changes) => change_headers(headers, changes)?,
+            None => headers,
+        };
         Ok(EndpointFields {
             url,
             description,
             events,
             enabled: self.enabled.or(current.map(|c| c.enabled)).unwrap_or(true),
             timeout_ms,
+            headers,
         })
     }
 }

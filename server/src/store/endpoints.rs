@@ -13,6 +13,7 @@ use crate::domain::{
 fn endpoint_from_row(row: &AnyRow) -> sqlx::Result<Endpoint> {
     let events: String = row.try_get("events")?;
     let retired: String = row.try_get("retired_secrets")?;
+    let headers: String = row.try_get("headers")?;
     Ok(Endpoint {
         id: row.try_get("id")?,
         url: row.try_get("url")?,
@@ -22,6 +23,7 @@ fn endpoint_from_row(row: &AnyRow) -> sqlx::Result<Endpoint> {
         disabled_reason: row.try_get("disabled_reason")?,
         secret: row.try_get("secret")?,
         retired_secrets: from_json(&retired)?,
+        headers: from_json(&headers)?,
         timeout_ms: row.try_get("timeout_ms")?,
         failing_since: row.try_get("failing_since")?,
         created_at: row.try_get("created_at")?,
@@ -99,7 +101,8 @@ impl Store {
         let now = now_ms();
         sqlx::query(
             "insert into webhook_endpoints (id, account_id, url, description, events, enabled, is_primary, \
-             secret, timeout_ms, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+             secret, timeout_ms, headers, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
         )
         .bind(&id)
         .bind(account_id)
@@ -110,6 +113,7 @@ impl Store {
         .bind(i64::from(primary))
         .bind(secret)
         .bind(fields.timeout_ms)
+        .bind(to_json(&fields.headers)?)
         .bind(now)
         .execute(self.pool())
         .await?;
@@ -131,7 +135,7 @@ impl Store {
             "update webhook_endpoints set url = $1, description = $2, events = $3, timeout_ms = $4, \
              disabled_reason = case when $5 = 1 then null else disabled_reason end, \
              failing_since = case when $5 = 1 and enabled = $6 then null else failing_since end, \
-             enabled = $5, updated_at = $7 where account_id = $8 and id = $9",
+             enabled = $5, updated_at = $7, headers = $8 where account_id = $9 and id = $10",
         )
         .bind(&fields.url)
         .bind(&fields.description)
@@ -140,6 +144,7 @@ impl Store {
         .bind(i64::from(fields.enabled))
         .bind(0_i64)
         .bind(now_ms())
+        .bind(to_json(&fields.headers)?)
         .bind(account_id)
         .bind(id)
         .execute(self.pool())
