@@ -361,6 +361,36 @@ describe("the admin console", () => {
     await editor.locator('[data-field="headers.authorization"]').waitFor({ state: "detached" });
   });
 
+  test("webhooks off and on again keep the endpoint and its secret; an emptied URL is refused beside the field", async () => {
+    const { page } = session;
+    await page.getByRole("link", { name: "Webhooks", exact: true }).click();
+    await page.waitForURL(/\/admin\/webhooks$/);
+    const before = await adminApi("/api/v1/webhooks/settings");
+    const master = page.getByRole("switch", { name: "Enable Webhooks" });
+    const save = async (text) => {
+      await page.evaluate(() => document.querySelectorAll(".toast").forEach((toast) => toast.remove()));
+      await page.getByRole("button", { name: "Save settings" }).click();
+      await page.getByRole("status").getByText(text).waitFor();
+    };
+    await master.uncheck();
+    await save("Webhooks are off");
+    await master.check();
+    await save("Webhooks are on");
+    const after = await adminApi("/api/v1/webhooks/settings");
+    assert.equal(after.endpoint.id, before.endpoint.id);
+    assert.equal(after.endpoint.secret, before.endpoint.secret);
+
+    const url = page.getByRole("textbox", { name: "Endpoint URL" }).first();
+    await url.fill("");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    const error = page.locator('form[aria-labelledby="settings-title"] [data-field="url"] .field-error');
+    await error.waitFor();
+    assert.match(await error.textContent(), /must not be empty/i);
+    assert.equal((await adminApi("/api/v1/webhooks/settings")).endpoint.secret, before.endpoint.secret);
+    await url.fill(before.url);
+    await save("Webhooks are on");
+  });
+
   test("integrations: the script tag with the embed key, and the call, to copy", async () => {
     const { page } = session;
     await page.getByRole("link", { name: "Embedding" }).click();

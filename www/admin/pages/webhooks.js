@@ -36,7 +36,7 @@ export async function render() {
   function settingsCard() {
     const master = toggle({
       name: "enabled", label: "Enable Webhooks", checked: settings.enabled,
-      hint: "The master switch: while it is off, no event is queued or sent to any endpoint.",
+      hint: "The master switch: while it is off, no event is queued or sent to any endpoint. Endpoints and their secrets stay.",
     });
     const url = h("input", { type: "url", name: "url", inputmode: "url", autocomplete: "url", spellcheck: "false", value: settings.url ?? "", placeholder: "https://example.com/webhooks/adact" });
     const events = eventsFieldset(settings.events ?? ["*"]);
@@ -53,7 +53,9 @@ export async function render() {
       await busy(submit, async () => {
         try {
           settings = await api.put("/api/v1/webhooks/settings", {
-            enabled: master.input.checked, url: url.value.trim() || null, events: events.value(),
+            // An emptied URL of an existing endpoint goes as "", which the
+            // server refuses beside the field: the switch never deletes it.
+            enabled: master.input.checked, url: url.value.trim() || (settings.endpoint ? "" : null), events: events.value(),
           });
         } catch (error) {
           return showError(form, error);
