@@ -291,6 +291,106 @@ describe("the admin console", () => {
     assert.deepEqual(ids, [...ids].sort().reverse(), "newest first");
   });
 
+  test("an endpoint's custom headers: typed hidden, sent, never shown again, replaced and removed", async () => {
+    const { page } = session;
+    const SECRET = "Bearer console-7f3a9c";
+    await page.getByRole("link", { name: "Webhooks", exact: true }).click();
+    await page.waitForURL(/\/admin\/webhooks$/);
+    const primary = (await adminApi("/api/v1/webhooks/settings")).endpoint;
+    await page.locator(`tr[data-endpoint="${primary.id}"]`).getByRole("button", { name: /^Edit/ }).click();
+    const editor = page.locator("section.card-accent");
+    await editor.getByRole("heading", { name: "Edit endpoint" }).waitFor();
+    const save = async () => {
+      await page.evaluate(() => document.querySelectorAll(".toast").forEach((toast) => toast.remove()));
+      await editor.getByRole("button", { name: "Save endpoint" }).click();
+      await page.getByText("Endpoint saved.").waitFor();
+    };
+
+    // A header Adact sets itself is refused beside its row, with what was typed kept.
+    await editor.getByRole("button", { name: "Add header" }).click();
+    await editor.getByLabel("Header name").fill("Webhook-Id");
+    await editor.getByLabel("Header value").fill("forged");
+    await editor.getByRole("button", { name: "Save endpoint" }).click();
+    const error = editor.locator('[data-field="headers.Webhook-Id"] > .field-error');
+    await error.waitFor();
+    assert.match(await error.textContent(), /set by Adact/);
+    assert.equal(await editor.getByLabel("Header name").getAttribute("aria-invalid"), "true");
+
+    await editor.getByLabel("Header name").fill("Authorization");
+    const value = editor.getByLabel("Header value");
+    assert.equal(await value.getAttribute("type"), "password", "the value is typed hidden");
+    await value.fill(SECRET);
+    await save();
+    // The form comes back with the header's name and its value hidden for good.
+    const row = editor.locator('[data-field="headers.authorization"]');
+    await row.waitFor();
+    assert.match(await row.textContent(), /authorization/);
+    assert.match(await row.textContent(), /Value hidden/);
+    assert.ok(!(await page.content()).includes(SECRET), "the value is not in the page");
+    assert.deepEqual((await adminApi(`/api/v1/webhooks/endpoints/${primary.id}`)).headers, { authorization: "********" });
+    assert.match(await page.locator(`tr[data-endpoint="${primary.id}"]`).textContent(), /Headers: authorization/);
+    await assertAccessible(page, "endpoint headers");
+    await screenshots(page, "endpoint-headers", { at: "section.card-accent" });
+
+    // Sent with the event; the history shows it hidden.
+    const before = received.length;
+    await editor.getByRole("button", { name: "Send test event" }).click();
+    await editor.locator(".test-result .result").getByText("Delivered").waitFor();
+    assert.equal(received.length, before + 1);
+    assert.equal(received.at(-1).headers.authorization, SECRET);
+    await editor.locator(".test-result a", { hasText: "View in history" }).click();
+    const panel = page.getByRole("dialog");
+    await panel.getByText("Attempt 1").waitFor();
+    const sent = await panel.locator("table.headers").first().textContent();
+    assert.match(sent, /authorization\s*\*{8}/);
+    assert.ok(!(await page.content()).includes(SECRET), "the history shows the value");
+    await page.keyboard.press("Escape");
+    await panel.waitFor({ state: "detached" });
+
+    // Replaced by typing a new value; removed with its button.
+    await page.getByRole("link", { name: "Webhooks", exact: true }).click();
+    await page.locator(`tr[data-endpoint="${primary.id}"]`).getByRole("button", { name: /^Edit/ }).click();
+    await editor.getByLabel("New value for authorization").fill("Bearer replaced");
+    await save();
+    await editor.getByRole("button", { name: "Send test event" }).click();
+    await editor.locator(".test-result .result").getByText("Delivered").waitFor();
+    assert.equal(received.at(-1).headers.authorization, "Bearer replaced");
+    await editor.getByRole("button", { name: "Remove authorization" }).click();
+    await save();
+    assert.deepEqual((await adminApi(`/api/v1/webhooks/endpoints/${primary.id}`)).headers, {});
+    await editor.locator('[data-field="headers.authorization"]').waitFor({ state: "detached" });
+  });
+
+  test("webhooks off and on again keep the endpoint and its secret; an emptied URL is refused beside the field", async () => {
+    const { page } = session;
+    await page.getByRole("link", { name: "Webhooks", exact: true }).click();
+    await page.waitForURL(/\/admin\/webhooks$/);
+    const before = await adminApi("/api/v1/webhooks/settings");
+    const master = page.getByRole("switch", { name: "Enable Webhooks" });
+    const save = async (text) => {
+      await page.evaluate(() => document.querySelectorAll(".toast").forEach((toast) => toast.remove()));
+      await page.getByRole("button", { name: "Save settings" }).click();
+      await page.getByRole("status").getByText(text).waitFor();
+    };
+    await master.uncheck();
+    await save("Webhooks are off");
+    await master.check();
+    await save("Webhooks are on");
+    const after = await adminApi("/api/v1/webhooks/settings");
+    assert.equal(after.endpoint.id, before.endpoint.id);
+    assert.equal(after.endpoint.secret, before.endpoint.secret);
+
+    const url = page.getByRole("textbox", { name: "Endpoint URL" }).first();
+    await url.fill("");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    const error = page.locator('form[aria-labelledby="settings-title"] [data-field="url"] .field-error');
+    await error.waitFor();
+    assert.match(await error.textContent(), /must not be empty/i);
+    assert.equal((await adminApi("/api/v1/webhooks/settings")).endpoint.secret, before.endpoint.secret);
+    await url.fill(before.url);
+    await save("Webhooks are on");
+  });
+
   test("integrations: the script tag with the embed key, and the call, to copy", async () => {
     const { page } = session;
     await page.getByRole("link", { name: "Embedding" }).click();

@@ -462,8 +462,12 @@ async fn rate_limit_settings_are_validated_and_can_be_reset() {
         .call(Method::PUT, "/api/v1/account/rate-limits", Some(unknown))
         .await;
     assert_eq!(
-        (status, code(&body)),
-        (StatusCode::BAD_REQUEST, "invalid_request")
+        (status, code(&body), body["error"]["field"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            Some("x")
+        )
     );
     let (status, body) = server
         .call(Method::DELETE, "/api/v1/account/rate-limits", None)

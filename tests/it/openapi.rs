@@ -427,6 +427,81 @@ async fn every_documented_operation_is_routed() {
     server.stop().await;
 }
 
+/// Every operation that takes a JSON body reads it strictly, and every
+/// refusal is the error shape, as documented: data after the document is
+/// 400, a field the operation does not take is 422 naming it, and a body
+/// over the limit is 413. Each is checked before anything else happens,
+/// so dummy ids do.
+#[tokio::test]
+async fn every_json_body_is_read_strictly() {
+    let server = TestServer::start(|_| {}).await;
+    let doc = Document::fetch(&server).await;
+    let oversized = format!(r#"{{"x": "{}"}}"#, "a".repeat(2 * 1024 * 1024));
+    let mut checked = Vec::new();
+    for op in doc.operations() {
+        if !op.spec["requestBody"].is_object() {
+            continue;
+        }
+        let id = op.id().to_owned();
+        let method = Method::from_bytes(op.method.to_uppercase().as_bytes()).unwrap();
+        let path = op.path_with("does_not_exist");
+        let schemes = op.schemes();
+        for (body, expected, field) in [
+            (
+                r#"{"domains": ["shop.example.com"]} xyz"#,
+                (StatusCode::BAD_REQUEST, "invalid_request"),
+                None,
+            ),
+            ("{} {}", (StatusCode::BAD_REQUEST, "invalid_request"), None),
+            (
+                r#"{"not_a_field": 1}"#,
+                (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+                Some("not_a_field"),
+            ),
+            (
+                oversized.as_str(),
+                (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+                None,
+            ),
+        ] {
+            let url = if schemes.contains(&"embed_key") {
+                server.url(&format!("{path}?key={EMBED_KEY}"))
+            } else {
+                server.url(&path)
+            };
+            let mut request = server
+                .client
+                .request(method.clone(), url)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(body.to_owned());
+            if schemes.contains(&"admin_token") {
+                request = request.bearer_auth(ADMIN_TOKEN);
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status();
+            let text = response.text().await.unwrap();
+            let answer: Value = serde_json::from_str(&text)
+                .unwrap_or_else(|_| panic!("{id} answered {status} without JSON: {text}"));
+            let short = &body[..body.len().min(40)];
+            assert_eq!(
+                (status, answer["error"]["code"].as_str().unwrap_or_default()),
+                expected,
+                "{id} took {short}: {answer}"
+            );
+            assert_eq!(
+                answer["error"]["field"].as_str(),
+                field,
+                "{id} took {short}: {answer}"
+            );
+            doc.check(&op, status, &text);
+        }
+        checked.push(id);
+    }
+    // SPEC.md's operations with a body, each of them.
+    assert_eq!(checked.len(), 19, "{checked:?}");
+    server.stop().await;
+}
+
 /// A campaign's life through both APIs, with webhooks on: every answer is
 /// checked against the operation's documented response for its status.
 #[tokio::test]

@@ -298,12 +298,9 @@ async fn campaigns_are_validated_paginated_and_updated_keeping_stock() {
             Some(json!({"name": "Bad", "kind": "wheel", "definition": definition})),
         )
         .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("definition.prizes[0].weight"),
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        body["error"]["field"], "definition.prizes[0].weight",
         "{body}"
     );
     let mut definition = pooled(2, &["A".into(), "B".into()], "daily");
@@ -466,6 +463,224 @@ async fn segments_have_unique_titles_and_record_their_changes() {
     assert_eq!(events[1]["data"]["segment"]["title"], "Seg B");
     assert_eq!(events[2]["data"]["campaign"]["id"], id.as_str());
     server.stop().await;
+}
+
+/// A page cannot tell "VIP Users" from "vip users" or " VIP Users": they
+/// are one title, unique in the account and resolved alike; and an update
+/// records `segment.updated` only when it changes something, saying what
+/// it was.
+#[tokio::test]
+async fn segment_titles_ignore_case_and_spaces_and_only_real_changes_are_events() {
+    let server = TestServer::start(|_| {}).await;
+    let vip = campaign(&server, "VIP Users", pooled(1, &["A".into()], "once")).await;
+    let other = campaign(&server, "Other", pooled(1, &["B".into()], "once")).await;
+    for (title, taken) in [
+        ("vip users", "VIP Users"),
+        (" VIP USERS ", "VIP Users"),
+        ("Other", "Other"),
+        ("other ", "Other"),
+    ] {
+        let (status, body) = server
+            .call(
+                reqwest::Method::POST,
+                "/api/v1/segments",
+                Some(json!({"title": title, "campaign_id": vip})),
+            )
+            .await;
+        assert_eq!(
+            (status, body["error"]["field"].as_str()),
+            (StatusCode::CONFLICT, Some("title")),
+            "{title:?}: {body}"
+        );
+        // The message names the title as it is taken.
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!("A segment is already titled {taken:?}")),
+            "{message}"
+        );
+    }
+    let render = |title: &'static str| {
+        server.public(
+            "/api/v1/embed/render",
+            json!({"segment": title, "user": {"id": "ada"}}),
+        )
+    };
+    for title in ["VIP Users", " VIP Users", "vip users", "VIP USERS  "] {
+        let (status, body) = render(title).await;
+        assert_eq!(status, StatusCode::OK, "{title:?}: {body}");
+        assert_eq!(body["segment"]["title"], "VIP Users", "{title:?}");
+        assert_eq!(body["campaign"]["id"], vip.as_str(), "{title:?}");
+    }
+
+    let (_, list) = server
+        .call(reqwest::Method::GET, "/api/v1/segments", None)
+        .await;
+    let id = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["title"] == "VIP Users")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/api/v1/segments/{id}");
+    let patch = |body: Value| server.call(reqwest::Method::PATCH, &path, Some(body));
+    let before = server.events().await.len();
+    for unchanged in [
+        json!({}),
+        json!({"title": "VIP Users"}),
+        json!({"title": "  VIP Users ", "campaign_id": vip}),
+    ] {
+        let (status, body) = patch(unchanged.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{unchanged}: {body}");
+        assert_eq!(body["title"], "VIP Users");
+    }
+    assert_eq!(server.events().await.len(), before, "no change, no event");
+    for taken in ["Other", " OTHER"] {
+        let (status, body) = patch(json!({"title": taken})).await;
+        assert_eq!(
+            (status, body["error"]["field"].as_str()),
+            (StatusCode::CONFLICT, Some("title")),
+            "{taken}: {body}"
+        );
+    }
+
+    let (status, body) = patch(json!({"title": "VIP members"})).await;
+    assert_eq!(
+        (status, body["title"].as_str()),
+        (StatusCode::OK, Some("VIP members"))
+    );
+    let (status, body) = patch(json!({"title": "VIP members", "campaign_id": other})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = patch(json!({"title": "VIP Members", "campaign_id": vip})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The old title resolves no more (the cache forgot it), the new one in
+    // any case does.
+    assert_eq!(render("vip users").await.0, StatusCode::NOT_FOUND);
+    let (status, body) = render("vip MEMBERS").await;
+    assert_eq!(
+        (status, body["segment"]["title"].as_str()),
+        (StatusCode::OK, Some("VIP Members"))
+    );
+
+    let events = server.events().await;
+    let updates: Vec<&Value> = events[before..].iter().map(|e| &e["data"]).collect();
+    assert_eq!(updates.len(), 3, "{updates:#?}");
+    assert_eq!(updates[0]["previous"], json!({"title": "VIP Users"}));
+    assert_eq!(updates[0]["segment"]["title"], "VIP members");
+    assert_eq!(
+        updates[1]["previous"],
+        json!({"campaign": {"id": vip, "name": "VIP Users", "kind": "wheel"}})
+    );
+    assert_eq!(updates[1]["campaign"]["id"], other.as_str());
+    assert_eq!(
+        updates[2]["previous"],
+        json!({
+            "title": "VIP members",
+            "campaign": {"id": other, "name": "Other", "kind": "wheel"}
+        })
+    );
+    assert!(
+        events[before..]
+            .iter()
+            .all(|e| e["type"] == "segment.updated")
+    );
+    server.stop().await;
+}
+
+/// Titles that differ only in case were allowed before the titles' keys:
+/// the key goes to the oldest segment, the others keep their rows but none,
+/// and must be renamed before they can be saved again. Opening the store
+/// never fails on them.
+#[tokio::test]
+async fn segments_whose_titles_differed_only_in_case_are_kept_and_the_oldest_is_shown() {
+    use adact_server::{
+        app::{accounts, demo, segments},
+        store::Store,
+    };
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = adact_server::testing::database_url(dir.path())
+        .await
+        .unwrap();
+    let store = Store::connect(&url, 2).await.unwrap();
+    let account = accounts::create_account(&store, "Before keys", None, None)
+        .await
+        .unwrap()
+        .account;
+    demo::seed_demo(&store).await.unwrap();
+    let (oldest, campaign) = store
+        .segment_with_campaign(&account.id, demo::DEMO_SEGMENT)
+        .await
+        .unwrap()
+        .unwrap();
+    // As the rows were before migration 0007: no keys, and a title taken
+    // twice but for its case.
+    sqlx::query("update segments set title_key = null")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    sqlx::query(
+        "insert into segments (id, account_id, title, campaign_id, created_at, updated_at) \
+         values ('seg_twin', $1, 'default users', $2, $3, $3)",
+    )
+    .bind(&account.id)
+    .bind(&campaign.id)
+    .bind(adact_server::domain::time::now_ms() + 1000)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    store.close().await;
+
+    let store = Store::connect(&url, 2).await.unwrap();
+    for title in ["default users", "DEFAULT USERS ", "Default Users"] {
+        let (segment, _) = store
+            .segment_with_campaign(&account.id, title)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(segment.id, oldest.id, "{title:?}");
+    }
+    let twin = segments::find(&store, &account.id, "seg_twin")
+        .await
+        .unwrap();
+    let (_, quiz) = store
+        .segment_with_campaign(&account.id, "Quiz")
+        .await
+        .unwrap()
+        .unwrap();
+    let changes = segments::Changes {
+        title: None,
+        campaign_id: Some(quiz.id.clone()),
+    };
+    let err = segments::update(&store, &account, twin.clone(), changes)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            adact_server::app::Error::Rule(adact_server::domain::Error::Conflict {
+                field: "title",
+                ..
+            })
+        ),
+        "{err:?}"
+    );
+    let renamed = segments::Changes {
+        title: Some("Default Users (2)".into()),
+        campaign_id: Some(quiz.id.clone()),
+    };
+    segments::update(&store, &account, twin, renamed)
+        .await
+        .unwrap();
+    let (segment, shown) = store
+        .segment_with_campaign(&account.id, "default users (2)")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((segment.id.as_str(), shown.id), ("seg_twin", quiz.id));
+    store.close().await;
 }
 
 #[tokio::test]

@@ -439,6 +439,101 @@ async fn resend_failed_requeues_every_failure_since_a_time() {
     server.stop().await;
 }
 
+/// "Resend all failed" also takes a delivery waiting for its next retry
+/// after a failed attempt, and sends it now rather than in an hour.
+#[tokio::test]
+async fn resend_failed_sends_deliveries_waiting_for_a_retry_now() {
+    let receiver = Receiver::start().await;
+    let server = server("0s,1h").await;
+    enable(&server, &receiver.url("/flaky/1")).await;
+    let since = clock::rfc3339(clock::now_ms() - 1000);
+    let (_, result) = server
+        .call(Method::POST, "/api/v1/webhooks/test", None)
+        .await;
+    assert_eq!(result["response_status"], 500, "{result}");
+    let delivery = result["delivery_id"].as_str().unwrap();
+    let path = format!("/api/v1/webhooks/deliveries/{delivery}");
+    let (_, waiting) = server.call(Method::GET, &path, None).await;
+    assert_eq!(waiting["status"], "pending", "{waiting}");
+
+    let (status, body) = server
+        .call(
+            Method::POST,
+            "/api/v1/webhooks/deliveries/resend-failed",
+            Some(json!({"since": since})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["queued"].as_i64()),
+        (StatusCode::ACCEPTED, Some(1)),
+        "{body}"
+    );
+    let detail = wait_for_status(&server, &path, "succeeded").await;
+    assert_eq!(detail["attempt_count"], 2, "{detail:#}");
+    assert_eq!(receiver.received().len(), 2);
+    server.stop().await;
+}
+
+/// `attempt_count` is what the history lists: a retry that was not sent
+/// (webhooks were turned off meanwhile) is no attempt, and the attempts
+/// are numbered as listed.
+#[tokio::test]
+async fn attempt_count_is_the_number_of_attempts_listed() {
+    let receiver = Receiver::start().await;
+    let server = server("0s,500ms").await;
+    let endpoint = enable(&server, &receiver.url("/flaky/1")).await;
+    let (_, result) = server
+        .call(Method::POST, "/api/v1/webhooks/test", None)
+        .await;
+    assert_eq!(result["response_status"], 500, "{result}");
+    let (status, _) = server
+        .call(
+            Method::PUT,
+            "/api/v1/webhooks/settings",
+            Some(json!({"enabled": false})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let delivery = result["delivery_id"].as_str().unwrap();
+    let path = format!("/api/v1/webhooks/deliveries/{delivery}");
+    let detail = wait_for_status(&server, &path, "failed").await;
+    assert!(
+        detail["last_error"]
+            .as_str()
+            .unwrap()
+            .starts_with("Not sent"),
+        "{detail:#}"
+    );
+    assert_eq!(detail["attempts"].as_array().unwrap().len(), 1);
+    assert_eq!(detail["attempt_count"], 1, "{detail:#}");
+    let (_, list) = server
+        .call(
+            Method::GET,
+            &format!(
+                "/api/v1/webhooks/deliveries?endpoint_id={}",
+                endpoint["id"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(list["data"][0]["attempt_count"], 1, "{list}");
+
+    enable(&server, &receiver.url("/flaky/1")).await;
+    server
+        .call(Method::POST, &format!("{path}/resend"), None)
+        .await;
+    let detail = wait_for_status(&server, &path, "succeeded").await;
+    let numbers: Vec<_> = detail["attempts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["attempt"].as_i64().unwrap())
+        .collect();
+    assert_eq!(numbers, [1, 2], "{detail:#}");
+    assert_eq!(detail["attempt_count"], 2);
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn a_dropped_connection_is_a_failed_attempt() {
     let receiver = Receiver::start().await;
@@ -450,6 +545,220 @@ async fn a_dropped_connection_is_a_failed_attempt() {
     assert_eq!(result["succeeded"], false);
     assert_eq!(result["response_status"], Value::Null);
     assert!(!result["error"].as_str().unwrap().is_empty(), "{result}");
+    server.stop().await;
+}
+
+/// The master switch only stops sending: turned off, the main endpoint and
+/// its secret stay; turned on again, the same secret signs.
+#[tokio::test]
+async fn the_toggle_keeps_the_main_endpoint_and_its_secret() {
+    let receiver = Receiver::start().await;
+    let server = server("0s").await;
+    let endpoint = enable(&server, &receiver.url("/ok")).await;
+    let secret = endpoint["secret"].as_str().unwrap();
+    let settings = |body: Value| server.call(Method::PUT, "/api/v1/webhooks/settings", Some(body));
+
+    let (status, off) = settings(json!({"enabled": false})).await;
+    assert_eq!(status, StatusCode::OK, "{off}");
+    assert_eq!(off["enabled"], false);
+    assert_eq!(off["endpoint"]["id"], endpoint["id"], "{off}");
+    assert_eq!(off["endpoint"]["secret"], secret);
+    assert_eq!(off["url"], endpoint["url"]);
+    let (_, endpoints) = server
+        .call(Method::GET, "/api/v1/webhooks/endpoints", None)
+        .await;
+    assert_eq!(
+        endpoints["data"].as_array().unwrap().len(),
+        1,
+        "{endpoints}"
+    );
+
+    let (status, on) = settings(json!({"enabled": true})).await;
+    assert_eq!(status, StatusCode::OK, "{on}");
+    assert_eq!(
+        on["endpoint"]["secret"], secret,
+        "a new secret after the toggle"
+    );
+    let (_, result) = server
+        .call(Method::POST, "/api/v1/webhooks/test", None)
+        .await;
+    assert_eq!(result["succeeded"], true, "{result}");
+    assert!(verify_request(secret, &receiver.received()[0]));
+
+    // Events alone change the main endpoint's filter, nothing else; an
+    // empty URL is refused rather than taken as "remove".
+    let (_, saved) = settings(json!({"enabled": true, "events": ["player.created"]})).await;
+    assert_eq!(saved["events"], json!(["player.created"]));
+    assert_eq!(saved["endpoint"]["secret"], secret);
+    let (status, body) = settings(json!({"enabled": false, "url": " "})).await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("url")),
+        "{body}"
+    );
+    let (_, kept) = server
+        .call(Method::GET, "/api/v1/webhooks/settings", None)
+        .await;
+    assert_eq!(kept["endpoint"]["secret"], secret);
+    server.stop().await;
+}
+
+/// Each rotation's replaced secret signs for 24 hours after it was
+/// replaced: a second rotation within the day leaves the first one signing.
+#[tokio::test]
+async fn every_secret_replaced_within_a_day_keeps_signing() {
+    let receiver = Receiver::start().await;
+    let server = server("0s").await;
+    let endpoint = enable(&server, &receiver.url("/ok")).await;
+    let rotate = format!(
+        "/api/v1/webhooks/endpoints/{}/rotate-secret",
+        endpoint["id"].as_str().unwrap()
+    );
+    let mut secrets = vec![endpoint["secret"].as_str().unwrap().to_owned()];
+    for _ in 0..2 {
+        let (status, rotated) = server.call(Method::POST, &rotate, None).await;
+        assert_eq!(status, StatusCode::OK, "{rotated}");
+        secrets.push(rotated["secret"].as_str().unwrap().to_owned());
+    }
+    let (_, result) = server
+        .call(Method::POST, "/api/v1/webhooks/test", None)
+        .await;
+    assert_eq!(result["succeeded"], true, "{result}");
+    let got = receiver.received();
+    let signatures = got[0].header("webhook-signature");
+    assert_eq!(signatures.split(' ').count(), 3, "{signatures}");
+    for secret in &secrets {
+        assert!(verify_request(secret, &got[0]), "{secret} does not verify");
+    }
+    server.stop().await;
+}
+
+/// An endpoint's own headers (a receiver behind a gateway wants its
+/// `Authorization`) go with every attempt, retries included, and their
+/// values are never shown again: not by the endpoint, not in the history.
+#[tokio::test]
+async fn custom_headers_are_sent_on_every_attempt_and_never_shown() {
+    let receiver = Receiver::start().await;
+    let server = server("0s,100ms").await;
+    let endpoint = enable(&server, &receiver.url("/flaky/1")).await;
+    let path = format!(
+        "/api/v1/webhooks/endpoints/{}",
+        endpoint["id"].as_str().unwrap()
+    );
+    const TOKEN: &str = "Bearer gw-7c1e5d0b";
+    const KEY: &str = "key-5f2a9e";
+    let (status, saved) = server
+        .call(
+            Method::PATCH,
+            &path,
+            Some(json!({"headers": {"Authorization": TOKEN, "X-Api-Key": KEY}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(
+        saved["headers"],
+        json!({"authorization": "********", "x-api-key": "********"})
+    );
+    assert_eq!(saved["secret"], endpoint["secret"]);
+    for read in [
+        path.as_str(),
+        "/api/v1/webhooks/endpoints",
+        "/api/v1/webhooks/settings",
+    ] {
+        let (_, body) = server.call(Method::GET, read, None).await;
+        let text = body.to_string();
+        assert!(text.contains("x-api-key"), "{read}: {text}");
+        assert!(
+            !text.contains(TOKEN) && !text.contains(KEY),
+            "{read} shows a header in clear: {text}"
+        );
+    }
+
+    let (_, result) = server
+        .call(Method::POST, "/api/v1/webhooks/test", None)
+        .await;
+    assert_eq!(result["response_status"], 500, "the first attempt fails");
+    let delivery = format!(
+        "/api/v1/webhooks/deliveries/{}",
+        result["delivery_id"].as_str().unwrap()
+    );
+    let detail = wait_for_status(&server, &delivery, "succeeded").await;
+    let got = receiver.received();
+    assert_eq!(got.len(), 2);
+    for request in &got {
+        assert_eq!(request.header("authorization"), TOKEN);
+        assert_eq!(request.header("x-api-key"), KEY);
+        assert!(verify_request(
+            endpoint["secret"].as_str().unwrap(),
+            request
+        ));
+    }
+    let text = detail.to_string();
+    assert!(
+        !text.contains(TOKEN) && !text.contains(KEY),
+        "the history shows a header in clear: {detail:#}"
+    );
+    for attempt in detail["attempts"].as_array().unwrap() {
+        let headers = &attempt["request"]["headers"];
+        assert!(
+            headers
+                .as_array()
+                .unwrap()
+                .contains(&json!(["authorization", "********"])),
+            "{headers}"
+        );
+    }
+
+    // Only the headers named change; null removes one.
+    let (_, saved) = server
+        .call(
+            Method::PATCH,
+            &path,
+            Some(json!({"headers": {"x-api-key": null}, "description": "Behind the gateway"})),
+        )
+        .await;
+    assert_eq!(saved["headers"], json!({"authorization": "********"}));
+    let (_, saved) = server
+        .call(Method::PATCH, &path, Some(json!({"timeout_ms": 3000})))
+        .await;
+    assert_eq!(saved["headers"], json!({"authorization": "********"}));
+
+    for (headers, field) in [
+        (
+            json!({"Webhook-Signature": "v1,forged"}),
+            "headers.Webhook-Signature",
+        ),
+        (
+            json!({"Content-Type": "text/plain"}),
+            "headers.Content-Type",
+        ),
+        (json!({"Host": "internal.example"}), "headers.Host"),
+        (json!({"X-Split": "a\r\nX-Injected: 1"}), "headers.X-Split"),
+        (json!({"Bad Name": "x"}), "headers.Bad Name"),
+        (
+            json!({"Authorization": "********"}),
+            "headers.Authorization",
+        ),
+        (json!({"X-List": ["a"]}), "headers.X-List"),
+    ] {
+        let (status, body) = server
+            .call(Method::PATCH, &path, Some(json!({"headers": headers})))
+            .await;
+        assert_eq!(
+            (status, body["error"]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(field)),
+            "{body}"
+        );
+    }
+    let (status, created) = server
+        .call(
+            Method::POST,
+            "/api/v1/webhooks/endpoints",
+            Some(json!({"url": receiver.url("/ok"), "headers": {"X-Tenant": "acme"}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["headers"], json!({"x-tenant": "********"}));
     server.stop().await;
 }
 
@@ -513,8 +822,16 @@ async fn endpoint_input_is_validated_with_field_names() {
         )
         .await;
     assert_eq!(
-        (status, error["error"]["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("invalid_request"))
+        (
+            status,
+            error["error"]["code"].as_str(),
+            error["error"]["field"].as_str()
+        ),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("validation_failed"),
+            Some("colour")
+        )
     );
     let (status, _) = server
         .call(
@@ -701,6 +1018,7 @@ async fn a_taken_over_claim_cannot_overwrite_the_new_attempt() {
         events: vec!["*".into()],
         enabled: true,
         timeout_ms: 2000,
+        headers: Default::default(),
     };
     store
         .create_endpoint(&account, &fields, true, &new_secret())

@@ -98,6 +98,7 @@ impl RenderRequest {
 /// The player named by the host page in `renderAdact({user})`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct User {
     /// The player's id on the host site: the same id is the same player
     /// on every device, and play limits count per id.

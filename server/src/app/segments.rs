@@ -7,8 +7,8 @@ use crate::{
         Error,
         account::Account,
         campaign::Campaign,
-        events::{EventType, segment_data},
-        segment::{Segment, check_title},
+        events::{EventType, segment_data, segment_updated_data},
+        segment::{Segment, apply, check_title},
     },
     store::{Store, dialect::is_unique_violation, outbox, segments},
 };
@@ -29,9 +29,13 @@ pub async fn create(
     let title = check_title(title)?;
     let campaign = mapped_campaign(store, &account.id, campaign_id).await?;
     let mut tx = store.begin_write().await?;
-    let segment = segments::insert_segment(&mut tx, &account.id, &title, &campaign.id)
-        .await
-        .map_err(|err| title_taken(err, &title))?;
+    let segment = match segments::insert_segment(&mut tx, &account.id, &title, &campaign.id).await {
+        Ok(segment) => segment,
+        Err(err) => {
+            drop(tx);
+            return Err(title_taken(store, &account.id, err, &title).await);
+        }
+    };
     let data = segment_data(account, &segment, &campaign);
     outbox::record(&mut tx, &account.id, EventType::SegmentCreated, data).await?;
     tx.commit().await?;
@@ -39,24 +43,40 @@ pub async fn create(
     Ok(segment)
 }
 
+/// Saves what `changes` changes and records `segment.updated` with the
+/// previous values; an update that changes nothing writes nothing and
+/// records no event.
 pub async fn update(
     store: &Store,
     account: &Account,
     mut segment: Segment,
     changes: Changes,
 ) -> Result<Segment> {
-    if let Some(title) = changes.title {
-        segment.title = check_title(&title)?;
-    }
-    if let Some(campaign_id) = changes.campaign_id {
-        segment.campaign_id = campaign_id;
+    let previous = apply(
+        &mut segment,
+        changes.title.as_deref(),
+        changes.campaign_id.as_deref(),
+    )?;
+    if previous.is_empty() {
+        return Ok(segment);
     }
     let campaign = mapped_campaign(store, &account.id, &segment.campaign_id).await?;
+    let previous_campaign = match &previous.campaign_id {
+        Some(id) => Some(campaigns::find(store, &account.id, id).await?),
+        None => None,
+    };
     let mut tx = store.begin_write().await?;
-    segments::update_segment(&mut tx, &segment)
-        .await
-        .map_err(|err| title_taken(err, &segment.title))?;
-    let data = segment_data(account, &segment, &campaign);
+    if let Err(err) = segments::update_segment(&mut tx, &segment).await {
+        drop(tx);
+        return Err(title_taken(store, &account.id, err, &segment.title).await);
+    }
+    let data = segment_updated_data(
+        account,
+        &segment,
+        &campaign,
+        previous.title.as_deref(),
+        previous_campaign.as_ref(),
+    );
     outbox::record(&mut tx, &account.id, EventType::SegmentUpdated, data).await?;
     tx.commit().await?;
     store.changed(&account.id).await;
@@ -92,15 +112,33 @@ async fn mapped_campaign(store: &Store, account_id: &str, id: &str) -> Result<Ca
     })
 }
 
-/// The unique title constraint as a conflict naming the field.
-fn title_taken(err: sqlx::Error, title: &str) -> crate::app::Error {
-    if is_unique_violation(&err) {
-        Error::Conflict {
-            field: "title",
-            message: format!("A segment is already titled {title:?}."),
-        }
-        .into()
-    } else {
-        err.into()
+/// The unique title constraint as a conflict naming the field and the
+/// title that has it, which may differ from `title` in case or spaces.
+async fn title_taken(
+    store: &Store,
+    account_id: &str,
+    err: sqlx::Error,
+    title: &str,
+) -> crate::app::Error {
+    if !is_unique_violation(&err) {
+        return err.into();
     }
+    let taken = match store.segment_with_campaign(account_id, title).await {
+        Ok(Some((segment, _))) => segment.title,
+        Ok(None) => title.to_owned(),
+        Err(err) => return err.into(),
+    };
+    let message = if taken == title {
+        format!("A segment is already titled {taken:?}.")
+    } else {
+        format!(
+            "A segment is already titled {taken:?}: titles are compared ignoring case and \
+             surrounding spaces."
+        )
+    };
+    Error::Conflict {
+        field: "title",
+        message,
+    }
+    .into()
 }

@@ -6,9 +6,10 @@ use crate::{
         Error,
         account::Account,
         events::{Event, EventType, test_data},
+        time::now_ms,
         webhook::{
-            DEFAULT_TIMEOUT_MS, Endpoint, EndpointChanges, EndpointFields, ROTATION_OVERLAP_MS,
-            check_events,
+            DEFAULT_TIMEOUT_MS, Endpoint, EndpointChanges, EndpointFields, Headers, check_events,
+            retire,
         },
     },
     store::{Store, outbox},
@@ -29,9 +30,12 @@ pub async fn settings(store: &Store, account_id: &str) -> Result<Settings> {
     })
 }
 
-/// Saves the guide's settings: creates, updates or (without `url`) deletes
-/// the main endpoint, and sets the master switch, which needs an endpoint
-/// to turn on.
+/// Saves the guide's settings: sets the master switch, which needs an
+/// endpoint to turn on, and creates the main endpoint with a `url` or
+/// updates its URL and `events` with those given. The switch only
+/// stops or resumes sending: without a `url` the main endpoint and its
+/// secret stay as they are, and nothing here deletes an endpoint (that is
+/// `DELETE /api/v1/webhooks/endpoints/{id}`).
 pub async fn save_settings(
     store: &Store,
     account_id: &str,
@@ -40,39 +44,50 @@ pub async fn save_settings(
     events: Option<Vec<String>>,
     allow_private: bool,
 ) -> Result<Settings> {
-    let events = check_events(events.unwrap_or_else(|| vec!["*".into()]))?;
-    let url = url.map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
-    let primary = store.primary_endpoint(account_id).await?;
-    match (url, primary) {
-        (Some(url), primary) => {
-            let url = check_url(&url, allow_private).await?;
-            let fields = |existing: Option<&Endpoint>| EndpointFields {
-                url: url.clone(),
-                description: existing.map_or_else(
-                    || "Set in Webhooks settings".into(),
-                    |e| e.description.clone(),
-                ),
-                events: events.clone(),
-                enabled: true,
-                timeout_ms: existing.map_or(DEFAULT_TIMEOUT_MS, |e| e.timeout_ms),
+    let events = events.map(check_events).transpose()?;
+    let url = match url.as_deref().map(str::trim) {
+        Some("") => {
+            return Err(Error::invalid(
+                "url",
+                "must not be empty: to stop sending, turn Enable Webhooks off; to remove the \
+                 main endpoint, delete it",
+            )
+            .into());
+        }
+        Some(url) => Some(check_url(url, allow_private).await?),
+        None => None,
+    };
+    match (url, store.primary_endpoint(account_id).await?) {
+        (None, _) if events.is_none() => {}
+        (url, Some(existing)) => {
+            let fields = EndpointFields {
+                // Saving its URL turns the main endpoint on again.
+                enabled: url.is_some() || existing.enabled,
+                url: url.unwrap_or_else(|| existing.url.clone()),
+                description: existing.description.clone(),
+                events: events.unwrap_or_else(|| existing.events.clone()),
+                timeout_ms: existing.timeout_ms,
+                headers: existing.headers.clone(),
             };
-            match primary {
-                Some(existing) => {
-                    store
-                        .update_endpoint(account_id, &existing.id, &fields(Some(&existing)))
-                        .await?;
-                }
-                None => {
-                    let secret = signing::new_secret();
-                    store
-                        .create_endpoint(account_id, &fields(None), true, &secret)
-                        .await?;
-                }
-            }
+            store
+                .update_endpoint(account_id, &existing.id, &fields)
+                .await?;
         }
-        (None, Some(existing)) => {
-            store.delete_endpoint(account_id, &existing.id).await?;
+        (Some(url), None) => {
+            let fields = EndpointFields {
+                url,
+                description: "Set in Webhooks settings".into(),
+                events: events.unwrap_or_else(|| vec!["*".into()]),
+                enabled: true,
+                timeout_ms: DEFAULT_TIMEOUT_MS,
+                headers: Headers::new(),
+            };
+            store
+                .create_endpoint(account_id, &fields, true, &signing::new_secret())
+                .await?;
         }
+        // Events but no endpoint to receive them: the settings view shows
+        // the default filter until a URL is saved.
         (None, None) => {}
     }
     if enabled && store.list_endpoints(account_id).await?.is_empty() {
@@ -118,13 +133,22 @@ pub async fn delete_endpoint(store: &Store, account_id: &str, id: &str) -> Resul
     }
 }
 
-/// A new signing secret; the old one keeps signing beside it for 24 hours.
+/// A new signing secret; the replaced one keeps signing beside it for 24
+/// hours, as do those replaced before it less than 24 hours ago.
 pub async fn rotate_secret(store: &Store, account_id: &str, id: &str) -> Result<Endpoint> {
     let secret = signing::new_secret();
-    store
-        .rotate_secret(account_id, id, &secret, ROTATION_OVERLAP_MS)
-        .await?
-        .ok_or_else(|| endpoint_not_found(id).into())
+    // Two rotations at once: the one that saved second retires the first's
+    // secret too.
+    loop {
+        let current = endpoint(store, account_id, id).await?;
+        let retired = retire(current.secret.clone(), current.retired_secrets, now_ms());
+        if store
+            .replace_secret(account_id, id, &current.secret, &secret, &retired)
+            .await?
+        {
+            return endpoint(store, account_id, id).await;
+        }
+    }
 }
 
 /// The account's endpoint with this id.

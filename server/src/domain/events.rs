@@ -109,7 +109,7 @@ pub fn play_context(
 ) -> Value {
     json!({
         "account": {"id": account.id, "name": account.name},
-        "campaign": {"id": campaign.id, "name": campaign.name, "kind": campaign.kind.as_str()},
+        "campaign": campaign_ref(campaign),
         "segment": {"id": segment.0, "title": segment.1},
         "player": player.map(|p| json!({
             "id": p.id, "external_id": p.external_id,
@@ -119,13 +119,39 @@ pub fn play_context(
     })
 }
 
-/// The data of `segment.*` events.
+/// The data of `segment.created` and `segment.deleted`.
 pub fn segment_data(account: &Account, segment: &Segment, campaign: &Campaign) -> Value {
     json!({
         "account": {"id": account.id, "name": account.name},
         "segment": {"id": segment.id, "title": segment.title},
-        "campaign": {"id": campaign.id, "name": campaign.name, "kind": campaign.kind.as_str()},
+        "campaign": campaign_ref(campaign),
     })
+}
+
+/// The data of `segment.updated`: the segment as it is now, and in
+/// `previous` what the update changed as it was (the `title`, the
+/// `campaign`, or both).
+pub fn segment_updated_data(
+    account: &Account,
+    segment: &Segment,
+    campaign: &Campaign,
+    previous_title: Option<&str>,
+    previous_campaign: Option<&Campaign>,
+) -> Value {
+    let mut previous = serde_json::Map::new();
+    if let Some(title) = previous_title {
+        previous.insert("title".into(), title.into());
+    }
+    if let Some(campaign) = previous_campaign {
+        previous.insert("campaign".into(), campaign_ref(campaign));
+    }
+    let mut data = segment_data(account, segment, campaign);
+    data["previous"] = Value::Object(previous);
+    data
+}
+
+fn campaign_ref(campaign: &Campaign) -> Value {
+    json!({"id": campaign.id, "name": campaign.name, "kind": campaign.kind.as_str()})
 }
 
 /// The data of `webhook.test`.

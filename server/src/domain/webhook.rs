@@ -1,13 +1,16 @@
 //! Webhook endpoints and deliveries as the domain knows them, and the rules
 //! for an endpoint's fields. Times are unix ms; `http` formats them.
 
+pub use self::headers::{HIDDEN, HeaderChanges, Headers, change_headers, hidden};
 use super::{Error, campaign::check_text, events::EventType};
+
+mod headers;
 
 /// How long an attempt may take unless the endpoint says otherwise.
 pub const DEFAULT_TIMEOUT_MS: i64 = 2000;
 /// The longest timeout an endpoint may ask for.
 pub const MAX_TIMEOUT_MS: i64 = 15_000;
-/// How long the previous secret keeps signing after a rotation.
+/// How long a secret keeps signing after a rotation replaced it.
 pub const ROTATION_OVERLAP_MS: i64 = 24 * 3600 * 1000;
 
 /// A customer's endpoint: where events are sent and how.
@@ -23,11 +26,47 @@ pub struct Endpoint {
     pub disabled_reason: Option<String>,
     /// The signing secret, `whsec_` and base64.
     pub secret: String,
+    /// Secrets that rotations replaced, each signing until its time.
+    pub retired_secrets: Vec<RetiredSecret>,
+    /// Its own request headers, sent on every attempt.
+    pub headers: Headers,
     pub timeout_ms: i64,
     /// When the current run of failures began, if it is failing.
     pub failing_since: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+/// A secret a rotation replaced: it keeps signing beside the new one until
+/// `until` (unix ms), so a receiver has a day to switch.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RetiredSecret {
+    pub secret: String,
+    pub until: i64,
+}
+
+/// The secrets that sign an endpoint's requests at `now`: its secret, then
+/// each replaced one still within its day, newest first. Standard Webhooks
+/// sends one signature per secret, space-separated; a receiver that knows
+/// any of them verifies.
+pub fn signing_secrets(secret: &str, retired: &[RetiredSecret], now: i64) -> Vec<String> {
+    let mut live: Vec<_> = retired.iter().filter(|r| r.until > now).collect();
+    live.sort_by_key(|r| std::cmp::Reverse(r.until));
+    std::iter::once(secret.to_owned())
+        .chain(live.into_iter().map(|r| r.secret.clone()))
+        .collect()
+}
+
+/// The retired secrets after a rotation at `now` replaces `secret`: it
+/// signs for `ROTATION_OVERLAP_MS` more, beside every one replaced less
+/// than that ago; older ones are dropped.
+pub fn retire(secret: String, mut retired: Vec<RetiredSecret>, now: i64) -> Vec<RetiredSecret> {
+    retired.retain(|r| r.until > now);
+    retired.push(RetiredSecret {
+        secret,
+        until: now + ROTATION_OVERLAP_MS,
+    });
+    retired
 }
 
 /// The fields of an endpoint an admin sets.
@@ -38,6 +77,7 @@ pub struct EndpointFields {
     pub events: Vec<String>,
     pub enabled: bool,
     pub timeout_ms: i64,
+    pub headers: Headers,
 }
 
 /// What an admin sends for an endpoint; absent fields keep their value.
@@ -49,6 +89,8 @@ pub struct EndpointChanges {
     pub events: Option<Vec<String>>,
     pub enabled: Option<bool>,
     pub timeout_ms: Option<i64>,
+    /// Headers to set, replace or (`None`) remove; the others stay.
+    pub headers: Option<HeaderChanges>,
 }
 
 impl EndpointChanges {
@@ -79,12 +121,18 @@ impl EndpointChanges {
                 format!("must be between 100 and {MAX_TIMEOUT_MS}"),
             ));
         }
+        let headers = current.map(|c| c.headers.clone()).unwrap_or_default();
+        let headers = match self.headers {
+            Some(changes) => change_headers(headers, changes)?,
+            None => headers,
+        };
         Ok(EndpointFields {
             url,
             description,
             events,
             enabled: self.enabled.or(current.map(|c| c.enabled)).unwrap_or(true),
             timeout_ms,
+            headers,
         })
     }
 }
@@ -156,7 +204,9 @@ pub struct Delivery {
     /// None once the endpoint is deleted.
     pub endpoint_url: Option<String>,
     pub status: DeliveryStatus,
-    /// Attempts made so far.
+    /// The attempts its history holds: each one sent and answered, timed
+    /// out or failed to connect. A claim that sent nothing (the endpoint or
+    /// webhooks were off, see `last_error`) is not an attempt.
     pub attempts: i64,
     pub last_status: Option<i64>,
     pub last_error: Option<String>,
@@ -178,7 +228,7 @@ pub struct DeliveryDetail {
 /// One attempt to send a delivery: what was sent and what came back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attempt {
-    /// 1 for the first attempt.
+    /// Its place in the delivery's history: 1 for the first attempt.
     pub attempt: i64,
     pub url: String,
     pub started_at: i64,
@@ -218,6 +268,28 @@ mod tests {
         ));
         assert!(!subscribes("player.created", "player.updated"));
         assert!(!subscribes("", "player.created"));
+    }
+
+    #[test]
+    fn every_secret_replaced_within_a_day_keeps_signing() {
+        let hour = 3_600_000;
+        // Rotated at hour 0, 1 and 30: the first secret stops signing a day
+        // after it was replaced, the second does not stop with it.
+        let retired = retire("s0".into(), Vec::new(), 0);
+        let retired = retire("s1".into(), retired, hour);
+        assert_eq!(
+            signing_secrets("s2", &retired, 2 * hour),
+            ["s2", "s1", "s0"]
+        );
+        assert_eq!(
+            signing_secrets("s2", &retired, 24 * hour),
+            ["s2", "s1"],
+            "a day after its rotation, s0 is done"
+        );
+        assert_eq!(signing_secrets("s2", &retired, 25 * hour), ["s2"]);
+        let retired = retire("s2".into(), retired, 30 * hour);
+        assert_eq!(retired.len(), 1, "expired secrets are dropped: {retired:?}");
+        assert_eq!(signing_secrets("s3", &retired, 30 * hour), ["s3", "s2"]);
     }
 
     #[test]

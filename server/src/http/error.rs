@@ -22,6 +22,10 @@ pub enum Error {
     #[error("{message}")]
     BadRequest { code: &'static str, message: String },
 
+    /// The request body is larger than the server takes.
+    #[error("The request body is larger than the server takes ({} MiB).", super::BODY_LIMIT >> 20)]
+    PayloadTooLarge,
+
     /// Missing or wrong credentials.
     #[error("{0}")]
     Unauthorized(&'static str),
@@ -86,6 +90,7 @@ impl Error {
                 Rule::State { code, .. } => (StatusCode::CONFLICT, code),
             },
             Self::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
+            Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Self::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),

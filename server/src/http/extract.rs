@@ -2,10 +2,12 @@
 
 use axum::{
     extract::{FromRequest, FromRequestParts, Request},
-    http::{header, request::Parts},
+    http::{StatusCode, header, request::Parts},
 };
 use bytes::Bytes;
-use serde::de::DeserializeOwned;
+use serde::{Deserialize as _, de::DeserializeOwned};
+
+use self::strict::Strict;
 
 use super::{
     AppState,
@@ -13,9 +15,14 @@ use super::{
 };
 use crate::domain::{self, account::Account, credentials as auth, origins};
 
+mod strict;
+
 /// A JSON body. Unlike `axum::Json` it does not insist on a content type:
 /// the embed posts `text/plain` so that browsers send it without a CORS
-/// preflight, keeping a render to one round trip.
+/// preflight, keeping a render to one round trip. It is strict where
+/// `serde_json` is lenient (see [`parse_json`]), and answers a body over
+/// the limit (axum's `DefaultBodyLimit`, 2 MiB) with 413 in the API's
+/// error shape.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);
 
@@ -23,32 +30,73 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self> {
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|rejection| Error::bad_request("invalid_request", rejection.body_text()))?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            match rejection.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge,
+                _ => Error::bad_request("invalid_request", rejection.body_text()),
+            }
+        })?;
         parse_json(&bytes).map(Json)
     }
 }
 
-/// Parses a request body, naming the field at fault in the error.
-pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+/// Parses a request body: one JSON document and nothing after it, objects
+/// (never arrays) where the type has fields. Malformed JSON is a 400
+/// `invalid_request`; well-formed JSON of the wrong shape (a wrong type, a
+/// missing or unknown field) is a 422 `validation_failed` naming the field,
+/// like any other invalid value. An empty body is `null`, which only an
+/// optional body (`Json<Option<T>>`) takes.
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::bad_request(
-            "invalid_request",
-            "The request body is empty: expected a JSON object.",
-        ));
+        return T::deserialize(serde_json::Value::Null).map_err(|_| {
+            Error::bad_request(
+                "invalid_request",
+                "The request body is empty: expected a JSON object.",
+            )
+        });
     }
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|err| {
-        let path = err.path().to_string();
-        let inner = err.into_inner();
-        let message = if path == "." {
-            format!("Invalid request body: {inner}.")
-        } else {
-            format!("Invalid request body at `{path}`: {inner}.")
-        };
-        Error::bad_request("invalid_request", message)
-    })
+    // First the JSON itself, all of it: a malformed body, or data after
+    // the document, is refused whatever its fields say.
+    let mut syntax = serde_json::Deserializer::from_slice(bytes);
+    serde::de::IgnoredAny::deserialize(&mut syntax)
+        .and_then(|_| syntax.end())
+        .map_err(|err| {
+            Error::bad_request("invalid_request", format!("Invalid request body: {err}."))
+        })?;
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(Strict(&mut de)).map_err(body_error)
+}
+
+/// Well-formed JSON that is not the type, as the API's error.
+fn body_error(err: serde_path_to_error::Error<serde_json::Error>) -> Error {
+    let path = err.path().to_string();
+    let inner = err.into_inner();
+    // serde says which field is missing only in its message; its wording,
+    // "missing field `name`", has been serde's since 1.0.
+    let text = inner.to_string();
+    let message = text
+        .strip_suffix(&format!(
+            " at line {} column {}",
+            inner.line(),
+            inner.column()
+        ))
+        .unwrap_or(&text);
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(name, _)| name);
+    let field = match (path.as_str(), missing) {
+        (".", None) => {
+            return Error::bad_request(
+                "invalid_request",
+                format!("Invalid request body: {message}."),
+            );
+        }
+        (".", Some(name)) => name.to_owned(),
+        (path, Some(name)) => format!("{path}.{name}"),
+        (path, None) => path.to_owned(),
+    };
+    Error::invalid(field, message)
 }
 
 /// Query parameters, with the API's error shape on bad input.
@@ -165,24 +213,104 @@ mod tests {
 
     use super::*;
 
-    fn message(err: Error) -> String {
-        err.to_string()
+    /// The status, code and field a client sees.
+    fn answer<T: DeserializeOwned + std::fmt::Debug>(
+        body: &str,
+    ) -> (StatusCode, &'static str, Option<String>, String) {
+        let err = parse_json::<T>(body.as_bytes()).unwrap_err();
+        let message = err.to_string();
+        match err {
+            Error::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code, None, message),
+            Error::Rule(domain::Error::Invalid { field, .. }) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                Some(field),
+                message,
+            ),
+            other => panic!("unexpected {other:?}"),
+        }
     }
 
     #[test]
-    fn errors_name_the_field() {
-        let err = parse_json::<RenderRequest>(br#"{"user": {}}"#).unwrap_err();
-        assert!(message(err).contains("missing field `segment`"));
-        let err = parse_json::<RenderRequest>(br#"{"segment": 42}"#).unwrap_err();
-        assert!(message(err).contains("at `segment`: invalid type: integer `42`"));
-        let err =
-            parse_json::<RenderRequest>(br#"{"segment": "a", "user": {"id": 7}}"#).unwrap_err();
-        assert!(message(err).contains("at `user.id`"));
+    fn a_value_of_the_wrong_shape_is_a_validation_error_naming_the_field() {
+        for (body, field, says) in [
+            (r#"{"user": {}}"#, "segment", "missing field `segment`"),
+            (
+                r#"{"segment": 42}"#,
+                "segment",
+                "invalid type: integer `42`",
+            ),
+            (
+                r#"{"segment": "a", "user": {"id": 7}}"#,
+                "user.id",
+                "invalid type",
+            ),
+            (
+                r#"{"segment": "a", "user": []}"#,
+                "user",
+                "expected struct User",
+            ),
+            (
+                r#"{"segment": "a", "user": ["42"]}"#,
+                "user",
+                "expected struct User",
+            ),
+            (
+                r#"{"segment": "a", "user": {"phone": "1"}}"#,
+                "user.phone",
+                "unknown field",
+            ),
+            (
+                r#"{"segment": "a", "colour": 1}"#,
+                "colour",
+                "unknown field",
+            ),
+        ] {
+            let (status, code, named, message) = answer::<RenderRequest>(body);
+            assert_eq!(
+                (status, code, named.as_deref()),
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "validation_failed",
+                    Some(field)
+                ),
+                "{body}: {message}"
+            );
+            assert!(message.contains(says), "{body}: {message}");
+            assert!(!message.contains("line 1"), "{body}: {message}");
+        }
     }
 
     #[test]
-    fn empty_and_malformed_bodies_are_explained() {
-        assert!(message(parse_json::<RenderRequest>(b" ").unwrap_err()).contains("empty"));
-        assert!(message(parse_json::<RenderRequest>(b"{").unwrap_err()).contains("EOF"));
+    fn malformed_json_and_data_after_the_document_are_bad_requests() {
+        for (body, says) in [
+            (" ", "empty"),
+            ("{", "EOF"),
+            (r#"{"segment": "a"} xyz"#, "trailing characters"),
+            (r#"{"segment": "a"}{"segment": "b"}"#, "trailing characters"),
+            (r#"{"segment": "a",}"#, "at line 1 column 17"),
+            ("[]", "expected struct RenderRequest"),
+        ] {
+            let (status, code, field, message) = answer::<RenderRequest>(body);
+            assert_eq!(
+                (status, code, field),
+                (StatusCode::BAD_REQUEST, "invalid_request", None),
+                "{body}: {message}"
+            );
+            assert!(message.contains(says), "{body}: {message}");
+        }
+        // Whitespace after the document is fine.
+        assert!(parse_json::<RenderRequest>(b"{\"segment\": \"a\"}\n").is_ok());
+    }
+
+    #[test]
+    fn an_optional_body_may_be_left_out() {
+        assert_eq!(parse_json::<Option<RenderRequest>>(b"").unwrap(), None);
+        assert_eq!(parse_json::<Option<RenderRequest>>(b"null").unwrap(), None);
+        assert!(
+            parse_json::<Option<RenderRequest>>(b"{\"segment\": \"a\"}")
+                .unwrap()
+                .is_some()
+        );
     }
 }

@@ -12,7 +12,7 @@ use std::{sync::Arc, time::Duration};
 
 use axum::{
     Router,
-    extract::{Request, State},
+    extract::{DefaultBodyLimit, Request, State},
     http::{Method, StatusCode, Uri, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
@@ -114,6 +114,7 @@ pub fn app(state: AppState, config: &Config) -> Router {
         .route_layer(wake)
         // Previews change nothing: there is nothing to wake the workers for.
         .merge(preview::router())
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .finish();
     api.merge(site(config.www_dir.as_deref()))
         .fallback(not_found)
@@ -199,6 +200,10 @@ impl Page {
         Paged { data, next_cursor }
     }
 }
+
+/// The largest request body the API takes: a campaign with a pool of
+/// 100,000 codes fits. A larger one is answered 413 `payload_too_large`.
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 /// How long a request may take before it is answered 503: far beyond any
 /// handler's normal time, so only a stuck database or disk reaches it.

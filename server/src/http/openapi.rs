@@ -155,24 +155,47 @@ fn add_shared_errors(operation: &mut Operation) {
         .flatten()
         .any(|p| p.parameter_in == ParameterIn::Query);
     let mut shared = Vec::new();
-    if operation.request_body.is_some() || has_query {
+    if operation.request_body.is_some() {
         shared.push((
             "400",
-            "`invalid_request`: the body is not the JSON described, or a query \
-             parameter is malformed; the message names the field.",
+            "`invalid_request`: the body is not JSON, is not one JSON document (data \
+             follows it), or is not a JSON object; or a query parameter is malformed."
+                .to_owned(),
+        ));
+        shared.push((
+            "413",
+            format!(
+                "`payload_too_large`: the body is larger than the server takes ({} MiB).",
+                super::BODY_LIMIT >> 20
+            ),
+        ));
+        shared.push((
+            "422",
+            "`validation_failed`: a field of the body has the wrong type (an array where \
+             an object belongs, a string for a number), is missing or is not one the API \
+             takes; `field` names it."
+                .to_owned(),
+        ));
+    } else if has_query {
+        shared.push((
+            "400",
+            "`invalid_request`: a query parameter is malformed; the message names it.".to_owned(),
         ));
     }
     if let Some(description) = unauthorized {
-        shared.push(("401", description));
+        shared.push(("401", description.to_owned()));
         // Checking a credential reads the database, which may fail.
-        shared.push(("500", "`internal_error`: the cause is in the server's log."));
+        shared.push((
+            "500",
+            "`internal_error`: the cause is in the server's log.".to_owned(),
+        ));
     }
     for (status, description) in shared {
         operation
             .responses
             .responses
             .entry(status.to_owned())
-            .or_insert_with(|| error_response(description));
+            .or_insert_with(|| error_response(&description));
     }
 }
 

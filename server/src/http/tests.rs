@@ -161,16 +161,21 @@ async fn render_errors_have_codes_and_name_fields() {
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
+    // Well-formed JSON without a required field: a field error like any other.
     let (status, body) = app.render(Some(KEY), r#"{"user": {}}"#).await;
     assert_eq!(
-        (status, code(&body)),
-        (StatusCode::BAD_REQUEST, "invalid_request")
+        (status, code(&body), body["error"]["field"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            Some("segment")
+        )
     );
     assert!(
         body["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("`segment`"),
+            .contains("missing field `segment`"),
         "{body}"
     );
 
@@ -538,6 +543,77 @@ async fn a_preview_names_the_field_at_fault_like_a_create() {
         .body(Body::from(unsaved_wheel().to_string()))
         .unwrap();
     assert_eq!(app.send(request).await.0, StatusCode::UNAUTHORIZED);
+}
+
+/// serde_json would take `[]` for any struct (its fields in order, all
+/// defaulted): the API takes objects only, and says which field is wrong.
+#[tokio::test]
+async fn an_array_where_an_object_belongs_is_refused_naming_the_field() {
+    let app = TestApp::new().await;
+    let before = rows(&app.store).await;
+    for (pointer, value, field) in [
+        ("/definition/theme", json!([]), "definition.theme"),
+        ("/definition/form", json!([]), "definition.form"),
+        (
+            "/definition/form/consent",
+            json!(["Yes", true]),
+            "definition.form.consent",
+        ),
+        ("/definition/no_prize", json!([]), "definition.no_prize"),
+        ("/definition/end_screen", json!([]), "definition.end_screen"),
+        ("/definition/texts", json!(["Spin"]), "definition.texts"),
+        (
+            "/definition/prizes/0/codes",
+            json!({"generate": []}),
+            "definition.prizes[0].codes.generate",
+        ),
+        (
+            "/definition/prizes/0",
+            json!(["Never", "", 0]),
+            "definition.prizes[0]",
+        ),
+    ] {
+        let mut wheel = unsaved_wheel();
+        let mut at = &mut wheel;
+        for step in pointer.split('/').skip(1) {
+            at = match step.parse::<usize>() {
+                Ok(i) => &mut at[i],
+                Err(_) => &mut at[step],
+            };
+        }
+        *at = value;
+        for uri in ["/api/v1/campaigns", "/api/v1/campaigns/preview"] {
+            let (status, body) = app.send(admin_post(uri, &wheel)).await;
+            assert_eq!(
+                (status, code(&body)),
+                (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+                "{uri} {pointer}: {body}"
+            );
+            assert_eq!(body["error"]["field"], field, "{uri} {pointer}: {body}");
+        }
+    }
+    for (user, field) in [
+        (json!([]), "user"),
+        (json!(["42", "ada@example.com"]), "user"),
+        (json!({"id": "42", "phone": "+1 555"}), "user.phone"),
+    ] {
+        let body = json!({"segment": "Default Users", "user": user}).to_string();
+        let (status, answer) = app.render(Some(KEY), &body).await;
+        assert_eq!(
+            (status, code(&answer), answer["error"]["field"].as_str()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                Some(field)
+            ),
+            "{body}: {answer}"
+        );
+    }
+    assert_eq!(
+        rows(&app.store).await,
+        before,
+        "a refused body writes nothing"
+    );
 }
 
 #[tokio::test]

@@ -17,7 +17,11 @@ use std::{
 use tokio_util::sync::CancellationToken;
 
 use super::{Backend, Store};
-use crate::domain::{account::Account, campaign::Campaign, segment::Segment};
+use crate::domain::{
+    account::Account,
+    campaign::Campaign,
+    segment::{Segment, title_key},
+};
 
 /// The NOTIFY channel of cache invalidations; the payload is an account id.
 pub const CHANNEL: &str = "adact_cache";
@@ -26,7 +30,7 @@ pub const CHANNEL: &str = "adact_cache";
 /// notification is missed (`--cache-ttl`).
 pub const DEFAULT_TTL: Duration = Duration::from_secs(10);
 
-/// A segment title's segment and its campaign.
+/// A segment title's segment and its campaign (by the title's key).
 pub type Resolved = Option<Arc<(Segment, Campaign)>>;
 
 /// At most this many entries of each kind: a flood of unknown titles or
@@ -100,14 +104,16 @@ impl Store {
         Ok(account)
     }
 
-    /// The segment titled `title` and its campaign, from memory when it can.
+    /// The segment titled `title` (ignoring case and surrounding spaces)
+    /// and its campaign, from memory when it can. Cached by the title's key,
+    /// so every spelling of one title is one entry.
     pub async fn cached_segment_with_campaign(
         &self,
         account_id: &str,
         title: &str,
     ) -> sqlx::Result<Resolved> {
         let cache = &self.cache;
-        let key = (account_id.to_owned(), title.to_owned());
+        let key = (account_id.to_owned(), title_key(title));
         if let Some(hit) = cache.segments.get(&key) {
             return Ok(hit);
         }

@@ -16,8 +16,8 @@ impl Store {
         account_id: &str,
         filter: &DeliveryFilter,
     ) -> sqlx::Result<Vec<Delivery>> {
-        let mut sql = String::from(
-            "select d.*, ep.url as endpoint_url from deliveries d \
+        let mut sql = format!(
+            "select d.*, ep.url as endpoint_url, {RECORDED} from deliveries d \
              left join webhook_endpoints ep on ep.id = d.endpoint_id where d.account_id = $1",
         );
         let mut binds: Vec<Bind> = vec![Bind::Text(account_id.to_owned())];
@@ -81,11 +81,11 @@ impl Store {
         .bind(id)
         .fetch_all(&mut *tx)
         .await?;
-        let Some(row) = sqlx::query(
-            "select d.*, ep.url as endpoint_url, e.payload from deliveries d \
+        let Some(row) = sqlx::query(AssertSqlSafe(format!(
+            "select d.*, ep.url as endpoint_url, e.payload, {RECORDED} from deliveries d \
              join events e on e.id = d.event_id \
              left join webhook_endpoints ep on ep.id = d.endpoint_id where d.account_id = $1 and d.id = $2",
-        )
+        )))
         .bind(account_id)
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -99,7 +99,8 @@ impl Store {
             payload: row.try_get("payload")?,
             attempts: attempts
                 .iter()
-                .map(attempt_from_row)
+                .zip(1..)
+                .map(|(row, number)| attempt_from_row(row, number))
                 .collect::<sqlx::Result<_>>()?,
         }))
     }
@@ -147,12 +148,18 @@ impl Store {
         )
     }
 
-    /// Queues every failed delivery created since `since_ms` again.
+    /// Queues every delivery created since `since_ms` that failed, or that
+    /// waits for a retry after a failed attempt, to be sent now with a
+    /// fresh retry schedule. A delivery being sent at this moment (claimed:
+    /// its latest attempt is not recorded yet) is left to finish.
     pub async fn resend_failed(&self, account_id: &str, since_ms: i64) -> sqlx::Result<u64> {
         let now = now_ms();
         Ok(sqlx::query(
             "update deliveries set status = 'pending', failures = 0, next_attempt_at = $1, updated_at = $1 \
-             where account_id = $2 and status = 'failed' and created_at >= $3",
+             where account_id = $2 and created_at >= $3 and (status = 'failed' \
+               or (status = 'pending' and failures > 0 and next_attempt_at > $1 and exists \
+                   (select 1 from delivery_attempts a \
+                    where a.delivery_id = deliveries.id and a.attempt = deliveries.attempts)))",
         )
         .bind(now)
         .bind(account_id)
@@ -162,6 +169,13 @@ impl Store {
         .rows_affected())
     }
 }
+
+/// The number of attempts a delivery's history holds, as a column of a
+/// query on `deliveries d`. Not `d.attempts`, which counts claims: a claim
+/// that sent nothing (the endpoint was off) or whose server died before
+/// recording it has no attempt to show.
+const RECORDED: &str =
+    "(select count(*) from delivery_attempts a where a.delivery_id = d.id) as recorded_attempts";
 
 /// A value of the history's filters, bound in order.
 enum Bind {
@@ -180,7 +194,7 @@ fn delivery_from_row(row: &AnyRow) -> sqlx::Result<Delivery> {
         endpoint_id: row.try_get("endpoint_id")?,
         endpoint_url: row.try_get("endpoint_url")?,
         status,
-        attempts: row.try_get("attempts")?,
+        attempts: row.try_get("recorded_attempts")?,
         last_status: row.try_get("last_status")?,
         last_error: row.try_get("last_error")?,
         last_attempt_at: row.try_get("last_attempt_at")?,
@@ -192,9 +206,10 @@ fn delivery_from_row(row: &AnyRow) -> sqlx::Result<Delivery> {
     })
 }
 
-fn attempt_from_row(row: &AnyRow) -> sqlx::Result<Attempt> {
+/// The `number`th recorded attempt of its delivery.
+fn attempt_from_row(row: &AnyRow, number: i64) -> sqlx::Result<Attempt> {
     Ok(Attempt {
-        attempt: row.try_get("attempt")?,
+        attempt: number,
         url: row.try_get("url")?,
         started_at: row.try_get("started_at")?,
         duration_ms: row.try_get("duration_ms")?,

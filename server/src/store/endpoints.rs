@@ -4,14 +4,16 @@ use std::time::Duration;
 
 use sqlx::{AnyConnection, Row as _, any::AnyRow};
 
-use super::{Store, dialect::flag};
+use super::{Store, dialect::flag, from_json, to_json};
 use crate::domain::{
     time::{new_id, now_ms},
-    webhook::{Endpoint, EndpointFields},
+    webhook::{Endpoint, EndpointFields, RetiredSecret},
 };
 
 fn endpoint_from_row(row: &AnyRow) -> sqlx::Result<Endpoint> {
     let events: String = row.try_get("events")?;
+    let retired: String = row.try_get("retired_secrets")?;
+    let headers: String = row.try_get("headers")?;
     Ok(Endpoint {
         id: row.try_get("id")?,
         url: row.try_get("url")?,
@@ -20,6 +22,8 @@ fn endpoint_from_row(row: &AnyRow) -> sqlx::Result<Endpoint> {
         enabled: flag(row, "enabled")?,
         disabled_reason: row.try_get("disabled_reason")?,
         secret: row.try_get("secret")?,
+        retired_secrets: from_json(&retired)?,
+        headers: from_json(&headers)?,
         timeout_ms: row.try_get("timeout_ms")?,
         failing_since: row.try_get("failing_since")?,
         created_at: row.try_get("created_at")?,
@@ -97,7 +101,8 @@ impl Store {
         let now = now_ms();
         sqlx::query(
             "insert into webhook_endpoints (id, account_id, url, description, events, enabled, is_primary, \
-             secret, timeout_ms, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+             secret, timeout_ms, headers, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
         )
         .bind(&id)
         .bind(account_id)
@@ -108,6 +113,7 @@ impl Store {
         .bind(i64::from(primary))
         .bind(secret)
         .bind(fields.timeout_ms)
+        .bind(to_json(&fields.headers)?)
         .bind(now)
         .execute(self.pool())
         .await?;
@@ -129,7 +135,7 @@ impl Store {
             "update webhook_endpoints set url = $1, description = $2, events = $3, timeout_ms = $4, \
              disabled_reason = case when $5 = 1 then null else disabled_reason end, \
              failing_since = case when $5 = 1 and enabled = $6 then null else failing_since end, \
-             enabled = $5, updated_at = $7 where account_id = $8 and id = $9",
+             enabled = $5, updated_at = $7, headers = $8 where account_id = $9 and id = $10",
         )
         .bind(&fields.url)
         .bind(&fields.description)
@@ -138,6 +144,7 @@ impl Store {
         .bind(i64::from(fields.enabled))
         .bind(0_i64)
         .bind(now_ms())
+        .bind(to_json(&fields.headers)?)
         .bind(account_id)
         .bind(id)
         .execute(self.pool())
@@ -157,28 +164,31 @@ impl Store {
         )
     }
 
-    /// Makes `secret` the endpoint's secret; the old one keeps signing for
-    /// `overlap_ms`.
-    pub async fn rotate_secret(
+    /// Replaces the endpoint's secret `current` with `secret`, the replaced
+    /// ones becoming `retired`. False when the secret is no longer
+    /// `current` (another rotation came first) or there is no such endpoint.
+    pub async fn replace_secret(
         &self,
         account_id: &str,
         id: &str,
+        current: &str,
         secret: &str,
-        overlap_ms: i64,
-    ) -> sqlx::Result<Option<Endpoint>> {
-        let now = now_ms();
-        sqlx::query(
-            "update webhook_endpoints set previous_secret = secret, previous_expires_at = $1, secret = $2, \
-             updated_at = $3 where account_id = $4 and id = $5",
+        retired: &[RetiredSecret],
+    ) -> sqlx::Result<bool> {
+        Ok(sqlx::query(
+            "update webhook_endpoints set secret = $1, retired_secrets = $2, updated_at = $3 \
+             where account_id = $4 and id = $5 and secret = $6",
         )
-        .bind(now + overlap_ms)
         .bind(secret)
-        .bind(now)
+        .bind(to_json(&retired)?)
+        .bind(now_ms())
         .bind(account_id)
         .bind(id)
+        .bind(current)
         .execute(self.pool())
-        .await?;
-        self.endpoint(account_id, id).await
+        .await?
+        .rows_affected()
+            > 0)
     }
 }
 

@@ -112,6 +112,9 @@ impl Store {
             .load_session_keys()
             .await
             .context("loading the session keys")?;
+        segments::key_titles(&store)
+            .await
+            .context("keying the segment titles")?;
         Ok(store)
     }
 

@@ -8,11 +8,11 @@ use sqlx::{AssertSqlSafe, Row as _};
 use super::{
     Store,
     dialect::{Placeholders, WAKE_CHANNEL, flag},
-    endpoints,
+    endpoints, from_json,
 };
 use crate::domain::{
     time::{new_id, now_ms},
-    webhook::DeliveryStatus,
+    webhook::{DeliveryStatus, Headers, RetiredSecret, signing_secrets},
 };
 
 /// A claimed delivery with all it takes to send it.
@@ -38,6 +38,8 @@ pub struct EndpointTarget {
     pub enabled: bool,
     pub disabled_reason: Option<String>,
     pub secrets: Vec<String>,
+    /// The endpoint's own headers, sent beside the server's.
+    pub headers: Headers,
     pub timeout: Duration,
     /// In a run of failures: a success must clear it.
     pub failing: bool,
@@ -120,7 +122,7 @@ async fn load(store: &Store, rows: Vec<sqlx::any::AnyRow>, now: i64) -> sqlx::Re
     let placeholders = Placeholders::from(1).list(rows.len());
     let sql = format!(
         "select d.id, d.account_id, d.endpoint_id, d.event_id, e.payload, e.created_at as event_created_at, \
-                ep.url, ep.enabled, ep.disabled_reason, ep.secret, ep.previous_secret, ep.previous_expires_at, \
+                ep.url, ep.enabled, ep.disabled_reason, ep.secret, ep.retired_secrets, ep.headers, \
                 ep.timeout_ms, ep.failing_since, ws.enabled as webhooks_enabled \
          from deliveries d join events e on e.id = d.event_id \
          left join webhook_endpoints ep on ep.id = d.endpoint_id \
@@ -143,20 +145,17 @@ async fn load(store: &Store, rows: Vec<sqlx::any::AnyRow>, now: i64) -> sqlx::Re
         let url: Option<String> = detail.try_get("url")?;
         let endpoint = match url {
             Some(url) => {
-                let mut secrets = vec![detail.try_get::<String, _>("secret")?];
-                let previous: Option<String> = detail.try_get("previous_secret")?;
-                let expires: Option<i64> = detail.try_get("previous_expires_at")?;
-                if let (Some(previous), Some(expires)) = (previous, expires)
-                    && expires > now
-                {
-                    secrets.push(previous);
-                }
+                let secret: String = detail.try_get("secret")?;
+                let retired: Vec<RetiredSecret> =
+                    from_json(&detail.try_get::<String, _>("retired_secrets")?)?;
+                let secrets = signing_secrets(&secret, &retired, now);
                 let timeout_ms: i64 = detail.try_get("timeout_ms")?;
                 Some(EndpointTarget {
                     url,
                     enabled: flag(detail, "enabled")?,
                     disabled_reason: detail.try_get("disabled_reason")?,
                     secrets,
+                    headers: from_json(&detail.try_get::<String, _>("headers")?)?,
                     timeout: Duration::from_millis(u64::try_from(timeout_ms).unwrap_or(2000)),
                     failing: detail.try_get::<Option<i64>, _>("failing_since")?.is_some(),
                 })

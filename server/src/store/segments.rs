@@ -1,11 +1,12 @@
-//! Segments: a title, unique within an account, mapped to a campaign.
+//! Segments: a title, unique within an account by its key (see
+//! `domain::segment::title_key`), mapped to a campaign.
 
 use sqlx::{AnyConnection, Row as _};
 
-use super::{Store, campaigns::campaign_from_row};
+use super::{Store, campaigns::campaign_from_row, dialect::is_unique_violation};
 use crate::domain::{
     campaign::Campaign,
-    segment::Segment,
+    segment::{Segment, title_key},
     time::{new_id, now_ms},
 };
 
@@ -48,7 +49,8 @@ impl Store {
         rows.iter().map(segment_from_row).collect()
     }
 
-    /// Resolves a segment title to the segment and its campaign, in one query.
+    /// Resolves a segment title to the segment and its campaign, in one
+    /// query, ignoring case and surrounding spaces.
     pub async fn segment_with_campaign(
         &self,
         account_id: &str,
@@ -57,10 +59,10 @@ impl Store {
         let row = sqlx::query(
             "select s.id as segment_id, s.title, c.* \
              from segments s join campaigns c on c.id = s.campaign_id \
-             where s.account_id = $1 and s.title = $2",
+             where s.account_id = $1 and s.title_key = $2",
         )
         .bind(account_id)
-        .bind(title)
+        .bind(title_key(title))
         .fetch_optional(self.pool())
         .await?;
         let Some(row) = row else { return Ok(None) };
@@ -76,7 +78,8 @@ impl Store {
 }
 
 /// Inserts a segment in the caller's transaction; a title taken in the
-/// account fails with a unique violation.
+/// account (ignoring case and surrounding spaces) fails with a unique
+/// violation.
 pub async fn insert_segment(
     conn: &mut AnyConnection,
     account_id: &str,
@@ -86,12 +89,13 @@ pub async fn insert_segment(
     let id = new_id("seg");
     let now = now_ms();
     sqlx::query(
-        "insert into segments (id, account_id, title, campaign_id, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $5)",
+        "insert into segments (id, account_id, title, title_key, campaign_id, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $6)",
     )
     .bind(&id)
     .bind(account_id)
     .bind(title)
+    .bind(title_key(title))
     .bind(campaign_id)
     .bind(now)
     .execute(&mut *conn)
@@ -108,10 +112,11 @@ pub async fn insert_segment(
 /// title taken in the account fails with a unique violation.
 pub async fn update_segment(conn: &mut AnyConnection, segment: &Segment) -> sqlx::Result<()> {
     sqlx::query(
-        "update segments set title = $1, campaign_id = $2, updated_at = $3 \
-         where id = $4 and account_id = $5",
+        "update segments set title = $1, title_key = $2, campaign_id = $3, updated_at = $4 \
+         where id = $5 and account_id = $6",
     )
     .bind(&segment.title)
+    .bind(title_key(&segment.title))
     .bind(&segment.campaign_id)
     .bind(now_ms())
     .bind(&segment.id)
@@ -127,5 +132,49 @@ pub async fn delete_segment(conn: &mut AnyConnection, segment: &Segment) -> sqlx
         .bind(&segment.account_id)
         .execute(&mut *conn)
         .await?;
+    Ok(())
+}
+
+/// Gives each segment that has none its title key, oldest first: the
+/// segments saved before the key existed (migration 0007) or by a server
+/// of the previous version during a rollout. Run at start; the key is made
+/// here rather than in SQL so that both backends lowercase as Rust does.
+///
+/// A title that differs only in case or surrounding spaces from an older
+/// segment's of the same account (allowed before) gets no key: pages
+/// naming that title get the older segment, and saving the segment again
+/// needs a new title. Each is logged, at every start, until renamed.
+pub(super) async fn key_titles(store: &Store) -> sqlx::Result<()> {
+    let rows = sqlx::query(
+        "select id, account_id, title from segments where title_key is null \
+         order by created_at, id",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    for row in rows {
+        let (id, account, title): (String, String, String) = (
+            row.try_get("id")?,
+            row.try_get("account_id")?,
+            row.try_get("title")?,
+        );
+        let keyed =
+            sqlx::query("update segments set title_key = $1 where id = $2 and title_key is null")
+                .bind(title_key(&title))
+                .bind(&id)
+                .execute(store.pool())
+                .await;
+        match keyed {
+            Err(err) if is_unique_violation(&err) => tracing::warn!(
+                segment = %id,
+                %account,
+                title,
+                "an older segment of the account has this title but for case or spaces: \
+                 pages naming it get the older one; rename this segment"
+            ),
+            other => {
+                other?;
+            }
+        }
+    }
     Ok(())
 }

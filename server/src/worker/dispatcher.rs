@@ -19,7 +19,7 @@ use super::{
 };
 use crate::{
     config::WebhookConfig,
-    domain::time::now_ms,
+    domain::{time::now_ms, webhook::hidden},
     store::{
         Store,
         queue::{self, AttemptRecord, Claimed, Completion, Next},
@@ -191,13 +191,18 @@ impl Dispatcher {
             timestamp,
             &body,
         );
-        let headers = vec![
+        let mut headers = vec![
             ("content-type".to_owned(), "application/json".to_owned()),
             ("user-agent".to_owned(), client::USER_AGENT.to_owned()),
             ("webhook-id".to_owned(), delivery.event_id.clone()),
             ("webhook-timestamp".to_owned(), timestamp.to_string()),
             ("webhook-signature".to_owned(), signature),
         ];
+        // The endpoint's own headers are sent as they are and recorded
+        // hidden: the history must not show a credential in clear.
+        let mut recorded = headers.clone();
+        recorded.extend(hidden(&endpoint.headers));
+        headers.extend(endpoint.headers.clone());
         let timeout = endpoint
             .timeout
             .min(inner.lease.saturating_sub(Duration::from_secs(1)));
@@ -211,7 +216,7 @@ impl Dispatcher {
             .client
             .send(client::Request {
                 url: endpoint.url.clone(),
-                headers: headers.clone(),
+                headers,
                 body,
                 timeout,
             })
@@ -240,7 +245,7 @@ impl Dispatcher {
         if next == Next::Failed {
             inner.metrics.gave_up();
         }
-        let request_headers = serde_json::to_string(&pairs_to_json(&headers)).unwrap_or_default();
+        let request_headers = serde_json::to_string(&pairs_to_json(&recorded)).unwrap_or_default();
         Completion {
             next,
             status: response.status,

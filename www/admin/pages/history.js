@@ -202,7 +202,7 @@ export async function render({ url, setQuery }) {
         d.last_error && fact("Last error", h("span", { class: "text-danger" }, d.last_error))),
       h("div", { class: "actions" }, resend),
       h("h3", null, `Attempts (${d.attempts.length})`),
-      attempts.length === 0 && h("p", { class: "muted" }, "No attempt yet: it is queued."),
+      attempts.length === 0 && h("p", { class: "muted" }, d.status === "pending" ? "No attempt yet: it is queued." : "It was not sent: the last error says why."),
       attempts.map((a, i) => attemptView(a, i === 0)),
       h("details", { class: "payload" }, h("summary", null, "Event payload"), codeBlock(d.payload, "Event payload")),
     ];
@@ -237,7 +237,7 @@ export async function render({ url, setQuery }) {
     const sinceIso = new Date(resendSince.value).toISOString();
     const ok = await confirmDialog({
       title: "Resend every failed delivery?",
-      message: `Every delivery that failed since ${formatTime(sinceIso)} is queued again and sent now.`,
+      message: `Every delivery that failed since ${formatTime(sinceIso)}, or waits for a retry after a failed attempt, is sent again now.`,
       confirm: "Resend failed",
     });
     if (!ok) return;
@@ -269,7 +269,7 @@ export async function render({ url, setQuery }) {
     h("section", { class: "card", "aria-labelledby": "resend-title" },
       h("div", { class: "card-header" },
         h("h2", { id: "resend-title" }, "Resend all failed"),
-        h("p", { class: "muted" }, "After fixing your endpoint, send again every delivery that failed since a time.")),
+        h("p", { class: "muted" }, "After fixing your endpoint, send every delivery that failed since a time again now, and those waiting for a retry.")),
       resendForm));
   return {
     node,

@@ -36,7 +36,7 @@ export async function render() {
   function settingsCard() {
     const master = toggle({
       name: "enabled", label: "Enable Webhooks", checked: settings.enabled,
-      hint: "The master switch: while it is off, no event is queued or sent to any endpoint.",
+      hint: "The master switch: while it is off, no event is queued or sent to any endpoint. Endpoints and their secrets stay.",
     });
     const url = h("input", { type: "url", name: "url", inputmode: "url", autocomplete: "url", spellcheck: "false", value: settings.url ?? "", placeholder: "https://example.com/webhooks/adact" });
     const events = eventsFieldset(settings.events ?? ["*"]);
@@ -53,7 +53,9 @@ export async function render() {
       await busy(submit, async () => {
         try {
           settings = await api.put("/api/v1/webhooks/settings", {
-            enabled: master.input.checked, url: url.value.trim() || null, events: events.value(),
+            // An emptied URL of an existing endpoint goes as "", which the
+            // server refuses beside the field: the switch never deletes it.
+            enabled: master.input.checked, url: url.value.trim() || (settings.endpoint ? "" : null), events: events.value(),
           });
         } catch (error) {
           return showError(form, error);
@@ -101,6 +103,8 @@ export async function render() {
           h("td", null,
             h("div", { class: "mono break" }, ep.url),
             ep.description && h("div", { class: "muted small" }, ep.description),
+            Object.keys(ep.headers ?? {}).length > 0 && h("div", { class: "muted small" }, "Headers: ",
+              Object.keys(ep.headers).map((name, i) => [i ? ", " : "", h("code", null, name)])),
             ep.id === settings.endpoint?.id && badge("Settings URL", "info"),
             ep.disabled_reason && h("p", { class: "inline-alert", role: "note" }, h("strong", null, "Disabled by the server: "), ep.disabled_reason),
             !ep.disabled_reason && ep.failing_since && h("p", { class: "inline-warning" }, "Failing since ", time(ep.failing_since))),
@@ -126,6 +130,7 @@ export async function render() {
     const events = eventsFieldset(endpoint?.events ?? ["*"]);
     const enabled = toggle({ name: "enabled", label: "Enabled", checked: endpoint ? endpoint.enabled : true, hint: endpoint?.disabled_reason ? "Turning it on again clears the reason the server disabled it." : null });
     const timeout = h("input", { type: "number", name: "timeout_ms", min: "100", max: "15000", step: "100", value: String(endpoint?.timeout_ms ?? 2000) });
+    const headers = headersFieldset(endpoint?.headers ?? {});
     const submit = h("button", { type: "submit", class: "btn btn-primary" }, endpoint ? "Save endpoint" : "Create endpoint");
     const close = () => {
       replace(editorSlot);
@@ -138,6 +143,7 @@ export async function render() {
       events.fieldset,
       enabled.wrapper,
       field({ name: "timeout_ms", label: "Timeout (milliseconds)", input: timeout, hint: "How long Adact waits for an answer: 100 to 15000; the guide's default is 2000." }),
+      headers.fieldset,
       h("div", { class: "actions" },
         submit,
         h("button", { type: "button", class: "btn", onclick: close }, "Cancel"),
@@ -149,6 +155,8 @@ export async function render() {
         url: urlInput.value.trim(), description: description.value, events: events.value(),
         enabled: enabled.input.checked, timeout_ms: Number(timeout.value),
       };
+      const changed = headers.changes();
+      if (changed) body.headers = changed;
       await busy(submit, async () => {
         let saved;
         try {
@@ -215,6 +223,84 @@ function disabledNotice(endpoint) {
   }
   if (!endpoint.enabled) return h("div", { class: "alert alert-warning", role: "note" }, "This endpoint is disabled: nothing is sent to it.");
   return null;
+}
+
+/**
+ * The endpoint's own request headers. Names show; values never do: the server
+ * answers each as "********" and keeps it. A saved header can get a new value
+ * (typed into its hidden field) or be removed; new ones get a name and a value.
+ * `changes()` is what to send: `{name: value}` to set or replace, `{name: null}`
+ * to remove, and nothing when nothing changed.
+ */
+function headersFieldset(saved) {
+  const rows = h("div", { class: "header-rows" });
+  const kept = [];
+  const added = [];
+
+  for (const name of Object.keys(saved)) {
+    const value = h("input", { type: "password", autocomplete: "off", spellcheck: "false", "aria-label": `New value for ${name}`, placeholder: "Type a new value to replace it" });
+    const row = h("div", { class: "field header-row", "data-field": `headers.${name}` },
+      h("code", { class: "header-name" }, name),
+      h("span", { class: "secret-value header-value" },
+        h("span", { "aria-hidden": "true" }, "•".repeat(12)),
+        h("span", { class: "visually-hidden" }, "Value hidden")),
+      value);
+    const entry = { name, value, removed: false };
+    const remove = h("button", { type: "button", class: "btn btn-small", "aria-label": `Remove ${name}` }, "Remove");
+    remove.addEventListener("click", () => {
+      entry.removed = !entry.removed;
+      row.classList.toggle("header-removed", entry.removed);
+      value.disabled = entry.removed;
+      remove.textContent = entry.removed ? "Keep" : "Remove";
+      remove.setAttribute("aria-label", `${remove.textContent} ${name}`);
+    });
+    row.append(remove, h("p", { class: "field-error", hidden: true }));
+    kept.push(entry);
+    rows.append(row);
+  }
+
+  const add = h("button", { type: "button", class: "btn btn-small" }, "Add header");
+  add.addEventListener("click", () => {
+    const name = h("input", { type: "text", autocomplete: "off", spellcheck: "false", "aria-label": "Header name", placeholder: "Authorization" });
+    const value = h("input", { type: "password", autocomplete: "off", spellcheck: "false", "aria-label": "Header value", placeholder: "Bearer …" });
+    const row = h("div", { class: "field header-row header-new", "data-field": "headers.new" }, name, value);
+    // The server names a bad header as typed: `headers.X-Api-Key`.
+    name.addEventListener("input", () => row.setAttribute("data-field", `headers.${name.value.trim()}`));
+    const entry = { name, value };
+    const remove = h("button", { type: "button", class: "btn btn-small", "aria-label": "Remove this header" }, "Remove");
+    remove.addEventListener("click", () => {
+      added.splice(added.indexOf(entry), 1);
+      row.remove();
+      add.focus();
+    });
+    row.append(remove, h("p", { class: "field-error", hidden: true }));
+    added.push(entry);
+    rows.append(row);
+    name.focus();
+  });
+
+  const legendId = uid("headers-legend");
+  const fieldset = h("fieldset", { class: "field headers", "data-field": "headers", "aria-labelledby": legendId },
+    h("legend", { id: legendId }, "Custom headers"),
+    h("p", { class: "hint" }, "Sent with every request, for a receiver behind a gateway (e.g. Authorization: Bearer …). Values are hidden once saved: Adact sends them but never shows them again, not even in the history."),
+    rows,
+    h("div", null, add),
+    h("p", { class: "field-error", hidden: true }));
+  return {
+    fieldset,
+    changes() {
+      const changes = {};
+      for (const entry of kept) {
+        if (entry.removed) changes[entry.name] = null;
+        else if (entry.value.value !== "") changes[entry.name] = entry.value.value;
+      }
+      for (const entry of added) {
+        const name = entry.name.value.trim();
+        if (name !== "" || entry.value.value !== "") changes[name] = entry.value.value;
+      }
+      return Object.keys(changes).length > 0 ? changes : undefined;
+    },
+  };
 }
 
 /** The endpoint's signing secret. */

@@ -46,7 +46,9 @@ pub struct Delivery {
     pub endpoint_url: Option<String>,
     /// `pending`, `succeeded` or `failed`.
     pub status: String,
-    /// Attempts made so far.
+    /// How many attempts its history (`attempts` of the delivery's detail)
+    /// lists. A delivery that was not sent because its endpoint or webhooks
+    /// were off has none; `last_error` says why.
     pub attempt_count: i64,
     /// The HTTP status of the last attempt, when it got an answer.
     #[schema(required = true)]
@@ -336,12 +338,12 @@ async fn resend(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ResendFailedInput {
-    /// Failed deliveries created at or after this time (RFC 3339).
+    /// Deliveries created at or after this time (RFC 3339).
     #[schema(format = DateTime)]
     since: String,
 }
 
-/// How many deliveries were queued again.
+/// How many deliveries were queued to be sent now.
 #[derive(Debug, Serialize, ToSchema)]
 struct Requeued {
     queued: u64,
@@ -349,7 +351,9 @@ struct Requeued {
 
 /// Resend failed deliveries
 ///
-/// Queues every failed delivery created since a time again.
+/// Queues every delivery created since a time that failed, or that waits
+/// for a retry after a failed attempt, to be sent now, each with a fresh
+/// retry schedule. A delivery being sent at this moment finishes first.
 #[utoipa::path(
     post,
     path = "/api/v1/webhooks/deliveries/resend-failed",

@@ -1,6 +1,8 @@
 //! Webhook endpoints: each with its URL, events, switch, timeout and
 //! signing secret.
 
+use std::collections::BTreeMap;
+
 use adact_wire::ErrorBody;
 use axum::{extract::State, http::StatusCode, response::IntoResponse};
 use serde::{Deserialize, Serialize};
@@ -10,7 +12,11 @@ use utoipa_axum::routes;
 
 use crate::{
     app::webhooks,
-    domain::{self, time::rfc3339, webhook::EndpointChanges},
+    domain::{
+        self,
+        time::rfc3339,
+        webhook::{EndpointChanges, hidden},
+    },
     http::{
         AppState,
         error::Result,
@@ -41,6 +47,12 @@ pub struct Endpoint {
     pub disabled_reason: Option<String>,
     /// The signing secret, `whsec_` and base64.
     pub secret: String,
+    /// The endpoint's own request headers, by lowercase name, each value
+    /// shown as `********`: they are sent on every attempt, and never shown
+    /// again (in the delivery history either). Set or replace one by
+    /// sending its value in `headers` of an update.
+    #[schema(example = json!({"authorization": "********"}))]
+    pub headers: BTreeMap<String, String>,
     /// How long an attempt may take, in milliseconds.
     pub timeout_ms: i64,
     /// When the current run of failures began, if it is failing.
@@ -62,6 +74,7 @@ impl From<domain::webhook::Endpoint> for Endpoint {
             enabled: e.enabled,
             disabled_reason: e.disabled_reason,
             secret: e.secret,
+            headers: hidden(&e.headers),
             timeout_ms: e.timeout_ms,
             failing_since: e.failing_since.map(rfc3339),
             created_at: rfc3339(e.created_at),
@@ -86,6 +99,16 @@ struct EndpointInput {
     enabled: Option<bool>,
     /// How long an attempt may take, 100 to 15000 ms; default 2000.
     timeout_ms: Option<i64>,
+    /// Request headers of the endpoint's own, sent on every attempt (e.g.
+    /// `Authorization` for a receiver behind a gateway): a value sets or
+    /// replaces the header, `null` removes it, and headers not named stay.
+    /// Names are case-insensitive HTTP tokens; `webhook-*`, `content-type`,
+    /// `content-length`, `user-agent`, `host` and the connection's headers
+    /// are Adact's. Values are printable ASCII. At most 20 headers and 8192
+    /// bytes of names and values. Never shown again: the endpoint shows
+    /// each as `********`, which is refused as a value.
+    #[schema(example = json!({"Authorization": "Bearer 3f9c...", "X-Old-Key": null}))]
+    headers: Option<BTreeMap<String, Option<String>>>,
 }
 
 /// Every endpoint of the account (not paged).
@@ -102,6 +125,7 @@ impl From<EndpointInput> for EndpointChanges {
             events: input.events,
             enabled: input.enabled,
             timeout_ms: input.timeout_ms,
+            headers: input.headers,
         }
     }
 }
@@ -140,7 +164,8 @@ async fn list_endpoints(
     responses(
         (status = 201, description = "The endpoint.", body = Endpoint),
         (status = 422, description = "`validation_failed`: no `url`, a `url` that is not allowed, an \
-            unknown event type, or a `timeout_ms` or `description` out of range.", body = ErrorBody),
+            unknown event type, a `timeout_ms` or `description` out of range, or a header that is \
+            not allowed (`headers.<name>`, or `headers` over the limits).", body = ErrorBody),
     )
 )]
 async fn create_endpoint(
@@ -182,7 +207,7 @@ async fn get_endpoint(
 
 /// Update an endpoint
 ///
-/// Only the fields given change.
+/// Only the fields given change; in `headers`, only the headers named.
 #[utoipa::path(
     patch,
     path = "/api/v1/webhooks/endpoints/{id}",
@@ -195,7 +220,8 @@ async fn get_endpoint(
         (status = 200, description = "The endpoint, as saved.", body = Endpoint),
         (status = 404, description = "`endpoint_not_found`.", body = ErrorBody),
         (status = 422, description = "`validation_failed`: a `url` that is not allowed, an unknown \
-            event type, or a `timeout_ms` or `description` out of range.", body = ErrorBody),
+            event type, a `timeout_ms` or `description` out of range, or a header that is not \
+            allowed (`headers.<name>`, or `headers` over the limits).", body = ErrorBody),
     )
 )]
 async fn update_endpoint(
@@ -239,8 +265,9 @@ async fn delete_endpoint(
 
 /// Rotate an endpoint's secret
 ///
-/// A new signing secret; the old one keeps signing beside it (a second
-/// signature) for 24 hours, while receivers switch.
+/// A new signing secret. The one it replaces keeps signing beside it (a
+/// second signature, space-separated) for 24 hours while receivers switch,
+/// as does every secret replaced less than 24 hours ago.
 #[utoipa::path(
     post,
     path = "/api/v1/webhooks/endpoints/{id}/rotate-secret",

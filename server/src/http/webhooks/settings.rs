@@ -23,18 +23,23 @@ pub(super) fn router() -> ApiRouter {
     ApiRouter::new().routes(routes!(get_settings, put_settings))
 }
 
-/// The settings to save. Without `url`, the main endpoint is deleted.
+/// The settings to save. The switch alone (`{"enabled": false}`) changes
+/// nothing else: the main endpoint and its secret stay.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = WebhookSettingsInput)]
 struct SettingsInput {
-    /// The master switch: while off, nothing is queued or sent. Turning it
-    /// on needs an endpoint.
+    /// The master switch: while off, nothing is queued or sent; endpoints
+    /// and their secrets are kept. Turning it on needs an endpoint.
     enabled: bool,
-    /// The main endpoint's URL: `https`, not resolving to a private address.
+    /// The main endpoint's URL: `https`, not resolving to a private
+    /// address. Saving it creates the main endpoint, or changes its URL and
+    /// turns it on. Absent or null: unchanged. Not empty: to remove the
+    /// main endpoint, delete it.
     #[serde(default)]
     url: Option<String>,
-    /// Event types to send, or `["*"]` (the default) for all.
+    /// Event types to send, or `["*"]` for all. Absent: unchanged (all, for
+    /// a new main endpoint).
     #[serde(default)]
     #[schema(schema_with = super::optional_filter_schema)]
     events: Option<Vec<String>>,
@@ -94,8 +99,10 @@ async fn get_settings(
 
 /// Save the webhook settings
 ///
-/// Creates, updates or (without `url`) deletes the main endpoint, and sets
-/// the master switch.
+/// Sets the master switch, and creates or updates the main endpoint with the
+/// `url` and `events` given. The switch never deletes an endpoint or a
+/// secret: turned off and on again, the main endpoint signs with the same
+/// secret.
 #[utoipa::path(
     put,
     path = "/api/v1/webhooks/settings",
@@ -105,8 +112,8 @@ async fn get_settings(
     request_body = SettingsInput,
     responses(
         (status = 200, description = "The settings, as saved.", body = WebhookSettings),
-        (status = 422, description = "`validation_failed`: a `url` that is not allowed, an unknown \
-            event type (`events[i]`), or `enabled` without an endpoint.", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: a `url` that is empty or not allowed, an \
+            unknown event type (`events[i]`), or `enabled` without an endpoint.", body = ErrorBody),
     )
 )]
 async fn put_settings(

@@ -12,7 +12,7 @@ use crate::{
     http::{
         AppState,
         error::Result,
-        extract::{AdminAccount, parse_json},
+        extract::{AdminAccount, Json},
         openapi::ApiRouter,
     },
 };
@@ -73,13 +73,9 @@ struct TestResult {
 async fn send_test(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
-    body: axum::body::Bytes,
+    Json(input): Json<Option<TestInput>>,
 ) -> Result<axum::Json<TestResult>> {
-    let input: TestInput = if body.iter().all(u8::is_ascii_whitespace) {
-        TestInput::default()
-    } else {
-        parse_json(&body)?
-    };
+    let input = input.unwrap_or_default();
     let (endpoint, event, delivery_id) =
         webhooks::record_test(&state.store, &account, input.endpoint_id.as_deref()).await?;
     let completion = match &delivery_id {
