@@ -3,7 +3,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
-import { EMBED_KEY, launchBrowser, openPage, readCampaign, startAdact, startHost } from "./harness.mjs";
+import { createHmac } from "node:crypto";
+
+import { ADMIN_TOKEN, EMBED_KEY, launchBrowser, openPage, readCampaign, startAdact, startHost } from "./harness.mjs";
 
 let adact;
 let host;
@@ -18,6 +20,13 @@ const HOSTILE_CSS = `<style>
   button { background: #0f0 !important; padding: 0 !important; }
   section { display: none !important; }
 </style>`;
+
+/** An HS256 JWT of `claims`, as the customer's backend signs one. */
+function signIdentity(claims, secret) {
+  const part = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const unsigned = `${part({ alg: "HS256", typ: "JWT" })}.${part(claims)}`;
+  return `${unsigned}.${createHmac("sha256", secret).update(unsigned).digest("base64url")}`;
+}
 
 function pages() {
   return {
@@ -186,13 +195,19 @@ describe("the embed on a page of another origin", () => {
     page.on("request", (request) => {
       if (request.url().includes("/api/v1/embed/render")) sent.push(JSON.parse(request.postData()));
     });
-    const rendered = await page.evaluate(async () => {
-      const campaign = await renderAdact({ segment: "Default Users", user: { id: 42 }, userToken: "eyJ.signed.token" });
+    // Signed as the customer's backend would, with the account's secret:
+    // the server checks it.
+    const identity = await fetch(`${adact.url}/api/v1/account/identity`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    }).then((response) => response.json());
+    const token = signIdentity({ sub: "42", exp: Math.floor(Date.now() / 1000) + 3600 }, identity.secret);
+    const rendered = await page.evaluate(async (userToken) => {
+      const campaign = await renderAdact({ segment: "Default Users", user: { id: 42 }, userToken });
       return campaign && campaign.segment;
-    });
+    }, token);
     assert.equal(rendered, "Default Users");
     assert.equal(sent.length, 1);
-    assert.equal(sent[0].user_token, "eyJ.signed.token");
+    assert.equal(sent[0].user_token, token);
     assert.deepEqual(sent[0].user, { id: "42" });
     assert.deepEqual(warnings(), []);
     const result = await page.evaluate(() => renderAdact({ segment: "Default Users", userToken: 42 }));
@@ -200,6 +215,63 @@ describe("the embed on a page of another origin", () => {
     assert.equal(warnings().length, 1);
     assert.match(warnings()[0].text, /^Adact: the `userToken` option must be a string/);
     assert.equal(sent.length, 1);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("a new visitor sends no anonymous id, keeps the one the server made and sends it from then on", async () => {
+    const { page, context, errors, warnings } = await openPage(browser, `${host.url}/plain`);
+    const renders = [];
+    page.on("response", (response) => {
+      if (!response.url().includes("/api/v1/embed/render")) return;
+      // Read now, before the page moves on; never an unhandled rejection.
+      const answer = response.json().catch((error) => ({ unreadable: String(error) }));
+      renders.push({ sent: JSON.parse(response.request().postData()), answer });
+    });
+    const render = () => page.evaluate(async () => Boolean(await renderAdact({ segment: "Default Users" })));
+    assert.equal(await render(), true);
+    assert.equal(renders.length, 1);
+    assert.equal("anonymous_id" in renders[0].sent, false);
+    const minted = (await renders[0].answer).session.anonymous_id;
+    assert.equal(typeof minted, "string");
+    assert.ok(minted.length > 0);
+    assert.equal(await page.evaluate(() => localStorage.getItem("adact:player")), minted);
+    // The next page view of the same visitor.
+    await page.reload();
+    assert.equal(await render(), true);
+    assert.equal(renders.length, 2);
+    assert.equal(renders[1].sent.anonymous_id, minted);
+    assert.equal((await renders[1].answer).session.anonymous_id, undefined);
+    // A page that names its user sends no anonymous id.
+    await page.evaluate(() => renderAdact({ segment: "Default Users", user: { id: "u-1" } }));
+    assert.equal(renders.length, 3);
+    assert.equal("anonymous_id" in renders[2].sent, false);
+    assert.equal((await renders[2].answer).session.anonymous_id, undefined);
+    assert.deepEqual(warnings(), []);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("without localStorage every page view is a new visitor, and nothing throws", async () => {
+    const { page, context, errors, warnings } = await openPage(browser);
+    await page.addInitScript(() => {
+      Object.defineProperty(window, "localStorage", {
+        get() {
+          throw new DOMException("The operation is insecure.", "SecurityError");
+        },
+      });
+    });
+    await page.goto(`${host.url}/plain`);
+    const sent = [];
+    page.on("request", (request) => {
+      if (request.url().includes("/api/v1/embed/render")) sent.push(JSON.parse(request.postData()));
+    });
+    const render = () => page.evaluate(async () => Boolean(await renderAdact({ segment: "Default Users" })));
+    assert.equal(await render(), true);
+    assert.equal(await render(), true);
+    assert.equal(sent.length, 2);
+    assert.ok(sent.every((body) => !("anonymous_id" in body)));
+    assert.deepEqual(warnings(), []);
     assert.deepEqual(errors, []);
     await context.close();
   });
