@@ -4,7 +4,7 @@
 //! its own constant tag, attribute and property names on elements it made
 //! cannot throw, so their `Result` is dropped here, once, rather than at
 //! every call. What the page or the browser may refuse (a selector from the
-//! page, storage, the clipboard, `crypto`) is handled where it is called.
+//! page, storage, the clipboard) is handled where it is called.
 
 use wasm_bindgen::{JsCast as _, prelude::*};
 use wasm_bindgen_futures::JsFuture;
@@ -145,15 +145,6 @@ pub fn after(ms: i32, f: Box<dyn FnOnce()>) {
         Closure::once_into_js(f).unchecked_ref(),
         ms,
     );
-}
-
-/// A new random id, where the browser makes them: `crypto.randomUUID`
-/// exists only on pages served over HTTPS (and localhost).
-pub fn random_uuid() -> Option<String> {
-    let crypto = window().crypto().ok()?;
-    js_sys::Reflect::has(&crypto, &"randomUUID".into())
-        .unwrap_or(false)
-        .then(|| crypto.random_uuid())
 }
 
 #[cfg(test)]

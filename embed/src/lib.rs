@@ -104,7 +104,13 @@ async fn show(
     server: api::Server,
 ) -> Result<Campaign, Problem> {
     let shown = match server.render(&options.request()).await {
-        Ok(response) => host.fill(response, server, options.on_event),
+        Ok(response) => {
+            // A new visitor: the server made their anonymous id.
+            if let Some(id) = &response.session.anonymous_id {
+                options::keep_anonymous_id(id);
+            }
+            host.fill(response, server, options.on_event)
+        }
         Err(failure) => Err(Problem::new(failure.message)),
     };
     match &shown {

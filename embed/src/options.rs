@@ -119,8 +119,8 @@ impl Options {
         })
     }
 
-    /// The render request: with the anonymous player id when the page
-    /// names no user id.
+    /// The render request: with the kept anonymous player id when the page
+    /// names no user id and one is kept.
     pub fn request(&self) -> RenderRequest {
         let user = self.user.clone();
         let anonymous_id = if user.as_ref().and_then(|u| u.id.as_ref()).is_none() {
@@ -171,20 +171,26 @@ fn get(options: &JsValue, key: &str) -> Result<JsValue, Problem> {
     Ok(Reflect::get(options, &key.into())?)
 }
 
-/// The anonymous player id kept in `localStorage`, made on first use.
-/// Storage may be blocked (private modes, sandboxed frames): then the player
-/// is anonymous for this page view only, and nothing throws.
+/// Where the anonymous player id is kept.
+const ANONYMOUS_ID_KEY: &str = "adact:player";
+
+/// The anonymous player id kept in `localStorage`, if there is one. A new
+/// visitor has none: the server makes one with the render
+/// ([`keep_anonymous_id`]). Storage may be blocked (private modes,
+/// sandboxed frames): then the visitor is new on every page view, and
+/// nothing throws.
 fn anonymous_id() -> Option<String> {
-    const KEY: &str = "adact:player";
     let storage = dom::window().local_storage().ok()??;
-    let kept = storage
-        .get_item(KEY)
+    storage
+        .get_item(ANONYMOUS_ID_KEY)
         .ok()?
-        .filter(|id| check_text(id, 1, RenderRequest::ANONYMOUS_ID_MAX_CHARS).is_ok());
-    if kept.is_some() {
-        return kept;
+        .filter(|id| check_text(id, 1, RenderRequest::ANONYMOUS_ID_MAX_CHARS).is_ok())
+}
+
+/// Keeps the anonymous id the server made for this visitor
+/// (`session.anonymous_id`), to send with every later render.
+pub fn keep_anonymous_id(id: &str) {
+    if let Some(storage) = dom::window().local_storage().ok().flatten() {
+        let _ = storage.set_item(ANONYMOUS_ID_KEY, id);
     }
-    let id = dom::random_uuid()?;
-    let _ = storage.set_item(KEY, &id);
-    Some(id)
 }

@@ -213,6 +213,63 @@ describe("the embed on a page of another origin", () => {
     await context.close();
   });
 
+  test("a new visitor sends no anonymous id, keeps the one the server made and sends it from then on", async () => {
+    const { page, context, errors, warnings } = await openPage(browser, `${host.url}/plain`);
+    const renders = [];
+    page.on("response", (response) => {
+      if (!response.url().includes("/api/v1/embed/render")) return;
+      // Read now, before the page moves on; never an unhandled rejection.
+      const answer = response.json().catch((error) => ({ unreadable: String(error) }));
+      renders.push({ sent: JSON.parse(response.request().postData()), answer });
+    });
+    const render = () => page.evaluate(async () => Boolean(await renderAdact({ segment: "Default Users" })));
+    assert.equal(await render(), true);
+    assert.equal(renders.length, 1);
+    assert.equal("anonymous_id" in renders[0].sent, false);
+    const minted = (await renders[0].answer).session.anonymous_id;
+    assert.equal(typeof minted, "string");
+    assert.ok(minted.length > 0);
+    assert.equal(await page.evaluate(() => localStorage.getItem("adact:player")), minted);
+    // The next page view of the same visitor.
+    await page.reload();
+    assert.equal(await render(), true);
+    assert.equal(renders.length, 2);
+    assert.equal(renders[1].sent.anonymous_id, minted);
+    assert.equal((await renders[1].answer).session.anonymous_id, undefined);
+    // A page that names its user sends no anonymous id.
+    await page.evaluate(() => renderAdact({ segment: "Default Users", user: { id: "u-1" } }));
+    assert.equal(renders.length, 3);
+    assert.equal("anonymous_id" in renders[2].sent, false);
+    assert.equal((await renders[2].answer).session.anonymous_id, undefined);
+    assert.deepEqual(warnings(), []);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("without localStorage every page view is a new visitor, and nothing throws", async () => {
+    const { page, context, errors, warnings } = await openPage(browser);
+    await page.addInitScript(() => {
+      Object.defineProperty(window, "localStorage", {
+        get() {
+          throw new DOMException("The operation is insecure.", "SecurityError");
+        },
+      });
+    });
+    await page.goto(`${host.url}/plain`);
+    const sent = [];
+    page.on("request", (request) => {
+      if (request.url().includes("/api/v1/embed/render")) sent.push(JSON.parse(request.postData()));
+    });
+    const render = () => page.evaluate(async () => Boolean(await renderAdact({ segment: "Default Users" })));
+    assert.equal(await render(), true);
+    assert.equal(await render(), true);
+    assert.equal(sent.length, 2);
+    assert.ok(sent.every((body) => !("anonymous_id" in body)));
+    assert.deepEqual(warnings(), []);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test("an unknown segment warns once, renders nothing and leaves the page working", async () => {
     const { page, context, errors, warnings } = await openPage(browser, `${host.url}/plain`);
     const result = await page.evaluate(() => window.renderAdact({ segment: "Nobody Here" }));

@@ -7,9 +7,8 @@ use adact_wire::{
     CampaignKind, CampaignView, FinishRequest, PlayRequest, PlayResponse, RegisterRequest,
     SessionView, UiText,
 };
-use gloo_events::{EventListener, EventListenerOptions};
 use js_sys::{Function, Object, Reflect};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast as _, JsValue, closure::Closure};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Event, EventTarget, HtmlElement};
 
@@ -34,7 +33,7 @@ pub struct App {
     /// The area under the title that each step replaces.
     pub stage: HtmlElement,
     live: HtmlElement,
-    listeners: Cell<Vec<EventListener>>,
+    listeners: Cell<Vec<Listener>>,
     on_event: Option<Function>,
     /// Whether `onEvent` has thrown: the page's developer is told once.
     on_event_threw: Cell<bool>,
@@ -51,6 +50,9 @@ impl std::fmt::Debug for App {
 }
 
 pub type Ctx = Rc<App>;
+
+/// An event listener added with web-sys, removed again by `destroy()`.
+type Listener = (EventTarget, &'static str, Closure<dyn FnMut(Event)>);
 
 /// What an event listener of the campaign runs.
 pub type Handler = Box<dyn FnMut(&Ctx, &Event)>;
@@ -100,26 +102,26 @@ impl App {
         // A strong reference on purpose: the campaign stays playable even
         // when the page drops its handle; `destroy()` breaks the cycle.
         let app = self.clone();
-        // Not passive: the form and the scratch card prevent the default.
-        let listener = EventListener::new_with_options(
-            target,
-            kind,
-            EventListenerOptions::enable_prevent_default(),
-            move |event| {
-                if !app.destroyed.get() {
-                    f(&app, event);
-                }
-            },
-        );
+        let listener = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+            if !app.destroyed.get() {
+                f(&app, &event);
+            }
+        });
+        // Not passive (the default on the embed's own elements): the form
+        // and the scratch card prevent the default.
+        let _ = target.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
         let mut listeners = self.listeners.take();
-        listeners.push(listener);
+        listeners.push((target.clone(), kind, listener));
         self.listeners.set(listeners);
     }
 
     /// Removes every listener; later callbacks do nothing.
     pub fn destroy(&self) {
         self.destroyed.set(true);
-        drop(self.listeners.take());
+        for (target, kind, listener) in self.listeners.take() {
+            let _ =
+                target.remove_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
+        }
     }
 
     /// Replaces the stage's content and moves focus to `focus`, if given.
