@@ -28,7 +28,8 @@ pub fn router() -> ApiRouter {
 #[serde(deny_unknown_fields)]
 struct CreateSegment {
     /// What pages pass to `renderAdact({segment})`: 1 to 200 characters,
-    /// unique in the account.
+    /// trimmed, unique in the account ignoring case and surrounding spaces
+    /// (as a page's title is matched).
     title: String,
     /// The campaign the segment shows.
     campaign_id: String,
@@ -102,7 +103,7 @@ async fn list(
     request_body = CreateSegment,
     responses(
         (status = 201, description = "The segment.", body = SegmentBody),
-        (status = 409, description = "`conflict` with `field: \"title\"`: the title is taken in the account.", body = ErrorBody),
+        (status = 409, description = "`conflict` with `field: \"title\"`: the title is taken in the account (ignoring case and surrounding spaces).", body = ErrorBody),
         (status = 422, description = "`validation_failed`: a bad `title`, or no campaign has the `campaign_id`.", body = ErrorBody),
     )
 )]
@@ -140,7 +141,9 @@ async fn read(
 
 /// Update a segment
 ///
-/// Its title, its campaign, or both. Records `segment.updated`.
+/// Its title, its campaign, or both. Records `segment.updated`, with the
+/// `previous` values, only when one of them changes: an update with
+/// nothing new (`{}`, the same values) records nothing.
 #[utoipa::path(
     patch,
     path = "/api/v1/segments/{id}",
@@ -152,7 +155,7 @@ async fn read(
     responses(
         (status = 200, description = "The segment, as saved.", body = SegmentBody),
         (status = 404, description = "`segment_not_found`.", body = ErrorBody),
-        (status = 409, description = "`conflict` with `field: \"title\"`: the title is taken in the account.", body = ErrorBody),
+        (status = 409, description = "`conflict` with `field: \"title\"`: the title is taken in the account (ignoring case and surrounding spaces).", body = ErrorBody),
         (status = 422, description = "`validation_failed`: a bad `title`, or no campaign has the `campaign_id`.", body = ErrorBody),
     )
 )]
