@@ -583,6 +583,39 @@ async fn an_edit_reaches_renders_on_this_and_another_replica() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    // A segment's change goes out with its own transaction.
+    let (_, segments) = first
+        .call(Method::GET, "/api/v1/segments?limit=200", None)
+        .await;
+    let segment_id = segments["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["title"] == WHEEL)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, _) = first
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/segments/{segment_id}"),
+            Some(json!({"title": "Wheel Fans"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let renamed = Instant::now();
+    loop {
+        let (status, _) = render(&second, json!({"segment": "Wheel Fans"})).await;
+        if status == StatusCode::OK {
+            break;
+        }
+        assert!(
+            renamed.elapsed() < Duration::from_secs(10),
+            "the other replica never saw the rename"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     println!(
         "cache: an edit reached the other replica's renders after {:?} ({})",
         edited.elapsed(),

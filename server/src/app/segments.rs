@@ -38,8 +38,9 @@ pub async fn create(
     };
     let data = segment_data(account, &segment, &campaign);
     outbox::record(&mut tx, &account.id, EventType::SegmentCreated, data).await?;
+    tx.announce_change(&account.id).await?;
     tx.commit().await?;
-    store.changed(&account.id).await;
+    store.forget(&account.id);
     Ok(segment)
 }
 
@@ -78,8 +79,9 @@ pub async fn update(
         previous_campaign.as_ref(),
     );
     outbox::record(&mut tx, &account.id, EventType::SegmentUpdated, data).await?;
+    tx.announce_change(&account.id).await?;
     tx.commit().await?;
-    store.changed(&account.id).await;
+    store.forget(&account.id);
     Ok(segment)
 }
 
@@ -89,8 +91,9 @@ pub async fn delete(store: &Store, account: &Account, segment: &Segment) -> Resu
     segments::delete_segment(&mut tx, segment).await?;
     let data = segment_data(account, segment, &campaign);
     outbox::record(&mut tx, &account.id, EventType::SegmentDeleted, data).await?;
+    tx.announce_change(&account.id).await?;
     tx.commit().await?;
-    store.changed(&account.id).await;
+    store.forget(&account.id);
     Ok(())
 }
 

@@ -16,7 +16,7 @@ use std::{
 
 use tokio_util::sync::CancellationToken;
 
-use super::{Backend, Store};
+use super::{Backend, Store, WriteTx};
 use crate::domain::{
     account::Account,
     campaign::Campaign,
@@ -130,21 +130,47 @@ impl Store {
 
     /// Call after committing any change to the account, its campaigns or
     /// its segments: this replica forgets at once, the others on
-    /// PostgreSQL when the notification reaches them.
+    /// PostgreSQL when the notification reaches them. A change made in a
+    /// [`WriteTx`] announces itself in it instead ([`WriteTx::announce_change`])
+    /// and calls only [`Store::forget`] after the commit.
     pub async fn changed(&self, account_id: &str) {
-        self.cache.invalidate(account_id);
-        if self.backend == Backend::Postgres {
-            let notify = sqlx::query("select pg_notify($1, $2)")
-                .bind(CHANNEL)
-                .bind(account_id)
-                .execute(self.pool())
-                .await;
-            if let Err(err) = notify {
-                // The change is saved; other replicas see it within the TTL.
-                tracing::warn!(%err, "could not notify other replicas of a change");
-            }
+        self.forget(account_id);
+        if self.backend == Backend::Postgres
+            && let Err(err) = notify(self.pool(), account_id).await
+        {
+            // The change is saved; other replicas see it within the TTL.
+            tracing::warn!(%err, "could not notify other replicas of a change");
         }
     }
+
+    /// Drops what this replica cached about the account.
+    pub fn forget(&self, account_id: &str) {
+        self.cache.invalidate(account_id);
+    }
+}
+
+impl WriteTx {
+    /// Tells the other replicas (PostgreSQL) that the account changed, in
+    /// this transaction: the notification goes out with the commit, at no
+    /// extra round trip. Call [`Store::forget`] after committing.
+    pub async fn announce_change(&mut self, account_id: &str) -> sqlx::Result<()> {
+        if self.backend == Backend::Postgres {
+            notify(&mut *self.tx, account_id).await?;
+        }
+        Ok(())
+    }
+}
+
+async fn notify<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    account_id: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("select pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(account_id)
+        .execute(executor)
+        .await?;
+    Ok(())
 }
 
 /// On PostgreSQL: drops what other replicas changed, as they say so. When
