@@ -8,6 +8,7 @@ mod cluster;
 mod crash;
 mod edge;
 mod openapi;
+mod order;
 mod play;
 mod receiver;
 mod server;

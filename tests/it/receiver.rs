@@ -49,7 +49,9 @@ struct Shared {
 
 /// Answers by path: `/ok` 200, `/fail` 500, `/gone` 410, `/busy` 429 with
 /// `Retry-After: 1`, `/slow` after 3 s, `/flaky/{n}` 500 for the first `n`
-/// requests of each webhook id and 200 after; [`Receiver::drop_url`] closes
+/// requests of each webhook id and 200 after, `/fail-first/{needle}` 500 for
+/// the first request of an event whose body contains `needle` and 200
+/// otherwise; [`Receiver::drop_url`] closes
 /// the connection without answering.
 pub struct Receiver {
     pub base: String,
@@ -71,6 +73,7 @@ impl Receiver {
         let app = Router::new()
             .route("/{behaviour}", post(answer))
             .route("/flaky/{n}", post(flaky))
+            .route("/fail-first/{needle}", post(fail_first))
             .with_state(shared.clone());
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -185,6 +188,21 @@ async fn flaky(
         StatusCode::OK
     } else {
         StatusCode::INTERNAL_SERVER_ERROR
+    }
+}
+
+async fn fail_first(
+    State(shared): State<Shared>,
+    Path(needle): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let marked = String::from_utf8_lossy(&body).contains(&needle);
+    let count = record(&shared, headers, body).await;
+    if marked && count == 1 {
+        StatusCode::INTERNAL_SERVER_ERROR
+    } else {
+        StatusCode::OK
     }
 }
 

@@ -9,7 +9,7 @@ use crate::{
         time::now_ms,
         webhook::{
             DEFAULT_TIMEOUT_MS, Endpoint, EndpointChanges, EndpointFields, Headers, check_events,
-            retire,
+            check_recover_since, retire,
         },
     },
     store::{Store, outbox},
@@ -68,6 +68,7 @@ pub async fn save_settings(
                 events: events.unwrap_or_else(|| existing.events.clone()),
                 timeout_ms: existing.timeout_ms,
                 headers: existing.headers.clone(),
+                ordered: existing.ordered,
             };
             store
                 .update_endpoint(account_id, &existing.id, &fields)
@@ -81,6 +82,7 @@ pub async fn save_settings(
                 enabled: true,
                 timeout_ms: DEFAULT_TIMEOUT_MS,
                 headers: Headers::new(),
+                ordered: false,
             };
             store
                 .create_endpoint(account_id, &fields, true, &signing::new_secret())
@@ -234,6 +236,43 @@ pub async fn resend(store: &Store, account_id: &str, id: &str) -> Result<()> {
 /// many.
 pub async fn resend_failed(store: &Store, account_id: &str, since_ms: i64) -> Result<u64> {
     Ok(store.resend_failed(account_id, since_ms).await?)
+}
+
+/// Queues the endpoint's deliveries skipped since `since_ms` (made while
+/// webhooks were off or the endpoint disabled) to be sent now; returns how
+/// many. Refused while webhooks or the endpoint are still off: they would
+/// only be skipped again.
+pub async fn recover(
+    store: &Store,
+    account_id: &str,
+    endpoint_id: &str,
+    since_ms: i64,
+    retention: std::time::Duration,
+) -> Result<u64> {
+    let retention_ms = i64::try_from(retention.as_millis()).unwrap_or(i64::MAX);
+    check_recover_since(since_ms, now_ms(), retention_ms)?;
+    let endpoint = endpoint(store, account_id, endpoint_id).await?;
+    if !store.webhooks_enabled(account_id).await? {
+        return Err(Error::State {
+            code: "webhooks_disabled",
+            message: "Webhooks are disabled: turn on Enable Webhooks before recovering events, \
+                      or they would be skipped again."
+                .into(),
+        }
+        .into());
+    }
+    if !endpoint.enabled {
+        return Err(Error::State {
+            code: "endpoint_disabled",
+            message: "The endpoint is disabled: enable it before recovering its events, or they \
+                      would be skipped again."
+                .into(),
+        }
+        .into());
+    }
+    Ok(store
+        .recover_skipped(account_id, endpoint_id, since_ms)
+        .await?)
 }
 
 pub fn endpoint_not_found(id: &str) -> Error {

@@ -94,6 +94,9 @@ pub struct Event {
     pub id: String,
     pub account_id: String,
     pub event_type: EventType,
+    /// The account's number for it: 1, 2, 3 ... in the order the
+    /// account's events were recorded (and committed).
+    pub sequence: i64,
     /// The webhook body, Standard Webhooks shape.
     pub payload: Value,
     pub created_at: i64,
@@ -164,11 +167,12 @@ pub fn test_data(account: &Account, endpoint_id: &str, endpoint_url: &str) -> Va
 }
 
 /// The webhook body of an event: Standard Webhooks' `{type, timestamp,
-/// data}`.
-pub fn envelope(event_type: EventType, created_at: i64, data: Value) -> Value {
+/// data}`, and the account's `sequence` number of the event.
+pub fn envelope(event_type: EventType, created_at: i64, sequence: i64, data: Value) -> Value {
     json!({
         "type": event_type.as_str(),
         "timestamp": rfc3339(created_at),
+        "sequence": sequence,
         "data": data,
     })
 }

@@ -31,6 +31,8 @@ pub struct Endpoint {
     /// Its own request headers, sent on every attempt.
     pub headers: Headers,
     pub timeout_ms: i64,
+    /// Delivers each player's events one after another, in sequence.
+    pub ordered: bool,
     /// When the current run of failures began, if it is failing.
     pub failing_since: Option<i64>,
     pub created_at: i64,
@@ -78,6 +80,8 @@ pub struct EndpointFields {
     pub enabled: bool,
     pub timeout_ms: i64,
     pub headers: Headers,
+    /// Deliver each player's events one after another, in sequence.
+    pub ordered: bool,
 }
 
 /// What an admin sends for an endpoint; absent fields keep their value.
@@ -91,6 +95,7 @@ pub struct EndpointChanges {
     pub timeout_ms: Option<i64>,
     /// Headers to set, replace or (`None`) remove; the others stay.
     pub headers: Option<HeaderChanges>,
+    pub ordered: Option<bool>,
 }
 
 impl EndpointChanges {
@@ -133,6 +138,7 @@ impl EndpointChanges {
             enabled: self.enabled.or(current.map(|c| c.enabled)).unwrap_or(true),
             timeout_ms,
             headers,
+            ordered: self.ordered.or(current.map(|c| c.ordered)).unwrap_or(false),
         })
     }
 }
@@ -180,8 +186,47 @@ pub enum DeliveryStatus {
     /// Waiting for its first attempt or a retry (or being sent now).
     Pending,
     Succeeded,
-    /// Given up after its last retry, or not sendable.
+    /// Given up after its last retry, or not sendable (its endpoint was
+    /// deleted).
     Failed,
+    /// Not sent because webhooks were off or the endpoint was disabled
+    /// when it was made or due; `last_error` says which. "Recover since"
+    /// queues it again.
+    Skipped,
+}
+
+/// Why a delivery made while the master toggle was off was skipped.
+pub const SKIPPED_WEBHOOKS_OFF: &str =
+    "Not sent: webhooks were off for this account (Enable Webhooks).";
+
+/// Why a delivery made while its endpoint was disabled was skipped.
+pub fn skipped_endpoint_disabled(reason: Option<&str>) -> String {
+    format!(
+        "Not sent: the endpoint was disabled: {}",
+        reason.unwrap_or("it was disabled by an admin.")
+    )
+}
+
+/// Checks the start of a "recover since" window: not in the future, and
+/// within the history kept (`retention_ms`), since older deliveries are
+/// deleted.
+pub fn check_recover_since(since: i64, now: i64, retention_ms: i64) -> Result<(), Error> {
+    if since > now {
+        return Err(Error::invalid("since", "must not be in the future"));
+    }
+    if since < now.saturating_sub(retention_ms) {
+        let days = retention_ms / 86_400_000;
+        let kept = if days > 0 {
+            format!("{days} days")
+        } else {
+            format!("{} s", retention_ms / 1000)
+        };
+        return Err(Error::invalid(
+            "since",
+            format!("must be within the delivery history kept ({kept})"),
+        ));
+    }
+    Ok(())
 }
 
 impl DeliveryStatus {
@@ -290,6 +335,18 @@ mod tests {
         let retired = retire("s2".into(), retired, 30 * hour);
         assert_eq!(retired.len(), 1, "expired secrets are dropped: {retired:?}");
         assert_eq!(signing_secrets("s3", &retired, 30 * hour), ["s3", "s2"]);
+    }
+
+    #[test]
+    fn recovery_reaches_back_no_further_than_the_history() {
+        let day = 86_400_000;
+        let now = 40 * day;
+        assert!(check_recover_since(now - day, now, 30 * day).is_ok());
+        assert!(check_recover_since(now, now, 30 * day).is_ok());
+        assert!(check_recover_since(now - 30 * day, now, 30 * day).is_ok());
+        let err = check_recover_since(now - 31 * day, now, 30 * day).unwrap_err();
+        assert!(err.to_string().contains("30 days"), "{err}");
+        assert!(check_recover_since(now + 1, now, 30 * day).is_err());
     }
 
     #[test]

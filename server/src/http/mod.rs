@@ -52,6 +52,9 @@ pub struct AppState {
     pub webhooks: Dispatcher,
     pub metrics: Metrics,
     pub allow_private_endpoints: bool,
+    /// How long delivery history is kept: "recover since" reaches no
+    /// further back.
+    pub webhook_retention: Duration,
     /// The public API's rate limits.
     pub limiter: Arc<limits::Limiter>,
 }
@@ -83,6 +86,7 @@ impl AppState {
             webhooks,
             metrics,
             allow_private_endpoints: config.allow_private_endpoints,
+            webhook_retention: config.webhooks.retention,
             limiter: limits::Limiter::new(config.trusted_proxies.clone()),
         })
     }

@@ -170,6 +170,31 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Queues the endpoint's deliveries skipped since `since_ms` to be sent
+    /// now, with a fresh retry schedule; returns how many.
+    pub async fn recover_skipped(
+        &self,
+        account_id: &str,
+        endpoint_id: &str,
+        since_ms: i64,
+    ) -> sqlx::Result<u64> {
+        let now = now_ms();
+        Ok(sqlx::query(
+            "update deliveries set status = 'pending', failures = 0, next_attempt_at = $1, \
+             last_error = null, updated_at = $1 \
+             where endpoint_id = $2 and status = 'skipped' and created_at >= $3 and account_id = $4",
+        )
+        .bind(now)
+        .bind(endpoint_id)
+        .bind(since_ms)
+        .bind(account_id)
+        .execute(self.pool())
+        .await?
+        .rows_affected())
+    }
+}
+
 /// The number of attempts a delivery's history holds, as a column of a
 /// query on `deliveries d`. Not `d.attempts`, which counts claims: a claim
 /// that sent nothing (the endpoint was off) or whose server died before
@@ -200,7 +225,7 @@ fn delivery_from_row(row: &AnyRow) -> sqlx::Result<Delivery> {
         last_attempt_at: row.try_get("last_attempt_at")?,
         next_attempt_at: match status {
             DeliveryStatus::Pending => row.try_get("next_attempt_at")?,
-            DeliveryStatus::Succeeded | DeliveryStatus::Failed => None,
+            DeliveryStatus::Succeeded | DeliveryStatus::Failed | DeliveryStatus::Skipped => None,
         },
         created_at: row.try_get("created_at")?,
     })

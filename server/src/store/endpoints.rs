@@ -25,6 +25,7 @@ fn endpoint_from_row(row: &AnyRow) -> sqlx::Result<Endpoint> {
         retired_secrets: from_json(&retired)?,
         headers: from_json(&headers)?,
         timeout_ms: row.try_get("timeout_ms")?,
+        ordered: flag(row, "ordered")?,
         failing_since: row.try_get("failing_since")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
@@ -101,8 +102,8 @@ impl Store {
         let now = now_ms();
         sqlx::query(
             "insert into webhook_endpoints (id, account_id, url, description, events, enabled, is_primary, \
-             secret, timeout_ms, headers, created_at, updated_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+             secret, timeout_ms, headers, created_at, updated_at, ordered) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)",
         )
         .bind(&id)
         .bind(account_id)
@@ -115,6 +116,7 @@ impl Store {
         .bind(fields.timeout_ms)
         .bind(to_json(&fields.headers)?)
         .bind(now)
+        .bind(i64::from(fields.ordered))
         .execute(self.pool())
         .await?;
         Ok(self
@@ -135,7 +137,7 @@ impl Store {
             "update webhook_endpoints set url = $1, description = $2, events = $3, timeout_ms = $4, \
              disabled_reason = case when $5 = 1 then null else disabled_reason end, \
              failing_since = case when $5 = 1 and enabled = $6 then null else failing_since end, \
-             enabled = $5, updated_at = $7, headers = $8 where account_id = $9 and id = $10",
+             enabled = $5, updated_at = $7, headers = $8, ordered = $11 where account_id = $9 and id = $10",
         )
         .bind(&fields.url)
         .bind(&fields.description)
@@ -147,6 +149,7 @@ impl Store {
         .bind(to_json(&fields.headers)?)
         .bind(account_id)
         .bind(id)
+        .bind(i64::from(fields.ordered))
         .execute(self.pool())
         .await?;
         self.endpoint(account_id, id).await

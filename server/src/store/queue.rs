@@ -80,10 +80,12 @@ async fn claim_where(
     let condition = match which {
         Which::Due { .. } => format!(
             "id in (select id from deliveries where status = 'pending' and next_attempt_at <= $2 \
-             order by next_attempt_at limit $3{})",
+             and {IN_TURN} order by next_attempt_at limit $3{})",
             store.backend().skip_locked()
         ),
-        Which::Unsent(_) => "id = $3 and status = 'pending' and attempts = 0".to_owned(),
+        Which::Unsent(_) => {
+            format!("id = $3 and status = 'pending' and attempts = 0 and {IN_TURN}")
+        }
     };
     let sql = format!(
         "update deliveries set attempts = attempts + 1, next_attempt_at = $1, updated_at = $2 \
@@ -97,6 +99,19 @@ async fn claim_where(
     let rows = query.fetch_all(store.pool()).await?;
     load(store, rows, now).await
 }
+
+/// Whether a delivery (a row of `deliveries`) may be sent now as far as
+/// order goes: always for an unordered endpoint (`order_key` is null, and
+/// the check ends there); for an ordered one, only when no earlier delivery
+/// of its group (same endpoint and player) is pending, that is waiting for
+/// its first attempt or a retry, or being sent. So each group has at most
+/// one delivery claimable or in flight at a time; two workers claiming at
+/// once both see the earlier one pending, and the row lock of `for update
+/// skip locked` keeps them off the same one. Failed and skipped deliveries
+/// hold nothing back. `deliveries_order_idx` answers the look back.
+const IN_TURN: &str = "(order_key is null or not exists (select 1 from deliveries earlier \
+    where earlier.endpoint_id = deliveries.endpoint_id and earlier.order_key = deliveries.order_key \
+    and earlier.status = 'pending' and earlier.sequence < deliveries.sequence))";
 
 /// Calls `wake` each time another process (or this one) queues deliveries,
 /// on a backend that notifies (`outbox` notifies on commit); returns only
@@ -201,6 +216,8 @@ pub enum Next {
     Succeeded,
     RetryAt(i64),
     Failed,
+    /// Not sent: webhooks or the endpoint were off. Recoverable.
+    Skipped,
 }
 
 /// The history row of an attempt that was actually sent.
@@ -262,6 +279,7 @@ pub async fn complete(
             Next::Succeeded => (DeliveryStatus::Succeeded, None),
             Next::RetryAt(at) => (DeliveryStatus::Pending, Some(at)),
             Next::Failed => (DeliveryStatus::Failed, None),
+            Next::Skipped => (DeliveryStatus::Skipped, None),
         };
         query = query
             .bind(&done.delivery_id)

@@ -19,7 +19,10 @@ use super::{
 };
 use crate::{
     config::WebhookConfig,
-    domain::{time::now_ms, webhook::hidden},
+    domain::{
+        time::now_ms,
+        webhook::{SKIPPED_WEBHOOKS_OFF, hidden, skipped_endpoint_disabled},
+    },
     store::{
         Store,
         queue::{self, AttemptRecord, Claimed, Completion, Next},
@@ -167,20 +170,21 @@ impl Dispatcher {
             error: Some(reason),
             ..base.clone()
         };
+        // Off now but maybe on later: skipped, for "recover since" to send.
+        let skipped = |reason: String| Completion {
+            next: Next::Skipped,
+            ..not_sent(reason)
+        };
         let Some(endpoint) = &delivery.endpoint else {
             return not_sent("Not sent: the endpoint was deleted.".into());
         };
         if !delivery.webhooks_enabled {
-            return not_sent(
-                "Not sent: webhooks are disabled for this account (Enable Webhooks is off).".into(),
-            );
+            return skipped(SKIPPED_WEBHOOKS_OFF.into());
         }
         if !endpoint.enabled {
-            let why = endpoint
-                .disabled_reason
-                .as_deref()
-                .unwrap_or("it was disabled by an admin.");
-            return not_sent(format!("Not sent: the endpoint is disabled. {why}"));
+            return skipped(skipped_endpoint_disabled(
+                endpoint.disabled_reason.as_deref(),
+            ));
         }
 
         let timestamp = unix_seconds();

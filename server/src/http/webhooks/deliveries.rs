@@ -44,7 +44,10 @@ pub struct Delivery {
     /// The endpoint's URL, or null once the endpoint is deleted.
     #[schema(required = true)]
     pub endpoint_url: Option<String>,
-    /// `pending`, `succeeded` or `failed`.
+    /// `pending`, `succeeded`, `failed` (gave up, or its endpoint was
+    /// deleted) or `skipped` (not sent because webhooks were off or the
+    /// endpoint was disabled; `last_error` says which; see "Recover skipped
+    /// events").
     pub status: String,
     /// How many attempts its history (`attempts` of the delivery's detail)
     /// lists. A delivery that was not sent because its endpoint or webhooks
@@ -169,7 +172,7 @@ impl From<domain::webhook::Attempt> for Attempt {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct HistoryQuery {
-    /// `pending`, `succeeded` or `failed`.
+    /// `pending`, `succeeded`, `failed` or `skipped`.
     status: Option<String>,
     #[param(value_type = Option<EventType>, inline)]
     event_type: Option<String>,
@@ -187,7 +190,7 @@ struct HistoryQuery {
     limit: Option<i64>,
 }
 
-fn parse_time(field: &str, value: &str) -> Result<i64> {
+pub(super) fn parse_time(field: &str, value: &str) -> Result<i64> {
     parse_rfc3339(value).ok_or_else(|| {
         Error::invalid(
             field,
@@ -227,8 +230,9 @@ async fn list_deliveries(
         .status
         .as_deref()
         .map(|s| {
-            DeliveryStatus::parse(s)
-                .ok_or_else(|| Error::invalid("status", "must be pending, succeeded or failed"))
+            DeliveryStatus::parse(s).ok_or_else(|| {
+                Error::invalid("status", "must be pending, succeeded, failed or skipped")
+            })
         })
         .transpose()?;
     let event_type = query

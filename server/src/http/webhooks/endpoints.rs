@@ -30,6 +30,7 @@ pub(super) fn router() -> ApiRouter {
         .routes(routes!(list_endpoints, create_endpoint))
         .routes(routes!(get_endpoint, update_endpoint, delete_endpoint))
         .routes(routes!(rotate_secret))
+        .routes(routes!(recover))
 }
 
 /// An endpoint as the admin API shows it.
@@ -55,6 +56,15 @@ pub struct Endpoint {
     pub headers: BTreeMap<String, String>,
     /// How long an attempt may take, in milliseconds.
     pub timeout_ms: i64,
+    /// Whether one player's events are delivered strictly one after
+    /// another, in `sequence` order: a delivery waits while an earlier one
+    /// of the same player to this endpoint is pending (waiting for its
+    /// first attempt or a retry, or being sent). Events without a player
+    /// (`segment.*`) are ordered among themselves the same way. A delivery
+    /// that failed for good or was skipped holds nothing back. The test
+    /// event is never held back. Changing it applies to events recorded
+    /// after the change.
+    pub ordered: bool,
     /// When the current run of failures began, if it is failing.
     #[schema(required = true, format = DateTime)]
     pub failing_since: Option<String>,
@@ -76,6 +86,7 @@ impl From<domain::webhook::Endpoint> for Endpoint {
             secret: e.secret,
             headers: hidden(&e.headers),
             timeout_ms: e.timeout_ms,
+            ordered: e.ordered,
             failing_since: e.failing_since.map(rfc3339),
             created_at: rfc3339(e.created_at),
             updated_at: rfc3339(e.updated_at),
@@ -109,6 +120,12 @@ struct EndpointInput {
     /// each as `********`, which is refused as a value.
     #[schema(example = json!({"Authorization": "Bearer 3f9c...", "X-Old-Key": null}))]
     headers: Option<BTreeMap<String, Option<String>>>,
+    /// Default false: deliveries go out as fast as they can, in any order
+    /// (a retry may arrive after later events). True: each player's events
+    /// are delivered one after another, in `sequence` order, the next
+    /// waiting until the one before it succeeded (or failed for good). See
+    /// `ordered` of the endpoint.
+    ordered: Option<bool>,
 }
 
 /// Every endpoint of the account (not paged).
@@ -126,6 +143,7 @@ impl From<EndpointInput> for EndpointChanges {
             enabled: input.enabled,
             timeout_ms: input.timeout_ms,
             headers: input.headers,
+            ordered: input.ordered,
         }
     }
 }
@@ -287,4 +305,64 @@ async fn rotate_secret(
 ) -> Result<axum::Json<Endpoint>> {
     let endpoint = webhooks::rotate_secret(&state.store, &account.id, &id).await?;
     Ok(axum::Json(endpoint.into()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct RecoverInput {
+    /// Recover deliveries created at or after this time (RFC 3339): not in
+    /// the future, and within the delivery history kept
+    /// (`ADACT_WEBHOOK_RETENTION`, 30 days by default).
+    #[schema(format = DateTime)]
+    since: String,
+}
+
+/// How many skipped deliveries were queued to be sent now.
+#[derive(Debug, Serialize, ToSchema)]
+struct Recovered {
+    queued: u64,
+}
+
+/// Recover skipped events
+///
+/// Events recorded while webhooks were off (Enable Webhooks) or while this
+/// endpoint was disabled (by an admin, after a 410, or after days of
+/// failures) are kept as `skipped` deliveries. This queues the endpoint's
+/// skipped deliveries created since a time to be sent now, oldest first on
+/// an ordered endpoint, each with a fresh retry schedule. Webhooks and the
+/// endpoint must be on again first.
+#[utoipa::path(
+    post,
+    path = "/api/v1/webhooks/endpoints/{id}/recover",
+    operation_id = "recover_webhook_endpoint",
+    tag = "webhooks",
+    security(("admin_token" = [])),
+    params(("id" = String, Path, description = "The endpoint's id, `ep_...`.")),
+    request_body = RecoverInput,
+    responses(
+        (status = 202, description = "Queued.", body = Recovered),
+        (status = 404, description = "`endpoint_not_found`.", body = ErrorBody),
+        (status = 409, description = "`webhooks_disabled` (Enable Webhooks is off) or \
+            `endpoint_disabled`: turn it on first, or the events would be skipped again.", body = ErrorBody),
+        (status = 422, description = "`validation_failed`: `since` is missing, not RFC 3339, in the \
+            future, or older than the delivery history kept.", body = ErrorBody),
+    )
+)]
+async fn recover(
+    State(state): State<AppState>,
+    AdminAccount(account): AdminAccount,
+    Path(id): Path<String>,
+    Json(input): Json<RecoverInput>,
+) -> Result<impl IntoResponse> {
+    let since = super::deliveries::parse_time("since", &input.since)?;
+    let queued = webhooks::recover(
+        &state.store,
+        &account.id,
+        &id,
+        since,
+        state.webhook_retention,
+    )
+    .await?;
+    state.webhooks.wake();
+    Ok((StatusCode::ACCEPTED, axum::Json(Recovered { queued })))
 }
