@@ -51,6 +51,7 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("PATCH", "/api/v1/webhooks/endpoints/{id}"),
     ("DELETE", "/api/v1/webhooks/endpoints/{id}"),
     ("POST", "/api/v1/webhooks/endpoints/{id}/rotate-secret"),
+    ("POST", "/api/v1/webhooks/endpoints/{id}/recover"),
     ("POST", "/api/v1/webhooks/test"),
     ("GET", "/api/v1/webhooks/deliveries"),
     ("GET", "/api/v1/webhooks/deliveries/{id}"),
@@ -498,7 +499,7 @@ async fn every_json_body_is_read_strictly() {
         checked.push(id);
     }
     // SPEC.md's operations with a body, each of them.
-    assert_eq!(checked.len(), 19, "{checked:?}");
+    assert_eq!(checked.len(), 20, "{checked:?}");
     server.stop().await;
 }
 
@@ -575,6 +576,26 @@ async fn real_answers_match_the_documented_schemas() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
+    let recover = format!("/api/v1/webhooks/endpoints/{endpoint_id}/recover");
+    let since = adact_server::domain::time::rfc3339(adact_server::domain::time::now_ms() - 60_000);
+    for (body, expected) in [
+        (json!({"since": since}), StatusCode::ACCEPTED),
+        (
+            json!({"since": "2000-01-01T00:00:00Z"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let (status, _) = server
+            .documented(
+                doc,
+                Method::POST,
+                "/api/v1/webhooks/endpoints/{id}/recover",
+                &recover,
+                Some(body),
+            )
+            .await;
+        assert_eq!(status, expected);
+    }
 
     // A quiz with a form, a pooled prize and a generated one.
     let definition = json!({
