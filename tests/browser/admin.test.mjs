@@ -788,6 +788,39 @@ describe("the admin console", () => {
     await screenshots(page, "endpoint-disabled");
   });
 
+  test("recover events since…: refused while the endpoint is off, then queues what it skipped", async () => {
+    const { page } = session;
+    const gone = (await adminApi("/api/v1/webhooks/endpoints")).data.find((e) => e.url.endsWith("/gone"));
+    assert.equal(gone.enabled, false);
+    // An event while the endpoint is disabled: kept for it as skipped.
+    const campaign = (await adminApi("/api/v1/campaigns")).data[0];
+    const segment = await adminApi("/api/v1/segments", { method: "POST", body: JSON.stringify({ title: "Recovered later", campaign_id: campaign.id }) });
+    const skipped = await adminApi(`/api/v1/webhooks/deliveries?endpoint_id=${gone.id}&status=skipped`);
+    assert.equal(skipped.data.length, 1);
+    assert.match(skipped.data[0].last_error, /the endpoint was disabled/);
+
+    await page.getByRole("link", { name: "Webhooks", exact: true }).click();
+    await page.waitForURL(/\/admin\/webhooks$/);
+    await page.locator(`tr[data-endpoint="${gone.id}"]`).getByRole("button", { name: /^Edit/ }).click();
+    const editor = page.locator("section.card-accent");
+    const recover = editor.getByRole("form", { name: "Recover events since" });
+    await recover.getByRole("button", { name: "Recover events" }).click();
+    const error = recover.locator(".form-error");
+    await error.waitFor();
+    assert.match(await error.textContent(), /endpoint is disabled/);
+
+    await editor.getByRole("switch", { name: "Enabled" }).check();
+    await editor.getByRole("button", { name: "Save endpoint" }).click();
+    await page.getByRole("status").getByText("Endpoint saved.").waitFor();
+    await editor.getByRole("form", { name: "Recover events since" }).getByRole("button", { name: "Recover events" }).click();
+    await page.getByRole("status").getByText("1 skipped event queued to be sent.").waitFor();
+    const recovered = await adminApi(`/api/v1/webhooks/deliveries/${skipped.data[0].id}`);
+    assert.notEqual(recovered.status, "skipped");
+    await assertAccessible(page, "an endpoint with its recover control");
+    await screenshots(page, "endpoint-recover", { at: ".recover-events" });
+    await adminApi(`/api/v1/segments/${segment.id}`, { method: "DELETE" });
+  });
+
   test("a deep link opens its page after sign-in, and a refused token returns to sign-in with a message", async () => {
     const { page } = session;
     await page.goto(`${adact.url}/admin/webhooks/history?status=succeeded`);

@@ -272,7 +272,7 @@ export function badge(text, kind = "neutral") {
   return h("span", { class: `badge badge-${kind}` }, text);
 }
 
-export const STATUS_KIND = { succeeded: "success", failed: "danger", pending: "warning" };
+export const STATUS_KIND = { succeeded: "success", failed: "danger", pending: "warning", skipped: "neutral" };
 
 // ---- campaigns and segments ---------------------------------------------------
 

@@ -24,7 +24,7 @@ export async function render({ url, setQuery }) {
 
   // ---- filters ----------------------------------------------------------------------
   const select = (name, options, value) => h("select", { name }, options.map(([v, label]) => h("option", { value: v, selected: v === (value ?? "") }, label)));
-  const status = select("status", [["", "Any status"], ["succeeded", "Succeeded"], ["failed", "Failed"], ["pending", "Pending"]], filters.status);
+  const status = select("status", [["", "Any status"], ["succeeded", "Succeeded"], ["failed", "Failed"], ["pending", "Pending"], ["skipped", "Skipped"]], filters.status);
   const eventType = select("event_type", [["", "Any event"], ...EVENT_TYPES.map(([t]) => [t, t])], filters.event_type);
   const endpoint = select("endpoint_id", [["", "Any endpoint"], ...endpoints.map((e) => [e.id, e.url])], filters.endpoint_id);
   const since = h("input", { type: "datetime-local", name: "since", value: toLocalInput(filters.since) });
@@ -202,7 +202,9 @@ export async function render({ url, setQuery }) {
         d.last_error && fact("Last error", h("span", { class: "text-danger" }, d.last_error))),
       h("div", { class: "actions" }, resend),
       h("h3", null, `Attempts (${d.attempts.length})`),
-      attempts.length === 0 && h("p", { class: "muted" }, d.status === "pending" ? "No attempt yet: it is queued." : "It was not sent: the last error says why."),
+      attempts.length === 0 && h("p", { class: "muted" }, d.status === "pending" ? "No attempt yet: it is queued."
+        : d.status === "skipped" ? "It was not sent: webhooks or the endpoint were off. Recover it from the endpoint on the Webhooks page, or resend it."
+          : "It was not sent: the last error says why."),
       attempts.map((a, i) => attemptView(a, i === 0)),
       h("details", { class: "payload" }, h("summary", null, "Event payload"), codeBlock(d.payload, "Event payload")),
     ];

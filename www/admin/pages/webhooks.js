@@ -1,7 +1,7 @@
 // Settings → API central → Webhooks: the guide's settings (URL, events, the
 // master toggle), the signing secret, a test event, and every endpoint.
 import { api } from "../api.js";
-import { h, replace, time, uid } from "../dom.js";
+import { h, replace, time, toLocalInput, uid } from "../dom.js";
 import {
   STATUS_KIND, badge, busy, clearErrors, confirmDialog, eventsFieldset, eventsSummary, field,
   formError, secretWidget, showError, toast, toggle,
@@ -36,7 +36,7 @@ export async function render() {
   function settingsCard() {
     const master = toggle({
       name: "enabled", label: "Enable Webhooks", checked: settings.enabled,
-      hint: "The master switch: while it is off, no event is queued or sent to any endpoint. Endpoints and their secrets stay.",
+      hint: "The master switch: while it is off, nothing is sent to any endpoint. Events are kept as skipped deliveries, which you can recover per endpoint once it is on again. Endpoints and their secrets stay.",
     });
     const url = h("input", { type: "url", name: "url", inputmode: "url", autocomplete: "url", spellcheck: "false", value: settings.url ?? "", placeholder: "https://example.com/webhooks/adact" });
     const events = eventsFieldset(settings.events ?? ["*"]);
@@ -106,6 +106,7 @@ export async function render() {
             Object.keys(ep.headers ?? {}).length > 0 && h("div", { class: "muted small" }, "Headers: ",
               Object.keys(ep.headers).map((name, i) => [i ? ", " : "", h("code", null, name)])),
             ep.id === settings.endpoint?.id && badge("Settings URL", "info"),
+            ep.ordered && badge("Ordered", "neutral"),
             ep.disabled_reason && h("p", { class: "inline-alert", role: "note" }, h("strong", null, "Disabled by the server: "), ep.disabled_reason),
             !ep.disabled_reason && ep.failing_since && h("p", { class: "inline-warning" }, "Failing since ", time(ep.failing_since))),
           h("td", null, eventsSummary(ep.events)),
@@ -131,6 +132,7 @@ export async function render() {
     const enabled = toggle({ name: "enabled", label: "Enabled", checked: endpoint ? endpoint.enabled : true, hint: endpoint?.disabled_reason ? "Turning it on again clears the reason the server disabled it." : null });
     const timeout = h("input", { type: "number", name: "timeout_ms", min: "100", max: "15000", step: "100", value: String(endpoint?.timeout_ms ?? 2000) });
     const headers = headersFieldset(endpoint?.headers ?? {});
+    const ordered = toggle({ name: "ordered", label: "Deliver each player's events in order", checked: endpoint?.ordered ?? false, hint: "One player's events arrive one after another, in sequence: the next waits until the one before it succeeded or failed for good. Slower when your endpoint fails; applies to events from now on." });
     const submit = h("button", { type: "submit", class: "btn btn-primary" }, endpoint ? "Save endpoint" : "Create endpoint");
     const close = () => {
       replace(editorSlot);
@@ -143,6 +145,7 @@ export async function render() {
       events.fieldset,
       enabled.wrapper,
       field({ name: "timeout_ms", label: "Timeout (milliseconds)", input: timeout, hint: "How long Adact waits for an answer: 100 to 15000; the guide's default is 2000." }),
+      ordered.wrapper,
       headers.fieldset,
       h("div", { class: "actions" },
         submit,
@@ -153,7 +156,7 @@ export async function render() {
       clearErrors(form);
       const body = {
         url: urlInput.value.trim(), description: description.value, events: events.value(),
-        enabled: enabled.input.checked, timeout_ms: Number(timeout.value),
+        enabled: enabled.input.checked, timeout_ms: Number(timeout.value), ordered: ordered.input.checked,
       };
       const changed = headers.changes();
       if (changed) body.headers = changed;
@@ -179,7 +182,8 @@ export async function render() {
       form,
       endpoint && h("div", { class: "subsection" },
         endpointSecret(endpoint, updated),
-        testWidget(endpoint.id, null))));
+        testWidget(endpoint.id, null),
+        recoverWidget(endpoint))));
     editorSlot.querySelector("h2").focus();
   }
 
@@ -319,6 +323,34 @@ function endpointSecret(endpoint, onRotated) {
       return updated.secret;
     },
   });
+}
+
+/**
+ * "Recover events since…": sends the endpoint's deliveries skipped since a time
+ * (made while webhooks were off or the endpoint disabled).
+ */
+function recoverWidget(endpoint) {
+  const since = h("input", { type: "datetime-local", name: "since", required: true, value: toLocalInput(new Date(Date.now() - 24 * 3600 * 1000).toISOString()) });
+  const button = h("button", { type: "submit", class: "btn btn-secondary" }, "Recover events");
+  const form = h("form", { class: "recover", novalidate: true, "aria-label": "Recover events since" },
+    formError(),
+    field({ name: "since", label: "Recover events since", input: since, hint: "Events recorded while webhooks were off or this endpoint was disabled are kept as skipped deliveries. Send those since this time now." }),
+    h("div", { class: "actions" }, button));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    if (!since.value) return showError(form, { field: "since", message: "Choose a date and time." });
+    await busy(button, async () => {
+      let queued;
+      try {
+        ({ queued } = await api.post(`/api/v1/webhooks/endpoints/${encodeURIComponent(endpoint.id)}/recover`, { since: new Date(since.value).toISOString() }));
+      } catch (error) {
+        return showError(form, error);
+      }
+      toast(queued === 0 ? "No skipped event since then." : `${queued} skipped ${queued === 1 ? "event" : "events"} queued to be sent.`);
+    });
+  });
+  return h("div", { class: "recover-events" }, form);
 }
 
 /** "Send test event" with its result inline: status, duration, error. */
