@@ -108,7 +108,10 @@ async fn claim_where(
 /// one delivery claimable or in flight at a time; two workers claiming at
 /// once both see the earlier one pending, and the row lock of `for update
 /// skip locked` keeps them off the same one. Failed and skipped deliveries
-/// hold nothing back. `deliveries_order_idx` answers the look back.
+/// hold nothing back. `deliveries_order_idx` answers the look back. The
+/// due deliveries a group holds back are still read by each claim (they
+/// are due), so a player with thousands of events waiting behind a retry
+/// costs every claim that many index probes until the retry succeeds.
 const IN_TURN: &str = "(order_key is null or not exists (select 1 from deliveries earlier \
     where earlier.endpoint_id = deliveries.endpoint_id and earlier.order_key = deliveries.order_key \
     and earlier.status = 'pending' and earlier.sequence < deliveries.sequence))";
