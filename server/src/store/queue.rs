@@ -94,7 +94,9 @@ async fn claim_where(
         Which::Due { limit } => query.bind(limit),
         Which::Unsent(id) => query.bind(id.to_owned()),
     };
-    let rows = query.fetch_all(store.pool()).await?;
+    let mut tx = store.begin_write().await?;
+    let rows = query.fetch_all(&mut *tx).await?;
+    tx.commit().await?;
     load(store, rows, now).await
 }
 
@@ -231,7 +233,7 @@ pub async fn complete(
         return Ok(());
     }
     let now = now_ms();
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
 
     // 1. The deliveries. A CTE names the VALUES columns on both backends.
     // The casts give the VALUES columns their types on PostgreSQL, which
