@@ -288,7 +288,6 @@ impl Drop for Waiting<'_> {
 mod tests {
     use sqlx::Row as _;
 
-    use super::*;
     use crate::store::Store;
 
     async fn store() -> (Store, tempfile::TempDir) {
