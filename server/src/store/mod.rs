@@ -6,11 +6,12 @@
 
 use std::{
     ops::{Deref, DerefMut},
-    sync::Arc,
+    sync::{Arc, OnceLock},
 };
 
 use anyhow::Context as _;
 use sqlx::{AnyConnection, AnyPool, AssertSqlSafe, any::AnyRow};
+use tokio::sync::mpsc;
 
 pub mod accounts;
 pub mod cache;
@@ -42,6 +43,8 @@ pub struct Store {
     /// What renders read, in memory (see `cache`).
     cache: Arc<cache::Cache>,
     session_keys: Arc<session_keys::SessionKeys>,
+    /// This process's delivery workers, once they run (see `queue::Handoff`).
+    handoff: Arc<OnceLock<queue::Handoff>>,
 }
 
 /// A write transaction: on PostgreSQL one of the pool's, on SQLite a turn
@@ -51,6 +54,12 @@ pub struct Store {
 pub struct WriteTx {
     tx: Tx,
     backend: Backend,
+    handoff: Option<queue::Handoff>,
+    /// Deliveries this transaction queued already claimed, for this
+    /// process's workers once it commits.
+    handed: Vec<(mpsc::OwnedPermit<queue::Claimed>, queue::Claimed)>,
+    /// It queued deliveries for the workers to claim.
+    queued: bool,
 }
 
 #[derive(Debug)]
@@ -60,11 +69,45 @@ enum Tx {
 }
 
 impl WriteTx {
+    /// Commits; then hands the deliveries it claimed to this process's
+    /// workers, and wakes them for those it queued.
     pub async fn commit(self) -> sqlx::Result<()> {
         match self.tx {
-            Tx::Postgres(tx) => tx.commit().await,
-            Tx::Sqlite(turn) => turn.commit().await,
+            Tx::Postgres(tx) => tx.commit().await?,
+            Tx::Sqlite(turn) => turn.commit().await?,
         }
+        for (place, delivery) in self.handed {
+            place.send(delivery);
+        }
+        if let Some(handoff) = self.handoff.filter(|_| self.queued) {
+            handoff.wake();
+        }
+        Ok(())
+    }
+
+    /// A place with this process's workers for a delivery this transaction
+    /// queues, and the end of its lease; None when they are busy (or not
+    /// running): the delivery is then queued for a claim.
+    pub(super) fn reserve_handoff(
+        &self,
+        now: i64,
+    ) -> Option<(mpsc::OwnedPermit<queue::Claimed>, i64)> {
+        self.handoff.as_ref()?.reserve(now)
+    }
+
+    /// Hands `delivery` to the workers once this transaction commits.
+    pub(super) fn hand_over(
+        &mut self,
+        place: mpsc::OwnedPermit<queue::Claimed>,
+        delivery: queue::Claimed,
+    ) {
+        self.handed.push((place, delivery));
+    }
+
+    /// Wakes the workers once this transaction commits: it queued
+    /// deliveries for them to claim.
+    pub(super) fn queued(&mut self) {
+        self.queued = true;
     }
 
     pub fn backend(&self) -> Backend {
@@ -129,6 +172,7 @@ impl Store {
             writer,
             cache: Arc::new(cache::Cache::new(cache_ttl)),
             session_keys: Arc::default(),
+            handoff: Arc::default(),
         };
         store
             .load_session_keys()
@@ -138,6 +182,14 @@ impl Store {
             .await
             .context("keying the segment titles")?;
         Ok(store)
+    }
+
+    /// Hands the deliveries this process commits to its workers from now
+    /// on (see `queue::Handoff`); once per store.
+    pub fn hand_off_to(&self, handoff: queue::Handoff) {
+        if self.handoff.set(handoff).is_err() {
+            tracing::warn!("delivery workers were already handed this store's deliveries");
+        }
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -155,6 +207,9 @@ impl Store {
         Ok(WriteTx {
             tx,
             backend: self.backend,
+            handoff: self.handoff.get().cloned(),
+            handed: Vec::new(),
+            queued: false,
         })
     }
 

@@ -8,6 +8,7 @@ use sqlx::Row as _;
 use super::{
     WriteTx,
     dialect::{WAKE_CHANNEL, flag},
+    queue::{Claimed, target_from_row},
 };
 use crate::domain::{
     events::{Event, EventType, envelope},
@@ -44,24 +45,31 @@ pub async fn record_for(
         payload: envelope(event_type, created_at, data),
         created_at,
     };
+    let body = event.payload.to_string();
     sqlx::query(
         "insert into events (id, account_id, type, payload, created_at) values ($1, $2, $3, $4, $5)",
     )
     .bind(&event.id)
     .bind(account_id)
     .bind(event_type.as_str())
-    .bind(event.payload.to_string())
+    .bind(&body)
     .bind(created_at)
     .execute(&mut **tx)
     .await?;
-    fan_out(tx, &event, only_endpoint).await?;
+    fan_out(tx, &event, &body, only_endpoint).await?;
     Ok(event)
 }
 
 /// Creates one pending delivery per enabled endpoint of the event's account
 /// that subscribes to its type (or for `only`, that endpoint alone), when
-/// the account's master toggle is on. Returns how many it created.
-async fn fan_out(tx: &mut WriteTx, event: &Event, only: Option<&str>) -> sqlx::Result<usize> {
+/// the account's master toggle is on; hands what it can to this process's
+/// workers (`queue::Handoff`). Returns how many it created.
+async fn fan_out(
+    tx: &mut WriteTx,
+    event: &Event,
+    body: &str,
+    only: Option<&str>,
+) -> sqlx::Result<usize> {
     let enabled = sqlx::query("select enabled from webhook_settings where account_id = $1")
         .bind(&event.account_id)
         .fetch_optional(&mut **tx)
@@ -72,7 +80,8 @@ async fn fan_out(tx: &mut WriteTx, event: &Event, only: Option<&str>) -> sqlx::R
         return Ok(0);
     }
     let endpoints = sqlx::query(
-        "select id, events from webhook_endpoints where account_id = $1 and enabled = $2",
+        "select id, events, url, enabled, disabled_reason, secret, retired_secrets, headers, \
+         timeout_ms, failing_since from webhook_endpoints where account_id = $1 and enabled = $2",
     )
     .bind(&event.account_id)
     .bind(1_i64)
@@ -86,6 +95,7 @@ async fn fan_out(tx: &mut WriteTx, event: &Event, only: Option<&str>) -> sqlx::R
         None => event.created_at,
     };
     let mut created = 0;
+    let mut queued = false;
     for row in endpoints {
         let id: String = row.try_get("id")?;
         let events: String = row.try_get("events")?;
@@ -96,29 +106,65 @@ async fn fan_out(tx: &mut WriteTx, event: &Event, only: Option<&str>) -> sqlx::R
         if !wanted {
             continue;
         }
+        // Handed to this process's workers as it commits, already claimed
+        // (attempt 1, leased), when they have room; otherwise queued.
+        let handed = match only {
+            Some(_) => None,
+            None => tx.reserve_handoff(event.created_at),
+        };
+        let delivery_id = new_id("dlv");
+        let (attempts, next_attempt_at) = match &handed {
+            Some((_, lease_end)) => (1_i64, *lease_end),
+            None => (0, due),
+        };
         sqlx::query(
             "insert into deliveries (id, account_id, endpoint_id, event_id, event_type, status, \
-             next_attempt_at, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+             attempts, next_attempt_at, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
         )
-        .bind(new_id("dlv"))
+        .bind(&delivery_id)
         .bind(&event.account_id)
         .bind(&id)
         .bind(&event.id)
         .bind(event.event_type.as_str())
         .bind(DeliveryStatus::Pending.as_str())
-        .bind(due)
+        .bind(attempts)
+        .bind(next_attempt_at)
         .bind(event.created_at)
         .execute(&mut **tx)
         .await?;
         created += 1;
+        match handed {
+            Some((place, _)) => {
+                let url: String = row.try_get("url")?;
+                let delivery = Claimed {
+                    id: delivery_id,
+                    attempt: 1,
+                    failures: 0,
+                    account_id: event.account_id.clone(),
+                    endpoint: Some(target_from_row(&row, url, event.created_at)?),
+                    endpoint_id: id,
+                    event_id: event.id.clone(),
+                    payload: body.to_owned(),
+                    event_created_at: event.created_at,
+                    webhooks_enabled: true,
+                };
+                tx.hand_over(place, delivery);
+            }
+            None => queued = true,
+        }
     }
-    if created > 0 && tx.backend().notifies() {
+    if queued {
         // Delivered to listening workers of every process when (and only
-        // if) the transaction commits.
-        sqlx::query("select pg_notify($1, '')")
-            .bind(WAKE_CHANNEL)
-            .execute(&mut **tx)
-            .await?;
+        // if) the transaction commits; on SQLite this process's workers
+        // are woken after the commit.
+        if tx.backend().notifies() {
+            sqlx::query("select pg_notify($1, '')")
+                .bind(WAKE_CHANNEL)
+                .execute(&mut **tx)
+                .await?;
+        }
+        tx.queued();
     }
     Ok(created)
 }
