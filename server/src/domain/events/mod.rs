@@ -16,8 +16,8 @@ pub use data::*;
 
 use super::time::rfc3339;
 
-/// The event types (their payloads are in docs/events.md), as webhook
-/// endpoints subscribe to them.
+/// The event types, as webhook endpoints subscribe to them; each one's
+/// payload is in the API document's `webhooks` and in docs/events.md.
 #[derive(
     Debug,
     Clone,
