@@ -2,7 +2,6 @@
 //! the change that caused it, so none is lost and none is told of a change
 //! that did not commit. The workers (`queue`) send what is written here.
 
-use serde_json::Value;
 use sqlx::Row as _;
 
 use super::{
@@ -11,21 +10,16 @@ use super::{
     queue::{Claimed, target_from_row},
 };
 use crate::domain::{
-    events::{Event, EventType, envelope},
+    events::{Envelope, Event, EventData},
     time::{new_id, now_ms},
     webhook::{DeliveryStatus, subscribes},
 };
 
 /// Records an event and queues its webhook deliveries to every endpoint
 /// subscribed to its type. `data` carries the ids and names the event
-/// concerns.
-pub async fn record(
-    tx: &mut WriteTx,
-    account_id: &str,
-    event_type: EventType,
-    data: Value,
-) -> sqlx::Result<Event> {
-    record_for(tx, account_id, event_type, data, None).await
+/// concerns, and says which type it is.
+pub async fn record(tx: &mut WriteTx, account_id: &str, data: EventData) -> sqlx::Result<Event> {
+    record_for(tx, account_id, data, None).await
 }
 
 /// Records an event and queues its webhook deliveries: to every endpoint
@@ -33,16 +27,17 @@ pub async fn record(
 pub async fn record_for(
     tx: &mut WriteTx,
     account_id: &str,
-    event_type: EventType,
-    data: Value,
+    data: EventData,
     only_endpoint: Option<&str>,
 ) -> sqlx::Result<Event> {
     let created_at = now_ms();
+    let id = new_id("evt");
+    let event_type = data.event_type();
     let event = Event {
-        id: new_id("evt"),
+        payload: Envelope::new(&id, created_at, &data).to_value(),
+        id,
         account_id: account_id.to_owned(),
         event_type,
-        payload: envelope(event_type, created_at, data),
         created_at,
     };
     let body = event.payload.to_string();
