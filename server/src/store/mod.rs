@@ -165,6 +165,9 @@ impl Store {
             )),
             Backend::Postgres => None,
         };
+        if let Some(writer) = &writer {
+            writer::spawn_checkpoints(pool.clone(), Arc::downgrade(writer));
+        }
         let store = Self {
             pool,
             backend,

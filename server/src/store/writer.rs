@@ -37,6 +37,8 @@ const MAX_MEMBERS: usize = 256;
 const MAX_AGE: Duration = Duration::from_millis(10);
 /// When a member closes a group that nobody else closed.
 const ORPHANED_AFTER: Duration = Duration::from_millis(250);
+/// How often the log is copied back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 
 #[derive(Debug)]
 pub(super) struct Writer {
@@ -68,6 +70,9 @@ impl Writer {
     pub(super) async fn connect(url: &str) -> sqlx::Result<Self> {
         let mut conn = AnyConnection::connect(url).await?;
         conn.execute(SQLITE_PRAGMAS).await?;
+        // Checkpoints run beside the writer (`spawn_checkpoints`), never
+        // inside one of its commits.
+        conn.execute("pragma wal_autocheckpoint = 0").await?;
         Ok(Self {
             state: Arc::new(Mutex::new(State {
                 conn,
@@ -151,6 +156,31 @@ impl Writer {
             )),
         }
     }
+}
+
+/// Copies the write-ahead log back into the database file every
+/// [`CHECKPOINT_EVERY`], on a connection of `pool`, for as long as the
+/// writer lives. SQLite's default checkpoints inside the commit that fills
+/// the log past 1,000 pages, and every write queued behind that commit
+/// waits while it syncs the database file; a passive checkpoint on another
+/// connection runs beside the writer instead.
+pub(super) fn spawn_checkpoints(pool: sqlx::AnyPool, writer: std::sync::Weak<Writer>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if writer.strong_count() == 0 || pool.is_closed() {
+                return;
+            }
+            if let Err(err) = sqlx::query("pragma wal_checkpoint(passive)")
+                .execute(&pool)
+                .await
+            {
+                tracing::warn!(%err, "checkpointing the SQLite log failed; trying again");
+            }
+        }
+    });
 }
 
 impl State {
