@@ -48,45 +48,127 @@ export interface AdactCampaign {
   destroy(): void;
 }
 
-/** What every event carries. */
+// The events: each is the very body the server sends to webhook endpoints
+// (docs/events.md, and the `webhooks` of /api/v1/openapi.json), handed to
+// `onEvent` as the server answered it.
+
+/** What every event carries: the webhook's envelope. */
 export interface AdactEventBase {
-  /** The campaign played. */
-  campaignId: string;
-  /** The play session: the same for every event of one render. */
-  sessionId: string;
+  /** The event's id (`evt_...`), the same as its webhook's `webhook-id` header. */
+  id: string;
+  /** The payload's version: additive changes keep it, breaking ones bump it. */
+  version: number;
+  /** When the server recorded the event: RFC 3339 UTC with milliseconds. */
+  timestamp: string;
+  /** Your account's number for the event: 1, 2, 3 … in the order its events were recorded. */
+  sequence: number;
 }
 
-/** The player registered in this campaign for the first time. */
+/** Your account. */
+export interface AdactAccount {
+  id: string;
+  name: string;
+}
+
+/** The campaign played. */
+export interface AdactCampaignRef {
+  /** `cmp_...` */
+  id: string;
+  name: string;
+  kind: "wheel" | "scratch" | "giftbox" | "quiz";
+}
+
+/** The segment the page rendered. */
+export interface AdactSegment {
+  /** `seg_...` */
+  id: string;
+  /** `null` once the segment was deleted. */
+  title: string | null;
+}
+
+/** The player's last answer to a form's consent checkbox. */
+export interface AdactConsent {
+  given: boolean;
+  /** The checkbox's label the player was shown; `null` until a form asked. */
+  text: string | null;
+  /** When they answered (RFC 3339); `null` until a form asked. */
+  at: string | null;
+}
+
+/** The player, as your account knows them. */
+export interface AdactPlayer {
+  /** `plr_...` */
+  id: string;
+  /** The signed token's `sub`, else `user.id`, else `anon:` and the anonymous id. */
+  external_id: string;
+  email: string | null;
+  name: string | null;
+  /** The registration form's values stored for the player, by field key. */
+  fields: Record<string, string>;
+  consent: AdactConsent;
+  /** RFC 3339 */
+  created_at: string;
+  /** RFC 3339 */
+  updated_at: string;
+}
+
+/** A prize won and its code. */
+export interface AdactPrize {
+  /** `prz_...` */
+  id: string;
+  name: string;
+  description: string;
+  /** The player's code; `null` when none was issued. */
+  code: string | null;
+}
+
+/** How the game ended. */
+export interface AdactOutcome {
+  won: boolean;
+  /** `null` for "no prize". */
+  prize: AdactPrize | null;
+  /** Right answers, for a quiz; else `null`. */
+  score: number | null;
+}
+
+/** What every play event's `data` holds. */
+export interface AdactPlayData {
+  account: AdactAccount;
+  campaign: AdactCampaignRef;
+  segment: AdactSegment;
+  player: AdactPlayer | null;
+  /** The play: the same for every event of one render (`play_...`). */
+  play: { id: string };
+}
+
+/** The player registered with your account for the first time. */
 export interface AdactPlayerCreated extends AdactEventBase {
   type: "player.created";
-  playerId: string;
+  data: AdactPlayData;
 }
 
 /** A known player registered again. */
 export interface AdactPlayerUpdated extends AdactEventBase {
   type: "player.updated";
-  playerId: string;
+  data: AdactPlayData;
 }
 
 /** The game step finished: the wheel stopped, the card was scratched, the box opened, the quiz answered. */
 export interface AdactGameEnded extends AdactEventBase {
   type: "game.ended";
-  playId: string;
-  /** The prize won, by name; absent when the outcome is "no prize". */
-  prize?: string;
+  data: AdactPlayData & { outcome: AdactOutcome };
 }
 
 /** A prize was won and its code issued. */
 export interface AdactPrizeAssigned extends AdactEventBase {
   type: "prize.assigned";
-  /** The prize's name. */
-  prize: string;
-  code: string;
+  data: AdactPlayData & { prize: AdactPrize };
 }
 
 /** The player reached the end screen. */
 export interface AdactGameplayFinished extends AdactEventBase {
   type: "gameplay.finished";
+  data: AdactPlayData & { outcome: AdactOutcome };
 }
 
 /** An event as `onEvent` receives it; tell them apart by `type`. */

@@ -35,12 +35,13 @@ impl Server {
         decode(self.post("/api/v1/embed/render", encode(request)).await?)
     }
 
+    /// Each step answers with the events it recorded (see [`Stepped`]).
     pub async fn register(
         &self,
         session: &str,
         request: &RegisterRequest,
-    ) -> Result<RegisterResponse, Failure> {
-        decode(
+    ) -> Result<Stepped<RegisterResponse>, Failure> {
+        stepped(
             self.post(&step(session, "register"), encode(request))
                 .await?,
         )
@@ -50,16 +51,16 @@ impl Server {
         &self,
         session: &str,
         request: &PlayRequest,
-    ) -> Result<PlayResponse, Failure> {
-        decode(self.post(&step(session, "play"), encode(request)).await?)
+    ) -> Result<Stepped<PlayResponse>, Failure> {
+        stepped(self.post(&step(session, "play"), encode(request)).await?)
     }
 
     pub async fn finish(
         &self,
         session: &str,
         request: &FinishRequest,
-    ) -> Result<FinishResponse, Failure> {
-        decode(self.post(&step(session, "finish"), encode(request)).await?)
+    ) -> Result<Stepped<FinishResponse>, Failure> {
+        stepped(self.post(&step(session, "finish"), encode(request)).await?)
     }
 
     /// POSTs `body` as JSON to `path` and answers the JSON that came back.
@@ -123,6 +124,17 @@ fn encode(request: &impl Serialize) -> JsValue {
     request
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .unwrap_or_default()
+}
+
+/// A step's answer and its `events`: the webhook bodies of the events the
+/// step recorded, as the browser parsed them. They are handed to the page's
+/// `onEvent` as they are, never decoded here: the page gets the webhook's
+/// shape (docs/events.md) and the embed carries no code for it.
+pub type Stepped<T> = (T, JsValue);
+
+fn stepped<T: DeserializeOwned>(json: JsValue) -> Result<Stepped<T>, Failure> {
+    let events = js_sys::Reflect::get(&json, &"events".into()).unwrap_or_default();
+    Ok((decode(json)?, events))
 }
 
 /// An answer as the adact-wire type it should be.

@@ -25,7 +25,7 @@ use std::{
 };
 
 use adact_server::{
-    domain::events::EventType,
+    domain::events::{EventType, schema::example_data},
     store::{Store, outbox},
 };
 use axum::{
@@ -163,8 +163,8 @@ async fn main() {
     let account = store.first_account().await.unwrap().unwrap().id;
     for chunk in 0..burst.div_ceil(500) {
         let mut tx = store.begin_write().await.unwrap();
-        for i in 0..500.min(burst - chunk * 500) {
-            outbox::record(&mut tx, &account, EventType::GameEnded, json!({"n": i}))
+        for _ in 0..500.min(burst - chunk * 500) {
+            outbox::record(&mut tx, &account, example_data(EventType::GameEnded))
                 .await
                 .unwrap();
         }
@@ -221,7 +221,7 @@ async fn latency(store: &Store, account: &str, seen: &Seen, rate: u64, seconds: 
         let due = start + Duration::from_secs_f64(i as f64 / rate as f64);
         tokio::time::sleep_until(due.into()).await;
         let mut tx = store.begin_write().await.unwrap();
-        let event = outbox::record(&mut tx, account, EventType::PlayerUpdated, json!({"n": i}))
+        let event = outbox::record(&mut tx, account, example_data(EventType::PlayerUpdated))
             .await
             .unwrap();
         tx.commit().await.unwrap();

@@ -194,7 +194,7 @@ for (const [kind] of KINDS) {
         expected.push("gameplay.finished");
         assert.deepEqual(events, expected);
         const assigned = await page.evaluate(() => window.events.find((e) => e.type === "prize.assigned"));
-        if (shown.code) assert.equal(assigned.code, shown.code);
+        if (shown.code) assert.equal(assigned.data.prize.code, shown.code);
 
         await checkAccessibility(page, "end screen");
         assert.deepEqual(errors, []);
@@ -207,7 +207,9 @@ for (const [kind] of KINDS) {
 
 /**
  * The events embed.d.ts declares, read with the TypeScript compiler: by
- * type, each field and whether it is optional.
+ * type, each field, whether it is optional, and for an object its own
+ * fields the same way (`shape`; null for a string, number, union of
+ * literals or map).
  */
 function declaredEvents() {
   const file = join(root, "embed", "js", "embed.d.ts");
@@ -220,9 +222,34 @@ function declaredEvents() {
     checker.getTypeAtLocation(alias.name).types.map((event) => {
       const fields = checker.getPropertiesOfType(event);
       const type = checker.getTypeOfSymbol(fields.find((f) => f.name === "type")).value;
-      return [type, Object.fromEntries(fields.map((f) => [f.name, (f.flags & ts.SymbolFlags.Optional) !== 0]))];
+      return [type, shapeOf(checker, event)];
     }),
   );
+}
+
+/** The fields of an object type (see declaredEvents), or null for a leaf. */
+function shapeOf(checker, type, depth = 0) {
+  type = checker.getNonNullableType(type);
+  const object = type.flags & (ts.TypeFlags.Object | ts.TypeFlags.Intersection);
+  if (!object || depth > 4 || checker.getIndexInfosOfType(type).length > 0) return null;
+  return Object.fromEntries(
+    checker.getPropertiesOfType(type).map((f) => [
+      f.name,
+      { optional: (f.flags & ts.SymbolFlags.Optional) !== 0, shape: shapeOf(checker, checker.getTypeOfSymbol(f), depth + 1) },
+    ]),
+  );
+}
+
+/** Every field of `value` is declared in `shape`, and every required one is there, all the way down. */
+function assertConforms(value, shape, path) {
+  assert.equal(typeof value, "object", path);
+  for (const [field, inner] of Object.entries(value)) {
+    assert.ok(field in shape, `${path}.${field} is declared`);
+    if (shape[field].shape && inner !== null) assertConforms(inner, shape[field].shape, `${path}.${field}`);
+  }
+  for (const [field, { optional }] of Object.entries(shape)) {
+    if (!optional) assert.ok(field in value, `${path} carries ${field}`);
+  }
 }
 
 describe("onEvent", () => {
@@ -239,13 +266,12 @@ describe("onEvent", () => {
     for (const event of events) {
       const shape = declared[event.type];
       assert.ok(shape, `${event.type} is declared`);
-      for (const [field, value] of Object.entries(event)) {
-        assert.ok(field in shape, `${event.type}.${field} is declared`);
-        assert.equal(typeof value, "string", `${event.type}.${field}`);
-      }
-      for (const [field, optional] of Object.entries(shape)) {
-        if (!optional) assert.ok(field in event, `${event.type} carries ${field}`);
-      }
+      assertConforms(event, shape, event.type);
+      // The webhook's shape: the envelope, one play for every event.
+      assert.match(event.id, /^evt_/);
+      assert.equal(event.version, 1);
+      assert.equal(event.data.play.id, events[0].data.play.id);
+      assert.equal(event.data.player.fields.email, "ada@example.com");
     }
     assert.deepEqual(errors, []);
     await context.close();

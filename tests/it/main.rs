@@ -7,6 +7,7 @@
 mod cluster;
 mod crash;
 mod edge;
+mod events;
 mod openapi;
 mod order;
 mod play;

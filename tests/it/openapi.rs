@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
+use adact_server::domain::events::EventType;
 use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
 
@@ -337,6 +338,81 @@ async fn the_document_is_sound() {
                 "{id} {status}: no description"
             );
         }
+    }
+}
+
+/// The top-level `webhooks` (OpenAPI 3.1): exactly one entry per event
+/// type, each a `POST` whose body is a schema of `components.schemas`, with
+/// an example that matches it. (`tests/it/events.rs` validates real bodies
+/// against the same schemas.)
+#[tokio::test]
+async fn the_document_publishes_every_event_type_as_a_webhook() {
+    let server = TestServer::start(|_| {}).await;
+    let doc = Document::fetch(&server).await;
+    server.stop().await;
+    let webhooks = doc.0["webhooks"].as_object().expect("no webhooks");
+    let published: BTreeSet<&str> = webhooks.keys().map(String::as_str).collect();
+    let types: BTreeSet<&str> = EventType::all().map(EventType::as_str).collect();
+    assert_eq!(published, types);
+    let tags: HashSet<&str> = doc.0["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|tag| tag["name"].as_str())
+        .collect();
+    let operations = doc.operations();
+    let mut ids: HashSet<&str> = operations.iter().map(Operation::id).collect();
+    for (event_type, item) in webhooks {
+        assert_eq!(
+            item.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["post"],
+            "{event_type}"
+        );
+        let post = &item["post"];
+        let id = post["operationId"].as_str().unwrap();
+        assert!(ids.insert(id), "operationId {id} is used twice");
+        assert_eq!(post["summary"], event_type.as_str());
+        for tag in post["tags"].as_array().unwrap() {
+            assert!(
+                tags.contains(tag.as_str().unwrap()),
+                "{event_type}: tag {tag}"
+            );
+        }
+        assert!(post["responses"]["2XX"]["description"].is_string());
+        let body = &post["requestBody"];
+        assert_eq!(body["required"], true);
+        let content = &body["content"]["application/json"];
+        let reference = content["schema"]["$ref"].as_str().unwrap();
+        let name = reference
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("{event_type}: {reference} is not a component"));
+        let schema = &doc.0["components"]["schemas"][name];
+        assert_eq!(schema["properties"]["type"]["enum"], json!([event_type]));
+        for field in ["id", "type", "version", "timestamp", "data"] {
+            assert!(
+                schema["required"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&json!(field)),
+                "{event_type}: {field} is not required"
+            );
+        }
+        let example = &content["example"];
+        assert_eq!(example["type"], event_type.as_str());
+        let root = json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "components": doc.0["components"],
+            "allOf": [content["schema"]],
+        });
+        let validator = jsonschema::draft202012::options()
+            .should_validate_formats(true)
+            .build(&root)
+            .unwrap_or_else(|err| panic!("the schema of {event_type} does not compile: {err}"));
+        let errors: Vec<String> = validator
+            .iter_errors(example)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{event_type}'s example: {errors:?}");
     }
 }
 

@@ -5,7 +5,10 @@
 use std::time::Duration;
 
 use adact_server::{
-    domain::{events::EventType, time as clock},
+    domain::{
+        events::{EventData, EventType, schema::example_data},
+        time as clock,
+    },
     store::{Store, outbox},
 };
 use reqwest::{Method, StatusCode};
@@ -60,17 +63,31 @@ async fn toggle(server: &TestServer, enabled: bool) {
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
-/// Records one event per `(player, step)` in its own transaction, in order;
-/// `step` is in the data (`"step": "step-a1"`) for the receiver to match.
+/// Records one `player.updated` per `(player, step)` in its own
+/// transaction, in order; `step` is the play's id (`"play": {"id":
+/// "step-a1"}`) for the receiver to match. Without a player, the event
+/// concerns none.
 async fn record_steps(store: &Store, account_id: &str, steps: &[(Option<&str>, &str)]) {
     for (player, step) in steps {
+        let EventData::PlayerUpdated(mut data) = example_data(EventType::PlayerUpdated) else {
+            unreachable!()
+        };
+        data.context.play.id = (*step).to_owned();
+        match player {
+            Some(id) => data.context.player.as_mut().unwrap().id = (*id).to_owned(),
+            None => data.context.player = None,
+        }
         let mut tx = store.begin_write().await.unwrap();
-        let data = json!({"player": player.map(|id| json!({"id": id})), "step": step});
-        outbox::record(&mut tx, account_id, EventType::PlayerUpdated, data)
+        outbox::record(&mut tx, account_id, EventData::PlayerUpdated(data))
             .await
             .unwrap();
         tx.commit().await.unwrap();
     }
+}
+
+/// The step an event of `record_steps` carries.
+fn step_of(body: &Value) -> String {
+    body["data"]["play"]["id"].as_str().unwrap().to_owned()
 }
 
 async fn history(server: &TestServer, query: &str) -> Vec<Value> {
@@ -222,7 +239,7 @@ async fn sequence_numbers_each_accounts_events_in_commit_order_across_writers() 
         })
     };
     let mut writers = Vec::new();
-    for (i, store) in stores.iter().enumerate() {
+    for store in &stores {
         for task in 0..4 {
             let store = store.clone();
             let account = if task == 3 {
@@ -231,12 +248,10 @@ async fn sequence_numbers_each_accounts_events_in_commit_order_across_writers() 
                 account.clone()
             };
             writers.push(tokio::spawn(async move {
-                for n in 0..20 {
+                for _ in 0..20 {
                     let mut tx = store.begin_write().await.unwrap();
-                    let data = json!({"writer": i, "task": task, "n": n});
-                    outbox::record(&mut tx, &account, EventType::SegmentUpdated, data)
-                        .await
-                        .unwrap();
+                    let data = example_data(EventType::SegmentUpdated);
+                    outbox::record(&mut tx, &account, data).await.unwrap();
                     tx.commit().await.unwrap();
                 }
             }));
@@ -313,10 +328,7 @@ async fn an_ordered_endpoint_holds_a_players_later_events_until_the_earlier_one_
         .iter()
         .map(|r| {
             let body = r.json();
-            (
-                body["data"]["step"].as_str().unwrap().to_owned(),
-                body["sequence"].as_i64().unwrap(),
-            )
+            (step_of(&body), body["sequence"].as_i64().unwrap())
         })
         .collect();
     let of = |player: char| -> Vec<(String, i64)> {
@@ -423,7 +435,7 @@ async fn workers_claim_one_delivery_of_an_ordered_group_at_a_time() {
         let claimed: Vec<_> = one.unwrap().into_iter().chain(two.unwrap()).collect();
         assert_eq!(claimed.len(), 1, "{claimed:#?}");
         let payload: Value = serde_json::from_str(&claimed[0].payload).unwrap();
-        sent.push(payload["data"]["step"].as_str().unwrap().to_owned());
+        sent.push(step_of(&payload));
         queue::complete(&store, &[complete(&claimed[0], next)], lease)
             .await
             .unwrap();

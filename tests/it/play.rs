@@ -224,7 +224,7 @@ async fn a_whole_play_gives_a_code_once_and_records_its_events() {
         ]
     );
     let assigned = &events[4]["data"];
-    assert_eq!(assigned["code"], first["code"]);
+    assert_eq!(assigned["prize"]["code"], first["code"]);
     assert_eq!(assigned["prize"]["name"], "Gift card");
     assert_eq!(assigned["player"]["external_id"], "ada");
     assert_eq!(assigned["player"]["fields"]["email"], "ada@example.com");

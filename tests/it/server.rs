@@ -253,18 +253,16 @@ pub async fn record_events(
     account_id: &str,
     n: usize,
 ) -> Vec<String> {
-    use adact_server::{domain::events::EventType, store::outbox};
+    use adact_server::{
+        domain::events::{EventType, schema::example_data},
+        store::outbox,
+    };
     let mut ids = Vec::with_capacity(n);
     for chunk in 0..n.div_ceil(500) {
         let mut tx = store.begin_write().await.unwrap();
-        for i in chunk * 500..n.min(chunk * 500 + 500) {
-            let data = serde_json::json!({"n": i});
-            ids.push(
-                outbox::record(&mut tx, account_id, EventType::SegmentUpdated, data)
-                    .await
-                    .unwrap()
-                    .id,
-            );
+        for _ in chunk * 500..n.min(chunk * 500 + 500) {
+            let data = example_data(EventType::SegmentUpdated);
+            ids.push(outbox::record(&mut tx, account_id, data).await.unwrap().id);
         }
         tx.commit().await.unwrap();
     }

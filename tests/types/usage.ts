@@ -6,21 +6,24 @@ import type { AdactCampaign, AdactEvent } from "../../embed/js/embed";
 const seen: string[] = [];
 
 function onEvent(event: AdactEvent): void {
+  seen.push(event.id, event.timestamp, String(event.version));
   switch (event.type) {
     case "player.created":
     case "player.updated":
-      seen.push(event.playerId);
+      seen.push(event.data.player?.id ?? "", event.data.player?.consent.text ?? "not asked");
       break;
     case "game.ended":
-      seen.push(event.playId, event.prize ?? "no prize");
-      // @ts-expect-error: only prize.assigned carries the code
-      seen.push(event.code);
+      seen.push(event.data.play.id, event.data.outcome.prize?.name ?? "no prize");
+      // @ts-expect-error: only prize.assigned carries the prize beside the outcome
+      seen.push(event.data.prize.code);
       break;
     case "prize.assigned":
-      seen.push(event.prize, event.code);
+      seen.push(event.data.prize.name, event.data.prize.code ?? "no code");
+      // @ts-expect-error: a code may be null
+      seen.push(event.data.prize.code);
       break;
     case "gameplay.finished":
-      seen.push(event.campaignId, event.sessionId);
+      seen.push(event.data.campaign.id, event.data.segment.title ?? "deleted");
       break;
     default: {
       // Every type is handled above.

@@ -7,7 +7,7 @@ use adact_wire::{
     CampaignKind, CampaignView, FinishRequest, PlayRequest, PlayResponse, RegisterRequest,
     SessionView, UiText,
 };
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Array, Function};
 use wasm_bindgen::{JsCast as _, JsValue, closure::Closure};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Event, EventTarget, HtmlElement};
@@ -137,22 +137,16 @@ impl App {
         self.live.set_text_content(Some(text));
     }
 
-    /// Calls `onEvent({type, campaignId, sessionId, ...})`, never throwing.
-    fn emit(&self, kind: &str, extra: &[(&str, &str)]) {
-        let Some(f) = &self.on_event else { return };
-        let event = Object::new();
-        for (key, value) in [
-            ("type", kind),
-            ("campaignId", self.view.id.as_str()),
-            ("sessionId", self.session.id.as_str()),
-        ]
-        .iter()
-        .chain(extra)
-        {
-            let _ = Reflect::set(&event, &(*key).into(), &(*value).into());
-        }
-        if f.call1(&JsValue::NULL, &event).is_err() && !self.on_event_threw.replace(true) {
-            crate::warn(&Problem::new("the onEvent callback threw."));
+    /// Calls `onEvent(event)` with each of a step's `events`, in order, as
+    /// the server sent them (the webhook bodies), never throwing.
+    fn emit(&self, events: &JsValue) {
+        let (Some(f), Some(events)) = (&self.on_event, events.dyn_ref::<Array>()) else {
+            return;
+        };
+        for event in events.iter() {
+            if f.call1(&JsValue::NULL, &event).is_err() && !self.on_event_threw.replace(true) {
+                crate::warn(&Problem::new("the onEvent callback threw."));
+            }
         }
     }
 
@@ -236,14 +230,7 @@ impl App {
             if app.destroyed.get() {
                 return;
             }
-            let registered = registered.map(|registered| {
-                let kind = if registered.created {
-                    "player.created"
-                } else {
-                    "player.updated"
-                };
-                app.emit(kind, &[("playerId", &registered.player_id)]);
-            });
+            let registered = registered.map(|(_, events)| app.emit(&events));
             if let Err(failure) = &registered
                 && failure.fields.is_none()
             {
@@ -276,14 +263,8 @@ impl App {
             match played {
                 // The page removed the campaign while the server answered.
                 _ if app.destroyed.get() => {}
-                Ok(result) => {
-                    let prize = result.prize.as_ref().map(|p| p.name.as_str());
-                    let mut extra = vec![("playId", result.play_id.as_str())];
-                    extra.extend(prize.map(|name| ("prize", name)));
-                    app.emit("game.ended", &extra);
-                    if let (Some(prize), Some(code)) = (prize, &result.code) {
-                        app.emit("prize.assigned", &[("prize", prize), ("code", code)]);
-                    }
+                Ok((result, events)) => {
+                    app.emit(&events);
                     then(&app, result);
                 }
                 Err(failure) => app.failed(&failure),
@@ -303,7 +284,7 @@ impl App {
         };
         spawn_local(async move {
             match app.server.finish(&app.session.id, &request).await {
-                Ok(_) => app.emit("gameplay.finished", &[]),
+                Ok((_, events)) => app.emit(&events),
                 // The end screen, with the prize's code, stays: the visitor
                 // has nothing left to do.
                 Err(failure) => app.warn_rate_limited(&failure),

@@ -6,9 +6,10 @@
 //! once) answers exactly what it answered the first time.
 
 use adact_wire::{
-    FieldKind, Notice, PlayResponse, PrizeView, RegisterRequest, RegisterResponse, RenderRequest,
-    RenderResponse, SegmentRef, SessionView,
+    FieldKind, FinishResponse, Notice, PlayResponse, PrizeView, RegisterRequest, RegisterResponse,
+    RenderRequest, RenderResponse, SegmentRef, SessionView,
 };
+use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
 use crate::{
@@ -18,11 +19,14 @@ use crate::{
         account::Account,
         campaign::{Campaign, Definition, Status, check_field_value, check_text},
         draw,
-        events::{EventType, play_context},
+        events::{
+            EventData, EventOutcome, EventPrize, OutcomeData, PlayContext, PlayerData,
+            PrizeAssignedData,
+        },
         limits::Refusal,
         locales::Locale,
         play::{self, Session, session_not_found},
-        player::{Contact, Player, Registered, external_id},
+        player::{Consent, Contact, Player, Registered, external_id},
         session::SessionClaims,
         time::{new_id, now_ms},
     },
@@ -32,6 +36,22 @@ use crate::{
         to_json,
     },
 };
+
+/// A step's answer with the events it recorded, each as its webhook body
+/// (`docs/events.md`), for the embed to hand to the page's `onEvent`.
+/// Stored on the play's row as it is answered, so a retried step answers
+/// the same events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Step<T> {
+    #[serde(flatten)]
+    pub answer: T,
+    /// The events this step recorded, in the order recorded: the same
+    /// bodies the webhooks carry. (Empty for an answer stored before
+    /// events were kept with it.)
+    #[serde(default)]
+    #[schema(value_type = Vec<crate::domain::events::schema::PlayEvent>)]
+    pub events: Vec<serde_json::Value>,
+}
 
 /// The render: the segment's campaign as the embed draws it, a signed play
 /// session, and a notice when this player may not play now.
@@ -191,7 +211,7 @@ pub async fn register(
     account: &Account,
     claims: &SessionClaims,
     request: &RegisterRequest,
-) -> Result<RegisterResponse> {
+) -> Result<Step<RegisterResponse>> {
     let mut tx = store.begin_write().await?;
     let session = rows::claim_session(&mut tx, claims)
         .await?
@@ -217,20 +237,32 @@ pub async fn register(
         .definition
         .check_registration(&fields, request.consent)?;
     let contact = page.resolve(form, &values);
-    let (player, registered) =
-        players::register(&mut tx, &account.id, &session.external_id, values, contact).await?;
-    let result = RegisterResponse {
-        player_id: player.id.clone(),
-        created: registered == Registered::Created,
+    let consent = Consent::answered(form, request.consent, now_ms());
+    let (player, registered) = players::register(
+        &mut tx,
+        &account.id,
+        &session.external_id,
+        values,
+        contact,
+        consent,
+    )
+    .await?;
+    let data = PlayerData {
+        context: context(account, &campaign, &session, Some(&player)),
+    };
+    let data = match registered {
+        Registered::Created => EventData::PlayerCreated(data),
+        Registered::Updated => EventData::PlayerUpdated(data),
+    };
+    let event = outbox::record(&mut tx, &account.id, data).await?;
+    let result = Step {
+        answer: RegisterResponse {
+            player_id: player.id.clone(),
+            created: registered == Registered::Created,
+        },
+        events: vec![event.payload],
     };
     rows::set_registered(&mut tx, &session.id, &player.id, &to_json(&result)?).await?;
-    let event = match registered {
-        Registered::Created => EventType::PlayerCreated,
-        Registered::Updated => EventType::PlayerUpdated,
-    };
-    let mut data = context(account, &campaign, &session, Some(&player));
-    data["consent"] = request.consent.into();
-    outbox::record(&mut tx, &account.id, event, data).await?;
     tx.commit().await?;
     Ok(result)
 }
@@ -250,7 +282,7 @@ pub async fn play(
     account: &Account,
     claims: &SessionClaims,
     answers: &[u32],
-) -> Result<PlayResponse> {
+) -> Result<Step<PlayResponse>> {
     // Read the campaign, the player and the stock before taking the turn
     // to write: the write section stays short. The row is read again,
     // locked, inside it.
@@ -289,29 +321,37 @@ pub async fn play(
     } else {
         None
     };
-    let result = PlayResponse {
+    let answer = PlayResponse {
         play_id: session.id.clone(),
         prize: won.as_ref().map(|(prize, _)| prize.clone()),
         code: won.as_ref().map(|(_, code)| code.clone()),
         score,
     };
+    let context = context(account, &campaign, &session, player.as_ref());
+    let prize = won
+        .as_ref()
+        .map(|(prize, code)| EventPrize::of(prize, Some(code)));
+    let mut events = Vec::with_capacity(2);
+    let ended = OutcomeData {
+        context: context.clone(),
+        outcome: EventOutcome {
+            won: prize.is_some(),
+            prize: prize.clone(),
+            score,
+        },
+    };
+    events.push(outbox::record(&mut tx, &account.id, EventData::GameEnded(ended)).await?);
+    if let Some(prize) = prize {
+        let assigned = PrizeAssignedData { context, prize };
+        events
+            .push(outbox::record(&mut tx, &account.id, EventData::PrizeAssigned(assigned)).await?);
+    }
+    let result = Step {
+        answer,
+        events: events.into_iter().map(|event| event.payload).collect(),
+    };
     let prize_id = won.as_ref().map(|(prize, _)| prize.id.as_str());
     rows::set_played(&mut tx, &session.id, prize_id, &to_json(&result)?).await?;
-    let mut data = context(account, &campaign, &session, player.as_ref());
-    data["outcome"] = serde_json::json!({
-        "won": won.is_some(),
-        "prize": won.as_ref().map(|(p, _)| serde_json::json!({"id": p.id, "name": p.name})),
-        "score": score,
-    });
-    outbox::record(&mut tx, &account.id, EventType::GameEnded, data).await?;
-    if let Some((prize, code)) = &won {
-        let mut data = context(account, &campaign, &session, player.as_ref());
-        data["prize"] = serde_json::json!({
-            "id": prize.id, "name": prize.name, "description": prize.description,
-        });
-        data["code"] = code.clone().into();
-        outbox::record(&mut tx, &account.id, EventType::PrizeAssigned, data).await?;
-    }
     tx.commit().await?;
     Ok(result)
 }
@@ -321,31 +361,51 @@ fn not_registered() -> Error {
 }
 
 /// The finish step: the player reached the end screen.
-pub async fn finish(store: &Store, account: &Account, claims: &SessionClaims) -> Result<()> {
+pub async fn finish(
+    store: &Store,
+    account: &Account,
+    claims: &SessionClaims,
+) -> Result<Step<FinishResponse>> {
     let not_played = || Error::refused("not_played", "Play before finishing.");
     let mut tx = store.begin_write().await?;
     let session = rows::lock_session(&mut tx, &account.id, &claims.id)
         .await?
         .ok_or_else(not_played)?;
     if session.finished {
-        return Ok(());
+        return Ok(match &session.finish_result {
+            Some(result) => from_json(result)?,
+            None => Step {
+                answer: FinishResponse { finished: true },
+                events: Vec::new(),
+            },
+        });
     }
     let Some(result) = &session.play_result else {
         return Err(not_played().into());
     };
-    let result: PlayResponse = from_json(result)?;
-    rows::set_finished(&mut tx, &session.id).await?;
+    let played: PlayResponse = from_json(result)?;
     let campaign = campaign(&mut tx, &session.campaign_id).await?;
     let player = players::player_by_external_id(&mut tx, &account.id, &session.external_id).await?;
-    let mut data = context(account, &campaign, &session, player.as_ref());
-    data["prize"] = match &result.prize {
-        Some(p) => serde_json::json!({"id": p.id, "name": p.name}),
-        None => serde_json::Value::Null,
+    let prize = played
+        .prize
+        .as_ref()
+        .map(|prize| EventPrize::of(prize, played.code.as_deref()));
+    let finished = OutcomeData {
+        context: context(account, &campaign, &session, player.as_ref()),
+        outcome: EventOutcome {
+            won: prize.is_some(),
+            prize,
+            score: played.score,
+        },
     };
-    data["code"] = result.code.into();
-    outbox::record(&mut tx, &account.id, EventType::GameplayFinished, data).await?;
+    let event = outbox::record(&mut tx, &account.id, EventData::GameplayFinished(finished)).await?;
+    let result = Step {
+        answer: FinishResponse { finished: true },
+        events: vec![event.payload],
+    };
+    rows::set_finished(&mut tx, &session.id, &to_json(&result)?).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(result)
 }
 
 /// Where a play takes a prize's stock and code from: the database in a
@@ -446,10 +506,10 @@ fn context(
     campaign: &Campaign,
     session: &Session,
     player: Option<&Player>,
-) -> serde_json::Value {
+) -> PlayContext {
     let segment = (
         session.segment_id.as_str(),
         session.segment_title.as_deref(),
     );
-    play_context(account, campaign, segment, &session.id, player)
+    PlayContext::new(account, campaign, segment, &session.id, player)
 }

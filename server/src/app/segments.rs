@@ -7,7 +7,7 @@ use crate::{
         Error,
         account::Account,
         campaign::Campaign,
-        events::{EventType, segment_data, segment_updated_data},
+        events::{EventData, SegmentData, SegmentUpdatedData},
         segment::{Segment, apply, check_title},
     },
     store::{Store, dialect::is_unique_violation, outbox, segments},
@@ -36,8 +36,8 @@ pub async fn create(
             return Err(title_taken(store, &account.id, err, &title).await);
         }
     };
-    let data = segment_data(account, &segment, &campaign);
-    outbox::record(&mut tx, &account.id, EventType::SegmentCreated, data).await?;
+    let data = SegmentData::new(account, &segment, &campaign);
+    outbox::record(&mut tx, &account.id, EventData::SegmentCreated(data)).await?;
     tx.announce_change(&account.id).await?;
     tx.commit().await?;
     store.forget(&account.id);
@@ -71,14 +71,14 @@ pub async fn update(
         drop(tx);
         return Err(title_taken(store, &account.id, err, &segment.title).await);
     }
-    let data = segment_updated_data(
+    let data = SegmentUpdatedData::new(
         account,
         &segment,
         &campaign,
         previous.title.as_deref(),
         previous_campaign.as_ref(),
     );
-    outbox::record(&mut tx, &account.id, EventType::SegmentUpdated, data).await?;
+    outbox::record(&mut tx, &account.id, EventData::SegmentUpdated(data)).await?;
     tx.announce_change(&account.id).await?;
     tx.commit().await?;
     store.forget(&account.id);
@@ -89,8 +89,8 @@ pub async fn delete(store: &Store, account: &Account, segment: &Segment) -> Resu
     let campaign = campaigns::find(store, &account.id, &segment.campaign_id).await?;
     let mut tx = store.begin_write().await?;
     segments::delete_segment(&mut tx, segment).await?;
-    let data = segment_data(account, segment, &campaign);
-    outbox::record(&mut tx, &account.id, EventType::SegmentDeleted, data).await?;
+    let data = SegmentData::new(account, segment, &campaign);
+    outbox::record(&mut tx, &account.id, EventData::SegmentDeleted(data)).await?;
     tx.announce_change(&account.id).await?;
     tx.commit().await?;
     store.forget(&account.id);

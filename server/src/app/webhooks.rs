@@ -5,7 +5,7 @@ use crate::{
     domain::{
         Error,
         account::Account,
-        events::{Event, EventType, test_data},
+        events::{Event, EventData, WebhookTestData},
         time::now_ms,
         webhook::{
             DEFAULT_TIMEOUT_MS, Endpoint, EndpointChanges, EndpointFields, Headers, check_events,
@@ -209,12 +209,11 @@ pub async fn record_test(
         .into());
     }
     let mut tx = store.begin_write().await?;
-    let data = test_data(account, &endpoint.id, &endpoint.url);
+    let data = WebhookTestData::new(account, &endpoint.id, &endpoint.url);
     let event = outbox::record_for(
         &mut tx,
         &account.id,
-        EventType::WebhookTest,
-        data,
+        EventData::WebhookTest(data),
         Some(&endpoint.id),
     )
     .await?;

@@ -23,6 +23,9 @@ pub struct Session {
     /// The play step's answer (JSON), once played.
     pub play_result: Option<String>,
     pub finished: bool,
+    /// The finish step's answer (JSON), once finished (`None` for a play
+    /// finished before answers were stored).
+    pub finish_result: Option<String>,
 }
 
 /// The step asked for a session that does not exist (or not in this

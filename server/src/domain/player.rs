@@ -16,6 +16,32 @@ pub struct Player {
     /// See [`Contact`]: the signed token's, the form's or the page's.
     pub email: Option<String>,
     pub name: Option<String>,
+    /// The last answer to a form's consent checkbox; `None` until a form
+    /// with one was submitted.
+    pub consent: Option<Consent>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A player's answer to the consent checkbox: ticked or not, the text they
+/// were shown (its label), and when (Unix milliseconds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consent {
+    pub given: bool,
+    pub text: String,
+    pub at: i64,
+}
+
+impl Consent {
+    /// What a registration answered, when its form asks for consent.
+    pub fn answered(form: &Form, given: bool, at: i64) -> Option<Self> {
+        form.consent.as_ref().map(|checkbox| Self {
+            given,
+            text: checkbox.label.clone(),
+            at,
+        })
+    }
 }
 
 /// The player's email and name as the page gave them: from a valid
@@ -155,6 +181,26 @@ mod tests {
         let contact = signed.resolve(&form(), &values);
         assert_eq!(contact.email.as_deref(), Some("page@example.com"));
         assert!(contact.signed);
+    }
+
+    #[test]
+    fn consent_is_answered_only_where_the_form_asks() {
+        assert_eq!(Consent::answered(&form(), true, 5), None);
+        let asking = Form {
+            consent: Some(adact_wire::Consent {
+                label: "Send me offers".into(),
+                required: false,
+            }),
+            ..form()
+        };
+        assert_eq!(
+            Consent::answered(&asking, false, 5),
+            Some(Consent {
+                given: false,
+                text: "Send me offers".into(),
+                at: 5
+            })
+        );
     }
 
     #[test]

@@ -18,7 +18,10 @@ use super::{
     limits::{Bucket, ClientIp},
     openapi::ApiRouter,
 };
-use crate::{app::plays, domain::session::SessionClaims};
+use crate::{
+    app::plays::{self, Step},
+    domain::session::SessionClaims,
+};
 
 pub fn router() -> ApiRouter {
     ApiRouter::new()
@@ -101,7 +104,7 @@ async fn step_session(
         content((RegisterRequest = "application/json"), (RegisterRequest = "text/plain")),
     ),
     responses(
-        (status = 200, description = "The player. A retry answers the same.", body = RegisterResponse),
+        (status = 200, description = "The player. A retry answers the same.", body = Step<RegisterResponse>),
         (status = 401, description = "`session_invalid` (forged or malformed token) or `session_expired` (older than 24 h).", body = ErrorBody),
         (status = 403, description = "`play_limit_reached`, `campaign_not_started` or `campaign_ended`; \
             `signed_identity_required`; `session_mismatch` (the token is another play's) or `session_wrong_account`; \
@@ -118,7 +121,7 @@ async fn register(
     ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     Json(request): Json<RegisterRequest>,
-) -> Result<axum::Json<RegisterResponse>> {
+) -> Result<axum::Json<Step<RegisterResponse>>> {
     let claims = step_session(&state, &account, ip, &id, &request.token).await?;
     Ok(axum::Json(
         plays::register(&state.store, &account, &claims, &request).await?,
@@ -141,7 +144,7 @@ async fn register(
         content((PlayRequest = "application/json"), (PlayRequest = "text/plain")),
     ),
     responses(
-        (status = 200, description = "The outcome. A retry answers the same.", body = PlayResponse),
+        (status = 200, description = "The outcome. A retry answers the same.", body = Step<PlayResponse>),
         (status = 401, description = "`session_invalid` (forged or malformed token) or `session_expired` (older than 24 h).", body = ErrorBody),
         (status = 403, description = "`not_registered`, `play_limit_reached`, `campaign_not_started` or \
             `campaign_ended`; `signed_identity_required`; `session_mismatch` or `session_wrong_account`; \
@@ -156,7 +159,7 @@ async fn play(
     ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     Json(request): Json<PlayRequest>,
-) -> Result<axum::Json<PlayResponse>> {
+) -> Result<axum::Json<Step<PlayResponse>>> {
     let claims = step_session(&state, &account, ip, &id, &request.token).await?;
     Ok(axum::Json(
         plays::play(&state.store, &account, &claims, &request.answers).await?,
@@ -178,7 +181,7 @@ async fn play(
         content((FinishRequest = "application/json"), (FinishRequest = "text/plain")),
     ),
     responses(
-        (status = 200, description = "Recorded (once: a retry changes nothing).", body = FinishResponse),
+        (status = 200, description = "Recorded (once: a retry changes nothing).", body = Step<FinishResponse>),
         (status = 401, description = "`session_invalid` (forged or malformed token) or `session_expired` (older than 24 h).", body = ErrorBody),
         (status = 403, description = "`not_played`: play first; `signed_identity_required`; `session_mismatch` or \
             `session_wrong_account`; `origin_not_allowed`: the page is not in the account's allowed domains.", body = ErrorBody),
@@ -192,8 +195,9 @@ async fn finish(
     ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     Json(request): Json<FinishRequest>,
-) -> Result<axum::Json<FinishResponse>> {
+) -> Result<axum::Json<Step<FinishResponse>>> {
     let claims = step_session(&state, &account, ip, &id, &request.token).await?;
-    plays::finish(&state.store, &account, &claims).await?;
-    Ok(axum::Json(FinishResponse { finished: true }))
+    Ok(axum::Json(
+        plays::finish(&state.store, &account, &claims).await?,
+    ))
 }

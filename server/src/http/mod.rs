@@ -12,7 +12,7 @@ use std::{sync::Arc, time::Duration};
 
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, Request, State},
+    extract::{DefaultBodyLimit, Request},
     http::{Method, StatusCode, Uri, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
@@ -105,9 +105,6 @@ pub fn app(state: AppState, config: &Config) -> Router {
         .expose_headers([header::RETRY_AFTER])
         .max_age(Duration::from_secs(86_400));
 
-    // Requests that change things may have queued webhook deliveries: wake
-    // the workers as soon as they commit rather than at their next poll.
-    let wake = middleware::from_fn_with_state(state.clone(), wake_webhooks);
     let api = ApiRouter::new()
         .merge(embed::router().layer(public_cors))
         .merge(campaigns::router())
@@ -115,8 +112,6 @@ pub fn app(state: AppState, config: &Config) -> Router {
         .merge(account::router())
         .merge(webhooks::router())
         .merge(openapi::router())
-        .route_layer(wake)
-        // Previews change nothing: there is nothing to wake the workers for.
         .merge(preview::router())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .finish();
@@ -148,15 +143,6 @@ async fn outside_the_api(request: Request, next: Next) -> Response {
             .into_response();
     }
     next.run(request).await
-}
-
-async fn wake_webhooks(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let changes = request.method() != Method::GET;
-    let response = next.run(request).await;
-    if changes && response.status().is_success() {
-        state.webhooks.wake();
-    }
-    response
 }
 
 /// Cursor pagination by id: `?limit=50&after=<last id of the previous page>`.

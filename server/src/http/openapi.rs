@@ -34,6 +34,7 @@ use utoipa_axum::{
 };
 
 use super::AppState;
+use crate::domain::events::{EventType, schema};
 
 /// The API's routes, each with its documentation.
 ///
@@ -102,7 +103,7 @@ impl ApiRouter {
     /// JSON once, here, at startup.
     pub fn finish(self) -> Router<AppState> {
         let (router, documented) = self.0.split_for_parts();
-        let json = serde_json::to_vec(&document(documented))
+        let json = serde_json::to_vec(&with_webhooks(document(documented)))
             .unwrap_or_else(|err| unreachable!("an OpenAPI document always serialises: {err}"));
         router.layer(Extension(DocumentJson(Bytes::from(json))))
     }
@@ -128,6 +129,61 @@ fn document(documented: openapi::OpenApi) -> openapi::OpenApi {
         }
     }
     document
+}
+
+/// The document with its top-level `webhooks` (OpenAPI 3.1): one entry
+/// per event type, a `POST` whose body is that event's schema, with an
+/// example. utoipa 5 does not model `webhooks`, so they are added to the
+/// JSON here, the one place; their schemas are in `components.schemas`
+/// (see `domain::events::schema`).
+fn with_webhooks(mut document: openapi::OpenApi) -> serde_json::Value {
+    let components = document.components.get_or_insert_with(Default::default);
+    for (name, schema) in schema::components() {
+        components.schemas.entry(name).or_insert(schema);
+    }
+    let mut json = serde_json::to_value(&document)
+        .unwrap_or_else(|err| unreachable!("an OpenAPI document always serialises: {err}"));
+    let webhooks: serde_json::Map<String, serde_json::Value> = EventType::all()
+        .map(|event_type| {
+            let name = event_type.schema_name();
+            let operation = serde_json::json!({
+                "post": {
+                    "operationId": format!("webhook_{}", event_type.as_str().replace('.', "_")),
+                    "tags": ["events"],
+                    "summary": event_type.as_str(),
+                    "description": format!(
+                        "{} Sent to every endpoint subscribed to `{}`{}, signed as the \
+                         Standard Webhooks specification says (`webhook-id`, \
+                         `webhook-timestamp`, `webhook-signature`). The fields are in \
+                         docs/events.md.",
+                        event_type.summary(),
+                        event_type.as_str(),
+                        if event_type.is_play_event() {
+                            "; the embed also hands the same body to the page's `onEvent`"
+                        } else {
+                            ""
+                        },
+                    ),
+                    "requestBody": {
+                        "required": true,
+                        "content": {"application/json": {
+                            "schema": {"$ref": format!("#/components/schemas/{name}")},
+                            "example": schema::example(event_type),
+                        }},
+                    },
+                    "responses": {
+                        "2XX": {"description": "Received: any 2xx answer marks the delivery succeeded."},
+                        "410": {"description": "Gone: the endpoint is disabled, nothing more is sent to it."},
+                        "default": {"description": "Failed: retried on the documented schedule \
+                            (`429` and `503` may say when with `Retry-After`)."},
+                    },
+                }
+            });
+            (event_type.as_str().to_owned(), operation)
+        })
+        .collect();
+    json["webhooks"] = serde_json::Value::Object(webhooks);
+    json
 }
 
 /// The errors that come from extractors and the error type rather than from
@@ -237,6 +293,8 @@ fn error_response(description: &str) -> RefOr<openapi::Response> {
             endpoint, every endpoint, and a test event."),
         (name = "deliveries", description = "The history of webhook deliveries, with every \
             attempt, and resending."),
+        (name = "events", description = "The events sent to webhook endpoints (the top-level \
+            `webhooks`): one schema per event type, the same bodies the embed hands to `onEvent`."),
         (name = "openapi", description = "This document."),
     ),
 )]

@@ -50,7 +50,7 @@ impl Store {
     ) -> sqlx::Result<Account> {
         let id = new_id("acc");
         let identity_secret = new_secret();
-        sqlx::query(
+        self.write(sqlx::query(
             "insert into accounts (id, name, admin_token_hash, embed_key, identity_secret, created_at) \
              values ($1, $2, $3, $4, $5, $6)",
         )
@@ -60,7 +60,7 @@ impl Store {
         .bind(embed_key)
         .bind(&identity_secret)
         .bind(now_ms())
-        .execute(self.pool())
+        )
         .await?;
         Ok(Account {
             id,
@@ -84,15 +84,16 @@ impl Store {
         account_id: &str,
         secrets: &IdentitySecrets,
     ) -> sqlx::Result<()> {
-        sqlx::query(
-            "update accounts set identity_secret = $1, identity_previous_secret = $2, \
+        self.write(
+            sqlx::query(
+                "update accounts set identity_secret = $1, identity_previous_secret = $2, \
              identity_previous_expires_at = $3 where id = $4",
+            )
+            .bind(&secrets.current)
+            .bind(secrets.previous.as_deref())
+            .bind(secrets.previous_expires_at)
+            .bind(account_id),
         )
-        .bind(&secrets.current)
-        .bind(secrets.previous.as_deref())
-        .bind(secrets.previous_expires_at)
-        .bind(account_id)
-        .execute(self.pool())
         .await?;
         Ok(())
     }
@@ -103,12 +104,13 @@ impl Store {
         if !account.identity.current.is_empty() {
             return Ok(account.clone());
         }
-        sqlx::query(
-            "update accounts set identity_secret = $1 where id = $2 and identity_secret = ''",
+        self.write(
+            sqlx::query(
+                "update accounts set identity_secret = $1 where id = $2 and identity_secret = ''",
+            )
+            .bind(new_secret())
+            .bind(&account.id),
         )
-        .bind(new_secret())
-        .bind(&account.id)
-        .execute(self.pool())
         .await?;
         let row = sqlx::query("select * from accounts where id = $1")
             .bind(&account.id)
@@ -122,11 +124,12 @@ impl Store {
         account_id: &str,
         required: bool,
     ) -> sqlx::Result<()> {
-        sqlx::query("update accounts set require_signed_identity = $1 where id = $2")
-            .bind(i64::from(required))
-            .bind(account_id)
-            .execute(self.pool())
-            .await?;
+        self.write(
+            sqlx::query("update accounts set require_signed_identity = $1 where id = $2")
+                .bind(i64::from(required))
+                .bind(account_id),
+        )
+        .await?;
         Ok(())
     }
 
@@ -136,11 +139,12 @@ impl Store {
         account_id: &str,
         limits: Option<&RateLimits>,
     ) -> sqlx::Result<()> {
-        sqlx::query("update accounts set rate_limits = $1 where id = $2")
-            .bind(limits.map(to_json).transpose()?)
-            .bind(account_id)
-            .execute(self.pool())
-            .await?;
+        self.write(
+            sqlx::query("update accounts set rate_limits = $1 where id = $2")
+                .bind(limits.map(to_json).transpose()?)
+                .bind(account_id),
+        )
+        .await?;
         Ok(())
     }
 
@@ -150,11 +154,12 @@ impl Store {
         account_id: &str,
         rules: &[String],
     ) -> sqlx::Result<()> {
-        sqlx::query("update accounts set allowed_domains = $1 where id = $2")
-            .bind(rules.join("\n"))
-            .bind(account_id)
-            .execute(self.pool())
-            .await?;
+        self.write(
+            sqlx::query("update accounts set allowed_domains = $1 where id = $2")
+                .bind(rules.join("\n"))
+                .bind(account_id),
+        )
+        .await?;
         Ok(())
     }
 

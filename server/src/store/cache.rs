@@ -155,7 +155,7 @@ impl WriteTx {
     /// extra round trip. Call [`Store::forget`] after committing.
     pub async fn announce_change(&mut self, account_id: &str) -> sqlx::Result<()> {
         if self.backend == Backend::Postgres {
-            notify(&mut *self.tx, account_id).await?;
+            notify(&mut **self, account_id).await?;
         }
         Ok(())
     }

@@ -123,14 +123,14 @@ impl Store {
     /// Queues a delivery again, now, with a fresh retry schedule.
     pub async fn resend_delivery(&self, account_id: &str, id: &str) -> sqlx::Result<bool> {
         let now = now_ms();
-        Ok(sqlx::query(
+        Ok(self.write(sqlx::query(
             "update deliveries set status = 'pending', failures = 0, next_attempt_at = $1, updated_at = $1 \
              where account_id = $2 and id = $3 and (status <> 'pending' or next_attempt_at > $1)",
         )
         .bind(now)
         .bind(account_id)
         .bind(id)
-        .execute(self.pool())
+        )
         .await?
         .rows_affected()
             > 0
@@ -154,7 +154,7 @@ impl Store {
     /// its latest attempt is not recorded yet) is left to finish.
     pub async fn resend_failed(&self, account_id: &str, since_ms: i64) -> sqlx::Result<u64> {
         let now = now_ms();
-        Ok(sqlx::query(
+        Ok(self.write(sqlx::query(
             "update deliveries set status = 'pending', failures = 0, next_attempt_at = $1, updated_at = $1 \
              where account_id = $2 and created_at >= $3 and (status = 'failed' \
                or (status = 'pending' and failures > 0 and next_attempt_at > $1 and exists \
@@ -164,7 +164,7 @@ impl Store {
         .bind(now)
         .bind(account_id)
         .bind(since_ms)
-        .execute(self.pool())
+        )
         .await?
         .rows_affected())
     }
@@ -180,18 +180,20 @@ impl Store {
         since_ms: i64,
     ) -> sqlx::Result<u64> {
         let now = now_ms();
-        Ok(sqlx::query(
-            "update deliveries set status = 'pending', failures = 0, next_attempt_at = $1, \
-             last_error = null, updated_at = $1 \
-             where endpoint_id = $2 and status = 'skipped' and created_at >= $3 and account_id = $4",
-        )
-        .bind(now)
-        .bind(endpoint_id)
-        .bind(since_ms)
-        .bind(account_id)
-        .execute(self.pool())
-        .await?
-        .rows_affected())
+        Ok(self
+            .write(
+                sqlx::query(
+                    "update deliveries set status = 'pending', failures = 0, next_attempt_at = $1, \
+                     last_error = null, updated_at = $1 where endpoint_id = $2 \
+                     and status = 'skipped' and created_at >= $3 and account_id = $4",
+                )
+                .bind(now)
+                .bind(endpoint_id)
+                .bind(since_ms)
+                .bind(account_id),
+            )
+            .await?
+            .rows_affected())
     }
 }
 

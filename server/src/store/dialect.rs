@@ -44,7 +44,8 @@ impl Backend {
         }
     }
 
-    /// Opens the pool. SQLite: the file is created when missing, and each
+    /// Opens the pool (on SQLite, for reads: writes go through
+    /// `writer`). SQLite: the file is created when missing, and each
     /// connection gets its pragmas.
     pub async fn connect(self, url: &str, max_connections: u32) -> anyhow::Result<AnyPool> {
         let options = AnyPoolOptions::new()
@@ -65,13 +66,7 @@ impl Backend {
                 options
                     .after_connect(|conn, _meta| {
                         Box::pin(async move {
-                            // WAL lets readers run beside the writer; a busy
-                            // timeout queues writers instead of failing them.
-                            conn.execute(
-                                "pragma journal_mode = wal; pragma synchronous = normal; \
-                                 pragma foreign_keys = on; pragma busy_timeout = 5000;",
-                            )
-                            .await?;
+                            conn.execute(SQLITE_PRAGMAS).await?;
                             Ok(())
                         })
                     })
@@ -138,6 +133,14 @@ impl Backend {
 
 /// The PostgreSQL channel that wakes delivery workers in every process.
 pub const WAKE_CHANNEL: &str = "adact_deliveries";
+
+/// The pragmas of every SQLite connection, the writer's and the pool's.
+/// WAL lets readers run beside the writer; `synchronous = full` puts a
+/// commit on disk before it is acknowledged (the writer's group commit
+/// shares that cost between the writes that queue together); a busy
+/// timeout queues another process's writer instead of failing it.
+pub const SQLITE_PRAGMAS: &str = "pragma journal_mode = wal; pragma synchronous = full; \
+     pragma foreign_keys = on; pragma busy_timeout = 5000;";
 
 /// Numbered placeholders for SQL assembled at run time (a list of ids, a
 /// multi-row VALUES, optional filters).

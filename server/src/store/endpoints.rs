@@ -46,14 +46,14 @@ impl Store {
     }
 
     pub async fn set_webhooks_enabled(&self, account_id: &str, enabled: bool) -> sqlx::Result<()> {
-        sqlx::query(
+        self.write(sqlx::query(
             "insert into webhook_settings (account_id, enabled, updated_at) values ($1, $2, $3) \
              on conflict (account_id) do update set enabled = excluded.enabled, updated_at = excluded.updated_at",
         )
         .bind(account_id)
         .bind(i64::from(enabled))
         .bind(now_ms())
-        .execute(self.pool())
+        )
         .await?;
         Ok(())
     }
@@ -100,7 +100,7 @@ impl Store {
     ) -> sqlx::Result<Endpoint> {
         let id = new_id("ep");
         let now = now_ms();
-        sqlx::query(
+        self.write(sqlx::query(
             "insert into webhook_endpoints (id, account_id, url, description, events, enabled, is_primary, \
              secret, timeout_ms, headers, created_at, updated_at, ordered) \
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)",
@@ -117,7 +117,7 @@ impl Store {
         .bind(to_json(&fields.headers)?)
         .bind(now)
         .bind(i64::from(fields.ordered))
-        .execute(self.pool())
+        )
         .await?;
         Ok(self
             .endpoint(account_id, &id)
@@ -133,7 +133,7 @@ impl Store {
         id: &str,
         fields: &EndpointFields,
     ) -> sqlx::Result<Option<Endpoint>> {
-        sqlx::query(
+        self.write(sqlx::query(
             "update webhook_endpoints set url = $1, description = $2, events = $3, timeout_ms = $4, \
              disabled_reason = case when $5 = 1 then null else disabled_reason end, \
              failing_since = case when $5 = 1 and enabled = $6 then null else failing_since end, \
@@ -150,21 +150,21 @@ impl Store {
         .bind(account_id)
         .bind(id)
         .bind(i64::from(fields.ordered))
-        .execute(self.pool())
+        )
         .await?;
         self.endpoint(account_id, id).await
     }
 
     pub async fn delete_endpoint(&self, account_id: &str, id: &str) -> sqlx::Result<bool> {
-        Ok(
-            sqlx::query("delete from webhook_endpoints where account_id = $1 and id = $2")
-                .bind(account_id)
-                .bind(id)
-                .execute(self.pool())
-                .await?
-                .rows_affected()
-                > 0,
-        )
+        Ok(self
+            .write(
+                sqlx::query("delete from webhook_endpoints where account_id = $1 and id = $2")
+                    .bind(account_id)
+                    .bind(id),
+            )
+            .await?
+            .rows_affected()
+            > 0)
     }
 
     /// Replaces the endpoint's secret `current` with `secret`, the replaced
@@ -178,7 +178,7 @@ impl Store {
         secret: &str,
         retired: &[RetiredSecret],
     ) -> sqlx::Result<bool> {
-        Ok(sqlx::query(
+        Ok(self.write(sqlx::query(
             "update webhook_endpoints set secret = $1, retired_secrets = $2, updated_at = $3 \
              where account_id = $4 and id = $5 and secret = $6",
         )
@@ -188,7 +188,7 @@ impl Store {
         .bind(account_id)
         .bind(id)
         .bind(current)
-        .execute(self.pool())
+        )
         .await?
         .rows_affected()
             > 0)

@@ -12,26 +12,28 @@ pub async fn delete_before(store: &Store, cutoff_ms: i64) -> sqlx::Result<u64> {
     let bound = |prefix: &str| id_bound(prefix, cutoff_ms);
     let mut deleted = 0;
     loop {
-        let n = sqlx::query(
-            "delete from deliveries where id in (select id from deliveries where id < $1 \
+        let n = store
+            .write(
+                sqlx::query(
+                    "delete from deliveries where id in (select id from deliveries where id < $1 \
              and status <> 'pending' order by id limit 1000)",
-        )
-        .bind(bound("dlv"))
-        .execute(store.pool())
-        .await?
-        .rows_affected();
+                )
+                .bind(bound("dlv")),
+            )
+            .await?
+            .rows_affected();
         deleted += n;
         if n < 1000 {
             break;
         }
     }
     loop {
-        let n = sqlx::query(
+        let n = store.write(sqlx::query(
             "delete from events where seq in (select seq from events where id < $1 and not exists \
              (select 1 from deliveries d where d.event_id = events.id) order by seq limit 1000)",
         )
         .bind(bound("evt"))
-        .execute(store.pool())
+        )
         .await?
         .rows_affected();
         if n < 1000 {
@@ -48,14 +50,16 @@ pub async fn delete_before(store: &Store, cutoff_ms: i64) -> sqlx::Result<u64> {
 pub async fn delete_unplayed_before(store: &Store, cutoff_ms: i64) -> sqlx::Result<u64> {
     let mut deleted = 0;
     loop {
-        let n = sqlx::query(
-            "delete from plays where id in (select id from plays where played_at is null \
+        let n = store
+            .write(
+                sqlx::query(
+                    "delete from plays where id in (select id from plays where played_at is null \
              and created_at < $1 limit 1000)",
-        )
-        .bind(cutoff_ms)
-        .execute(store.pool())
-        .await?
-        .rows_affected();
+                )
+                .bind(cutoff_ms),
+            )
+            .await?
+            .rows_affected();
         deleted += n;
         if n < 1000 {
             return Ok(deleted);

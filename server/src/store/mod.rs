@@ -6,11 +6,12 @@
 
 use std::{
     ops::{Deref, DerefMut},
-    sync::Arc,
+    sync::{Arc, OnceLock},
 };
 
 use anyhow::Context as _;
 use sqlx::{AnyConnection, AnyPool, AssertSqlSafe, any::AnyRow};
+use tokio::sync::mpsc;
 
 pub mod accounts;
 pub mod cache;
@@ -25,6 +26,7 @@ pub mod plays;
 pub mod queue;
 pub mod segments;
 pub mod session_keys;
+mod writer;
 
 pub use dialect::Backend;
 
@@ -33,30 +35,79 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     url: String,
-    /// SQLite takes one writer at a time, and a connection waiting for the
-    /// write lock sleeps in SQLite's busy handler (1, 2, 5, ... 100 ms),
-    /// which made tail latencies of hundreds of ms under load. Writers
-    /// queue here instead and are woken the moment the lock is free.
-    writer: Arc<tokio::sync::Mutex<()>>,
+    /// SQLite's one write connection, with group commit (see `writer`):
+    /// every write goes through it, so writers queue in order instead of
+    /// colliding in SQLite's busy handler, and share their commits. None on
+    /// PostgreSQL, whose writers run together on the pool.
+    writer: Option<Arc<writer::Writer>>,
     /// What renders read, in memory (see `cache`).
     cache: Arc<cache::Cache>,
     session_keys: Arc<session_keys::SessionKeys>,
+    /// This process's delivery workers, once they run (see `queue::Handoff`).
+    handoff: Arc<OnceLock<queue::Handoff>>,
 }
 
-/// A write transaction, and on SQLite the turn to write that it holds
-/// until it is committed or dropped. Use it as the connection it wraps.
+/// A write transaction: on PostgreSQL one of the pool's, on SQLite a turn
+/// of the writer (see `writer`), whose commit returns once it is on disk.
+/// Use it as the connection it wraps; dropped uncommitted, it rolls back.
 #[derive(Debug)]
 pub struct WriteTx {
-    // Declared before the turn, so a dropped transaction rolls back before
-    // the next writer's turn begins.
-    tx: sqlx::Transaction<'static, sqlx::Any>,
-    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    tx: Tx,
     backend: Backend,
+    handoff: Option<queue::Handoff>,
+    /// Deliveries this transaction queued already claimed, for this
+    /// process's workers once it commits.
+    handed: Vec<(mpsc::OwnedPermit<queue::Claimed>, queue::Claimed)>,
+    /// It queued deliveries for the workers to claim.
+    queued: bool,
+}
+
+#[derive(Debug)]
+enum Tx {
+    Postgres(sqlx::Transaction<'static, sqlx::Any>),
+    Sqlite(writer::Turn),
 }
 
 impl WriteTx {
+    /// Commits; then hands the deliveries it claimed to this process's
+    /// workers, and wakes them for those it queued.
     pub async fn commit(self) -> sqlx::Result<()> {
-        self.tx.commit().await
+        match self.tx {
+            Tx::Postgres(tx) => tx.commit().await?,
+            Tx::Sqlite(turn) => turn.commit().await?,
+        }
+        for (place, delivery) in self.handed {
+            place.send(delivery);
+        }
+        if let Some(handoff) = self.handoff.filter(|_| self.queued) {
+            handoff.wake();
+        }
+        Ok(())
+    }
+
+    /// A place with this process's workers for a delivery this transaction
+    /// queues, and the end of its lease; None when they are busy (or not
+    /// running): the delivery is then queued for a claim.
+    pub(super) fn reserve_handoff(
+        &self,
+        now: i64,
+    ) -> Option<(mpsc::OwnedPermit<queue::Claimed>, i64)> {
+        self.handoff.as_ref()?.reserve(now)
+    }
+
+    /// Hands `delivery` to the workers once this transaction commits.
+    pub(super) fn hand_over(
+        &mut self,
+        place: mpsc::OwnedPermit<queue::Claimed>,
+        delivery: queue::Claimed,
+    ) {
+        self.handed.push((place, delivery));
+    }
+
+    /// Wakes the workers once this transaction commits: it queued
+    /// deliveries for them to claim.
+    pub(super) fn queued(&mut self) {
+        self.queued = true;
     }
 
     pub fn backend(&self) -> Backend {
@@ -68,13 +119,19 @@ impl Deref for WriteTx {
     type Target = AnyConnection;
 
     fn deref(&self) -> &AnyConnection {
-        &self.tx
+        match &self.tx {
+            Tx::Postgres(tx) => tx,
+            Tx::Sqlite(turn) => turn.conn(),
+        }
     }
 }
 
 impl DerefMut for WriteTx {
     fn deref_mut(&mut self) -> &mut AnyConnection {
-        &mut self.tx
+        match &mut self.tx {
+            Tx::Postgres(tx) => tx,
+            Tx::Sqlite(turn) => turn.conn_mut(),
+        }
     }
 }
 
@@ -100,13 +157,25 @@ impl Store {
             .run(&pool)
             .await
             .context("running database migrations")?;
+        let writer = match backend {
+            Backend::Sqlite => Some(Arc::new(
+                writer::Writer::connect(url)
+                    .await
+                    .context("opening the SQLite write connection")?,
+            )),
+            Backend::Postgres => None,
+        };
+        if let Some(writer) = &writer {
+            writer::spawn_checkpoints(pool.clone(), Arc::downgrade(writer));
+        }
         let store = Self {
             pool,
             backend,
             url: url.to_owned(),
-            writer: Arc::new(tokio::sync::Mutex::new(())),
+            writer,
             cache: Arc::new(cache::Cache::new(cache_ttl)),
             session_keys: Arc::default(),
+            handoff: Arc::default(),
         };
         store
             .load_session_keys()
@@ -118,24 +187,49 @@ impl Store {
         Ok(store)
     }
 
+    /// Hands the deliveries this process commits to its workers from now
+    /// on (see `queue::Handoff`); once per store.
+    pub fn hand_off_to(&self, handoff: queue::Handoff) {
+        if self.handoff.set(handoff).is_err() {
+            tracing::warn!("delivery workers were already handed this store's deliveries");
+        }
+    }
+
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
 
-    /// Begins a transaction that reads then writes: on SQLite it takes the
-    /// write lock up front, one writer at a time; PostgreSQL locks rows, not
-    /// the database, so its writers run together.
+    /// Begins a transaction that reads then writes: on SQLite a turn of the
+    /// one writer (see `writer`); PostgreSQL locks rows, not the database,
+    /// so its writers run together.
     pub async fn begin_write(&self) -> sqlx::Result<WriteTx> {
-        let turn = match self.backend {
-            Backend::Sqlite => Some(self.writer.clone().lock_owned().await),
-            Backend::Postgres => None,
+        let tx = match &self.writer {
+            Some(writer) => Tx::Sqlite(writer.turn().await?),
+            None => Tx::Postgres(self.pool.begin_with(self.backend.begin_write()).await?),
         };
-        let tx = self.pool.begin_with(self.backend.begin_write()).await?;
         Ok(WriteTx {
             tx,
-            _turn: turn,
             backend: self.backend,
+            handoff: self.handoff.get().cloned(),
+            handed: Vec::new(),
+            queued: false,
         })
+    }
+
+    /// Runs one statement that writes, on its own: through the writer on
+    /// SQLite (committed to disk when this returns), on the pool on
+    /// PostgreSQL.
+    pub async fn write<'q>(
+        &self,
+        statement: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    ) -> sqlx::Result<sqlx::any::AnyQueryResult> {
+        if self.writer.is_none() {
+            return statement.execute(self.pool()).await;
+        }
+        let mut tx = self.begin_write().await?;
+        let done = statement.execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done)
     }
 
     /// Begins a read-only transaction that sees one snapshot throughout.

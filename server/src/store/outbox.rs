@@ -2,29 +2,24 @@
 //! the change that caused it, so none is lost and none is told of a change
 //! that did not commit. The workers (`queue`) send what is written here.
 
-use serde_json::Value;
 use sqlx::Row as _;
 
 use super::{
     WriteTx,
     dialect::{WAKE_CHANNEL, flag},
+    queue::{Claimed, target_from_row},
 };
 use crate::domain::{
-    events::{Event, EventType, envelope},
+    events::{Envelope, Event, EventData},
     time::{new_id, now_ms},
     webhook::{DeliveryStatus, SKIPPED_WEBHOOKS_OFF, skipped_endpoint_disabled, subscribes},
 };
 
 /// Records an event and queues its webhook deliveries to every endpoint
 /// subscribed to its type. `data` carries the ids and names the event
-/// concerns.
-pub async fn record(
-    tx: &mut WriteTx,
-    account_id: &str,
-    event_type: EventType,
-    data: Value,
-) -> sqlx::Result<Event> {
-    record_for(tx, account_id, event_type, data, None).await
+/// concerns, and says which type it is.
+pub async fn record(tx: &mut WriteTx, account_id: &str, data: EventData) -> sqlx::Result<Event> {
+    record_for(tx, account_id, data, None).await
 }
 
 /// Records an event and queues its webhook deliveries: to every endpoint
@@ -32,20 +27,22 @@ pub async fn record(
 pub async fn record_for(
     tx: &mut WriteTx,
     account_id: &str,
-    event_type: EventType,
-    data: Value,
+    data: EventData,
     only_endpoint: Option<&str>,
 ) -> sqlx::Result<Event> {
     let created_at = now_ms();
     let sequence = next_sequence(tx, account_id).await?;
+    let id = new_id("evt");
+    let event_type = data.event_type();
     let event = Event {
-        id: new_id("evt"),
+        payload: Envelope::new(&id, created_at, sequence, &data).to_value(),
+        id,
         account_id: account_id.to_owned(),
         event_type,
         sequence,
-        payload: envelope(event_type, created_at, sequence, data),
         created_at,
     };
+    let body = event.payload.to_string();
     sqlx::query(
         "insert into events (id, account_id, type, payload, created_at, sequence) \
          values ($1, $2, $3, $4, $5, $6)",
@@ -53,12 +50,12 @@ pub async fn record_for(
     .bind(&event.id)
     .bind(account_id)
     .bind(event_type.as_str())
-    .bind(event.payload.to_string())
+    .bind(&body)
     .bind(created_at)
     .bind(sequence)
     .execute(&mut **tx)
     .await?;
-    fan_out(tx, &event, only_endpoint).await?;
+    fan_out(tx, &event, data.player_id(), &body, only_endpoint).await?;
     Ok(event)
 }
 
@@ -81,18 +78,19 @@ async fn next_sequence(tx: &mut WriteTx, account_id: &str) -> sqlx::Result<i64> 
     .try_get("last_sequence")
 }
 
-/// The player an event concerns (`data.player.id`), if any: an ordered
-/// endpoint delivers each player's events one after another.
-fn player_of(event: &Event) -> Option<&str> {
-    event.payload.pointer("/data/player/id")?.as_str()
-}
-
 /// Creates one delivery per endpoint of the event's account that
 /// subscribes to its type (or for `only`, that endpoint alone): pending
 /// when the account's master toggle is on and the endpoint enabled, else
-/// `skipped`, with the reason, for "recover since" to send later. Returns
-/// how many pending deliveries it created.
-async fn fan_out(tx: &mut WriteTx, event: &Event, only: Option<&str>) -> sqlx::Result<usize> {
+/// `skipped`, with the reason, for "recover since" to send later. Hands
+/// what it can of the pending ones to this process's workers
+/// (`queue::Handoff`). Returns how many pending deliveries it created.
+async fn fan_out(
+    tx: &mut WriteTx,
+    event: &Event,
+    player_id: Option<&str>,
+    body: &str,
+    only: Option<&str>,
+) -> sqlx::Result<usize> {
     let webhooks_on = sqlx::query("select enabled from webhook_settings where account_id = $1")
         .bind(&event.account_id)
         .fetch_optional(&mut **tx)
@@ -101,8 +99,8 @@ async fn fan_out(tx: &mut WriteTx, event: &Event, only: Option<&str>) -> sqlx::R
         .transpose()?
         == Some(true);
     let endpoints = sqlx::query(
-        "select id, events, enabled, disabled_reason, ordered from webhook_endpoints \
-         where account_id = $1",
+        "select id, events, url, enabled, disabled_reason, secret, retired_secrets, headers, \
+         timeout_ms, failing_since, ordered from webhook_endpoints where account_id = $1",
     )
     .bind(&event.account_id)
     .fetch_all(&mut **tx)
@@ -115,6 +113,7 @@ async fn fan_out(tx: &mut WriteTx, event: &Event, only: Option<&str>) -> sqlx::R
         None => event.created_at,
     };
     let mut pending = 0;
+    let mut queued = false;
     for row in endpoints {
         let id: String = row.try_get("id")?;
         let events: String = row.try_get("events")?;
@@ -135,41 +134,76 @@ async fn fan_out(tx: &mut WriteTx, event: &Event, only: Option<&str>) -> sqlx::R
         };
         // The test event is sent at once by its request: it neither waits
         // for, nor holds back, the endpoint's other deliveries.
-        let order_key = (flag(&row, "ordered")? && only.is_none())
-            .then(|| player_of(event).unwrap_or_default());
-        let status = match skipped {
-            Some(_) => DeliveryStatus::Skipped,
-            None => DeliveryStatus::Pending,
+        let order_key =
+            (flag(&row, "ordered")? && only.is_none()).then(|| player_id.unwrap_or_default());
+        // Handed to this process's workers as it commits, already claimed
+        // (attempt 1, leased), when they have room; otherwise queued. A
+        // delivery to an ordered endpoint always goes through the claim,
+        // which alone knows whether an earlier one holds it back.
+        let handed = match (only, &skipped, order_key) {
+            (None, None, None) => tx.reserve_handoff(event.created_at),
+            _ => None,
+        };
+        let delivery_id = new_id("dlv");
+        let (status, attempts, next_attempt_at) = match (&skipped, &handed) {
+            (Some(_), _) => (DeliveryStatus::Skipped, 0_i64, None),
+            (None, Some((_, lease_end))) => (DeliveryStatus::Pending, 1, Some(*lease_end)),
+            (None, None) => (DeliveryStatus::Pending, 0, Some(due)),
         };
         sqlx::query(
             "insert into deliveries (id, account_id, endpoint_id, event_id, event_type, status, \
-             next_attempt_at, last_error, sequence, order_key, created_at, updated_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+             attempts, next_attempt_at, last_error, sequence, order_key, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
         )
-        .bind(new_id("dlv"))
+        .bind(&delivery_id)
         .bind(&event.account_id)
         .bind(&id)
         .bind(&event.id)
         .bind(event.event_type.as_str())
         .bind(status.as_str())
-        .bind(skipped.is_none().then_some(due))
+        .bind(attempts)
+        .bind(next_attempt_at)
         .bind(skipped)
         .bind(event.sequence)
         .bind(order_key)
         .bind(event.created_at)
         .execute(&mut **tx)
         .await?;
-        if status == DeliveryStatus::Pending {
-            pending += 1;
+        if status != DeliveryStatus::Pending {
+            continue;
+        }
+        pending += 1;
+        match handed {
+            Some((place, _)) => {
+                let url: String = row.try_get("url")?;
+                let delivery = Claimed {
+                    id: delivery_id,
+                    attempt: 1,
+                    failures: 0,
+                    account_id: event.account_id.clone(),
+                    endpoint: Some(target_from_row(&row, url, event.created_at)?),
+                    endpoint_id: id,
+                    event_id: event.id.clone(),
+                    payload: body.to_owned(),
+                    event_created_at: event.created_at,
+                    webhooks_enabled: true,
+                };
+                tx.hand_over(place, delivery);
+            }
+            None => queued = true,
         }
     }
-    if pending > 0 && tx.backend().notifies() {
+    if queued {
         // Delivered to listening workers of every process when (and only
-        // if) the transaction commits.
-        sqlx::query("select pg_notify($1, '')")
-            .bind(WAKE_CHANNEL)
-            .execute(&mut **tx)
-            .await?;
+        // if) the transaction commits; on SQLite this process's workers
+        // are woken after the commit.
+        if tx.backend().notifies() {
+            sqlx::query("select pg_notify($1, '')")
+                .bind(WAKE_CHANNEL)
+                .execute(&mut **tx)
+                .await?;
+        }
+        tx.queued();
     }
     Ok(pending)
 }

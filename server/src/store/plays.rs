@@ -5,7 +5,7 @@
 use adact_wire::CampaignKind;
 use sqlx::{AnyConnection, AnyPool, Row as _, any::AnyRow};
 
-use super::{from_json, unknown};
+use super::{from_json, players, unknown};
 use crate::domain::{
     campaign::{Campaign, Status},
     play::Session,
@@ -83,7 +83,9 @@ pub async fn session_with_campaign(
            c.account_id as c_account_id, c.name as c_name, c.kind as c_kind, \
            c.status as c_status, c.definition as c_definition, \
            pl.external_id as pl_external_id, pl.data as pl_data, \
-           pl.email as pl_email, pl.name as pl_name \
+           pl.email as pl_email, pl.name as pl_name, pl.consent_given as pl_consent_given, \
+           pl.consent_text as pl_consent_text, pl.consent_at as pl_consent_at, \
+           pl.created_at as pl_created_at, pl.updated_at as pl_updated_at \
          from plays p join campaigns c on c.id = p.campaign_id \
          left join segments s on s.id = p.segment_id \
          left join players pl on pl.id = p.player_id \
@@ -107,16 +109,7 @@ pub async fn session_with_campaign(
         definition: from_json(&definition)?,
     };
     let player = match &session.player_id {
-        Some(id) => {
-            let data: String = row.try_get("pl_data")?;
-            Some(Player {
-                id: id.clone(),
-                external_id: row.try_get("pl_external_id")?,
-                data: from_json(&data)?,
-                email: row.try_get("pl_email")?,
-                name: row.try_get("pl_name")?,
-            })
-        }
+        Some(id) => Some(players::player_from_row(&row, id.clone(), "pl_")?),
         None => None,
     };
     Ok(Some((session, campaign, player)))
@@ -133,6 +126,7 @@ fn session_from_row(row: &AnyRow) -> sqlx::Result<Session> {
         register_result: row.try_get("register_result")?,
         play_result: row.try_get("play_result")?,
         finished: row.try_get::<Option<i64>, _>("finished_at")?.is_some(),
+        finish_result: row.try_get("finish_result")?,
     })
 }
 
@@ -169,9 +163,15 @@ pub async fn set_played(
     Ok(())
 }
 
-pub async fn set_finished(conn: &mut AnyConnection, play_id: &str) -> sqlx::Result<()> {
-    sqlx::query("update plays set finished_at = $1 where id = $2")
+/// Records the finish step and its answer.
+pub async fn set_finished(
+    conn: &mut AnyConnection,
+    play_id: &str,
+    result: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("update plays set finished_at = $1, finish_result = $2 where id = $3")
         .bind(now_ms())
+        .bind(result)
         .bind(play_id)
         .execute(&mut *conn)
         .await?;

@@ -1,9 +1,10 @@
 //! The durable delivery queue, as the workers use it: the claim with a
 //! lease, and the fenced completion. `outbox` fills it.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use sqlx::{AssertSqlSafe, Row as _};
+use tokio::sync::{Notify, mpsc};
 
 use super::{
     Store,
@@ -96,7 +97,9 @@ async fn claim_where(
         Which::Due { limit } => query.bind(limit),
         Which::Unsent(id) => query.bind(id.to_owned()),
     };
-    let rows = query.fetch_all(store.pool()).await?;
+    let mut tx = store.begin_write().await?;
+    let rows = query.fetch_all(&mut *tx).await?;
+    tx.commit().await?;
     load(store, rows, now).await
 }
 
@@ -162,22 +165,7 @@ async fn load(store: &Store, rows: Vec<sqlx::any::AnyRow>, now: i64) -> sqlx::Re
         };
         let url: Option<String> = detail.try_get("url")?;
         let endpoint = match url {
-            Some(url) => {
-                let secret: String = detail.try_get("secret")?;
-                let retired: Vec<RetiredSecret> =
-                    from_json(&detail.try_get::<String, _>("retired_secrets")?)?;
-                let secrets = signing_secrets(&secret, &retired, now);
-                let timeout_ms: i64 = detail.try_get("timeout_ms")?;
-                Some(EndpointTarget {
-                    url,
-                    enabled: flag(detail, "enabled")?,
-                    disabled_reason: detail.try_get("disabled_reason")?,
-                    secrets,
-                    headers: from_json(&detail.try_get::<String, _>("headers")?)?,
-                    timeout: Duration::from_millis(u64::try_from(timeout_ms).unwrap_or(2000)),
-                    failing: detail.try_get::<Option<i64>, _>("failing_since")?.is_some(),
-                })
-            }
+            Some(url) => Some(target_from_row(detail, url, now)?),
             None => None,
         };
         claimed.push(Claimed {
@@ -194,6 +182,64 @@ async fn load(store: &Store, rows: Vec<sqlx::any::AnyRow>, now: i64) -> sqlx::Re
         });
     }
     Ok(claimed)
+}
+
+/// What sending to an endpoint takes, from a row with the endpoint's
+/// columns (`enabled`, `disabled_reason`, `secret`, `retired_secrets`,
+/// `headers`, `timeout_ms`, `failing_since`).
+pub(super) fn target_from_row(
+    row: &sqlx::any::AnyRow,
+    url: String,
+    now: i64,
+) -> sqlx::Result<EndpointTarget> {
+    let secret: String = row.try_get("secret")?;
+    let retired: Vec<RetiredSecret> = from_json(&row.try_get::<String, _>("retired_secrets")?)?;
+    let timeout_ms: i64 = row.try_get("timeout_ms")?;
+    Ok(EndpointTarget {
+        url,
+        enabled: flag(row, "enabled")?,
+        disabled_reason: row.try_get("disabled_reason")?,
+        secrets: signing_secrets(&secret, &retired, now),
+        headers: from_json(&row.try_get::<String, _>("headers")?)?,
+        timeout: Duration::from_millis(u64::try_from(timeout_ms).unwrap_or(2000)),
+        failing: row.try_get::<Option<i64>, _>("failing_since")?.is_some(),
+    })
+}
+
+/// Where this process's workers take deliveries straight from the commit
+/// that queued them (see `outbox`), without claiming them from the table:
+/// the delivery is written already claimed, with a lease, so the table
+/// stays the record and any process takes it again if this one dies.
+#[derive(Debug, Clone)]
+pub struct Handoff {
+    deliveries: mpsc::Sender<Claimed>,
+    /// Wakes the workers when a commit queued deliveries it did not hand
+    /// over (the workers were full).
+    wake: Arc<Notify>,
+    lease_ms: i64,
+}
+
+impl Handoff {
+    /// `deliveries` bounds how many may wait for a worker: when it is
+    /// full, deliveries are queued in the table instead.
+    pub fn new(deliveries: mpsc::Sender<Claimed>, wake: Arc<Notify>, lease: Duration) -> Self {
+        Self {
+            deliveries,
+            wake,
+            lease_ms: i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 2),
+        }
+    }
+
+    /// A place for one delivery, and its lease's end, if a worker will
+    /// take it.
+    pub(super) fn reserve(&self, now: i64) -> Option<(mpsc::OwnedPermit<Claimed>, i64)> {
+        let permit = self.deliveries.clone().try_reserve_owned().ok()?;
+        Some((permit, now + self.lease_ms))
+    }
+
+    pub(super) fn wake(&self) {
+        self.wake.notify_one();
+    }
 }
 
 /// A finished attempt, ready to be written.
@@ -251,7 +297,7 @@ pub async fn complete(
         return Ok(());
     }
     let now = now_ms();
-    let mut tx = store.pool().begin().await?;
+    let mut tx = store.begin_write().await?;
 
     // 1. The deliveries. A CTE names the VALUES columns on both backends.
     // The casts give the VALUES columns their types on PostgreSQL, which

@@ -27,8 +27,10 @@ impl Store {
         title: &str,
         campaign_id: &str,
     ) -> sqlx::Result<Segment> {
-        let mut conn = self.pool().acquire().await?;
-        insert_segment(&mut conn, account_id, title, campaign_id).await
+        let mut tx = self.begin_write().await?;
+        let segment = insert_segment(&mut tx, account_id, title, campaign_id).await?;
+        tx.commit().await?;
+        Ok(segment)
     }
 
     pub async fn segment(&self, account_id: &str, id: &str) -> sqlx::Result<Option<Segment>> {
@@ -157,12 +159,15 @@ pub(super) async fn key_titles(store: &Store) -> sqlx::Result<()> {
             row.try_get("account_id")?,
             row.try_get("title")?,
         );
-        let keyed =
-            sqlx::query("update segments set title_key = $1 where id = $2 and title_key is null")
+        let keyed = store
+            .write(
+                sqlx::query(
+                    "update segments set title_key = $1 where id = $2 and title_key is null",
+                )
                 .bind(title_key(&title))
-                .bind(&id)
-                .execute(store.pool())
-                .await;
+                .bind(&id),
+            )
+            .await;
         match keyed {
             Err(err) if is_unique_violation(&err) => tracing::warn!(
                 segment = %id,

@@ -112,9 +112,7 @@ impl Store {
         for pair in keys.windows(2) {
             let (newer, older) = (&pair[0], &pair[1]);
             if newer.created_at < now - SESSION_LIFETIME_MS {
-                sqlx::query("delete from session_keys where id = $1")
-                    .bind(&older.id)
-                    .execute(self.pool())
+                self.write(sqlx::query("delete from session_keys where id = $1").bind(&older.id))
                     .await?;
             }
         }
@@ -144,11 +142,13 @@ async fn read_keys(store: &Store) -> sqlx::Result<Vec<SessionKey>> {
 }
 
 async fn insert_key(store: &Store, key: &SessionKey) -> sqlx::Result<()> {
-    sqlx::query("insert into session_keys (id, secret, created_at) values ($1, $2, $3)")
-        .bind(&key.id)
-        .bind(B64.encode(&key.secret))
-        .bind(key.created_at)
-        .execute(store.pool())
+    store
+        .write(
+            sqlx::query("insert into session_keys (id, secret, created_at) values ($1, $2, $3)")
+                .bind(&key.id)
+                .bind(B64.encode(&key.secret))
+                .bind(key.created_at),
+        )
         .await?;
     Ok(())
 }

@@ -43,7 +43,7 @@ struct Inner {
     policy: RetryPolicy,
     config: WebhookConfig,
     lease: Duration,
-    wake: Notify,
+    wake: Arc<Notify>,
     metrics: Metrics,
 }
 
@@ -63,7 +63,7 @@ impl Dispatcher {
                 // An attempt's own timeout is kept below the lease, so a
                 // live worker always finishes within it.
                 lease: config.lease.max(Duration::from_secs(2)),
-                wake: Notify::new(),
+                wake: Arc::new(Notify::new()),
                 metrics,
             }),
         })
@@ -85,47 +85,70 @@ impl Dispatcher {
         if inner.store.backend().notifies() {
             tokio::spawn(listen_for_wakeups(self.clone(), shutdown.clone()));
         }
+        // Deliveries committed by this process come straight here, claimed
+        // (see `queue::Handoff`); at most a batch waits for a permit.
+        let (handoff, mut handed) = mpsc::channel::<Claimed>(BATCH);
+        inner.store.hand_off_to(queue::Handoff::new(
+            handoff,
+            inner.wake.clone(),
+            inner.lease,
+        ));
+        let send = |delivery: Claimed, permit: OwnedSemaphorePermit| {
+            let this = self.clone();
+            let done = done_tx.clone();
+            tokio::spawn(async move {
+                let completion = this.attempt(delivery).await;
+                let _ = done.send((completion, permit)).await;
+            });
+        };
+        // Claim at start: deliveries may have waited while no worker ran.
+        let mut claim = true;
+        let mut next_poll = tokio::time::Instant::now();
         while !shutdown.is_cancelled() {
-            let free = permits.available_permits().min(BATCH);
-            if free == 0 {
-                // Wait for an attempt to finish before claiming more.
-                tokio::select! {
-                    permit = permits.clone().acquire_owned() => drop(permit),
-                    () = shutdown.cancelled() => break,
+            if tokio::time::Instant::now() >= next_poll {
+                // Retries fall due without a wake-up.
+                claim = true;
+                next_poll = tokio::time::Instant::now() + inner.config.poll_interval;
+            }
+            if claim && permits.available_permits() > 0 {
+                let free = permits.available_permits().min(BATCH);
+                match queue::claim(&inner.store, free, inner.lease).await {
+                    Ok(claimed) => {
+                        // A full batch: more may be due at once.
+                        claim = claimed.len() == free;
+                        for delivery in claimed {
+                            let Ok(permit) = permits.clone().try_acquire_owned() else {
+                                break;
+                            };
+                            send(delivery, permit);
+                        }
+                    }
+                    Err(err) => {
+                        // Usually the database is busy with a long write;
+                        // the deliveries wait in the table meanwhile.
+                        tracing::warn!(%err, "claiming deliveries failed; retrying");
+                        tokio::select! {
+                            () = tokio::time::sleep(Duration::from_millis(250)) => {},
+                            () = shutdown.cancelled() => break,
+                        }
+                    }
                 }
                 continue;
             }
-            let claimed = match queue::claim(&inner.store, free, inner.lease).await {
-                Ok(claimed) => claimed,
-                Err(err) => {
-                    // Usually the database is busy with a long write; the
-                    // deliveries wait in the table meanwhile.
-                    tracing::warn!(%err, "claiming deliveries failed; retrying");
+            tokio::select! {
+                Some(delivery) = handed.recv() => {
                     tokio::select! {
-                        () = tokio::time::sleep(Duration::from_millis(250)) => {},
+                        permit = permits.clone().acquire_owned() => if let Ok(permit) = permit {
+                            send(delivery, permit);
+                        },
                         () = shutdown.cancelled() => break,
                     }
-                    continue;
                 }
-            };
-            let full = claimed.len() == free;
-            for delivery in claimed {
-                let Ok(permit) = permits.clone().try_acquire_owned() else {
-                    break;
-                };
-                let this = self.clone();
-                let done = done_tx.clone();
-                tokio::spawn(async move {
-                    let completion = this.attempt(delivery).await;
-                    let _ = done.send((completion, permit)).await;
-                });
-            }
-            if !full {
-                tokio::select! {
-                    () = inner.wake.notified() => {},
-                    () = tokio::time::sleep(inner.config.poll_interval) => {},
-                    () = shutdown.cancelled() => break,
-                }
+                // An attempt finished while claims wait for room.
+                permit = permits.clone().acquire_owned(), if claim => drop(permit),
+                () = inner.wake.notified() => claim = true,
+                () = tokio::time::sleep_until(next_poll) => {},
+                () = shutdown.cancelled() => break,
             }
         }
         drop(done_tx);
@@ -319,7 +342,13 @@ async fn write_completions(
         }
         drop(permits);
         // A retry may be due immediately (a zero delay in the schedule).
-        dispatcher.wake();
+        let now = now_ms();
+        if batch
+            .iter()
+            .any(|done| matches!(done.next, Next::RetryAt(at) if at <= now))
+        {
+            dispatcher.wake();
+        }
     }
 }
 
