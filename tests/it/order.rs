@@ -415,6 +415,7 @@ async fn workers_claim_one_delivery_of_an_ordered_group_at_a_time() {
         error: None,
         disable_endpoint: None,
         endpoint_succeeded: None,
+        ordered: claimed.ordered,
     };
     let mut sent = Vec::new();
     // Succeeds, fails for good, is skipped, then succeeds: each outcome

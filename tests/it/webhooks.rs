@@ -1069,6 +1069,7 @@ async fn a_taken_over_claim_cannot_overwrite_the_new_attempt() {
         error: Some(error.to_owned()),
         disable_endpoint: None,
         endpoint_succeeded: None,
+        ordered: claimed.ordered,
     };
     // The new attempt succeeds; the stale one, arriving late, changes nothing.
     queue::complete(

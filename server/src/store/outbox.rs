@@ -187,6 +187,7 @@ async fn fan_out(
                     payload: body.to_owned(),
                     event_created_at: event.created_at,
                     webhooks_enabled: true,
+                    ordered: false,
                 };
                 tx.hand_over(place, delivery);
             }

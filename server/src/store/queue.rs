@@ -31,6 +31,9 @@ pub struct Claimed {
     /// None when the endpoint was deleted.
     pub endpoint: Option<EndpointTarget>,
     pub webhooks_enabled: bool,
+    /// One of an ordered endpoint's deliveries: the next of its group may
+    /// go once this one is done.
+    pub ordered: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -142,7 +145,7 @@ async fn load(store: &Store, rows: Vec<sqlx::any::AnyRow>, now: i64) -> sqlx::Re
     let mut claimed = Vec::with_capacity(rows.len());
     let placeholders = Placeholders::from(1).list(rows.len());
     let sql = format!(
-        "select d.id, d.account_id, d.endpoint_id, d.event_id, e.payload, e.created_at as event_created_at, \
+        "select d.id, d.account_id, d.endpoint_id, d.event_id, d.order_key, e.payload, e.created_at as event_created_at, \
                 ep.url, ep.enabled, ep.disabled_reason, ep.secret, ep.retired_secrets, ep.headers, \
                 ep.timeout_ms, ep.failing_since, ws.enabled as webhooks_enabled \
          from deliveries d join events e on e.id = d.event_id \
@@ -177,6 +180,7 @@ async fn load(store: &Store, rows: Vec<sqlx::any::AnyRow>, now: i64) -> sqlx::Re
             payload: detail.try_get("payload")?,
             event_created_at: detail.try_get("event_created_at")?,
             webhooks_enabled: flag(detail, "webhooks_enabled")?,
+            ordered: detail.try_get::<Option<String>, _>("order_key")?.is_some(),
             endpoint,
             id,
         });
@@ -258,6 +262,8 @@ pub struct Completion {
     /// A success that ends the endpoint's run of failures (`Some(true)`),
     /// or a failure that extends it (`Some(false)`).
     pub endpoint_succeeded: Option<bool>,
+    /// Of an ordered delivery (see [`Claimed::ordered`]).
+    pub ordered: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -188,6 +188,7 @@ impl Dispatcher {
             error: None,
             disable_endpoint: None,
             endpoint_succeeded: None,
+            ordered: delivery.ordered,
         };
         let not_sent = |reason: String| Completion {
             error: Some(reason),
@@ -341,12 +342,13 @@ async fn write_completions(
             tokio::time::sleep(Duration::from_millis(200 * tries)).await;
         }
         drop(permits);
-        // A retry may be due immediately (a zero delay in the schedule).
+        // A retry may be due immediately (a zero delay in the schedule), and
+        // an ordered delivery that is done lets the next of its group go.
         let now = now_ms();
-        if batch
-            .iter()
-            .any(|done| matches!(done.next, Next::RetryAt(at) if at <= now))
-        {
+        if batch.iter().any(|done| match done.next {
+            Next::RetryAt(at) => at <= now,
+            _ => done.ordered,
+        }) {
             dispatcher.wake();
         }
     }
