@@ -9,7 +9,7 @@ use adact_server::{
         events::{EventData, EventType, schema::example_data},
         time as clock,
     },
-    store::{Store, outbox},
+    store::{Backend, Store, outbox},
 };
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -195,8 +195,13 @@ async fn a_plays_events_are_recorded_in_causal_order_with_their_sequence() {
     server.stop().await;
 }
 
+/// Both backends number each account's events 1, 2, 3 ... with no number
+/// twice; SQLite's one writer also commits them in that order, so a reader
+/// never sees number n+1 before n. PostgreSQL takes them from a sequence
+/// that never waits for another transaction, so writers at the same moment
+/// may commit out of order (README: what order is guaranteed).
 #[tokio::test]
-async fn sequence_numbers_each_accounts_events_in_commit_order_across_writers() {
+async fn sequence_numbers_each_accounts_events_across_writers() {
     let server = TestServer::start(|_| {}).await;
     let account = account_id(&server).await;
     let other = adact_server::app::accounts::create_account(
@@ -214,7 +219,8 @@ async fn sequence_numbers_each_accounts_events_in_commit_order_across_writers() 
         server.second_store().await,
         server.second_store().await,
     ];
-    // A reader that must never see number n+1 committed before n.
+    // On SQLite, a reader that must never see number n+1 committed before n.
+    let in_commit_order = stores[0].backend() == Backend::Sqlite;
     let watcher = {
         let store = server.second_store().await;
         let account = account.clone();
@@ -228,7 +234,11 @@ async fn sequence_numbers_each_accounts_events_in_commit_order_across_writers() 
                 .fetch_one(store.pool())
                 .await
                 .unwrap();
-                assert_eq!(count, max.unwrap_or(0), "a gap was visible");
+                if in_commit_order {
+                    assert_eq!(count, max.unwrap_or(0), "a gap was visible");
+                } else {
+                    assert!(count <= max.unwrap_or(0), "a number was given twice");
+                }
                 looks += 1;
                 if count >= 180 {
                     // Three writers of three tasks, twenty events each.

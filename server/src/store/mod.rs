@@ -45,6 +45,9 @@ pub struct Store {
     session_keys: Arc<session_keys::SessionKeys>,
     /// This process's delivery workers, once they run (see `queue::Handoff`).
     handoff: Arc<OnceLock<queue::Handoff>>,
+    /// The accounts' event sequences this process knows exist (PostgreSQL;
+    /// see `outbox`).
+    sequences: Arc<std::sync::RwLock<std::collections::HashSet<String>>>,
 }
 
 /// A write transaction: on PostgreSQL one of the pool's, on SQLite a turn
@@ -60,6 +63,9 @@ pub struct WriteTx {
     handed: Vec<(mpsc::OwnedPermit<queue::Claimed>, queue::Claimed)>,
     /// It queued deliveries for the workers to claim.
     queued: bool,
+    sequences: Arc<std::sync::RwLock<std::collections::HashSet<String>>>,
+    /// Sequences this transaction may have created: known once it commits.
+    sequences_made: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -78,6 +84,9 @@ impl WriteTx {
         }
         for (place, delivery) in self.handed {
             place.send(delivery);
+        }
+        if let Ok(mut known) = self.sequences.write() {
+            known.extend(self.sequences_made);
         }
         if let Some(handoff) = self.handoff.filter(|_| self.queued) {
             handoff.wake();
@@ -102,6 +111,24 @@ impl WriteTx {
         delivery: queue::Claimed,
     ) {
         self.handed.push((place, delivery));
+    }
+
+    /// Whether the event sequence `name` is known to exist (see `outbox`).
+    pub(super) fn knows_sequence(&self, name: &str) -> bool {
+        self.sequences
+            .read()
+            .is_ok_and(|known| known.contains(name))
+    }
+
+    pub(super) fn known_sequence(&self, name: String) {
+        if let Ok(mut known) = self.sequences.write() {
+            known.insert(name);
+        }
+    }
+
+    /// This transaction made (or found made meanwhile) the sequence `name`.
+    pub(super) fn sequence_made(&mut self, name: String) {
+        self.sequences_made.push(name);
     }
 
     /// Wakes the workers once this transaction commits: it queued
@@ -176,6 +203,7 @@ impl Store {
             cache: Arc::new(cache::Cache::new(cache_ttl)),
             session_keys: Arc::default(),
             handoff: Arc::default(),
+            sequences: Arc::default(),
         };
         store
             .load_session_keys()
@@ -213,6 +241,8 @@ impl Store {
             handoff: self.handoff.get().cloned(),
             handed: Vec::new(),
             queued: false,
+            sequences: self.sequences.clone(),
+            sequences_made: Vec::new(),
         })
     }
 
