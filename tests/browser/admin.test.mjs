@@ -9,7 +9,7 @@ import { createServer } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 
-import { ADMIN_TOKEN, EMBED_KEY, launchBrowser, openPage, root, startAdact } from "./harness.mjs";
+import { ADMIN_TOKEN, EMBED_KEY, launchBrowser, openPage, root, startAdact, startHost } from "./harness.mjs";
 
 let adact;
 let browser;
@@ -397,7 +397,7 @@ describe("the admin console", () => {
     await page.waitForURL(/\/admin\/integrations\/embedding$/);
     const tag = await page.locator('[data-snippet="script-tag"]').textContent();
     assert.equal(tag, `<script src="${adact.url}/embed.js?key=${EMBED_KEY}"></script>`);
-    assert.match(await page.locator('[data-snippet="render-call"]').textContent(), /window\.renderAdact\(\{segment: 'Default Users'\}\)/);
+    assert.equal(await page.locator('[data-snippet="render-call"]').textContent(), '<script>window.renderAdact({"segment":"Default Users"});</script>');
     const options = await page.locator('[data-snippet="render-options"]').textContent();
     for (const option of ["container:", "user:", "locale:", "onEvent:"]) assert.ok(options.includes(option), option);
     await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
@@ -594,7 +594,7 @@ describe("the admin console", () => {
     assert.equal(segment.campaign_id, summer.id);
     const row = page.locator(`tr[data-segment="${segment.id}"]`);
     assert.match(await row.textContent(), /Summer Wheel/);
-    assert.match(await row.textContent(), /window\.renderAdact\(\{segment: 'Summer Sale'\}\);/);
+    assert.match(await row.textContent(), /window\.renderAdact\(\{"segment":"Summer Sale"\}\);/);
     await assertAccessible(page, "segments");
 
     await row.getByRole("button", { name: "Edit Summer Sale" }).click();
@@ -786,6 +786,46 @@ describe("the admin console", () => {
     assert.match(await page.locator("section.card-accent .alert-danger").textContent(), new RegExp(gone.disabled_reason.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
     await assertAccessible(page, "a disabled endpoint");
     await screenshots(page, "endpoint-disabled");
+  });
+
+  test("the snippet for a segment whose title holds </script>, quotes, a backslash and line breaks still renders that segment", async () => {
+    const { page } = session;
+    const TITLE = 'Ünïcode "quoted" </script><b>x & \'apos\' back\\slash\nnext line\u2028end';
+    const wheel = (await adminApi("/api/v1/campaigns")).data.find((c) => c.name === "Holiday Wheel");
+    const created = await adminApi("/api/v1/segments", { method: "POST", body: JSON.stringify({ title: TITLE, campaign_id: wheel.id }) });
+    assert.equal(created.title, TITLE, "the server keeps the title as typed");
+    await page.getByRole("navigation").getByRole("link", { name: "Embedding" }).click();
+    await page.waitForURL(/\/admin\/integrations\/embedding$/);
+    const picker = page.getByLabel("Segment", { exact: true });
+    assert.equal(await picker.inputValue(), (await adminApi("/api/v1/segments")).data.find((s) => s.title === "Default Users").id);
+    await picker.selectOption(created.id);
+    await page.waitForURL((url) => url.searchParams.get("segment") === created.id);
+    const call = await page.locator('[data-snippet="render-call"]').textContent();
+    assert.ok(!/<\/script>.*<\/script>/s.test(call) && !call.includes("\n") && !call.includes("\u2028"), call);
+    assert.match(await page.locator('[data-snippet="render-options"]').textContent(), /segment: "Ünïcode \\"quoted\\" \\u003c\/script\\u003e/);
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    await page.getByRole("button", { name: "Copy call" }).click();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert.equal(copied, call);
+    await assertAccessible(page, "embedding with a segment chosen");
+
+    // Pasted into a customer's page as it is, beside the script tag: it parses, and shows that segment.
+    const tag = await page.locator('[data-snippet="script-tag"]').textContent();
+    const host = await startHost({ "/": `<!doctype html><html><head>${tag}</head><body><h1 id="before">Shop</h1>${copied}<p id="after">After the call</p></body></html>` });
+    const visitor = await openPage(browser, `${host.url}/`);
+    try {
+      await visitor.page.locator("adact-campaign").waitFor({ state: "attached" });
+      await visitor.page.locator("adact-campaign .title").waitFor();
+      assert.equal(await visitor.page.locator("adact-campaign .title").textContent(), wheel.definition.texts.title);
+      assert.equal(await visitor.page.locator("#after").textContent(), "After the call", "the page after the snippet is intact");
+      assert.equal(await visitor.page.locator("body b").count(), 0, "nothing of the title became markup");
+      assert.deepEqual(visitor.errors, []);
+      assert.deepEqual(visitor.warnings(), []);
+    } finally {
+      await visitor.context.close();
+      await host.stop();
+    }
+    await adminApi(`/api/v1/segments/${created.id}`, { method: "DELETE" });
   });
 
   test("a deep link opens its page after sign-in, and a refused token returns to sign-in with a message", async () => {

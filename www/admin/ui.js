@@ -289,8 +289,15 @@ const CAMPAIGN_STATUS = { active: ["Active", "success"], draft: ["Draft", "neutr
 /** A campaign's status as a coloured label. */
 export const campaignStatus = (status) => badge(...(CAMPAIGN_STATUS[status] ?? [status, "neutral"]));
 
-/** Text as a single-quoted JavaScript string, as the snippets write it. */
-export const jsString = (text) => `'${text.replace(/[\\']/g, "\\$&")}'`;
+/**
+ * `value` as JSON that is safe inside an HTML `<script>` element: `<`, `>`
+ * and `&` as \u escapes (so `</script>` or `<!--` in a title cannot end or
+ * change the element), and U+2028/U+2029, which older JavaScript engines
+ * read as line ends inside a string. JSON.stringify already escapes quotes,
+ * backslashes and line breaks. The result is a valid JavaScript expression.
+ */
+export const scriptJson = (value) =>
+  JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
-/** The call a page makes to show a segment's campaign. */
-export const renderCall = (title) => `window.renderAdact({segment: ${jsString(title)}});`;
+/** The call a page makes to show a segment's campaign, safe to paste into a <script>. */
+export const renderCall = (title) => `window.renderAdact(${scriptJson({ segment: title })});`;
