@@ -971,6 +971,11 @@ describe("the admin console", () => {
     assert.equal(await row.locator(".kind-thumb svg").count(), 1, "a picture of the game");
     const name = row.locator(".row-title");
     assert.equal(await name.evaluate((a) => getComputedStyle(a).whiteSpace), "nowrap");
+    for (const title of await page.locator(".row-title").all()) {
+      assert.ok(await title.evaluate((a) => a.scrollWidth <= a.clientWidth), `${await title.textContent()} is shown whole`);
+    }
+    assert.ok(await page.locator(".table-campaigns").evaluate((t) => t.parentElement.scrollWidth <= t.parentElement.clientWidth),
+      "the list fits at 1280 px");
     await assertAccessible(page, "campaigns with numbers");
 
     await page.getByRole("navigation").getByRole("link", { name: "Webhooks History" }).click();
