@@ -230,6 +230,30 @@ async fn a_whole_play_gives_a_code_once_and_records_its_events() {
     assert_eq!(assigned["player"]["fields"]["email"], "ada@example.com");
     assert_eq!(assigned["segment"]["title"], "Flow");
     assert_eq!(assigned["campaign"]["name"], "Flow");
+
+    // The campaign's numbers: two plays, two wins, one pool code left of three.
+    let (_, list) = server
+        .call(reqwest::Method::GET, "/api/v1/campaigns", None)
+        .await;
+    let flow = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Flow")
+        .unwrap();
+    assert_eq!(
+        flow["stats"],
+        json!({"plays": 2, "wins": 2, "codes_left": 1}),
+        "{flow}"
+    );
+    let (_, read) = server
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/campaigns/{}", flow["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(read["stats"], flow["stats"]);
     server.stop().await;
 }
 

@@ -94,6 +94,11 @@ async fn a_test_event_is_signed_and_recorded_with_request_and_response() {
     let delivery = &history["data"][0];
     assert_eq!(delivery["status"], "succeeded");
     assert_eq!(delivery["event_type"], "webhook.test");
+    assert_eq!(
+        delivery["campaign"],
+        Value::Null,
+        "a test event is about no campaign"
+    );
     let (_, detail) = server
         .call(
             Method::GET,
@@ -335,6 +340,14 @@ async fn events_from_another_process_are_delivered_to_subscribed_endpoints_only(
         )
         .await;
     assert_eq!(page["data"].as_array().unwrap().len(), 15);
+    // Each names the campaign its event is about, from the event's data
+    // (the segment.updated example's).
+    let campaign = &page["data"][0]["campaign"];
+    assert!(
+        campaign["id"].as_str().unwrap().starts_with("cmp_"),
+        "{campaign}"
+    );
+    assert_eq!(campaign["name"], "Holiday Wheel", "{campaign}");
     let cursor = page["next_cursor"].as_str().unwrap();
     let (_, rest) = server
         .call(

@@ -3,7 +3,7 @@
 // they are, and every path under /admin/ gets index.html (deep links).
 import { ApiError, api, handleUnauthorized, query, request, session } from "./api.js";
 import { h, replace } from "./dom.js";
-import { busy, clearErrors, confirmDialog, field, formError, showError, toast } from "./ui.js";
+import { busy, clearErrors, clearToasts, confirmDialog, field, formError, showError, toast } from "./ui.js";
 
 const BASE = "/admin";
 
@@ -25,7 +25,11 @@ const ROUTES = [
 const HOME = "/campaigns";
 
 const app = document.getElementById("app");
+// The notices' live region lives across renders (a region made anew is not
+// announced); the shell moves it above the page, sign-in back to the body.
+const toasts = document.getElementById("toasts");
 let account = null;
+let shownPath = null; // the page the notices belong to
 let current = null; // { route, path, page }
 let rendered = null; // the path and query the page shows
 let signInNotice = null;
@@ -107,6 +111,11 @@ function routeFor(pathname) {
 
 async function render() {
   rendered = location.pathname + location.search;
+  // Notices belong to the page that raised them: another page starts clean.
+  if (location.pathname !== shownPath) {
+    shownPath = location.pathname;
+    clearToasts();
+  }
   const path = location.pathname.replace(/\/+$/, "");
   if (!session.token) {
     if (path !== `${BASE}/signin`) {
@@ -166,24 +175,66 @@ function renderShell(route) {
   const groups = [...new Set(ROUTES.filter((r) => r.group).map((r) => r.group))];
   // The page itself is "page"; the list a detail page belongs to is "true".
   const currentness = (r) => (r === route ? "page" : r.path === route?.within ? "true" : false);
-  const nav = h("nav", { class: "sidebar", "aria-label": "Console" },
+  const signOutButton = () => h("button", { type: "button", class: "btn btn-small", onclick: () => signOut() }, "Sign out");
+  // On a phone the navigation is a menu under the top bar, with the account.
+  const menuButton = h("button", {
+    type: "button", class: "btn btn-small menu-button", "aria-expanded": "false", "aria-controls": "console-nav",
+  }, h("span", { class: "menu-icon", "aria-hidden": "true" }), "Menu");
+  const nav = h("nav", { class: "sidebar", id: "console-nav", "aria-label": "Console" },
     groups.map((group) => h("div", { class: "nav-group" },
       h("p", { class: "nav-group-title", id: `nav-${group.toLowerCase()}` }, group),
       h("ul", { "aria-labelledby": `nav-${group.toLowerCase()}` }, ROUTES.filter((r) => r.group === group).map((r) =>
-        h("li", null, h("a", { href: `${BASE}${r.path}`, "aria-current": currentness(r) }, r.label)))))));
-  const header = h("header", { class: "topbar" },
-    h("a", { class: "brand", href: `${BASE}${HOME}` }, h("span", { class: "brand-mark", "aria-hidden": "true" }, "A"), "Adact", h("span", { class: "brand-sub" }, "console")),
-    h("div", { class: "account" },
-      h("span", { class: "account-label" }, "Account"),
-      h("span", { class: "account-name" }, account.name),
-      h("button", { type: "button", class: "btn btn-small", onclick: () => signOut() }, "Sign out")));
+        h("li", null, h("a", { href: `${BASE}${r.path}`, "aria-current": currentness(r) }, r.label)))))),
+    h("div", { class: "nav-account" },
+      h("p", { class: "nav-group-title" }, "Account"),
+      h("p", { class: "nav-account-name" }, account.name),
+      signOutButton()));
+  const setMenu = (open) => {
+    menuButton.setAttribute("aria-expanded", String(open));
+    nav.classList.toggle("open", open);
+  };
+  menuButton.addEventListener("click", () => setMenu(menuButton.getAttribute("aria-expanded") !== "true"));
+  nav.addEventListener("click", (event) => {
+    if (event.target.closest("a")) setMenu(false);
+  });
+  const closeOnEscape = (event) => {
+    if (event.key === "Escape" && nav.classList.contains("open")) {
+      setMenu(false);
+      menuButton.focus();
+    }
+  };
+  nav.addEventListener("keydown", closeOnEscape);
+  menuButton.addEventListener("keydown", closeOnEscape);
+  // The notices sit in the header, under the top bar: in the page's flow and
+  // in view while it scrolls, so they never cover a button.
+  toasts.className = "toasts";
+  const header = h("header", { class: "masthead" },
+    h("div", { class: "topbar" },
+      h("a", { class: "brand", href: `${BASE}${HOME}` }, h("span", { class: "brand-mark", "aria-hidden": "true" }, "A"), "Adact", h("span", { class: "brand-sub" }, "console")),
+      h("div", { class: "account" },
+        h("span", { class: "account-label" }, "Account"),
+        h("span", { class: "account-name" }, account.name),
+        signOutButton()),
+      menuButton),
+    toasts);
   const main = h("main", { id: "main", class: "content", tabindex: "-1" });
+  main.addEventListener("pointerdown", () => setMenu(false)); // a tap on the page closes the menu
   replace(app, header, h("div", { class: "layout" }, nav, main));
   app.className = "app";
+  mastheadHeight.disconnect();
+  mastheadHeight.observe(header);
   return app;
 }
 
+// The sidebar and the phone menu start below the header, however tall its
+// notices make it.
+const mastheadHeight = new ResizeObserver(([entry]) => {
+  const height = Math.round(entry.target.getBoundingClientRect().height);
+  document.documentElement.style.setProperty("--masthead", `${height}px`);
+});
+
 function renderFatal(error) {
+  document.body.append(toasts);
   replace(app, h("main", { id: "main", class: "boot", tabindex: "-1" },
     h("h1", null, "The console cannot start"),
     h("p", null, error.message),
@@ -217,12 +268,14 @@ function renderSignIn() {
         return showError(form, { field: "token", message });
       }
       session.set(token);
-      toast(`Signed in to ${account.name}.`);
       const next = new URLSearchParams(location.search).get("next");
       navigate(next && next.startsWith(`${BASE}/`) && !next.startsWith(`${BASE}/signin`) ? next : `${BASE}${HOME}`, { replace: true });
+      toast(`Signed in to ${account.name}.`); // on the page signed in to
     });
   });
   app.className = "app app-signin";
+  toasts.className = "toasts toasts-floating";
+  document.body.append(toasts);
   replace(app, h("main", { id: "main", class: "signin", tabindex: "-1" },
     h("div", { class: "signin-card" },
       h("p", { class: "brand brand-large" }, h("span", { class: "brand-mark", "aria-hidden": "true" }, "A"), "Adact"),

@@ -4,16 +4,63 @@ import { h, replace, uid } from "./dom.js";
 
 // ---- toasts -------------------------------------------------------------------
 
-/** A short message in the corner, announced by the aria-live region. */
-export function toast(message, { kind = "success", timeout = 4000 } = {}) {
+/** How long a notice stays: long enough to read, short enough not to linger. */
+export const TOAST_MS = 5000;
+
+/**
+ * A short notice in the strip above the page, announced by its aria-live
+ * region. It takes its own room in the page flow (it never covers a button),
+ * a success leaves after TOAST_MS, an error stays until dismissed, and every
+ * one leaves when the admin moves to another page ({@link clearToasts}).
+ * Hovering or focusing a notice holds it.
+ */
+export function toast(message, { kind = "success", timeout = kind === "error" ? null : TOAST_MS } = {}) {
   const region = document.getElementById("toasts");
-  const item = h("div", { class: `toast toast-${kind}` },
+  if (!region) return;
+  let timer = null;
+  const dismiss = () => {
+    clearTimeout(timer);
+    if (item.isConnected) unanchored(() => item.remove());
+  };
+  const item = h("div", { class: `toast toast-${kind}`, "data-kind": kind },
+    h("span", { class: "toast-icon", "aria-hidden": "true" }, kind === "error" ? "!" : "✓"),
     h("span", { class: "toast-text" }, message),
-    h("button", { type: "button", class: "toast-close", "aria-label": "Dismiss", onclick: () => item.remove() }, "×"));
-  region.append(item);
-  // A few at a time: older ones make way.
-  while (region.children.length > 3) region.firstElementChild.remove();
-  setTimeout(() => item.remove(), kind === "error" ? timeout * 2 : timeout);
+    h("button", { type: "button", class: "toast-close", "aria-label": "Dismiss notice", onclick: dismiss }, "×"));
+  const start = () => {
+    if (timeout) timer = setTimeout(dismiss, timeout);
+  };
+  item.addEventListener("pointerenter", () => clearTimeout(timer));
+  item.addEventListener("pointerleave", start);
+  item.addEventListener("focusin", () => clearTimeout(timer));
+  item.addEventListener("focusout", start);
+  unanchored(() => {
+    region.append(item);
+    // The same notice twice shows once; a few at a time, older ones make way.
+    for (const other of [...region.children]) {
+      if (other !== item && other.querySelector(".toast-text")?.textContent === message) other.remove();
+    }
+    while (region.children.length > 3) region.firstElementChild.remove();
+  });
+  start();
+}
+
+/** Removes every notice: a new page starts without the last one's. */
+export function clearToasts() {
+  const region = document.getElementById("toasts");
+  if (region?.firstChild) unanchored(() => region.replaceChildren());
+}
+
+/**
+ * Makes a change to the header's notices with the browser's scroll
+ * anchoring off: the page then moves down (or up) with the header, so what
+ * was in view stays in view below it instead of going under a notice.
+ */
+function unanchored(change) {
+  const root = document.documentElement;
+  root.style.overflowAnchor = "none";
+  change();
+  root.getBoundingClientRect(); // laid out now, unanchored
+  requestAnimationFrame(() => requestAnimationFrame(() => { root.style.overflowAnchor = ""; }));
 }
 
 // ---- confirmation -------------------------------------------------------------
@@ -285,12 +332,79 @@ export const CAMPAIGN_KINDS = [
 ];
 export const kindLabel = (kind) => CAMPAIGN_KINDS.find(([k]) => k === kind)?.[1] ?? kind;
 
+/** An SVG element (h() makes HTML ones). */
+function svg(tag, attrs, ...children) {
+  const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [key, value] of Object.entries(attrs ?? {})) el.setAttribute(key, String(value));
+  el.append(...children.flat());
+  return el;
+}
+
+/** The drawing of each kind, on a 40×40 canvas. */
+const THUMBS = {
+  wheel: () => {
+    const colours = ["#f97316", "#facc15", "#22c55e", "#3b82f6", "#a855f7", "#ec4899"];
+    const slices = colours.map((fill, i) => {
+      const a = (i * 60 - 90) * Math.PI / 180;
+      const b = ((i + 1) * 60 - 90) * Math.PI / 180;
+      const p = (t) => `${(20 + 13 * Math.cos(t)).toFixed(2)} ${(21 + 13 * Math.sin(t)).toFixed(2)}`;
+      return svg("path", { d: `M20 21 L${p(a)} A13 13 0 0 1 ${p(b)} Z`, fill });
+    });
+    return [
+      svg("circle", { cx: 20, cy: 21, r: 15, fill: "#1e1b4b" }),
+      ...slices,
+      svg("circle", { cx: 20, cy: 21, r: 3.2, fill: "#fff", stroke: "#1e1b4b", "stroke-width": 1.2 }),
+      svg("path", { d: "M16.5 3.5h7L20 10z", fill: "#fff", stroke: "#1e1b4b", "stroke-width": 1.2, "stroke-linejoin": "round" }),
+    ];
+  },
+  scratch: () => [
+    svg("rect", { x: 5, y: 9, width: 30, height: 22, rx: 3.5, fill: "#fef3c7", stroke: "#b45309", "stroke-width": 1.2 }),
+    svg("text", { x: 12, y: 25, "font-size": 10, "font-weight": 800, fill: "#b45309", "font-family": "system-ui, sans-serif" }, "%"),
+    svg("path", { d: "M19 9.6h12.4a3 3 0 0 1 3 3v15.8a3 3 0 0 1-3 3H22c2-4-3-6 0-10s-5-6-3-11.8z", fill: "#94a3b8" }),
+    svg("path", { d: "M24 14l5 2M23 19l7 1.5M24 24.5l5 1", stroke: "#cbd5e1", "stroke-width": 1.3, "stroke-linecap": "round" }),
+  ],
+  giftbox: () => [
+    svg("rect", { x: 8, y: 18, width: 24, height: 16, rx: 2, fill: "#ef4444" }),
+    svg("rect", { x: 6, y: 13, width: 28, height: 6.5, rx: 1.8, fill: "#f87171" }),
+    svg("rect", { x: 18, y: 13, width: 4, height: 21, fill: "#facc15" }),
+    svg("path", { d: "M20 13c-3-6-9-6-8-2.5 1 3 5 2.5 8 2.5zM20 13c3-6 9-6 8-2.5-1 3-5 2.5-8 2.5z", fill: "#facc15", stroke: "#ca8a04", "stroke-width": 1 }),
+  ],
+  quiz: () => [
+    svg("path", { d: "M7 8h26a3 3 0 0 1 3 3v14a3 3 0 0 1-3 3H17l-6 5v-5H7a3 3 0 0 1-3-3V11a3 3 0 0 1 3-3z", fill: "#0ea5e9" }),
+    svg("text", { x: 20, y: 23.5, "text-anchor": "middle", "font-size": 13, "font-weight": 800, fill: "#fff", "font-family": "system-ui, sans-serif" }, "?"),
+  ],
+};
+
+/** A 16 px line icon for a button that has its name in aria-label. */
+const ICONS = {
+  archive: "M3 4h14v4H3zM4.5 8v8h11V8M8 11h4",
+  restore: "M4 10a6 6 0 1 0 2-4.5M4 3v3.5h3.5",
+  delete: "M4 6h12M8 6V4h4v2M5.5 6l.8 10h7.4l.8-10M8.5 9v4.5M11.5 9v4.5",
+};
+export function icon(name) {
+  return svg("svg", { viewBox: "0 0 20 20", width: 16, height: 16, fill: "none", stroke: "currentColor", "stroke-width": 1.6, "stroke-linecap": "round", "stroke-linejoin": "round", "aria-hidden": "true", focusable: "false" },
+    svg("path", { d: ICONS[name] }));
+}
+
+/** A small picture of a game kind, drawn inline (no download); decorative. */
+export function kindThumb(kind) {
+  return h("span", { class: `kind-thumb kind-thumb-${kind}`, "aria-hidden": "true" },
+    svg("svg", { viewBox: "0 0 40 40", width: 40, height: 40, focusable: "false" }, (THUMBS[kind] ?? THUMBS.wheel)()));
+}
+
 const CAMPAIGN_STATUS = { active: ["Active", "success"], draft: ["Draft", "neutral"], archived: ["Archived", "warning"] };
 /** A campaign's status as a coloured label. */
 export const campaignStatus = (status) => badge(...(CAMPAIGN_STATUS[status] ?? [status, "neutral"]));
 
-/** Text as a single-quoted JavaScript string, as the snippets write it. */
-export const jsString = (text) => `'${text.replace(/[\\']/g, "\\$&")}'`;
+/**
+ * `value` as JSON that is safe inside an HTML `<script>` element: `<`, `>`
+ * and `&` as \u escapes (so `</script>` or `<!--` in a title cannot end or
+ * change the element), and U+2028/U+2029, which older JavaScript engines
+ * read as line ends inside a string. JSON.stringify already escapes quotes,
+ * backslashes and line breaks. The result is a valid JavaScript expression.
+ */
+export const scriptJson = (value) =>
+  JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
-/** The call a page makes to show a segment's campaign. */
-export const renderCall = (title) => `window.renderAdact({segment: ${jsString(title)}});`;
+/** The call a page makes to show a segment's campaign, safe to paste into a <script>. */
+export const renderCall = (title) => `window.renderAdact(${scriptJson({ segment: title })});`;

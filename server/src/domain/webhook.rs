@@ -258,6 +258,40 @@ pub struct Delivery {
     pub last_attempt_at: Option<i64>,
     pub next_attempt_at: Option<i64>,
     pub created_at: i64,
+    /// The campaign the event is about, when it is about one.
+    pub campaign: Option<EventCampaign>,
+}
+
+/// The campaign an event names in `data.campaign`, as the history lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventCampaign {
+    pub id: String,
+    pub name: String,
+}
+
+impl EventCampaign {
+    /// The `data.campaign` of a webhook body (`{type, timestamp, data}`),
+    /// if it has one with an id and a name.
+    pub fn of_payload(payload: &str) -> Option<Self> {
+        #[derive(serde::Deserialize)]
+        struct Body {
+            data: Data,
+        }
+        #[derive(serde::Deserialize)]
+        struct Data {
+            campaign: Option<Named>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Named {
+            id: String,
+            name: String,
+        }
+        let campaign = serde_json::from_str::<Body>(payload).ok()?.data.campaign?;
+        Some(Self {
+            id: campaign.id,
+            name: campaign.name,
+        })
+    }
 }
 
 /// A delivery with the event body it carries and every attempt.
@@ -303,6 +337,22 @@ pub struct DeliveryFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_events_campaign_is_read_from_its_data() {
+        let game = r#"{"type": "game.ended", "timestamp": "2026-11-26T21:04:05Z",
+            "data": {"campaign": {"id": "cmp_1", "name": "Holiday Wheel", "kind": "wheel"}, "play": {}}}"#;
+        assert_eq!(
+            EventCampaign::of_payload(game),
+            Some(EventCampaign {
+                id: "cmp_1".into(),
+                name: "Holiday Wheel".into()
+            })
+        );
+        let test = r#"{"type": "webhook.test", "timestamp": "2026-11-26T21:04:05Z", "data": {"account": {}}}"#;
+        assert_eq!(EventCampaign::of_payload(test), None);
+        assert_eq!(EventCampaign::of_payload("not json"), None);
+    }
 
     #[test]
     fn filters_match_types_or_everything() {

@@ -15,7 +15,9 @@ use super::{
 };
 use crate::{
     app::campaigns::{self, Changes},
-    domain::campaign::{Campaign, Definition, NewCampaign, PrizeStock, Status},
+    domain::campaign::{
+        Campaign, Definition, NewCampaign, PlayCounts, PrizeStock, Status, codes_left,
+    },
 };
 
 pub fn router() -> ApiRouter {
@@ -73,6 +75,22 @@ struct CampaignBody {
     definition: Definition,
     /// Each prize's stock and codes now.
     prizes: Vec<PrizeState>,
+    /// How the campaign did so far.
+    stats: CampaignStats,
+}
+
+/// A campaign's numbers, for the admin API. Previews count nowhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+struct CampaignStats {
+    /// Plays that reached the game step (spun, scratched, opened, answered).
+    plays: i64,
+    /// Plays that won a prize.
+    wins: i64,
+    /// How many more codes winners can be given: each prize's pool codes
+    /// not given yet (no more than its stock left), or for generated codes
+    /// its stock left. Null when a prize generates codes with no stock.
+    #[schema(required = true)]
+    codes_left: Option<i64>,
 }
 
 /// A prize's live state, for the admin API.
@@ -107,7 +125,8 @@ impl Listed for CampaignBody {
 
 /// List campaigns
 ///
-/// Oldest first, paged by id.
+/// Oldest first, paged by id; each with its prizes' stock and codes and
+/// its numbers (`stats`: plays, wins, codes left).
 #[utoipa::path(
     get,
     path = "/api/v1/campaigns",
@@ -133,9 +152,13 @@ async fn list(
     let shown = &campaigns[..campaigns.len().min(usize::try_from(limit).unwrap_or(0))];
     let ids: Vec<&str> = shown.iter().map(|c| c.id.as_str()).collect();
     let mut prizes = state.store.prize_states(&ids).await?;
+    let counts = state.store.play_counts(&ids).await?;
     let data = shown
         .iter()
-        .map(|c| body(c, prizes.remove(&c.id).unwrap_or_default()))
+        .map(|c| {
+            let played = counts.get(&c.id).copied().unwrap_or_default();
+            body(c, prizes.remove(&c.id).unwrap_or_default(), played)
+        })
         .collect();
     Ok(axum::Json(page.wrap(data, campaigns.len() as i64 > limit)))
 }
@@ -252,17 +275,24 @@ async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A campaign as the admin API shows it: the definition (with prize ids)
-/// and each prize's live stock and codes.
+/// A campaign as the admin API shows it: the definition (with prize ids),
+/// each prize's live stock and codes, and its numbers.
 async fn view(state: &AppState, campaign: &Campaign) -> Result<CampaignBody> {
     let mut prizes = state.store.prize_states(&[&campaign.id]).await?;
+    let counts = state.store.play_counts(&[&campaign.id]).await?;
     Ok(body(
         campaign,
         prizes.remove(&campaign.id).unwrap_or_default(),
+        counts.get(&campaign.id).copied().unwrap_or_default(),
     ))
 }
 
-fn body(campaign: &Campaign, prizes: Vec<PrizeStock>) -> CampaignBody {
+fn body(campaign: &Campaign, prizes: Vec<PrizeStock>, played: PlayCounts) -> CampaignBody {
+    let stats = CampaignStats {
+        plays: played.plays,
+        wins: played.wins,
+        codes_left: codes_left(&campaign.definition, &prizes),
+    };
     CampaignBody {
         id: campaign.id.clone(),
         name: campaign.name.clone(),
@@ -270,5 +300,6 @@ fn body(campaign: &Campaign, prizes: Vec<PrizeStock>) -> CampaignBody {
         status: campaign.status,
         definition: campaign.definition.clone(),
         prizes: prizes.into_iter().map(PrizeState::from).collect(),
+        stats,
     }
 }

@@ -8,7 +8,7 @@ use sqlx::{AnyConnection, AssertSqlSafe, Row as _};
 
 use super::{Store, dialect::Placeholders, from_json, to_json, unknown};
 use crate::domain::{
-    campaign::{Campaign, Codes, Definition, NewCampaign, PrizeStock, Status},
+    campaign::{Campaign, Codes, Definition, NewCampaign, PlayCounts, PrizeStock, Status},
     time::{new_id, now_ms},
 };
 
@@ -192,6 +192,37 @@ impl Store {
                 });
         }
         Ok(states)
+    }
+
+    /// Each campaign's plays (the game step played) and wins, for every
+    /// campaign given, in one query; a campaign never played is absent.
+    pub async fn play_counts(
+        &self,
+        campaign_ids: &[&str],
+    ) -> sqlx::Result<HashMap<String, PlayCounts>> {
+        let mut counts = HashMap::new();
+        if campaign_ids.is_empty() {
+            return Ok(counts);
+        }
+        let placeholders = Placeholders::from(1).list(campaign_ids.len());
+        let sql = format!(
+            "select campaign_id, count(*) as plays, count(prize_id) as wins from plays \
+             where campaign_id in ({placeholders}) and played_at is not null group by campaign_id"
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for id in campaign_ids {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(self.pool()).await? {
+            counts.insert(
+                row.try_get("campaign_id")?,
+                PlayCounts {
+                    plays: row.try_get("plays")?,
+                    wins: row.try_get("wins")?,
+                },
+            );
+        }
+        Ok(counts)
     }
 }
 

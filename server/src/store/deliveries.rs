@@ -6,7 +6,7 @@ use sqlx::{AssertSqlSafe, Row as _, any::AnyRow};
 use super::{Store, dialect::Placeholders, unknown};
 use crate::domain::{
     time::now_ms,
-    webhook::{Attempt, Delivery, DeliveryDetail, DeliveryFilter, DeliveryStatus},
+    webhook::{Attempt, Delivery, DeliveryDetail, DeliveryFilter, DeliveryStatus, EventCampaign},
 };
 
 impl Store {
@@ -17,7 +17,8 @@ impl Store {
         filter: &DeliveryFilter,
     ) -> sqlx::Result<Vec<Delivery>> {
         let mut sql = format!(
-            "select d.*, ep.url as endpoint_url, {RECORDED} from deliveries d \
+            "select d.*, ep.url as endpoint_url, e.payload, {RECORDED} from deliveries d \
+             left join events e on e.id = d.event_id \
              left join webhook_endpoints ep on ep.id = d.endpoint_id where d.account_id = $1",
         );
         let mut binds: Vec<Bind> = vec![Bind::Text(account_id.to_owned())];
@@ -230,6 +231,10 @@ fn delivery_from_row(row: &AnyRow) -> sqlx::Result<Delivery> {
             DeliveryStatus::Succeeded | DeliveryStatus::Failed | DeliveryStatus::Skipped => None,
         },
         created_at: row.try_get("created_at")?,
+        campaign: row
+            .try_get::<Option<String>, _>("payload")?
+            .as_deref()
+            .and_then(EventCampaign::of_payload),
     })
 }
 

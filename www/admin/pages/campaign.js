@@ -163,8 +163,9 @@ function editorForm(editor, state, { header, navigate }) {
       }
       state.dirty = false;
       if (!id) {
-        toast(`Campaign “${saved.name}” created.`);
-        return navigate(`${LIST}/${encodeURIComponent(saved.id)}`, { replace: true });
+        // Said on the campaign's own page: a new page clears the notices first.
+        navigate(`${LIST}/${encodeURIComponent(saved.id)}`, { replace: true });
+        return toast(`Campaign “${saved.name}” created.`);
       }
       state.campaign = saved;
       editor.prizes.saved(saved);

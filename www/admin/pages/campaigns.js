@@ -4,7 +4,7 @@
 import { listAll } from "../api.js";
 import { remove, setArchived } from "../campaign-actions.js";
 import { h, replace } from "../dom.js";
-import { badge, campaignStatus, kindLabel } from "../ui.js";
+import { badge, campaignStatus, icon, kindLabel, kindThumb } from "../ui.js";
 
 const BASE = "/admin/campaigns";
 
@@ -32,8 +32,8 @@ export async function render() {
         h("a", { class: "btn btn-primary", href: `${BASE}/new` }, "Create your first campaign"))
       : h("div", { class: "table-wrap" }, h("table", { class: "table table-campaigns table-cards" },
         h("caption", { class: "visually-hidden" }, "Campaigns"),
-        h("thead", null, h("tr", null, ["Campaign", "Status", "Schedule", "Prizes", "Segments", h("span", { class: "visually-hidden" }, "Actions")]
-          .map((c) => h("th", { scope: "col" }, c)))),
+        h("thead", null, h("tr", null, [["Campaign"], ["Plays", "num"], ["Wins", "num"], ["Codes left", "num"], ["Prizes"], ["Shown"], [h("span", { class: "visually-hidden" }, "Actions")]]
+          .map(([c, cls]) => h("th", { scope: "col", class: cls ?? null }, c)))),
         h("tbody", null, shown.map((campaign) => row(campaign)))));
     replace(slot, h("section", { class: "card", "aria-labelledby": "campaigns-title" },
       h("div", { class: "card-header card-header-row" },
@@ -48,21 +48,29 @@ export async function render() {
     const shownBy = segments.filter((s) => s.campaign_id === campaign.id);
     const href = `${BASE}/${encodeURIComponent(campaign.id)}`;
     const archived = campaign.status === "archived";
+    const stats = campaign.stats ?? { plays: 0, wins: 0, codes_left: null };
     return h("tr", { "data-campaign": campaign.id },
-      h("td", null,
-        h("a", { href, class: "row-title" }, campaign.name),
-        h("div", { class: "muted small" }, kindLabel(campaign.kind))),
-      h("td", { "data-label": "Status" }, campaignStatus(campaign.status)),
-      h("td", { class: "small", "data-label": "Schedule" }, schedule(campaign.definition)),
+      h("td", { class: "cell-campaign" },
+        h("div", { class: "campaign-cell" },
+          kindThumb(campaign.kind),
+          h("div", { class: "campaign-name" },
+            h("a", { href, class: "row-title", title: campaign.name }, campaign.name),
+            h("div", { class: "campaign-meta" }, h("span", { class: "muted small" }, kindLabel(campaign.kind)), campaignStatus(campaign.status))))),
+      h("td", { class: "num stat", "data-label": "Plays", "data-stat": "plays" }, count(stats.plays)),
+      h("td", { class: "num stat", "data-label": "Wins", "data-stat": "wins" }, count(stats.wins)),
+      h("td", { class: "num stat", "data-label": "Codes left", "data-stat": "codes_left" },
+        stats.codes_left === null ? h("span", { class: "muted", title: "A prize generates codes with no stock limit" }, "∞") : count(stats.codes_left)),
       h("td", { class: "small", "data-label": "Prizes" }, prizes(campaign)),
-      h("td", { class: "small", "data-label": "Segments" }, shownBy.length
-        ? h("ul", { class: "plain" }, shownBy.map((s) => h("li", { class: "nowrap" }, s.title)))
-        : h("span", { class: "muted" }, "None")),
+      h("td", { class: "small", "data-label": "Shown" },
+        shownBy.length
+          ? h("ul", { class: "plain" }, shownBy.map((s) => h("li", { class: "segment-name", title: s.title }, s.title)))
+          : h("span", { class: "muted" }, "No segment"),
+        h("div", { class: "schedule-line" }, schedule(campaign.definition))),
       h("td", { class: "actions-cell" },
         h("a", { class: "btn btn-small", href, "aria-label": `Edit ${campaign.name}` }, "Edit"),
-        h("button", { type: "button", class: "btn btn-small", "aria-label": `${archived ? "Restore" : "Archive"} ${campaign.name}`, onclick: () => refreshAfter(setArchived(campaign, !archived)) },
-          archived ? "Restore" : "Archive"),
-        h("button", { type: "button", class: "btn btn-small btn-danger", "aria-label": `Delete ${campaign.name}`, onclick: () => refreshAfter(remove(campaign)) }, "Delete")));
+        h("button", { type: "button", class: "btn btn-small btn-icon", title: archived ? "Restore" : "Archive", "aria-label": `${archived ? "Restore" : "Archive"} ${campaign.name}`, onclick: () => refreshAfter(setArchived(campaign, !archived)) },
+          icon(archived ? "restore" : "archive")),
+        h("button", { type: "button", class: "btn btn-small btn-danger btn-icon", title: "Delete", "aria-label": `Delete ${campaign.name}`, onclick: () => refreshAfter(remove(campaign)) }, icon("delete"))));
   }
 
   /** After a change: the list as the server has it, focus on its heading. */
@@ -109,6 +117,8 @@ function prizes(campaign) {
         prize.codes.pool && h("span", { class: "muted" }, ` · ${live?.codes_available ?? 0} codes`)));
   }));
 }
+
+const count = (n) => (n ?? 0).toLocaleString();
 
 function date(iso) {
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });

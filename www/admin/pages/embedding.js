@@ -3,32 +3,57 @@
 // domains: which websites may use the key.
 import { api, listAll } from "../api.js";
 import { h, replace } from "../dom.js";
-import { badge, busy, clearErrors, confirmDialog, copyButton, field, formError, jsString, renderCall, showError, toast } from "../ui.js";
+import { badge, busy, clearErrors, confirmDialog, copyButton, field, formError, renderCall, scriptJson, showError, toast } from "../ui.js";
 
-export async function render({ account }) {
+export async function render({ account, url, setQuery }) {
   let [domains, segments] = await Promise.all([
     api.get("/api/v1/account/allowed-domains").then((r) => r.domains),
     listAll("/api/v1/segments"),
   ]);
-  // The guide's example segment when it exists, else one of the account's.
-  const segment = segments.find((s) => s.title === "Default Users")?.title ?? segments[0]?.title ?? "Default Users";
   const scriptTag = `<script src="${location.origin}/embed.js?key=${encodeURIComponent(account.embed_key)}"></script>`;
-  const call = renderCall(segment);
-  const withUser = `window.renderAdact({
-  segment: ${jsString(segment)},
+  const types = `${location.origin}/embed.d.ts`;
+
+  // ---- the segment the snippets name ---------------------------------------------
+  // The one in the address (?segment=seg_…), else the guide's example, else the first.
+  const chosen = () => segments.find((s) => s.id === url.searchParams.get("segment"))
+    ?? segments.find((s) => s.title === "Default Users") ?? segments[0] ?? null;
+  let segment = chosen();
+  const title = () => segment?.title ?? "Default Users";
+  const call = () => renderCall(title());
+  const withUser = () => `window.renderAdact({
+  segment: ${scriptJson(title())},
   container: '#promo',
   user: {id: 'customer-42', email: 'ada@example.com', name: 'Ada'},
   locale: 'de',
   onEvent: (event) => console.log(event.type, event),
 });`;
 
-  const types = `${location.origin}/embed.d.ts`;
+  /** A card with a snippet to copy; `text` is read when painted and when copied. */
+  const snippet = (id, heading, text, description, copyLabel, copied, extra = null) => {
+    const code = h("code", null, text());
+    const card = h("section", { class: "card", "aria-labelledby": id },
+      h("div", { class: "card-header card-header-row" },
+        h("div", null, h("h2", { id }, heading), h("p", { class: "muted" }, description)),
+        copyButton(text, copyLabel, copied)),
+      extra,
+      h("pre", { class: "code", tabindex: "0", role: "group", "aria-labelledby": id, "data-snippet": id }, code));
+    card.repaint = () => { code.textContent = text(); };
+    return card;
+  };
 
-  const snippet = (id, title, text, description, copyLabel, copied) => h("section", { class: "card", "aria-labelledby": id },
-    h("div", { class: "card-header card-header-row" },
-      h("div", null, h("h2", { id }, title), h("p", { class: "muted" }, description)),
-      copyButton(() => text, copyLabel, copied)),
-    h("pre", { class: "code", tabindex: "0", role: "group", "aria-labelledby": id, "data-snippet": id }, h("code", null, text)));
+  const picker = segments.length > 0 && h("select", { name: "segment" },
+    segments.map((s) => h("option", { value: s.id, selected: s === segment }, s.title)));
+  const pickerField = picker && h("div", { class: "segment-picker" },
+    field({ name: "segment", label: "Segment", input: picker, hint: "The segment whose campaign this page shows. The snippets below follow it." }));
+  const callCard = snippet("render-call", "2. Show a campaign", () => `<script>${call()}</script>`,
+    "Call renderAdact where the campaign should appear, with a segment's title.", "Copy call", "The renderAdact call copied", pickerField);
+  const optionsCard = snippet("render-options", "Options", withUser, "container: a CSS selector or an element to render into; user: the player as your site knows them (with no user, the player stays anonymous); locale: the language of the buttons and messages (en, de, fr, es; else the page's own); onEvent: each event as it happens in the page.", "Copy example", "Example copied");
+  picker?.addEventListener("change", () => {
+    segment = segments.find((s) => s.id === picker.value) ?? segment;
+    setQuery({ segment: segment.id });
+    callCard.repaint();
+    optionsCard.repaint();
+  });
 
   // ---- allowed domains ------------------------------------------------------------
   const domainsSlot = h("div");
@@ -111,10 +136,10 @@ export async function render({ account }) {
       h("strong", null, "No segment yet. "), "The call below names a segment: ",
       h("a", { href: "/admin/segments" }, "create one in Segments"), " so it has a campaign to show."),
     h("ol", { class: "steps" },
-      h("li", null, snippet("script-tag", "1. The script tag", scriptTag, "Paste it into the <head> of every page that shows a campaign.", "Copy script tag", "Script tag copied")),
-      h("li", null, snippet("render-call", "2. Show a campaign", `<script>${call}</script>`, "Call renderAdact where the campaign should appear, with a segment's title.", "Copy call", "The renderAdact call copied")),
-      h("li", null, snippet("render-options", "Options", withUser, "container: a CSS selector or an element to render into; user: the player as your site knows them (with no user, the player stays anonymous); locale: the language of the buttons and messages (en, de, fr, es; else the page's own); onEvent: each event as it happens in the page.", "Copy example", "Example copied")),
-      h("li", null, snippet("types", "TypeScript", `curl -o src/adact.d.ts ${types}`,
+      h("li", null, snippet("script-tag", "1. The script tag", () => scriptTag, "Paste it into the <head> of every page that shows a campaign.", "Copy script tag", "Script tag copied")),
+      h("li", null, callCard),
+      h("li", null, optionsCard),
+      h("li", null, snippet("types", "TypeScript", () => `curl -o src/adact.d.ts ${types}`,
         ["In a typed front-end, the declarations of renderAdact, its options, the campaign it returns and each onEvent event give completion and errors: save ",
           h("a", { href: types, "data-types": "" }, "embed.d.ts"), " in your project."],
         "Copy command", "Command copied"))),

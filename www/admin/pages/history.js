@@ -59,7 +59,7 @@ export async function render({ url, setQuery }) {
   const more = h("button", { type: "button", class: "btn", hidden: true }, "Load more");
   const table = h("div", { class: "table-wrap" }, h("table", { class: "table table-history" },
     h("caption", { class: "visually-hidden" }, "Deliveries, newest first"),
-    h("thead", null, h("tr", null, ["Time", "Event", "Endpoint", "Status", "Attempts", "Response"].map((c) => h("th", { scope: "col" }, c)))),
+    h("thead", null, h("tr", null, ["Time", "Event", "Campaign", "Status", "Attempts", "Response"].map((c) => h("th", { scope: "col" }, c)))),
     tbody));
   const empty = h("p", { class: "empty", hidden: true }, "No deliveries match. Events appear here as soon as they are sent.");
 
@@ -113,17 +113,26 @@ export async function render({ url, setQuery }) {
 
   function paint() {
     const search = (id) => query({ ...filters, delivery: id });
+    // One endpoint for every row shown: named once above the table, not on each row.
+    const urls = new Set(rows.map((d) => d.endpoint_url ?? d.endpoint_id));
+    const oneEndpoint = urls.size === 1 ? [...urls][0] : null;
     replace(tbody, rows.map((d) => h("tr", { "data-delivery": d.id, class: detail?.id === d.id ? "selected" : null },
-      h("td", { class: "nowrap" }, time(d.created_at)),
-      h("td", null, h("a", { href: `/admin/webhooks/history${search(d.id)}`, class: "mono", "aria-label": `${d.event_type}, ${formatTime(d.created_at)}: details` }, d.event_type)),
-      h("td", { class: "mono break small" }, d.endpoint_url ?? d.endpoint_id),
-      h("td", null, badge(d.status, STATUS_KIND[d.status] ?? "neutral")),
-      h("td", { class: "num" }, String(d.attempt_count)),
-      h("td", null, d.last_status !== null && d.last_status !== undefined ? h("span", { class: `code-${Math.floor(d.last_status / 100)}xx mono` }, String(d.last_status)) : h("span", { class: "muted", title: d.last_error ?? "" }, d.last_error ? "error" : "—")))));
+      h("td", { class: "nowrap cell-time" }, time(d.created_at)),
+      h("td", { class: "cell-event" },
+        h("a", { href: `/admin/webhooks/history${search(d.id)}`, class: "mono", "aria-label": `${d.event_type}, ${formatTime(d.created_at)}: details` }, d.event_type),
+        !oneEndpoint && h("div", { class: "muted small" }, "to ", shortUrl(d.endpoint_url ?? d.endpoint_id))),
+      h("td", { class: "cell-campaign", "data-label": "Campaign" }, d.campaign
+        ? h("a", { href: `/admin/campaigns/${encodeURIComponent(d.campaign.id)}`, class: "campaign-link" }, d.campaign.name)
+        : h("span", { class: "muted" }, "—")),
+      h("td", { class: "cell-status" }, badge(d.status, STATUS_KIND[d.status] ?? "neutral")),
+      h("td", { class: "num cell-attempts", "data-label": "Attempts" }, String(d.attempt_count)),
+      h("td", { class: "cell-response", "data-label": "Response" }, d.last_status !== null && d.last_status !== undefined ? h("span", { class: `code-${Math.floor(d.last_status / 100)}xx mono` }, String(d.last_status)) : h("span", { class: "muted", title: d.last_error ?? "" }, d.last_error ? "error" : "—")))));
     empty.hidden = rows.length > 0;
     table.hidden = rows.length === 0;
     more.hidden = !nextCursor;
-    summary.textContent = `${rows.length} ${rows.length === 1 ? "delivery" : "deliveries"} shown${nextCursor ? ", more available" : ""}. Refreshes every few seconds.`;
+    replace(summary, `${rows.length} ${rows.length === 1 ? "delivery" : "deliveries"} shown${nextCursor ? ", more available" : ""}`,
+      oneEndpoint ? [", all to ", shortUrl(oneEndpoint)] : null,
+      ". Refreshes every few seconds.");
   }
 
   // ---- the detail panel -------------------------------------------------------------
@@ -196,7 +205,8 @@ export async function render({ url, setQuery }) {
         fact("Attempts", String(d.attempt_count)),
         fact("Created", time(d.created_at)),
         d.next_attempt_at && fact("Next attempt", time(d.next_attempt_at)),
-        fact("Endpoint", h("span", { class: "mono break" }, d.endpoint_url ?? d.endpoint_id)),
+        fact("Endpoint", shortUrl(d.endpoint_url ?? d.endpoint_id)),
+        d.campaign && fact("Campaign", h("a", { href: `/admin/campaigns/${encodeURIComponent(d.campaign.id)}` }, d.campaign.name)),
         fact("Event id", h("span", { class: "mono" }, d.event_id)),
         fact("Delivery id", h("span", { class: "mono" }, d.id)),
         d.last_error && fact("Last error", h("span", { class: "text-danger" }, d.last_error))),
@@ -205,7 +215,7 @@ export async function render({ url, setQuery }) {
       attempts.length === 0 && h("p", { class: "muted" }, d.status === "pending" ? "No attempt yet: it is queued."
         : d.status === "skipped" ? "It was not sent: webhooks or the endpoint were off. Recover it from the endpoint on the Webhooks page, or resend it."
           : "It was not sent: the last error says why."),
-      attempts.map((a, i) => attemptView(a, i === 0)),
+      attempts.map((a, i) => attemptView(a, i === 0, d.endpoint_url)),
       h("details", { class: "payload" }, h("summary", null, "Event payload"), codeBlock(d.payload, "Event payload")),
     ];
   }
@@ -284,7 +294,22 @@ export async function render({ url, setQuery }) {
   };
 }
 
-function attemptView(a, open) {
+/**
+ * A URL as host and path, cut with an ellipsis where the space ends; the
+ * whole URL in its tooltip. An endpoint id (the endpoint is deleted) as it is.
+ */
+export function shortUrl(url) {
+  let text = url;
+  try {
+    const parsed = new URL(url);
+    text = `${parsed.host}${parsed.pathname === "/" ? "" : parsed.pathname}${parsed.search ? "?…" : ""}`;
+  } catch {
+    // not a URL: shown whole
+  }
+  return h("span", { class: "url mono", title: url }, text);
+}
+
+function attemptView(a, open, endpointUrl) {
   const ok = a.response && a.response.status >= 200 && a.response.status < 300 && !a.error;
   return h("details", { class: "attempt", open, "data-attempt": String(a.attempt) },
     h("summary", null,
@@ -293,7 +318,7 @@ function attemptView(a, open) {
       h("span", { class: "muted small" }, `${a.duration_ms} ms · `, time(a.started_at))),
     h("div", { class: "attempt-body" },
       a.error && h("div", { class: "alert alert-danger" }, h("strong", null, "Error: "), a.error),
-      h("p", { class: "small" }, h("strong", null, "POST "), h("span", { class: "mono break" }, a.url)),
+      a.url !== endpointUrl && h("p", { class: "small" }, h("strong", null, "POST "), h("span", { class: "mono break" }, a.url)),
       h("div", { class: "exchange" },
         h("section", { "aria-label": `Attempt ${a.attempt} request` },
           h("h4", null, "Request"),

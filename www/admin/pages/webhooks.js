@@ -96,7 +96,7 @@ export async function render() {
     const add = h("button", { type: "button", class: "btn btn-primary", onclick: () => openEditor(null) }, "Add endpoint");
     const body = endpoints.length === 0
       ? h("p", { class: "empty" }, "No endpoints yet. Save a URL in Settings, or add an endpoint.")
-      : h("div", { class: "table-wrap" }, h("table", { class: "table" },
+      : h("div", { class: "table-wrap" }, h("table", { class: "table table-cards" },
         h("caption", { class: "visually-hidden" }, "Webhook endpoints"),
         h("thead", null, h("tr", null, ["Endpoint", "Events", "Status", "Timeout", h("span", { class: "visually-hidden" }, "Actions")].map((c) => h("th", { scope: "col" }, c)))),
         h("tbody", null, endpoints.map((ep) => h("tr", { "data-endpoint": ep.id },
@@ -109,9 +109,9 @@ export async function render() {
             ep.ordered && badge("Ordered", "neutral"),
             ep.disabled_reason && h("p", { class: "inline-alert", role: "note" }, h("strong", null, "Disabled by the server: "), ep.disabled_reason),
             !ep.disabled_reason && ep.failing_since && h("p", { class: "inline-warning" }, "Failing since ", time(ep.failing_since))),
-          h("td", null, eventsSummary(ep.events)),
-          h("td", null, ep.enabled ? badge("Enabled", "success") : badge("Disabled", "danger")),
-          h("td", { class: "nowrap" }, `${ep.timeout_ms} ms`),
+          h("td", { "data-label": "Events" }, eventsSummary(ep.events)),
+          h("td", { "data-label": "Status" }, ep.enabled ? badge("Enabled", "success") : badge("Disabled", "danger")),
+          h("td", { class: "nowrap", "data-label": "Timeout" }, `${ep.timeout_ms} ms`),
           h("td", { class: "actions-cell" },
             h("button", { type: "button", class: "btn btn-small", "aria-label": `Edit ${ep.url}`, onclick: () => openEditor(ep) }, "Edit"),
             h("a", { class: "btn btn-small btn-link", href: `${HISTORY}?endpoint_id=${encodeURIComponent(ep.id)}`, "aria-label": `History of ${ep.url}` }, "History")))))));

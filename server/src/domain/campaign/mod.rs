@@ -271,6 +271,36 @@ pub struct PrizeStock {
     pub codes_given: i64,
 }
 
+/// How often a campaign was played: plays that reached the game step, and
+/// those that won a prize.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PlayCounts {
+    pub plays: i64,
+    pub wins: i64,
+}
+
+/// How many more codes winners can be given: for each prize of
+/// `definition` (by its id in `stock`), its pool codes not given yet but no
+/// more than its stock left, or for generated codes its stock left. `None`
+/// when a prize generates codes with no stock, so there is no end.
+pub fn codes_left(definition: &Definition, stock: &[PrizeStock]) -> Option<i64> {
+    let mut left = 0;
+    for live in stock {
+        let prize = definition
+            .prizes
+            .iter()
+            .find(|p| p.id.as_deref() == Some(live.id.as_str()));
+        left += match prize.map(|p| &p.codes) {
+            Some(Codes::Generate { .. }) => live.stock_remaining?,
+            // Pool codes; a prize missing from the definition has only what is left of its pool.
+            _ => live
+                .stock_remaining
+                .map_or(live.codes_available, |s| s.min(live.codes_available)),
+        };
+    }
+    Some(left)
+}
+
 /// A campaign as the server knows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Campaign {
@@ -317,6 +347,34 @@ impl Campaign {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn codes_left_counts_pool_codes_within_the_stock_and_generated_stock() {
+        let definition: Definition = serde_json::from_value(serde_json::json!({
+            "texts": {"title": "Win"},
+            "prizes": [
+                {"id": "prz_pool", "name": "Card", "weight": 1, "stock": 5, "codes": {"pool": []}},
+                {"id": "prz_gen", "name": "Ship", "weight": 1, "stock": 3, "codes": {"generate": {}}},
+            ],
+        }))
+        .unwrap();
+        let live = |id: &str, stock: Option<i64>, available: i64| PrizeStock {
+            id: id.into(),
+            stock_remaining: stock,
+            codes_available: available,
+            codes_given: 0,
+        };
+        // 4 pool codes within a stock of 2, and 3 generated.
+        let stock = [live("prz_pool", Some(2), 4), live("prz_gen", Some(3), 0)];
+        assert_eq!(codes_left(&definition, &stock), Some(5));
+        // More stock than codes: the codes are what is left.
+        let stock = [live("prz_pool", Some(5), 1), live("prz_gen", Some(0), 0)];
+        assert_eq!(codes_left(&definition, &stock), Some(1));
+        // Generated with no stock: no end.
+        let stock = [live("prz_pool", Some(5), 1), live("prz_gen", None, 0)];
+        assert_eq!(codes_left(&definition, &stock), None);
+        assert_eq!(codes_left(&definition, &[]), Some(0));
+    }
 
     pub fn definition() -> Definition {
         serde_json::from_value(serde_json::json!({"texts": {"title": "Spin the wheel"}})).unwrap()

@@ -65,6 +65,17 @@ pub struct Delivery {
     pub next_attempt_at: Option<String>,
     #[schema(format = DateTime)]
     pub created_at: String,
+    /// The campaign the event is about (its `data.campaign`), or null for
+    /// an event about none, such as `webhook.test`.
+    #[schema(required = true)]
+    pub campaign: Option<DeliveryCampaign>,
+}
+
+/// The campaign an event is about: its id and name when the event happened.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DeliveryCampaign {
+    pub id: String,
+    pub name: String,
 }
 
 impl From<domain::webhook::Delivery> for Delivery {
@@ -82,6 +93,10 @@ impl From<domain::webhook::Delivery> for Delivery {
             last_attempt_at: d.last_attempt_at.map(rfc3339),
             next_attempt_at: d.next_attempt_at.map(rfc3339),
             created_at: rfc3339(d.created_at),
+            campaign: d.campaign.map(|c| DeliveryCampaign {
+                id: c.id,
+                name: c.name,
+            }),
         }
     }
 }
