@@ -793,6 +793,9 @@ describe("the admin console", () => {
     assert.match(await error.textContent(), /1 to 1,000,000/);
     await limits.getByLabel("Game steps per address").fill("600");
     await limits.getByRole("button", { name: "Save limits" }).click();
+    // The limits were custom already (lifted for these tests): the notice,
+    // not the badge, says the save is done.
+    await page.getByRole("status").getByText("Rate limits saved.").waitFor();
     await limits.getByText("Custom", { exact: true }).waitFor();
     assert.equal((await adminApi("/api/v1/account/rate-limits")).limits.steps_per_ip, 600);
     await assertAccessible(page, "players & limits");
