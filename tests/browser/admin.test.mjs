@@ -502,6 +502,7 @@ describe("the admin console", () => {
     await page.getByLabel("Status").selectOption("active");
     await page.getByLabel("Title", { exact: true }).fill("Spin for summer");
 
+    await page.getByRole("tab", { name: "Prizes" }).click();
     const first = page.getByRole("group", { name: "Prize 1" });
     await first.getByLabel("Name").fill("Beach towel");
     await first.getByLabel("Weight").fill("5");
@@ -534,7 +535,7 @@ describe("the admin console", () => {
     assert.equal(await first.getByLabel("Name").inputValue(), "Beach towel");
     assert.equal(await second.getByLabel("Code prefix").inputValue(), "SHIP-");
     assert.match(await first.locator(".codes-read").textContent(), /3 codes read/);
-    assert.match(page.url(), /\/campaigns\/new$/);
+    assert.match(page.url(), /\/campaigns\/new(#prizes)?$/, "still the new campaign, on its Prizes tab");
     await assertAccessible(page, "the campaign editor with an error");
 
     await second.getByLabel("Weight").fill("20");
@@ -546,6 +547,7 @@ describe("the admin console", () => {
     assert.deepEqual(saved.definition.prizes.map((p) => [p.name, p.weight, p.stock ?? null]), [["Beach towel", 5, 3], ["Free shipping", 20, null]]);
     assert.deepEqual(saved.definition.prizes[1].codes, { generate: { prefix: "SHIP-" } });
     assert.deepEqual(saved.prizes.map((p) => p.codes_available), [3, 0]);
+    await page.getByRole("tab", { name: "Prizes" }).click();
     assert.match(await page.getByRole("group", { name: "Prize 1" }).locator(".codes-pool").textContent(), /3 left in stock, 3 codes available, 0 given/);
   });
 
@@ -559,11 +561,13 @@ describe("the admin console", () => {
     await campaign.locator(".title", { hasText: "Spin for summer" }).waitFor();
 
     // Typing changes the preview, unsaved.
+    await page.getByRole("tab", { name: "Basics" }).click();
     await page.getByLabel("Title", { exact: true }).fill("Spin for the summer sale");
     await campaign.locator(".title", { hasText: "Spin for the summer sale" }).waitFor();
     assert.equal((await adminApi(`/api/v1/campaigns/${id}`)).definition.texts.title, "Spin for summer");
     assert.equal(await page.locator(".save-state").textContent(), "Unsaved changes");
     // A value the server refuses pauses the preview and says where.
+    await page.getByRole("tab", { name: "Look & logo" }).click();
     await page.getByLabel("Main colour", { exact: true }).fill("purple");
     await page.locator(".preview-status", { hasText: "Preview paused. Main colour: Must be a colour like #1a2b3c" }).waitFor();
     assert.equal(await campaign.locator(".title").textContent(), "Spin for the summer sale", "the last good preview stays");
@@ -598,12 +602,12 @@ describe("the admin console", () => {
     assert.equal((await adminApi("/api/v1/webhooks/deliveries?limit=200")).data.length, deliveries);
     assert.deepEqual((await adminApi(`/api/v1/campaigns/${id}`)).prizes.map((p) => p.codes_available), [3, 0]);
 
-    // Desktop width, then back; the frame keeps its page size, scaled.
+    // Desktop width, then back; the frame keeps its page size, at real size.
     await page.getByRole("button", { name: "Desktop" }).click();
     assert.equal(await page.getByRole("button", { name: "Desktop" }).getAttribute("aria-pressed"), "true");
     assert.equal(await page.locator("iframe.preview-frame").evaluate((f) => f.style.width), "1100px");
     await page.getByRole("button", { name: "Phone" }).click();
-    assert.equal(await page.locator("iframe.preview-frame").evaluate((f) => f.style.width), "390px");
+    assert.equal(await page.locator("iframe.preview-frame").evaluate((f) => f.style.width), "360px");
 
     // Leaving with unsaved changes asks first; staying keeps them.
     await page.getByRole("navigation").getByRole("link", { name: "Segments" }).click();
@@ -616,6 +620,78 @@ describe("the admin console", () => {
     assert.equal(saved.definition.theme.primary, "#0f766e");
     assert.deepEqual(saved.prizes.map((p) => p.codes_available), [3, 0], "the codes were added once");
     await page.emulateMedia({ reducedMotion: null });
+  });
+
+  test("the editor's tabs: arrow keys, the tab in the URL over a reload, a server error opening the tab and prize that hold its field", async () => {
+    const { page } = session;
+    const id = page.url().match(/cmp_[^/?#]+/)[0];
+    const tab = (name) => page.getByRole("tab", { name, exact: true });
+    const selected = () => page.locator('[role="tab"][aria-selected="true"]').textContent();
+    await tab("Basics").click();
+    assert.equal(await page.getByRole("tabpanel").count(), 1, "one panel shows");
+    assert.equal(await page.getByRole("tabpanel").getAttribute("aria-labelledby"), "tab-basics");
+    await page.keyboard.press("ArrowRight");
+    assert.equal(await selected(), "Prizes");
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), "Prizes", "the focus follows the arrow");
+    assert.match(page.url(), /#prizes$/);
+    await page.keyboard.press("End");
+    assert.equal(await selected(), "Schedule & limits");
+    await page.keyboard.press("Home");
+    assert.equal(await selected(), "Basics");
+    await page.keyboard.press("ArrowLeft");
+    assert.equal(await selected(), "Schedule & limits", "the arrows wrap around");
+    assert.equal(await tab("Quiz").isHidden(), true, "a wheel has no quiz tab");
+    await tab("Look & logo").click();
+    assert.match(page.url(), /#look$/);
+    await page.reload();
+    await page.getByRole("heading", { name: "Summer Wheel", level: 1 }).waitFor();
+    assert.equal(await selected(), "Look & logo", "a reload keeps the tab");
+    assert.equal(await page.getByLabel("Main colour", { exact: true }).isVisible(), true);
+
+    // A saved campaign's prizes are a line each, which opens.
+    await tab("Prizes").click();
+    const second = page.getByRole("group", { name: "Prize 2" });
+    assert.match(await second.locator(".prize-summary").textContent(), /Free shipping.*Weight 20/);
+    assert.equal(await second.getByLabel("Weight").isVisible(), false, "collapsed");
+    const height = (await second.boundingBox()).height;
+    assert.ok(height < 120, `a collapsed prize is ${height} px tall`);
+    await second.getByRole("button", { name: "Edit" }).click();
+    assert.equal(await second.getByRole("button", { name: "Collapse" }).getAttribute("aria-expanded"), "true");
+    await second.getByLabel("Weight").fill("2000000");
+    await second.getByRole("button", { name: "Collapse" }).click();
+    // Saved from another tab, the server's error opens the tab and the prize and focuses the field.
+    await tab("End screen").click();
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.locator('[data-field="definition.prizes[1].weight"] > .field-error').waitFor();
+    assert.equal(await selected(), "Prizes");
+    assert.equal(await second.getByLabel("Weight").isVisible(), true);
+    assert.equal(await page.evaluate(() => document.activeElement.closest("[data-field]")?.dataset.field), "definition.prizes[1].weight");
+    await assertAccessible(page, "the editor's tabs with an error");
+    await second.getByLabel("Weight").fill("20");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.locator(".save-state", { hasText: "All changes saved" }).waitFor();
+    assert.equal((await adminApi(`/api/v1/campaigns/${id}`)).definition.prizes[1].weight, 20);
+
+    // The preview at real size: the phone 360 px wide, the desktop page 1100 px wide in a frame that scrolls.
+    const frame = page.locator("iframe.preview-frame");
+    const campaign = page.frameLocator('iframe[title="Campaign preview"]').locator("adact-campaign");
+    await campaign.locator(".title", { hasText: "Spin for the summer sale" }).waitFor();
+    assert.equal(Math.round((await frame.boundingBox()).width), 360);
+    await page.getByRole("button", { name: "Desktop" }).click();
+    assert.equal(Math.round((await frame.boundingBox()).width), 1100, "not scaled");
+    for (const selector of [".title", "button.play"]) {
+      const size = await campaign.locator(selector).first().evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+      assert.ok(size >= 14, `${selector} is ${size} px`);
+    }
+    assert.ok(await page.locator(".preview-viewport").evaluate((v) => v.scrollWidth > v.clientWidth), "the desktop page scrolls in its frame");
+    await assertAccessible(page, "the editor with the desktop preview");
+    await page.getByRole("button", { name: "Phone" }).click();
+    await page.setViewportSize({ width: 390, height: 844 });
+    assert.equal(Math.round((await frame.boundingBox()).width), 360);
+    await assertAccessible(page, "the editor at 390 px");
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await tab("Basics").click();
+    assert.deepEqual(session.errors, []);
   });
 
   test("segments: one for the new campaign, a taken title's error, edit; the demo page shows it; delete", async () => {

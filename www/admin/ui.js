@@ -200,7 +200,10 @@ export function showError(form, error) {
     const shown = showFieldError(form, field, message);
     first ??= shown;
   }
-  if (first) return first.focus();
+  if (first) {
+    revealField(first);
+    return first.focus();
+  }
   const general = form.querySelector(".form-error");
   if (general) {
     replace(general, error.message);
@@ -230,6 +233,14 @@ function showFieldError(form, path, message) {
   }
   text.tabIndex = -1;
   return text;
+}
+
+/**
+ * Makes `element` visible before it takes the focus: what hides it (an
+ * editor tab, a collapsed prize) listens for `reveal-field`.
+ */
+export function revealField(element) {
+  element.dispatchEvent(new CustomEvent("reveal-field", { bubbles: true }));
 }
 
 /** The wrapper of the field `path` names, or of the nearest enclosing path that has one. */

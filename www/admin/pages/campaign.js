@@ -1,4 +1,4 @@
-// A campaign's editor: every setting the API takes, in sections; the
+// A campaign's editor: every setting the API takes, in sections under tabs; the
 // server's validation errors beside the fields they name; and beside the
 // form a live preview of the campaign as typed, drawn by the real embed in
 // a frame (preview.html). Nothing typed is lost on an error: the form is
@@ -19,6 +19,7 @@ import { prizesSection } from "./campaign/prizes.js";
 import { quizSection } from "./campaign/quiz.js";
 import { registrationSection } from "./campaign/registration.js";
 import { scheduleSection } from "./campaign/schedule.js";
+import { editorTabs } from "./campaign/tabs.js";
 
 const LIST = "/admin/campaigns";
 
@@ -87,21 +88,34 @@ export async function render({ params, navigate }) {
   };
 }
 
-/** The form's sections, in order; `changed()` is called on what the form's events do not tell. */
+/** The form's sections, in tabs; `changed()` is called on what the form's events do not tell. */
 function editorSections(campaign, { isNew, changed }) {
   const d = campaign.definition;
   const basics = basicsSection(campaign);
   const parts = {
     basics,
     texts: textsSection(d.texts, basics.kind, { isNew }),
-    prizes: prizesSection(d, campaign.prizes, changed),
+    prizes: prizesSection(d, campaign.prizes, changed, { collapsed: !isNew }),
     registration: registrationSection(d.form),
     quiz: quizSection(d.quiz, basics.kind),
     end: endScreenSection(d.end_screen),
     look: lookSection(d.theme),
     schedule: scheduleSection(d),
   };
-  return { ...parts, nodes: Object.values(parts).map((part) => part.node) };
+  // The tabs follow the sections; the quiz's shows while the game is a quiz.
+  const tabs = editorTabs([
+    ["basics", "Basics", [basics.node, parts.texts.node]],
+    ["prizes", "Prizes", [parts.prizes.node]],
+    ["form", "Form", [parts.registration.node]],
+    ["quiz", "Quiz", [parts.quiz.node]],
+    ["look", "Look & logo", [parts.look.node]],
+    ["end", "End screen", [parts.end.node]],
+    ["schedule", "Schedule & limits", [parts.schedule.node]],
+  ]);
+  const showQuiz = () => tabs.show("quiz", basics.kind.value() === "quiz");
+  basics.kind.wrapper.addEventListener("change", showQuiz);
+  showQuiz();
+  return { ...parts, tabs, nodes: [tabs.tablist, tabs.panels] };
 }
 
 /**

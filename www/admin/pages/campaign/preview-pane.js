@@ -1,13 +1,14 @@
 // The live preview beside the editor: the real embed in a frame
-// (preview.html) at phone or desktop size, scaled to fit, drawing the
+// (preview.html) at phone or desktop size, at real size (never scaled: a
+// desktop page wider than the column scrolls in its frame), drawing the
 // campaign as typed; when the server refuses what is typed, it says which
 // field and keeps the last good state.
 import { h, replace } from "../../dom.js";
-import { findField, readable } from "../../ui.js";
+import { findField, readable, revealField } from "../../ui.js";
 
 const PREVIEW_DELAY_MS = 400;
-/** The preview frame's page size in each mode; it is scaled down to fit. */
-const FRAME_SIZES = { phone: [390, 760], desktop: [1100, 760] };
+/** The preview frame's page size in each mode, drawn at real size. */
+const FRAME_SIZES = { phone: [360, 740], desktop: [1100, 760] };
 
 /**
  * The preview of what `read()` gives (`{body, errors}`, as a save would
@@ -16,11 +17,11 @@ const FRAME_SIZES = { phone: [390, 760], desktop: [1100, 760] };
  */
 export function previewPane({ form, read }) {
   const frame = h("iframe", { src: "/admin/preview.html", title: "Campaign preview", class: "preview-frame" });
-  const viewport = h("div", { class: "preview-viewport" }, frame);
+  // Focusable, as a region that scrolls must be for the keyboard.
+  const viewport = h("div", { class: "preview-viewport", tabindex: "0", role: "region", "aria-label": "Preview frame" }, frame);
   const status = h("div", { class: "preview-status", role: "status", "data-state": "updating" }, "Loading the preview…");
   const modes = modeButtons((mode) => layout(frame, viewport, mode));
-  const resize = new ResizeObserver(() => layout(frame, viewport, modes.mode()));
-  resize.observe(viewport);
+  layout(frame, viewport, modes.mode());
   let frameReady = false;
   let timer = null;
 
@@ -75,7 +76,6 @@ export function previewPane({ form, read }) {
     },
     destroy() {
       clearTimeout(timer);
-      resize.disconnect();
       window.removeEventListener("message", onMessage);
     },
   };
@@ -95,14 +95,12 @@ function modeButtons(onchange) {
   return { buttons, mode: () => mode };
 }
 
-/** The frame at its page size in `mode`, scaled to the width there is. */
+/** The frame at its page size in `mode`, at real size; the viewport scrolls what does not fit. */
 function layout(frame, viewport, mode) {
   const [width, height] = FRAME_SIZES[mode];
-  const scale = Math.min(1, viewport.clientWidth / width) || 1;
   frame.style.width = `${width}px`;
   frame.style.height = `${height}px`;
-  frame.style.transform = `scale(${scale})`;
-  viewport.style.height = `${Math.ceil(height * scale)}px`;
+  viewport.dataset.mode = mode;
 }
 
 /** "Up to date", or paused with the field at fault and a button to it. */
@@ -113,7 +111,11 @@ function paintStatus(status, form, { state, error }) {
   replace(status,
     h("span", { class: "dot", "aria-hidden": "true" }),
     h("span", null, h("strong", null, "Preview paused. "), wrapper ? `${fieldName(wrapper)}: ` : "", readable(error.message, error.field)),
-    wrapper && h("button", { type: "button", class: "btn btn-small", onclick: () => (wrapper.querySelector("input, select, textarea") ?? wrapper).focus() }, "Show field"));
+    wrapper && h("button", { type: "button", class: "btn btn-small", onclick: () => {
+      const target = wrapper.querySelector("input, select, textarea") ?? wrapper;
+      revealField(target);
+      target.focus();
+    } }, "Show field"));
 }
 
 /** A field's name as the admin reads it: "Prize 2 › Weight". */

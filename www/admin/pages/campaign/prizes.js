@@ -1,6 +1,7 @@
 // The prizes section: a row per prize (name, description, weight with its
-// share of plays, stock and codes) and the "no prize" outcome.
-import { h } from "../../dom.js";
+// share of plays, stock and codes) and the "no prize" outcome. A saved
+// campaign's prizes start collapsed to a summary line each, which expands.
+import { h, uid } from "../../dom.js";
 import { field } from "../../ui.js";
 import { number, section, text } from "./controls.js";
 import { prizeCodes } from "./prize-codes.js";
@@ -9,10 +10,11 @@ import { removeButton, rowList, rowPaths } from "./rows.js";
 /**
  * The prizes of `definition` and its "no prize"; `states` are the saved
  * prizes' live states (stock left, codes), `changed()` is called when a
- * codes file is read.
+ * codes file is read; `collapsed` starts the given prizes collapsed (an
+ * added one is always open).
  */
-export function prizesSection(definition, states, changed) {
-  const prizes = rowList("definition.prizes", (prize) => prizeRow(prize, states?.find((p) => p.id === prize?.id), changed),
+export function prizesSection(definition, states, changed, { collapsed = false } = {}) {
+  const prizes = rowList("definition.prizes", (prize) => prizeRow(prize, states?.find((p) => p.id === prize?.id), changed, collapsed && prize !== null),
     definition.prizes, { add: "Add prize", max: 50 });
   const noPrizeLabel = text({ value: definition.no_prize?.label ?? "No luck", maxlength: "80" });
   const noPrizeWeight = number({ value: String(definition.no_prize?.weight ?? 0) });
@@ -36,7 +38,10 @@ export function prizesSection(definition, states, changed) {
     }),
     /** Each outcome's share of plays, from the weights as typed. */
     paintChances() {
-      for (const row of prizes.rows()) row.chance(prizes.rows(), noPrizeWeight);
+      for (const row of prizes.rows()) {
+        row.chance(prizes.rows(), noPrizeWeight);
+        row.summarise();
+      }
       noPrizeChance.textContent = chanceText(Number(noPrizeWeight.value) || 0, totalWeight(prizes.rows(), noPrizeWeight));
     },
     /** After a save: the rows learn the prizes' ids and stock, so the next save keeps them. */
@@ -46,8 +51,12 @@ export function prizesSection(definition, states, changed) {
   };
 }
 
-function prizeRow(prize, state, changed) {
+function prizeRow(prize, state, changed, collapsed) {
   const legend = h("legend");
+  const bodyId = uid("prize-body");
+  const summary = h("span", { class: "prize-summary-text" });
+  const toggle = h("button", { type: "button", class: "btn btn-small prize-toggle", "aria-expanded": String(!collapsed), "aria-controls": bodyId,
+    onclick: () => expand(toggle.getAttribute("aria-expanded") !== "true") }, collapsed ? "Edit" : "Collapse");
   const name = text({ value: prize?.name ?? "", maxlength: "80", placeholder: "Free shipping" });
   const description = text({ value: prize?.description ?? "", maxlength: "500", placeholder: "Optional: shown with the prize" });
   const weight = number({ value: String(prize?.weight ?? 10) });
@@ -56,16 +65,29 @@ function prizeRow(prize, state, changed) {
   const paths = rowPaths();
   const { at } = paths;
   const codes = prizeCodes(prize, state, { at, isNew: () => !id, changed });
+  const body = h("div", { class: "prize-body", id: bodyId, hidden: collapsed });
   const node = at(h("fieldset", { class: "row-card prize" },
     legend,
+    h("div", { class: "prize-summary" }, summary, toggle),
     h("p", { class: "field-error", hidden: true }),
+    body), "");
+  function expand(open) {
+    body.hidden = !open;
+    toggle.setAttribute("aria-expanded", String(open));
+    toggle.textContent = open ? "Collapse" : "Edit";
+    node.classList.toggle("collapsed", !open);
+  }
+  node.classList.toggle("collapsed", collapsed);
+  // An error or a "Show field" inside opens the prize.
+  node.addEventListener("reveal-field", () => expand(true));
+  body.append(
     h("div", { class: "grid-fields" },
       at(field({ name: "name", label: "Name", input: name }), "name"),
       at(field({ name: "description", label: "Description", input: description }), "description"),
       h("div", { class: "weight" }, at(field({ name: "weight", label: "Weight", input: weight }), "weight"), chance),
       codes.stockField),
     codes.node,
-    h("div", { class: "row-footer" }, removeButton("", () => row.remove()))), "");
+    h("div", { class: "row-footer" }, removeButton("", () => row.remove())));
 
   const row = {
     node,
@@ -78,6 +100,13 @@ function prizeRow(prize, state, changed) {
     inStock: codes.inStock,
     chance(rows, noPrizeWeight) {
       chance.textContent = row.inStock() ? chanceText(row.weight(), totalWeight(rows, noPrizeWeight)) : "Out of stock: never drawn";
+    },
+    /** The collapsed line: name, weight and share, stock. */
+    summarise() {
+      const stock = codes.stockField.querySelector("input")?.value.trim();
+      summary.replaceChildren(
+        h("strong", null, name.value.trim() || "Unnamed prize"),
+        h("span", { class: "muted" }, [`Weight ${weight.value || 0}`, chance.textContent, stock ? `stock ${stock}` : "no stock limit"].filter(Boolean).join(" · ")));
     },
     read(errors, { whole, preview }) {
       const path = node.dataset.field;
