@@ -655,6 +655,7 @@ describe("the admin console", () => {
     assert.equal(await second.getByLabel("Weight").isVisible(), false, "collapsed");
     const height = (await second.boundingBox()).height;
     assert.ok(height < 120, `a collapsed prize is ${height} px tall`);
+    await screenshots(page, "campaign-prizes", { fullPage: false, at: ".editor" });
     await second.getByRole("button", { name: "Edit" }).click();
     assert.equal(await second.getByRole("button", { name: "Collapse" }).getAttribute("aria-expanded"), "true");
     await second.getByLabel("Weight").fill("2000000");
@@ -671,6 +672,7 @@ describe("the admin console", () => {
     await page.getByRole("button", { name: "Save changes" }).click();
     await page.locator(".save-state", { hasText: "All changes saved" }).waitFor();
     assert.equal((await adminApi(`/api/v1/campaigns/${id}`)).definition.prizes[1].weight, 20);
+    await page.locator(".preview-status", { hasText: "Up to date" }).waitFor();
 
     // The preview at real size: the phone 360 px wide, the desktop page 1100 px wide in a frame that scrolls.
     const frame = page.locator("iframe.preview-frame");
@@ -679,6 +681,7 @@ describe("the admin console", () => {
     assert.equal(Math.round((await frame.boundingBox()).width), 360);
     await page.getByRole("button", { name: "Desktop" }).click();
     assert.equal(Math.round((await frame.boundingBox()).width), 1100, "not scaled");
+    await screenshots(page, "campaign-preview-desktop", { fullPage: false, at: "#preview" });
     for (const selector of [".title", "button.play"]) {
       const size = await campaign.locator(selector).first().evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
       assert.ok(size >= 14, `${selector} is ${size} px`);

@@ -101,6 +101,8 @@ function layout(frame, viewport, mode) {
   frame.style.width = `${width}px`;
   frame.style.height = `${height}px`;
   viewport.dataset.mode = mode;
+  // A page wider than the viewport opens on its middle, where the game is.
+  requestAnimationFrame(() => { viewport.scrollLeft = (viewport.scrollWidth - viewport.clientWidth) / 2; });
 }
 
 /** "Up to date", or paused with the field at fault and a button to it. */
