@@ -21,15 +21,8 @@ struct Published {
 
 impl Published {
     async fn fetch(server: &TestServer) -> Self {
-        let response = server
-            .client
-            .get(server.url("/api/v1/openapi.json"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::OK);
         Self {
-            document: response.json().await.unwrap(),
+            document: crate::openapi::Document::fetch(server).await.0,
         }
     }
 

@@ -64,7 +64,7 @@ const OPERATIONS: &[(&str, &str)] = &[
 const METHODS: [&str; 5] = ["get", "put", "post", "patch", "delete"];
 
 /// The document as a client reads it.
-struct Document(Value);
+pub(crate) struct Document(pub(crate) Value);
 
 /// One documented operation.
 struct Operation<'d> {
@@ -105,7 +105,7 @@ impl Operation<'_> {
 }
 
 impl Document {
-    async fn fetch(server: &TestServer) -> Self {
+    pub(crate) async fn fetch(server: &TestServer) -> Self {
         let response = server
             .client
             .get(server.url("/api/v1/openapi.json"))

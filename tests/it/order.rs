@@ -17,40 +17,8 @@ use serde_json::{Value, json};
 use crate::{
     receiver::Receiver,
     server::{TestServer, record_events},
+    webhooks::{account_id, enable, server},
 };
-
-/// A server that may call loopback, with this retry schedule.
-async fn server(schedule: &str) -> TestServer {
-    let schedule = schedule.to_owned();
-    TestServer::start(move |config| {
-        config.allow_private_endpoints = true;
-        config.webhooks.retry_schedule = adact_server::config::Schedule(
-            schedule
-                .split(',')
-                .map(|d| adact_server::config::parse_duration(d).unwrap())
-                .collect(),
-        );
-    })
-    .await
-}
-
-async fn account_id(server: &TestServer) -> String {
-    let (_, account) = server.call(Method::GET, "/api/v1/account", None).await;
-    account["id"].as_str().unwrap().to_owned()
-}
-
-/// Turns webhooks on with `url` as the main endpoint; returns it.
-async fn enable(server: &TestServer, url: &str) -> Value {
-    let (status, body) = server
-        .call(
-            Method::PUT,
-            "/api/v1/webhooks/settings",
-            Some(json!({"enabled": true, "url": url})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body["endpoint"].clone()
-}
 
 async fn toggle(server: &TestServer, enabled: bool) {
     let (status, body) = server

@@ -13,8 +13,8 @@ use crate::{
     server::{TestServer, record_events},
 };
 
-/// A server that may call loopback, retrying 100 ms apart.
-async fn server(schedule: &str) -> TestServer {
+/// A server that may call loopback, with this retry schedule.
+pub(crate) async fn server(schedule: &str) -> TestServer {
     let schedule = schedule.to_owned();
     TestServer::start(move |config| {
         config.allow_private_endpoints = true;
@@ -29,7 +29,7 @@ async fn server(schedule: &str) -> TestServer {
 }
 
 /// Turns webhooks on with the settings view; returns the endpoint.
-async fn enable(server: &TestServer, url: &str) -> Value {
+pub(crate) async fn enable(server: &TestServer, url: &str) -> Value {
     let (status, body) = server
         .call(
             Method::PUT,
@@ -41,7 +41,7 @@ async fn enable(server: &TestServer, url: &str) -> Value {
     body["endpoint"].clone()
 }
 
-async fn account_id(server: &TestServer) -> String {
+pub(crate) async fn account_id(server: &TestServer) -> String {
     let (_, account) = server.call(Method::GET, "/api/v1/account", None).await;
     account["id"].as_str().unwrap().to_owned()
 }
