@@ -17,6 +17,17 @@
 //!   cancelled) closes it itself after [`ORPHANED_AFTER`].
 //!
 //! If the group's commit fails, every member's commit fails with it.
+//!
+//! Other processes on the same file (more servers, the CLI) take the
+//! write lock between our groups. SQLite's own busy handler would poll for
+//! it at up to 100 ms intervals, and a busy server, which starts its next
+//! group microseconds after the last commit, would starve them for seconds.
+//! So the writer waits for the lock itself, trying every millisecond
+//! ([`begin`](State::begin)), and after [`SHARE_AFTER`] of back-to-back
+//! groups it leaves the lock free for [`SHARE_FOR`] before taking it again:
+//! the turns that queue up meanwhile join the next group, so a lone
+//! server loses little, and a server beside it waits tens of
+//! milliseconds, not seconds.
 
 use std::{
     sync::{
@@ -39,6 +50,15 @@ const MAX_AGE: Duration = Duration::from_millis(10);
 const ORPHANED_AFTER: Duration = Duration::from_millis(250);
 /// How often the log is copied back into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+/// How long the writer may hold the lock in back-to-back groups before it
+/// lets another process have it.
+const SHARE_AFTER: Duration = Duration::from_millis(25);
+/// How long it then leaves the lock free: longer than the others' polling.
+const SHARE_FOR: Duration = Duration::from_millis(2);
+/// How often a writer waiting for another process's lock tries again.
+const POLL_LOCK: Duration = Duration::from_millis(1);
+/// How long a writer waits for another process's lock before it fails.
+const LOCK_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Debug)]
 pub(super) struct Writer {
@@ -57,6 +77,10 @@ struct State {
     /// A turn ended without committing and its savepoint is still to be
     /// rolled back.
     savepoint_open: bool,
+    /// When the last group committed, and when the run of back-to-back
+    /// groups it belongs to began.
+    last_commit: Instant,
+    run_began: Instant,
 }
 
 #[derive(Debug)]
@@ -73,12 +97,17 @@ impl Writer {
         // Checkpoints run beside the writer (`spawn_checkpoints`), never
         // inside one of its commits.
         conn.execute("pragma wal_autocheckpoint = 0").await?;
+        // The writer waits for other processes' locks itself (`begin`).
+        conn.execute("pragma busy_timeout = 0").await?;
+        let now = Instant::now();
         Ok(Self {
             state: Arc::new(Mutex::new(State {
                 conn,
                 group: None,
                 generation: 0,
                 savepoint_open: false,
+                last_commit: now,
+                run_began: now,
             })),
             waiting: AtomicUsize::new(0),
         })
@@ -99,7 +128,7 @@ impl Writer {
         let state = turn.state_mut();
         state.clean_up().await?;
         if state.group.is_none() {
-            state.conn.execute("BEGIN IMMEDIATE").await?;
+            state.begin().await?;
             state.generation += 1;
             state.group = Some(Group {
                 generation: state.generation,
@@ -184,6 +213,26 @@ pub(super) fn spawn_checkpoints(pool: sqlx::AnyPool, writer: std::sync::Weak<Wri
 }
 
 impl State {
+    /// Takes the database's write lock for a new group, sharing it with
+    /// other processes (see the module's doc).
+    async fn begin(&mut self) -> sqlx::Result<()> {
+        if self.last_commit.elapsed() > SHARE_FOR {
+            self.run_began = Instant::now();
+        } else if self.run_began.elapsed() > SHARE_AFTER {
+            tokio::time::sleep(SHARE_FOR).await;
+            self.run_began = Instant::now();
+        }
+        let asked = Instant::now();
+        loop {
+            match self.conn.execute("BEGIN IMMEDIATE").await {
+                Err(err) if is_busy(&err) && asked.elapsed() < LOCK_TIMEOUT => {
+                    tokio::time::sleep(POLL_LOCK).await;
+                }
+                outcome => return outcome.map(drop),
+            }
+        }
+    }
+
     /// Rolls back the savepoint a turn left open when it was dropped.
     async fn clean_up(&mut self) -> sqlx::Result<()> {
         if !self.savepoint_open {
@@ -208,7 +257,9 @@ impl State {
         let Some(group) = self.group.take() else {
             return;
         };
-        let outcome = match self.conn.execute("COMMIT").await {
+        let committed = self.conn.execute("COMMIT").await;
+        self.last_commit = Instant::now();
+        let outcome = match committed {
             Ok(_) => Ok(()),
             Err(err) => {
                 tracing::error!(%err, members = group.members.len(), "a group commit failed");
@@ -229,6 +280,16 @@ impl State {
             }
         }
     }
+}
+
+/// SQLite's `SQLITE_BUSY`, in any of its extended forms: another
+/// connection holds the lock.
+fn is_busy(err: &sqlx::Error) -> bool {
+    const SQLITE_BUSY: i32 = 5;
+    err.as_database_error()
+        .and_then(|err| err.code())
+        .and_then(|code| code.parse::<i32>().ok())
+        .is_some_and(|code| code & 0xff == SQLITE_BUSY)
 }
 
 /// One write's turn on the connection (see the module's doc).
