@@ -7,6 +7,20 @@ use wasm_bindgen_futures::spawn_local;
 use super::app::Ctx;
 use crate::dom::{self, ElementExt as _, after, button, decimal, element};
 
+/// The end screen's styles, added to the card's when the campaign uses them.
+pub const CSS: &str = r#"
+.end { display: flex; flex-direction: column; align-items: center; gap: 8px; width: 100%; }
+.end-title { margin: 0; font-size: 26px; outline: none; }
+.end.won .end-title { color: var(--adact-primary); }
+.prize { margin: 0; font-size: 22px; font-weight: 750; }
+.prize-text, .end-text, .score { margin: 0; opacity: .85; }
+.code-row { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; justify-content: center; margin: 8px 0;
+  padding: 10px 12px; border-radius: 14px; border: 2px dashed var(--adact-primary); background: var(--soft); }
+.code-label { font-size: 13px; opacity: .8; }
+.code { font: 700 20px ui-monospace, SFMono-Regular, Menlo, monospace; letter-spacing: .06em; }
+.copy { padding: 8px 16px; min-height: 40px; font-size: 14px; }
+"#;
+
 pub fn show(app: &Ctx, result: &PlayResponse) {
     let screen = &app.view.end_screen;
     let won = result.prize.is_some();

@@ -9,6 +9,23 @@ use web_sys::HtmlElement;
 use super::app::Ctx;
 use crate::dom::{ElementExt as _, after, button, decimal, element};
 
+/// The gift boxes's styles, added to the card's when the campaign uses them.
+pub const CSS: &str = r#"
+.gifts { display: flex; gap: 20px; justify-content: center; flex-wrap: wrap; padding: 40px 0 28px; }
+.gift { position: relative; appearance: none; border: 0; background: none; padding: 0; width: 96px; height: 96px; cursor: pointer; font: inherit; color: inherit; }
+.gift .body { position: absolute; left: 8px; right: 8px; bottom: 0; height: 62px; border-radius: 6px; background: var(--adact-primary); }
+.gift .lid { position: absolute; left: 0; right: 0; top: 14px; height: 22px; border-radius: 6px; z-index: 2;
+  background: color-mix(in srgb, var(--adact-primary) 80%, #000); transition: transform .7s cubic-bezier(.3,1.6,.5,1); }
+.gift .ribbon { position: absolute; left: 50%; top: 14px; bottom: 0; width: 14px; transform: translateX(-50%); background: #fbbf24; z-index: 3; }
+.gift:hover:not([aria-disabled]) { transform: translateY(-3px); }
+.gift[aria-disabled]:not(.chosen) { opacity: .45; cursor: default; }
+.gift.open .lid { transform: translateY(-34px) rotate(-14deg); }
+.gift.open .ribbon { opacity: 0; }
+.gift .inside { position: absolute; left: -24px; right: -24px; top: 104px; font-weight: 700; font-size: 14px; opacity: 0; transition: opacity .5s .4s; color: var(--adact-primary); }
+.gift.open .inside { opacity: 1; }
+@media (max-width: 400px) { .gift { width: 80px; height: 84px; } }
+"#;
+
 const BOXES: u32 = 3;
 
 pub fn show(app: &Ctx) {

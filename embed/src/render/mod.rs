@@ -1,7 +1,7 @@
 //! Drawing a campaign into the page, inside an open shadow root so that the
 //! page's CSS and ours never meet. Every campaign text goes in as text.
 
-use adact_wire::{RenderResponse, Theme, is_hex_colour};
+use adact_wire::{CampaignKind, RenderResponse, Theme, is_hex_colour};
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
@@ -142,7 +142,7 @@ impl Host {
                 "`.",
             ])
         })?;
-        let style = dom::element("style", "", card::CSS);
+        let style = dom::element("style", "", &stylesheet(campaign.kind));
         let card = card::build(&campaign, &locale);
         apply_theme(&card.card, &campaign.theme);
         self.element.attr("data-kind", campaign.kind.as_str());
@@ -176,6 +176,17 @@ impl Host {
     pub fn remove(&self) {
         self.element.remove();
     }
+}
+
+/// The card's styles with those of its steps and of its kind of game.
+fn stylesheet(kind: CampaignKind) -> String {
+    let game = match kind {
+        CampaignKind::Wheel => wheel::CSS,
+        CampaignKind::Scratch => scratch::CSS,
+        CampaignKind::Giftbox => giftbox::CSS,
+        CampaignKind::Quiz => quiz::CSS,
+    };
+    [card::CSS, form::CSS, end::CSS, game].concat()
 }
 
 /// Sets the theme as CSS custom properties. The server validates colours;

@@ -8,6 +8,15 @@ use adact_wire::UiText;
 use super::app::Ctx;
 use crate::dom::{ElementExt as _, button, decimal, element};
 
+/// The quiz's styles, added to the card's when the campaign uses them.
+pub const CSS: &str = r#"
+.quiz { width: 100%; display: flex; flex-direction: column; gap: 12px; }
+.question { margin: 0; font-size: 20px; line-height: 1.3; }
+.answers { display: grid; gap: 10px; }
+.answer { width: 100%; border-radius: 12px; background: var(--soft); color: var(--adact-text); box-shadow: inset 0 0 0 2px var(--line); text-align: left; }
+.answer:hover { box-shadow: inset 0 0 0 2px var(--adact-primary); }
+"#;
+
 pub fn show(app: &Ctx) {
     question(app, Vec::new());
 }

@@ -11,6 +11,16 @@ use web_sys::{CanvasRenderingContext2d as Canvas, Element, HtmlCanvasElement, Po
 use super::app::{Ctx, action_button};
 use crate::dom::{ElementExt as _, after, element};
 
+/// The scratch card's styles, added to the card's when the campaign uses them.
+pub const CSS: &str = r#"
+.scratch { position: relative; width: min(100%, 360px); aspect-ratio: 2; border-radius: 16px; overflow: hidden;
+  background: var(--soft); box-shadow: inset 0 0 0 2px var(--line); }
+.scratch .under { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; padding: 16px;
+  font-size: 26px; color: var(--adact-primary); }
+.scratch canvas { position: absolute; inset: 0; width: 100%; height: 100%; touch-action: none; cursor: grab; transition: opacity .6s ease; }
+.scratch canvas.gone { opacity: 0; pointer-events: none; }
+"#;
+
 /// The canvas's own size; CSS scales it to the card.
 const W: f64 = 600.0;
 const H: f64 = 300.0;

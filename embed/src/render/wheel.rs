@@ -10,6 +10,24 @@ use web_sys::{Element, SvgElement};
 use super::app::{Ctx, action_button};
 use crate::dom::{self, ElementExt as _, after, concat, decimal, element, svg};
 
+/// The wheel's styles, added to the card's when the campaign uses them.
+pub const CSS: &str = r#"
+.wheel { position: relative; width: min(100%, 340px); aspect-ratio: 1; margin-top: 8px; }
+.wheel svg { width: 100%; height: 100%; display: block; filter: drop-shadow(0 6px 14px rgba(0,0,0,.18)); }
+.rotor { transform-origin: 0 0; will-change: transform; }
+.wheel path { stroke: var(--adact-background); stroke-width: 6; }
+.wheel path.s0 { fill: var(--adact-primary); }
+.wheel path.s1 { fill: var(--soft); }
+.wheel text { font: 700 40px system-ui, sans-serif; text-anchor: end; dominant-baseline: middle; }
+.wheel text.s0 { fill: #fff; }
+.wheel text.s1, .wheel text.s2 { fill: var(--adact-text); }
+.wheel path.s2 { fill: color-mix(in srgb, var(--adact-primary) 35%, var(--adact-background)); }
+.wheel .hub { fill: var(--adact-background); stroke: var(--adact-primary); stroke-width: 14; }
+.pointer { position: absolute; left: 50%; top: -6px; width: 0; height: 0; transform: translateX(-50%);
+  border-left: 16px solid transparent; border-right: 16px solid transparent; border-top: 30px solid var(--adact-text);
+  filter: drop-shadow(0 2px 2px rgba(0,0,0,.25)); }
+"#;
+
 const SPIN_MS: u32 = 5200;
 const RADIUS: f64 = 480.0;
 
