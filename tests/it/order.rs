@@ -335,6 +335,26 @@ async fn an_ordered_endpoint_holds_a_players_later_events_until_the_earlier_one_
     let retry = steps.iter().rposition(|(s, _)| s == "step-a2").unwrap();
     let last_b = steps.iter().rposition(|(s, _)| s == "step-b3").unwrap();
     assert!(last_b < retry, "b waited for a: {steps:?}");
+    // The history names each delivery's sequence, as its body had it.
+    let sent: std::collections::HashMap<String, i64> = got
+        .iter()
+        .map(|r| {
+            let body = r.json();
+            (
+                body["id"].as_str().unwrap().to_owned(),
+                body["sequence"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let listed = history(&server, "").await;
+    assert_eq!(listed.len(), 9);
+    for delivery in &listed {
+        assert_eq!(
+            delivery["sequence"].as_i64(),
+            sent.get(delivery["event_id"].as_str().unwrap()).copied(),
+            "{delivery}"
+        );
+    }
     store.close().await;
     server.stop().await;
 }

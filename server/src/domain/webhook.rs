@@ -245,6 +245,8 @@ pub struct Delivery {
     pub id: String,
     pub event_id: String,
     pub event_type: String,
+    /// The event's place in its account's order (`sequence` of its body).
+    pub sequence: Option<i64>,
     pub endpoint_id: String,
     /// None once the endpoint is deleted.
     pub endpoint_url: Option<String>,

@@ -17,7 +17,8 @@ impl Store {
         filter: &DeliveryFilter,
     ) -> sqlx::Result<Vec<Delivery>> {
         let mut sql = format!(
-            "select d.*, ep.url as endpoint_url, e.payload, {RECORDED} from deliveries d \
+            "select d.*, ep.url as endpoint_url, e.payload, e.sequence as event_sequence, {RECORDED} \
+             from deliveries d \
              left join events e on e.id = d.event_id \
              left join webhook_endpoints ep on ep.id = d.endpoint_id where d.account_id = $1",
         );
@@ -83,7 +84,8 @@ impl Store {
         .fetch_all(&mut *tx)
         .await?;
         let Some(row) = sqlx::query(AssertSqlSafe(format!(
-            "select d.*, ep.url as endpoint_url, e.payload, {RECORDED} from deliveries d \
+            "select d.*, ep.url as endpoint_url, e.payload, e.sequence as event_sequence, {RECORDED} \
+             from deliveries d \
              join events e on e.id = d.event_id \
              left join webhook_endpoints ep on ep.id = d.endpoint_id where d.account_id = $1 and d.id = $2",
         )))
@@ -219,6 +221,7 @@ fn delivery_from_row(row: &AnyRow) -> sqlx::Result<Delivery> {
         id: row.try_get("id")?,
         event_id: row.try_get("event_id")?,
         event_type: row.try_get("event_type")?,
+        sequence: row.try_get("event_sequence")?,
         endpoint_id: row.try_get("endpoint_id")?,
         endpoint_url: row.try_get("endpoint_url")?,
         status,

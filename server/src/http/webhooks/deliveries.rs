@@ -40,6 +40,11 @@ pub struct Delivery {
     pub event_id: String,
     #[schema(value_type = EventType)]
     pub event_type: String,
+    /// The event's `sequence`: its place in the account's events (see
+    /// docs/events.md, "Order"), to match the history with what a receiver
+    /// got. Null only for events recorded before sequences existed.
+    #[schema(required = true)]
+    pub sequence: Option<i64>,
     pub endpoint_id: String,
     /// The endpoint's URL, or null once the endpoint is deleted.
     #[schema(required = true)]
@@ -84,6 +89,7 @@ impl From<domain::webhook::Delivery> for Delivery {
             id: d.id,
             event_id: d.event_id,
             event_type: d.event_type,
+            sequence: d.sequence,
             endpoint_id: d.endpoint_id,
             endpoint_url: d.endpoint_url,
             status: d.status.as_str().to_owned(),
