@@ -1,0 +1,161 @@
+// Screenshots of every game kind as a visitor sees it, on a 360 px phone
+// (touch) and at 1280 px: the intro, the game, and the end screen won and
+// lost.
+//   npm run screenshots:games [-- OUT_DIR]      (default docs/screenshots/games)
+// Starts its own server (the debug binary, or ADACT_SERVER_BIN) on the demo
+// data, copies each demo campaign into one that always wins and one that
+// never does, and writes OUT_DIR/<kind>-<step>-<width>.png.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+import { ADMIN_TOKEN, EMBED_KEY, launchBrowser, root, startAdact, startHost } from "../tests/browser/harness.mjs";
+
+const out = process.argv[2] ?? join(root, "docs", "screenshots", "games");
+const KINDS = ["wheel", "scratch", "giftbox", "quiz"];
+const VIEWPORTS = [
+  { width: 360, context: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } },
+  { width: 1280, context: { viewport: { width: 1280, height: 800 } } },
+];
+mkdirSync(out, { recursive: true });
+
+const adact = await startAdact();
+const admin = async (method, path, body) => {
+  const res = await fetch(`${adact.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? null : res.json();
+};
+
+/** A copy of the demo campaign of `kind` that always (`win`) or never wins, shown by its own segment. */
+async function copy(kind, win) {
+  const demo = (await admin("GET", "/api/v1/campaigns?limit=50")).data.find((c) => c.kind === kind);
+  const { definition } = await admin("GET", `/api/v1/campaigns/${demo.id}`);
+  definition.play_limit = "unlimited";
+  definition.no_prize.weight = win ? 0 : 1;
+  for (const prize of definition.prizes) {
+    delete prize.id;
+    prize.weight = win ? 1 : 0;
+    if (prize.codes?.pool) prize.codes = { generate: {} };
+  }
+  const created = await admin("POST", "/api/v1/campaigns", {
+    name: `${demo.name} (${win ? "win" : "no prize"})`, kind, status: "active", definition,
+  });
+  const segment = `Screenshots ${kind} ${win ? "win" : "lose"}`;
+  await admin("POST", "/api/v1/segments", { title: segment, campaign_id: created.id });
+  return segment;
+}
+
+/** A shop's page with the campaign in its column, between other content. */
+const page = (segment) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Northwind Outfitters</title>
+<script src="${adact.url}/embed.js?key=${EMBED_KEY}"></script>
+<style>
+  body { margin: 0; font: 16px/1.5 Georgia, serif; color: #2b2118; background: #f6f1ea; }
+  header { padding: 14px 24px; background: #2b2118; color: #f6f1ea; font: 600 18px system-ui, sans-serif; }
+  main { max-width: 1100px; margin: 0 auto; padding: 24px 16px; display: grid; gap: 32px; }
+  @media (min-width: 900px) { main { grid-template-columns: 1fr 520px; align-items: start; } }
+  h1 { margin: 0 0 8px; font-size: 30px; }
+</style></head>
+<body><header>Northwind Outfitters</header><main>
+<section><h1>Winter sale</h1><p>Warm layers for cold days: wool, down and fleece, all 20% off this week.</p>
+<p>Free returns within 30 days. Orders before 2 pm ship the same day.</p></section>
+<aside><script>window.renderAdact({segment: ${JSON.stringify(segment)}});</script></aside>
+</main></body></html>`;
+
+const segments = {};
+for (const kind of KINDS) segments[kind] = { win: await copy(kind, true), lose: await copy(kind, false) };
+const pages = {};
+for (const kind of KINDS) {
+  pages[`/${kind}-win`] = page(segments[kind].win);
+  pages[`/${kind}-lose`] = page(segments[kind].lose);
+}
+const host = await startHost(pages);
+const browser = await launchBrowser();
+
+const shadow = (page, selector) => page.locator("adact-campaign").locator(selector);
+
+/** Registers through the form, when the campaign shows one. */
+async function register(page) {
+  const form = shadow(page, "form");
+  if (!(await form.count())) return;
+  await form.locator("input[type=email]").fill("ada@example.com");
+  const name = form.locator("input[autocomplete=given-name], input[name=name]");
+  if (await name.count()) await name.first().fill("Ada");
+  const consent = form.locator("input[type=checkbox]");
+  if (await consent.count()) await consent.check();
+  await form.locator("button[type=submit]").click();
+}
+
+/** Plays `kind` from its started state to the end screen; `game` is called when the game is on screen. */
+async function play(page, kind, game) {
+  if (kind === "wheel") {
+    await shadow(page, ".rotor").waitFor();
+    await game();
+  } else if (kind === "scratch") {
+    const canvas = shadow(page, ".scratch canvas");
+    await canvas.waitFor();
+    const box = await canvas.boundingBox();
+    for (let row = 0; row < 6; row++) {
+      const y = box.y + (box.height * (row + 0.5)) / 6;
+      await page.mouse.move(box.x + 6, y);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * (row < 2 ? 0.6 : 0.98), y, { steps: 10 });
+      await page.mouse.up();
+      if (row === 1) await game();
+      if (await shadow(page, ".end").count()) break;
+    }
+  } else if (kind === "giftbox") {
+    await shadow(page, ".gift").first().waitFor();
+    await game();
+    await shadow(page, ".gift").nth(1).click();
+  } else if (kind === "quiz") {
+    const questions = 2;
+    for (let q = 0; q < questions; q++) {
+      await shadow(page, ".answer").first().waitFor();
+      if (q === 0) await game();
+      // The demo's right answers are 1 and 0; the losing copy answers wrong.
+      const right = q === 0 ? 1 : 0;
+      const won = page.url().endsWith("-win");
+      await shadow(page, ".answer").nth(won ? right : (right + 1) % 3).click();
+      await page.waitForTimeout(900);
+    }
+  }
+  await shadow(page, ".end").waitFor({ timeout: 15_000 });
+  // Let the end screen's entrance and the game's last motion settle.
+  await page.waitForTimeout(2500);
+}
+
+try {
+  for (const kind of KINDS) {
+    for (const { width, context: options } of VIEWPORTS) {
+      for (const outcome of ["win", "lose"]) {
+        const context = await browser.newContext(options);
+        const page = await context.newPage();
+        page.on("pageerror", (error) => console.error(`${kind} ${width}: ${error}`));
+        await page.goto(`${host.url}/${kind}-${outcome}`);
+        await page.locator("adact-campaign[data-campaign]").waitFor();
+        await page.waitForTimeout(400);
+        const shot = async (step) => {
+          const path = join(out, `${kind}-${step}-${width}.png`);
+          await page.screenshot({ path, fullPage: true });
+          console.log(`wrote ${path}`);
+        };
+        if (outcome === "win") await shot("intro");
+        await shadow(page, "button.play").first().click();
+        await register(page);
+        await play(page, kind, async () => {
+          if (outcome === "win") await shot("game");
+        });
+        await shot(outcome === "win" ? "end-win" : "end-no-prize");
+        await context.close();
+      }
+    }
+  }
+} finally {
+  await browser.close();
+  await host.stop();
+  await adact.stop();
+}
