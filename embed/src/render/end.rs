@@ -192,7 +192,9 @@ fn copy_on_click(app: &Ctx, copy: &HtmlElement, code: &str) {
                 app.announce(app.text(said));
                 after(
                     2000,
-                    Box::new(move || copy_button.set_text_content(Some(app.text(UiText::CopyCode)))),
+                    Box::new(move || {
+                        copy_button.set_text_content(Some(app.text(UiText::CopyCode)))
+                    }),
                 );
             });
         }),
@@ -207,7 +209,8 @@ fn play_again(app: &Ctx, result: &PlayResponse) -> Option<String> {
     if !words.contains("{time}") {
         return Some(words.to_owned());
     }
-    let options = r#"{"weekday":"long","day":"numeric","month":"long","hour":"numeric","minute":"2-digit"}"#;
+    let options =
+        r#"{"weekday":"long","day":"numeric","month":"long","hour":"numeric","minute":"2-digit"}"#;
     let time = local_time(app, result.next_play_at.as_deref()?, options)?;
     Some(app.fill(UiText::PlayAgain, &[("time", &time)]))
 }
