@@ -79,7 +79,7 @@ async function checkAccessibility(page, when) {
 
 /** Opens the page at `width`, plays a gift box, and returns the end screen as shown. */
 async function play(path, { width, reducedMotion }) {
-  const opened = await openPage(browser, undefined, { viewport: { width, height: 800 }, locale: "en-US", timezoneId: "Europe/Berlin" });
+  const opened = await openPage(browser, undefined, { viewport: { width, height: 800 }, deviceScaleFactor: SHOTS ? 2 : 1, locale: "en-US", timezoneId: "Europe/Berlin" });
   const { page } = opened;
   if (reducedMotion) await page.emulateMedia({ reducedMotion: "reduce" });
   await page.goto(`${host.url}${path}`);

@@ -14,7 +14,7 @@ use crate::dom::{self, ElementExt as _, after, button, decimal, element};
 
 /// How many pieces of confetti fall, and for how long they stay (ms).
 const CONFETTI: u32 = 18;
-const CONFETTI_MS: i32 = 2600;
+const CONFETTI_MS: i32 = 3200;
 
 /// The end screen's styles, added to the card's when the campaign uses them.
 pub const CSS: &str = r#"
@@ -54,11 +54,11 @@ pub const CSS: &str = r#"
 .cta:focus-visible { outline: 3px solid var(--adact-primary); outline-offset: 3px; }
 .confetti { position: absolute; inset: -8px 0 0; overflow: hidden; pointer-events: none; }
 .confetti i { position: absolute; top: -14px; left: calc(var(--i) * 5.4% + 2%); width: 8px; height: 13px; border-radius: 2px;
-  background: var(--adact-primary); opacity: 0; animation: adact-fall 1.9s cubic-bezier(.2,.6,.4,1) forwards; }
+  background: var(--adact-primary); opacity: 0; animation: adact-fall 1.9s cubic-bezier(.2,.6,.4,1) calc(var(--j) * 40ms) forwards; }
 .confetti i:nth-child(2n) { --dx: -36px; --r: -520deg; }
 .confetti i:nth-child(3n) { background: #f59e0b; width: 6px; animation-duration: 2.2s; }
-.confetti i:nth-child(3n+1) { background: #10b981; animation-delay: .12s; }
-.confetti i:nth-child(4n) { background: #ef4444; animation-delay: .28s; height: 9px; }
+.confetti i:nth-child(3n+1) { background: #10b981; }
+.confetti i:nth-child(4n) { background: #ef4444; height: 9px; }
 .confetti i:nth-child(5n) { background: #3b82f6; border-radius: 50%; height: 8px; animation-duration: 1.7s; }
 @keyframes adact-fall {
   0% { opacity: 1; transform: translate3d(0, 0, 0) rotate(0); }
@@ -247,7 +247,11 @@ fn confetti(end: &HtmlElement) {
     burst.attr("aria-hidden", "true");
     for i in 0..CONFETTI {
         let piece = element("i", "", "");
-        piece.attr("style", &dom::concat(&["--i:", &decimal(i)]));
+        // `--j` shuffles the start times, so the pieces do not fall in rows.
+        piece.attr(
+            "style",
+            &dom::concat(&["--i:", &decimal(i), ";--j:", &decimal(i * 7 % CONFETTI)]),
+        );
         burst.add(&piece);
     }
     end.add(&burst);
