@@ -820,7 +820,7 @@ async fn the_end_screen_fields_are_validated_stored_and_sent_with_the_play() {
     assert_eq!(render["campaign"]["end_screen"], end_screen, "{render}");
     assert_eq!(
         render["strings"]["play_again"],
-        "You can play again from {time}."
+        "You can play again in {time}."
     );
     let (id, token) = registered(
         &server,

@@ -187,12 +187,22 @@ pub enum UiText {
     CopyManually,
     CopiedAnnouncement,
     CopyFailedAnnouncement,
-    /// Under the code: `{date}`, the last day it can be used.
+    /// Under the code: the last day it can be used, as `{day}`, `{month}`
+    /// (one of [`Self::Months`]) and `{year}`.
     ValidUntil,
+    /// The twelve months' names, January first, joined by `,`.
+    Months,
     /// On the end screen: when the visitor may play again, by the
-    /// campaign's play limit; `{time}` (a date and time in the visitor's
-    /// zone) for a daily or weekly limit.
+    /// campaign's play limit; `{time}` for a daily or weekly limit, one of
+    /// [`Self::OneHour`], [`Self::Hours`], [`Self::Days`]. (Counted by the
+    /// embed, not written with `Intl`, whose first date costs a page
+    /// 30-60 ms.)
     PlayAgain,
+    OneHour,
+    /// `{count}` hours, 2 or more.
+    Hours,
+    /// `{count}` days, 2 or more.
+    Days,
     /// Said after the call to action's label: the link opens a new tab.
     NewTab,
     /// A play refused because the campaign has not started
@@ -211,7 +221,7 @@ pub enum UiText {
 
 impl UiText {
     /// Every text, in declaration order: `ALL[t as usize] == t`.
-    pub const ALL: [UiText; 34] = [
+    pub const ALL: [UiText; 38] = [
         Self::Continue,
         Self::YourDetails,
         Self::FieldRequired,
@@ -239,7 +249,11 @@ impl UiText {
         Self::CopiedAnnouncement,
         Self::CopyFailedAnnouncement,
         Self::ValidUntil,
+        Self::Months,
         Self::PlayAgain,
+        Self::OneHour,
+        Self::Hours,
+        Self::Days,
         Self::NewTab,
         Self::CampaignNotStarted,
         Self::CampaignEnded,
@@ -279,7 +293,11 @@ impl UiText {
             Self::CopiedAnnouncement => "copied_announcement",
             Self::CopyFailedAnnouncement => "copy_failed_announcement",
             Self::ValidUntil => "valid_until",
+            Self::Months => "months",
             Self::PlayAgain => "play_again",
+            Self::OneHour => "one_hour",
+            Self::Hours => "hours",
+            Self::Days => "days",
             Self::NewTab => "new_tab",
             Self::CampaignNotStarted => "campaign_not_started",
             Self::CampaignEnded => "campaign_ended",
@@ -363,7 +381,7 @@ pub struct PlayResponse {
     /// When the campaign's play limit lets this player play again (RFC
     /// 3339, UTC): the start of the next day or week for a `daily` or
     /// `weekly` limit; absent when plays are unlimited or allowed `once`.
-    /// The end screen says it in the visitor's time zone.
+    /// The end screen says how long until then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub next_play_at: Option<String>,

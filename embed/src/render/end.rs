@@ -4,8 +4,8 @@
 //! end with the marketer's call to action, a link.
 
 use adact_wire::{PlayResponse, UiText};
-use js_sys::{Date, Function, JSON, Reflect};
-use wasm_bindgen::{JsCast as _, JsValue};
+use js_sys::Date;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlElement;
 
@@ -120,8 +120,7 @@ pub fn show(app: &Ctx, result: &PlayResponse) {
         let valid = prize
             .valid_until
             .as_deref()
-            .and_then(|date| local_time(app, date, r#"{"dateStyle":"long","timeZone":"UTC"}"#))
-            .map(|date| app.fill(UiText::ValidUntil, &[("date", &date)]));
+            .and_then(|date| valid_until(app, date));
         if let Some(code) = &result.code {
             let row = element("div", "coupon-code", "");
             row.add(&element("span", "code-label", app.text(UiText::CodeLabel)));
@@ -202,43 +201,42 @@ fn copy_on_click(app: &Ctx, copy: &HtmlElement, code: &str) {
 }
 
 /// When the visitor may play again, by the campaign's limit: the server's
-/// words, with the next play's `{time}` when the limit has one. None when
-/// the words need a time the play did not send (the campaign ends first).
+/// words, with how long until the next play (`{time}`) when the limit has
+/// one. None when the words need a time the play did not send (the
+/// campaign ends first).
 fn play_again(app: &Ctx, result: &PlayResponse) -> Option<String> {
     let words = app.text(UiText::PlayAgain);
     if !words.contains("{time}") {
         return Some(words.to_owned());
     }
-    let options =
-        r#"{"weekday":"long","day":"numeric","month":"long","hour":"numeric","minute":"2-digit"}"#;
-    let time = local_time(app, result.next_play_at.as_deref()?, options)?;
+    let next = Date::new(&JsValue::from_str(result.next_play_at.as_deref()?)).get_time();
+    // Whole hours, rounded up; from a day on, whole days.
+    let hours = ((next - Date::now()) / 3_600_000.0).ceil().max(1.0) as u32;
+    let time = match hours {
+        1 => app.text(UiText::OneHour).to_owned(),
+        2..=24 => app.fill(UiText::Hours, &[("count", &decimal(hours))]),
+        _ => app.fill(UiText::Days, &[("count", &decimal(hours.div_ceil(24)))]),
+    };
     Some(app.fill(UiText::PlayAgain, &[("time", &time)]))
 }
 
-/// A date or time from the server, in the card's language with `Intl`'s
-/// `options` (JSON). The full tag, then its language alone, since `Intl`
-/// throws on a tag it cannot read; none when neither works.
-fn local_time(app: &Ctx, value: &str, options: &str) -> Option<String> {
-    let date = Date::new(&JsValue::from_str(value));
-    if date.get_time().is_nan() {
-        return None;
-    }
-    let format: Function = Reflect::get(&date, &"toLocaleString".into())
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let options = JSON::parse(options).ok()?;
-    let lang = app
-        .stage
-        .closest("[lang]")
-        .ok()
-        .flatten()
-        .and_then(|card| card.get_attribute("lang"))
-        .unwrap_or_default();
-    let base = lang.split('-').next().unwrap_or_default().to_owned();
-    [lang, base]
-        .into_iter()
-        .find_map(|tag| format.call2(&date, &tag.into(), &options).ok()?.as_string())
+/// "Valid until" a `YYYY-MM-DD` date, in the server's words and month
+/// names (not `Intl`: a page's first date with it takes 30-60 ms).
+fn valid_until(app: &Ctx, date: &str) -> Option<String> {
+    let mut parts = date.split('-').map(|part| part.parse::<u32>().ok());
+    let (year, month, day) = (parts.next()??, parts.next()??, parts.next()??);
+    let name = app
+        .text(UiText::Months)
+        .split(',')
+        .nth(month.checked_sub(1)? as usize)?;
+    Some(app.fill(
+        UiText::ValidUntil,
+        &[
+            ("day", &decimal(day)),
+            ("month", name),
+            ("year", &decimal(year)),
+        ],
+    ))
 }
 
 /// Pieces of confetti falling over the end screen once, removed after.

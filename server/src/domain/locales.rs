@@ -214,8 +214,14 @@ fn en(text: UiText) -> &'static str {
         CopyManually => "Select and copy",
         CopiedAnnouncement => "Code copied to the clipboard.",
         CopyFailedAnnouncement => "Could not copy: select the code and copy it.",
-        ValidUntil => "Valid until {date}",
-        PlayAgain => "You can play again from {time}.",
+        ValidUntil => "Valid until {month} {day}, {year}",
+        Months => {
+            "January,February,March,April,May,June,July,August,September,October,November,December"
+        }
+        PlayAgain => "You can play again in {time}.",
+        OneHour => "1 hour",
+        Hours => "{count} hours",
+        Days => "{count} days",
         NewTab => "(opens in a new tab)",
         CampaignNotStarted => Refusal::NotStarted.message(),
         CampaignEnded => Refusal::Ended.message(),
@@ -258,8 +264,14 @@ fn de(text: UiText) -> &'static str {
         CopyFailedAnnouncement => {
             "Kopieren nicht möglich: Bitte markieren und kopieren Sie den Code."
         }
-        ValidUntil => "Gültig bis {date}",
-        PlayAgain => "Sie können ab {time} wieder spielen.",
+        ValidUntil => "Gültig bis {day}. {month} {year}",
+        Months => {
+            "Januar,Februar,März,April,Mai,Juni,Juli,August,September,Oktober,November,Dezember"
+        }
+        PlayAgain => "Sie können in {time} wieder spielen.",
+        OneHour => "einer Stunde",
+        Hours => "{count} Stunden",
+        Days => "{count} Tagen",
         NewTab => "(öffnet in einem neuen Tab)",
         CampaignNotStarted => {
             "Dieses Spiel hat noch nicht begonnen. Schauen Sie bald wieder vorbei!"
@@ -310,8 +322,14 @@ fn fr(text: UiText) -> &'static str {
         CopyManually => "Sélectionnez et copiez",
         CopiedAnnouncement => "Code copié dans le presse-papiers.",
         CopyFailedAnnouncement => "Copie impossible\u{a0}: sélectionnez le code et copiez-le.",
-        ValidUntil => "Valable jusqu’au {date}",
-        PlayAgain => "Vous pourrez rejouer à partir du {time}.",
+        ValidUntil => "Valable jusqu’au {day} {month} {year}",
+        Months => {
+            "janvier,février,mars,avril,mai,juin,juillet,août,septembre,octobre,novembre,décembre"
+        }
+        PlayAgain => "Vous pourrez rejouer dans {time}.",
+        OneHour => "1\u{a0}heure",
+        Hours => "{count}\u{a0}heures",
+        Days => "{count}\u{a0}jours",
         NewTab => "(s’ouvre dans un nouvel onglet)",
         CampaignNotStarted => "Ce jeu n’a pas encore commencé. Revenez bientôt\u{a0}!",
         CampaignEnded => "Ce jeu est terminé. Merci de votre intérêt\u{a0}!",
@@ -355,8 +373,14 @@ fn es(text: UiText) -> &'static str {
         CopyManually => "Selecciona y copia",
         CopiedAnnouncement => "Código copiado al portapapeles.",
         CopyFailedAnnouncement => "No se pudo copiar: selecciona el código y cópialo.",
-        ValidUntil => "Válido hasta el {date}",
-        PlayAgain => "Podrás volver a jugar a partir del {time}.",
+        ValidUntil => "Válido hasta el {day} de {month} de {year}",
+        Months => {
+            "enero,febrero,marzo,abril,mayo,junio,julio,agosto,septiembre,octubre,noviembre,diciembre"
+        }
+        PlayAgain => "Podrás volver a jugar dentro de {time}.",
+        OneHour => "1 hora",
+        Hours => "{count} horas",
+        Days => "{count} días",
         NewTab => "(se abre en una pestaña nueva)",
         CampaignNotStarted => "Este juego aún no ha empezado. ¡Vuelve pronto!",
         CampaignEnded => "Este juego ha terminado. ¡Gracias por tu interés!",
@@ -456,6 +480,7 @@ mod tests {
                 language.refusal(Refusal::PlayedToday)
             );
             assert!(strings[PlayAgain.key()].contains("{time}"));
+            assert_eq!(strings[Months.key()].split(',').count(), 12);
             for limit in [PlayLimit::Unlimited, PlayLimit::Once] {
                 let words = language.play_again(limit);
                 assert!(!words.contains('{'), "{language:?} {limit:?}");
