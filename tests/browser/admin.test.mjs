@@ -638,6 +638,9 @@ describe("the admin console", () => {
     assert.equal(await selected(), "Schedule & limits");
     await page.keyboard.press("Home");
     assert.equal(await selected(), "Basics");
+    // One row at 1280 px: every visible tab on the same line.
+    const tops = await page.locator('[role="tab"]:not([hidden])').evaluateAll((tabs) => tabs.map((t) => t.getBoundingClientRect().top));
+    assert.equal(new Set(tops).size, 1, `the tabs sit on ${new Set(tops).size} rows`);
     await page.keyboard.press("ArrowLeft");
     assert.equal(await selected(), "Schedule & limits", "the arrows wrap around");
     assert.equal(await tab("Quiz").isHidden(), true, "a wheel has no quiz tab");
@@ -656,8 +659,12 @@ describe("the admin console", () => {
     const height = (await second.boundingBox()).height;
     assert.ok(height < 120, `a collapsed prize is ${height} px tall`);
     await screenshots(page, "campaign-prizes", { fullPage: false, at: ".editor" });
-    await second.getByRole("button", { name: "Edit" }).click();
-    assert.equal(await second.getByRole("button", { name: "Collapse" }).getAttribute("aria-expanded"), "true");
+    // Each collapsed prize's button names its prize.
+    const toggles = await page.locator(".prize-toggle").evaluateAll((bs) => bs.map((b) => b.getAttribute("aria-label")));
+    assert.equal(new Set(toggles).size, toggles.length, `distinct names: ${toggles}`);
+    assert.ok(toggles.includes("Edit prize Free shipping"), `${toggles}`);
+    await second.getByRole("button", { name: "Edit prize Free shipping" }).click();
+    assert.equal(await second.getByRole("button", { name: "Collapse prize Free shipping" }).getAttribute("aria-expanded"), "true");
     await second.getByLabel("Weight").fill("2000000");
     await second.getByRole("button", { name: "Collapse" }).click();
     // Saved from another tab, the server's error opens the tab and the prize and focuses the field.
@@ -672,6 +679,24 @@ describe("the admin console", () => {
     await page.getByRole("button", { name: "Save changes" }).click();
     await page.locator(".save-state", { hasText: "All changes saved" }).waitFor();
     assert.equal((await adminApi(`/api/v1/campaigns/${id}`)).definition.prizes[1].weight, 20);
+
+    // The end screen's call to action and a prize's validity: a bad link is named in place, a good one saved.
+    await second.getByLabel("Valid until").fill("2027-01-31");
+    await tab("End screen").click();
+    await page.getByLabel("Button label").fill("Shop the sale");
+    await page.getByLabel("Link", { exact: true }).fill("javascript:alert(1)");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    const linkError = page.locator('[data-field="definition.end_screen.cta_url"] > .field-error');
+    await linkError.waitFor();
+    assert.match(await linkError.textContent(), /http/);
+    await page.getByLabel("Link", { exact: true }).fill("https://shop.example.com/sale");
+    await page.getByLabel("Also show it when nothing is won").check();
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.locator(".save-state", { hasText: "All changes saved" }).waitFor();
+    const withCta = (await adminApi(`/api/v1/campaigns/${id}`)).definition;
+    assert.deepEqual([withCta.end_screen.cta_label, withCta.end_screen.cta_url, withCta.end_screen.cta_on_lose], ["Shop the sale", "https://shop.example.com/sale", true]);
+    assert.equal(withCta.prizes[1].valid_until, "2027-01-31");
+    await assertAccessible(page, "the end screen's tab");
     await page.locator(".preview-status", { hasText: "Up to date" }).waitFor();
 
     // The preview at real size: the phone 360 px wide, the desktop page 1100 px wide in a frame that scrolls.

@@ -728,3 +728,116 @@ async fn a_campaign_outside_its_schedule_says_so_politely() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_end_screen_fields_are_validated_stored_and_sent_with_the_play() {
+    let server = TestServer::start(|_| {}).await;
+    let post = |definition: Value| {
+        let server = &server;
+        async move {
+            server
+                .call(
+                    reqwest::Method::POST,
+                    "/api/v1/campaigns",
+                    Some(json!({"name": "Result", "kind": "wheel", "definition": definition})),
+                )
+                .await
+        }
+    };
+    // A bad link, a label without a link, a link without a label, a bad date: 422 naming the field.
+    for (change, field) in [
+        (
+            json!({"end_screen": {"cta_label": "Shop", "cta_url": "javascript:alert(1)"}}),
+            "definition.end_screen.cta_url",
+        ),
+        (
+            json!({"end_screen": {"cta_label": "Shop", "cta_url": "/sale"}}),
+            "definition.end_screen.cta_url",
+        ),
+        (
+            json!({"end_screen": {"cta_label": "Shop", "cta_url": "data:text/html,hi"}}),
+            "definition.end_screen.cta_url",
+        ),
+        (
+            json!({"end_screen": {"cta_label": "Shop"}}),
+            "definition.end_screen.cta_url",
+        ),
+        (
+            json!({"end_screen": {"cta_url": "https://shop.example.com/"}}),
+            "definition.end_screen.cta_label",
+        ),
+        (
+            json!({"end_screen": {"cta_label": "x".repeat(41), "cta_url": "https://shop.example.com/"}}),
+            "definition.end_screen.cta_label",
+        ),
+        (
+            json!({"prizes": [{"name": "Gift card", "weight": 1, "stock": 1, "codes": {"pool": ["A"]}, "valid_until": "31/12/2026"}]}),
+            "definition.prizes[0].valid_until",
+        ),
+        (
+            json!({"prizes": [{"name": "Gift card", "weight": 1, "stock": 1, "codes": {"pool": ["A"]}, "valid_until": "2026-02-30"}]}),
+            "definition.prizes[0].valid_until",
+        ),
+    ] {
+        let mut definition = pooled(1, &["A".into()], "daily");
+        for (key, value) in change.as_object().unwrap() {
+            definition[key] = value.clone();
+        }
+        let (status, body) = post(definition).await;
+        assert_eq!(
+            (status, body["error"]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(field)),
+            "{change}: {body}"
+        );
+    }
+
+    // A round trip: stored, read back, and sent to the visitor.
+    let end_screen = json!({
+        "win_title": "You won!", "win_text": "", "lose_title": "Not this time", "lose_text": "",
+        "cta_label": "Shop now", "cta_url": "https://shop.example.com/sale?from=game", "cta_on_lose": true,
+    });
+    let mut definition = pooled(1, &["CODE-1".into()], "daily");
+    definition["prizes"][0]["valid_until"] = json!("2027-01-31");
+    definition["end_screen"] = end_screen.clone();
+    let id = campaign(&server, "Result", definition).await;
+    let (status, read) = server
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/campaigns/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{read}");
+    assert_eq!(read["definition"]["end_screen"], end_screen, "{read}");
+    assert_eq!(read["definition"]["prizes"][0]["valid_until"], "2027-01-31");
+
+    let (_, render) = server
+        .public(
+            "/api/v1/embed/render",
+            json!({"segment": "Result", "user": {"id": "ada"}}),
+        )
+        .await;
+    assert_eq!(render["campaign"]["end_screen"], end_screen, "{render}");
+    assert_eq!(
+        render["strings"]["play_again"],
+        "You can play again in {time}."
+    );
+    let (id, token) = registered(
+        &server,
+        "Result",
+        "grace",
+        json!({"email": "grace@example.com"}),
+    )
+    .await;
+    let (status, played) = play(&server, &id, &token).await;
+    assert_eq!(status, StatusCode::OK, "{played}");
+    assert_eq!(played["prize"]["valid_until"], "2027-01-31", "{played}");
+    assert_eq!(played["code"], "CODE-1");
+    // A daily limit: the next UTC midnight.
+    let next = played["next_play_at"].as_str().unwrap();
+    assert!(next.ends_with("T00:00:00.000Z"), "{next}");
+    // The answer is stored: a retried play answers the same.
+    let (_, again) = play(&server, &id, &token).await;
+    assert_eq!(again["next_play_at"], played["next_play_at"]);
+    assert_eq!(again["prize"], played["prize"]);
+}

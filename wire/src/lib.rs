@@ -187,6 +187,24 @@ pub enum UiText {
     CopyManually,
     CopiedAnnouncement,
     CopyFailedAnnouncement,
+    /// Under the code: the last day it can be used, as `{day}`, `{month}`
+    /// (one of [`Self::Months`]) and `{year}`.
+    ValidUntil,
+    /// The twelve months' names, January first, joined by `,`.
+    Months,
+    /// On the end screen: when the visitor may play again, by the
+    /// campaign's play limit; `{time}` for a daily or weekly limit, one of
+    /// [`Self::OneHour`], [`Self::Hours`], [`Self::Days`]. (Counted by the
+    /// embed, not written with `Intl`, whose first date costs a page
+    /// 30-60 ms.)
+    PlayAgain,
+    OneHour,
+    /// `{count}` hours, 2 or more.
+    Hours,
+    /// `{count}` days, 2 or more.
+    Days,
+    /// Said after the call to action's label: the link opens a new tab.
+    NewTab,
     /// A play refused because the campaign has not started
     /// (`campaign_not_started`).
     CampaignNotStarted,
@@ -203,7 +221,7 @@ pub enum UiText {
 
 impl UiText {
     /// Every text, in declaration order: `ALL[t as usize] == t`.
-    pub const ALL: [UiText; 31] = [
+    pub const ALL: [UiText; 38] = [
         Self::Continue,
         Self::YourDetails,
         Self::FieldRequired,
@@ -230,6 +248,13 @@ impl UiText {
         Self::CopyManually,
         Self::CopiedAnnouncement,
         Self::CopyFailedAnnouncement,
+        Self::ValidUntil,
+        Self::Months,
+        Self::PlayAgain,
+        Self::OneHour,
+        Self::Hours,
+        Self::Days,
+        Self::NewTab,
         Self::CampaignNotStarted,
         Self::CampaignEnded,
         Self::PlayLimitReached,
@@ -267,6 +292,13 @@ impl UiText {
             Self::CopyManually => "copy_manually",
             Self::CopiedAnnouncement => "copied_announcement",
             Self::CopyFailedAnnouncement => "copy_failed_announcement",
+            Self::ValidUntil => "valid_until",
+            Self::Months => "months",
+            Self::PlayAgain => "play_again",
+            Self::OneHour => "one_hour",
+            Self::Hours => "hours",
+            Self::Days => "days",
+            Self::NewTab => "new_tab",
             Self::CampaignNotStarted => "campaign_not_started",
             Self::CampaignEnded => "campaign_ended",
             Self::PlayLimitReached => "play_limit_reached",
@@ -346,6 +378,13 @@ pub struct PlayResponse {
     /// Correct answers, for a quiz.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<u32>,
+    /// When the campaign's play limit lets this player play again (RFC
+    /// 3339, UTC): the start of the next day or week for a `daily` or
+    /// `weekly` limit; absent when plays are unlimited or allowed `once`.
+    /// The end screen says how long until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
+    pub next_play_at: Option<String>,
 }
 
 /// `POST /api/v1/embed/sessions/{id}/finish`.
@@ -371,6 +410,11 @@ pub struct PrizeView {
     pub name: String,
     #[serde(default)]
     pub description: String,
+    /// The last day the prize's code can be used (`YYYY-MM-DD`), as the
+    /// marketer set it; absent when it does not expire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
+    pub valid_until: Option<String>,
 }
 
 /// A quiz question as a visitor sees it: without the right answer.
@@ -489,9 +533,28 @@ pub struct EndScreen {
     pub lose_title: String,
     #[serde(default)]
     pub lose_text: String,
+    /// The call-to-action button's label, e.g. `Shop now`; with `cta_url`,
+    /// the end screen shows it as a link after a win.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub cta_label: String,
+    /// Where the call to action leads: an absolute `https` or `http` URL.
+    /// It opens in a new tab, so the code stays on screen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cta_url: Option<String>,
+    /// Whether the call to action also shows when nothing is won.
+    #[serde(default)]
+    pub cta_on_lose: bool,
 }
 
 impl EndScreen {
+    /// The call to action's label and URL, when the marketer set both.
+    pub fn cta(&self) -> Option<(&str, &str)> {
+        match (self.cta_label.trim(), self.cta_url.as_deref()) {
+            ("", _) | (_, None) => None,
+            (label, Some(url)) => Some((label, url)),
+        }
+    }
+
     fn default_win_title() -> String {
         "You won!".to_owned()
     }
@@ -507,6 +570,9 @@ impl Default for EndScreen {
             win_text: String::new(),
             lose_title: Self::default_lose_title(),
             lose_text: String::new(),
+            cta_label: String::new(),
+            cta_url: None,
+            cta_on_lose: false,
         }
     }
 }

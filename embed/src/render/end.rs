@@ -1,38 +1,99 @@
-//! The end screen: the prize and its code with a copy button, or the
-//! "no prize" words.
+//! The end screen: a win as a coupon (the prize, its code with a copy
+//! button, how long it is valid) under a burst of confetti; no prize as a
+//! designed panel that says when the visitor may play again. Either may
+//! end with the marketer's call to action, a link.
 
 use adact_wire::{PlayResponse, UiText};
+use js_sys::Date;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
+use web_sys::HtmlElement;
 
 use super::app::Ctx;
 use crate::dom::{self, ElementExt as _, after, button, decimal, element};
 
+/// How many pieces of confetti fall, and for how long they stay (ms).
+const CONFETTI: u32 = 18;
+const CONFETTI_MS: i32 = 3200;
+
 /// The end screen's styles, added to the card's when the campaign uses them.
 pub const CSS: &str = r#"
-.end { display: flex; flex-direction: column; align-items: center; gap: 8px; width: 100%; }
-.end-title { margin: 0; font-size: 26px; outline: none; }
+.end { position: relative; display: flex; flex-direction: column; align-items: center; gap: 10px; width: 100%; }
+.end-title { margin: 0; font-size: 26px; line-height: 1.2; outline: none; }
 .end.won .end-title { color: var(--adact-primary); }
-.prize { margin: 0; font-size: 22px; font-weight: 750; }
-.prize-text, .end-text, .score { margin: 0; opacity: .85; }
-.code-row { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; justify-content: center; margin: 8px 0;
-  padding: 10px 12px; border-radius: 14px; border: 2px dashed var(--adact-primary); background: var(--soft); }
-.code-label { font-size: 13px; opacity: .8; }
-.code { font: 700 20px ui-monospace, SFMono-Regular, Menlo, monospace; letter-spacing: .06em; }
-.copy { padding: 8px 16px; min-height: 40px; font-size: 14px; }
+.end-text, .score { margin: 0; opacity: .85; }
+.coupon { position: relative; width: 100%; max-width: 340px; border-radius: 16px; background: var(--soft);
+  border: 1.5px solid var(--edge); --edge: color-mix(in srgb, var(--adact-primary) 40%, transparent);
+  box-shadow: 0 6px 18px color-mix(in srgb, var(--adact-primary) 18%, transparent); }
+.coupon-top { padding: 14px 18px 12px; border-radius: 14px 14px 0 0; background: var(--adact-primary); color: #fff; }
+.prize { margin: 0; font-size: 21px; line-height: 1.25; font-weight: 750; }
+.prize-text { margin: 2px 0 0; font-size: 14px; opacity: .92; }
+.coupon-code { position: relative; display: flex; flex-wrap: wrap; align-items: center; justify-content: center; gap: 4px 12px;
+  padding: 12px 16px 14px; border-top: 2px dashed var(--edge); }
+.coupon-code::before, .coupon-code::after { content: ""; position: absolute; top: -14px; width: 26px; height: 26px; border-radius: 50%;
+  background: var(--adact-background); border: 1.5px solid var(--edge); }
+.coupon-code::before { left: -14px; clip-path: inset(0 0 0 50%); }
+.coupon-code::after { right: -14px; clip-path: inset(0 50% 0 0); }
+.code-label { flex-basis: 100%; font-size: 12px; font-weight: 650; letter-spacing: .08em; text-transform: uppercase; opacity: .75; }
+.code { font: 750 22px/1.3 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; letter-spacing: .08em; user-select: all; word-break: break-all; }
+.copy { padding: 6px 16px; min-height: 40px; font-size: 14px; }
+.valid { flex-basis: 100%; margin: 2px 0 0; font-size: 13px; opacity: .8; }
+.lost-panel { display: flex; flex-direction: column; align-items: center; gap: 10px; width: 100%; max-width: 360px;
+  padding: 20px 18px; border-radius: 16px; background: var(--soft); }
+.lost-badge { width: 52px; height: 52px; border-radius: 50%; display: grid; place-items: center;
+  background: var(--adact-background); box-shadow: inset 0 0 0 3px var(--adact-primary); }
+.lost-badge::before { content: ""; width: 22px; height: 22px; border-radius: 50%; box-shadow: inset 0 0 0 3px var(--adact-primary);
+  background: linear-gradient(var(--adact-primary), var(--adact-primary)) 9.5px 4px / 3px 8px no-repeat,
+    linear-gradient(var(--adact-primary), var(--adact-primary)) 9.5px 9.5px / 7px 3px no-repeat; }
+.again { margin: 0; padding: 8px 14px; border-radius: 12px; background: var(--adact-background); font-size: 14px; line-height: 1.4; }
+.cta { display: inline-flex; align-items: center; gap: 8px; padding: 12px 28px; min-height: 44px; border-radius: 999px;
+  background: var(--adact-primary); color: #fff; font-weight: 650; text-decoration: none; }
+.cta::after { content: "\2197" / ""; font-size: 15px; }
+.lost .cta { background: transparent; color: var(--adact-primary); box-shadow: inset 0 0 0 2px var(--adact-primary); }
+.cta:hover { filter: brightness(1.08); }
+.cta:focus-visible { outline: 3px solid var(--adact-primary); outline-offset: 3px; }
+.confetti { position: absolute; inset: -8px 0 0; overflow: hidden; pointer-events: none; }
+.confetti i { position: absolute; top: -14px; left: calc(var(--i) * 5.4% + 2%); width: 8px; height: 13px; border-radius: 2px;
+  background: var(--adact-primary); opacity: 0; animation: adact-fall 1.9s cubic-bezier(.2,.6,.4,1) calc(var(--j) * 40ms) forwards; }
+.confetti i:nth-child(2n) { --dx: -36px; --r: -520deg; }
+.confetti i:nth-child(3n) { background: #f59e0b; width: 6px; animation-duration: 2.2s; }
+.confetti i:nth-child(3n+1) { background: #10b981; }
+.confetti i:nth-child(4n) { background: #ef4444; height: 9px; }
+.confetti i:nth-child(5n) { background: #3b82f6; border-radius: 50%; height: 8px; animation-duration: 1.7s; }
+@keyframes adact-fall {
+  0% { opacity: 1; transform: translate3d(0, 0, 0) rotate(0); }
+  80% { opacity: 1; }
+  100% { opacity: 0; transform: translate3d(var(--dx, 34px), 360px, 0) rotate(var(--r, 560deg)); }
+}
+@media (prefers-reduced-motion: reduce) { .confetti { display: none; } }
 "#;
 
 pub fn show(app: &Ctx, result: &PlayResponse) {
     let screen = &app.view.end_screen;
     let won = result.prize.is_some();
-    let end = element("div", if won { "end won" } else { "end" }, "");
+    let end = element("div", if won { "end won" } else { "end lost" }, "");
+    // No prize: the title, texts and the play-again line on a panel.
+    let panel = if won {
+        end.clone()
+    } else {
+        let panel = element("div", "lost-panel", "");
+        end.add(&panel);
+        panel
+    };
     let title = if won {
         &screen.win_title
     } else {
         &screen.lose_title
     };
+    let again = (!won).then(|| play_again(app, result)).flatten();
+    if again.is_some() && result.next_play_at.is_some() {
+        let badge = element("div", "lost-badge", "");
+        badge.attr("aria-hidden", "true");
+        panel.add(&badge);
+    }
     let heading = element("h3", "end-title", title);
     heading.attr("tabindex", "-1");
-    end.add(&heading);
+    panel.add(&heading);
     if let Some(score) = result.score {
         let line = app.fill(
             UiText::QuizScore,
@@ -41,52 +102,44 @@ pub fn show(app: &Ctx, result: &PlayResponse) {
                 ("count", &decimal(app.view.questions.len() as u32)),
             ],
         );
-        end.add(&element("p", "score", &line));
+        panel.add(&element("p", "score", &line));
     }
     let mut announcement = title.to_owned();
     if let Some(prize) = &result.prize {
-        end.add(&element("p", "prize", &prize.name));
+        let coupon = element("div", "coupon", "");
+        let top = element("div", "coupon-top", "");
+        top.add(&element("p", "prize", &prize.name));
         if !prize.description.is_empty() {
-            end.add(&element("p", "prize-text", &prize.description));
+            top.add(&element("p", "prize-text", &prize.description));
         }
+        coupon.add(&top);
         announcement = app.fill(
             UiText::WonAnnouncement,
             &[("title", title), ("prize", &prize.name)],
         );
+        let valid = prize
+            .valid_until
+            .as_deref()
+            .and_then(|date| valid_until(app, date));
         if let Some(code) = &result.code {
-            let row = element("div", "code-row", "");
+            let row = element("div", "coupon-code", "");
             row.add(&element("span", "code-label", app.text(UiText::CodeLabel)));
             row.add(&element("code", "code", code));
             let copy = button("copy", app.text(UiText::CopyCode));
             row.add(&copy);
-            end.add(&row);
+            if let Some(valid) = &valid {
+                row.add(&element("p", "valid", valid));
+            }
+            coupon.add(&row);
             announcement.push(' ');
             announcement.push_str(&app.fill(UiText::CodeAnnouncement, &[("code", code)]));
-            let code = code.clone();
-            let copy_button = copy.clone();
-            app.on(
-                &copy,
-                "click",
-                Box::new(move |app, _| {
-                    // Said only once the clipboard has answered: it may refuse.
-                    let (copy_button, app, code) = (copy_button.clone(), app.clone(), code.clone());
-                    spawn_local(async move {
-                        let (label, said) = if dom::copy_to_clipboard(&code).await {
-                            (UiText::Copied, UiText::CopiedAnnouncement)
-                        } else {
-                            (UiText::CopyManually, UiText::CopyFailedAnnouncement)
-                        };
-                        copy_button.set_text_content(Some(app.text(label)));
-                        app.announce(app.text(said));
-                        after(
-                            2000,
-                            Box::new(move || {
-                                copy_button.set_text_content(Some(app.text(UiText::CopyCode)))
-                            }),
-                        );
-                    });
-                }),
-            );
+            copy_on_click(app, &copy, code);
+        } else if let Some(valid) = &valid {
+            top.add(&element("p", "prize-text", valid));
+        }
+        end.add(&coupon);
+        if !app.reduced_motion {
+            confetti(&end);
         }
     }
     let text = if won {
@@ -95,8 +148,110 @@ pub fn show(app: &Ctx, result: &PlayResponse) {
         &screen.lose_text
     };
     if !text.is_empty() {
-        end.add(&element("p", "end-text", text));
+        panel.add(&element("p", "end-text", text));
+    }
+    if let Some(again) = again {
+        panel.add(&element("p", "again", &again));
+        announcement.push(' ');
+        announcement.push_str(&again);
+    }
+    if let Some((label, url)) = screen.cta()
+        && (won || screen.cta_on_lose)
+        && (url.starts_with("https://") || url.starts_with("http://"))
+    {
+        // A new tab, so the code stays on screen while the visitor shops.
+        let link = element("a", "cta", label);
+        link.attr("href", url);
+        link.attr("target", "_blank");
+        link.attr("rel", "noopener");
+        link.add(&element("span", "sr", app.text(UiText::NewTab)));
+        panel.add(&link);
     }
     app.show(&end, Some(&heading));
     app.announce(&announcement);
+}
+
+/// The copy button copies the code and says so, or that it could not.
+fn copy_on_click(app: &Ctx, copy: &HtmlElement, code: &str) {
+    let code = code.to_owned();
+    let copy_button = copy.clone();
+    app.on(
+        copy,
+        "click",
+        Box::new(move |app, _| {
+            // Said only once the clipboard has answered: it may refuse.
+            let (copy_button, app, code) = (copy_button.clone(), app.clone(), code.clone());
+            spawn_local(async move {
+                let (label, said) = if dom::copy_to_clipboard(&code).await {
+                    (UiText::Copied, UiText::CopiedAnnouncement)
+                } else {
+                    (UiText::CopyManually, UiText::CopyFailedAnnouncement)
+                };
+                copy_button.set_text_content(Some(app.text(label)));
+                app.announce(app.text(said));
+                after(
+                    2000,
+                    Box::new(move || {
+                        copy_button.set_text_content(Some(app.text(UiText::CopyCode)))
+                    }),
+                );
+            });
+        }),
+    );
+}
+
+/// When the visitor may play again, by the campaign's limit: the server's
+/// words, with how long until the next play (`{time}`) when the limit has
+/// one. None when the words need a time the play did not send (the
+/// campaign ends first).
+fn play_again(app: &Ctx, result: &PlayResponse) -> Option<String> {
+    let words = app.text(UiText::PlayAgain);
+    if !words.contains("{time}") {
+        return Some(words.to_owned());
+    }
+    let next = Date::new(&JsValue::from_str(result.next_play_at.as_deref()?)).get_time();
+    // Whole hours, rounded up; from a day on, whole days.
+    let hours = ((next - Date::now()) / 3_600_000.0).ceil().max(1.0) as u32;
+    let time = match hours {
+        1 => app.text(UiText::OneHour).to_owned(),
+        2..=24 => app.fill(UiText::Hours, &[("count", &decimal(hours))]),
+        _ => app.fill(UiText::Days, &[("count", &decimal(hours.div_ceil(24)))]),
+    };
+    Some(app.fill(UiText::PlayAgain, &[("time", &time)]))
+}
+
+/// "Valid until" a `YYYY-MM-DD` date, in the server's words and month
+/// names (not `Intl`: a page's first date with it takes 30-60 ms).
+fn valid_until(app: &Ctx, date: &str) -> Option<String> {
+    let mut parts = date.split('-').map(|part| part.parse::<u32>().ok());
+    let (year, month, day) = (parts.next()??, parts.next()??, parts.next()??);
+    let name = app
+        .text(UiText::Months)
+        .split(',')
+        .nth(month.checked_sub(1)? as usize)?;
+    Some(app.fill(
+        UiText::ValidUntil,
+        &[
+            ("day", &decimal(day)),
+            ("month", name),
+            ("year", &decimal(year)),
+        ],
+    ))
+}
+
+/// Pieces of confetti falling over the end screen once, removed after.
+fn confetti(end: &HtmlElement) {
+    let burst = element("div", "confetti", "");
+    burst.attr("aria-hidden", "true");
+    for i in 0..CONFETTI {
+        let piece = element("i", "", "");
+        // `--j` shuffles the start times, so the pieces do not fall in rows.
+        piece.attr(
+            "style",
+            &dom::concat(&["--i:", &decimal(i), ";--j:", &decimal(i * 7 % CONFETTI)]),
+        );
+        burst.add(&piece);
+    }
+    end.add(&burst);
+    after(CONFETTI_MS, Box::new(move || burst.remove()));
 }

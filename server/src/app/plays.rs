@@ -326,6 +326,7 @@ pub async fn play(
         prize: won.as_ref().map(|(prize, _)| prize.clone()),
         code: won.as_ref().map(|(_, code)| code.clone()),
         score,
+        next_play_at: campaign.definition.next_play_at(now_ms()),
     };
     let context = context(account, &campaign, &session, player.as_ref());
     let prize = won

@@ -19,7 +19,7 @@ use crate::{
         campaign::{Campaign, Definition, NewCampaign},
         draw,
         locales::Locale,
-        time::new_id,
+        time::{new_id, now_ms},
     },
 };
 
@@ -105,6 +105,8 @@ pub async fn play(campaign: &Campaign, answers: &[u32]) -> Result<PlayResponse> 
         prize: won.as_ref().map(|(prize, _)| prize.clone()),
         code: won.map(|(_, code)| code),
         score,
+        // As a real play's: the preview ignores the limit but shows it.
+        next_play_at: definition.next_play_at(now_ms()),
     })
 }
 

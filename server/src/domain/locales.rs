@@ -50,6 +50,34 @@ impl Language {
         }
     }
 
+    /// When a player who just played may play again, in their words: for
+    /// a daily or weekly limit the `{time}` the end screen fills in.
+    pub fn play_again(self, play_limit: PlayLimit) -> &'static str {
+        let [any_time, once] = match self {
+            Self::En => [
+                "You can play again any time.",
+                "Each person can play this game once.",
+            ],
+            Self::De => [
+                "Sie können jederzeit wieder spielen.",
+                "Jede Person kann dieses Spiel einmal spielen.",
+            ],
+            Self::Fr => [
+                "Vous pouvez rejouer à tout moment.",
+                "Chaque personne ne peut jouer qu’une fois.",
+            ],
+            Self::Es => [
+                "Puedes volver a jugar cuando quieras.",
+                "Cada persona puede jugar una sola vez.",
+            ],
+        };
+        match play_limit {
+            PlayLimit::Unlimited => any_time,
+            PlayLimit::Once => once,
+            PlayLimit::Daily | PlayLimit::Weekly => self.text(PlayAgain),
+        }
+    }
+
     /// Why the player may not play now, in their words.
     pub fn refusal(self, refusal: Refusal) -> &'static str {
         let [today, this_week] = match self {
@@ -118,13 +146,15 @@ impl Locale {
     }
 
     /// Every [`UiText`] in this language, by key. The play limit text
-    /// names the campaign's own limit (today, this week, or at all).
+    /// names the campaign's own limit (today, this week, or at all), and
+    /// so does the end screen's play-again line.
     pub fn strings(&self, play_limit: PlayLimit) -> BTreeMap<String, String> {
         UiText::ALL
             .into_iter()
             .map(|text| {
                 let words = match (text, play_limit.check(1)) {
                     (PlayLimitReached, Err(refusal)) => self.language.refusal(refusal),
+                    (PlayAgain, _) => self.language.play_again(play_limit),
                     _ => self.language.text(text),
                 };
                 (text.key().to_owned(), words.to_owned())
@@ -184,6 +214,15 @@ fn en(text: UiText) -> &'static str {
         CopyManually => "Select and copy",
         CopiedAnnouncement => "Code copied to the clipboard.",
         CopyFailedAnnouncement => "Could not copy: select the code and copy it.",
+        ValidUntil => "Valid until {month} {day}, {year}",
+        Months => {
+            "January,February,March,April,May,June,July,August,September,October,November,December"
+        }
+        PlayAgain => "You can play again in {time}.",
+        OneHour => "1 hour",
+        Hours => "{count} hours",
+        Days => "{count} days",
+        NewTab => "(opens in a new tab)",
         CampaignNotStarted => Refusal::NotStarted.message(),
         CampaignEnded => Refusal::Ended.message(),
         PlayLimitReached => Refusal::AlreadyPlayed.message(),
@@ -225,6 +264,15 @@ fn de(text: UiText) -> &'static str {
         CopyFailedAnnouncement => {
             "Kopieren nicht möglich: Bitte markieren und kopieren Sie den Code."
         }
+        ValidUntil => "Gültig bis {day}. {month} {year}",
+        Months => {
+            "Januar,Februar,März,April,Mai,Juni,Juli,August,September,Oktober,November,Dezember"
+        }
+        PlayAgain => "Sie können in {time} wieder spielen.",
+        OneHour => "einer Stunde",
+        Hours => "{count} Stunden",
+        Days => "{count} Tagen",
+        NewTab => "(öffnet in einem neuen Tab)",
         CampaignNotStarted => {
             "Dieses Spiel hat noch nicht begonnen. Schauen Sie bald wieder vorbei!"
         }
@@ -274,6 +322,15 @@ fn fr(text: UiText) -> &'static str {
         CopyManually => "Sélectionnez et copiez",
         CopiedAnnouncement => "Code copié dans le presse-papiers.",
         CopyFailedAnnouncement => "Copie impossible\u{a0}: sélectionnez le code et copiez-le.",
+        ValidUntil => "Valable jusqu’au {day} {month} {year}",
+        Months => {
+            "janvier,février,mars,avril,mai,juin,juillet,août,septembre,octobre,novembre,décembre"
+        }
+        PlayAgain => "Vous pourrez rejouer dans {time}.",
+        OneHour => "1\u{a0}heure",
+        Hours => "{count}\u{a0}heures",
+        Days => "{count}\u{a0}jours",
+        NewTab => "(s’ouvre dans un nouvel onglet)",
         CampaignNotStarted => "Ce jeu n’a pas encore commencé. Revenez bientôt\u{a0}!",
         CampaignEnded => "Ce jeu est terminé. Merci de votre intérêt\u{a0}!",
         PlayLimitReached => "Vous avez déjà joué à ce jeu. Merci d’avoir participé\u{a0}!",
@@ -316,6 +373,15 @@ fn es(text: UiText) -> &'static str {
         CopyManually => "Selecciona y copia",
         CopiedAnnouncement => "Código copiado al portapapeles.",
         CopyFailedAnnouncement => "No se pudo copiar: selecciona el código y cópialo.",
+        ValidUntil => "Válido hasta el {day} de {month} de {year}",
+        Months => {
+            "enero,febrero,marzo,abril,mayo,junio,julio,agosto,septiembre,octubre,noviembre,diciembre"
+        }
+        PlayAgain => "Podrás volver a jugar dentro de {time}.",
+        OneHour => "1 hora",
+        Hours => "{count} horas",
+        Days => "{count} días",
+        NewTab => "(se abre en una pestaña nueva)",
         CampaignNotStarted => "Este juego aún no ha empezado. ¡Vuelve pronto!",
         CampaignEnded => "Este juego ha terminado. ¡Gracias por tu interés!",
         PlayLimitReached => "Ya has jugado a este juego. ¡Gracias por participar!",
@@ -413,6 +479,13 @@ mod tests {
                 strings[PlayLimitReached.key()],
                 language.refusal(Refusal::PlayedToday)
             );
+            assert!(strings[PlayAgain.key()].contains("{time}"));
+            assert_eq!(strings[Months.key()].split(',').count(), 12);
+            for limit in [PlayLimit::Unlimited, PlayLimit::Once] {
+                let words = language.play_again(limit);
+                assert!(!words.contains('{'), "{language:?} {limit:?}");
+                assert_ne!(words, language.play_again(PlayLimit::Weekly));
+            }
         }
     }
 

@@ -115,7 +115,7 @@ function editorSections(campaign, { isNew, changed }) {
   const showQuiz = () => tabs.show("quiz", basics.kind.value() === "quiz");
   basics.kind.wrapper.addEventListener("change", showQuiz);
   showQuiz();
-  return { ...parts, tabs, nodes: [tabs.tablist, tabs.panels] };
+  return { ...parts, tabs, nodes: [tabs.row, tabs.panels] };
 }
 
 /**

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::{
     Error, draw,
     limits::{self, PlayLimit, Refusal},
-    time::parse_rfc3339,
+    time::{parse_rfc3339, rfc3339},
 };
 
 mod registration;
@@ -102,6 +102,11 @@ pub struct Prize {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stock: Option<u32>,
     pub codes: Codes,
+    /// The last day the code can be used, `YYYY-MM-DD`, shown on the end
+    /// screen's coupon in the visitor's language; absent: no end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(format = Date)]
+    pub valid_until: Option<String>,
 }
 
 impl Prize {
@@ -111,6 +116,7 @@ impl Prize {
             id: self.id.clone().unwrap_or_default(),
             name: self.name.clone(),
             description: self.description.clone(),
+            valid_until: self.valid_until.clone(),
         }
     }
 }
@@ -215,6 +221,18 @@ impl Definition {
             parse("starts_at", &self.starts_at)?,
             parse("ends_at", &self.ends_at)?,
         ))
+    }
+
+    /// When a player who plays at `now_ms` may play again, as RFC 3339:
+    /// for a daily or weekly limit, the next window's start, unless the
+    /// campaign has ended by then.
+    pub fn next_play_at(&self, now_ms: i64) -> Option<String> {
+        if !matches!(self.play_limit, PlayLimit::Daily | PlayLimit::Weekly) {
+            return None;
+        }
+        let next = self.play_limit.next_window(now_ms)?;
+        let (_, ends) = self.schedule().unwrap_or((None, None));
+        (ends.is_none_or(|ends| next < ends)).then(|| rfc3339(next))
     }
 
     /// A play's quiz score (none for other kinds) and whether it lets the
@@ -407,6 +425,29 @@ pub(crate) mod tests {
         match err {
             Error::Invalid { field, .. } => field,
             other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_next_play_follows_the_limit_and_ends_with_the_campaign() {
+        // 2026-12-10T15:00:00Z, a Thursday, inside `full()`'s schedule.
+        let now = parse_rfc3339("2026-12-10T15:00:00Z").unwrap();
+        let mut d = full();
+        assert_eq!(
+            d.next_play_at(now).as_deref(),
+            Some("2026-12-11T00:00:00.000Z")
+        );
+        d.play_limit = PlayLimit::Weekly;
+        assert_eq!(
+            d.next_play_at(now).as_deref(),
+            Some("2026-12-14T00:00:00.000Z")
+        );
+        // The campaign ends on the 24th: no next week after the 21st's.
+        let late = parse_rfc3339("2026-12-22T15:00:00Z").unwrap();
+        assert_eq!(d.next_play_at(late), None);
+        for limit in [PlayLimit::Once, PlayLimit::Unlimited] {
+            d.play_limit = limit;
+            assert_eq!(d.next_play_at(now), None);
         }
     }
 

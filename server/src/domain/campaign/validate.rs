@@ -49,6 +49,9 @@ impl Definition {
             let at = |field: &str| format!("prizes[{i}].{field}");
             check_text(&at("name"), &prize.name, 1, 80)?;
             check_text(&at("description"), &prize.description, 0, 500)?;
+            if let Some(date) = &prize.valid_until {
+                check_date(&at("valid_until"), date)?;
+            }
             if prize.weight > MAX_WEIGHT {
                 return Err(Error::invalid(
                     at("weight"),
@@ -104,6 +107,17 @@ impl Definition {
         check_text("end_screen.win_text", &e.win_text, 0, 1000)?;
         check_text("end_screen.lose_title", &e.lose_title, 1, 120)?;
         check_text("end_screen.lose_text", &e.lose_text, 0, 1000)?;
+        check_text("end_screen.cta_label", &e.cta_label, 0, 40)?;
+        if let Some(url) = &e.cta_url {
+            check_url("end_screen.cta_url", url)?;
+            check_text("end_screen.cta_label", &e.cta_label, 1, 40)
+                .map_err(|_| Error::invalid("end_screen.cta_label", "is required with a link"))?;
+        } else if e.cta_on_lose || !e.cta_label.trim().is_empty() {
+            return Err(Error::invalid(
+                "end_screen.cta_url",
+                "is required with a button label or when shown for no prize",
+            ));
+        }
         Ok(())
     }
 
@@ -212,16 +226,32 @@ fn check_colour(field: &str, value: &str) -> Result<(), Error> {
     }
 }
 
+/// An absolute `https` or `http` URL with a host: nothing else (no
+/// `javascript:`, `data:` or relative link) can reach an `href` or `src`.
 fn check_url(field: &str, value: &str) -> Result<(), Error> {
     let ok = (value.starts_with("https://") || value.starts_with("http://"))
         && value.len() <= 2048
-        && !value
-            .chars()
-            .any(|c| c.is_whitespace() || c == '"' || c == '\'' || c == '<');
+        && !value.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || c == '"' || c == '\'' || c == '<' || c == '>'
+        })
+        && url::Url::parse(value).is_ok_and(|url| url.host_str().is_some_and(|h| !h.is_empty()));
     if ok {
         Ok(())
     } else {
         Err(Error::invalid(field, "must be an absolute http(s) URL"))
+    }
+}
+
+/// A calendar date as `YYYY-MM-DD`.
+fn check_date(field: &str, value: &str) -> Result<(), Error> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    if value.len() == 10 && time::Date::parse(value, &format).is_ok() {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            field,
+            format!("must be a date like 2026-12-31, not {value:?}"),
+        ))
     }
 }
 
@@ -326,6 +356,55 @@ mod tests {
             field_of(d.validate(CampaignKind::Wheel).unwrap_err()),
             "theme.logo_url"
         );
+
+        for (bad, field) in [
+            ("javascript:alert(1)", "end_screen.cta_url"),
+            ("https://", "end_screen.cta_url"),
+            ("/sale", "end_screen.cta_url"),
+            ("ftp://shop.example.com", "end_screen.cta_url"),
+            ("https://shop.example.com/a b", "end_screen.cta_url"),
+        ] {
+            let mut d = definition();
+            d.end_screen.cta_label = "Shop now".into();
+            d.end_screen.cta_url = Some(bad.into());
+            assert_eq!(
+                field_of(d.validate(CampaignKind::Wheel).unwrap_err()),
+                field,
+                "{bad}"
+            );
+        }
+        let mut d = definition();
+        d.end_screen.cta_url = Some("https://shop.example.com/sale?x=1#top".into());
+        assert_eq!(
+            field_of(d.validate(CampaignKind::Wheel).unwrap_err()),
+            "end_screen.cta_label"
+        );
+        d.end_screen.cta_label = "Shop now".into();
+        d.validate(CampaignKind::Wheel).unwrap();
+        let mut d = definition();
+        d.end_screen.cta_on_lose = true;
+        assert_eq!(
+            field_of(d.validate(CampaignKind::Wheel).unwrap_err()),
+            "end_screen.cta_url"
+        );
+        for bad in [
+            "2026-02-30",
+            "31.12.2026",
+            "2026-1-5",
+            "tomorrow",
+            "2026-12-31T00:00:00Z",
+        ] {
+            let mut d = full();
+            d.prizes[1].valid_until = Some(bad.into());
+            assert_eq!(
+                field_of(d.validate(CampaignKind::Wheel).unwrap_err()),
+                "prizes[1].valid_until",
+                "{bad}"
+            );
+        }
+        let mut d = full();
+        d.prizes[1].valid_until = Some("2028-02-29".into());
+        d.validate(CampaignKind::Wheel).unwrap();
 
         let mut d = definition();
         d.texts.play_button = "x".repeat(41);

@@ -60,6 +60,7 @@ function prizeRow(prize, state, changed, collapsed) {
   const name = text({ value: prize?.name ?? "", maxlength: "80", placeholder: "Free shipping" });
   const description = text({ value: prize?.description ?? "", maxlength: "500", placeholder: "Optional: shown with the prize" });
   const weight = number({ value: String(prize?.weight ?? 10) });
+  const validUntil = h("input", { type: "date", value: prize?.valid_until ?? "" });
   const chance = h("span", { class: "chance" });
   let id = prize?.id ?? null;
   const paths = rowPaths();
@@ -76,6 +77,12 @@ function prizeRow(prize, state, changed, collapsed) {
     toggle.setAttribute("aria-expanded", String(open));
     toggle.textContent = open ? "Collapse" : "Edit";
     node.classList.toggle("collapsed", !open);
+    nameToggle();
+  }
+  /** Each prize's button says which prize it opens: "Edit prize 10% off". */
+  function nameToggle() {
+    const named = name.value.trim() ? `prize ${name.value.trim()}` : legend.textContent.toLowerCase();
+    toggle.setAttribute("aria-label", `${toggle.getAttribute("aria-expanded") === "true" ? "Collapse" : "Edit"} ${named}`);
   }
   node.classList.toggle("collapsed", collapsed);
   // An error or a "Show field" inside opens the prize.
@@ -85,7 +92,8 @@ function prizeRow(prize, state, changed, collapsed) {
       at(field({ name: "name", label: "Name", input: name }), "name"),
       at(field({ name: "description", label: "Description", input: description }), "description"),
       h("div", { class: "weight" }, at(field({ name: "weight", label: "Weight", input: weight }), "weight"), chance),
-      codes.stockField),
+      codes.stockField,
+      at(field({ name: "valid_until", label: "Valid until", input: validUntil, hint: "Optional: the last day the code works, shown on the coupon." }), "valid_until")),
     codes.node,
     h("div", { class: "row-footer" }, removeButton("", () => row.remove())));
 
@@ -93,6 +101,7 @@ function prizeRow(prize, state, changed, collapsed) {
     node,
     setIndex(i, path) {
       legend.textContent = `Prize ${i + 1}`;
+      nameToggle();
       node.querySelector(".row-remove").setAttribute("aria-label", `Remove prize ${i + 1}`);
       paths.set(path);
     },
@@ -104,6 +113,7 @@ function prizeRow(prize, state, changed, collapsed) {
     /** The collapsed line: name, weight and share, stock. */
     summarise() {
       const stock = codes.stockField.querySelector("input")?.value.trim();
+      nameToggle();
       summary.replaceChildren(
         h("strong", null, name.value.trim() || "Unnamed prize"),
         h("span", { class: "muted" }, [`Weight ${weight.value || 0}`, chance.textContent, stock ? `stock ${stock}` : "no stock limit"].filter(Boolean).join(" · ")));
@@ -118,6 +128,7 @@ function prizeRow(prize, state, changed, collapsed) {
         weight: whole(weight, `${path}.weight`),
         ...(stock !== null && { stock }),
         codes: codes.codes({ preview }),
+        ...(validUntil.value && { valid_until: validUntil.value }),
       };
     },
     /** After a save: the prize's id and live state. */

@@ -5,8 +5,9 @@
 import { h } from "../../dom.js";
 
 /**
- * `groups` is `[[id, label, nodes]]`. Returns `{ tablist, panels, select(id),
- * show(id, visible) }`; the panels listen for `reveal-field` (see ui.js).
+ * `groups` is `[[id, label, nodes]]`. Returns `{ tablist, row, panels,
+ * select(id), show(id, visible) }` (`row` holds the tablist); the panels
+ * listen for `reveal-field` (see ui.js).
  */
 export function editorTabs(groups) {
   const tabs = new Map();
@@ -33,6 +34,36 @@ export function editorTabs(groups) {
     select(visible[(next + visible.length) % visible.length].dataset.tab, { focus: true, remember: true });
   });
 
+  // One row: when the tabs are wider than the form, the row scrolls, and a
+  // fade and an arrow button on the side with more tabs say so
+  // (data-more="start end"). The arrows are for the mouse: the keyboard
+  // moves along the tabs with the arrow keys.
+  const more = (side, label, by) => h("button", {
+    type: "button", class: `tabs-more tabs-more-${side}`, tabindex: "-1", "aria-hidden": "true", title: label,
+    onclick: () => tablist.scrollBy({ left: by * tablist.clientWidth * 0.6, behavior: "smooth" }),
+  }, side === "start" ? "‹" : "›");
+  const row = h("div", { class: "editor-tabs-row" }, tablist, more("start", "Earlier tabs", -1), more("end", "More tabs", 1));
+  const paintOverflow = () => {
+    const { scrollLeft, scrollWidth, clientWidth } = tablist;
+    const sides = [scrollLeft > 1 && "start", scrollLeft + clientWidth < scrollWidth - 1 && "end"].filter(Boolean).join(" ");
+    if (sides) row.dataset.more = sides;
+    else delete row.dataset.more;
+  };
+  /** The selected tab in view, when the row scrolls (again once the row is laid out). */
+  const reveal = () => {
+    const tab = selected && tabs.get(selected).tab;
+    if (!tab || !tablist.clientWidth) return;
+    const { offsetLeft: left, offsetWidth: width } = tab;
+    if (left < tablist.scrollLeft || left + width > tablist.scrollLeft + tablist.clientWidth) {
+      tablist.scrollLeft = left - 32;
+    }
+  };
+  tablist.addEventListener("scroll", paintOverflow, { passive: true });
+  new ResizeObserver(() => {
+    reveal();
+    paintOverflow();
+  }).observe(tablist);
+
   let selected = null;
   function select(id, { focus = false, remember = false } = {}) {
     if (!tabs.has(id) || tabs.get(id).tab.hidden) id = groups[0][0];
@@ -43,18 +74,22 @@ export function editorTabs(groups) {
       panel.hidden = key !== id;
     }
     if (focus) tabs.get(id).tab.focus();
+    reveal();
     // The hash keeps the tab over a reload; replaced, so Back leaves the page.
     if (remember) history.replaceState(history.state, "", `#${id}`);
   }
   select(location.hash.slice(1));
   return {
     tablist,
+    /** The tablist with its scroll arrows: what the page shows. */
+    row,
     panels,
     select,
     /** Hides or shows a tab (the quiz's, with the game); a hidden selected tab gives way to the first. */
     show(id, visible) {
       tabs.get(id).tab.hidden = !visible;
       if (!visible && selected === id) select(groups[0][0]);
+      paintOverflow();
     },
   };
 }
