@@ -120,6 +120,8 @@ export interface AdactPrize {
   description: string;
   /** The player's code; `null` when none was issued. */
   code: string | null;
+  /** The last day the code works (`YYYY-MM-DD`), as the marketer set it; `null` when it does not expire. */
+  valid_until: string | null;
 }
 
 /** How the game ended. */

@@ -157,6 +157,7 @@ async fn every_event_type_matches_its_published_schema() {
                 "consent": {"label": "Send me offers by email.", "required": true}
             },
             "prizes": [{"name": "10% off", "description": "Ten percent off.", "weight": 1,
+                        "valid_until": "2027-01-31",
                         "codes": {"generate": {"prefix": "TEN-"}}}],
             "no_prize": {"label": "Next time", "weight": 0}
         }),
@@ -327,7 +328,8 @@ async fn every_event_type_matches_its_published_schema() {
     );
     let assigned = of("prize.assigned")[0];
     let prize = json!({"id": assigned["prize"]["id"], "name": "10% off",
-                       "description": "Ten percent off.", "code": code});
+                       "description": "Ten percent off.", "code": code,
+                       "valid_until": "2027-01-31"});
     assert_eq!(assigned["prize"], prize);
     let ended: Vec<&Value> = of("game.ended");
     let won = ended.iter().find(|d| d["outcome"]["won"] == true).unwrap();

@@ -104,6 +104,10 @@ pub struct EventPrize {
     /// The player's code; `null` when none was issued.
     #[schema(required = true)]
     pub code: Option<String>,
+    /// The last day the code works (`YYYY-MM-DD`), as the marketer set
+    /// it; `null` when it does not expire.
+    #[schema(required = true, format = Date)]
+    pub valid_until: Option<String>,
 }
 
 /// What the game ended with.
@@ -257,6 +261,7 @@ impl EventPrize {
             name: prize.name.clone(),
             description: prize.description.clone(),
             code: code.map(str::to_owned),
+            valid_until: prize.valid_until.clone(),
         }
     }
 }

@@ -231,6 +231,7 @@ pub fn example_data(event_type: EventType) -> EventData {
         name: "10% off".into(),
         description: "Ten percent off your next order.".into(),
         code: Some("TEN-3Y67ZTWC4Q".into()),
+        valid_until: Some("2027-01-31".into()),
     };
     let outcome = OutcomeData {
         context: context.clone(),
