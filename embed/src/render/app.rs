@@ -381,6 +381,7 @@ impl App {
         }
         self.step("end");
         end::show(self, result);
+        self.fit_game();
         let app = self.clone();
         let request = FinishRequest {
             token: self.session.token.clone(),
@@ -393,6 +394,42 @@ impl App {
                 Err(failure) => app.warn_rate_limited(&failure),
             }
         });
+    }
+
+    /// Scales the game down into the room the end panel leaves above it,
+    /// where the intro's texts were, so that its result stays in view. A
+    /// transform: the page's layout does not move.
+    fn fit_game(&self) {
+        let (Some(game), Some(panel)) = (
+            self.game.first_element_child(),
+            self.panel.first_element_child(),
+        ) else {
+            return;
+        };
+        let (game, panel): (HtmlElement, HtmlElement) =
+            (game.unchecked_into(), panel.unchecked_into());
+        // Both measured from the card's body, the game's and the panel's
+        // positioned parent.
+        let room = panel.offset_top() - 12;
+        let (top, height) = (game.offset_top(), game.offset_height());
+        if room < 48 || height <= 0 {
+            return;
+        }
+        let percent = (room * 100 / height).min(100);
+        let shift = (room - height * percent / 100) / 2 - top;
+        let style = game.style();
+        dom::set_style(&style, "transform-origin", "50% 0");
+        dom::set_style(
+            &style,
+            "scale",
+            &dom::concat(&[&dom::decimal(percent as u32), "%"]),
+        );
+        let shift = if shift < 0 {
+            dom::concat(&["0 -", &dom::decimal(shift.unsigned_abs()), "px"])
+        } else {
+            dom::concat(&["0 ", &dom::decimal(shift as u32), "px"])
+        };
+        dom::set_style(&style, "translate", &shift);
     }
 
     /// The labels of the wheel's slices and the boxes: the prizes and "no

@@ -29,7 +29,8 @@ pub const CSS: &str = r#"
 .description { margin: 0 0 20px; font-size: 15px; opacity: .85; }
 .body { position: relative; flex: 1; display: flex; flex-direction: column; }
 .card[data-step=end] .head { visibility: hidden; }
-.stage { position: relative; flex: 1; display: grid; grid-template-rows: 1fr auto; gap: 16px; }
+.stage { flex: 1; display: grid; grid-template-rows: 1fr auto; gap: 16px; }
+.game > * { transition: scale .6s ease, translate .6s ease; }
 .game { grid-area: 1 / 1; display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 16px; min-width: 0; outline: none; }
 .actions { grid-area: 2 / 1; display: flex; justify-content: center; min-height: 44px; }
 .card:not([data-step=intro]) .actions { visibility: hidden; }
@@ -41,6 +42,7 @@ pub const CSS: &str = r#"
 .panel > * { pointer-events: auto; max-height: 100%; overflow: auto; padding: 20px 16px; border-radius: 16px;
   background: var(--adact-background); box-shadow: 0 0 0 1px var(--line), 0 -6px 28px rgba(0,0,0,.16); }
 .play, .answer, .copy {
+  -webkit-tap-highlight-color: transparent;
   appearance: none; border: 0; border-radius: 999px; padding: 12px 28px; min-height: 44px;
   background: var(--adact-primary); color: #fff; font: inherit; font-weight: 650; cursor: pointer;
   transition: transform .15s ease, filter .15s ease;

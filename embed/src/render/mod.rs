@@ -119,6 +119,13 @@ impl Host {
         Self { element, root }
     }
 
+    /// The loader's placeholder, already in place with its shadow root, if
+    /// it is still on the page.
+    pub fn adopt(element: Element) -> Option<Self> {
+        let root = element.shadow_root().filter(|_| element.is_connected())?;
+        Some(Self { element, root })
+    }
+
     /// Draws the campaign, built off-page and attached in one step.
     pub fn fill(
         &self,
