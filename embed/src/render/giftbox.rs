@@ -7,7 +7,7 @@ use adact_wire::UiText;
 use web_sys::HtmlElement;
 
 use super::app::{Ctx, Game};
-use crate::dom::{self, ElementExt as _, after, button, decimal, element};
+use crate::dom::{self, ElementExt as _, after, button, concat, decimal, element};
 
 /// The gift boxes's styles, added to the card's when the campaign uses them.
 pub const CSS: &str = r#"
@@ -80,7 +80,12 @@ pub fn draw(app: &Ctx) -> Game {
                 app.play(
                     &[],
                     Box::new(move |app, result| {
-                        inside.set_text_content(Some(app.outcome_label(&result)));
+                        let outcome = app.outcome_label(&result);
+                        inside.set_text_content(Some(outcome));
+                        // The open box stays in view under the end panel:
+                        // its name carries what it shows.
+                        let label = me.get_attribute("aria-label").unwrap_or_default();
+                        me.attr("aria-label", &concat(&[&label, ": ", outcome]));
                         me.attr("class", "gift chosen open");
                         let ms = if app.reduced_motion { 600 } else { 1600 };
                         let app = app.clone();
