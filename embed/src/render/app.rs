@@ -237,7 +237,8 @@ impl App {
         }
     }
 
-    /// A polite message in place of the game, e.g. a play limit reached.
+    /// A polite message in the panel over the game, e.g. a play limit
+    /// reached.
     pub fn notice(&self, message: &str, code: &str) {
         let notice = dom::element("div", "notice", "");
         notice.attr("role", "alert");

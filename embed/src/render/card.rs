@@ -28,10 +28,10 @@ pub const CSS: &str = r#"
 .title { margin: 0 0 8px; font-size: 24px; line-height: 1.25; font-weight: 750; letter-spacing: -.01em; color: inherit; }
 .description { margin: 0 0 20px; font-size: 15px; opacity: .85; }
 .body { position: relative; flex: 1; display: flex; flex-direction: column; }
-.card[data-step=end] .head { visibility: hidden; }
+.card[data-step=end] .head { opacity: 0; }
 .stage { flex: 1; display: grid; grid-template-rows: 1fr auto; gap: 16px; }
 .game > * { transition: scale .6s ease, translate .6s ease; }
-.game { grid-area: 1 / 1; display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 16px; min-width: 0; outline: none; }
+.game { isolation: isolate; grid-area: 1 / 1; display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 16px; min-width: 0; outline: none; }
 .actions { grid-area: 2 / 1; display: flex; justify-content: center; min-height: 44px; }
 .card:not([data-step=intro]) .actions { visibility: hidden; }
 .sheet { grid-area: 1 / 1 / 3 / 2; z-index: 1; display: flex; flex-direction: column; justify-content: center; min-width: 0;

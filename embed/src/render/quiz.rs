@@ -15,6 +15,8 @@ use crate::dom::{self, ElementExt as _, button, concat, decimal, element};
 /// The quiz's styles, added to the card's when the campaign uses them.
 pub const CSS: &str = r#"
 .quiz { width: 100%; display: grid; }
+.quiz .checking { grid-area: 2 / 1; }
+.card[data-step=end] .quiz .checking { visibility: hidden; }
 .quiz .step { grid-area: 1 / 1; display: flex; flex-direction: column; justify-content: center; gap: 12px; }
 .quiz [data-off] { visibility: hidden; }
 .question { margin: 0; font-size: 20px; line-height: 1.3; }
@@ -32,7 +34,9 @@ pub fn draw(app: &Ctx) -> Game {
     let count = decimal(questions.len() as u32);
     let answers: Rc<RefCell<Vec<u32>>> = Rc::default();
     let live = Rc::new(Cell::new(false));
-    // Each question's group and its heading, then the "checking" line.
+    // Each question's group and its heading; the last stays in view while
+    // the answers are checked and under the end panel, and the "checking"
+    // line, under the questions, shows meanwhile.
     let steps: Steps = Rc::default();
     for (index, q) in questions.iter().enumerate() {
         let step = element("div", "step", "");
@@ -74,7 +78,7 @@ pub fn draw(app: &Ctx) -> Game {
         quiz.add(&step);
         steps.borrow_mut().push((step, Some(text)));
     }
-    let checking = element("p", "hint step", app.text(UiText::QuizChecking));
+    let checking = element("p", "hint checking", app.text(UiText::QuizChecking));
     checking.attr("data-off", "");
     quiz.add(&checking);
     steps.borrow_mut().push((checking, None));
@@ -94,8 +98,11 @@ type Steps = Rc<RefCell<Vec<(HtmlElement, Option<HtmlElement>)>>>;
 /// or sends them all.
 fn next(app: &Ctx, steps: &[(HtmlElement, Option<HtmlElement>)], answers: &[u32]) {
     let index = answers.len();
+    // The questions, then the "checking" line.
+    let checking = steps.len() - 1;
     for (i, (step, _)) in steps.iter().enumerate() {
-        if i == index {
+        let shown = i == index || (index == checking && i + 1 == checking);
+        if shown {
             step.remove_attr("data-off");
         } else {
             step.attr("data-off", "");
