@@ -30,7 +30,8 @@ pub const CSS: &str = r#"
 .body { position: relative; flex: 1; display: flex; flex-direction: column; }
 .card[data-step=end] .head { opacity: 0; }
 .stage { flex: 1; display: grid; grid-template-rows: 1fr auto; gap: 16px; }
-.game > * { transition: scale .6s ease, translate .6s ease; }
+.game > * { display: flex; flex-direction: column; align-items: center; gap: 12px; width: 100%;
+  transition: scale .6s ease, translate .6s ease; }
 .game { isolation: isolate; grid-area: 1 / 1; display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 16px; min-width: 0; outline: none; }
 .actions { grid-area: 2 / 1; display: flex; justify-content: center; min-height: 44px; }
 .card:not([data-step=intro]) .actions { visibility: hidden; }
