@@ -8,8 +8,17 @@
 // it is. Every call returns a Promise of a campaign handle, or of `null`
 // after one console.warn; nothing is ever thrown into the page. Its
 // argument, an options object or a segment title, is the wasm's to read.
+//
+// Each call puts the campaign's host element at its place at once, before
+// the wasm or the server answers: an empty box of the card's height (the
+// same min-height as the card's own styles, in render/card.rs), so the page
+// does not move when the card is drawn into it. A call that renders nothing
+// takes it out again.
 var script = document.currentScript;
 var scriptUrl = script && script.src ? new URL(script.src, location.href) : null;
+
+// The card's height before it is drawn: keep in step with render/card.rs.
+var RESERVE = ":host{display:block;min-height:600px}@media (max-width:400px){:host{min-height:580px}}";
 
 function warn(message) {
   console.warn("Adact: " + message);
@@ -38,7 +47,36 @@ if (!scriptUrl) {
     return ready;
   };
 
+  // The empty host element, where the wasm will look for it (the container,
+  // else after the calling script, else the end of <body>); null where
+  // there is none, which the wasm then explains.
+  var reserve = function (options, anchor) {
+    try {
+      var object = options !== null && typeof options === "object";
+      if (!object && typeof options !== "string") return null;
+      var container = object ? options.container : null;
+      var parent = null;
+      var after = null;
+      if (typeof container === "string") parent = document.querySelector(container);
+      else if (container instanceof Element) parent = container;
+      else if (container != null) return null;
+      else if (anchor && anchor.isConnected) after = anchor;
+      else parent = document.body;
+      if (!parent && !after) return null;
+      var host = document.createElement("adact-campaign");
+      var style = document.createElement("style");
+      style.textContent = RESERVE;
+      host.attachShadow({ mode: "open" }).appendChild(style);
+      if (parent) parent.appendChild(host);
+      else after.after(host);
+      return host;
+    } catch (error) {
+      return null;
+    }
+  };
+
   var call = function (options, anchor) {
+    var host = reserve(options, anchor);
     return load().then(function (ok) {
       // A failed load was already reported once; later calls stay quiet.
       if (!ok) return null;
@@ -46,10 +84,13 @@ if (!scriptUrl) {
         warn("embed.js was loaded without its key: use embed.js?key=pk_...");
         return null;
       }
-      return wasm_bindgen.render(options, anchor || null, server, key);
+      return wasm_bindgen.render(options, anchor || null, server, key, host);
     }).catch(function (error) {
       warn(String(error && error.message || error));
       return null;
+    }).then(function (campaign) {
+      if (!campaign && host) host.remove();
+      return campaign;
     });
   };
 

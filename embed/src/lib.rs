@@ -61,8 +61,9 @@ pub(crate) fn warn(Problem(message): &Problem) {
 
 /// Renders the campaign of `options.segment` (or of `options` itself, a
 /// segment title). Called by the loader with the `<script>` element the
-/// call came from (`anchor`, if any) and the server and embed key it read
-/// from its own script URL. Resolves to a [`Campaign`] handle, or to `null`
+/// call came from (`anchor`, if any), the server and embed key it read
+/// from its own script URL, and the empty host element it placed at once
+/// to hold the card's room (`host`, if any), which the card is drawn into. Resolves to a [`Campaign`] handle, or to `null`
 /// after one `console.warn`; never rejects.
 ///
 /// The options are read and the campaign's place found before anything
@@ -74,12 +75,16 @@ pub fn render(
     anchor: Option<Element>,
     server: String,
     key: String,
+    host: Option<Element>,
 ) -> js_sys::Promise {
     let started = options::Options::parse(&options).and_then(|options| {
         // Find where it goes before asking the server, so a bad
         // `container` fails fast and costs no request.
         let place = render::Place::find(options.container.as_ref(), anchor)?;
-        Ok((options, render::Host::mount(&place)))
+        let host = host
+            .and_then(render::Host::adopt)
+            .unwrap_or_else(|| render::Host::mount(&place));
+        Ok((options, host))
     });
     future_to_promise(async move {
         let shown = match started {

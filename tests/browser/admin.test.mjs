@@ -576,16 +576,16 @@ describe("the admin console", () => {
 
     const deliveries = (await adminApi("/api/v1/webhooks/deliveries?limit=200")).data.length;
     const sent = received.length;
-    await campaign.locator("button.play").click();
+    await campaign.locator(".actions button.play").click();
     await campaign.locator("input[type=email]").fill("ada@example.com");
     await campaign.locator("button[type=submit]").click();
-    await campaign.locator(".wheel-stage button.play").waitFor();
+    // The wheel spins right after the form: no second button.
+    await campaign.locator(".card[data-step=play], .card[data-step=end]").waitFor();
     await assertAccessible(page, "the editor with the preview");
     const preview = page.frames().find((f) => f.url().endsWith("/admin/preview.html"));
     await assertAccessible(preview, "the preview's game");
     await screenshots(page, "campaign-editor", { fullPage: false });
     await screenshots(page, "campaign-preview", { fullPage: false, at: "#preview" });
-    await campaign.locator(".wheel-stage button.play").click();
     const end = campaign.locator(".end");
     await end.waitFor();
     const shown = await end.evaluate((e) => ({ title: e.querySelector(".end-title").textContent, code: e.querySelector(".code")?.textContent ?? null }));

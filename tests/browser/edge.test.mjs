@@ -50,7 +50,7 @@ const form = (page) => page.locator("adact-campaign form");
 
 /** Past the intro to the registration form. */
 async function openForm(page) {
-  await page.locator("adact-campaign button.play").click();
+  await page.locator("adact-campaign .actions button.play").click();
   await form(page).waitFor();
 }
 
@@ -69,7 +69,8 @@ describe("the public edge in the browser", () => {
     assert.equal(await form(signed.page).locator("input[autocomplete=name]").inputValue(), "Grace");
     await form(signed.page).locator("input[type=checkbox]").check();
     await form(signed.page).locator("button[type=submit]").click();
-    await signed.page.locator("adact-campaign .scratch canvas").waitFor();
+    // The game starts by itself after the form.
+    await signed.page.locator("adact-campaign .card[data-step=play] .scratch canvas").waitFor();
     assert.deepEqual(signed.warnings(), []);
     assert.deepEqual(signed.errors, []);
     await signed.context.close();
@@ -103,11 +104,11 @@ describe("the public edge in the browser", () => {
       await limited;
       // Whichever step met the limit, the card apologises politely.
       const notice = visit.page.locator("adact-campaign .notice");
-      const canvas = visit.page.locator("adact-campaign .scratch canvas");
-      await Promise.race([notice.waitFor(), canvas.waitFor()]);
-      if (await canvas.count()) {
-        await visit.page.locator("adact-campaign button", { hasText: /aufdecken|Reveal/i }).first().click();
-      }
+      // The scratch card is drawn from the intro on; it is live (its
+      // button enabled) once the play has its answer.
+      const reveal = visit.page.locator("adact-campaign .scratch-stage button:not([disabled])");
+      await Promise.race([notice.waitFor(), reveal.waitFor()]);
+      if (await reveal.count()) await reveal.click();
       await notice.waitFor();
       assert.equal(await notice.getAttribute("data-code"), "rate_limited");
       assert.equal(await notice.textContent(), "Gerade spielen sehr viele mit. Bitte versuchen Sie es in einer Minute noch einmal.");

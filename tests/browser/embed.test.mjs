@@ -56,6 +56,23 @@ function pages() {
       </script>
       ${scriptTag("async")}
     </head><body><p id="last">Last.</p></body></html>`,
+    "/reserve": `<!doctype html><html><head>${scriptTag()}</head><body style="margin: 0">
+      <p id="before">Before the campaign.</p>
+      <script id="caller">
+        window.pending = renderAdact({segment: 'Default Users'});
+        window.reserved = document.querySelector('adact-campaign');
+        window.reservedAt = {
+          previous: reserved.previousElementSibling.id,
+          height: reserved.getBoundingClientRect().height,
+          shadow: reserved.shadowRoot.mode,
+        };
+      </script>
+      <script id="nobody">
+        window.nobody = renderAdact({segment: 'Nobody'});
+        window.countAfterNobody = document.querySelectorAll('adact-campaign').length;
+      </script>
+      <p id="after">After the campaign.</p>
+    </body></html>`,
     "/plain": `<!doctype html><html><head>${scriptTag()}</head><body>
       <button id="counter" onclick="this.textContent = String(Number(this.textContent) + 1)">0</button>
     </body></html>`,
@@ -106,11 +123,39 @@ describe("the embed on a page of another origin", () => {
     assert.doesNotMatch(style.titleFont, /Comic Sans/);
     assert.equal(style.titleColour, "rgb(31, 41, 55)");
     assert.equal(style.buttonBackground, "rgb(109, 40, 217)");
-    assert.equal(style.cardDisplay, "block");
+    // A column: the intro's texts, then the stage, which fills the card's height.
+    assert.equal(style.cardDisplay, "flex");
     assert.equal(style.letterSpacing, "normal");
     assert.deepEqual(errors, []);
     assert.deepEqual(console.filter((m) => m.type === "warning" || m.type === "error"), []);
     await context.close();
+  });
+
+  test("reserves the card's room at the call site at once, and draws the card into it", async () => {
+    for (const [viewport, height] of [[{ width: 1280, height: 800 }, 600], [{ width: 360, height: 740 }, 580]]) {
+      const { page, context, errors, warnings } = await openPage(browser, `${host.url}/reserve`, { viewport });
+      // Synchronously after the call, before the wasm or the server answered.
+      assert.deepEqual(await page.evaluate(() => window.reservedAt), { previous: "caller", height, shadow: "open" });
+      assert.equal(await page.evaluate(() => window.countAfterNobody), 2);
+      await page.evaluate(() => Promise.all([window.pending, window.nobody]));
+      const drawn = await page.evaluate(() => {
+        const hosts = document.querySelectorAll("adact-campaign");
+        return {
+          count: hosts.length,
+          same: hosts[0] === window.reserved,
+          campaign: window.reserved.hasAttribute("data-campaign"),
+          height: window.reserved.getBoundingClientRect().height,
+          next: window.reserved.nextElementSibling.id,
+        };
+      });
+      // The unknown segment's placeholder is gone again; the card took the
+      // other's place at the same height.
+      assert.deepEqual(drawn, { count: 1, same: true, campaign: true, height, next: "nobody" });
+      assert.equal(warnings().length, 1);
+      assert.match(warnings()[0].text, /"Nobody"/);
+      assert.deepEqual(errors, []);
+      await context.close();
+    }
   });
 
   test("runs calls made before the script loaded, in order", async () => {

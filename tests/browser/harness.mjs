@@ -49,7 +49,7 @@ export async function startAdact({ args = [], rateLimits = LIFTED } = {}) {
       DATABASE_URL: databaseUrl,
       ADACT_ADMIN_TOKEN: ADMIN_TOKEN,
       ADACT_EMBED_KEY: EMBED_KEY,
-      ADACT_WWW_DIR: join(root, "www"),
+      ADACT_WWW_DIR: process.env.ADACT_WWW_DIR || join(root, "www"),
       RUST_LOG: process.env.RUST_LOG || "warn",
     },
     stdio: ["ignore", "pipe", "inherit"],

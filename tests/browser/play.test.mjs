@@ -43,6 +43,12 @@ after(async () => {
 });
 
 const campaign = (page) => page.locator("adact-campaign");
+/** The intro's play button, in its row under the game. */
+const playButton = (page) => campaign(page).locator(".actions button.play");
+/** Waits until the game is live: after the form, it starts by itself. */
+const started = (page) => campaign(page).locator(".card[data-step=play], .card[data-step=end]").waitFor();
+/** The host element's height. */
+const hostHeight = (page) => campaign(page).evaluate((e) => e.getBoundingClientRect().height);
 
 /** axe-core on the whole page, shadow root included: no violation of any impact. */
 async function checkAccessibility(page, when) {
@@ -76,11 +82,10 @@ async function fillForm(page, keyboard) {
 /** Plays; for the wheel, returns the label of the slice it stops on and its transition. */
 async function playGame(page, kind, keyboard) {
   const c = campaign(page);
+  await started(page);
   if (kind === "wheel") {
-    const spin = c.locator(".wheel-stage button.play");
-    await spin.waitFor();
-    if (keyboard) await page.keyboard.press("Enter");
-    else await spin.click();
+    // The form's button started the game: no second "Spin the wheel".
+    assert.equal(await c.locator("button:visible").count(), 0);
     const rotor = c.locator(".rotor");
     await page.waitForFunction(
       () => document.querySelector("adact-campaign").shadowRoot.querySelector(".rotor")?.style.transform,
@@ -94,6 +99,8 @@ async function playGame(page, kind, keyboard) {
   } else if (kind === "scratch") {
     const canvas = c.locator(".scratch canvas");
     await canvas.waitFor();
+    // Live once the outcome is under the coating.
+    await c.locator(".scratch-stage button:not([disabled])").waitFor();
     if (keyboard) {
       await page.keyboard.press("Enter"); // focus is on "Reveal my prize"
     } else {
@@ -121,7 +128,7 @@ async function playGame(page, kind, keyboard) {
         await page.keyboard.press("Tab");
         await page.keyboard.press("Enter");
       } else {
-        await c.locator(".answer").nth(q === 0 ? 1 : 0).click();
+        await c.locator(".answer:visible").nth(q === 0 ? 1 : 0).click();
       }
     }
   }
@@ -137,14 +144,30 @@ for (const [kind] of KINDS) {
         // The keyboard run also asks for reduced motion.
         if (keyboard) await page.emulateMedia({ reducedMotion: "reduce" });
         await page.goto(`${host.url}/${kind}`);
-        await campaign(page).locator("button.play").waitFor();
+        await playButton(page).waitFor();
         await checkAccessibility(page, "intro");
+        // The intro shows the game itself, inert until it starts.
+        const game = { wheel: ".wheel", scratch: ".scratch", giftbox: ".gift", quiz: ".quiz" }[kind];
+        assert.ok(await campaign(page).locator(`.game[inert] ${game}`).first().isVisible(), "the game shows on the intro");
+        const introHeight = await hostHeight(page);
         if (keyboard) {
-          await campaign(page).locator("button.play").focus();
+          await playButton(page).focus();
           await page.keyboard.press("Enter");
         } else {
-          await campaign(page).locator("button.play").click();
+          await playButton(page).click();
         }
+        await campaign(page).locator("form").waitFor();
+        // The form is a sheet over the game, in the same place.
+        assert.equal(await hostHeight(page), introHeight);
+        await checkAccessibility(page, "form");
+        // The focus ring is neutral, not the brand's colour (on a red brand
+        // an empty focused field must not look like an error).
+        const ring = await campaign(page).locator("input").first().evaluate((e) => ({
+          focused: e.getRootNode().activeElement === e,
+          color: getComputedStyle(e).outlineColor,
+          style: getComputedStyle(e).outlineStyle,
+        }));
+        assert.deepEqual(ring, { focused: true, color: "rgb(17, 24, 39)", style: "solid" });
         await fillForm(page, keyboard);
         await checkAccessibility(page, "game");
         const wheel = await playGame(page, kind, keyboard);
@@ -159,6 +182,11 @@ for (const [kind] of KINDS) {
           live: e.getRootNode().querySelector("[aria-live]").textContent,
         }));
         assert.equal(shown.focused, "end-title");
+        // The card kept its size; the game stays under the end panel and
+        // the intro's title gave way to the end's.
+        assert.equal(await hostHeight(page), introHeight);
+        assert.ok(await campaign(page).locator(`.game ${game}`).first().isVisible(), "the game stays on the end screen");
+        assert.equal(await campaign(page).locator(".head").evaluate((e) => getComputedStyle(e).opacity), "0");
         if (shown.prize) {
           assert.equal(shown.title, "You won!");
           assert.match(shown.code, /^[A-Z]+-[A-Z0-9]{10}$/);
@@ -257,8 +285,9 @@ describe("onEvent", () => {
     const declared = declaredEvents();
     const { page, context, errors } = await openPage(browser, `${host.url}/giftbox`);
     const c = campaign(page);
-    await c.locator("button.play").click();
+    await playButton(page).click();
     await fillForm(page, false);
+    await started(page);
     await c.locator(".gift").first().click();
     await page.waitForFunction(() => window.events.some((e) => e.type === "gameplay.finished"), null, { timeout: 15_000 });
     const events = await page.evaluate(() => window.events);
@@ -282,7 +311,7 @@ describe("the form and the limits", () => {
   test("shows the server's and its own field errors inline", async () => {
     const { page, context, errors } = await openPage(browser, `${host.url}/giftbox`);
     const c = campaign(page);
-    await c.locator("button.play").click();
+    await playButton(page).click();
     await c.locator("button[type=submit]").click();
     assert.equal(await c.locator("#adact-f1-e").textContent(), "Email is required.");
     assert.equal(await c.locator("#adact-consent-e").textContent(), "Please accept to continue.");
@@ -298,7 +327,7 @@ describe("the form and the limits", () => {
     const { page, context, errors } = await openPage(browser, `${host.url}/wheel`);
     await page.emulateMedia({ reducedMotion: "reduce" });
     const c = campaign(page);
-    await c.locator("button.play").click();
+    await playButton(page).click();
     await fillForm(page, false);
     await playGame(page, "wheel", false);
     await c.locator(".end").waitFor();
@@ -316,7 +345,7 @@ describe("the embed's own words", () => {
   /** The card's language and the words of the form, empty and then filled. */
   async function readForm(page) {
     const c = campaign(page);
-    await c.locator("button.play").click();
+    await playButton(page).click();
     await c.locator("form").waitFor();
     const form = {
       lang: await c.locator(".card").getAttribute("lang"),
@@ -328,7 +357,7 @@ describe("the embed's own words", () => {
     form.emailError = await c.locator("#adact-f1-e").textContent();
     form.consentError = await c.locator("#adact-consent-e").textContent();
     await fillForm(page, false);
-    await c.locator(".gift").first().waitFor();
+    await started(page);
     form.hint = await c.locator(".hint").textContent();
     form.box = await c.locator(".gift").first().getAttribute("aria-label");
     return form;
@@ -396,7 +425,7 @@ describe("touch", () => {
   /** Taps through the intro and the form. */
   async function tapToGame(page) {
     const c = campaign(page);
-    await c.locator("button.play").tap();
+    await playButton(page).tap();
     await c.locator("input[type=email]").fill("ada@example.com");
     await c.locator("input[type=checkbox]").tap();
     await c.locator("button[type=submit]").tap();
@@ -412,7 +441,7 @@ describe("touch", () => {
     await page.goto(`${host.url}/scratch`);
     await tapToGame(page);
     const canvas = campaign(page).locator(".scratch canvas");
-    await canvas.waitFor();
+    await campaign(page).locator(".scratch-stage button:not([disabled])").waitFor();
     // Real touches, from the browser's input pipeline: Chromium turns them
     // into pointer events of type "touch".
     const cdp = await context.newCDPSession(page);
@@ -449,8 +478,8 @@ describe("touch", () => {
     await recordPointers(page);
     await page.goto(`${host.url}/giftbox`);
     await tapToGame(page);
+    await started(page);
     const gift = campaign(page).locator(".gift").nth(1);
-    await gift.waitFor();
     const box = await gift.boundingBox();
     await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
     // The tapped box opens, then the end screen shows.

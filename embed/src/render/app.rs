@@ -1,7 +1,39 @@
 //! The play flow: intro → registration form → the game → end screen. The
 //! server decides every outcome; the game only shows it.
+//!
+//! The game is on the card from the first screen to the last, in one place,
+//! and the card keeps its size throughout: the intro shows the game itself
+//! (inert) with the play button under it; the registration form is a sheet
+//! over the game; the game then starts at once, without a second button;
+//! the end panel goes over the game, which keeps its result in view.
+//!
+//! # The contract of a game module
+//!
+//! Each game (`wheel.rs`, `scratch.rs`, `giftbox.rs`, `quiz.rs`) provides
+//! `pub fn draw(app: &Ctx) -> Game` and its `pub const CSS`.
+//!
+//! - `draw` builds the game's element, as the visitor sees it before
+//!   playing (the wheel, the coated card, the closed boxes, the first
+//!   question), and may add listeners with [`App::on`]. It asks the server
+//!   nothing. The card shows the element from the intro on, inside a layer
+//!   that is `inert` until the game starts, so nothing in it can be clicked
+//!   or focused before then.
+//! - `start` runs once, after registration (or at once when the campaign
+//!   has no form): it makes the element live (focus moves to the element
+//!   itself first; `start` may move it on, e.g. to the first box), asks the
+//!   server with [`App::play`], shows the outcome, and ends with
+//!   `app.end(&result)`. It never removes or replaces the element: the end
+//!   panel is laid over it, so the landed wheel, the scratched card, the
+//!   opened box stay in view.
+//! - The element keeps its size from `draw` to the end screen (stack steps
+//!   in one grid cell, reserve text lines, position what appears): the card
+//!   is sized before the campaign is known, and must not move the page.
 
-use std::{cell::Cell, collections::BTreeMap, rc::Rc};
+use std::{
+    cell::{Cell, RefCell},
+    collections::BTreeMap,
+    rc::Rc,
+};
 
 use adact_wire::{
     CampaignKind, CampaignView, FinishRequest, PlayRequest, PlayResponse, RegisterRequest,
@@ -12,7 +44,28 @@ use wasm_bindgen::{JsCast as _, JsValue, closure::Closure};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Event, EventTarget, HtmlElement};
 
-use super::{card::Card, end, form, giftbox, quiz, scratch, wheel};
+use super::{card::Card, end, giftbox, quiz, scratch, wheel};
+
+/// A game as its module draws it: see the contract in this module's docs.
+pub struct Game {
+    /// The game, drawn inert; shown from the intro to the end screen.
+    pub element: HtmlElement,
+    /// Makes it live once the visitor may play; ends with `app.end`.
+    pub start: Start,
+}
+
+/// A game's `start`.
+pub type Start = Box<dyn FnOnce(&Ctx)>;
+
+/// The game of a campaign's kind.
+pub fn draw(app: &Ctx) -> Game {
+    match app.view.kind {
+        CampaignKind::Wheel => wheel::draw(app),
+        CampaignKind::Scratch => scratch::draw(app),
+        CampaignKind::Giftbox => giftbox::draw(app),
+        CampaignKind::Quiz => quiz::draw(app),
+    }
+}
 use crate::{
     Problem,
     api::{Failure, Server},
@@ -30,8 +83,18 @@ pub struct App {
     /// The form's starting values by field key: the page's player as the
     /// server matched them to the form.
     pub prefill: BTreeMap<String, String>,
-    /// The area under the title that each step replaces.
-    pub stage: HtmlElement,
+    /// The card, marked with the step shown.
+    card: HtmlElement,
+    /// The layer that holds the game's element, inert until it starts.
+    game: HtmlElement,
+    /// The row under the game with the play button.
+    pub actions: HtmlElement,
+    /// The sheet over the game that holds the form, if the campaign has one.
+    sheet: HtmlElement,
+    /// Over the game: the end panel, or a notice.
+    panel: HtmlElement,
+    /// The game's `start`, until it is called.
+    starter: RefCell<Option<Start>>,
     live: HtmlElement,
     listeners: Cell<Vec<Listener>>,
     on_event: Option<Function>,
@@ -76,7 +139,12 @@ impl App {
             view,
             words,
             prefill,
-            stage: card.stage,
+            card: card.card,
+            game: card.game,
+            actions: card.actions,
+            sheet: card.sheet,
+            panel: card.panel,
+            starter: RefCell::default(),
             live: card.live,
             listeners: Cell::default(),
             on_event,
@@ -124,9 +192,28 @@ impl App {
         }
     }
 
-    /// Replaces the stage's content and moves focus to `focus`, if given.
+    /// Marks the card with the step shown (`data-step`: `intro`, `form`,
+    /// `play`, `end`), which its styles follow.
+    pub fn step(&self, step: &str) {
+        self.card.attr("data-step", step);
+    }
+
+    /// Puts the game's element on the stage, inert, until `start`.
+    pub fn set_game(&self, game: Game) {
+        self.game.add(&game.element);
+        self.starter.replace(Some(game.start));
+    }
+
+    /// Puts the form on its sheet, hidden until `open_form`.
+    pub fn set_form(&self, form: &HtmlElement) {
+        self.sheet.add(form);
+    }
+
+    /// Shows `content` in the panel over the game (the end screen, a
+    /// notice), and moves focus to `focus`, if given. The card keeps its
+    /// size: the panel scrolls if it must.
     pub fn show(&self, content: &HtmlElement, focus: Option<&HtmlElement>) {
-        self.stage.replace_children_with_node_1(content);
+        self.panel.replace_children_with_node_1(content);
         if let Some(focus) = focus {
             dom::focus(focus);
         }
@@ -150,7 +237,8 @@ impl App {
         }
     }
 
-    /// A polite message in place of the game, e.g. a play limit reached.
+    /// A polite message in the panel over the game, e.g. a play limit
+    /// reached.
     pub fn notice(&self, message: &str, code: &str) {
         let notice = dom::element("div", "notice", "");
         notice.attr("role", "alert");
@@ -192,11 +280,16 @@ impl App {
         }
     }
 
+    /// Whether the campaign asks the visitor for details before playing.
+    pub fn has_form(&self) -> bool {
+        let form = &self.view.form;
+        !form.fields.is_empty() || form.consent.is_some()
+    }
+
     /// The player chose to play: register (with the form when there is one),
     /// then the game.
     pub fn start(self: &Rc<Self>) {
-        let form = &self.view.form;
-        if form.fields.is_empty() && form.consent.is_none() {
+        if !self.has_form() {
             self.register(
                 BTreeMap::new(),
                 false,
@@ -207,8 +300,16 @@ impl App {
                 }),
             );
         } else {
-            form::show(self);
+            self.step("form");
+            if let Ok(Some(first)) = self.sheet.query_selector("input") {
+                dom::focus(first.unchecked_ref());
+            }
         }
+    }
+
+    /// Takes the form's sheet away, once the visitor is registered.
+    pub fn close_form(&self) {
+        self.step("intro");
     }
 
     /// Sends the registration; on success emits the player event. A
@@ -240,14 +341,16 @@ impl App {
         });
     }
 
-    /// Shows the campaign's game.
+    /// Starts the game, once: it becomes live and has the focus.
     pub fn game(self: &Rc<Self>) {
-        match self.view.kind {
-            CampaignKind::Wheel => wheel::show(self),
-            CampaignKind::Scratch => scratch::show(self),
-            CampaignKind::Giftbox => giftbox::show(self),
-            CampaignKind::Quiz => quiz::show(self),
-        }
+        let Some(start) = self.starter.take() else {
+            return;
+        };
+        self.close_form();
+        self.game.remove_attr("inert");
+        self.step("play");
+        dom::focus(&self.game);
+        start(self);
     }
 
     /// Asks the server for the outcome, then runs `then`; shows a failure
@@ -277,7 +380,9 @@ impl App {
         if self.destroyed.get() {
             return;
         }
+        self.step("end");
         end::show(self, result);
+        self.fit_game();
         let app = self.clone();
         let request = FinishRequest {
             token: self.session.token.clone(),
@@ -290,6 +395,42 @@ impl App {
                 Err(failure) => app.warn_rate_limited(&failure),
             }
         });
+    }
+
+    /// Scales the game down into the room the end panel leaves above it,
+    /// where the intro's texts were, so that its result stays in view. A
+    /// transform: the page's layout does not move.
+    fn fit_game(&self) {
+        let (Some(game), Some(panel)) = (
+            self.game.first_element_child(),
+            self.panel.first_element_child(),
+        ) else {
+            return;
+        };
+        let (game, panel): (HtmlElement, HtmlElement) =
+            (game.unchecked_into(), panel.unchecked_into());
+        // Both measured from the card's body, the game's and the panel's
+        // positioned parent.
+        let room = panel.offset_top() - 12;
+        let (top, height) = (game.offset_top(), game.offset_height());
+        if room < 48 || height <= 0 {
+            return;
+        }
+        let percent = (room * 100 / height).min(100);
+        let shift = (room - height * percent / 100) / 2 - top;
+        let style = game.style();
+        dom::set_style(&style, "transform-origin", "50% 0");
+        dom::set_style(
+            &style,
+            "scale",
+            &dom::concat(&[&dom::decimal(percent as u32), "%"]),
+        );
+        let shift = if shift < 0 {
+            dom::concat(&["0 -", &dom::decimal(shift.unsigned_abs()), "px"])
+        } else {
+            dom::concat(&["0 ", &dom::decimal(shift as u32), "px"])
+        };
+        dom::set_style(&style, "translate", &shift);
     }
 
     /// The labels of the wheel's slices and the boxes: the prizes and "no

@@ -64,7 +64,9 @@ impl Input {
 
 const CONSENT: &str = "consent";
 
-pub fn show(app: &Ctx) {
+/// Builds the form onto its sheet over the game, hidden until the visitor
+/// chooses to play.
+pub fn build(app: &Ctx) {
     let form = element("form", "form", "");
     form.attr("novalidate", "");
     form.attr("aria-label", app.text(UiText::YourDetails));
@@ -136,7 +138,6 @@ pub fn show(app: &Ctx) {
     submit.attr("type", "submit");
     form.add(&submit);
 
-    let first: Option<HtmlElement> = inputs.first().map(|i| i.input.clone().into());
     let inputs = Rc::new(inputs);
     let busy = Rc::new(Cell::new(false));
     app.on(
@@ -190,7 +191,7 @@ pub fn show(app: &Ctx) {
             );
         }),
     );
-    app.show(&form, first.as_ref());
+    app.set_form(&form);
 }
 
 fn input(id: &str, kind: &str) -> HtmlInputElement {

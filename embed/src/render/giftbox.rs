@@ -1,13 +1,13 @@
 //! The gift box: pick one of three boxes; the chosen one opens on the
 //! outcome the server drew.
 
-use std::rc::Rc;
+use std::{cell::Cell, rc::Rc};
 
 use adact_wire::UiText;
 use web_sys::HtmlElement;
 
-use super::app::Ctx;
-use crate::dom::{ElementExt as _, after, button, decimal, element};
+use super::app::{Ctx, Game};
+use crate::dom::{self, ElementExt as _, after, button, concat, decimal, element};
 
 /// The gift boxes's styles, added to the card's when the campaign uses them.
 pub const CSS: &str = r#"
@@ -28,7 +28,9 @@ pub const CSS: &str = r#"
 
 const BOXES: u32 = 3;
 
-pub fn show(app: &Ctx) {
+/// Three closed boxes; once `start` has run, the one the visitor picks
+/// opens on the outcome the server drew.
+pub fn draw(app: &Ctx) -> Game {
     let stage = element("div", "gift-stage", "");
     let hint = element("p", "hint", app.text(UiText::GiftHint));
     hint.attr("id", "adact-gift-hint");
@@ -58,13 +60,15 @@ pub fn show(app: &Ctx) {
             .collect(),
     );
     stage.add(&row);
+    // Whether the visitor may pick: from `start` on.
+    let live = Rc::new(Cell::new(false));
     for (me, inside) in boxes.iter() {
-        let (all, me, inside) = (boxes.clone(), me.clone(), inside.clone());
+        let (all, me, inside, live) = (boxes.clone(), me.clone(), inside.clone(), live.clone());
         app.on(
             &me.clone(),
             "click",
             Box::new(move |app, _| {
-                if me.has_attribute("aria-disabled") {
+                if !live.get() || me.has_attribute("aria-disabled") {
                     return;
                 }
                 for (b, _) in all.iter() {
@@ -76,7 +80,12 @@ pub fn show(app: &Ctx) {
                 app.play(
                     &[],
                     Box::new(move |app, result| {
-                        inside.set_text_content(Some(app.outcome_label(&result)));
+                        let outcome = app.outcome_label(&result);
+                        inside.set_text_content(Some(outcome));
+                        // The open box stays in view under the end panel:
+                        // its name carries what it shows.
+                        let label = me.get_attribute("aria-label").unwrap_or_default();
+                        me.attr("aria-label", &concat(&[&label, ": ", outcome]));
                         me.attr("class", "gift chosen open");
                         let ms = if app.reduced_motion { 600 } else { 1600 };
                         let app = app.clone();
@@ -86,5 +95,14 @@ pub fn show(app: &Ctx) {
             }),
         );
     }
-    app.show(&stage, boxes.first().map(|(b, _)| b));
+    let start = Box::new(move |_: &Ctx| {
+        live.set(true);
+        if let Some((first, _)) = boxes.first() {
+            dom::focus(first);
+        }
+    });
+    Game {
+        element: stage,
+        start,
+    }
 }

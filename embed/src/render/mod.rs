@@ -119,6 +119,13 @@ impl Host {
         Self { element, root }
     }
 
+    /// The loader's placeholder, already in place with its shadow root, if
+    /// it is still on the page.
+    pub fn adopt(element: Element) -> Option<Self> {
+        let root = element.shadow_root().filter(|_| element.is_connected())?;
+        Some(Self { element, root })
+    }
+
     /// Draws the campaign, built off-page and attached in one step.
     pub fn fill(
         &self,
@@ -149,16 +156,22 @@ impl Host {
         let campaign_id = campaign.id.clone();
         let root = card.card.clone();
         let app = app::App::new(server, session, campaign, words, prefill, card, on_event);
+        // The game is shown from the intro on; the form's sheet is there
+        // from the start too, hidden, so that the card keeps its size.
+        app.set_game(app::draw(&app));
         match &notice {
             Some(notice) => app.notice(&notice.message, ""),
             None => {
+                if app.has_form() {
+                    form::build(&app);
+                }
                 let play = app::action_button(
                     &app,
                     "play",
                     &app.view.texts.play_button,
                     Box::new(|app| app.start()),
                 );
-                app.stage.add(&play);
+                app.actions.add(&play);
             }
         }
         let _ = self.root.append_child(&style);

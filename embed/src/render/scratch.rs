@@ -6,10 +6,12 @@ use std::{cell::Cell, rc::Rc};
 
 use adact_wire::{PlayResponse, UiText};
 use wasm_bindgen::JsCast as _;
-use web_sys::{CanvasRenderingContext2d as Canvas, Element, HtmlCanvasElement, PointerEvent};
+use web_sys::{
+    CanvasRenderingContext2d as Canvas, Element, HtmlCanvasElement, HtmlElement, PointerEvent,
+};
 
-use super::app::{Ctx, action_button};
-use crate::dom::{ElementExt as _, after, element};
+use super::app::{Ctx, Game};
+use crate::dom::{self, ElementExt as _, after, button, element};
 
 /// The scratch card's styles, added to the card's when the campaign uses them.
 pub const CSS: &str = r#"
@@ -30,29 +32,53 @@ const LINE: f64 = 70.0;
 /// reveals itself.
 const ENOUGH: usize = 45;
 
-pub fn show(app: &Ctx) {
-    app.show(
-        &element("p", "hint", app.text(UiText::ScratchPreparing)),
-        None,
-    );
-    app.play(&[], Box::new(card));
-}
-
-fn card(app: &Ctx, result: PlayResponse) {
+/// The coated card, its hint and its reveal button, still; `start` draws
+/// the outcome under the coating and lets the visitor scratch.
+pub fn draw(app: &Ctx) -> Game {
     let stage = element("div", "scratch-stage", "");
     stage.add(&element("p", "hint", app.text(UiText::ScratchHint)));
     let card = element("div", "scratch", "");
     let under = element("div", "under", "");
     under.attr("aria-hidden", "true");
-    under.add(&element("strong", "", app.outcome_label(&result)));
     card.add(&under);
     stage.add(&card);
-
-    let revealed = Rc::new(Cell::new(false));
     let canvas: HtmlCanvasElement = element("canvas", "", "").unchecked_into();
     canvas.attr("width", "600");
     canvas.attr("height", "300");
     canvas.attr("aria-hidden", "true");
+    // A browser that will not draw still has the button.
+    let ctx = canvas.get_context("2d").ok().flatten();
+    let ctx = ctx.map(|ctx| ctx.unchecked_into::<Canvas>());
+    if let Some(ctx) = &ctx {
+        coat(app, ctx);
+        card.add(&canvas);
+    }
+    let button = button("play secondary", app.text(UiText::ScratchReveal));
+    button.attr("disabled", "");
+    stage.add(&button);
+    let start = Box::new(move |app: &Ctx| {
+        app.play(
+            &[],
+            Box::new(move |app, result| live(app, result, under, canvas, ctx, button)),
+        );
+    });
+    Game {
+        element: stage,
+        start,
+    }
+}
+
+/// The outcome under the coating; scratching and the button reveal it.
+fn live(
+    app: &Ctx,
+    result: PlayResponse,
+    under: HtmlElement,
+    canvas: HtmlCanvasElement,
+    ctx: Option<Canvas>,
+    button: HtmlElement,
+) {
+    under.add(&element("strong", "", app.outcome_label(&result)));
+    let revealed = Rc::new(Cell::new(false));
     let reveal: Rc<dyn Fn(&Ctx)> = {
         let (revealed, canvas, under) = (revealed.clone(), canvas.clone(), under.clone());
         let result = Rc::new(result);
@@ -67,21 +93,22 @@ fn card(app: &Ctx, result: PlayResponse) {
             after(ms, Box::new(move || app.end(&result)));
         })
     };
-    // A browser that will not draw still has the button.
-    let ctx = canvas.get_context("2d").ok().flatten();
-    if let Some(ctx) = ctx.map(|ctx| ctx.unchecked_into::<Canvas>()) {
-        coat(app, &ctx);
-        card.add(&canvas);
+    if let Some(ctx) = ctx {
         scratching(app, &canvas, ctx, revealed, reveal.clone());
     }
-    let button = action_button(
-        app,
-        "play secondary",
-        app.text(UiText::ScratchReveal),
-        Box::new(move |app| reveal(app)),
+    let me = button.clone();
+    app.on(
+        &button,
+        "click",
+        Box::new(move |app, _| {
+            if !me.has_attribute("disabled") {
+                me.attr("disabled", "");
+                reveal(app);
+            }
+        }),
     );
-    stage.add(&button);
-    app.show(&stage, Some(&button));
+    button.remove_attr("disabled");
+    dom::focus(&button);
 }
 
 /// The silver coating with its invitation.

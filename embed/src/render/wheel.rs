@@ -7,7 +7,7 @@ use js_sys::Math;
 use wasm_bindgen::JsCast as _;
 use web_sys::{Element, SvgElement};
 
-use super::app::{Ctx, action_button};
+use super::app::{Ctx, Game};
 use crate::dom::{self, ElementExt as _, after, concat, decimal, element, svg};
 
 /// The wheel's styles, added to the card's when the campaign uses them.
@@ -31,7 +31,8 @@ pub const CSS: &str = r#"
 const SPIN_MS: u32 = 5200;
 const RADIUS: f64 = 480.0;
 
-pub fn show(app: &Ctx) {
+/// The wheel, still; `start` spins it to the outcome the server drew.
+pub fn draw(app: &Ctx) -> Game {
     let stage = element("div", "wheel-stage", "");
     let frame = element("div", "wheel", "");
     let shown = slices(app);
@@ -99,25 +100,21 @@ pub fn show(app: &Ctx) {
     frame.add(&pointer);
     stage.add(&frame);
 
-    let spin = action_button(
-        app,
-        "play",
-        &app.view.texts.play_button,
-        Box::new(move |app| {
-            app.announce(app.text(UiText::WheelSpinning));
-            let rotor = rotor.clone();
-            app.play(
-                &[],
-                Box::new(move |app, result| {
-                    let ms = spin(app, &rotor, result.prize.as_ref().map(|p| p.id.as_str()));
-                    let app = app.clone();
-                    after(ms, Box::new(move || app.end(&result)));
-                }),
-            );
-        }),
-    );
-    stage.add(&spin);
-    app.show(&stage, Some(&spin));
+    let start = Box::new(move |app: &Ctx| {
+        app.announce(app.text(UiText::WheelSpinning));
+        app.play(
+            &[],
+            Box::new(move |app, result| {
+                let ms = spin(app, &rotor, result.prize.as_ref().map(|p| p.id.as_str()));
+                let app = app.clone();
+                after(ms, Box::new(move || app.end(&result)));
+            }),
+        );
+    });
+    Game {
+        element: stage,
+        start,
+    }
 }
 
 /// Turns the wheel to stop on a slice showing the outcome drawn (`prize`:
