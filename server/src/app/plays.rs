@@ -326,6 +326,7 @@ pub async fn play(
         prize: won.as_ref().map(|(prize, _)| prize.clone()),
         code: won.as_ref().map(|(_, code)| code.clone()),
         score,
+        correct_answers: campaign.definition.correct_answers(),
     };
     let context = context(account, &campaign, &session, player.as_ref());
     let prize = won

@@ -105,6 +105,7 @@ pub async fn play(campaign: &Campaign, answers: &[u32]) -> Result<PlayResponse> 
         prize: won.as_ref().map(|(prize, _)| prize.clone()),
         code: won.map(|(_, code)| code),
         score,
+        correct_answers: definition.correct_answers(),
     })
 }
 
