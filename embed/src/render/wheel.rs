@@ -15,7 +15,7 @@ use crate::dom::{self, ElementExt as _, after, concat, decimal, element, svg};
 /// studs, the hub and the pointer stay still over it.
 pub const CSS: &str = r#"
 .wheel-stage { width: 100%; display: flex; flex-direction: column; align-items: center; gap: 18px; }
-.wheel { --rim: color-mix(in srgb, var(--adact-primary) 62%, #000); position: relative; width: min(100%, 420px); aspect-ratio: 26 / 27; }
+.wheel { --rim: color-mix(in srgb, var(--adact-primary) 62%, #000); position: relative; width: min(100%, 340px); aspect-ratio: 26 / 27; }
 .wheel svg { position: absolute; left: 0; width: 100%; display: block; overflow: visible; }
 .wheel .face { top: 0; height: 100%; pointer-events: none; }
 .rotor { top: 3.704%; height: 96.296%; will-change: transform; filter: drop-shadow(0 10px 18px rgba(0,0,0,.22)); border-radius: 50%; }
