@@ -6,9 +6,11 @@ import { after, before, describe, test } from "node:test";
 
 import ts from "typescript";
 
-import { EMBED_KEY, launchBrowser, openPage, root, startAdact, startHost } from "./harness.mjs";
+import { ADMIN_TOKEN, EMBED_KEY, launchBrowser, openPage, root, startAdact, startHost } from "./harness.mjs";
 
 const AXE = join(root, "node_modules", "axe-core", "axe.min.js");
+/** A prize name longer than a wheel's slice holds on one line. */
+const LONG_PRIZE = "€25 gift card for anything in the shop";
 const KINDS = [
   ["wheel", "Default Users"],
   ["scratch", "Scratch Card"],
@@ -22,6 +24,13 @@ let browser;
 
 before(async () => {
   adact = await startAdact();
+  // The wheel's gift card gets a long name: its label goes on two lines, whole.
+  const admin = (path, init = {}) =>
+    fetch(`${adact.url}${path}`, { ...init, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" } });
+  const wheel = (await (await admin("/api/v1/campaigns")).json()).data.find((c) => c.kind === "wheel");
+  wheel.definition.prizes[2].name = LONG_PRIZE;
+  const saved = await admin(`/api/v1/campaigns/${wheel.id}`, { method: "PATCH", body: JSON.stringify({ definition: wheel.definition }) });
+  assert.equal(saved.status, 200, await saved.text());
   const page = (segment, { lang = "en", options = {} } = {}) => `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title>
     <script src="${adact.url}/embed.js?key=${EMBED_KEY}"></script></head>
@@ -43,6 +52,13 @@ after(async () => {
 });
 
 const campaign = (page) => page.locator("adact-campaign");
+
+/** The quiz's review: per question, its words and the lines under it. */
+function readReview(page) {
+  return campaign(page)
+    .locator(".review li")
+    .evaluateAll((items) => items.map((li) => [...li.querySelectorAll("p")].map((p) => p.textContent)));
+}
 /** The intro's play button, in its row under the game. */
 const playButton = (page) => campaign(page).locator(".actions button.play");
 /** Waits until the game is live: after the form, it starts by itself. */
@@ -92,9 +108,14 @@ async function playGame(page, kind, keyboard) {
     );
     return rotor.evaluate((rotor) => {
       const deg = Number(rotor.style.transform.match(/rotate\((-?\d+)deg\)/)[1]);
-      const labels = [...rotor.querySelectorAll("text")].map((t) => t.textContent);
+      // A label's lines are its <tspan>s.
+      const labels = [...rotor.querySelectorAll("text")].map((t) => [...t.children].map((line) => line.textContent).join(" "));
       const step = 360 / labels.length;
-      return { top: labels[Math.floor(((360 - (deg % 360)) % 360) / step) % labels.length], transition: rotor.style.transition };
+      return {
+        top: labels[Math.floor(((360 - (deg % 360)) % 360) / step) % labels.length],
+        transition: rotor.style.transition,
+        labels,
+      };
     });
   } else if (kind === "scratch") {
     const canvas = c.locator(".scratch canvas");
@@ -200,10 +221,25 @@ for (const [kind] of KINDS) {
           // Right answers with the mouse; the keyboard picks the first ones.
           const score = await end.locator(".score").textContent();
           assert.equal(score, keyboard ? "You answered 1 of 2 correctly." : "You answered 2 of 2 correctly.");
+          // The review: each question, the answer given and, when wrong, the right one.
+          const first = keyboard
+            ? ["Which fibre keeps you warm even when wet?", "Wrong", "Your answer: Cotton", "Right answer: Wool"]
+            : ["Which fibre keeps you warm even when wet?", "Correct", "Your answer: Wool"];
+          assert.deepEqual(await readReview(page), [
+            first,
+            ["What is down insulation made of?", "Correct", "Your answer: Feathers"],
+          ]);
         }
         if (kind === "wheel") {
           // The wheel stopped on a slice showing the outcome the server drew.
           assert.equal(wheel.top, shown.prize ?? "Next time");
+          // Every label whole, the long one on two lines; the landed one marked.
+          const outcomes = ["10% off", "Free shipping", LONG_PRIZE, "Wool beanie", "Next time"];
+          assert.deepEqual([...new Set(wheel.labels)].sort(), [...outcomes].sort());
+          const long = campaign(page).locator(".rotor text", { hasText: "€25 gift card" }).first();
+          assert.equal(await long.locator("tspan").count(), 2);
+          const landed = await campaign(page).locator(".rotor text.win tspan").allTextContents();
+          assert.equal(landed.join(" "), wheel.top);
           assert.match(wheel.transition, keyboard ? /^transform cubic-bezier/ : /^transform 5200ms/);
         }
 
@@ -414,6 +450,35 @@ describe("the embed's own words", () => {
   });
 });
 
+describe("the quiz's review", () => {
+  test("a lost quiz shows each answer beside the right one, in words and not by colour alone", async () => {
+    const { page, context, errors } = await openPage(browser, `${host.url}/quiz`, { viewport: { width: 360, height: 740 } });
+    const c = campaign(page);
+    await playButton(page).click();
+    await fillForm(page, false);
+    await started(page);
+    // Both answers wrong.
+    for (const [q, answer] of [[1, 0], [2, 1]]) {
+      await c.locator(".progress", { hasText: `Question ${q} of 2` }).waitFor();
+      const picked = c.locator(".answer:visible").nth(answer);
+      await picked.click();
+      assert.equal(await picked.getAttribute("aria-pressed"), "true");
+    }
+    await c.locator(".end").waitFor({ timeout: 15_000 });
+    assert.equal(await c.locator(".end-title").textContent(), "Not this time");
+    assert.deepEqual(await readReview(page), [
+      ["Which fibre keeps you warm even when wet?", "Wrong", "Your answer: Cotton", "Right answer: Wool"],
+      ["What is down insulation made of?", "Wrong", "Your answer: Foam", "Right answer: Feathers"],
+    ]);
+    assert.equal(await c.locator(".review-title").textContent(), "Your answers");
+    // Marked with an icon as well as the word.
+    assert.equal(await c.locator(".review li.wrong svg[aria-hidden=true]").count(), 2);
+    await checkAccessibility(page, "quiz review");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
 describe("touch", () => {
   /** Which kinds of pointer the page saw, in the order it first saw them. */
   const recordPointers = (page) =>
@@ -438,6 +503,14 @@ describe("touch", () => {
       isMobile: true,
     });
     await recordPointers(page);
+    // Each touchmove as the page sees it, after the embed's listeners.
+    await page.addInitScript(() => {
+      window.moves = [];
+      addEventListener("touchmove", (e) => {
+        const gone = !!document.querySelector("adact-campaign")?.shadowRoot?.querySelector("canvas.gone");
+        window.moves.push({ gone, prevented: e.defaultPrevented });
+      }, { passive: true });
+    });
     await page.goto(`${host.url}/scratch`);
     await tapToGame(page);
     const canvas = campaign(page).locator(".scratch canvas");
@@ -448,19 +521,29 @@ describe("touch", () => {
     const touch = (type, x, y) =>
       cdp.send("Input.dispatchTouchEvent", { type, touchPoints: type === "touchEnd" ? [] : [{ x, y }] });
     const box = await canvas.boundingBox();
+    // One finger, never lifted: back and forth over the rows until the card
+    // reveals itself, then on down and sideways, as a swipe goes on.
+    await touch("touchStart", box.x + 4, box.y + box.height / 12);
     for (let row = 0; row < 6 && !(await canvas.evaluate((e) => e.classList.contains("gone"))); row++) {
       const y = box.y + (box.height * (row + 0.5)) / 6;
-      await touch("touchStart", box.x + 4, y);
       for (let step = 1; step <= 12; step++) {
-        await touch("touchMove", box.x + 4 + ((box.width - 8) * step) / 12, y);
+        const x = ((box.width - 8) * step) / 12;
+        await touch("touchMove", row % 2 ? box.x + box.width - 4 - x : box.x + 4 + x, y);
       }
-      await touch("touchEnd");
     }
+    for (let step = 1; step <= 6; step++) {
+      await touch("touchMove", box.x + box.width / 2 - step * 20, box.y + box.height + step * 40);
+    }
+    await touch("touchEnd");
+    // None of the moves after the reveal scrolled or navigated the page.
+    const afterReveal = await page.evaluate(() => window.moves.filter((m) => m.gone));
+    assert.ok(afterReveal.length >= 6, JSON.stringify(afterReveal));
+    assert.ok(afterReveal.every((m) => m.prevented), JSON.stringify(afterReveal));
     // Scratching revealed it (the coating fades out before the end screen
     // shows), not the button.
     const revealed = await canvas.evaluate((canvas) => ({
       gone: canvas.classList.contains("gone"),
-      buttonUsed: canvas.getRootNode().querySelector("button.secondary").hasAttribute("disabled"),
+      buttonUsed: canvas.getRootNode().querySelector("button.reveal").hasAttribute("disabled"),
     }));
     assert.deepEqual(revealed, { gone: true, buttonUsed: false });
     await campaign(page).locator(".end").waitFor({ timeout: 15_000 });

@@ -841,3 +841,50 @@ async fn the_end_screen_fields_are_validated_stored_and_sent_with_the_play() {
     assert_eq!(again["next_play_at"], played["next_play_at"]);
     assert_eq!(again["prize"], played["prize"]);
 }
+
+#[tokio::test]
+async fn a_quiz_shows_its_right_answers_only_once_played_and_the_same_on_a_replay() {
+    let server = TestServer::start(|_| {}).await;
+    let (_, render) = server
+        .public(
+            "/api/v1/embed/render",
+            json!({"segment": "Quiz", "user": {"id": "quizzer"}}),
+        )
+        .await;
+    // The render shows the questions, never which answers are right.
+    let questions = render["campaign"]["questions"].as_array().unwrap();
+    assert_eq!(questions.len(), 2, "{render}");
+    for question in questions {
+        assert!(question.get("correct").is_none(), "{question}");
+    }
+    assert!(render["campaign"].get("correct_answers").is_none());
+    let (id, token) = registered(
+        &server,
+        "Quiz",
+        "quizzer",
+        json!({"email": "quiz@example.com"}),
+    )
+    .await;
+    // Both answers wrong: no prize, and the right ones to review.
+    let answers = json!({"token": token, "answers": [0, 1]});
+    let path = format!("/api/v1/embed/sessions/{id}/play");
+    let (status, played) = server.public(&path, answers.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{played}");
+    assert_eq!(played["score"], 0, "{played}");
+    assert!(played.get("prize").is_none(), "{played}");
+    assert_eq!(played["correct_answers"], json!([1, 0]), "{played}");
+    // A retry of the step answers what was stored, the review included.
+    let (status, replayed) = server.public(&path, answers).await;
+    assert_eq!(status, StatusCode::OK, "{replayed}");
+    assert_eq!(replayed, played);
+    // Other kinds have nothing to review.
+    let (id, token) = registered(
+        &server,
+        "Gift Box",
+        "quizzer",
+        json!({"email": "quiz@example.com"}),
+    )
+    .await;
+    let (_, played) = play(&server, &id, &token).await;
+    assert!(played.get("correct_answers").is_none(), "{played}");
+}

@@ -177,6 +177,16 @@ pub enum UiText {
     QuizChecking,
     /// `{score}` right answers of `{count}` questions.
     QuizScore,
+    /// The heading of the review of a quiz's answers, after the play.
+    QuizReview,
+    /// A question of the review answered right.
+    QuizCorrect,
+    /// A question of the review answered wrong.
+    QuizWrong,
+    /// In the review: the player's `{answer}`.
+    QuizYourAnswer,
+    /// In the review: the right `{answer}`.
+    QuizRightAnswer,
     /// Announced on a win: the end screen's `{title}` and the `{prize}`.
     WonAnnouncement,
     CodeLabel,
@@ -221,7 +231,7 @@ pub enum UiText {
 
 impl UiText {
     /// Every text, in declaration order: `ALL[t as usize] == t`.
-    pub const ALL: [UiText; 38] = [
+    pub const ALL: [UiText; 43] = [
         Self::Continue,
         Self::YourDetails,
         Self::FieldRequired,
@@ -240,6 +250,11 @@ impl UiText {
         Self::QuizProgress,
         Self::QuizChecking,
         Self::QuizScore,
+        Self::QuizReview,
+        Self::QuizCorrect,
+        Self::QuizWrong,
+        Self::QuizYourAnswer,
+        Self::QuizRightAnswer,
         Self::WonAnnouncement,
         Self::CodeLabel,
         Self::CodeAnnouncement,
@@ -284,6 +299,11 @@ impl UiText {
             Self::QuizProgress => "quiz_progress",
             Self::QuizChecking => "quiz_checking",
             Self::QuizScore => "quiz_score",
+            Self::QuizReview => "quiz_review",
+            Self::QuizCorrect => "quiz_correct",
+            Self::QuizWrong => "quiz_wrong",
+            Self::QuizYourAnswer => "quiz_your_answer",
+            Self::QuizRightAnswer => "quiz_right_answer",
             Self::WonAnnouncement => "won_announcement",
             Self::CodeLabel => "code_label",
             Self::CodeAnnouncement => "code_announcement",
@@ -385,6 +405,12 @@ pub struct PlayResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub next_play_at: Option<String>,
+    /// For a quiz, the index of each question's right answer, in the
+    /// questions' order, so that the player can review their answers. Sent
+    /// only by the play step, once the answers are in; a replay of the step
+    /// answers the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correct_answers: Option<Vec<u32>>,
 }
 
 /// `POST /api/v1/embed/sessions/{id}/finish`.

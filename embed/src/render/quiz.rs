@@ -1,28 +1,53 @@
 //! The quiz: one question at a time, then the server scores the answers
-//! and draws the outcome.
+//! and draws the outcome; its answer names the right answers, which the
+//! quiz then shows beside the player's.
 
 use std::{
     cell::{Cell, RefCell},
     rc::Rc,
 };
 
-use adact_wire::UiText;
+use adact_wire::{PlayResponse, UiText};
 use web_sys::HtmlElement;
 
 use super::app::{Ctx, Game};
-use crate::dom::{self, ElementExt as _, button, concat, decimal, element};
+use crate::dom::{self, ElementExt as _, after, button, concat, decimal, element, svg};
 
 /// The quiz's styles, added to the card's when the campaign uses them.
 pub const CSS: &str = r#"
-.quiz { width: 100%; display: grid; }
+.quiz { position: relative; width: 100%; display: grid; text-align: left; }
 .quiz .checking { grid-area: 2 / 1; }
 .card[data-step=end] .quiz .checking { visibility: hidden; }
 .quiz .step { grid-area: 1 / 1; display: flex; flex-direction: column; justify-content: center; gap: 12px; }
 .quiz [data-off] { visibility: hidden; }
-.question { margin: 0; font-size: 20px; line-height: 1.3; }
-.answers { display: grid; gap: 10px; }
-.answer { width: 100%; border-radius: 12px; background: var(--soft); color: var(--adact-text); box-shadow: inset 0 0 0 2px var(--line); text-align: left; }
-.answer:hover { box-shadow: inset 0 0 0 2px var(--adact-primary); }
+.quiz .hint { text-align: center; }
+.quiz .done-step { position: absolute; inset: 0; justify-content: flex-start; overflow: auto; }
+.quiz .progress { display: flex; justify-content: space-between; font-size: 13px; font-weight: 650; letter-spacing: .02em; opacity: 1;
+  color: color-mix(in srgb, var(--adact-text) 70%, transparent); }
+.bar { height: 8px; border-radius: 99px; background: var(--soft); overflow: hidden; box-shadow: inset 0 0 0 1px var(--line); }
+.bar span { display: block; height: 100%; border-radius: inherit; transform-origin: 0 50%;
+  background: linear-gradient(90deg, color-mix(in srgb, var(--adact-primary) 65%, var(--adact-background)), var(--adact-primary)); }
+.question { margin: 6px 0 4px; font-size: 21px; line-height: 1.3; outline: none; }
+.answers { display: grid; gap: 10px; counter-reset: answer; }
+.answers .answer { display: flex; align-items: center; gap: 12px; padding: 11px 14px; border-radius: 14px; text-align: left; font-weight: 600;
+  background: var(--adact-background); color: var(--adact-text); box-shadow: inset 0 0 0 2px var(--line); transition: box-shadow .15s, background-color .15s; }
+.answer::before { counter-increment: answer; content: counter(answer, upper-alpha) / ""; flex: none; display: grid; place-items: center;
+  width: 30px; height: 30px; border-radius: 50%; background: var(--soft); color: var(--adact-primary); font-weight: 750; font-size: 14px; }
+.answers .answer:hover { box-shadow: inset 0 0 0 2px var(--adact-primary); filter: none; }
+.answers .answer[aria-pressed=true] { background: var(--adact-primary); color: #fff; box-shadow: inset 0 0 0 2px var(--adact-primary); }
+.answer[aria-pressed=true]::before { content: "✓" / ""; background: #fff; }
+.answers.done .answer:not([aria-pressed=true]) { opacity: .5; }
+.review-title { margin: 0; font-size: 17px; }
+.review { list-style: none; margin: 0; padding: 0; display: grid; gap: 10px; }
+.review li { display: flex; gap: 12px; padding: 12px 14px; border-radius: 14px; background: var(--soft); box-shadow: inset 4px 0 0 #15803d; }
+.review li.wrong { box-shadow: inset 4px 0 0 #b91c1c; }
+.review svg { flex: none; width: 26px; height: 26px; margin-top: 1px; }
+.review circle { fill: #15803d; } .review .wrong circle { fill: #b91c1c; }
+.review path { fill: none; stroke: #fff; stroke-width: 3; stroke-linecap: round; stroke-linejoin: round; }
+.review p { margin: 0; font-size: 14px; }
+.review .q { font-weight: 650; font-size: 15px; }
+.review .verdict { font-weight: 750; font-size: 13px; text-transform: uppercase; letter-spacing: .04em; }
+.review .right-answer { font-weight: 650; }
 "#;
 
 /// Every question, stacked in one place so the quiz keeps its size; the
@@ -51,6 +76,7 @@ pub fn draw(app: &Ctx) -> Game {
             &[("number", &decimal(index as u32 + 1)), ("count", &count)],
         );
         step.add(&element("p", "progress", &progress));
+        step.add(&bar(index, &count));
         let text = element("h3", "question", &q.text);
         text.attr("id", &id);
         text.attr("tabindex", "-1");
@@ -58,9 +84,10 @@ pub fn draw(app: &Ctx) -> Game {
         let list = element("div", "answers", "");
         for (i, answer) in q.answers.iter().enumerate() {
             let b = button("answer", answer);
+            b.attr("aria-pressed", "false");
             list.add(&b);
             let (answers, live) = (answers.clone(), live.clone());
-            let steps = steps.clone();
+            let (steps, me, all, quiz) = (steps.clone(), b.clone(), list.clone(), quiz.clone());
             app.on(
                 &b,
                 "click",
@@ -70,7 +97,15 @@ pub fn draw(app: &Ctx) -> Game {
                         return;
                     }
                     answers.borrow_mut().push(i as u32);
-                    next(app, &steps.borrow(), &answers.borrow());
+                    // The choice shows a moment before the next question.
+                    me.attr("aria-pressed", "true");
+                    all.attr("class", "answers done");
+                    let (app, steps, answers, quiz) =
+                        (app.clone(), steps.clone(), answers.clone(), quiz.clone());
+                    after(
+                        350,
+                        Box::new(move || next(&app, &quiz, &steps.borrow(), &answers.borrow())),
+                    );
                 }),
             );
         }
@@ -82,21 +117,24 @@ pub fn draw(app: &Ctx) -> Game {
     checking.attr("data-off", "");
     quiz.add(&checking);
     steps.borrow_mut().push((checking, None));
+    let element = quiz.clone();
     let start = Box::new(move |app: &Ctx| {
         live.set(true);
-        next(app, &steps.borrow(), &[]);
+        next(app, &quiz, &steps.borrow(), &[]);
     });
-    Game {
-        element: quiz,
-        start,
-    }
+    Game { element, start }
 }
 
 type Steps = Rc<RefCell<Vec<(HtmlElement, Option<HtmlElement>)>>>;
 
 /// Shows the question after those `answers` answered, its heading focused,
 /// or sends them all.
-fn next(app: &Ctx, steps: &[(HtmlElement, Option<HtmlElement>)], answers: &[u32]) {
+fn next(
+    app: &Ctx,
+    quiz: &HtmlElement,
+    steps: &[(HtmlElement, Option<HtmlElement>)],
+    answers: &[u32],
+) {
     let index = answers.len();
     // The questions, then the "checking" line.
     let checking = steps.len() - 1;
@@ -112,7 +150,77 @@ fn next(app: &Ctx, steps: &[(HtmlElement, Option<HtmlElement>)], answers: &[u32]
         Some((_, Some(heading))) => dom::focus(heading),
         _ => {
             app.announce(app.text(UiText::QuizChecking));
-            app.play(answers, Box::new(|app, result| app.end(&result)));
+            let (quiz, steps, sent) = (quiz.clone(), steps.to_vec(), answers.to_vec());
+            app.play(
+                answers,
+                Box::new(move |app, result| {
+                    // The review takes the last question's place.
+                    if result.correct_answers.is_some() {
+                        for (step, _) in &steps {
+                            step.attr("data-off", "");
+                        }
+                    }
+                    review(app, &quiz, &sent, &result);
+                    app.end(&result);
+                }),
+            );
         }
     }
+}
+
+/// The progress bar of question `index` (from 0) of `count`, beside its
+/// words: the share reached, as a scale.
+fn bar(index: usize, count: &str) -> HtmlElement {
+    let bar = element("div", "bar", "");
+    bar.attr("aria-hidden", "true");
+    let fill = element("span", "", "");
+    let share = concat(&["scaleX(calc(", &decimal(index as u32 + 1), "/", count, "))"]);
+    dom::set_style(&fill.style(), "transform", &share);
+    bar.add(&fill);
+    bar
+}
+
+/// Each question with the player's answer and the right one, marked right
+/// or wrong in words and with an icon; nothing when the server sent no
+/// right answers.
+fn review(app: &Ctx, quiz: &HtmlElement, answers: &[u32], result: &PlayResponse) {
+    let Some(correct) = &result.correct_answers else {
+        return;
+    };
+    let step = element("div", "step done-step", "");
+    let title = element("h3", "review-title", app.text(UiText::QuizReview));
+    let list = element("ol", "review", "");
+    for ((q, &given), &right) in app.view.questions.iter().zip(answers).zip(correct) {
+        let ok = given == right;
+        let item = element("li", if ok { "right" } else { "wrong" }, "");
+        let icon = svg("svg", &[("viewBox", "0 0 26 26"), ("aria-hidden", "true")]);
+        icon.add(&svg("circle", &[("cx", "13"), ("cy", "13"), ("r", "13")]));
+        let mark = if ok {
+            "M7 13.5l4 4 8-9"
+        } else {
+            "M8.5 8.5l9 9M17.5 8.5l-9 9"
+        };
+        icon.add(&svg("path", &[("d", mark)]));
+        item.add(&icon);
+        let words = element("div", "", "");
+        words.add(&element("p", "q", &q.text));
+        let verdict = app.text(if ok {
+            UiText::QuizCorrect
+        } else {
+            UiText::QuizWrong
+        });
+        words.add(&element("p", "verdict", verdict));
+        let answer = |i: u32| q.answers.get(i as usize).map_or("", String::as_str);
+        let yours = app.fill(UiText::QuizYourAnswer, &[("answer", answer(given))]);
+        words.add(&element("p", "", &yours));
+        if !ok {
+            let right = app.fill(UiText::QuizRightAnswer, &[("answer", answer(right))]);
+            words.add(&element("p", "right-answer", &right));
+        }
+        item.add(&words);
+        list.add(&item);
+    }
+    step.add(&title);
+    step.add(&list);
+    quiz.add(&step);
 }

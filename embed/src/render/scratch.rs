@@ -2,25 +2,39 @@
 //! coating the player scratches off with a finger or the mouse, or reveals
 //! with a button.
 
-use std::{cell::Cell, rc::Rc};
+use std::{cell::Cell, f64::consts::FRAC_PI_2, rc::Rc};
 
 use adact_wire::{PlayResponse, UiText};
+use js_sys::{Array, Math};
 use wasm_bindgen::JsCast as _;
 use web_sys::{
     CanvasRenderingContext2d as Canvas, Element, HtmlCanvasElement, HtmlElement, PointerEvent,
 };
 
 use super::app::{Ctx, Game};
-use crate::dom::{self, ElementExt as _, after, button, element};
+use crate::dom::{self, ElementExt as _, after, button, element, svg};
 
 /// The scratch card's styles, added to the card's when the campaign uses them.
 pub const CSS: &str = r#"
-.scratch { position: relative; width: min(100%, 360px); aspect-ratio: 2; border-radius: 16px; overflow: hidden;
-  background: var(--soft); box-shadow: inset 0 0 0 2px var(--line); }
-.scratch .under { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center; padding: 16px;
-  font-size: 26px; color: var(--adact-primary); }
+.scratch-stage { width: 100%; display: flex; flex-direction: column; align-items: center; gap: 14px; }
+.scratch-stage.held { touch-action: none; }
+.ticket { width: min(100%, 420px); padding: 10px; border-radius: 22px; box-shadow: 0 12px 28px rgba(0,0,0,.18);
+  background: linear-gradient(135deg, color-mix(in srgb, var(--adact-primary) 70%, #fff), var(--adact-primary) 45%, color-mix(in srgb, var(--adact-primary) 70%, #000)); }
+.scratch { position: relative; width: 100%; aspect-ratio: 2; border-radius: 14px; overflow: hidden;
+  background: radial-gradient(circle at 50% 35%, var(--adact-background) 30%, var(--soft)); box-shadow: inset 0 0 0 1px rgba(0,0,0,.08); }
+.scratch .under { position: absolute; inset: 0; display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 6px; padding: 16px; }
+.under svg { width: 40px; height: 40px; fill: var(--adact-primary); opacity: .9; }
+.under strong { font-size: 26px; line-height: 1.2; color: var(--adact-primary); overflow-wrap: anywhere; }
 .scratch canvas { position: absolute; inset: 0; width: 100%; height: 100%; touch-action: none; cursor: grab; transition: opacity .6s ease; }
-.scratch canvas.gone { opacity: 0; pointer-events: none; }
+.scratch canvas:active { cursor: grabbing; }
+.scratch canvas.gone { opacity: 0; cursor: default; }
+.reveal { appearance: none; border: 0; background: none; padding: 6px 12px; min-height: 32px; font: inherit; font-size: 14px; cursor: pointer;
+  color: inherit; opacity: 0; text-decoration: underline; text-underline-offset: 3px; }
+.reveal.live { opacity: .8; animation: adact-late .5s 3s both; }
+.reveal.live:hover { opacity: 1; }
+.reveal.now, .reveal.live:focus-visible { animation: none; }
+@keyframes adact-late { from { opacity: 0; } }
+@media (prefers-reduced-motion: reduce) { .reveal.live { animation: none; } }
 "#;
 
 /// The canvas's own size; CSS scales it to the card.
@@ -29,19 +43,28 @@ const H: f64 = 300.0;
 /// How wide a scratch is.
 const LINE: f64 = 70.0;
 /// The share of the coating scratched off (in percent) at which the card
-/// reveals itself.
-const ENOUGH: usize = 45;
+/// reveals itself, and at which the reveal button shows before its time.
+const ENOUGH: usize = 55;
+const STARTED: usize = 12;
+/// A five-pointed star, on the prize under the coating.
+const STAR: &str =
+    "M20 2l5.3 11.6 12.7 1.3-9.5 8.5 2.7 12.5L20 29.5 8.8 35.9l2.7-12.5L2 14.9l12.7-1.3z";
 
-/// The coated card, its hint and its reveal button, still; `start` draws
-/// the outcome under the coating and lets the visitor scratch.
+/// The coated card, its hint and its (hidden) reveal button, still;
+/// `start` draws the outcome under the coating and lets the visitor scratch.
 pub fn draw(app: &Ctx) -> Game {
     let stage = element("div", "scratch-stage", "");
     stage.add(&element("p", "hint", app.text(UiText::ScratchHint)));
+    let ticket = element("div", "ticket", "");
     let card = element("div", "scratch", "");
     let under = element("div", "under", "");
     under.attr("aria-hidden", "true");
+    let star = svg("svg", &[("viewBox", "0 0 40 40"), ("aria-hidden", "true")]);
+    star.add(&svg("path", &[("d", STAR)]));
+    under.add(&star);
     card.add(&under);
-    stage.add(&card);
+    ticket.add(&card);
+    stage.add(&ticket);
     let canvas: HtmlCanvasElement = element("canvas", "", "").unchecked_into();
     canvas.attr("width", "600");
     canvas.attr("height", "300");
@@ -53,26 +76,27 @@ pub fn draw(app: &Ctx) -> Game {
         coat(app, ctx);
         card.add(&canvas);
     }
-    let button = button("play secondary", app.text(UiText::ScratchReveal));
+    let button = button("reveal", app.text(UiText::ScratchReveal));
     button.attr("disabled", "");
     stage.add(&button);
+    let element = stage.clone();
     let start = Box::new(move |app: &Ctx| {
         app.play(
             &[],
-            Box::new(move |app, result| live(app, result, under, canvas, ctx, button)),
+            Box::new(move |app, result| {
+                live(app, result, &stage, &under, canvas, ctx, button);
+            }),
         );
     });
-    Game {
-        element: stage,
-        start,
-    }
+    Game { element, start }
 }
 
 /// The outcome under the coating; scratching and the button reveal it.
 fn live(
     app: &Ctx,
     result: PlayResponse,
-    under: HtmlElement,
+    stage: &Element,
+    under: &HtmlElement,
     canvas: HtmlCanvasElement,
     ctx: Option<Canvas>,
     button: HtmlElement,
@@ -94,7 +118,7 @@ fn live(
         })
     };
     if let Some(ctx) = ctx {
-        scratching(app, &canvas, ctx, revealed, reveal.clone());
+        scratching(app, stage, &canvas, ctx, revealed, reveal.clone(), &button);
     }
     let me = button.clone();
     app.on(
@@ -107,68 +131,134 @@ fn live(
             }
         }),
     );
+    // Shown after a few seconds, or as soon as the visitor has scratched a
+    // little, or at once to the keyboard.
+    button.attr("class", "reveal live");
     button.remove_attr("disabled");
     dom::focus(&button);
 }
 
-/// The silver coating with its invitation.
+/// The foil: brushed silver tinted with the brand's colour, grain and
+/// sparkles, and the invitation in a dashed frame. Drawn once.
 fn coat(app: &Ctx, ctx: &Canvas) {
     let gradient = ctx.create_linear_gradient(0.0, 0.0, W, H);
-    for (offset, colour) in [(0.0, "#c9ccd3"), (0.5, "#eef0f3"), (1.0, "#b4b8c1")] {
+    for (offset, colour) in [
+        (0.0, "#b9bdc6"),
+        (0.3, "#eef0f3"),
+        (0.55, "#aeb3bd"),
+        (0.8, "#e7e9ee"),
+        (1.0, "#b4b8c1"),
+    ] {
         let _ = gradient.add_color_stop(offset, colour);
     }
     ctx.set_fill_style_canvas_gradient(&gradient);
     ctx.fill_rect(0.0, 0.0, W, H);
-    ctx.set_fill_style_str("#4b5563");
-    ctx.set_font("600 40px system-ui, sans-serif");
+    ctx.set_global_alpha(0.16);
+    ctx.set_fill_style_str(&app.view.theme.primary);
+    ctx.fill_rect(0.0, 0.0, W, H);
+    // Grain, light and dark, then a few sparkles.
+    for (alpha, colour, size) in [(0.35, "#fff", 2.0), (0.12, "#000", 2.0), (0.8, "#fff", 3.0)] {
+        ctx.set_global_alpha(alpha);
+        ctx.set_fill_style_str(colour);
+        let count = if size > 2.0 { 40 } else { 900 };
+        for _ in 0..count {
+            let (x, y) = (Math::random() * W, Math::random() * H);
+            ctx.fill_rect(x, y, size, size);
+            if size > 2.0 {
+                ctx.fill_rect(x - 4.0, y + 1.0, 11.0, 1.0);
+                ctx.fill_rect(x + 1.0, y - 4.0, 1.0, 11.0);
+            }
+        }
+    }
+    ctx.set_global_alpha(1.0);
+    // The invitation, embossed, in a dashed pill.
+    ctx.begin_path();
+    let (down, up) = (FRAC_PI_2, 3.0 * FRAC_PI_2);
+    let _ = ctx.arc(190.0, H / 2.0, 44.0, down, up);
+    let _ = ctx.arc(410.0, H / 2.0, 44.0, up, down);
+    ctx.close_path();
+    ctx.set_line_width(3.0);
+    ctx.set_stroke_style_str("rgba(55,65,81,.45)");
+    let _ = ctx.set_line_dash(&Array::of2(&10.into(), &8.into()));
+    ctx.stroke();
+    let _ = ctx.set_line_dash(&Array::new());
+    ctx.set_font("700 36px system-ui, sans-serif");
     ctx.set_text_align("center");
     ctx.set_text_baseline("middle");
-    let _ = ctx.fill_text(app.text(UiText::ScratchCoating), W / 2.0, H / 2.0);
-    // From now on strokes erase the coating.
+    let text = app.text(UiText::ScratchCoating);
+    ctx.set_fill_style_str("rgba(255,255,255,.8)");
+    let _ = ctx.fill_text_with_max_width(text, W / 2.0, H / 2.0 + 2.0, 250.0);
+    ctx.set_fill_style_str("#374151");
+    let _ = ctx.fill_text_with_max_width(text, W / 2.0, H / 2.0, 250.0);
+    // From now on strokes erase the coating, wholly.
     let _ = ctx.set_global_composite_operation("destination-out");
+    ctx.set_stroke_style_str("#000");
     ctx.set_line_cap("round");
     ctx.set_line_join("round");
     ctx.set_line_width(LINE);
 }
 
 /// Strokes follow the pointer while it is down; once enough is scratched
-/// off, the card reveals itself.
+/// off, the card reveals itself. Until the pointer is up, a swipe that
+/// goes on after the reveal neither scrolls nor navigates the page.
 fn scratching(
     app: &Ctx,
+    stage: &Element,
     canvas: &Element,
     ctx: Canvas,
     revealed: Rc<Cell<bool>>,
     reveal: Rc<dyn Fn(&Ctx)>,
+    button: &Element,
 ) {
     // Where the pointer was, while it is down.
     let last = Rc::new(Cell::new(None::<(f64, f64)>));
     let mut scratched = Coverage::default();
     {
-        let (last, canvas) = (last.clone(), canvas.clone());
+        let (last, canvas, stage) = (last.clone(), canvas.clone(), stage.clone());
         app.on(
             &canvas.clone(),
             "pointerdown",
             Box::new(move |_, event| {
                 let event: &PointerEvent = event.unchecked_ref();
                 let _ = canvas.set_pointer_capture(event.pointer_id());
+                stage.attr("class", "scratch-stage held");
                 last.set(Some(at(&canvas, event)));
             }),
         );
     }
     for kind in ["pointerup", "pointercancel"] {
-        let last = last.clone();
-        app.on(canvas, kind, Box::new(move |_, _| last.set(None)));
+        let (last, me) = (last.clone(), stage.clone());
+        app.on(
+            stage,
+            kind,
+            Box::new(move |_, _| {
+                last.set(None);
+                me.attr("class", "scratch-stage");
+            }),
+        );
     }
-    let target = canvas.clone();
+    {
+        let last = last.clone();
+        app.on(
+            stage,
+            "touchmove",
+            Box::new(move |_, event| {
+                if last.get().is_some() {
+                    event.prevent_default();
+                }
+            }),
+        );
+    }
+    let (target, button) = (canvas.clone(), button.clone());
     app.on(
         canvas,
         "pointermove",
         Box::new(move |app, event| {
             let Some(from) = last.get() else { return };
+            event.prevent_default();
             if revealed.get() {
                 return;
             }
-            event.prevent_default();
             let to = at(&target, event.unchecked_ref());
             last.set(Some(to));
             ctx.begin_path();
@@ -176,7 +266,11 @@ fn scratching(
             ctx.line_to(to.0, to.1);
             ctx.stroke();
             scratched.stroke(from, to);
-            if scratched.percent() >= ENOUGH {
+            let percent = scratched.percent();
+            if percent >= STARTED {
+                button.attr("class", "reveal live now");
+            }
+            if percent >= ENOUGH {
                 reveal(app);
             }
         }),

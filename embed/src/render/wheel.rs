@@ -11,25 +11,48 @@ use super::app::{Ctx, Game};
 use crate::dom::{self, ElementExt as _, after, concat, decimal, element, svg};
 
 /// The wheel's styles, added to the card's when the campaign uses them.
+/// The rotor is its own `<svg>`, so the compositor turns it; the rim, the
+/// studs, the hub and the pointer stay still over it.
 pub const CSS: &str = r#"
-.wheel { position: relative; width: min(100%, 340px); aspect-ratio: 1; margin-top: 8px; }
-.wheel svg { width: 100%; height: 100%; display: block; filter: drop-shadow(0 6px 14px rgba(0,0,0,.18)); }
-.rotor { transform-origin: 0 0; will-change: transform; }
-.wheel path { stroke: var(--adact-background); stroke-width: 6; }
-.wheel path.s0 { fill: var(--adact-primary); }
-.wheel path.s1 { fill: var(--soft); }
-.wheel text { font: 700 40px system-ui, sans-serif; text-anchor: end; dominant-baseline: middle; }
-.wheel text.s0 { fill: #fff; }
-.wheel text.s1, .wheel text.s2 { fill: var(--adact-text); }
-.wheel path.s2 { fill: color-mix(in srgb, var(--adact-primary) 35%, var(--adact-background)); }
-.wheel .hub { fill: var(--adact-background); stroke: var(--adact-primary); stroke-width: 14; }
-.pointer { position: absolute; left: 50%; top: -6px; width: 0; height: 0; transform: translateX(-50%);
-  border-left: 16px solid transparent; border-right: 16px solid transparent; border-top: 30px solid var(--adact-text);
-  filter: drop-shadow(0 2px 2px rgba(0,0,0,.25)); }
+.wheel-stage { width: 100%; display: flex; flex-direction: column; align-items: center; gap: 18px; }
+.wheel { --rim: color-mix(in srgb, var(--adact-primary) 62%, #000); position: relative; width: min(100%, 340px); aspect-ratio: 26 / 27; }
+.wheel svg { position: absolute; left: 0; width: 100%; display: block; overflow: visible; }
+.wheel .face { top: 0; height: 100%; pointer-events: none; }
+.rotor { top: 3.704%; height: 96.296%; will-change: transform; filter: drop-shadow(0 10px 18px rgba(0,0,0,.22)); border-radius: 50%; }
+.rotor path { stroke: color-mix(in srgb, #fff 70%, var(--adact-primary)); stroke-width: 4; }
+.s0 .a { stop-color: color-mix(in srgb, var(--adact-primary) 72%, #fff); } .s0 .b { stop-color: color-mix(in srgb, var(--adact-primary) 82%, #000); }
+.s1 .a { stop-color: var(--adact-background); } .s1 .b { stop-color: color-mix(in srgb, var(--adact-primary) 22%, var(--adact-background)); }
+.s2 .a { stop-color: color-mix(in srgb, var(--adact-primary) 30%, var(--adact-background)); } .s2 .b { stop-color: color-mix(in srgb, var(--adact-primary) 55%, var(--adact-background)); }
+.rotor text { font: 700 48px/1 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; dominant-baseline: central; fill: var(--adact-text); }
+.rotor text.s0 { fill: #fff; paint-order: stroke; stroke: rgba(0,0,0,.18); stroke-width: 3; }
+.rotor text.up { text-anchor: start; } .rotor text:not(.up) { text-anchor: end; }
+.landed .rotor :is(path, text):not(.win) { opacity: .38; }
+.rotor path.win { stroke: #fff; stroke-width: 12; }
+.rim { fill: none; stroke: var(--rim); stroke-width: 50; }
+.rim-edge { fill: none; stroke: color-mix(in srgb, var(--rim) 60%, #fff); stroke-width: 4; }
+.rim-shade { fill: none; stroke: rgba(0,0,0,.22); stroke-width: 10; }
+.stud { fill: #fff7d6; stroke: rgba(0,0,0,.25); stroke-width: 2; }
+.stud:nth-of-type(even) { fill: color-mix(in srgb, #fff 55%, var(--adact-primary)); }
+.spinning .stud:nth-of-type(odd) { animation: adact-blink .45s steps(1) infinite; }
+.landed .stud { fill: #fff7d6; filter: drop-shadow(0 0 6px #ffe27a); }
+@keyframes adact-blink { 50% { fill: color-mix(in srgb, #fff 55%, var(--adact-primary)); } }
+.gloss { fill: url(#adact-gloss); }
+.hub-ring { fill: var(--rim); stroke: color-mix(in srgb, var(--rim) 60%, #fff); stroke-width: 4; }
+.hub { fill: var(--adact-background); }
+.hub-dot { fill: var(--adact-primary); }
+.pointer { fill: color-mix(in srgb, #fff 92%, var(--adact-primary)); stroke: var(--rim); stroke-width: 10; stroke-linejoin: round; filter: drop-shadow(0 4px 4px rgba(0,0,0,.3)); }
+.pointer-dot { fill: var(--adact-primary); }
+@media (prefers-reduced-motion: reduce) { .wheel .stud { animation: none !important; } }
 "#;
 
 const SPIN_MS: u32 = 5200;
-const RADIUS: f64 = 480.0;
+/// The slices' radius; the rim goes around them, in the same units.
+const RADIUS: f64 = 455.0;
+/// How far out labels end (or start, upright on the left), and how many
+/// characters a line holds there at 48 units before it is squeezed.
+const LABEL_END: &str = "410";
+const LINE_CHARS: usize = 10;
+const LINE_UNITS: &str = "300";
 
 /// The wheel, still; `start` spins it to the outcome the server drew.
 pub fn draw(app: &Ctx) -> Game {
@@ -44,26 +67,44 @@ pub fn draw(app: &Ctx) -> Game {
         }
         names.push_str(name);
     }
-    let wheel = svg(
-        "svg",
-        &[("viewBox", "-500 -500 1000 1000"), ("role", "img")],
-    );
     let label = app.fill(
         UiText::WheelLabel,
         &[("count", &decimal(n as u32)), ("slices", &names)],
     );
-    wheel.attr("aria-label", &label);
-    let rotor = svg("g", &[("class", "rotor")]);
+    frame.attr("role", "img");
+    frame.attr("aria-label", &label);
+    let rotor = svg(
+        "svg",
+        &[("viewBox", "-520 -520 1040 1040"), ("class", "rotor")],
+    );
+    let defs = svg("defs", &[]);
+    for class in ["s0", "s1", "s2"] {
+        let id = concat(&["adact-", class]);
+        let gradient = svg(
+            "radialGradient",
+            &[
+                ("id", &id),
+                ("class", class),
+                ("gradientUnits", "userSpaceOnUse"),
+                ("r", "455"),
+            ],
+        );
+        gradient.add(&svg("stop", &[("class", "a"), ("offset", "0.2")]));
+        gradient.add(&svg("stop", &[("class", "b"), ("offset", "1")]));
+        defs.add(&gradient);
+    }
+    rotor.add(&defs);
     let step = 360.0 / n as f64;
+    let mut parts = Vec::with_capacity(n);
     for (i, (_, name)) in shown.iter().enumerate() {
-        let (x0, y0) = point(i as f64 * step);
-        let (x1, y1) = point((i + 1) as f64 * step);
+        let (x0, y0) = point(i as f64 * step, RADIUS);
+        let (x1, y1) = point((i + 1) as f64 * step, RADIUS);
         let path = concat(&[
             "M0 0L",
             &x0,
             " ",
             &y0,
-            "A480 480 0 0 1 ",
+            "A455 455 0 0 1 ",
             &x1,
             " ",
             &y1,
@@ -76,28 +117,15 @@ pub fn draw(app: &Ctx) -> Game {
             0 => "s0",
             _ => "s1",
         };
-        rotor.add(&svg("path", &[("d", &path), ("class", class)]));
-        // Labels read from the hub outward, along the slice's middle.
-        let centre = rounded((i as f64 + 0.5) * step - 90.0);
-        let transform = concat(&["rotate(", &centre, ")"]);
-        let label = svg(
-            "text",
-            &[
-                ("x", "440"),
-                ("y", "0"),
-                ("class", class),
-                ("transform", &transform),
-            ],
-        );
-        label.set_text_content(Some(&shorten(name, 16)));
+        let fill = concat(&["url(#adact-", class, ")"]);
+        let slice = svg("path", &[("d", &path), ("class", class), ("fill", &fill)]);
+        let label = label_of(name, (i as f64 + 0.5) * step, class);
+        rotor.add(&slice);
         rotor.add(&label);
+        parts.push([slice, label]);
     }
-    rotor.add(&svg("circle", &[("r", "70"), ("class", "hub")]));
-    wheel.add(&rotor);
-    frame.add(&wheel);
-    let pointer = element("div", "pointer", "");
-    pointer.attr("aria-hidden", "true");
-    frame.add(&pointer);
+    frame.add(&rotor);
+    frame.add(&face(app));
     stage.add(&frame);
 
     let start = Box::new(move |app: &Ctx| {
@@ -105,9 +133,17 @@ pub fn draw(app: &Ctx) -> Game {
         app.play(
             &[],
             Box::new(move |app, result| {
-                let ms = spin(app, &rotor, result.prize.as_ref().map(|p| p.id.as_str()));
+                let (ms, pick) = spin(app, &rotor, result.prize.as_ref().map(|p| p.id.as_str()));
+                frame.attr("class", "wheel spinning");
                 let app = app.clone();
-                after(ms, Box::new(move || app.end(&result)));
+                after(
+                    ms,
+                    Box::new(move || {
+                        land(&rotor, parts.get(pick));
+                        frame.attr("class", "wheel landed");
+                        app.end(&result);
+                    }),
+                );
             }),
         );
     });
@@ -117,10 +153,131 @@ pub fn draw(app: &Ctx) -> Game {
     }
 }
 
+/// A slice's label along its middle (`degrees` clockwise from the top),
+/// reading from the hub outward on the right half and from the rim inward
+/// on the left, so that none is upside down; on two lines when it is long.
+fn label_of(name: &str, degrees: f64, class: &str) -> Element {
+    let left = degrees > 180.0;
+    let turn = rounded(if left { degrees + 90.0 } else { degrees - 90.0 });
+    let transform = concat(&["rotate(", &turn, ")"]);
+    let x = if left {
+        concat(&["-", LABEL_END])
+    } else {
+        LABEL_END.to_owned()
+    };
+    let class = if left {
+        concat(&[class, " up"])
+    } else {
+        class.to_owned()
+    };
+    let text = svg("text", &[("class", &class), ("transform", &transform)]);
+    let (first, second) = lines(name, LINE_CHARS);
+    for (line, dy) in [
+        (Some(first), if second.is_some() { "-0.55em" } else { "0" }),
+        (second, "1.1em"),
+    ] {
+        let Some(line) = line else { continue };
+        let span = svg("tspan", &[("x", &x), ("dy", dy)]);
+        if line.chars().count() > LINE_CHARS {
+            span.attr("textLength", LINE_UNITS);
+            span.attr("lengthAdjust", "spacingAndGlyphs");
+        }
+        span.set_text_content(Some(line));
+        text.add(&span);
+    }
+    text
+}
+
+/// The rim with its studs, the gloss, the hub (the brand's logo, when the
+/// theme has one) and the pointer at the top, outside the slices.
+fn face(app: &Ctx) -> Element {
+    let face = svg(
+        "svg",
+        &[
+            ("viewBox", "-520 -560 1040 1080"),
+            ("class", "face"),
+            ("aria-hidden", "true"),
+        ],
+    );
+    let gloss = svg(
+        "radialGradient",
+        &[
+            ("id", "adact-gloss"),
+            ("cx", "0.35"),
+            ("cy", "0.25"),
+            ("r", "0.8"),
+        ],
+    );
+    for (offset, opacity) in [("0", ".32"), ("0.5", ".06"), ("1", "0")] {
+        gloss.add(&svg(
+            "stop",
+            &[
+                ("offset", offset),
+                ("stop-color", "#fff"),
+                ("stop-opacity", opacity),
+            ],
+        ));
+    }
+    let clip = svg("clipPath", &[("id", "adact-hub")]);
+    clip.add(&svg("circle", &[("r", "62")]));
+    let defs = svg("defs", &[]);
+    defs.add(&gloss);
+    defs.add(&clip);
+    face.add(&defs);
+    for (class, r) in [
+        ("gloss", "455"),
+        ("rim-shade", "458"),
+        ("rim", "480"),
+        ("rim-edge", "503"),
+        ("rim-edge", "456"),
+    ] {
+        face.add(&svg("circle", &[("class", class), ("r", r)]));
+    }
+    let studs = svg("g", &[]);
+    for i in 0..STUDS {
+        let (cx, cy) = point(f64::from(i) * 360.0 / f64::from(STUDS), 480.0);
+        studs.add(&svg(
+            "circle",
+            &[("class", "stud"), ("cx", &cx), ("cy", &cy), ("r", "11")],
+        ));
+    }
+    face.add(&studs);
+    face.add(&svg("circle", &[("class", "hub-ring"), ("r", "86")]));
+    face.add(&svg("circle", &[("class", "hub"), ("r", "66")]));
+    match &app.view.theme.logo_url {
+        Some(url) => face.add(&svg(
+            "image",
+            &[
+                ("href", url),
+                ("x", "-56"),
+                ("y", "-56"),
+                ("width", "112"),
+                ("height", "112"),
+                ("clip-path", "url(#adact-hub)"),
+            ],
+        )),
+        None => face.add(&svg("circle", &[("class", "hub-dot"), ("r", "22")])),
+    }
+    face.add(&svg(
+        "path",
+        &[
+            ("class", "pointer"),
+            ("d", "M0 -428L-38 -500A44 44 0 1 1 38 -500Z"),
+        ],
+    ));
+    face.add(&svg(
+        "circle",
+        &[("class", "pointer-dot"), ("cy", "-520"), ("r", "14")],
+    ));
+    face
+}
+
+const STUDS: u32 = 24;
+
 /// Turns the wheel to stop on a slice showing the outcome drawn (`prize`:
-/// its id, `None` for no prize). Returns how long until the end screen, in
-/// milliseconds.
-fn spin(app: &Ctx, rotor: &Element, prize: Option<&str>) -> i32 {
+/// its id, `None` for no prize). Returns how long the spin takes, in
+/// milliseconds, and the slice it lands on.
+fn spin(app: &Ctx, rotor: &Element, prize: Option<&str>) -> (i32, usize) {
     let slices = slices(app);
     let matching: Vec<usize> = slices
         .iter()
@@ -146,7 +303,17 @@ fn spin(app: &Ctx, rotor: &Element, prize: Option<&str>) -> i32 {
         "transform",
         &concat(&["rotate(", &rounded(target), "deg)"]),
     );
-    ms as i32 + 400
+    (ms as i32 + 250, pick)
+}
+
+/// Marks the slice landed on and its label, drawn last so that its
+/// outline shows whole.
+fn land(rotor: &Element, landed: Option<&[Element; 2]>) {
+    for part in landed.into_iter().flatten() {
+        let class = part.get_attribute("class").unwrap_or_default();
+        part.attr("class", &concat(&[&class, " win"]));
+        rotor.add(part);
+    }
 }
 
 /// The wheel's slices: every prize and "no prize", repeated so that even a
@@ -160,14 +327,14 @@ fn slices(app: &Ctx) -> Vec<(Option<&str>, &str)> {
     slices
 }
 
-/// A point on the circle at `degrees` clockwise from the top, in whole
+/// A point on the circle of `radius` at `degrees` clockwise from the top, in whole
 /// units: SVG needs no more, and integers keep float formatting out of the
 /// wasm. The browser's sine and cosine: Rust's would add their own.
-fn point(degrees: f64) -> (String, String) {
+fn point(degrees: f64, radius: f64) -> (String, String) {
     let angle = degrees.to_radians();
     (
-        rounded(Math::sin(angle) * RADIUS),
-        rounded(-Math::cos(angle) * RADIUS),
+        rounded(Math::sin(angle) * radius),
+        rounded(-Math::cos(angle) * radius),
     )
 }
 
@@ -182,19 +349,30 @@ fn rounded(x: f64) -> String {
     }
 }
 
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().nth(max).is_none() {
-        text.to_owned()
-    } else {
-        let mut s: String = text.chars().take(max - 1).collect();
-        s.push('…');
-        s
+/// The label on one line, or on two split at the space that makes the
+/// longer line shortest, when it holds more than `width` characters.
+/// (A line still too long is squeezed to fit where it is drawn.)
+fn lines(text: &str, width: usize) -> (&str, Option<&str>) {
+    let length = text.chars().count();
+    if length <= width {
+        return (text, None);
+    }
+    let mut best: Option<(usize, usize)> = None;
+    for (chars, (byte, c)) in text.char_indices().enumerate() {
+        let longer = chars.max(length - chars - 1);
+        if c == ' ' && best.is_none_or(|(l, _)| longer < l) {
+            best = Some((longer, byte));
+        }
+    }
+    match best {
+        Some((_, byte)) => (&text[..byte], Some(&text[byte + 1..])),
+        None => (text, None),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{rounded, shorten};
+    use super::{lines, rounded};
 
     #[test]
     fn numbers_are_rounded_half_away_from_zero() {
@@ -206,8 +384,18 @@ mod tests {
     }
 
     #[test]
-    fn long_labels_are_shortened() {
-        assert_eq!(shorten("Free shipping", 16), "Free shipping");
-        assert_eq!(shorten("A very long prize name", 16), "A very long pri…");
+    fn long_labels_go_on_two_lines_whole() {
+        assert_eq!(lines("10% off", 10), ("10% off", None));
+        assert_eq!(lines("Free shipping", 10), ("Free", Some("shipping")));
+        assert_eq!(lines("€25 gift card", 10), ("€25 gift", Some("card")));
+        assert_eq!(
+            lines("A very long prize name", 10),
+            ("A very long", Some("prize name"))
+        );
+        assert_eq!(lines("Versandkostenfrei", 10), ("Versandkostenfrei", None));
+        assert_eq!(
+            lines("Ein Gutschein über 25 €", 10),
+            ("Ein Gutschein", Some("über 25 €"))
+        );
     }
 }

@@ -327,6 +327,7 @@ pub async fn play(
         code: won.as_ref().map(|(_, code)| code.clone()),
         score,
         next_play_at: campaign.definition.next_play_at(now_ms()),
+        correct_answers: campaign.definition.correct_answers(),
     };
     let context = context(account, &campaign, &session, player.as_ref());
     let prize = won

@@ -107,6 +107,7 @@ pub async fn play(campaign: &Campaign, answers: &[u32]) -> Result<PlayResponse> 
         score,
         // As a real play's: the preview ignores the limit but shows it.
         next_play_at: definition.next_play_at(now_ms()),
+        correct_answers: definition.correct_answers(),
     })
 }
 

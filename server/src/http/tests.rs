@@ -634,6 +634,7 @@ async fn a_previewed_quiz_is_scored_and_a_fail_wins_nothing() {
     let (status, body) = app.send(play(json!([0]))).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!((body["score"].as_u64(), body.get("prize")), (Some(0), None));
+    assert_eq!(body["correct_answers"], json!([1]));
     let (_, body) = app.send(play(json!([1]))).await;
     assert_eq!(body["score"], 1);
     assert_eq!(body["prize"]["name"], "Beach towel");

@@ -247,6 +247,13 @@ impl Definition {
         }
     }
 
+    /// For a quiz, the index of each question's right answer, which a play
+    /// shows once its answers are in.
+    pub fn correct_answers(&self) -> Option<Vec<u32>> {
+        let quiz = self.quiz.as_ref()?;
+        Some(quiz.questions.iter().map(|q| q.correct).collect())
+    }
+
     /// The prize with this id.
     pub fn prize(&self, id: &str) -> Option<&Prize> {
         self.prizes.iter().find(|p| p.id.as_deref() == Some(id))
