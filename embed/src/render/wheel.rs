@@ -365,7 +365,12 @@ fn lines(text: &str, width: usize) -> (&str, Option<&str>) {
         }
     }
     match best {
-        Some((_, byte)) => (&text[..byte], Some(&text[byte + 1..])),
+        // Split, not sliced: slicing links core's panic and `char`
+        // printing into the wasm.
+        Some((_, byte)) => match text.split_at_checked(byte) {
+            Some((first, rest)) => (first, rest.strip_prefix(' ')),
+            None => (text, None),
+        },
         None => (text, None),
     }
 }
