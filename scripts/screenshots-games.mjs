@@ -89,42 +89,41 @@ async function register(page) {
   await form.locator("button[type=submit]").click();
 }
 
-/** Plays `kind` from its started state to the end screen; `game` is called when the game is on screen. */
-async function play(page, kind, game) {
+/** Plays `kind` once it has started, to the end screen; `game` is called while the game is on screen. */
+async function play(page, kind, outcome, game) {
+  await shadow(page, ".card[data-step=play], .card[data-step=end]").first().waitFor();
   if (kind === "wheel") {
-    await shadow(page, ".rotor").waitFor();
+    // The form's button spins it: shown mid-spin.
+    await page.waitForTimeout(1200);
     await game();
   } else if (kind === "scratch") {
     const canvas = shadow(page, ".scratch canvas");
-    await canvas.waitFor();
+    await shadow(page, ".scratch-stage button:not([disabled])").waitFor();
     const box = await canvas.boundingBox();
-    for (let row = 0; row < 6; row++) {
-      const y = box.y + (box.height * (row + 0.5)) / 6;
+    for (let row = 0; row < 8; row++) {
+      if (await shadow(page, ".card[data-step=end]").count()) break;
+      const y = box.y + (box.height * (row + 0.5)) / 8;
       await page.mouse.move(box.x + 6, y);
       await page.mouse.down();
-      await page.mouse.move(box.x + box.width * (row < 2 ? 0.6 : 0.98), y, { steps: 10 });
+      await page.mouse.move(box.x + box.width * (row < 2 ? 0.55 : 0.98), y, { steps: 10 });
       await page.mouse.up();
       if (row === 1) await game();
-      if (await shadow(page, ".end").count()) break;
     }
   } else if (kind === "giftbox") {
     await shadow(page, ".gift").first().waitFor();
+    await page.waitForTimeout(300);
     await game();
     await shadow(page, ".gift").nth(1).click();
   } else if (kind === "quiz") {
-    const questions = 2;
-    for (let q = 0; q < questions; q++) {
-      await shadow(page, ".answer").first().waitFor();
+    // The demo quiz's right answers are 1 and 0; the losing copy answers wrong.
+    for (const [q, right] of [[0, 1], [1, 0]]) {
+      await shadow(page, ".progress").filter({ hasText: `${q + 1} of 2` }).first().waitFor();
       if (q === 0) await game();
-      // The demo's right answers are 1 and 0; the losing copy answers wrong.
-      const right = q === 0 ? 1 : 0;
-      const won = page.url().endsWith("-win");
-      await shadow(page, ".answer").nth(won ? right : (right + 1) % 3).click();
-      await page.waitForTimeout(900);
+      await shadow(page, ".answer:visible").nth(outcome === "win" ? right : (right + 1) % 3).click();
     }
   }
-  await shadow(page, ".end").waitFor({ timeout: 15_000 });
-  // Let the end screen's entrance and the game's last motion settle.
+  await shadow(page, ".card[data-step=end]").waitFor({ timeout: 20_000 });
+  // Let the end screen's entrance, the confetti and the game's last motion settle.
   await page.waitForTimeout(2500);
 }
 
@@ -144,9 +143,9 @@ try {
           console.log(`wrote ${path}`);
         };
         if (outcome === "win") await shot("intro");
-        await shadow(page, "button.play").first().click();
+        await shadow(page, ".actions button.play").click();
         await register(page);
-        await play(page, kind, async () => {
+        await play(page, kind, outcome, async () => {
           if (outcome === "win") await shot("game");
         });
         await shot(outcome === "win" ? "end-win" : "end-no-prize");
