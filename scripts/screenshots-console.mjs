@@ -27,15 +27,7 @@ await new Promise((resolve) => receiver.listen(0, "127.0.0.1", resolve));
 const hooks = `http://127.0.0.1:${receiver.address().port}/adact/webhooks`;
 
 const adact = await startAdact({ args: ["--allow-private-endpoints"] });
-const admin = async (method, path, body) => {
-  const res = await fetch(`${adact.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.status === 204 ? null : res.json();
-};
+const { admin } = adact;
 const visit = async (path, body) => {
   const res = await fetch(`${adact.url}${path}?key=${EMBED_KEY}`, {
     method: "POST", headers: { "content-type": "text/plain;charset=UTF-8" }, body: JSON.stringify(body),

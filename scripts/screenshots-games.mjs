@@ -8,7 +8,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
-import { ADMIN_TOKEN, EMBED_KEY, launchBrowser, root, startAdact, startHost } from "../tests/browser/harness.mjs";
+import { EMBED_KEY, launchBrowser, root, startAdact, startHost } from "../tests/browser/harness.mjs";
 
 const out = process.argv[2] ?? join(root, "docs", "screenshots", "games");
 const KINDS = ["wheel", "scratch", "giftbox", "quiz"];
@@ -19,15 +19,7 @@ const VIEWPORTS = [
 mkdirSync(out, { recursive: true });
 
 const adact = await startAdact();
-const admin = async (method, path, body) => {
-  const res = await fetch(`${adact.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.status === 204 ? null : res.json();
-};
+const { admin } = adact;
 
 /** A copy of the demo campaign of `kind` that always (`win`) or never wins, shown by its own segment. */
 async function copy(kind, win) {

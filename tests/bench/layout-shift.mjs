@@ -13,7 +13,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
-import { ADMIN_TOKEN, EMBED_KEY, launchBrowser, startAdact, startHost } from "../browser/harness.mjs";
+import { EMBED_KEY, launchBrowser, startAdact, startHost } from "../browser/harness.mjs";
 
 const KINDS = ["wheel", "scratch", "giftbox", "quiz"];
 const VIEWPORTS = {
@@ -24,16 +24,7 @@ const shots = process.env.SHOTS;
 if (shots) mkdirSync(shots, { recursive: true });
 
 const adact = await startAdact();
-const admin = async (method, path, body) => {
-  const res = await fetch(`${adact.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-};
+const { admin } = adact;
 
 /** A campaign like the demo's of `kind` that always wins, or never does. */
 function definition(kind, win) {

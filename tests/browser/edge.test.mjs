@@ -6,22 +6,14 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
 import {
-  ADMIN_TOKEN, EMBED_KEY, identitySecret, launchBrowser, openPage, signUserToken, startAdact, startHost,
+  EMBED_KEY, identitySecret, launchBrowser, openPage, signUserToken, startAdact, startHost,
 } from "./harness.mjs";
 
 let adact;
 let host;
 let browser;
 
-const admin = async (method, path, body) => {
-  const res = await fetch(`${adact.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  assert.ok(res.ok, `${method} ${path}: ${res.status}`);
-  return res.json();
-};
+const admin = (...args) => adact.admin(...args);
 
 /** A page of the host site that calls renderAdact with `options`. */
 const page = (options, lang = "en") => `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>Shop</title>

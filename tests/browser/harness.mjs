@@ -65,15 +65,12 @@ export async function startAdact({ args = [], rateLimits = LIFTED } = {}) {
       }
     });
   });
-  const limits = await fetch(`${url}/api/v1/account/rate-limits`, {
-    method: rateLimits === null ? "DELETE" : "PUT",
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-    body: rateLimits === null ? undefined : JSON.stringify(rateLimits),
-  });
-  if (!limits.ok) throw new Error(`setting rate limits: ${limits.status} ${await limits.text()}`);
+  const admin = adminApi(url);
+  await admin(rateLimits === null ? "DELETE" : "PUT", "/api/v1/account/rate-limits", rateLimits ?? undefined);
   return {
     url,
     databaseUrl,
+    admin,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -82,6 +79,23 @@ export async function startAdact({ args = [], rateLimits = LIFTED } = {}) {
       }
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * The admin API of the server at `url`, as `admin(method, path, body?)`:
+ * the answer's JSON (null for 204), or an Error naming the call and the
+ * answer.
+ */
+function adminApi(url) {
+  return async (method, path, body) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.status === 204 ? null : res.json();
   };
 }
 

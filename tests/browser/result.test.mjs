@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 
-import { ADMIN_TOKEN, EMBED_KEY, launchBrowser, openPage, root, startAdact, startHost } from "./harness.mjs";
+import { EMBED_KEY, launchBrowser, openPage, root, startAdact, startHost } from "./harness.mjs";
 
 const AXE = join(root, "node_modules", "axe-core", "axe.min.js");
 const SHOTS = process.env.ADACT_RESULT_SHOTS; // a folder: screenshots of each screen, to look at
@@ -16,16 +16,7 @@ let adact;
 let host;
 let browser;
 
-async function adminApi(path, body) {
-  const res = await fetch(`${adact.url}${path}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const adminApi = (path, body) => adact.admin("POST", path, body);
 
 /** A gift box campaign without a form, shown by segment `title`. */
 async function campaign(title, definition) {
