@@ -23,11 +23,12 @@
 //! it at up to 100 ms intervals, and a busy server, which starts its next
 //! group microseconds after the last commit, would starve them for seconds.
 //! So the writer waits for the lock itself, trying every millisecond
-//! ([`begin`](State::begin)), and after [`SHARE_AFTER`] of back-to-back
-//! groups it leaves the lock free for [`SHARE_FOR`] before taking it again:
-//! the turns that queue up meanwhile join the next group, so a lone
-//! server loses little, and a server beside it waits tens of
-//! milliseconds, not seconds.
+//! ([`begin`](State::begin)), and while another process has been seen
+//! writing (in the last [`CONTENDED_FOR`]), after [`SHARE_AFTER`] of
+//! back-to-back groups it leaves the lock free for [`SHARE_FOR`] before
+//! taking it again: the turns that queue up meanwhile join the next group,
+//! and a server beside it waits tens of milliseconds, not seconds. A lone
+//! server never pauses.
 
 use std::{
     sync::{
@@ -55,6 +56,8 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 const SHARE_AFTER: Duration = Duration::from_millis(25);
 /// How long it then leaves the lock free: longer than the others' polling.
 const SHARE_FOR: Duration = Duration::from_millis(2);
+/// How long after finding the lock taken the writer keeps sharing it.
+const CONTENDED_FOR: Duration = Duration::from_secs(5);
 /// How often a writer waiting for another process's lock tries again.
 const POLL_LOCK: Duration = Duration::from_millis(1);
 /// How long a writer waits for another process's lock before it fails.
@@ -81,6 +84,8 @@ struct State {
     /// groups it belongs to began.
     last_commit: Instant,
     run_began: Instant,
+    /// When `BEGIN` last found another process holding the lock.
+    contended_at: Option<Instant>,
 }
 
 #[derive(Debug)]
@@ -108,6 +113,7 @@ impl Writer {
                 savepoint_open: false,
                 last_commit: now,
                 run_began: now,
+                contended_at: None,
             })),
             waiting: AtomicUsize::new(0),
         })
@@ -216,9 +222,12 @@ impl State {
     /// Takes the database's write lock for a new group, sharing it with
     /// other processes (see the module's doc).
     async fn begin(&mut self) -> sqlx::Result<()> {
+        let contended = self
+            .contended_at
+            .is_some_and(|at| at.elapsed() < CONTENDED_FOR);
         if self.last_commit.elapsed() > SHARE_FOR {
             self.run_began = Instant::now();
-        } else if self.run_began.elapsed() > SHARE_AFTER {
+        } else if contended && self.run_began.elapsed() > SHARE_AFTER {
             tokio::time::sleep(SHARE_FOR).await;
             self.run_began = Instant::now();
         }
@@ -226,6 +235,7 @@ impl State {
         loop {
             match self.conn.execute("BEGIN IMMEDIATE").await {
                 Err(err) if is_busy(&err) && asked.elapsed() < LOCK_TIMEOUT => {
+                    self.contended_at = Some(Instant::now());
                     tokio::time::sleep(POLL_LOCK).await;
                 }
                 outcome => return outcome.map(drop),
