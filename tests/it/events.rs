@@ -99,22 +99,6 @@ async fn campaign(server: &TestServer, title: &str, kind: &str, definition: Valu
     segment["id"].as_str().unwrap().to_owned()
 }
 
-/// A play session of `segment` for the page's user `player`: its id and
-/// token.
-async fn render(server: &TestServer, segment: &str, player: &str) -> (String, String) {
-    let (status, render) = server
-        .public(
-            "/api/v1/embed/render",
-            json!({"segment": segment, "user": {"id": player}}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{render}");
-    (
-        render["session"]["id"].as_str().unwrap().to_owned(),
-        render["session"]["token"].as_str().unwrap().to_owned(),
-    )
-}
-
 /// Sends a step twice (the second a retry) and returns its answer, after
 /// checking that the retry answered the same, events included.
 async fn step(server: &TestServer, session: &str, name: &str, body: Value) -> Value {
@@ -184,7 +168,7 @@ async fn every_event_type_matches_its_published_schema() {
             answered.insert(event["id"].as_str().unwrap().to_owned(), event.clone());
         }
     };
-    let (id, token) = render(&server, "Contract Wheel", "ada").await;
+    let (id, token) = server.session("Contract Wheel", "ada").await;
     let registered = step(
         &server,
         &id,
@@ -197,7 +181,7 @@ async fn every_event_type_matches_its_published_schema() {
     keep(&played);
     let code = played["code"].as_str().unwrap().to_owned();
     keep(&step(&server, &id, "finish", json!({"token": token})).await);
-    let (id, token) = render(&server, "Contract Quiz", "ada").await;
+    let (id, token) = server.session("Contract Quiz", "ada").await;
     keep(&step(&server, &id, "register", json!({"token": token})).await);
     keep(
         &step(

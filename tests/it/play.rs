@@ -23,6 +23,22 @@ impl TestServer {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// A play session of `segment` for the page's user `player`, rendered:
+    /// its id and token.
+    pub async fn session(&self, segment: &str, player: &str) -> (String, String) {
+        let (status, render) = self
+            .public(
+                "/api/v1/embed/render",
+                json!({"segment": segment, "user": {"id": player}}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{render}");
+        (
+            render["session"]["id"].as_str().unwrap().to_owned(),
+            render["session"]["token"].as_str().unwrap().to_owned(),
+        )
+    }
+
     pub async fn events(&self) -> Vec<Value> {
         let store = self.second_store().await;
         let rows: Vec<String> = sqlx::query_scalar("select payload from events order by seq")
@@ -43,15 +59,7 @@ async fn registered(
     player: &str,
     fields: Value,
 ) -> (String, String) {
-    let (status, render) = server
-        .public(
-            "/api/v1/embed/render",
-            json!({"segment": segment, "user": {"id": player}}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{render}");
-    let id = render["session"]["id"].as_str().unwrap().to_owned();
-    let token = render["session"]["token"].as_str().unwrap().to_owned();
+    let (id, token) = server.session(segment, player).await;
     let (status, body) = server
         .public(
             &format!("/api/v1/embed/sessions/{id}/register"),
