@@ -45,6 +45,12 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{Event, EventTarget, HtmlElement};
 
 use super::{card::Card, end, giftbox, quiz, scratch, wheel};
+use crate::{
+    Problem,
+    api::{Failure, Server},
+    dom::{self, ElementExt as _},
+    text::Words,
+};
 
 /// A game as its module draws it: see the contract in this module's docs.
 pub struct Game {
@@ -66,12 +72,6 @@ pub fn draw(app: &Ctx) -> Game {
         CampaignKind::Quiz => quiz::draw(app),
     }
 }
-use crate::{
-    Problem,
-    api::{Failure, Server},
-    dom::{self, ElementExt as _},
-    text::Words,
-};
 
 /// One rendered campaign's state, shared by its event handlers. Its
 /// listeners live as long as the campaign and are dropped by `destroy()`.
@@ -382,7 +382,9 @@ impl App {
         }
         self.step("end");
         end::show(self, result);
-        self.fit_game();
+        if let Some(panel) = self.panel.first_element_child() {
+            self.fit_game(Some(panel.unchecked_ref()));
+        }
         let app = self.clone();
         let request = FinishRequest {
             token: self.session.token.clone(),
@@ -397,27 +399,28 @@ impl App {
         });
     }
 
-    /// Scales the game down into the room the end panel leaves above it,
-    /// where the intro's texts were, so that its result stays in view. A
-    /// transform: the page's layout does not move.
-    fn fit_game(&self) {
-        let (Some(game), Some(panel)) = (
-            self.game.first_element_child(),
-            self.panel.first_element_child(),
-        ) else {
+    /// Scales the game down into its room, if it needs to, so that it is
+    /// seen whole. Before the end, its room is its cell of the stage (a
+    /// long description or a logo can leave it less than the game's size);
+    /// at the end, `above` is the end panel and the room is what the panel
+    /// leaves above it, where the intro's texts were, so that the result
+    /// stays in view. A transform: the page's layout does not move.
+    pub fn fit_game(&self, above: Option<&HtmlElement>) {
+        let Some(game) = self.game.first_element_child() else {
             return;
         };
-        let (game, panel): (HtmlElement, HtmlElement) =
-            (game.unchecked_into(), panel.unchecked_into());
-        // Both measured from the card's body, the game's and the panel's
-        // positioned parent.
-        let room = panel.offset_top() - 12;
+        let game: HtmlElement = game.unchecked_into();
+        // All measured from the card's body, their positioned parent.
+        let (cell_top, room) = match above {
+            Some(panel) => (0, panel.offset_top() - 12),
+            None => (self.game.offset_top(), self.game.client_height()),
+        };
         let (top, height) = (game.offset_top(), game.offset_height());
-        if room < 48 || height <= 0 {
+        if room < 48 || height <= 0 || (above.is_none() && height <= room) {
             return;
         }
         let percent = (room * 100 / height).min(100);
-        let shift = (room - height * percent / 100) / 2 - top;
+        let shift = cell_top + (room - height * percent / 100) / 2 - top;
         let style = game.style();
         dom::set_style(&style, "transform-origin", "50% 0");
         dom::set_style(

@@ -14,7 +14,7 @@ pub const CSS: &str = r#"
   --adact-primary: #6d28d9; --adact-background: #ffffff; --adact-text: #1f2937;
   --soft: color-mix(in srgb, var(--adact-primary) 12%, var(--adact-background));
   --line: color-mix(in srgb, var(--adact-text) 16%, transparent);
-  box-sizing: border-box; max-width: 520px; min-height: 600px; margin: 0; padding: 28px 24px;
+  box-sizing: border-box; max-width: 520px; height: 600px; margin: 0; padding: 28px 24px;
   display: flex; flex-direction: column;
   border-radius: 20px; background: var(--adact-background); color: var(--adact-text);
   font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
@@ -24,19 +24,20 @@ pub const CSS: &str = r#"
 .card *, .card *::before, .card *::after { box-sizing: inherit; }
 .card h2, .card h3, .card strong, .hint, .progress, .play, .notice p { text-wrap: balance; }
 .card p { text-wrap: pretty; }
-.logo { display: block; max-height: 48px; max-width: 60%; margin: 0 auto 12px; }
+.logo { display: block; flex: none; height: 48px; width: auto; max-width: 60%; object-fit: contain; margin: 0 auto 12px; }
 .title { margin: 0 0 8px; font-size: 24px; line-height: 1.25; font-weight: 750; letter-spacing: -.01em; color: inherit; }
 .description { margin: 0 0 20px; font-size: 15px; opacity: .85; }
-.body { position: relative; flex: 1; display: flex; flex-direction: column; }
+.body { position: relative; flex: 1; min-height: 0; display: flex; flex-direction: column; }
 .card[data-step=end] .head { opacity: 0; }
-.stage { flex: 1; display: grid; grid-template-rows: 1fr auto; gap: 16px; }
-.game > * { display: flex; flex-direction: column; align-items: center; gap: 12px; width: 100%;
-  transition: scale .6s ease, translate .6s ease; }
+.stage { flex: 1; min-height: 0; display: grid; grid-template-rows: minmax(0, 1fr) auto; gap: 16px; }
+.game > * { display: flex; flex-direction: column; align-items: center; gap: 12px; width: 100%; }
+.card[data-step=end] .game > * { transition: scale .6s ease, translate .6s ease; }
 .game { isolation: isolate; grid-area: 1 / 1; display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 16px; min-width: 0; outline: none; }
 .actions { grid-area: 2 / 1; display: flex; justify-content: center; min-height: 44px; }
 .card:not([data-step=intro]) .actions { visibility: hidden; }
-.sheet { grid-area: 1 / 1 / 3 / 2; z-index: 1; display: flex; flex-direction: column; justify-content: center; min-width: 0;
-  background: var(--adact-background); visibility: hidden; }
+.sheet { grid-area: 1 / 1 / 3 / 2; z-index: 1; display: flex; flex-direction: column; min-width: 0; overflow: auto;
+  margin: -4px; padding: 4px; background: var(--adact-background); visibility: hidden; }
+.sheet > * { margin-block: auto; }
 .card[data-step=form] .sheet { visibility: visible; }
 .panel { position: absolute; inset: 0; z-index: 2; display: flex; flex-direction: column; justify-content: flex-end; pointer-events: none; }
 .panel:empty { display: none; }
@@ -58,7 +59,7 @@ pub const CSS: &str = r#"
 .notice { width: 100%; }
 .notice p { margin: 0; font-weight: 600; }
 .sr { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-@media (max-width: 400px) { :host, .card { min-height: 580px; } .card { padding: 22px 16px; } .title { font-size: 22px; } }
+@media (max-width: 400px) { :host { min-height: 580px; } .card { height: 580px; } .card { padding: 22px 16px; } .title { font-size: 22px; } }
 @media (prefers-reduced-motion: reduce) { .card * { transition-duration: 0s !important; transition-delay: 0s !important; } }
 "#;
 

@@ -176,6 +176,7 @@ impl Host {
         }
         let _ = self.root.append_child(&style);
         let _ = self.root.append_child(&root);
+        app.fit_game(None);
         self.element.attr("data-campaign", &campaign_id);
         Ok(Campaign {
             host: self.element.clone(),
