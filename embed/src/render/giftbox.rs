@@ -53,6 +53,8 @@ pub const CSS: &str = r#"
 @keyframes adact-idle { 0%, 78%, 100% { transform: none; } 82% { transform: rotate(-5deg); } 86% { transform: rotate(5deg); } 90% { transform: rotate(-3deg); } 94% { transform: rotate(2deg); } }
 @keyframes adact-shake { 25% { transform: rotate(-7deg) translateY(-2px); } 75% { transform: rotate(7deg) translateY(-2px); } }
 @media (max-width: 400px) { .gifts { gap: 12px; padding-top: 90px; } .gift { width: 88px; height: 96px; } .gift .body { height: 58px; } .gift .lid { top: 16px; height: 24px; } .gift .inside { width: 118px; font-size: 14px; } }
+@media (min-width: 401px) { .gifts { zoom: 1.25; } }
+.card[data-step=end] .gift-stage .hint { visibility: hidden; }
 @media (prefers-reduced-motion: reduce) { .gift, .gift.chosen:not(.open) { animation: none !important; } }
 "#;
 
@@ -64,7 +66,6 @@ pub fn draw(app: &Ctx) -> Game {
     let stage = element("div", "gift-stage", "");
     let hint = element("p", "hint", app.text(UiText::GiftHint));
     hint.attr("id", "adact-gift-hint");
-    stage.add(&hint);
     let row = element("div", "gifts", "");
     let count = decimal(BOXES);
     let boxes: Rc<Vec<(HtmlElement, HtmlElement)>> = Rc::new(
@@ -91,6 +92,7 @@ pub fn draw(app: &Ctx) -> Game {
             .collect(),
     );
     stage.add(&row);
+    stage.add(&hint);
     // Whether the visitor may pick: from `start` on.
     let live = Rc::new(Cell::new(false));
     for (me, inside) in boxes.iter() {
