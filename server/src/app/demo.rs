@@ -83,7 +83,7 @@ fn demo_campaign(kind: CampaignKind) -> (&'static str, serde_json::Value) {
         "win_title": "You won!",
         "win_text": "Use your code at checkout. We also sent it to your inbox.",
         "lose_title": "Not this time",
-        "lose_text": "Thanks for playing. Come back tomorrow for another go!"
+        "lose_text": "Thanks for playing. Better luck next time!"
     });
     let theme = json!({"primary": "#6d28d9", "background": "#ffffff", "text": "#1f2937"});
     let mut definition = json!({
