@@ -8,7 +8,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
-import { EMBED_KEY, launchBrowser, root, startAdact, startHost } from "../tests/browser/harness.mjs";
+import { EMBED_KEY, copyDemoCampaign, launchBrowser, root, startAdact, startHost } from "../tests/browser/harness.mjs";
 
 const out = process.argv[2] ?? join(root, "docs", "screenshots", "games");
 const KINDS = ["wheel", "scratch", "giftbox", "quiz"];
@@ -20,25 +20,6 @@ mkdirSync(out, { recursive: true });
 
 const adact = await startAdact();
 const { admin } = adact;
-
-/** A copy of the demo campaign of `kind` that always (`win`) or never wins, shown by its own segment. */
-async function copy(kind, win) {
-  const demo = (await admin("GET", "/api/v1/campaigns?limit=50")).data.find((c) => c.kind === kind);
-  const { definition } = await admin("GET", `/api/v1/campaigns/${demo.id}`);
-  definition.play_limit = "unlimited";
-  definition.no_prize.weight = win ? 0 : 1;
-  for (const prize of definition.prizes) {
-    delete prize.id;
-    prize.weight = win ? 1 : 0;
-    if (prize.codes?.pool) prize.codes = { generate: {} };
-  }
-  const created = await admin("POST", "/api/v1/campaigns", {
-    name: `${demo.name} (${win ? "win" : "no prize"})`, kind, status: "active", definition,
-  });
-  const segment = `Screenshots ${kind} ${win ? "win" : "lose"}`;
-  await admin("POST", "/api/v1/segments", { title: segment, campaign_id: created.id });
-  return segment;
-}
 
 /** A shop's page with the campaign in its column, between other content. */
 const page = (segment) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -58,7 +39,7 @@ const page = (segment) => `<!doctype html><html lang="en"><head><meta charset="u
 </main></body></html>`;
 
 const segments = {};
-for (const kind of KINDS) segments[kind] = { win: await copy(kind, true), lose: await copy(kind, false) };
+for (const kind of KINDS) segments[kind] = { win: await copyDemoCampaign(admin, kind, true), lose: await copyDemoCampaign(admin, kind, false) };
 const pages = {};
 for (const kind of KINDS) {
   pages[`/${kind}-win`] = page(segments[kind].win);

@@ -99,6 +99,32 @@ function adminApi(url) {
   };
 }
 
+/**
+ * Copies the demo campaign of `kind` into one that always wins (`win`) or
+ * never does, without a play limit, shown by a segment of its own; resolves
+ * to that segment's title. (The demo quiz passes with one right answer.)
+ * `variant`, if given, names the copy and may change its definition.
+ */
+export async function copyDemoCampaign(admin, kind, win, variant = null) {
+  const demo = (await admin("GET", "/api/v1/campaigns?limit=50")).data.find((c) => c.kind === kind);
+  const { definition } = await admin("GET", `/api/v1/campaigns/${demo.id}`);
+  variant?.change(definition);
+  definition.play_limit = "unlimited";
+  definition.no_prize.weight = win ? 0 : 1;
+  for (const prize of definition.prizes) {
+    delete prize.id;
+    prize.weight = win ? 1 : 0;
+    if (prize.codes?.pool) prize.codes = { generate: {} };
+  }
+  const outcome = [win ? "win" : "no prize", variant?.name].filter(Boolean).join(", ");
+  const created = await admin("POST", "/api/v1/campaigns", {
+    name: `${demo.name} (${outcome})`, kind, status: "active", definition,
+  });
+  const segment = `${demo.name} (${outcome})`;
+  await admin("POST", "/api/v1/segments", { title: segment, campaign_id: created.id });
+  return segment;
+}
+
 /** A userToken as a customer's backend signs it: an HS256 JWT. */
 export function signUserToken(claims, secret) {
   const part = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -115,15 +141,21 @@ export async function identitySecret(adact) {
 
 /**
  * A host site on another origin (`localhost` rather than `127.0.0.1`, and
- * another port): `pages` maps paths to HTML.
+ * another port): `pages` maps paths to HTML, or to `{type, body, delay}`
+ * for another type or an answer `delay` ms late. It is read at each
+ * request, so pages may be added once the host runs.
  */
 export async function startHost(pages) {
   const server = createServer((req, res) => {
     const path = new URL(req.url, "http://x").pathname;
     if (path === "/favicon.ico") return res.writeHead(204).end();
     const page = pages[path];
-    res.writeHead(page ? 200 : 404, { "content-type": "text/html; charset=utf-8" });
-    res.end(page ?? "not found");
+    const { type = "text/html; charset=utf-8", body = "not found", delay = 0 } =
+      typeof page === "string" ? { body: page } : (page ?? {});
+    setTimeout(() => {
+      res.writeHead(page ? 200 : 404, { "content-type": type });
+      res.end(body);
+    }, delay);
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
