@@ -42,11 +42,15 @@ before(async () => {
     no_prize: { label: "No luck", weight: 1 },
     end_screen: { lose_title: "So close!", lose_text: "Thanks for playing: a new gift waits for you tomorrow.", ...CTA, cta_on_lose: true },
   });
-  const page = (segment) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+  await campaign("Nouvel an", {
+    prizes: [{ name: "Bonnet", weight: 1, valid_until: "2027-01-01", codes: { generate: { prefix: "HAT-" } } }],
+    no_prize: { label: "Perdu", weight: 0 },
+  });
+  const page = (segment, lang = "en") => `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title>
     <script src="${adact.url}/embed.js?key=${EMBED_KEY}"></script></head>
     <body><main><h1>Shop</h1><script>window.renderAdact({segment: ${JSON.stringify(segment)}});</script></main></body></html>`;
-  host = await startHost({ "/win": page("Winners"), "/lose": page("Losers") });
+  host = await startHost({ "/win": page("Winners"), "/lose": page("Losers"), "/fr": page("Nouvel an", "fr") });
   browser = await launchBrowser();
   if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 });
@@ -131,6 +135,14 @@ describe("the result screen", () => {
       await context.close();
     });
   }
+
+  test("the validity in the page's language: French writes the first of the month 1er", async () => {
+    const { context, errors, shown } = await play("/fr", { width: 360, reducedMotion: true });
+    assert.equal(shown.prize, "Bonnet");
+    assert.equal(shown.valid, "Valable jusqu’au 1er janvier 2027");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
 
   test("a win with reduced motion has no confetti", async () => {
     const { context, errors, shown } = await play("/win", { width: 360, reducedMotion: true });

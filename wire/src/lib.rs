@@ -202,6 +202,9 @@ pub enum UiText {
     ValidUntil,
     /// The twelve months' names, January first, joined by `,`.
     Months,
+    /// The first day of a month as [`Self::ValidUntil`]'s `{day}`: `1`,
+    /// or `1er` in French.
+    FirstOfMonth,
     /// On the end screen: when the visitor may play again, by the
     /// campaign's play limit; `{time}` for a daily or weekly limit, one of
     /// [`Self::OneHour`], [`Self::Hours`], [`Self::Days`]. (Counted by the
@@ -231,7 +234,7 @@ pub enum UiText {
 
 impl UiText {
     /// Every text, in declaration order: `ALL[t as usize] == t`.
-    pub const ALL: [UiText; 43] = [
+    pub const ALL: [UiText; 44] = [
         Self::Continue,
         Self::YourDetails,
         Self::FieldRequired,
@@ -265,6 +268,7 @@ impl UiText {
         Self::CopyFailedAnnouncement,
         Self::ValidUntil,
         Self::Months,
+        Self::FirstOfMonth,
         Self::PlayAgain,
         Self::OneHour,
         Self::Hours,
@@ -314,6 +318,7 @@ impl UiText {
             Self::CopyFailedAnnouncement => "copy_failed_announcement",
             Self::ValidUntil => "valid_until",
             Self::Months => "months",
+            Self::FirstOfMonth => "first_of_month",
             Self::PlayAgain => "play_again",
             Self::OneHour => "one_hour",
             Self::Hours => "hours",

@@ -238,7 +238,13 @@ fn valid_until(app: &Ctx, date: &str) -> Option<String> {
     Some(app.fill(
         UiText::ValidUntil,
         &[
-            ("day", &decimal(day)),
+            (
+                "day",
+                &match day {
+                    1 => app.text(UiText::FirstOfMonth).to_owned(),
+                    _ => decimal(day),
+                },
+            ),
             ("month", name),
             ("year", &decimal(year)),
         ],

@@ -223,6 +223,7 @@ fn en(text: UiText) -> &'static str {
         Months => {
             "January,February,March,April,May,June,July,August,September,October,November,December"
         }
+        FirstOfMonth => "1",
         PlayAgain => "You can play again in {time}.",
         OneHour => "1 hour",
         Hours => "{count} hours",
@@ -278,6 +279,7 @@ fn de(text: UiText) -> &'static str {
         Months => {
             "Januar,Februar,März,April,Mai,Juni,Juli,August,September,Oktober,November,Dezember"
         }
+        FirstOfMonth => "1",
         PlayAgain => "Sie können in {time} wieder spielen.",
         OneHour => "einer Stunde",
         Hours => "{count} Stunden",
@@ -341,6 +343,7 @@ fn fr(text: UiText) -> &'static str {
         Months => {
             "janvier,février,mars,avril,mai,juin,juillet,août,septembre,octobre,novembre,décembre"
         }
+        FirstOfMonth => "1er",
         PlayAgain => "Vous pourrez rejouer dans {time}.",
         OneHour => "1\u{a0}heure",
         Hours => "{count}\u{a0}heures",
@@ -397,6 +400,7 @@ fn es(text: UiText) -> &'static str {
         Months => {
             "enero,febrero,marzo,abril,mayo,junio,julio,agosto,septiembre,octubre,noviembre,diciembre"
         }
+        FirstOfMonth => "1",
         PlayAgain => "Podrás volver a jugar dentro de {time}.",
         OneHour => "1 hora",
         Hours => "{count} horas",
