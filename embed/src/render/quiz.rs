@@ -15,7 +15,7 @@ use crate::dom::{self, ElementExt as _, after, button, concat, decimal, element,
 
 /// The quiz's styles, added to the card's when the campaign uses them.
 pub const CSS: &str = r#"
-.quiz { position: relative; width: 100%; display: grid; text-align: left; }
+.quiz { position: relative; width: 100%; max-height: 100%; overflow-y: auto; padding: 6px; display: grid; text-align: left; }
 .quiz .checking { grid-area: 2 / 1; }
 .card[data-step=end] .quiz .checking { visibility: hidden; }
 .quiz .step { grid-area: 1 / 1; display: flex; flex-direction: column; justify-content: center; gap: 12px; }
@@ -50,7 +50,8 @@ pub const CSS: &str = r#"
 .review .right-answer { font-weight: 650; }
 "#;
 
-/// Every question, stacked in one place so the quiz keeps its size; the
+/// Every question, stacked in one place so the quiz keeps its size (and
+/// scrolls in its room when a long one needs more); the
 /// first shows from the intro on. After `start`, each answer shows the next
 /// question; the last sends them all.
 pub fn draw(app: &Ctx) -> Game {
