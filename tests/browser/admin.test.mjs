@@ -9,7 +9,7 @@ import { createServer } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 
-import { ADMIN_TOKEN, EMBED_KEY, launchBrowser, openPage, root, startAdact, startHost } from "./harness.mjs";
+import { assertAccessible, ADMIN_TOKEN, EMBED_KEY, launchBrowser, openPage, startAdact, startHost } from "./harness.mjs";
 
 let adact;
 let browser;
@@ -34,17 +34,6 @@ async function startReceiver() {
     url: `http://127.0.0.1:${server.address().port}/hooks`,
     stop: () => new Promise((resolve) => server.close(resolve)),
   };
-}
-
-/** No axe violation, of any impact, on the page (or frame) as it is now. */
-async function assertAccessible(page, what) {
-  if (!(await page.evaluate(() => typeof window.axe === "object"))) {
-    await page.addScriptTag({ path: join(root, "node_modules", "axe-core", "axe.min.js") });
-  }
-  const { violations } = await page.evaluate(() => window.axe.run());
-  const found = violations
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  assert.deepEqual(found, [], `axe on ${what}`);
 }
 
 /**

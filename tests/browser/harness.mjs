@@ -1,6 +1,7 @@
 // What the browser tests stand on: the real adact-server binary on a free
 // port with a temporary SQLite file, a host site on another origin, and
 // Debian's Chromium driven by playwright-core.
+import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -123,6 +124,22 @@ export async function copyDemoCampaign(admin, kind, win, variant = null) {
   const segment = `${demo.name} (${outcome})`;
   await admin("POST", "/api/v1/segments", { title: segment, campaign_id: created.id });
   return segment;
+}
+
+/**
+ * Asserts that axe-core finds no violation, of any impact, on the page (or
+ * frame) as it is now, shadow roots included; `what` names the screen.
+ */
+export async function assertAccessible(page, what) {
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) {
+    await page.addScriptTag({ path: join(root, "node_modules", "axe-core", "axe.min.js") });
+  }
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations
+      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+  assert.deepEqual(violations, [], `axe on ${what}`);
 }
 
 /** A userToken as a customer's backend signs it: an HS256 JWT. */

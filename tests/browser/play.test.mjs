@@ -6,9 +6,8 @@ import { after, before, describe, test } from "node:test";
 
 import ts from "typescript";
 
-import { ADMIN_TOKEN, EMBED_KEY, launchBrowser, openPage, root, startAdact, startHost } from "./harness.mjs";
+import { assertAccessible, ADMIN_TOKEN, EMBED_KEY, launchBrowser, openPage, root, startAdact, startHost } from "./harness.mjs";
 
-const AXE = join(root, "node_modules", "axe-core", "axe.min.js");
 /** A prize name longer than a wheel's slice holds on one line. */
 const LONG_PRIZE = "€25 gift card for anything in the shop";
 const KINDS = [
@@ -65,17 +64,6 @@ const playButton = (page) => campaign(page).locator(".actions button.play");
 const started = (page) => campaign(page).locator(".card[data-step=play], .card[data-step=end]").waitFor();
 /** The host element's height. */
 const hostHeight = (page) => campaign(page).evaluate((e) => e.getBoundingClientRect().height);
-
-/** axe-core on the whole page, shadow root included: no violation of any impact. */
-async function checkAccessibility(page, when) {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const result = await window.axe.run(document, { resultTypes: ["violations"] });
-    return result.violations
-      .map((v) => `${v.id} (${v.impact}): ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-  });
-  assert.deepEqual(violations, [], `axe on the ${when}`);
-}
 
 async function fillForm(page, keyboard) {
   const c = campaign(page);
@@ -166,7 +154,7 @@ for (const [kind] of KINDS) {
         if (keyboard) await page.emulateMedia({ reducedMotion: "reduce" });
         await page.goto(`${host.url}/${kind}`);
         await playButton(page).waitFor();
-        await checkAccessibility(page, "intro");
+        await assertAccessible(page, "the intro");
         // The intro shows the game itself, inert until it starts.
         const game = { wheel: ".wheel", scratch: ".scratch", giftbox: ".gift", quiz: ".quiz" }[kind];
         assert.ok(await campaign(page).locator(`.game[inert] ${game}`).first().isVisible(), "the game shows on the intro");
@@ -180,7 +168,7 @@ for (const [kind] of KINDS) {
         await campaign(page).locator("form").waitFor();
         // The form is a sheet over the game, in the same place.
         assert.equal(await hostHeight(page), introHeight);
-        await checkAccessibility(page, "form");
+        await assertAccessible(page, "the form");
         // The focus ring is neutral, not the brand's colour (on a red brand
         // an empty focused field must not look like an error).
         const ring = await campaign(page).locator("input").first().evaluate((e) => ({
@@ -190,7 +178,7 @@ for (const [kind] of KINDS) {
         }));
         assert.deepEqual(ring, { focused: true, color: "rgb(17, 24, 39)", style: "solid" });
         await fillForm(page, keyboard);
-        await checkAccessibility(page, "game");
+        await assertAccessible(page, "the game");
         const wheel = await playGame(page, kind, keyboard);
 
         const end = campaign(page).locator(".end");
@@ -260,7 +248,7 @@ for (const [kind] of KINDS) {
         const assigned = await page.evaluate(() => window.events.find((e) => e.type === "prize.assigned"));
         if (shown.code) assert.equal(assigned.data.prize.code, shown.code);
 
-        await checkAccessibility(page, "end screen");
+        await assertAccessible(page, "the end screen");
         assert.deepEqual(errors, []);
         assert.deepEqual(console.filter((m) => m.type === "error" || m.type === "warning"), []);
         await context.close();
@@ -473,7 +461,7 @@ describe("the quiz's review", () => {
     assert.equal(await c.locator(".review-title").textContent(), "Your answers");
     // Marked with an icon as well as the word.
     assert.equal(await c.locator(".review li.wrong svg[aria-hidden=true]").count(), 2);
-    await checkAccessibility(page, "quiz review");
+    await assertAccessible(page, "the quiz review");
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -7,9 +7,8 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 
-import { EMBED_KEY, launchBrowser, openPage, root, startAdact, startHost } from "./harness.mjs";
+import { assertAccessible, EMBED_KEY, launchBrowser, openPage, startAdact, startHost } from "./harness.mjs";
 
-const AXE = join(root, "node_modules", "axe-core", "axe.min.js");
 const SHOTS = process.env.ADACT_RESULT_SHOTS; // a folder: screenshots of each screen, to look at
 
 let adact;
@@ -60,17 +59,6 @@ after(async () => {
   await host?.stop();
   await adact?.stop();
 });
-
-async function checkAccessibility(page, when) {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const result = await window.axe.run(document, { resultTypes: ["violations"] });
-    return result.violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-  });
-  assert.deepEqual(violations, [], `axe on the ${when}`);
-}
 
 /** Opens the page at `width`, plays a gift box, and returns the end screen as shown. */
 async function play(path, { width, reducedMotion }) {
@@ -123,7 +111,7 @@ describe("the result screen", () => {
       assert.equal(shown.confetti, 18);
       assert.equal(shown.live, `Congratulations! 15% off. Your code is ${shown.code}.`);
       assert.ok(shown.height <= 420, `the end panel is ${shown.height} px tall`);
-      await checkAccessibility(page, "win");
+      await assertAccessible(page, "the win");
       if (SHOTS) await page.screenshot({ path: join(SHOTS, `win-${width}.png`), fullPage: true });
       // The confetti goes once it has fallen.
       await page.waitForFunction(() => !document.querySelector("adact-campaign").shadowRoot.querySelector(".confetti"), null, { timeout: 10_000 });
@@ -171,7 +159,7 @@ describe("the result screen", () => {
       assert.equal(shown.cta.href, "https://shop.example.com/sale?from=game");
       assert.equal(shown.confetti, 0);
       assert.ok(shown.height <= 420, `the end panel is ${shown.height} px tall`);
-      await checkAccessibility(page, "no prize");
+      await assertAccessible(page, "the no prize");
       if (SHOTS) await page.screenshot({ path: join(SHOTS, `lose-${width}.png`), fullPage: true });
       assert.deepEqual(errors, []);
       await context.close();
