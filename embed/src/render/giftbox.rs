@@ -11,9 +11,10 @@ use crate::dom::{self, ElementExt as _, after, button, concat, decimal, element}
 
 /// The gift boxes' styles, added to the card's when the campaign uses them:
 /// boxes with depth, ribbons both ways and a bow; the one picked shakes,
-/// its lid flies off and the prize's tag rises out of it.
+/// its lid flies off and the prize's tag rises out of it. Their size
+/// follows the room the card has (a container query), not the screen's.
 pub const CSS: &str = r#"
-.gift-stage { width: 100%; display: flex; flex-direction: column; align-items: center; }
+.gift-stage { width: 100%; display: flex; flex-direction: column; align-items: center; container-type: inline-size; }
 .gifts { display: flex; gap: 26px; justify-content: center; padding: 84px 0 22px; }
 .gift { --box: var(--adact-primary); --ribbon: color-mix(in srgb, #fff 80%, var(--adact-primary)); position: relative; width: 104px; height: 108px;
   appearance: none; border: 0; background: none; padding: 0; cursor: pointer; font: inherit; color: var(--adact-text);
@@ -52,8 +53,8 @@ pub const CSS: &str = r#"
 .gift[aria-disabled] { cursor: default; }
 @keyframes adact-idle { 0%, 78%, 100% { transform: none; } 82% { transform: rotate(-5deg); } 86% { transform: rotate(5deg); } 90% { transform: rotate(-3deg); } 94% { transform: rotate(2deg); } }
 @keyframes adact-shake { 25% { transform: rotate(-7deg) translateY(-2px); } 75% { transform: rotate(7deg) translateY(-2px); } }
-@media (max-width: 400px) { .gifts { gap: 12px; padding-top: 90px; } .gift { width: 88px; height: 96px; } .gift .body { height: 58px; } .gift .lid { top: 16px; height: 24px; } .gift .inside { width: 118px; font-size: 14px; } }
-@media (min-width: 401px) { .gifts { zoom: 1.25; } }
+@container (max-width: 379px) { .gifts { gap: 12px; padding-top: 90px; } .gift { width: 88px; height: 96px; } .gift .body { height: 58px; } .gift .lid { top: 16px; height: 24px; } .gift .inside { width: 118px; font-size: 14px; } }
+@container (min-width: 460px) { .gifts { zoom: 1.25; } }
 .card[data-step=end] .gift-stage .hint { visibility: hidden; }
 @media (prefers-reduced-motion: reduce) { .gift, .gift.chosen:not(.open) { animation: none !important; } }
 "#;
