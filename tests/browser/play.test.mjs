@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 
 import ts from "typescript";
 
-import { assertAccessible, ADMIN_TOKEN, EMBED_KEY, launchBrowser, openPage, root, startAdact, startHost } from "./harness.mjs";
+import { assertAccessible, ADMIN_TOKEN, EMBED_KEY, copyDemoCampaign, launchBrowser, openPage, root, startAdact, startHost } from "./harness.mjs";
 
 /** A prize name longer than a wheel's slice holds on one line. */
 const LONG_PRIZE = "€25 gift card for anything in the shop";
@@ -41,6 +41,20 @@ before(async () => {
   pages["/giftbox-bad-locale"] = page("Gift Box", { options: { locale: "deutsch!" } });
   pages["/giftbox-fr-page"] = page("Gift Box", { lang: "fr-CA" });
   host = await startHost(pages);
+  // The tallest card a marketer can make: a logo, a long description and
+  // six form fields, on the wheel.
+  pages["/logo.svg"] = {
+    type: "image/svg+xml",
+    body: '<svg xmlns="http://www.w3.org/2000/svg" width="180" height="48"><rect width="180" height="48" rx="8" fill="#2b2118"/></svg>',
+  };
+  pages["/tall"] = page(await copyDemoCampaign(adact.admin, "wheel", true, {
+    name: "tall",
+    change(definition) {
+      definition.theme.logo_url = `${host.url}/logo.svg`;
+      definition.texts.description = "Spin once a day for a discount, free shipping or a gift card. ".repeat(3).trim();
+      for (let i = 1; i <= 4; i++) definition.form.fields.push({ key: `extra_${i}`, type: "text", label: `Extra question ${i}` });
+    },
+  }));
   browser = await launchBrowser();
 });
 
@@ -326,6 +340,62 @@ describe("onEvent", () => {
       assert.equal(event.data.play.id, events[0].data.play.id);
       assert.equal(event.data.player.fields.email, "ada@example.com");
     }
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
+describe("the card's height", () => {
+  /** The card's, the head's, the game's (as drawn, scaled) and the form sheet's boxes. */
+  const measure = (page) => campaign(page).evaluate((host) => {
+    const root = host.shadowRoot;
+    const box = (selector) => {
+      const r = root.querySelector(selector).getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom };
+    };
+    const sheet = root.querySelector(".sheet");
+    return {
+      host: host.getBoundingClientRect().height,
+      head: box(".head"),
+      cell: box(".game"),
+      game: box(".game > *"),
+      scale: root.querySelector(".game > *").style.scale,
+      sheetScrolls: sheet.scrollHeight > sheet.clientHeight,
+    };
+  });
+
+  test("stays fixed for the tallest campaign: the game fits its room, on resize too, and a long form scrolls", async () => {
+    const { page, context, errors } = await openPage(browser, `${host.url}/tall`, { viewport: { width: 1280, height: 800 } });
+    await playButton(page).waitFor();
+    await page.waitForFunction(() => document.querySelector("adact-campaign").shadowRoot.querySelector(".logo").complete);
+    // Within 2 px: the scale is a whole percentage and the shift whole pixels.
+    const fits = (m, when) => {
+      assert.ok(m.game.top >= m.head.bottom - 2 && m.game.top >= m.cell.top - 2, `${when}: the game starts below the texts (${JSON.stringify(m)})`);
+      assert.ok(m.game.bottom <= m.cell.bottom + 2, `${when}: the game ends above the play button (${JSON.stringify(m)})`);
+    };
+    // Drawn on a desktop, then the window narrows to a phone's and back.
+    const desktop = await measure(page);
+    assert.equal(desktop.host, 600);
+    fits(desktop, "1280 px");
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.waitForFunction(() => document.querySelector("adact-campaign").getBoundingClientRect().height === 580);
+    const phone = await measure(page);
+    assert.ok(phone.scale < desktop.scale || desktop.scale === "", `scaled down further on a phone (${phone.scale} after ${desktop.scale})`);
+    fits(phone, "360 px");
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.waitForFunction(() => document.querySelector("adact-campaign").getBoundingClientRect().height === 600);
+    fits(await measure(page), "back at 1280 px");
+    // The form scrolls in its sheet; the card keeps its height and the
+    // player gets to the end.
+    await playButton(page).click();
+    const c = campaign(page);
+    await c.locator("input[type=email]").fill("ada@example.com");
+    assert.equal((await measure(page)).sheetScrolls, true);
+    await c.locator("input[type=checkbox]").check();
+    await c.locator("button[type=submit]").click();
+    await c.locator(".end").waitFor({ timeout: 15_000 });
+    assert.equal(await hostHeight(page), 600);
+    await assertAccessible(page, "the tall card's end screen");
     assert.deepEqual(errors, []);
     await context.close();
   });

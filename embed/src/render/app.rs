@@ -382,9 +382,7 @@ impl App {
         }
         self.step("end");
         end::show(self, result);
-        if let Some(panel) = self.panel.first_element_child() {
-            self.fit_game(Some(panel.unchecked_ref()));
-        }
+        self.fit_game();
         let app = self.clone();
         let request = FinishRequest {
             token: self.session.token.clone(),
@@ -400,28 +398,38 @@ impl App {
     }
 
     /// Scales the game down into its room, if it needs to, so that it is
-    /// seen whole. Before the end, its room is its cell of the stage (a
-    /// long description or a logo can leave it less than the game's size);
-    /// at the end, `above` is the end panel and the room is what the panel
-    /// leaves above it, where the intro's texts were, so that the result
-    /// stays in view. A transform: the page's layout does not move.
-    pub fn fit_game(&self, above: Option<&HtmlElement>) {
+    /// seen whole; run when the card is drawn, at the end, and when the
+    /// window's size changes. Before the end, its room is its cell of the
+    /// stage (a long description or a logo can leave it less than the
+    /// game's size); at the end, what the end panel leaves above it, where
+    /// the intro's texts were, so that the result stays in view. A
+    /// transform: the page's layout does not move.
+    pub fn fit_game(&self) {
         let Some(game) = self.game.first_element_child() else {
             return;
         };
         let game: HtmlElement = game.unchecked_into();
-        // All measured from the card's body, their positioned parent.
-        let (cell_top, room) = match above {
-            Some(panel) => (0, panel.offset_top() - 12),
+        let ended = self.card.get_attribute("data-step").as_deref() == Some("end");
+        let panel = self.panel.first_element_child().filter(|_| ended);
+        // All measured from the card's body, their positioned parent, and
+        // without the transform: layout sizes.
+        let (cell_top, room) = match &panel {
+            Some(panel) => (0, panel.unchecked_ref::<HtmlElement>().offset_top() - 12),
             None => (self.game.offset_top(), self.game.client_height()),
         };
         let (top, height) = (game.offset_top(), game.offset_height());
-        if room < 48 || height <= 0 || (above.is_none() && height <= room) {
+        let style = game.style();
+        if panel.is_none() && height <= room {
+            // It fits (again, after a resize): an empty value removes them.
+            dom::set_style(&style, "scale", "");
+            dom::set_style(&style, "translate", "");
+            return;
+        }
+        if room < 48 || height <= 0 {
             return;
         }
         let percent = (room * 100 / height).min(100);
         let shift = cell_top + (room - height * percent / 100) / 2 - top;
-        let style = game.style();
         dom::set_style(&style, "transform-origin", "50% 0");
         dom::set_style(
             &style,

@@ -176,7 +176,12 @@ impl Host {
         }
         let _ = self.root.append_child(&style);
         let _ = self.root.append_child(&root);
-        app.fit_game(None);
+        app.fit_game();
+        app.on(
+            dom::window().as_ref(),
+            "resize",
+            Box::new(|app, _| app.fit_game()),
+        );
         self.element.attr("data-campaign", &campaign_id);
         Ok(Campaign {
             host: self.element.clone(),
