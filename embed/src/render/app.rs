@@ -470,9 +470,15 @@ impl App {
 /// and the button is disabled meanwhile.
 pub fn action_button(app: &Ctx, class: &str, text: &str, f: Box<dyn Fn(&Ctx)>) -> HtmlElement {
     let b = dom::button(class, text);
-    let me = b.clone();
+    on_click_once(app, &b, f);
+    b
+}
+
+/// Runs `f` when `button` is clicked while enabled, and disables it.
+pub fn on_click_once(app: &Ctx, button: &HtmlElement, f: Box<dyn Fn(&Ctx)>) {
+    let me = button.clone();
     app.on(
-        &b,
+        button,
         "click",
         Box::new(move |app, _| {
             if !me.has_attribute("disabled") {
@@ -481,5 +487,4 @@ pub fn action_button(app: &Ctx, class: &str, text: &str, f: Box<dyn Fn(&Ctx)>) -
             }
         }),
     );
-    b
 }

@@ -11,7 +11,7 @@ use web_sys::{
     CanvasRenderingContext2d as Canvas, Element, HtmlCanvasElement, HtmlElement, PointerEvent,
 };
 
-use super::app::{Ctx, Game};
+use super::app::{Ctx, Game, on_click_once};
 use crate::dom::{self, ElementExt as _, after, button, element, svg};
 
 /// The scratch card's styles, added to the card's when the campaign uses them.
@@ -120,17 +120,7 @@ fn live(
     if let Some(ctx) = ctx {
         scratching(app, stage, &canvas, ctx, revealed, reveal.clone(), &button);
     }
-    let me = button.clone();
-    app.on(
-        &button,
-        "click",
-        Box::new(move |app, _| {
-            if !me.has_attribute("disabled") {
-                me.attr("disabled", "");
-                reveal(app);
-            }
-        }),
-    );
+    on_click_once(app, &button, Box::new(move |app| reveal(app)));
     // Shown after a few seconds, or as soon as the visitor has scratched a
     // little, or at once to the keyboard.
     button.attr("class", "reveal live");
