@@ -127,6 +127,28 @@ export async function copyDemoCampaign(admin, kind, win, variant = null) {
 }
 
 /**
+ * The tallest card a marketer can make: a copy variant (for
+ * `copyDemoCampaign`) with a logo, a long description and six form fields.
+ * The logo is served by the host at `/logo.svg`, `logoDelay` ms late; it is
+ * added to `pages`, the host's.
+ */
+export function tallCard(pages, hostUrl, { logoDelay = 0 } = {}) {
+  pages["/logo.svg"] = {
+    type: "image/svg+xml",
+    delay: logoDelay,
+    body: '<svg xmlns="http://www.w3.org/2000/svg" width="180" height="48"><rect width="180" height="48" rx="8" fill="#2b2118"/></svg>',
+  };
+  return {
+    name: "logo, long description and six fields",
+    change(definition) {
+      definition.theme.logo_url = `${hostUrl}/logo.svg`;
+      definition.texts.description = "Spin once a day for a discount, free shipping or a gift card. ".repeat(3).trim();
+      for (let i = 1; i <= 4; i++) definition.form.fields.push({ key: `extra_${i}`, type: "text", label: `Extra question ${i}` });
+    },
+  };
+}
+
+/**
  * Asserts that axe-core finds no violation, of any impact, on the page (or
  * frame) as it is now, shadow roots included; `what` names the screen.
  */

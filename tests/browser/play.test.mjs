@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 
 import ts from "typescript";
 
-import { assertAccessible, ADMIN_TOKEN, EMBED_KEY, copyDemoCampaign, launchBrowser, openPage, root, startAdact, startHost } from "./harness.mjs";
+import { assertAccessible, ADMIN_TOKEN, EMBED_KEY, copyDemoCampaign, launchBrowser, openPage, root, startAdact, startHost, tallCard } from "./harness.mjs";
 
 /** A prize name longer than a wheel's slice holds on one line. */
 const LONG_PRIZE = "€25 gift card for anything in the shop";
@@ -41,20 +41,7 @@ before(async () => {
   pages["/giftbox-bad-locale"] = page("Gift Box", { options: { locale: "deutsch!" } });
   pages["/giftbox-fr-page"] = page("Gift Box", { lang: "fr-CA" });
   host = await startHost(pages);
-  // The tallest card a marketer can make: a logo, a long description and
-  // six form fields, on the wheel.
-  pages["/logo.svg"] = {
-    type: "image/svg+xml",
-    body: '<svg xmlns="http://www.w3.org/2000/svg" width="180" height="48"><rect width="180" height="48" rx="8" fill="#2b2118"/></svg>',
-  };
-  pages["/tall"] = page(await copyDemoCampaign(adact.admin, "wheel", true, {
-    name: "tall",
-    change(definition) {
-      definition.theme.logo_url = `${host.url}/logo.svg`;
-      definition.texts.description = "Spin once a day for a discount, free shipping or a gift card. ".repeat(3).trim();
-      for (let i = 1; i <= 4; i++) definition.form.fields.push({ key: `extra_${i}`, type: "text", label: `Extra question ${i}` });
-    },
-  }));
+  pages["/tall"] = page(await copyDemoCampaign(adact.admin, "wheel", true, tallCard(pages, host.url)));
   browser = await launchBrowser();
 });
 

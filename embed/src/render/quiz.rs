@@ -50,10 +50,10 @@ pub const CSS: &str = r#"
 .review .right-answer { font-weight: 650; }
 "#;
 
-/// Every question, stacked in one place so the quiz keeps its size (and
-/// scrolls in its room when a long one needs more); the
-/// first shows from the intro on. After `start`, each answer shows the next
-/// question; the last sends them all.
+/// Every question, stacked in one place so the quiz keeps its size (it
+/// scrolls in its room when a long one needs more); the first shows from
+/// the intro on. After `start`, each answer shows the next question; the
+/// last sends them all.
 pub fn draw(app: &Ctx) -> Game {
     let quiz = element("div", "quiz", "");
     let questions = &app.view.questions;
