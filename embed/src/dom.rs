@@ -147,6 +147,12 @@ pub fn after(ms: i32, f: Box<dyn FnOnce()>) {
     );
 }
 
+/// Runs `f` once before the next frame is painted, when the browser lays
+/// the page out anyway.
+pub fn next_frame(f: Box<dyn FnOnce()>) {
+    let _ = window().request_animation_frame(Closure::once_into_js(f).unchecked_ref());
+}
+
 #[cfg(test)]
 mod tests {
     use super::decimal;

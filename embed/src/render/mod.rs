@@ -176,7 +176,9 @@ impl Host {
         }
         let _ = self.root.append_child(&style);
         let _ = self.root.append_child(&root);
-        app.fit_game();
+        // Measured in the frame's own layout, not one forced here.
+        let fit = app.clone();
+        dom::next_frame(Box::new(move || fit.fit_game()));
         app.on(
             dom::window().as_ref(),
             "resize",
