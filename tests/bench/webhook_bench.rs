@@ -162,13 +162,18 @@ async fn main() {
     let store = Store::connect(&db, 2).await.unwrap();
     let account = store.first_account().await.unwrap().unwrap().id;
     for chunk in 0..burst.div_ceil(500) {
-        let mut tx = store.begin_write().await.unwrap();
-        for _ in 0..500.min(burst - chunk * 500) {
-            outbox::record(&mut tx, &account, example_data(EventType::GameEnded))
-                .await
-                .unwrap();
-        }
-        tx.commit().await.unwrap();
+        let (account, count) = (account.clone(), 500.min(burst - chunk * 500));
+        store
+            .transact(move |tx| {
+                Box::pin(async move {
+                    for _ in 0..count {
+                        outbox::record(tx, &account, example_data(EventType::GameEnded)).await?;
+                    }
+                    Ok::<_, sqlx::Error>(())
+                })
+            })
+            .await
+            .unwrap();
     }
 
     // Throughput: start the servers and time the drain.
@@ -220,11 +225,15 @@ async fn latency(store: &Store, account: &str, seen: &Seen, rate: u64, seconds: 
     for i in 0..total {
         let due = start + Duration::from_secs_f64(i as f64 / rate as f64);
         tokio::time::sleep_until(due.into()).await;
-        let mut tx = store.begin_write().await.unwrap();
-        let event = outbox::record(&mut tx, account, example_data(EventType::PlayerUpdated))
+        let account = account.to_owned();
+        let event = store
+            .transact(move |tx| {
+                Box::pin(async move {
+                    outbox::record(tx, &account, example_data(EventType::PlayerUpdated)).await
+                })
+            })
             .await
             .unwrap();
-        tx.commit().await.unwrap();
         created.insert(event.id, now_ms());
     }
     wait_for(seen, before + total, Duration::from_secs(60)).await;

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use crate::{
     receiver::Receiver,
-    server::{TestServer, record_events},
+    server::{TestServer, create_endpoint, enable_webhooks, record_events},
     webhooks::{account_id, enable, server},
 };
 
@@ -45,11 +45,15 @@ async fn record_steps(store: &Store, account_id: &str, steps: &[(Option<&str>, &
             Some(id) => data.context.player.as_mut().unwrap().id = (*id).to_owned(),
             None => data.context.player = None,
         }
-        let mut tx = store.begin_write().await.unwrap();
-        outbox::record(&mut tx, account_id, EventData::PlayerUpdated(data))
+        let account_id = account_id.to_owned();
+        store
+            .transact(move |tx| {
+                Box::pin(async move {
+                    outbox::record(tx, &account_id, EventData::PlayerUpdated(data)).await
+                })
+            })
             .await
             .unwrap();
-        tx.commit().await.unwrap();
     }
 }
 
@@ -227,10 +231,14 @@ async fn sequence_numbers_each_accounts_events_across_writers() {
             };
             writers.push(tokio::spawn(async move {
                 for _ in 0..20 {
-                    let mut tx = store.begin_write().await.unwrap();
+                    let account = account.clone();
                     let data = example_data(EventType::SegmentUpdated);
-                    outbox::record(&mut tx, &account, data).await.unwrap();
-                    tx.commit().await.unwrap();
+                    store
+                        .transact(move |tx| {
+                            Box::pin(async move { outbox::record(tx, &account, data).await })
+                        })
+                        .await
+                        .unwrap();
                 }
             }));
         }
@@ -369,7 +377,6 @@ async fn workers_claim_one_delivery_of_an_ordered_group_at_a_time() {
         app::accounts as bootstrap,
         domain::webhook::EndpointFields,
         store::queue::{self, Completion, Next},
-        worker::signing::new_secret,
     };
 
     let dir = tempfile::tempdir().unwrap();
@@ -383,7 +390,7 @@ async fn workers_claim_one_delivery_of_an_ordered_group_at_a_time() {
         .unwrap()
         .account
         .id;
-    store.set_webhooks_enabled(&account, true).await.unwrap();
+    enable_webhooks(&store, &account).await;
     let fields = |ordered: bool| EndpointFields {
         url: "https://hooks.example.com/adact".into(),
         description: String::new(),
@@ -393,10 +400,8 @@ async fn workers_claim_one_delivery_of_an_ordered_group_at_a_time() {
         headers: Default::default(),
         ordered,
     };
-    let ordered = store
-        .create_endpoint(&account, &fields(true), true, &new_secret())
+    let ordered = create_endpoint(&store, &account, fields(true), true)
         .await
-        .unwrap()
         .id;
     let steps: Vec<_> = (1..=6).map(|n| format!("step-{n}")).collect();
     let plan: Vec<_> = steps.iter().map(|s| (Some("ply_a"), s.as_str())).collect();
@@ -449,10 +454,7 @@ async fn workers_claim_one_delivery_of_an_ordered_group_at_a_time() {
     assert!(queue::claim(&store, 64, lease).await.unwrap().is_empty());
 
     // The same events to an unordered endpoint: all claimable at once.
-    store
-        .create_endpoint(&account, &fields(false), false, &new_secret())
-        .await
-        .unwrap();
+    create_endpoint(&store, &account, fields(false), false).await;
     record_steps(&store, &account, &plan).await;
     let (one, two) = tokio::join!(
         queue::claim(&store, 64, lease),

@@ -259,12 +259,63 @@ pub async fn record_events(
     };
     let mut ids = Vec::with_capacity(n);
     for chunk in 0..n.div_ceil(500) {
-        let mut tx = store.begin_write().await.unwrap();
-        for _ in chunk * 500..n.min(chunk * 500 + 500) {
-            let data = example_data(EventType::SegmentUpdated);
-            ids.push(outbox::record(&mut tx, account_id, data).await.unwrap().id);
-        }
-        tx.commit().await.unwrap();
+        let (account_id, count) = (
+            account_id.to_owned(),
+            n.min(chunk * 500 + 500) - chunk * 500,
+        );
+        let recorded = store
+            .transact(move |tx| {
+                Box::pin(async move {
+                    let mut ids = Vec::with_capacity(count);
+                    for _ in 0..count {
+                        let data = example_data(EventType::SegmentUpdated);
+                        ids.push(outbox::record(tx, &account_id, data).await?.id);
+                    }
+                    Ok::<_, sqlx::Error>(ids)
+                })
+            })
+            .await
+            .unwrap();
+        ids.extend(recorded);
     }
     ids
+}
+
+/// Turns the account's webhooks on, straight in the database.
+pub async fn enable_webhooks(store: &adact_server::store::Store, account_id: &str) {
+    let account_id = account_id.to_owned();
+    store
+        .transact(move |tx| {
+            Box::pin(async move {
+                adact_server::store::endpoints::set_webhooks_enabled(tx, &account_id, true).await
+            })
+        })
+        .await
+        .unwrap();
+}
+
+/// Creates an endpoint with a new secret, straight in the database.
+pub async fn create_endpoint(
+    store: &adact_server::store::Store,
+    account_id: &str,
+    fields: adact_server::domain::webhook::EndpointFields,
+    primary: bool,
+) -> adact_server::domain::webhook::Endpoint {
+    let account_id = account_id.to_owned();
+    let secret = adact_server::worker::signing::new_secret();
+    store
+        .transact(move |tx| {
+            Box::pin(async move {
+                adact_server::store::endpoints::insert_endpoint(
+                    tx,
+                    &account_id,
+                    &fields,
+                    primary,
+                    &secret,
+                )
+                .await
+            })
+        })
+        .await
+        .unwrap()
 }

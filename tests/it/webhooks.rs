@@ -1026,7 +1026,6 @@ async fn a_taken_over_claim_cannot_overwrite_the_new_attempt() {
         app::accounts as bootstrap,
         domain::webhook::EndpointFields,
         store::queue::{self, Claimed, Completion, Next},
-        worker::signing::new_secret,
     };
 
     let dir = tempfile::tempdir().unwrap();
@@ -1039,7 +1038,7 @@ async fn a_taken_over_claim_cannot_overwrite_the_new_attempt() {
         .unwrap()
         .account
         .id;
-    store.set_webhooks_enabled(&account, true).await.unwrap();
+    crate::server::enable_webhooks(&store, &account).await;
     let fields = EndpointFields {
         url: "https://hooks.example.com/adact".into(),
         description: String::new(),
@@ -1049,10 +1048,7 @@ async fn a_taken_over_claim_cannot_overwrite_the_new_attempt() {
         headers: Default::default(),
         ordered: false,
     };
-    store
-        .create_endpoint(&account, &fields, true, &new_secret())
-        .await
-        .unwrap();
+    crate::server::create_endpoint(&store, &account, fields, true).await;
     record_events(&store, &account, 1).await;
 
     let lease = Duration::from_secs(600);

@@ -6,7 +6,10 @@ use crate::{
         Error,
         campaign::{Campaign, NewCampaign, check_text},
     },
-    store::{Store, campaigns::Deleted},
+    store::{
+        Store,
+        campaigns::{self, Deleted},
+    },
 };
 
 /// The checks a campaign passes before it is saved (or previewed), naming
@@ -28,7 +31,16 @@ pub async fn create(store: &Store, account_id: &str, new: NewCampaign) -> Result
         )
         .into());
     }
-    Ok(store.create_campaign(account_id, new).await?)
+    let account_id = account_id.to_owned();
+    store
+        .transact(move |tx| {
+            Box::pin(async move {
+                let campaign = campaigns::insert_campaign(tx, &account_id, new).await?;
+                tx.changed(&account_id).await?;
+                Ok(campaign)
+            })
+        })
+        .await
 }
 
 /// What an update may change; a `definition` replaces the whole one.
@@ -40,49 +52,83 @@ pub struct Changes {
     pub definition: Option<crate::domain::campaign::Definition>,
 }
 
-/// Saves the changes; prizes sent back with their id keep their stock and
-/// codes.
-pub async fn update(store: &Store, previous: &Campaign, changes: Changes) -> Result<Campaign> {
-    let mut next = previous.clone();
-    if let Some(name) = changes.name {
-        check_text("name", &name, 1, 120)?;
-        next.name = name;
+/// Saves the changes over the campaign as its transaction reads it
+/// (locked, so concurrent edits apply one after another and none is lost);
+/// prizes sent back with their id keep their stock and codes.
+pub async fn update(
+    store: &Store,
+    account_id: &str,
+    id: &str,
+    changes: Changes,
+) -> Result<Campaign> {
+    if let Some(name) = &changes.name {
+        check_text("name", name, 1, 120)?;
     }
-    if let Some(kind) = changes.kind {
-        next.kind = kind;
+    let (account_id, id) = (account_id.to_owned(), id.to_owned());
+    store
+        .transact(move |tx| {
+            Box::pin(async move {
+                let previous = campaigns::lock_campaign(tx, &account_id, &id)
+                    .await?
+                    .ok_or_else(|| not_found(&id))?;
+                let next = changes.apply(&previous)?;
+                let campaign = campaigns::save_campaign(tx, &previous, next).await?;
+                tx.changed(&account_id).await?;
+                Ok(campaign)
+            })
+        })
+        .await
+}
+
+impl Changes {
+    /// The campaign `previous` with these changes, checked.
+    fn apply(self, previous: &Campaign) -> Result<Campaign, Error> {
+        let mut next = previous.clone();
+        if let Some(name) = self.name {
+            next.name = name;
+        }
+        if let Some(kind) = self.kind {
+            next.kind = kind;
+        }
+        if let Some(status) = self.status {
+            next.status = status;
+        }
+        if let Some(definition) = self.definition {
+            next.definition = definition;
+        }
+        let in_definition = |e: Error| e.within("definition");
+        next.definition.validate(next.kind).map_err(in_definition)?;
+        next.definition
+            .check_prize_ids(Some(&previous.definition))
+            .map_err(in_definition)?;
+        Ok(next)
     }
-    if let Some(status) = changes.status {
-        next.status = status;
-    }
-    if let Some(definition) = changes.definition {
-        next.definition = definition;
-    }
-    let in_definition = |e: Error| e.within("definition");
-    next.definition.validate(next.kind).map_err(in_definition)?;
-    next.definition
-        .check_prize_ids(Some(&previous.definition))
-        .map_err(in_definition)?;
-    let campaign = store.update_campaign(previous, next).await?;
-    store.changed(&campaign.account_id).await;
-    Ok(campaign)
 }
 
 /// Deletes a campaign, refused while a segment shows it.
 pub async fn delete(store: &Store, account_id: &str, id: &str) -> Result<()> {
-    match store.delete_campaign(account_id, id).await? {
-        Deleted::Deleted => {
-            store.changed(account_id).await;
-            Ok(())
-        }
-        Deleted::NotFound => Err(not_found(id).into()),
-        Deleted::InUse { segment_title } => Err(Error::Conflict {
-            field: "segments",
-            message: format!(
-                "The segment {segment_title:?} shows this campaign: map it to another campaign or delete it first."
-            ),
-        }
-        .into()),
-    }
+    let (account_id, id) = (account_id.to_owned(), id.to_owned());
+    store
+        .transact(move |tx| {
+            Box::pin(async move {
+                match campaigns::delete_campaign(tx, &account_id, &id).await? {
+                    Deleted::Deleted => {
+                        tx.changed(&account_id).await?;
+                        Ok(())
+                    }
+                    Deleted::NotFound => Err(not_found(&id).into()),
+                    Deleted::InUse { segment_title } => Err(Error::Conflict {
+                        field: "segments",
+                        message: format!(
+                            "The segment {segment_title:?} shows this campaign: map it to another \
+                             campaign or delete it first."
+                        ),
+                    }
+                    .into()),
+                }
+            })
+        })
+        .await
 }
 
 /// The account's campaign with this id.

@@ -9,7 +9,7 @@ use crate::{
         account::Account,
         campaign::{Definition, NewCampaign, Status},
     },
-    store::Store,
+    store::{Store, campaigns, segments},
 };
 
 /// The title of the demo's segment, as in the integration guide.
@@ -42,19 +42,25 @@ pub async fn seed_demo(store: &Store) -> anyhow::Result<Account> {
         let (name, definition) = demo_campaign(kind);
         let definition: Definition = serde_json::from_value(definition)?;
         definition.validate(kind)?;
+        let (account_id, new) = (
+            account.id.clone(),
+            NewCampaign {
+                name: name.into(),
+                kind,
+                status: Status::Active,
+                definition,
+            },
+        );
+        // The campaign and its segment in one transaction, without events.
         let campaign = store
-            .create_campaign(
-                &account.id,
-                NewCampaign {
-                    name: name.into(),
-                    kind,
-                    status: Status::Active,
-                    definition,
-                },
-            )
-            .await?;
-        store
-            .create_segment(&account.id, segment, &campaign.id)
+            .transact(move |tx| {
+                Box::pin(async move {
+                    let campaign = campaigns::insert_campaign(tx, &account_id, new).await?;
+                    segments::insert_segment(tx, &account_id, segment, &campaign.id).await?;
+                    tx.changed(&account_id).await?;
+                    Ok::<_, sqlx::Error>(campaign)
+                })
+            })
             .await?;
         tracing::info!(campaign = %campaign.id, "seeded the demo campaign of segment {segment:?}");
     }

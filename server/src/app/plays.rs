@@ -212,18 +212,30 @@ pub async fn register(
     claims: &SessionClaims,
     request: &RegisterRequest,
 ) -> Result<Step<RegisterResponse>> {
-    let mut tx = store.begin_write().await?;
-    let session = rows::claim_session(&mut tx, claims)
+    let (account, claims, request) = (account.clone(), claims.clone(), request.clone());
+    store
+        .transact(move |tx| {
+            Box::pin(async move { register_in(tx, &account, &claims, &request).await })
+        })
+        .await
+}
+
+async fn register_in(
+    tx: &mut WriteTx,
+    account: &Account,
+    claims: &SessionClaims,
+    request: &RegisterRequest,
+) -> Result<Step<RegisterResponse>> {
+    let session = rows::claim_session(tx, claims)
         .await?
         .ok_or_else(session_not_found)?;
     if let Some(result) = &session.register_result {
         return Ok(from_json(result)?);
     }
-    let campaign = campaign(&mut tx, &session.campaign_id).await?;
-    let existing =
-        players::player_by_external_id(&mut tx, &account.id, &session.external_id).await?;
+    let campaign = campaign(tx, &session.campaign_id).await?;
+    let existing = players::player_by_external_id(tx, &account.id, &session.external_id).await?;
     may_play(
-        &mut tx,
+        tx,
         &campaign,
         existing.as_ref().map(|p| p.id.as_str()),
         None,
@@ -239,7 +251,7 @@ pub async fn register(
     let contact = page.resolve(form, &values);
     let consent = Consent::answered(form, request.consent, now_ms());
     let (player, registered) = players::register(
-        &mut tx,
+        tx,
         &account.id,
         &session.external_id,
         values,
@@ -254,7 +266,7 @@ pub async fn register(
         Registered::Created => EventData::PlayerCreated(data),
         Registered::Updated => EventData::PlayerUpdated(data),
     };
-    let event = outbox::record(&mut tx, &account.id, data).await?;
+    let event = outbox::record(tx, &account.id, data).await?;
     let result = Step {
         answer: RegisterResponse {
             player_id: player.id.clone(),
@@ -262,8 +274,7 @@ pub async fn register(
         },
         events: vec![event.payload],
     };
-    rows::set_registered(&mut tx, &session.id, &player.id, &to_json(&result)?).await?;
-    tx.commit().await?;
+    rows::set_registered(tx, &session.id, &player.id, &to_json(&result)?).await?;
     Ok(result)
 }
 
@@ -300,8 +311,46 @@ pub async fn play(
     } else {
         Vec::new()
     };
-    let mut tx = store.begin_write().await?;
-    let session = rows::lock_session(&mut tx, &account.id, &claims.id)
+    let (account, play_id) = (account.clone(), claims.id.clone());
+    store
+        .transact(move |tx| {
+            Box::pin(async move {
+                let drawn = Drawn {
+                    campaign,
+                    player,
+                    score,
+                    passed,
+                    in_stock,
+                };
+                play_in(tx, &account, &play_id, drawn).await
+            })
+        })
+        .await
+}
+
+/// What the play step read before its transaction.
+struct Drawn {
+    campaign: Campaign,
+    player: Option<Player>,
+    score: Option<u32>,
+    passed: bool,
+    in_stock: Vec<InStock>,
+}
+
+async fn play_in(
+    tx: &mut WriteTx,
+    account: &Account,
+    play_id: &str,
+    drawn: Drawn,
+) -> Result<Step<PlayResponse>> {
+    let Drawn {
+        campaign,
+        player,
+        score,
+        passed,
+        in_stock,
+    } = drawn;
+    let session = rows::lock_session(tx, &account.id, play_id)
         .await?
         .ok_or_else(not_registered)?;
     if let Some(result) = &session.play_result {
@@ -310,10 +359,10 @@ pub async fn play(
     let Some(player_id) = &session.player_id else {
         return Err(not_registered().into());
     };
-    may_play(&mut tx, &campaign, Some(player_id), Some(&session.id)).await??;
+    may_play(tx, &campaign, Some(player_id), Some(&session.id)).await??;
     let won = if passed {
         let mut stock = StoredStock {
-            tx: &mut tx,
+            tx,
             in_stock: &in_stock,
             play_id: &session.id,
         };
@@ -342,19 +391,17 @@ pub async fn play(
             score,
         },
     };
-    events.push(outbox::record(&mut tx, &account.id, EventData::GameEnded(ended)).await?);
+    events.push(outbox::record(tx, &account.id, EventData::GameEnded(ended)).await?);
     if let Some(prize) = prize {
         let assigned = PrizeAssignedData { context, prize };
-        events
-            .push(outbox::record(&mut tx, &account.id, EventData::PrizeAssigned(assigned)).await?);
+        events.push(outbox::record(tx, &account.id, EventData::PrizeAssigned(assigned)).await?);
     }
     let result = Step {
         answer,
         events: events.into_iter().map(|event| event.payload).collect(),
     };
     let prize_id = won.as_ref().map(|(prize, _)| prize.id.as_str());
-    rows::set_played(&mut tx, &session.id, prize_id, &to_json(&result)?).await?;
-    tx.commit().await?;
+    rows::set_played(tx, &session.id, prize_id, &to_json(&result)?).await?;
     Ok(result)
 }
 
@@ -368,9 +415,19 @@ pub async fn finish(
     account: &Account,
     claims: &SessionClaims,
 ) -> Result<Step<FinishResponse>> {
+    let (account, play_id) = (account.clone(), claims.id.clone());
+    store
+        .transact(move |tx| Box::pin(async move { finish_in(tx, &account, &play_id).await }))
+        .await
+}
+
+async fn finish_in(
+    tx: &mut WriteTx,
+    account: &Account,
+    play_id: &str,
+) -> Result<Step<FinishResponse>> {
     let not_played = || Error::refused("not_played", "Play before finishing.");
-    let mut tx = store.begin_write().await?;
-    let session = rows::lock_session(&mut tx, &account.id, &claims.id)
+    let session = rows::lock_session(tx, &account.id, play_id)
         .await?
         .ok_or_else(not_played)?;
     if session.finished {
@@ -386,8 +443,8 @@ pub async fn finish(
         return Err(not_played().into());
     };
     let played: PlayResponse = from_json(result)?;
-    let campaign = campaign(&mut tx, &session.campaign_id).await?;
-    let player = players::player_by_external_id(&mut tx, &account.id, &session.external_id).await?;
+    let campaign = campaign(tx, &session.campaign_id).await?;
+    let player = players::player_by_external_id(tx, &account.id, &session.external_id).await?;
     let prize = played
         .prize
         .as_ref()
@@ -400,13 +457,12 @@ pub async fn finish(
             score: played.score,
         },
     };
-    let event = outbox::record(&mut tx, &account.id, EventData::GameplayFinished(finished)).await?;
+    let event = outbox::record(tx, &account.id, EventData::GameplayFinished(finished)).await?;
     let result = Step {
         answer: FinishResponse { finished: true },
         events: vec![event.payload],
     };
-    rows::set_finished(&mut tx, &session.id, &to_json(&result)?).await?;
-    tx.commit().await?;
+    rows::set_finished(tx, &session.id, &to_json(&result)?).await?;
     Ok(result)
 }
 

@@ -1,8 +1,10 @@
 //! Creating, changing and deleting segments; each change records its
 //! `segment.*` event in the same transaction.
 
+use sqlx::AnyConnection;
+
 use crate::{
-    app::{Result, campaigns},
+    app::Result,
     domain::{
         Error,
         account::Account,
@@ -10,7 +12,7 @@ use crate::{
         events::{EventData, SegmentData, SegmentUpdatedData},
         segment::{Segment, apply, check_title},
     },
-    store::{Store, dialect::is_unique_violation, outbox, segments},
+    store::{Store, campaigns, dialect::is_unique_violation, outbox, segments},
 };
 
 /// What an update may change.
@@ -27,110 +29,140 @@ pub async fn create(
     campaign_id: &str,
 ) -> Result<Segment> {
     let title = check_title(title)?;
-    let campaign = mapped_campaign(store, &account.id, campaign_id).await?;
-    let mut tx = store.begin_write().await?;
-    let segment = match segments::insert_segment(&mut tx, &account.id, &title, &campaign.id).await {
-        Ok(segment) => segment,
-        Err(err) => {
-            drop(tx);
-            return Err(title_taken(store, &account.id, err, &title).await);
-        }
-    };
-    let data = SegmentData::new(account, &segment, &campaign);
-    outbox::record(&mut tx, &account.id, EventData::SegmentCreated(data)).await?;
-    tx.announce_change(&account.id).await?;
-    tx.commit().await?;
-    store.forget(&account.id);
-    Ok(segment)
+    let (account, campaign_id) = (account.clone(), campaign_id.to_owned());
+    store
+        .transact(move |tx| {
+            Box::pin(async move {
+                let campaign = mapped_campaign(tx, &account.id, &campaign_id).await?;
+                check_title_free(tx, &account.id, &title, None).await?;
+                let segment = segments::insert_segment(tx, &account.id, &title, &campaign.id)
+                    .await
+                    .map_err(|err| unique_title(err, &title))?;
+                let data = SegmentData::new(&account, &segment, &campaign);
+                outbox::record(tx, &account.id, EventData::SegmentCreated(data)).await?;
+                tx.changed(&account.id).await?;
+                Ok(segment)
+            })
+        })
+        .await
 }
 
-/// Saves what `changes` changes and records `segment.updated` with the
-/// previous values; an update that changes nothing writes nothing and
-/// records no event.
+/// Saves what `changes` changes to the segment as it is when the
+/// transaction reads it, and records `segment.updated` with the previous
+/// values; an update that changes nothing writes nothing and records no
+/// event.
 pub async fn update(
     store: &Store,
     account: &Account,
-    mut segment: Segment,
+    id: &str,
     changes: Changes,
 ) -> Result<Segment> {
-    let previous = apply(
-        &mut segment,
-        changes.title.as_deref(),
-        changes.campaign_id.as_deref(),
-    )?;
-    if previous.is_empty() {
-        return Ok(segment);
-    }
-    let campaign = mapped_campaign(store, &account.id, &segment.campaign_id).await?;
-    let previous_campaign = match &previous.campaign_id {
-        Some(id) => Some(campaigns::find(store, &account.id, id).await?),
-        None => None,
-    };
-    let mut tx = store.begin_write().await?;
-    if let Err(err) = segments::update_segment(&mut tx, &segment).await {
-        drop(tx);
-        return Err(title_taken(store, &account.id, err, &segment.title).await);
-    }
-    let data = SegmentUpdatedData::new(
-        account,
-        &segment,
-        &campaign,
-        previous.title.as_deref(),
-        previous_campaign.as_ref(),
-    );
-    outbox::record(&mut tx, &account.id, EventData::SegmentUpdated(data)).await?;
-    tx.announce_change(&account.id).await?;
-    tx.commit().await?;
-    store.forget(&account.id);
-    Ok(segment)
+    let (account, id) = (account.clone(), id.to_owned());
+    store
+        .transact(move |tx| {
+            Box::pin(async move {
+                let mut segment = segment_in(tx, &account.id, &id).await?;
+                let previous = apply(
+                    &mut segment,
+                    changes.title.as_deref(),
+                    changes.campaign_id.as_deref(),
+                )?;
+                if previous.is_empty() {
+                    return Ok(segment);
+                }
+                let campaign = mapped_campaign(tx, &account.id, &segment.campaign_id).await?;
+                // Always: a segment keyed before titles were unique may
+                // share its title with another until it is renamed.
+                check_title_free(tx, &account.id, &segment.title, Some(&segment.id)).await?;
+                let previous_campaign = match &previous.campaign_id {
+                    Some(id) => campaigns::campaign_by_id(tx, id).await?,
+                    None => None,
+                };
+                segments::update_segment(tx, &segment)
+                    .await
+                    .map_err(|err| unique_title(err, &segment.title))?;
+                let data = SegmentUpdatedData::new(
+                    &account,
+                    &segment,
+                    &campaign,
+                    previous.title.as_deref(),
+                    previous_campaign.as_ref(),
+                );
+                outbox::record(tx, &account.id, EventData::SegmentUpdated(data)).await?;
+                tx.changed(&account.id).await?;
+                Ok(segment)
+            })
+        })
+        .await
 }
 
-pub async fn delete(store: &Store, account: &Account, segment: &Segment) -> Result<()> {
-    let campaign = campaigns::find(store, &account.id, &segment.campaign_id).await?;
-    let mut tx = store.begin_write().await?;
-    segments::delete_segment(&mut tx, segment).await?;
-    let data = SegmentData::new(account, segment, &campaign);
-    outbox::record(&mut tx, &account.id, EventData::SegmentDeleted(data)).await?;
-    tx.announce_change(&account.id).await?;
-    tx.commit().await?;
-    store.forget(&account.id);
-    Ok(())
+pub async fn delete(store: &Store, account: &Account, id: &str) -> Result<()> {
+    let (account, id) = (account.clone(), id.to_owned());
+    store
+        .transact(move |tx| {
+            Box::pin(async move {
+                let segment = segment_in(tx, &account.id, &id).await?;
+                let campaign = campaigns::campaign_by_id(tx, &segment.campaign_id)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("a segment's campaign is missing"))?;
+                segments::delete_segment(tx, &segment).await?;
+                let data = SegmentData::new(&account, &segment, &campaign);
+                outbox::record(tx, &account.id, EventData::SegmentDeleted(data)).await?;
+                tx.changed(&account.id).await?;
+                Ok(())
+            })
+        })
+        .await
 }
 
 /// The account's segment with this id.
 pub async fn find(store: &Store, account_id: &str, id: &str) -> Result<Segment> {
-    store.segment(account_id, id).await?.ok_or_else(|| {
-        Error::not_found(
-            "segment_not_found",
-            format!("No segment has the id {id:?}."),
-        )
-        .into()
-    })
+    store
+        .segment(account_id, id)
+        .await?
+        .ok_or_else(|| not_found(id).into())
+}
+
+/// The account's segment with this id, read in the transaction.
+async fn segment_in(conn: &mut AnyConnection, account_id: &str, id: &str) -> Result<Segment> {
+    segments::segment_by_id(conn, account_id, id)
+        .await?
+        .ok_or_else(|| not_found(id).into())
+}
+
+fn not_found(id: &str) -> Error {
+    Error::not_found(
+        "segment_not_found",
+        format!("No segment has the id {id:?}."),
+    )
 }
 
 /// The campaign a segment names, as a field error when it is not there.
-async fn mapped_campaign(store: &Store, account_id: &str, id: &str) -> Result<Campaign> {
-    store.campaign(account_id, id).await?.ok_or_else(|| {
-        Error::invalid("campaign_id", format!("no campaign has the id {id:?}")).into()
-    })
+async fn mapped_campaign(conn: &mut AnyConnection, account_id: &str, id: &str) -> Result<Campaign> {
+    campaigns::campaign_by_id(conn, id)
+        .await?
+        .filter(|campaign| campaign.account_id == account_id)
+        .ok_or_else(|| {
+            Error::invalid("campaign_id", format!("no campaign has the id {id:?}")).into()
+        })
 }
 
-/// The unique title constraint as a conflict naming the field and the
-/// title that has it, which may differ from `title` in case or spaces.
-async fn title_taken(
-    store: &Store,
+/// Refuses a title another segment of the account has (titles are
+/// compared ignoring case and surrounding spaces), naming that segment's
+/// title, which may differ from `title` in those.
+async fn check_title_free(
+    conn: &mut AnyConnection,
     account_id: &str,
-    err: sqlx::Error,
     title: &str,
-) -> crate::app::Error {
-    if !is_unique_violation(&err) {
-        return err.into();
+    this: Option<&str>,
+) -> Result<()> {
+    match segments::segment_titled(conn, account_id, title, this).await? {
+        Some(other) => Err(title_taken(&other.title, title)),
+        None => Ok(()),
     }
-    let taken = match store.segment_with_campaign(account_id, title).await {
-        Ok(Some((segment, _))) => segment.title,
-        Ok(None) => title.to_owned(),
-        Err(err) => return err.into(),
-    };
+}
+
+fn title_taken(taken: &str, title: &str) -> crate::app::Error {
     let message = if taken == title {
         format!("A segment is already titled {taken:?}.")
     } else {
@@ -144,4 +176,14 @@ async fn title_taken(
         message,
     }
     .into()
+}
+
+/// The unique title constraint, should a segment take the title between
+/// the check and the write (PostgreSQL), as the same conflict.
+fn unique_title(err: sqlx::Error, title: &str) -> crate::app::Error {
+    if is_unique_violation(&err) {
+        title_taken(title, title)
+    } else {
+        err.into()
+    }
 }

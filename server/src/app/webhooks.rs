@@ -12,7 +12,7 @@ use crate::{
             check_recover_since, retire,
         },
     },
-    store::{Store, outbox},
+    store::{Store, WriteTx, endpoints, outbox},
     worker::{signing, ssrf},
 };
 
@@ -57,7 +57,29 @@ pub async fn save_settings(
         Some(url) => Some(check_url(url, allow_private).await?),
         None => None,
     };
-    match (url, store.primary_endpoint(account_id).await?) {
+    let account_id = account_id.to_owned();
+    store
+        .transact(move |tx| {
+            Box::pin(async move {
+                save_settings_in(tx, &account_id, enabled, url, events).await?;
+                Ok(Settings {
+                    enabled: endpoints::webhooks_enabled(tx, &account_id).await?,
+                    primary: endpoints::primary_endpoint(tx, &account_id).await?,
+                })
+            })
+        })
+        .await
+}
+
+/// [`save_settings`] in its transaction, with `url` and `events` checked.
+async fn save_settings_in(
+    tx: &mut WriteTx,
+    account_id: &str,
+    enabled: bool,
+    url: Option<String>,
+    events: Option<Vec<String>>,
+) -> Result<()> {
+    match (url, endpoints::primary_endpoint(tx, account_id).await?) {
         (None, _) if events.is_none() => {}
         (url, Some(existing)) => {
             let fields = EndpointFields {
@@ -70,9 +92,7 @@ pub async fn save_settings(
                 headers: existing.headers.clone(),
                 ordered: existing.ordered,
             };
-            store
-                .update_endpoint(account_id, &existing.id, &fields)
-                .await?;
+            endpoints::update_endpoint(tx, account_id, &existing.id, &fields).await?;
         }
         (Some(url), None) => {
             let fields = EndpointFields {
@@ -84,19 +104,18 @@ pub async fn save_settings(
                 headers: Headers::new(),
                 ordered: false,
             };
-            store
-                .create_endpoint(account_id, &fields, true, &signing::new_secret())
-                .await?;
+            let secret = signing::new_secret();
+            endpoints::insert_endpoint(tx, account_id, &fields, true, &secret).await?;
         }
         // Events but no endpoint to receive them: the settings view shows
         // the default filter until a URL is saved.
         (None, None) => {}
     }
-    if enabled && store.list_endpoints(account_id).await?.is_empty() {
+    if enabled && endpoints::list_endpoints(tx, account_id).await?.is_empty() {
         return Err(Error::invalid("url", "An endpoint URL is needed to enable webhooks.").into());
     }
-    store.set_webhooks_enabled(account_id, enabled).await?;
-    settings(store, account_id).await
+    endpoints::set_webhooks_enabled(tx, account_id, enabled).await?;
+    Ok(())
 }
 
 pub async fn create_endpoint(
@@ -105,13 +124,20 @@ pub async fn create_endpoint(
     changes: EndpointChanges,
     allow_private: bool,
 ) -> Result<Endpoint> {
-    let fields = checked(changes, None, allow_private).await?;
+    let fields = checked_url(changes, allow_private).await?.apply(None)?;
     let secret = signing::new_secret();
-    Ok(store
-        .create_endpoint(account_id, &fields, false, &secret)
-        .await?)
+    let account_id = account_id.to_owned();
+    store
+        .transact(move |tx| {
+            Box::pin(async move {
+                Ok(endpoints::insert_endpoint(tx, &account_id, &fields, false, &secret).await?)
+            })
+        })
+        .await
 }
 
+/// Applies the changes to the endpoint as its transaction reads it
+/// (locked): concurrent edits apply one after another, none lost.
 pub async fn update_endpoint(
     store: &Store,
     account_id: &str,
@@ -119,38 +145,57 @@ pub async fn update_endpoint(
     changes: EndpointChanges,
     allow_private: bool,
 ) -> Result<Endpoint> {
-    let current = endpoint(store, account_id, id).await?;
-    let fields = checked(changes, Some(&current), allow_private).await?;
+    let changes = checked_url(changes, allow_private).await?;
+    let (account_id, id) = (account_id.to_owned(), id.to_owned());
     store
-        .update_endpoint(account_id, id, &fields)
-        .await?
-        .ok_or_else(|| endpoint_not_found(id).into())
+        .transact(move |tx| {
+            Box::pin(async move {
+                let current = endpoints::lock_endpoint(tx, &account_id, &id)
+                    .await?
+                    .ok_or_else(|| endpoint_not_found(&id))?;
+                let fields = changes.apply(Some(&current))?;
+                endpoints::update_endpoint(tx, &account_id, &id, &fields)
+                    .await?
+                    .ok_or_else(|| endpoint_not_found(&id).into())
+            })
+        })
+        .await
 }
 
 pub async fn delete_endpoint(store: &Store, account_id: &str, id: &str) -> Result<()> {
-    if store.delete_endpoint(account_id, id).await? {
-        Ok(())
-    } else {
-        Err(endpoint_not_found(id).into())
-    }
+    let (account_id, id) = (account_id.to_owned(), id.to_owned());
+    store
+        .transact(move |tx| {
+            Box::pin(async move {
+                if endpoints::delete_endpoint(tx, &account_id, &id).await? {
+                    Ok(())
+                } else {
+                    Err(endpoint_not_found(&id).into())
+                }
+            })
+        })
+        .await
 }
 
 /// A new signing secret; the replaced one keeps signing beside it for 24
 /// hours, as do those replaced before it less than 24 hours ago.
 pub async fn rotate_secret(store: &Store, account_id: &str, id: &str) -> Result<Endpoint> {
     let secret = signing::new_secret();
-    // Two rotations at once: the one that saved second retires the first's
-    // secret too.
-    loop {
-        let current = endpoint(store, account_id, id).await?;
-        let retired = retire(current.secret.clone(), current.retired_secrets, now_ms());
-        if store
-            .replace_secret(account_id, id, &current.secret, &secret, &retired)
-            .await?
-        {
-            return endpoint(store, account_id, id).await;
-        }
-    }
+    let (account_id, id) = (account_id.to_owned(), id.to_owned());
+    store
+        .transact(move |tx| {
+            Box::pin(async move {
+                let current = endpoints::lock_endpoint(tx, &account_id, &id)
+                    .await?
+                    .ok_or_else(|| endpoint_not_found(&id))?;
+                let retired = retire(current.secret, current.retired_secrets, now_ms());
+                endpoints::replace_secret(tx, &account_id, &id, &secret, &retired).await?;
+                endpoints::lock_endpoint(tx, &account_id, &id)
+                    .await?
+                    .ok_or_else(|| endpoint_not_found(&id).into())
+            })
+        })
+        .await
 }
 
 /// The account's endpoint with this id.
@@ -208,16 +253,21 @@ pub async fn record_test(
         }
         .into());
     }
-    let mut tx = store.begin_write().await?;
     let data = WebhookTestData::new(account, &endpoint.id, &endpoint.url);
-    let event = outbox::record_for(
-        &mut tx,
-        &account.id,
-        EventData::WebhookTest(data),
-        Some(&endpoint.id),
-    )
-    .await?;
-    tx.commit().await?;
+    let (account_id, endpoint_id) = (account.id.clone(), endpoint.id.clone());
+    let event = store
+        .transact(move |tx| {
+            Box::pin(async move {
+                outbox::record_for(
+                    tx,
+                    &account_id,
+                    EventData::WebhookTest(data),
+                    Some(&endpoint_id),
+                )
+                .await
+            })
+        })
+        .await?;
     let delivery_id = store.delivery_id_for(&event.id, &endpoint.id).await?;
     Ok((endpoint, event, delivery_id))
 }
@@ -288,17 +338,13 @@ pub fn delivery_not_found(id: &str) -> Error {
     )
 }
 
-/// The changes over `current`, with a new URL checked against private
-/// addresses.
-async fn checked(
-    mut changes: EndpointChanges,
-    current: Option<&Endpoint>,
-    allow_private: bool,
-) -> Result<EndpointFields> {
+/// The changes, with a new URL checked against private addresses (before
+/// any transaction: it may ask the DNS).
+async fn checked_url(mut changes: EndpointChanges, allow_private: bool) -> Result<EndpointChanges> {
     if let Some(url) = changes.url.take() {
         changes.url = Some(check_url(url.trim(), allow_private).await?);
     }
-    Ok(changes.apply(current)?)
+    Ok(changes)
 }
 
 /// An endpoint URL as allowed: `https`, not resolving to a private address

@@ -239,14 +239,13 @@ async fn update(
     Path(id): Path<String>,
     Json(request): Json<UpdateCampaign>,
 ) -> Result<axum::Json<CampaignBody>> {
-    let previous = campaigns::find(&state.store, &account.id, &id).await?;
     let changes = Changes {
         name: request.name,
         kind: request.kind,
         status: request.status,
         definition: request.definition,
     };
-    let campaign = campaigns::update(&state.store, &previous, changes).await?;
+    let campaign = campaigns::update(&state.store, &account.id, &id, changes).await?;
     Ok(axum::Json(view(&state, &campaign).await?))
 }
 

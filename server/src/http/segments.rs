@@ -165,12 +165,11 @@ async fn update(
     Path(id): Path<String>,
     Json(request): Json<UpdateSegment>,
 ) -> Result<axum::Json<SegmentBody>> {
-    let segment = segments::find(&state.store, &account.id, &id).await?;
     let changes = Changes {
         title: request.title,
         campaign_id: request.campaign_id,
     };
-    let segment = segments::update(&state.store, &account, segment, changes).await?;
+    let segment = segments::update(&state.store, &account, &id, changes).await?;
     Ok(axum::Json(view(&segment)))
 }
 
@@ -194,8 +193,7 @@ async fn delete(
     AdminAccount(account): AdminAccount,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    let segment = segments::find(&state.store, &account.id, &id).await?;
-    segments::delete(&state.store, &account, &segment).await?;
+    segments::delete(&state.store, &account, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

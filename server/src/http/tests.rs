@@ -200,21 +200,23 @@ async fn a_campaign_that_is_not_active_is_not_shown() {
         .await
         .unwrap()
         .unwrap();
-    let draft = app
-        .store
-        .create_campaign(
-            &account.id,
-            NewCampaign {
-                name: "Later".into(),
-                kind: demo.kind,
-                status: Status::Draft,
-                definition: demo.definition,
-            },
-        )
-        .await
-        .unwrap();
-    app.store
-        .create_segment(&account.id, "Drafts", &draft.id)
+    let mut definition = demo.definition;
+    for prize in &mut definition.prizes {
+        prize.id = None;
+    }
+    let draft = crate::app::campaigns::create(
+        &app.store,
+        &account.id,
+        NewCampaign {
+            name: "Later".into(),
+            kind: demo.kind,
+            status: Status::Draft,
+            definition,
+        },
+    )
+    .await
+    .unwrap();
+    crate::app::segments::create(&app.store, &account, "Drafts", &draft.id)
         .await
         .unwrap();
     let (status, body) = app.render(Some(KEY), r#"{"segment": "Drafts"}"#).await;

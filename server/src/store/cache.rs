@@ -131,8 +131,7 @@ impl Store {
     /// Call after committing any change to the account, its campaigns or
     /// its segments: this replica forgets at once, the others on
     /// PostgreSQL when the notification reaches them. A change made in a
-    /// [`WriteTx`] announces itself in it instead ([`WriteTx::announce_change`])
-    /// and calls only [`Store::forget`] after the commit.
+    /// [`WriteTx`] says so in it instead ([`WriteTx::changed`]).
     pub async fn changed(&self, account_id: &str) {
         self.forget(account_id);
         if self.backend == Backend::Postgres
@@ -150,13 +149,15 @@ impl Store {
 }
 
 impl WriteTx {
-    /// Tells the other replicas (PostgreSQL) that the account changed, in
-    /// this transaction: the notification goes out with the commit, at no
-    /// extra round trip. Call [`Store::forget`] after committing.
-    pub async fn announce_change(&mut self, account_id: &str) -> sqlx::Result<()> {
+    /// Says that this transaction changes the account, its campaigns or its
+    /// segments: the other replicas (PostgreSQL) are notified with the
+    /// commit, at no extra round trip, and this one forgets once it commits.
+    pub async fn changed(&mut self, account_id: &str) -> sqlx::Result<()> {
         if self.backend == Backend::Postgres {
             notify(&mut **self, account_id).await?;
         }
+        let (cache, account_id) = (self.cache.clone(), account_id.to_owned());
+        self.after_commit(move || cache.invalidate(&account_id));
         Ok(())
     }
 }

@@ -40,50 +40,6 @@ pub(super) fn campaign_from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Campaig
 }
 
 impl Store {
-    pub async fn create_campaign(
-        &self,
-        account_id: &str,
-        new: NewCampaign,
-    ) -> sqlx::Result<Campaign> {
-        let id = new_id("cmp");
-        let now = now_ms();
-        let mut definition = new.definition;
-        // A new campaign's prizes are new, even when copied from another.
-        for prize in &mut definition.prizes {
-            prize.id = None;
-        }
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "insert into campaigns (id, account_id, name, kind, status, definition, created_at, updated_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $7)",
-        )
-        .bind(&id)
-        .bind(account_id)
-        .bind(&new.name)
-        .bind(new.kind.as_str())
-        .bind(new.status.as_str())
-        .bind(definition_json(&definition)?)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        // The prizes get their ids now; store the definition with them.
-        sync_prizes(&mut tx, &id, None, &mut definition).await?;
-        sqlx::query("update campaigns set definition = $1 where id = $2")
-            .bind(definition_json(&definition)?)
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Campaign {
-            id,
-            account_id: account_id.to_owned(),
-            name: new.name,
-            kind: new.kind,
-            status: new.status,
-            definition,
-        })
-    }
-
     pub async fn campaign(&self, account_id: &str, id: &str) -> sqlx::Result<Option<Campaign>> {
         let row = self.owned_row("campaigns", account_id, id).await?;
         row.map(|row| campaign_from_row(&row)).transpose()
@@ -100,62 +56,6 @@ impl Store {
             .owned_page("campaigns", account_id, after, limit)
             .await?;
         rows.iter().map(campaign_from_row).collect()
-    }
-
-    /// Saves a changed campaign; prizes keep their stock and codes by id.
-    pub async fn update_campaign(
-        &self,
-        previous: &Campaign,
-        mut next: Campaign,
-    ) -> sqlx::Result<Campaign> {
-        let mut tx = self.begin_write().await?;
-        sync_prizes(
-            &mut tx,
-            &next.id,
-            Some(&previous.definition),
-            &mut next.definition,
-        )
-        .await?;
-        sqlx::query(
-            "update campaigns set name = $1, kind = $2, status = $3, definition = $4, updated_at = $5 \
-             where id = $6 and account_id = $7",
-        )
-        .bind(&next.name)
-        .bind(next.kind.as_str())
-        .bind(next.status.as_str())
-        .bind(definition_json(&next.definition)?)
-        .bind(now_ms())
-        .bind(&next.id)
-        .bind(&next.account_id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(next)
-    }
-
-    /// Deletes a campaign with its prizes, codes and plays, unless a
-    /// segment shows it.
-    pub async fn delete_campaign(&self, account_id: &str, id: &str) -> sqlx::Result<Deleted> {
-        let mut tx = self.begin_write().await?;
-        let used: Option<String> =
-            sqlx::query_scalar("select title from segments where campaign_id = $1 limit 1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if let Some(segment_title) = used {
-            return Ok(Deleted::InUse { segment_title });
-        }
-        let done = sqlx::query("delete from campaigns where id = $1 and account_id = $2")
-            .bind(id)
-            .bind(account_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(if done.rows_affected() == 1 {
-            Deleted::Deleted
-        } else {
-            Deleted::NotFound
-        })
     }
 
     /// Each active prize's live stock and codes, for every campaign given,
@@ -226,6 +126,129 @@ impl Store {
     }
 }
 
+/// Inserts a new campaign and its prizes (which get their ids) in the
+/// caller's transaction.
+pub async fn insert_campaign(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    new: NewCampaign,
+) -> sqlx::Result<Campaign> {
+    let id = new_id("cmp");
+    let now = now_ms();
+    let mut definition = new.definition;
+    // A new campaign's prizes are new, even when copied from another.
+    for prize in &mut definition.prizes {
+        prize.id = None;
+    }
+    sqlx::query(
+        "insert into campaigns (id, account_id, name, kind, status, definition, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $7)",
+    )
+    .bind(&id)
+    .bind(account_id)
+    .bind(&new.name)
+    .bind(new.kind.as_str())
+    .bind(new.status.as_str())
+    .bind(definition_json(&definition)?)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    // The prizes get their ids now; store the definition with them.
+    sync_prizes(conn, &id, None, &mut definition).await?;
+    sqlx::query("update campaigns set definition = $1 where id = $2")
+        .bind(definition_json(&definition)?)
+        .bind(&id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(Campaign {
+        id,
+        account_id: account_id.to_owned(),
+        name: new.name,
+        kind: new.kind,
+        status: new.status,
+        definition,
+    })
+}
+
+/// The account's campaign with this id, locked for the caller's
+/// transaction (PostgreSQL: the row lock, held to commit, so concurrent
+/// edits apply one after another, each to what the one before saved;
+/// SQLite: the write lock is already the transaction's).
+pub async fn lock_campaign(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    id: &str,
+) -> sqlx::Result<Option<Campaign>> {
+    sqlx::query("update campaigns set id = id where id = $1 and account_id = $2")
+        .bind(id)
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(campaign_by_id(conn, id)
+        .await?
+        .filter(|campaign| campaign.account_id == account_id))
+}
+
+/// Saves a changed campaign in the caller's transaction, over `previous`
+/// as the transaction read it (locked); prizes keep their stock and codes
+/// by id.
+pub async fn save_campaign(
+    conn: &mut AnyConnection,
+    previous: &Campaign,
+    mut next: Campaign,
+) -> sqlx::Result<Campaign> {
+    sync_prizes(
+        conn,
+        &next.id,
+        Some(&previous.definition),
+        &mut next.definition,
+    )
+    .await?;
+    sqlx::query(
+        "update campaigns set name = $1, kind = $2, status = $3, definition = $4, updated_at = $5 \
+         where id = $6 and account_id = $7",
+    )
+    .bind(&next.name)
+    .bind(next.kind.as_str())
+    .bind(next.status.as_str())
+    .bind(definition_json(&next.definition)?)
+    .bind(now_ms())
+    .bind(&next.id)
+    .bind(&next.account_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(next)
+}
+
+/// Deletes a campaign with its prizes, codes and plays, unless a segment
+/// shows it, in the caller's transaction.
+pub async fn delete_campaign(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    id: &str,
+) -> sqlx::Result<Deleted> {
+    let used: Option<String> = sqlx::query_scalar(
+        "select title from segments where campaign_id = $1 and account_id = $2 limit 1",
+    )
+    .bind(id)
+    .bind(account_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(segment_title) = used {
+        return Ok(Deleted::InUse { segment_title });
+    }
+    let done = sqlx::query("delete from campaigns where id = $1 and account_id = $2")
+        .bind(id)
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(if done.rows_affected() == 1 {
+        Deleted::Deleted
+    } else {
+        Deleted::NotFound
+    })
+}
+
 /// The campaign with this id, whatever its account (a play's campaign).
 pub async fn campaign_by_id(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<Campaign>> {
     sqlx::query("select * from campaigns where id = $1")
@@ -271,25 +294,21 @@ async fn sync_prizes(
             .and_then(|id| old_prizes.iter().find(|p| p.id.as_ref() == Some(id)));
         let id = match (old, &prize.id) {
             (Some(old), Some(id)) => {
-                let remaining: Option<i64> =
-                    sqlx::query_scalar("select stock_remaining from prizes where id = $1")
-                        .bind(id)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                // What is left moves by the change of stock, never below 0.
-                let remaining = match (stock, remaining) {
-                    (None, _) => None,
-                    (Some(stock), None) => Some(stock),
-                    (Some(stock), Some(left)) => {
-                        let delta = stock - old.stock.map_or(0, i64::from);
-                        Some((left + delta).max(0))
-                    }
-                };
+                // What is left moves by the change of stock, never below
+                // 0, in the statement itself: a play taking a unit at the
+                // same moment is never overwritten.
+                let delta = stock.map(|stock| stock - old.stock.map_or(0, i64::from));
                 sqlx::query(
-                    "update prizes set code_prefix = $1, active = 1, stock_remaining = $2 where id = $3",
+                    "update prizes set code_prefix = $1, active = 1, stock_remaining = case \
+                     when $2 is null then null \
+                     when stock_remaining is null then $3 \
+                     when stock_remaining + $2 < 0 then 0 \
+                     else stock_remaining + $2 end \
+                     where id = $4",
                 )
                 .bind(&prefix)
-                .bind(remaining)
+                .bind(delta)
+                .bind(stock)
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
@@ -313,16 +332,7 @@ async fn sync_prizes(
             }
         };
         if let Codes::Pool(codes) = &prize.codes {
-            for code in codes {
-                sqlx::query(
-                    "insert into prize_codes (prize_id, code) values ($1, $2) \
-                     on conflict (prize_id, code) do nothing",
-                )
-                .bind(&id)
-                .bind(code.trim())
-                .execute(&mut *tx)
-                .await?;
-            }
+            add_codes(tx, &id, codes).await?;
         }
     }
     for old in old_prizes {
@@ -333,6 +343,32 @@ async fn sync_prizes(
                 .execute(&mut *tx)
                 .await?;
         }
+    }
+    Ok(())
+}
+
+/// How many codes one statement inserts: two parameters each, well under
+/// both backends' limits, and few enough round trips for a large pool.
+const CODES_PER_STATEMENT: usize = 500;
+
+/// Adds a pool's codes to a prize, in multi-row inserts; codes it has
+/// already are skipped.
+async fn add_codes(conn: &mut AnyConnection, prize_id: &str, codes: &[String]) -> sqlx::Result<()> {
+    for chunk in codes.chunks(CODES_PER_STATEMENT) {
+        let mut p = Placeholders::from(1);
+        let rows = (0..chunk.len())
+            .map(|_| format!("({})", p.list(2)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "insert into prize_codes (prize_id, code) values {rows} \
+             on conflict (prize_id, code) do nothing"
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for code in chunk {
+            query = query.bind(prize_id.to_owned()).bind(code.trim().to_owned());
+        }
+        query.execute(&mut *conn).await?;
     }
     Ok(())
 }

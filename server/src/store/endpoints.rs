@@ -34,38 +34,11 @@ fn endpoint_from_row(row: &AnyRow) -> sqlx::Result<Endpoint> {
 
 impl Store {
     pub async fn webhooks_enabled(&self, account_id: &str) -> sqlx::Result<bool> {
-        Ok(
-            sqlx::query("select enabled from webhook_settings where account_id = $1")
-                .bind(account_id)
-                .fetch_optional(self.pool())
-                .await?
-                .map(|row| flag(&row, "enabled"))
-                .transpose()?
-                .unwrap_or(false),
-        )
-    }
-
-    pub async fn set_webhooks_enabled(&self, account_id: &str, enabled: bool) -> sqlx::Result<()> {
-        self.write(sqlx::query(
-            "insert into webhook_settings (account_id, enabled, updated_at) values ($1, $2, $3) \
-             on conflict (account_id) do update set enabled = excluded.enabled, updated_at = excluded.updated_at",
-        )
-        .bind(account_id)
-        .bind(i64::from(enabled))
-        .bind(now_ms())
-        )
-        .await?;
-        Ok(())
+        webhooks_enabled(&mut *self.pool().acquire().await?, account_id).await
     }
 
     pub async fn list_endpoints(&self, account_id: &str) -> sqlx::Result<Vec<Endpoint>> {
-        sqlx::query("select * from webhook_endpoints where account_id = $1 order by id")
-            .bind(account_id)
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(endpoint_from_row)
-            .collect()
+        list_endpoints(&mut *self.pool().acquire().await?, account_id).await
     }
 
     pub async fn endpoint(&self, account_id: &str, id: &str) -> sqlx::Result<Option<Endpoint>> {
@@ -81,118 +54,192 @@ impl Store {
 
     /// The endpoint the single-endpoint settings view edits.
     pub async fn primary_endpoint(&self, account_id: &str) -> sqlx::Result<Option<Endpoint>> {
-        sqlx::query("select * from webhook_endpoints where account_id = $1 and is_primary = $2")
+        primary_endpoint(&mut *self.pool().acquire().await?, account_id).await
+    }
+}
+
+/// The account's master switch, on `conn`.
+pub async fn webhooks_enabled(conn: &mut AnyConnection, account_id: &str) -> sqlx::Result<bool> {
+    Ok(
+        sqlx::query("select enabled from webhook_settings where account_id = $1")
             .bind(account_id)
-            .bind(1_i64)
-            .fetch_optional(self.pool())
+            .fetch_optional(conn)
             .await?
-            .as_ref()
-            .map(endpoint_from_row)
-            .transpose()
-    }
+            .map(|row| flag(&row, "enabled"))
+            .transpose()?
+            .unwrap_or(false),
+    )
+}
 
-    pub async fn create_endpoint(
-        &self,
-        account_id: &str,
-        fields: &EndpointFields,
-        primary: bool,
-        secret: &str,
-    ) -> sqlx::Result<Endpoint> {
-        let id = new_id("ep");
-        let now = now_ms();
-        self.write(sqlx::query(
-            "insert into webhook_endpoints (id, account_id, url, description, events, enabled, is_primary, \
-             secret, timeout_ms, headers, created_at, updated_at, ordered) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)",
-        )
-        .bind(&id)
+pub async fn set_webhooks_enabled(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    enabled: bool,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into webhook_settings (account_id, enabled, updated_at) values ($1, $2, $3) \
+         on conflict (account_id) do update set enabled = excluded.enabled, updated_at = excluded.updated_at",
+    )
+    .bind(account_id)
+    .bind(i64::from(enabled))
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn list_endpoints(
+    conn: &mut AnyConnection,
+    account_id: &str,
+) -> sqlx::Result<Vec<Endpoint>> {
+    sqlx::query("select * from webhook_endpoints where account_id = $1 order by id")
         .bind(account_id)
-        .bind(&fields.url)
-        .bind(&fields.description)
-        .bind(fields.events.join(" "))
-        .bind(i64::from(fields.enabled))
-        .bind(i64::from(primary))
-        .bind(secret)
-        .bind(fields.timeout_ms)
-        .bind(to_json(&fields.headers)?)
-        .bind(now)
-        .bind(i64::from(fields.ordered))
-        )
-        .await?;
-        Ok(self
-            .endpoint(account_id, &id)
-            .await?
-            .unwrap_or_else(|| unreachable!("just inserted")))
-    }
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(endpoint_from_row)
+        .collect()
+}
 
-    /// Saves an endpoint's fields. Enabling it again clears the reason the
-    /// server disabled it and its failure streak.
-    pub async fn update_endpoint(
-        &self,
-        account_id: &str,
-        id: &str,
-        fields: &EndpointFields,
-    ) -> sqlx::Result<Option<Endpoint>> {
-        self.write(sqlx::query(
-            "update webhook_endpoints set url = $1, description = $2, events = $3, timeout_ms = $4, \
-             disabled_reason = case when $5 = 1 then null else disabled_reason end, \
-             failing_since = case when $5 = 1 and enabled = $6 then null else failing_since end, \
-             enabled = $5, updated_at = $7, headers = $8, ordered = $11 where account_id = $9 and id = $10",
-        )
-        .bind(&fields.url)
-        .bind(&fields.description)
-        .bind(fields.events.join(" "))
-        .bind(fields.timeout_ms)
-        .bind(i64::from(fields.enabled))
-        .bind(0_i64)
-        .bind(now_ms())
-        .bind(to_json(&fields.headers)?)
+/// The endpoint the single-endpoint settings view edits, on `conn`.
+pub async fn primary_endpoint(
+    conn: &mut AnyConnection,
+    account_id: &str,
+) -> sqlx::Result<Option<Endpoint>> {
+    sqlx::query("select * from webhook_endpoints where account_id = $1 and is_primary = $2")
+        .bind(account_id)
+        .bind(1_i64)
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(endpoint_from_row)
+        .transpose()
+}
+
+/// The account's endpoint with this id, locked for the caller's
+/// transaction (PostgreSQL: the row lock, held to commit; SQLite: the
+/// write lock is already the transaction's).
+pub async fn lock_endpoint(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    id: &str,
+) -> sqlx::Result<Option<Endpoint>> {
+    sqlx::query("update webhook_endpoints set id = id where account_id = $1 and id = $2")
         .bind(account_id)
         .bind(id)
-        .bind(i64::from(fields.ordered))
-        )
+        .execute(&mut *conn)
         .await?;
-        self.endpoint(account_id, id).await
-    }
+    sqlx::query("select * from webhook_endpoints where account_id = $1 and id = $2")
+        .bind(account_id)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(endpoint_from_row)
+        .transpose()
+}
 
-    pub async fn delete_endpoint(&self, account_id: &str, id: &str) -> sqlx::Result<bool> {
-        Ok(self
-            .write(
-                sqlx::query("delete from webhook_endpoints where account_id = $1 and id = $2")
-                    .bind(account_id)
-                    .bind(id),
-            )
+pub async fn insert_endpoint(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    fields: &EndpointFields,
+    primary: bool,
+    secret: &str,
+) -> sqlx::Result<Endpoint> {
+    let id = new_id("ep");
+    let now = now_ms();
+    sqlx::query(
+        "insert into webhook_endpoints (id, account_id, url, description, events, enabled, is_primary, \
+         secret, timeout_ms, headers, created_at, updated_at, ordered) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)",
+    )
+    .bind(&id)
+    .bind(account_id)
+    .bind(&fields.url)
+    .bind(&fields.description)
+    .bind(fields.events.join(" "))
+    .bind(i64::from(fields.enabled))
+    .bind(i64::from(primary))
+    .bind(secret)
+    .bind(fields.timeout_ms)
+    .bind(to_json(&fields.headers)?)
+    .bind(now)
+    .bind(i64::from(fields.ordered))
+    .execute(&mut *conn)
+    .await?;
+    lock_endpoint(conn, account_id, &id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)
+}
+
+/// Saves an endpoint's fields. Enabling it again clears the reason the
+/// server disabled it and its failure streak. None when there is no such
+/// endpoint.
+pub async fn update_endpoint(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    id: &str,
+    fields: &EndpointFields,
+) -> sqlx::Result<Option<Endpoint>> {
+    sqlx::query(
+        "update webhook_endpoints set url = $1, description = $2, events = $3, timeout_ms = $4, \
+         disabled_reason = case when $5 = 1 then null else disabled_reason end, \
+         failing_since = case when $5 = 1 and enabled = $6 then null else failing_since end, \
+         enabled = $5, updated_at = $7, headers = $8, ordered = $11 where account_id = $9 and id = $10",
+    )
+    .bind(&fields.url)
+    .bind(&fields.description)
+    .bind(fields.events.join(" "))
+    .bind(fields.timeout_ms)
+    .bind(i64::from(fields.enabled))
+    .bind(0_i64)
+    .bind(now_ms())
+    .bind(to_json(&fields.headers)?)
+    .bind(account_id)
+    .bind(id)
+    .bind(i64::from(fields.ordered))
+    .execute(&mut *conn)
+    .await?;
+    lock_endpoint(conn, account_id, id).await
+}
+
+pub async fn delete_endpoint(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    id: &str,
+) -> sqlx::Result<bool> {
+    Ok(
+        sqlx::query("delete from webhook_endpoints where account_id = $1 and id = $2")
+            .bind(account_id)
+            .bind(id)
+            .execute(conn)
             .await?
             .rows_affected()
-            > 0)
-    }
+            > 0,
+    )
+}
 
-    /// Replaces the endpoint's secret `current` with `secret`, the replaced
-    /// ones becoming `retired`. False when the secret is no longer
-    /// `current` (another rotation came first) or there is no such endpoint.
-    pub async fn replace_secret(
-        &self,
-        account_id: &str,
-        id: &str,
-        current: &str,
-        secret: &str,
-        retired: &[RetiredSecret],
-    ) -> sqlx::Result<bool> {
-        Ok(self.write(sqlx::query(
-            "update webhook_endpoints set secret = $1, retired_secrets = $2, updated_at = $3 \
-             where account_id = $4 and id = $5 and secret = $6",
-        )
-        .bind(secret)
-        .bind(to_json(&retired)?)
-        .bind(now_ms())
-        .bind(account_id)
-        .bind(id)
-        .bind(current)
-        )
-        .await?
-        .rows_affected()
-            > 0)
-    }
+/// Replaces the endpoint's secret with `secret`, the replaced ones
+/// becoming `retired`.
+pub async fn replace_secret(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    id: &str,
+    secret: &str,
+    retired: &[RetiredSecret],
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update webhook_endpoints set secret = $1, retired_secrets = $2, updated_at = $3 \
+         where account_id = $4 and id = $5",
+    )
+    .bind(secret)
+    .bind(to_json(&retired)?)
+    .bind(now_ms())
+    .bind(account_id)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Clears or extends an endpoint's run of failures, and disables it when

@@ -5,13 +5,15 @@
 //! workers' claim and completion; `history` the retention clean-up.
 
 use std::{
+    collections::HashSet,
     ops::{Deref, DerefMut},
-    sync::{Arc, OnceLock},
+    sync::{Arc, OnceLock, RwLock},
 };
 
 use anyhow::Context as _;
+use futures_util::future::BoxFuture;
 use sqlx::{AnyConnection, AnyPool, AssertSqlSafe, any::AnyRow};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 pub mod accounts;
 pub mod cache;
@@ -35,11 +37,11 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     url: String,
-    /// SQLite's one write connection, with group commit (see `writer`):
-    /// every write goes through it, so writers queue in order instead of
+    /// SQLite's one writer, a task with group commit (see `writer`): every
+    /// write goes through it, so writers queue in order instead of
     /// colliding in SQLite's busy handler, and share their commits. None on
     /// PostgreSQL, whose writers run together on the pool.
-    writer: Option<Arc<writer::Writer>>,
+    writer: Option<writer::Writer>,
     /// What renders read, in memory (see `cache`).
     cache: Arc<cache::Cache>,
     session_keys: Arc<session_keys::SessionKeys>,
@@ -47,51 +49,49 @@ pub struct Store {
     handoff: Arc<OnceLock<queue::Handoff>>,
     /// The accounts' event sequences this process knows exist (PostgreSQL;
     /// see `outbox`).
-    sequences: Arc<std::sync::RwLock<std::collections::HashSet<String>>>,
+    sequences: Arc<RwLock<HashSet<String>>>,
 }
 
-/// A write transaction: on PostgreSQL one of the pool's, on SQLite a turn
-/// of the writer (see `writer`), whose commit returns once it is on disk.
-/// Use it as the connection it wraps; dropped uncommitted, it rolls back.
-#[derive(Debug)]
+/// Something to do once a transaction has committed, and only then.
+pub type AfterCommit = Box<dyn FnOnce() + Send>;
+
+/// A write transaction, lent to the body given to [`Store::transact`]:
+/// on PostgreSQL one of the pool's, on SQLite a savepoint in the writer's
+/// group. Use it as the connection it wraps. What must happen only once it
+/// commits (handing deliveries to the workers, waking them, forgetting
+/// cached reads, noting sequences made) goes on its [`after_commit`]
+/// list, run after the commit succeeded and before the caller is answered.
+///
+/// [`after_commit`]: WriteTx::after_commit
 pub struct WriteTx {
-    tx: Tx,
+    conn: Conn,
     backend: Backend,
     handoff: Option<queue::Handoff>,
-    /// Deliveries this transaction queued already claimed, for this
-    /// process's workers once it commits.
-    handed: Vec<(mpsc::OwnedPermit<queue::Claimed>, queue::Claimed)>,
-    /// It queued deliveries for the workers to claim.
-    queued: bool,
-    sequences: Arc<std::sync::RwLock<std::collections::HashSet<String>>>,
-    /// Sequences this transaction may have created: known once it commits.
-    sequences_made: Vec<String>,
+    cache: Arc<cache::Cache>,
+    sequences: Arc<RwLock<HashSet<String>>>,
+    after_commit: Vec<AfterCommit>,
+}
+
+impl std::fmt::Debug for WriteTx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WriteTx")
+            .field("backend", &self.backend)
+            .field("after_commit", &self.after_commit.len())
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug)]
-enum Tx {
+enum Conn {
     Postgres(sqlx::Transaction<'static, sqlx::Any>),
-    Sqlite(writer::Turn),
+    Sqlite(AnyConnection),
 }
 
 impl WriteTx {
-    /// Commits; then hands the deliveries it claimed to this process's
-    /// workers, and wakes them for those it queued.
-    pub async fn commit(self) -> sqlx::Result<()> {
-        match self.tx {
-            Tx::Postgres(tx) => tx.commit().await?,
-            Tx::Sqlite(turn) => turn.commit().await?,
-        }
-        for (place, delivery) in self.handed {
-            place.send(delivery);
-        }
-        if let Ok(mut known) = self.sequences.write() {
-            known.extend(self.sequences_made);
-        }
-        if let Some(handoff) = self.handoff.filter(|_| self.queued) {
-            handoff.wake();
-        }
-        Ok(())
+    /// Runs `duty` once this transaction has committed (never if it does
+    /// not), before its caller is answered.
+    pub fn after_commit(&mut self, duty: impl FnOnce() + Send + 'static) {
+        self.after_commit.push(Box::new(duty));
     }
 
     /// A place with this process's workers for a delivery this transaction
@@ -110,7 +110,17 @@ impl WriteTx {
         place: mpsc::OwnedPermit<queue::Claimed>,
         delivery: queue::Claimed,
     ) {
-        self.handed.push((place, delivery));
+        self.after_commit(move || {
+            place.send(delivery);
+        });
+    }
+
+    /// Wakes the workers once this transaction commits: it queued
+    /// deliveries for them to claim.
+    pub(super) fn queued(&mut self) {
+        if let Some(handoff) = self.handoff.clone() {
+            self.after_commit(move || handoff.wake());
+        }
     }
 
     /// Whether the event sequence `name` is known to exist (see `outbox`).
@@ -126,19 +136,41 @@ impl WriteTx {
         }
     }
 
-    /// This transaction made (or found made meanwhile) the sequence `name`.
+    /// This transaction made (or found made meanwhile) the sequence `name`:
+    /// known once it commits.
     pub(super) fn sequence_made(&mut self, name: String) {
-        self.sequences_made.push(name);
-    }
-
-    /// Wakes the workers once this transaction commits: it queued
-    /// deliveries for them to claim.
-    pub(super) fn queued(&mut self) {
-        self.queued = true;
+        let sequences = self.sequences.clone();
+        self.after_commit(move || {
+            if let Ok(mut known) = sequences.write() {
+                known.insert(name);
+            }
+        });
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Commits a PostgreSQL transaction, then runs its after-commit duties.
+    async fn commit(self) -> sqlx::Result<()> {
+        let Self {
+            conn, after_commit, ..
+        } = self;
+        if let Conn::Postgres(tx) = conn {
+            tx.commit().await?;
+        }
+        for duty in after_commit {
+            duty();
+        }
+        Ok(())
+    }
+
+    /// Gives SQLite's writer its connection back, with the duties.
+    fn into_sqlite(self) -> (AnyConnection, Vec<AfterCommit>) {
+        match self.conn {
+            Conn::Sqlite(conn) => (conn, self.after_commit),
+            Conn::Postgres(_) => unreachable!("SQLite's writer lends only its own connection"),
+        }
     }
 }
 
@@ -146,19 +178,57 @@ impl Deref for WriteTx {
     type Target = AnyConnection;
 
     fn deref(&self) -> &AnyConnection {
-        match &self.tx {
-            Tx::Postgres(tx) => tx,
-            Tx::Sqlite(turn) => turn.conn(),
+        match &self.conn {
+            Conn::Postgres(tx) => tx,
+            Conn::Sqlite(conn) => conn,
         }
     }
 }
 
 impl DerefMut for WriteTx {
     fn deref_mut(&mut self) -> &mut AnyConnection {
-        match &mut self.tx {
-            Tx::Postgres(tx) => tx,
-            Tx::Sqlite(turn) => turn.conn_mut(),
+        match &mut self.conn {
+            Conn::Postgres(tx) => tx,
+            Conn::Sqlite(conn) => conn,
         }
+    }
+}
+
+/// A transaction's body and its caller's answer, as SQLite's writer runs
+/// them (see `writer`).
+struct Body<F, T, E> {
+    body: F,
+    answer: oneshot::Sender<Result<T, E>>,
+}
+
+impl<F, T, E> writer::Job for Body<F, T, E>
+where
+    F: for<'t> FnOnce(&'t mut WriteTx) -> BoxFuture<'t, Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: From<sqlx::Error> + Send + 'static,
+{
+    fn run(self: Box<Self>, tx: &mut WriteTx) -> BoxFuture<'_, (bool, writer::Reply)> {
+        let Self { body, answer } = *self;
+        Box::pin(async move {
+            match body(tx).await {
+                Ok(value) => {
+                    let reply = move |committed: sqlx::Result<()>| {
+                        let _ = answer.send(committed.map(|()| value).map_err(E::from));
+                    };
+                    (true, Box::new(reply) as writer::Reply)
+                }
+                Err(err) => {
+                    let reply = move |_| {
+                        let _ = answer.send(Err(err));
+                    };
+                    (false, Box::new(reply) as writer::Reply)
+                }
+            }
+        })
+    }
+
+    fn fail(self: Box<Self>, err: sqlx::Error) {
+        let _ = self.answer.send(Err(err.into()));
     }
 }
 
@@ -184,26 +254,38 @@ impl Store {
             .run(&pool)
             .await
             .context("running database migrations")?;
+        let cache = Arc::new(cache::Cache::new(cache_ttl));
+        let handoff: Arc<OnceLock<queue::Handoff>> = Arc::default();
+        let sequences: Arc<RwLock<HashSet<String>>> = Arc::default();
         let writer = match backend {
-            Backend::Sqlite => Some(Arc::new(
-                writer::Writer::connect(url)
+            Backend::Sqlite => {
+                let (cache, handoff, sequences) =
+                    (cache.clone(), handoff.clone(), sequences.clone());
+                let tx = move |conn| WriteTx {
+                    conn: Conn::Sqlite(conn),
+                    backend,
+                    handoff: handoff.get().cloned(),
+                    cache: cache.clone(),
+                    sequences: sequences.clone(),
+                    after_commit: Vec::new(),
+                };
+                let writer = writer::Writer::start(url, tx)
                     .await
-                    .context("opening the SQLite write connection")?,
-            )),
+                    .context("opening the SQLite write connection")?;
+                writer::spawn_checkpoints(pool.clone());
+                Some(writer)
+            }
             Backend::Postgres => None,
         };
-        if let Some(writer) = &writer {
-            writer::spawn_checkpoints(pool.clone(), Arc::downgrade(writer));
-        }
         let store = Self {
             pool,
             backend,
             url: url.to_owned(),
             writer,
-            cache: Arc::new(cache::Cache::new(cache_ttl)),
+            cache,
             session_keys: Arc::default(),
-            handoff: Arc::default(),
-            sequences: Arc::default(),
+            handoff,
+            sequences,
         };
         store
             .load_session_keys()
@@ -227,39 +309,92 @@ impl Store {
         &self.pool
     }
 
-    /// Begins a transaction that reads then writes: on SQLite a turn of the
-    /// one writer (see `writer`); PostgreSQL locks rows, not the database,
-    /// so its writers run together.
-    pub async fn begin_write(&self) -> sqlx::Result<WriteTx> {
-        let tx = match &self.writer {
-            Some(writer) => Tx::Sqlite(writer.turn().await?),
-            None => Tx::Postgres(self.pool.begin_with(self.backend.begin_write()).await?),
+    /// Runs `body` as one transaction that reads then writes, and returns
+    /// its answer once the transaction is committed (durable on SQLite:
+    /// `synchronous = full`). A body that fails is rolled back and answers
+    /// its error; nothing it wrote is kept.
+    ///
+    /// The body runs apart from the caller: on SQLite in the writer's task
+    /// (see `writer`), on PostgreSQL in a task of its own. A caller that is
+    /// dropped meanwhile (its client hung up, its time limit passed) stops
+    /// waiting, not the transaction, which commits or rolls back whole; a
+    /// retried step then finds it done. So the body owns what it uses
+    /// (`move`), and touches nothing but the database through `tx`: on
+    /// SQLite every other write waits while it runs.
+    pub async fn transact<T, E, F>(&self, body: F) -> Result<T, E>
+    where
+        F: for<'t> FnOnce(&'t mut WriteTx) -> BoxFuture<'t, Result<T, E>> + Send + 'static,
+        T: Send + 'static,
+        E: From<sqlx::Error> + Send + 'static,
+    {
+        let Some(writer) = &self.writer else {
+            let store = self.clone();
+            let task = tokio::spawn(async move { store.transact_on_pool(body).await });
+            return match task.await {
+                Ok(answer) => answer,
+                Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+                Err(_) => Err(sqlx::Error::WorkerCrashed.into()),
+            };
         };
-        Ok(WriteTx {
-            tx,
-            backend: self.backend,
-            handoff: self.handoff.get().cloned(),
-            handed: Vec::new(),
-            queued: false,
-            sequences: self.sequences.clone(),
-            sequences_made: Vec::new(),
+        let (answer, answered) = oneshot::channel();
+        if writer.send(Box::new(Body { body, answer })).is_err() {
+            return Err(sqlx::Error::PoolClosed.into());
+        }
+        // The answer is dropped unsent only when the body panicked.
+        answered.await.unwrap_or_else(|_| {
+            Err(
+                sqlx::Error::Protocol("the write failed unexpectedly and was rolled back".into())
+                    .into(),
+            )
         })
     }
 
-    /// Runs one statement that writes, on its own: through the writer on
-    /// SQLite (committed to disk when this returns), on the pool on
-    /// PostgreSQL.
-    pub async fn write<'q>(
+    /// [`Store::transact`] on PostgreSQL: a transaction of the pool.
+    async fn transact_on_pool<T, E, F>(&self, body: F) -> Result<T, E>
+    where
+        F: for<'t> FnOnce(&'t mut WriteTx) -> BoxFuture<'t, Result<T, E>>,
+        E: From<sqlx::Error>,
+    {
+        let tx = self.pool.begin_with(self.backend.begin_write()).await?;
+        let mut tx = WriteTx {
+            conn: Conn::Postgres(tx),
+            backend: self.backend,
+            handoff: self.handoff.get().cloned(),
+            cache: self.cache.clone(),
+            sequences: self.sequences.clone(),
+            after_commit: Vec::new(),
+        };
+        match body(&mut tx).await {
+            Ok(value) => {
+                tx.commit().await?;
+                Ok(value)
+            }
+            Err(err) => {
+                if let Conn::Postgres(tx) = tx.conn
+                    && let Err(rollback) = tx.rollback().await
+                {
+                    tracing::warn!(%rollback, "rolling back a failed write failed");
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// Runs one statement that writes, on its own, apart from the caller
+    /// like [`Store::transact`]: through the writer on SQLite (committed to
+    /// disk when this returns), on the pool on PostgreSQL.
+    pub async fn write(
         &self,
-        statement: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+        statement: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>,
     ) -> sqlx::Result<sqlx::any::AnyQueryResult> {
         if self.writer.is_none() {
-            return statement.execute(self.pool()).await;
+            let pool = self.pool.clone();
+            return tokio::spawn(async move { statement.execute(&pool).await })
+                .await
+                .map_err(|_| sqlx::Error::WorkerCrashed)?;
         }
-        let mut tx = self.begin_write().await?;
-        let done = statement.execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(done)
+        self.transact(move |tx| Box::pin(async move { statement.execute(&mut **tx).await }))
+            .await
     }
 
     /// Begins a read-only transaction that sees one snapshot throughout.

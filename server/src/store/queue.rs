@@ -7,7 +7,7 @@ use sqlx::{AssertSqlSafe, Row as _};
 use tokio::sync::{Notify, mpsc};
 
 use super::{
-    Store,
+    Store, WriteTx,
     dialect::{Placeholders, WAKE_CHANNEL, flag},
     endpoints, from_json,
 };
@@ -100,9 +100,9 @@ async fn claim_where(
         Which::Due { limit } => query.bind(limit),
         Which::Unsent(id) => query.bind(id.to_owned()),
     };
-    let mut tx = store.begin_write().await?;
-    let rows = query.fetch_all(&mut *tx).await?;
-    tx.commit().await?;
+    let rows = store
+        .transact(move |tx| Box::pin(async move { query.fetch_all(&mut **tx).await }))
+        .await?;
     load(store, rows, now).await
 }
 
@@ -302,8 +302,19 @@ pub async fn complete(
     if batch.is_empty() {
         return Ok(());
     }
+    let batch = batch.to_vec();
+    store
+        .transact(move |tx| Box::pin(complete_in(tx, batch, disable_after)))
+        .await
+}
+
+/// [`complete`] in its transaction.
+async fn complete_in(
+    tx: &mut WriteTx,
+    batch: Vec<Completion>,
+    disable_after: Duration,
+) -> sqlx::Result<()> {
     let now = now_ms();
-    let mut tx = store.begin_write().await?;
 
     // 1. The deliveries. A CTE names the VALUES columns on both backends.
     // The casts give the VALUES columns their types on PostgreSQL, which
@@ -329,7 +340,7 @@ pub async fn complete(
          returning deliveries.id"
     );
     let mut query = sqlx::query(AssertSqlSafe(sql)).bind(now).bind(now);
-    for done in batch {
+    for done in &batch {
         let (status, next_at) = match done.next {
             Next::Succeeded => (DeliveryStatus::Succeeded, None),
             Next::RetryAt(at) => (DeliveryStatus::Pending, Some(at)),
@@ -345,7 +356,7 @@ pub async fn complete(
             .bind(done.error.as_deref());
     }
     let updated: std::collections::HashSet<String> = query
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut **tx)
         .await?
         .iter()
         .map(|row| row.try_get("id"))
@@ -392,7 +403,7 @@ pub async fn complete(
                 .bind(record.error.as_deref())
                 .bind(record.started_at);
         }
-        query.execute(&mut *tx).await?;
+        query.execute(&mut **tx).await?;
     }
 
     // 3. Endpoint health, once per endpoint: the last word in the batch wins.
@@ -409,8 +420,7 @@ pub async fn complete(
         entry.2 = done.disable_endpoint.as_deref().or(entry.2);
     }
     for (endpoint_id, succeeded, disable) in health {
-        endpoints::update_health(&mut tx, endpoint_id, succeeded, disable, now, disable_after)
-            .await?;
+        endpoints::update_health(tx, endpoint_id, succeeded, disable, now, disable_after).await?;
     }
-    tx.commit().await
+    Ok(())
 }

@@ -20,19 +20,6 @@ fn segment_from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Segment> {
 }
 
 impl Store {
-    /// Creates a segment without an event: for the demo seed.
-    pub async fn create_segment(
-        &self,
-        account_id: &str,
-        title: &str,
-        campaign_id: &str,
-    ) -> sqlx::Result<Segment> {
-        let mut tx = self.begin_write().await?;
-        let segment = insert_segment(&mut tx, account_id, title, campaign_id).await?;
-        tx.commit().await?;
-        Ok(segment)
-    }
-
     pub async fn segment(&self, account_id: &str, id: &str) -> sqlx::Result<Option<Segment>> {
         let row = self.owned_row("segments", account_id, id).await?;
         row.map(|row| segment_from_row(&row)).transpose()
@@ -77,6 +64,43 @@ impl Store {
         };
         Ok(Some((segment, campaign)))
     }
+}
+
+/// The account's segment with this id, on `conn` (in a transaction: as
+/// the transaction sees it).
+pub async fn segment_by_id(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    id: &str,
+) -> sqlx::Result<Option<Segment>> {
+    sqlx::query("select * from segments where id = $1 and account_id = $2")
+        .bind(id)
+        .bind(account_id)
+        .fetch_optional(conn)
+        .await?
+        .map(|row| segment_from_row(&row))
+        .transpose()
+}
+
+/// A segment of the account other than `except` whose title has the same
+/// key as `title` (ignoring case and surrounding spaces), if any.
+pub async fn segment_titled(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    title: &str,
+    except: Option<&str>,
+) -> sqlx::Result<Option<Segment>> {
+    sqlx::query(
+        "select * from segments where account_id = $1 and title_key = $2 and id <> $3 \
+         order by id limit 1",
+    )
+    .bind(account_id)
+    .bind(title_key(title))
+    .bind(except.unwrap_or_default().to_owned())
+    .fetch_optional(conn)
+    .await?
+    .map(|row| segment_from_row(&row))
+    .transpose()
 }
 
 /// Inserts a segment in the caller's transaction; a title taken in the

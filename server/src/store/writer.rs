@@ -1,22 +1,27 @@
-//! SQLite's one writer, with group commit.
+//! SQLite's one writer: a task that owns the write connection, with group
+//! commit.
 //!
 //! SQLite takes one writer at a time, and with `synchronous = full` every
-//! commit waits for the disk (about 3 ms here). One commit per request
-//! would cap the server at a few hundred writes a second. So every write
-//! goes through one connection, one turn at a time, and the turns that
-//! queue up behind each other share a commit:
+//! commit waits for the disk. One commit per request would cap the server
+//! at a few hundred writes a second. So every write is a job sent to one
+//! task, which runs the jobs back to back and lets those that queue up
+//! behind each other share a commit:
 //!
-//! - A turn is a savepoint inside the group's transaction. Committing a
-//!   turn releases its savepoint; dropping it rolls the savepoint back, so
-//!   a failed turn takes none of the others with it.
-//! - When a turn ends and another is waiting, the group stays open for the
-//!   next one; the last turn of a run (nobody waiting, or the group is full
-//!   or old) commits it. Every turn's `commit` returns only after the
-//!   group's commit is on disk: acknowledged means durable.
-//! - A member whose group nobody closes (the turns waiting behind it were
-//!   cancelled) closes it itself after [`ORPHANED_AFTER`].
+//! - A job is the body of a transaction ([`Store::transact`](super::Store::transact)).
+//!   The task runs it as a savepoint inside the group's transaction: a body
+//!   that succeeds releases its savepoint; one that fails is rolled back to
+//!   it, alone, and answered at once.
+//! - When a job ends and another is queued (and the group has room and is
+//!   young), the group stays open for it; otherwise the task commits, runs
+//!   each member's after-commit duties, and only then answers them:
+//!   acknowledged means durable.
+//! - If the commit fails (a full disk, an I/O error), the task rolls back,
+//!   answers every member with the error, and goes on with the next job.
 //!
-//! If the group's commit fails, every member's commit fails with it.
+//! The caller only sends the job and awaits the answer. A caller that goes
+//! away (its client hung up, its time limit passed) drops the answer, not
+//! the job: no savepoint, commit or rollback is ever cut in the middle, and
+//! its write is either wholly committed or wholly absent.
 //!
 //! Other processes on the same file (more servers, the CLI) take the
 //! write lock between our groups. SQLite's own busy handler would poll for
@@ -26,29 +31,25 @@
 //! ([`begin`](State::begin)), and while another process has been seen
 //! writing (in the last [`CONTENDED_FOR`]), after [`SHARE_AFTER`] of
 //! back-to-back groups it leaves the lock free for [`SHARE_FOR`] before
-//! taking it again: the turns that queue up meanwhile join the next group,
+//! taking it again: the jobs that queue up meanwhile join the next group,
 //! and a server beside it waits tens of milliseconds, not seconds. A lone
 //! server never pauses.
 
 use std::{
-    sync::{
-        Arc,
-        atomic::{AtomicUsize, Ordering},
-    },
+    panic::AssertUnwindSafe,
     time::{Duration, Instant},
 };
 
+use futures_util::{FutureExt as _, future::BoxFuture};
 use sqlx::{AnyConnection, Connection as _, Executor as _};
+use tokio::sync::mpsc;
 
-use super::dialect::SQLITE_PRAGMAS;
-use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
+use super::{WriteTx, dialect::SQLITE_PRAGMAS};
 
-/// How many turns one commit may carry.
+/// How many jobs one commit may carry.
 const MAX_MEMBERS: usize = 256;
-/// How long a group may stay open gathering turns.
+/// How long a group may stay open gathering jobs.
 const MAX_AGE: Duration = Duration::from_millis(10);
-/// When a member closes a group that nobody else closed.
-const ORPHANED_AFTER: Duration = Duration::from_millis(250);
 /// How often the log is copied back into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 /// How long the writer may hold the lock in back-to-back groups before it
@@ -63,40 +64,37 @@ const POLL_LOCK: Duration = Duration::from_millis(1);
 /// How long a writer waits for another process's lock before it fails.
 const LOCK_TIMEOUT: Duration = Duration::from_secs(5);
 
-#[derive(Debug)]
+/// A transaction's body, type-erased for the writer's queue.
+pub(super) trait Job: Send {
+    /// Runs the body on `tx`; returns whether it succeeded (its writes are
+    /// to be kept) and how to answer its caller once the group's fate is
+    /// known.
+    fn run(self: Box<Self>, tx: &mut WriteTx) -> BoxFuture<'_, (bool, Reply)>;
+
+    /// Answers the caller without running the body: the transaction could
+    /// not begin.
+    fn fail(self: Box<Self>, err: sqlx::Error);
+}
+
+/// Answers a job's caller: with `Ok` once the group committed (or at once
+/// for a failed body, which answers its own error), with the commit's
+/// error otherwise.
+pub(super) type Reply = Box<dyn FnOnce(Result<(), sqlx::Error>) + Send>;
+
+/// The handle callers send jobs through; the task ends when every handle
+/// is gone.
+#[derive(Debug, Clone)]
 pub(super) struct Writer {
-    state: Arc<Mutex<State>>,
-    /// Turns waiting for the connection: while there are any, a group stays
-    /// open for them.
-    waiting: AtomicUsize,
-}
-
-#[derive(Debug)]
-struct State {
-    conn: AnyConnection,
-    group: Option<Group>,
-    /// Numbers the groups, so a member can tell whether its own is still open.
-    generation: u64,
-    /// A turn ended without committing and its savepoint is still to be
-    /// rolled back.
-    savepoint_open: bool,
-    /// When the last group committed, and when the run of back-to-back
-    /// groups it belongs to began.
-    last_commit: Instant,
-    run_began: Instant,
-    /// When `BEGIN` last found another process holding the lock.
-    contended_at: Option<Instant>,
-}
-
-#[derive(Debug)]
-struct Group {
-    generation: u64,
-    opened: Instant,
-    members: Vec<oneshot::Sender<Result<(), String>>>,
+    jobs: mpsc::UnboundedSender<Box<dyn Job>>,
 }
 
 impl Writer {
-    pub(super) async fn connect(url: &str) -> sqlx::Result<Self> {
+    /// Opens the write connection and starts the writer's task; `tx`
+    /// makes each job's [`WriteTx`] around the connection.
+    pub(super) async fn start(
+        url: &str,
+        tx: impl Fn(AnyConnection) -> WriteTx + Send + Sync + 'static,
+    ) -> sqlx::Result<Self> {
         let mut conn = AnyConnection::connect(url).await?;
         conn.execute(SQLITE_PRAGMAS).await?;
         // Checkpoints run beside the writer (`spawn_checkpoints`), never
@@ -105,107 +103,36 @@ impl Writer {
         // The writer waits for other processes' locks itself (`begin`).
         conn.execute("pragma busy_timeout = 0").await?;
         let now = Instant::now();
-        Ok(Self {
-            state: Arc::new(Mutex::new(State {
-                conn,
-                group: None,
-                generation: 0,
-                savepoint_open: false,
-                last_commit: now,
-                run_began: now,
-                contended_at: None,
-            })),
-            waiting: AtomicUsize::new(0),
-        })
+        let state = State {
+            conn: Some(conn),
+            last_commit: now,
+            run_began: now,
+            contended_at: None,
+        };
+        let (jobs, queue) = mpsc::unbounded_channel();
+        tokio::spawn(state.run(queue, tx));
+        Ok(Self { jobs })
     }
 
-    /// Waits for the connection and begins a turn.
-    pub(super) async fn turn(self: &Arc<Self>) -> sqlx::Result<Turn> {
-        let state = {
-            self.waiting.fetch_add(1, Ordering::AcqRel);
-            let _waiting = Waiting(&self.waiting);
-            self.state.clone().lock_owned().await
-        };
-        let mut turn = Turn {
-            writer: self.clone(),
-            state: Some(state),
-        };
-        // On an error the dropped turn ends itself.
-        let state = turn.state_mut();
-        state.clean_up().await?;
-        if state.group.is_none() {
-            state.begin().await?;
-            state.generation += 1;
-            state.group = Some(Group {
-                generation: state.generation,
-                opened: Instant::now(),
-                members: Vec::new(),
-            });
-        }
-        state.conn.execute("SAVEPOINT turn").await?;
-        state.savepoint_open = true;
-        Ok(turn)
-    }
-
-    /// After a turn: leaves the group open for the next turn when one is
-    /// waiting (and the group has room), and commits it otherwise.
-    async fn end_turn(&self, mut state: OwnedMutexGuard<State>) {
-        let Some(group) = &state.group else { return };
-        let carried_on = self.waiting.load(Ordering::Acquire) > 0
-            && group.members.len() < MAX_MEMBERS
-            && group.opened.elapsed() < MAX_AGE;
-        if !carried_on {
-            state.commit_group().await;
-        }
-    }
-
-    /// Waits for the group `generation` to commit, closing it if it was
-    /// left open with nobody to close it.
-    async fn committed(
-        &self,
-        generation: u64,
-        mut done: oneshot::Receiver<Result<(), String>>,
-    ) -> sqlx::Result<()> {
-        let outcome = tokio::select! {
-            outcome = &mut done => outcome,
-            () = tokio::time::sleep(ORPHANED_AFTER) => {
-                let mut state = self.state.clone().lock_owned().await;
-                if state.group.as_ref().is_some_and(|g| g.generation == generation) {
-                    // Nobody took the turn the group was left open for.
-                    if let Err(err) = state.clean_up().await {
-                        tracing::warn!(%err, "rolling back an abandoned write failed");
-                    }
-                    state.commit_group().await;
-                }
-                drop(state);
-                done.await
-            }
-        };
-        match outcome {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(err)) => Err(sqlx::Error::Protocol(format!(
-                "the write's group commit failed: {err}"
-            ))),
-            Err(_) => Err(sqlx::Error::Protocol(
-                "the write's group was dropped before it committed".into(),
-            )),
-        }
+    /// Queues a job; false when the writer has stopped.
+    pub(super) fn send(&self, job: Box<dyn Job>) -> Result<(), Box<dyn Job>> {
+        self.jobs.send(job).map_err(|err| err.0)
     }
 }
 
 /// Copies the write-ahead log back into the database file every
-/// [`CHECKPOINT_EVERY`], on a connection of `pool`, for as long as the
-/// writer lives. SQLite's default checkpoints inside the commit that fills
-/// the log past 1,000 pages, and every write queued behind that commit
-/// waits while it syncs the database file; a passive checkpoint on another
-/// connection runs beside the writer instead.
-pub(super) fn spawn_checkpoints(pool: sqlx::AnyPool, writer: std::sync::Weak<Writer>) {
+/// [`CHECKPOINT_EVERY`], on a connection of `pool`, until the pool closes.
+/// SQLite's default checkpoints inside the commit that fills the log past
+/// 1,000 pages, and every write queued behind that commit waits while it
+/// syncs the database file; a passive checkpoint on another connection
+/// runs beside the writer instead.
+pub(super) fn spawn_checkpoints(pool: sqlx::AnyPool) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(CHECKPOINT_EVERY);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;
-            if writer.strong_count() == 0 || pool.is_closed() {
+            if pool.is_closed() {
                 return;
             }
             if let Err(err) = sqlx::query("pragma wal_checkpoint(passive)")
@@ -218,7 +145,109 @@ pub(super) fn spawn_checkpoints(pool: sqlx::AnyPool, writer: std::sync::Weak<Wri
     });
 }
 
+#[derive(Debug)]
+struct State {
+    /// The write connection; lent to each job's [`WriteTx`] while it runs.
+    conn: Option<AnyConnection>,
+    /// When the last group committed, and when the run of back-to-back
+    /// groups it belongs to began.
+    last_commit: Instant,
+    run_began: Instant,
+    /// When `BEGIN` last found another process holding the lock.
+    contended_at: Option<Instant>,
+}
+
+/// A member of the open group: its answer and what to do once it commits.
+struct Member {
+    reply: Reply,
+    after_commit: Vec<super::AfterCommit>,
+}
+
 impl State {
+    async fn run(
+        mut self,
+        mut queue: mpsc::UnboundedReceiver<Box<dyn Job>>,
+        make_tx: impl Fn(AnyConnection) -> WriteTx,
+    ) {
+        while let Some(first) = queue.recv().await {
+            if let Err(err) = self.begin().await {
+                first.fail(err);
+                continue;
+            }
+            let opened = Instant::now();
+            let mut members = Vec::new();
+            let mut next = Some(first);
+            let mut broken = None;
+            while let Some(job) = next.take() {
+                match self.run_job(job, &make_tx).await {
+                    Ok(Some(member)) => members.push(member),
+                    Ok(None) => {}
+                    Err(err) => {
+                        broken = Some(err);
+                        break;
+                    }
+                }
+                if members.len() < MAX_MEMBERS && opened.elapsed() < MAX_AGE {
+                    next = queue.try_recv().ok();
+                }
+            }
+            match broken {
+                None => self.commit(members).await,
+                Some(err) => {
+                    tracing::error!(%err, members = members.len(), "a write group broke; rolling it back");
+                    self.roll_back().await;
+                    answer(members, &err);
+                }
+            }
+        }
+    }
+
+    /// Runs one job in a savepoint of the group. `Ok(Some)`: its writes are
+    /// kept, to be answered at the commit; `Ok(None)`: it failed, was rolled
+    /// back alone and answered; `Err`: the group's transaction cannot go on.
+    async fn run_job(
+        &mut self,
+        job: Box<dyn Job>,
+        make_tx: &impl Fn(AnyConnection) -> WriteTx,
+    ) -> sqlx::Result<Option<Member>> {
+        if let Err(err) = self.conn().execute("SAVEPOINT job").await {
+            job.fail(copy_error(&err));
+            return Err(err);
+        }
+        let conn = self.conn.take().expect("the writer holds its connection");
+        let mut tx = make_tx(conn);
+        let ran = AssertUnwindSafe(job.run(&mut tx)).catch_unwind().await;
+        let (conn, after_commit) = tx.into_sqlite();
+        self.conn = Some(conn);
+        let (ok, reply) = match ran {
+            Ok(ran) => ran,
+            Err(_) => {
+                // The caller's answer was dropped with the job: it hears
+                // that the write failed, and the writer goes on.
+                tracing::error!("a write panicked; rolled back");
+                (false, Box::new(|_| {}) as Reply)
+            }
+        };
+        if ok {
+            self.conn().execute("RELEASE job").await?;
+            return Ok(Some(Member {
+                reply,
+                after_commit,
+            }));
+        }
+        let undone = self
+            .conn()
+            .execute("ROLLBACK TO job; RELEASE job")
+            .await
+            .map(drop);
+        reply(Ok(()));
+        undone.map(|()| None)
+    }
+
+    fn conn(&mut self) -> &mut AnyConnection {
+        self.conn.as_mut().expect("the writer holds its connection")
+    }
+
     /// Takes the database's write lock for a new group, sharing it with
     /// other processes (see the module's doc).
     async fn begin(&mut self) -> sqlx::Result<()> {
@@ -233,160 +262,103 @@ impl State {
         }
         let asked = Instant::now();
         loop {
-            match self.conn.execute("BEGIN IMMEDIATE").await {
+            match self.conn().execute("BEGIN IMMEDIATE").await {
                 Err(err) if is_busy(&err) && asked.elapsed() < LOCK_TIMEOUT => {
                     self.contended_at = Some(Instant::now());
                     tokio::time::sleep(POLL_LOCK).await;
+                }
+                Err(err) if is_in_transaction(&err) => {
+                    // Cannot happen: every group ends in a commit or a
+                    // rollback. Should it anyway, end it rather than fail
+                    // every write from now on.
+                    tracing::error!(%err, "the write connection was left in a transaction");
+                    self.roll_back().await;
                 }
                 outcome => return outcome.map(drop),
             }
         }
     }
 
-    /// Rolls back the savepoint a turn left open when it was dropped.
-    async fn clean_up(&mut self) -> sqlx::Result<()> {
-        if !self.savepoint_open {
-            return Ok(());
-        }
-        let undone = self
-            .conn
-            .execute("ROLLBACK TO turn; RELEASE turn")
-            .await
-            .map(drop);
-        if undone.is_err() {
-            // The transaction cannot go on: the group fails as a whole.
-            self.fail_group("a rolled-back write broke the group's transaction")
-                .await;
-        }
-        self.savepoint_open = false;
-        undone
-    }
-
-    /// Commits the open group and tells its members.
-    async fn commit_group(&mut self) {
-        let Some(group) = self.group.take() else {
-            return;
-        };
-        let committed = self.conn.execute("COMMIT").await;
+    /// Commits the group; then runs each member's after-commit duties and
+    /// answers it. A failed commit is rolled back and answered to all.
+    async fn commit(&mut self, members: Vec<Member>) {
+        let committed = self.conn().execute("COMMIT").await;
         self.last_commit = Instant::now();
-        let outcome = match committed {
-            Ok(_) => Ok(()),
-            Err(err) => {
-                tracing::error!(%err, members = group.members.len(), "a group commit failed");
-                let _ = self.conn.execute("ROLLBACK").await;
-                Err(err.to_string())
+        match committed {
+            Ok(_) => {
+                for member in members {
+                    for duty in member.after_commit {
+                        duty();
+                    }
+                    (member.reply)(Ok(()));
+                }
             }
-        };
-        for member in group.members {
-            let _ = member.send(outcome.clone());
+            Err(err) => {
+                tracing::error!(%err, members = members.len(), "a group commit failed; rolled back");
+                self.roll_back().await;
+                answer(members, &err);
+            }
         }
     }
 
-    async fn fail_group(&mut self, why: &str) {
-        let _ = self.conn.execute("ROLLBACK").await;
-        if let Some(group) = self.group.take() {
-            for member in group.members {
-                let _ = member.send(Err(why.to_owned()));
-            }
+    /// Ends whatever transaction is open. SQLite may have rolled it back
+    /// itself (a full disk, an I/O error), so "no transaction is active" is
+    /// as good as done.
+    async fn roll_back(&mut self) {
+        if let Err(err) = self.conn().execute("ROLLBACK").await
+            && !err.to_string().contains("no transaction is active")
+        {
+            tracing::error!(%err, "rolling back the write connection failed");
         }
     }
+}
+
+/// Answers every member of a failed group with (a copy of) its error.
+fn answer(members: Vec<Member>, err: &sqlx::Error) {
+    for member in members {
+        (member.reply)(Err(copy_error(err)));
+    }
+}
+
+/// An error for each member of a failed group (`sqlx::Error` is not
+/// `Clone`), keeping what the HTTP layer tells apart: a full disk stays a
+/// full disk.
+fn copy_error(err: &sqlx::Error) -> sqlx::Error {
+    const SQLITE_FULL: i32 = 13;
+    let message = format!("the write's group failed: {err}");
+    if sqlite_code(err) == Some(SQLITE_FULL) {
+        sqlx::Error::Io(std::io::Error::new(
+            std::io::ErrorKind::StorageFull,
+            message,
+        ))
+    } else {
+        sqlx::Error::Protocol(message)
+    }
+}
+
+/// The primary SQLite result code of a database error.
+fn sqlite_code(err: &sqlx::Error) -> Option<i32> {
+    err.as_database_error()
+        .and_then(|err| err.code())
+        .and_then(|code| code.parse::<i32>().ok())
+        .map(|code| code & 0xff)
 }
 
 /// SQLite's `SQLITE_BUSY`, in any of its extended forms: another
 /// connection holds the lock.
 fn is_busy(err: &sqlx::Error) -> bool {
     const SQLITE_BUSY: i32 = 5;
-    err.as_database_error()
-        .and_then(|err| err.code())
-        .and_then(|code| code.parse::<i32>().ok())
-        .is_some_and(|code| code & 0xff == SQLITE_BUSY)
+    sqlite_code(err) == Some(SQLITE_BUSY)
 }
 
-/// One write's turn on the connection (see the module's doc).
-#[derive(Debug)]
-pub(super) struct Turn {
-    writer: Arc<Writer>,
-    state: Option<OwnedMutexGuard<State>>,
-}
-
-impl Turn {
-    fn state_mut(&mut self) -> &mut State {
-        self.state
-            .as_mut()
-            .expect("a turn holds the connection until it ends")
-    }
-
-    pub(super) fn conn(&self) -> &AnyConnection {
-        &self
-            .state
-            .as_ref()
-            .expect("a turn holds the connection until it ends")
-            .conn
-    }
-
-    pub(super) fn conn_mut(&mut self) -> &mut AnyConnection {
-        &mut self.state_mut().conn
-    }
-
-    /// Keeps the turn's writes, and returns once they are committed to disk
-    /// with the rest of its group.
-    pub(super) async fn commit(mut self) -> sqlx::Result<()> {
-        let state = self.state_mut();
-        // On an error the dropped turn rolls back and ends itself.
-        state.conn.execute("RELEASE turn").await?;
-        state.savepoint_open = false;
-        let (member, done) = oneshot::channel();
-        let generation = match &mut state.group {
-            Some(group) => {
-                group.members.push(member);
-                group.generation
-            }
-            None => {
-                return Err(sqlx::Error::Protocol(
-                    "the write's group failed before it committed".into(),
-                ));
-            }
-        };
-        let state = self
-            .state
-            .take()
-            .expect("a turn holds the connection until it ends");
-        self.writer.end_turn(state).await;
-        self.writer.committed(generation, done).await
-    }
-}
-
-impl Drop for Turn {
-    /// A turn dropped before its commit (an error, or a cancelled request)
-    /// rolls its savepoint back and ends, in the background; without a
-    /// runtime to do that, the next turn rolls it back first.
-    fn drop(&mut self) {
-        let Some(mut state) = self.state.take() else {
-            return;
-        };
-        let writer = self.writer.clone();
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
-                if let Err(err) = state.clean_up().await {
-                    tracing::warn!(%err, "rolling back a dropped write failed");
-                }
-                writer.end_turn(state).await;
-            });
-        }
-    }
-}
-
-/// Counts a turn as waiting until it has the connection (or gave up).
-struct Waiting<'a>(&'a AtomicUsize);
-
-impl Drop for Waiting<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
-    }
+fn is_in_transaction(err: &sqlx::Error) -> bool {
+    err.to_string()
+        .contains("cannot start a transaction within a transaction")
 }
 
 #[cfg(test)]
 mod tests {
+    use futures_util::FutureExt as _;
     use sqlx::Row as _;
 
     use crate::store::Store;
@@ -410,58 +382,89 @@ mod tests {
             .expect("the count")
     }
 
-    /// Turns that queue together share commits; each keeps or loses only
-    /// its own writes: a committed one is visible once `commit` returns, a
-    /// dropped one (even after a failed statement) is rolled back alone.
+    async fn insert(tx: &mut crate::store::WriteTx, n: i64) -> sqlx::Result<()> {
+        sqlx::query("insert into t (n) values ($1)")
+            .bind(n)
+            .execute(&mut **tx)
+            .await
+            .map(drop)
+    }
+
+    /// Writes that queue together share commits; each keeps or loses only
+    /// its own: a committed one is visible once answered, a failed one
+    /// (even after a failed statement, even one that panicked) is rolled
+    /// back alone, and a cancelled caller's write is whole either way.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn each_turn_keeps_or_loses_only_its_own_writes() {
+    async fn each_write_keeps_or_loses_only_its_own_rows() {
         let (store, _dir) = store().await;
         let tasks: Vec<_> = (0..200_i64)
             .map(|n| {
                 let store = store.clone();
                 tokio::spawn(async move {
-                    let mut tx = store.begin_write().await.expect("a turn");
-                    sqlx::query("insert into t (n) values ($1)")
-                        .bind(n)
-                        .execute(&mut *tx)
-                        .await
-                        .expect("the insert");
-                    match n % 4 {
-                        // Dropped: rolled back.
-                        0 => false,
-                        // A failed statement (the row exists), then dropped.
-                        1 => {
-                            let again = sqlx::query("insert into t (n) values ($1)")
-                                .bind(n)
-                                .execute(&mut *tx)
-                                .await;
-                            assert!(again.is_err());
-                            false
-                        }
-                        _ => {
-                            tx.commit().await.expect("the commit");
-                            let seen = sqlx::query("select n from t where n = $1")
-                                .bind(n)
-                                .fetch_optional(store.pool())
-                                .await
-                                .expect("the read");
-                            assert!(seen.is_some(), "{n} committed but not visible");
-                            true
-                        }
+                    let written = store.transact(move |tx| {
+                        Box::pin(async move {
+                            insert(tx, n).await?;
+                            // A second row, so a half-kept write would show.
+                            insert(tx, n + 1000).await?;
+                            match n % 4 {
+                                // A failed statement (the row exists).
+                                0 => insert(tx, n).await,
+                                1 => Err(sqlx::Error::RowNotFound),
+                                _ => Ok(()),
+                            }
+                        })
+                    });
+                    if n % 8 == 2 {
+                        // The caller goes away once its write is queued:
+                        // the write still commits, whole.
+                        assert!(written.now_or_never().is_none());
+                        return;
                     }
+                    let kept = written.await.is_ok();
+                    assert_eq!(kept, n % 4 > 1, "write {n}");
                 })
             })
             .collect();
-        let mut kept = 0;
         for task in tasks {
-            kept += i64::from(task.await.expect("the task"));
+            task.await.expect("the task");
         }
-        // The last dropped turns roll back in the background.
+        // A write behind all the others: once answered, they are done too.
         store
             .write(sqlx::query("delete from t where n < 0"))
             .await
             .expect("a write");
-        assert_eq!(count(&store).await, kept);
-        assert_eq!(kept, 100);
+        assert_eq!(count(&store).await, 200);
+        let halves: i64 = sqlx::query(
+            "select count(*) as n from t a where a.n < 1000 \
+             and not exists (select 1 from t b where b.n = a.n + 1000)",
+        )
+        .fetch_one(store.pool())
+        .await
+        .and_then(|row| row.try_get("n"))
+        .expect("the count");
+        assert_eq!(halves, 0);
+    }
+
+    /// A body that panics fails its own write; the writer goes on.
+    #[tokio::test]
+    async fn a_panicking_write_fails_alone() {
+        let (store, _dir) = store().await;
+        let panicked = store
+            .transact(|tx| {
+                Box::pin(async move {
+                    insert(tx, 1).await?;
+                    if std::hint::black_box(true) {
+                        panic!("a bug in a write");
+                    }
+                    Ok::<_, sqlx::Error>(())
+                })
+            })
+            .await;
+        assert!(panicked.is_err());
+        store
+            .transact(|tx| Box::pin(insert(tx, 2)))
+            .await
+            .expect("the next write");
+        assert_eq!(count(&store).await, 1);
     }
 }
