@@ -202,7 +202,10 @@ const REQUEST_TIME_LIMIT: Duration = Duration::from_secs(30);
 async fn time_limit(request: Request, next: Next) -> Response {
     match tokio::time::timeout(REQUEST_TIME_LIMIT, next.run(request)).await {
         Ok(response) => response,
-        Err(_) => Error::Unavailable("The server could not answer within 30 s; please try again.")
+        Err(_) => Error::Unavailable(
+            "The server could not answer within 30 s. A change it was making is saved whole or \
+             not at all: read it back before trying again (a play step may simply be sent again).",
+        )
             .into_response(),
     }
 }
