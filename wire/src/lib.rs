@@ -85,7 +85,8 @@ pub struct RenderRequest {
     pub locale: Option<String>,
     /// `renderAdact({userToken})`: an HS256 JWT the customer's backend
     /// signs with the account's identity secret (claims `sub`, optional
-    /// `email`, `name`, `exp`). Its values win over `user`'s.
+    /// `email`, `name`, `exp`, `nbf`, `iat`, `aud`), at most 4096 bytes.
+    /// Its values win over `user`'s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
 }

@@ -51,7 +51,8 @@ pub fn router() -> ApiRouter {
         (status = 200, description = "The campaign, a signed play session, the form's prefill and any notice \
             (`signed_identity_required` when the account requires a `user_token`). Nothing is written.", body = RenderResponse),
         (status = 401, description = "`unauthorized`: no or a wrong embed key; `user_token_invalid` (forged, wrongly signed, \
-            not HS256, no `sub`) or `user_token_expired`.", body = ErrorBody),
+            not HS256, malformed, over 4096 bytes, no `sub`, or an `exp`, `nbf` or `iat` that is not a number), \
+            `user_token_expired` (`exp`) or `user_token_not_yet_valid` (`nbf`), each with a minute's leeway.", body = ErrorBody),
         (status = 403, description = "`origin_not_allowed`: the page is not in the account's allowed domains; \
             `user_token_wrong_account`: its `aud` is another account.", body = ErrorBody),
         (status = 404, description = "`segment_not_found`, or `campaign_not_active`: the segment's campaign is not active.", body = ErrorBody),
