@@ -1,11 +1,16 @@
 //! Extractors whose rejections use the API's own error shape.
 
 use axum::{
-    extract::{FromRequest, FromRequestParts, Request},
+    Extension,
+    extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request},
     http::{StatusCode, header, request::Parts},
 };
 use bytes::Bytes;
 use serde::{Deserialize as _, de::DeserializeOwned};
+use tower::{
+    ServiceBuilder,
+    layer::util::{Identity, Stack},
+};
 
 use self::strict::Strict;
 
@@ -21,8 +26,7 @@ mod strict;
 /// the embed posts `text/plain` so that browsers send it without a CORS
 /// preflight, keeping a render to one round trip. It is strict where
 /// `serde_json` is lenient (see [`parse_json`]), and answers a body over
-/// the limit (axum's `DefaultBodyLimit`, 2 MiB) with 413 in the API's
-/// error shape.
+/// the route's limit ([`body_limit`]) with 413 in the API's error shape.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);
 
@@ -30,14 +34,33 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self> {
+        let limit = req
+            .extensions()
+            .get::<BodyLimit>()
+            .map_or(super::BODY_LIMIT, |limit| limit.0);
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             match rejection.status() {
-                StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge,
+                StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge { limit },
                 _ => Error::bad_request("invalid_request", rejection.body_text()),
             }
         })?;
         parse_json(&bytes).map(Json)
     }
+}
+
+/// The largest body the routes inside take, for the 413's message.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(usize);
+
+/// A layer that limits the request body of the routes inside to `bytes`
+/// (axum's `DefaultBodyLimit`; an inner one wins over an outer one), and
+/// tells [`Json`] the limit, so that its 413 says how much is taken.
+pub fn body_limit(
+    bytes: usize,
+) -> ServiceBuilder<Stack<Extension<BodyLimit>, Stack<DefaultBodyLimit, Identity>>> {
+    ServiceBuilder::new()
+        .layer(DefaultBodyLimit::max(bytes))
+        .layer(Extension(BodyLimit(bytes)))
 }
 
 /// Parses a request body: one JSON document and nothing after it, objects

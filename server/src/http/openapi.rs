@@ -221,8 +221,8 @@ fn add_shared_errors(operation: &mut Operation) {
         shared.push((
             "413",
             format!(
-                "`payload_too_large`: the body is larger than the server takes ({} MiB).",
-                super::BODY_LIMIT >> 20
+                "`payload_too_large`: the body is larger than the server takes ({}).",
+                super::error::size(super::BODY_LIMIT)
             ),
         ));
         shared.push((

@@ -191,6 +191,68 @@ async fn render_errors_have_codes_and_name_fields() {
 }
 
 #[tokio::test]
+async fn render_takes_language_tags_only_and_names_the_locale_field() {
+    let app = TestApp::new().await;
+    for (tag, served) in [
+        ("fr", "fr"),
+        ("fr-FR", "fr-FR"),
+        ("pt-BR", "en"),
+        ("zh-Hant-TW", "en"),
+    ] {
+        let body = json!({"segment": "Default Users", "locale": tag}).to_string();
+        let (status, body) = app.render(Some(KEY), &body).await;
+        assert_eq!(
+            (status, body["locale"].as_str()),
+            (StatusCode::OK, Some(served)),
+            "{tag}"
+        );
+    }
+    for tag in ["", "fr_FR", "français", "<script>", &"de-AT".repeat(8)] {
+        let body = json!({"segment": "Default Users", "locale": tag}).to_string();
+        let (status, body) = app.render(Some(KEY), &body).await;
+        assert_eq!(
+            (status, code(&body), body["error"]["field"].as_str()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                Some("locale")
+            ),
+            "{tag:?}: {body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_render_body_over_16_kib_is_refused_in_the_error_shape() {
+    let app = TestApp::new().await;
+    // Whitespace after the document is fine: only the size is at stake.
+    let padded = |size: usize| {
+        let body = r#"{"segment": "Default Users"}"#;
+        format!("{body}{}", " ".repeat(size - body.len()))
+    };
+    let (status, body) = app.render(Some(KEY), &padded(16 * 1024)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = app.render(Some(KEY), &padded(16 * 1024 + 1)).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+    );
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("16 KiB"),
+        "{body}"
+    );
+    // The other calls keep the server's limit.
+    let request = Request::post(format!("/api/v1/embed/sessions/play_x/register?key={KEY}"))
+        .body(Body::from(padded(64 * 1024)))
+        .unwrap();
+    let (status, body) = app.send(request).await;
+    assert_ne!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+}
+
+#[tokio::test]
 async fn a_campaign_that_is_not_active_is_not_shown() {
     let app = TestApp::new().await;
     let account = app.store.first_account().await.unwrap().unwrap();
