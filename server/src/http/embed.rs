@@ -8,13 +8,13 @@ use adact_wire::{
     ErrorBody, FinishRequest, FinishResponse, PlayRequest, PlayResponse, RegisterRequest,
     RegisterResponse, RenderRequest, RenderResponse,
 };
-use axum::extract::{Path, State};
+use axum::extract::State;
 use utoipa_axum::routes;
 
 use super::{
     AppState,
     error::Result,
-    extract::{EmbedAccount, Json, body_limit},
+    extract::{EmbedAccount, Json, Path, body_limit},
     limits::{Bucket, ClientIp},
     openapi::ApiRouter,
 };

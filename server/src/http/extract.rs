@@ -2,7 +2,10 @@
 
 use axum::{
     Extension,
-    extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request},
+    extract::{
+        DefaultBodyLimit, FromRequest, FromRequestParts, MatchedPath, Request,
+        path::ErrorKind as PathErrorKind, rejection::PathRejection,
+    },
     http::{StatusCode, header, request::Parts},
 };
 use bytes::Bytes;
@@ -137,19 +140,87 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     }
 }
 
-/// A path parameter, with the API's error shape on bad input.
+/// Path parameters, with the API's error shape on bad input. Every route
+/// takes its path parameters through this (clippy's `disallowed-types`
+/// keeps out axum's own, whose rejection is text): a parameter that is not
+/// UTF-8 once percent-decoded, or does not parse as its type, is a 400
+/// `invalid_request` whose message names it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Path<T>(pub T);
 
 impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
     type Rejection = Error;
 
+    #[allow(clippy::disallowed_types)] // the one place that reads axum's
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self> {
-        axum::extract::Path::<T>::from_request_parts(parts, state)
-            .await
-            .map(|axum::extract::Path(value)| Path(value))
-            .map_err(|rejection| Error::bad_request("invalid_request", rejection.body_text()))
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Path(value)),
+            Err(rejection) => {
+                let route = parts.extensions.get::<MatchedPath>();
+                Err(path_error(rejection, route.map(MatchedPath::as_str)))
+            }
+        }
     }
+}
+
+/// A path parameter's rejection as the API's error, naming the parameter:
+/// by the key axum reports, else from the route's pattern (`{id}`).
+fn path_error(rejection: PathRejection, route: Option<&str>) -> Error {
+    let PathRejection::FailedToDeserializePathParams(failed) = rejection else {
+        // The extractor on a route without parameters: the server's fault.
+        return Error::Internal(anyhow::anyhow!(
+            "path parameters: {}",
+            rejection.body_text()
+        ));
+    };
+    let names: Vec<&str> = route
+        .unwrap_or_default()
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}'))
+        .map(|(name, _)| name.trim_start_matches('*'))
+        .collect();
+    let only = || (names.len() == 1).then(|| names[0].to_owned());
+    let (name, problem) = match failed.into_kind() {
+        PathErrorKind::InvalidUtf8InPathParam { key } => (
+            Some(key),
+            "is not valid UTF-8 once percent-decoded".to_owned(),
+        ),
+        PathErrorKind::ParseErrorAtKey {
+            key,
+            value,
+            expected_type,
+        } => (
+            Some(key),
+            format!("is not a valid {expected_type}: `{value}`"),
+        ),
+        PathErrorKind::ParseErrorAtIndex {
+            index,
+            value,
+            expected_type,
+        } => (
+            names.get(index).map(|name| (*name).to_owned()),
+            format!("is not a valid {expected_type}: `{value}`"),
+        ),
+        PathErrorKind::ParseError {
+            value,
+            expected_type,
+        } => (only(), format!("is not a valid {expected_type}: `{value}`")),
+        PathErrorKind::DeserializeError {
+            key,
+            value,
+            message,
+        } => (Some(key), format!("is not valid: {message} (`{value}`)")),
+        PathErrorKind::Message(message) => (only(), format!("is not valid: {message}")),
+        // A wrong number of parameters or an unsupported type: the
+        // handler's declaration does not fit its route.
+        kind => return Error::Internal(anyhow::anyhow!("path parameters: {kind}")),
+    };
+    let subject = match name {
+        Some(name) => format!("The path parameter `{name}`"),
+        None => "A path parameter".to_owned(),
+    };
+    Error::bad_request("invalid_request", format!("{subject} {problem}."))
 }
 
 /// The account whose admin token is in `Authorization: Bearer adm_...`.

@@ -253,6 +253,55 @@ async fn a_render_body_over_16_kib_is_refused_in_the_error_shape() {
 }
 
 #[tokio::test]
+async fn a_malformed_path_parameter_is_a_json_error_naming_it() {
+    let app = TestApp::new().await;
+    let step = Request::post(format!("/api/v1/embed/sessions/%FF/register?key={KEY}"))
+        .body(Body::from(r#"{"token": "x", "fields": {}}"#))
+        .unwrap();
+    let campaign = Request::get("/api/v1/campaigns/cmp_%C3%28")
+        .header(header::AUTHORIZATION, format!("Bearer {ADMIN}"))
+        .body(Body::empty())
+        .unwrap();
+    for request in [step, campaign] {
+        let uri = request.uri().clone();
+        let (status, body) = app.send(request).await;
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::BAD_REQUEST, "invalid_request"),
+            "{uri}: {body}"
+        );
+        let message = body["error"]["message"].as_str().unwrap();
+        assert_eq!(
+            message, "The path parameter `id` is not valid UTF-8 once percent-decoded.",
+            "{uri}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn path_errors_name_the_parameter_from_the_route_when_axum_does_not() {
+    use super::extract::Path;
+
+    // A parameter that does not parse as its type: axum reports no key
+    // for a lone one, so the name comes from the route.
+    let router: Router = Router::new().route(
+        "/things/{number}",
+        axum::routing::get(|Path(number): Path<u32>| async move { number.to_string() }),
+    );
+    let response = router
+        .oneshot(Request::get("/things/seven").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(
+        body["error"]["message"],
+        "The path parameter `number` is not a valid u32: `seven`."
+    );
+}
+
+#[tokio::test]
 async fn a_campaign_that_is_not_active_is_not_shown() {
     let app = TestApp::new().await;
     let account = app.store.first_account().await.unwrap().unwrap();
