@@ -222,40 +222,66 @@ async fn signed_identity_names_the_player_and_bad_tokens_are_refused_with_their_
 
     // Each bad token says why, and nothing is written.
     let payload = token.split('.').nth(1).unwrap();
+    let now = jsonwebtoken::get_current_timestamp();
     let cases = [
         (
             user_token(&json!({"sub": "1"}), "ids_guessed"),
             StatusCode::UNAUTHORIZED,
             "user_token_invalid",
+            "identity secret",
         ),
         (
             format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{payload}."),
             StatusCode::UNAUTHORIZED,
             "user_token_invalid",
+            "HS256",
         ),
         (
             user_token(&json!({"sub": "1", "exp": 1_000}), &secret),
             StatusCode::UNAUTHORIZED,
             "user_token_expired",
+            "expired",
+        ),
+        (
+            user_token(&json!({"sub": "1", "nbf": now + 3600}), &secret),
+            StatusCode::UNAUTHORIZED,
+            "user_token_not_yet_valid",
+            "nbf",
+        ),
+        (
+            user_token(&json!({"sub": "1", "exp": "9999999999"}), &secret),
+            StatusCode::UNAUTHORIZED,
+            "user_token_invalid",
+            "`exp` claim must be a number",
+        ),
+        (
+            user_token(&json!({"sub": "1", "pad": "x".repeat(4096)}), &secret),
+            StatusCode::UNAUTHORIZED,
+            "user_token_invalid",
+            "at most 4096 bytes",
         ),
         (
             user_token(&json!({"sub": "1", "aud": "acc_other"}), &secret),
             StatusCode::FORBIDDEN,
             "user_token_wrong_account",
+            "another account",
         ),
         (
             user_token(&json!({"email": "a@b.co"}), &secret),
             StatusCode::UNAUTHORIZED,
             "user_token_invalid",
+            "no `sub` claim",
         ),
     ];
     let (plays, players) = (
         count(&server, "plays").await,
         count(&server, "players").await,
     );
-    for (token, status, expected) in cases {
+    for (token, status, expected, says) in cases {
         let (got, answer) = render(&server, json!({"segment": WHEEL, "user_token": token})).await;
         assert_eq!((got, code(&answer)), (status, expected), "{answer}");
+        let message = answer["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(says), "{says:?}: {answer}");
     }
     assert_eq!(count(&server, "plays").await, plays);
     assert_eq!(count(&server, "players").await, players);

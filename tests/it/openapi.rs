@@ -579,6 +579,56 @@ async fn every_json_body_is_read_strictly() {
     server.stop().await;
 }
 
+/// Every operation with a path parameter answers one that is not UTF-8
+/// once percent-decoded with the error shape naming it, as documented.
+/// Checked before anything else happens, so no real ids are needed.
+#[tokio::test]
+async fn every_path_parameter_is_read_strictly() {
+    let server = TestServer::start(|_| {}).await;
+    let doc = Document::fetch(&server).await;
+    let mut checked = Vec::new();
+    for op in doc.operations() {
+        if !op.path.contains('{') {
+            continue;
+        }
+        let id = op.id().to_owned();
+        let method = Method::from_bytes(op.method.to_uppercase().as_bytes()).unwrap();
+        let path = op.path_with("%FF");
+        let schemes = op.schemes();
+        let url = if schemes.contains(&"embed_key") {
+            server.url(&format!("{path}?key={EMBED_KEY}"))
+        } else {
+            server.url(&path)
+        };
+        let mut request = server.client.request(method, url);
+        if op.spec["requestBody"].is_object() {
+            request = request
+                .header(header::CONTENT_TYPE, "application/json")
+                .body("{}");
+        }
+        if schemes.contains(&"admin_token") {
+            request = request.bearer_auth(ADMIN_TOKEN);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        let answer: Value = serde_json::from_str(&text)
+            .unwrap_or_else(|_| panic!("{id} answered {status} without JSON: {text}"));
+        assert_eq!(
+            (status, answer["error"]["code"].as_str().unwrap_or_default()),
+            (StatusCode::BAD_REQUEST, "invalid_request"),
+            "{id}: {answer}"
+        );
+        let message = answer["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains("`id`"), "{id}: {answer}");
+        doc.check(&op, status, &text);
+        checked.push(id);
+    }
+    // SPEC.md's operations on one thing by id, each of them.
+    assert_eq!(checked.len(), 16, "{checked:?}");
+    server.stop().await;
+}
+
 /// A campaign's life through both APIs, with webhooks on: every answer is
 /// checked against the operation's documented response for its status.
 #[tokio::test]

@@ -23,8 +23,8 @@ use serde::{Deserialize, Serialize};
 mod validate;
 
 pub use validate::{
-    FIELD_VALUE_MAX_CHARS, FieldValueProblem, TextProblem, check_field_value, check_text, is_email,
-    is_hex_colour, is_language_tag, is_phone,
+    FIELD_VALUE_MAX_CHARS, FieldValueProblem, LANGUAGE_TAG_MAX_CHARS, TextProblem,
+    check_field_value, check_text, is_email, is_hex_colour, is_language_tag, is_phone,
 };
 
 /// Every error response body: `{"error": {"code": "...", "message": "..."}}`,
@@ -80,12 +80,16 @@ pub struct RenderRequest {
     pub anonymous_id: Option<String>,
     /// The visitor's language as a BCP 47 tag (`de-AT`), from
     /// `renderAdact({locale})`, the page's `<html lang>` or the browser.
-    /// It picks the language of [`RenderResponse::strings`].
+    /// It picks the language of [`RenderResponse::strings`]. A value that
+    /// is no language tag ([`is_language_tag`]: letters and digits in
+    /// subtags of 1 to 8 joined by `-`, at most
+    /// [`LANGUAGE_TAG_MAX_CHARS`] characters) is refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// `renderAdact({userToken})`: an HS256 JWT the customer's backend
     /// signs with the account's identity secret (claims `sub`, optional
-    /// `email`, `name`, `exp`). Its values win over `user`'s.
+    /// `email`, `name`, `exp`, `nbf`, `iat`, `aud`), at most 4096 bytes.
+    /// Its values win over `user`'s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<String>,
 }

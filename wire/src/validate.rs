@@ -86,12 +86,18 @@ pub fn is_hex_colour(value: &str) -> bool {
         .is_some_and(|hex| hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+/// The longest language tag taken, in characters: the length RFC 5646
+/// (section 4.4.1) asks every implementation to take.
+pub const LANGUAGE_TAG_MAX_CHARS: usize = 35;
+
 /// Whether `tag` looks like a BCP 47 language tag (`de`, `de-AT`,
 /// `zh-Hant-TW`): subtags of 1 to 8 letters and digits joined by `-`, the
-/// first of 2 to 8 letters, 64 characters at most. Loose on purpose: the
-/// server serves the languages it knows and English for the rest.
+/// first of 2 to 8 letters (RFC 5646's language subtag), at most
+/// [`LANGUAGE_TAG_MAX_CHARS`] characters. Loose on purpose, no registry
+/// lookup: the server serves the languages it knows and English for the
+/// rest. The embed sends no other; the server refuses any other.
 pub fn is_language_tag(tag: &str) -> bool {
-    tag.len() <= 64
+    tag.len() <= LANGUAGE_TAG_MAX_CHARS
         && tag.split('-').enumerate().all(|(i, subtag)| {
             let min = if i == 0 { 2 } else { 1 };
             (min..=8).contains(&subtag.len())
@@ -140,9 +146,24 @@ mod tests {
 
     #[test]
     fn language_tags_are_checked_for_shape() {
-        for tag in ["de", "de-AT", "zh-Hant-TW", "de-CH-1996", "de-u-co-phonebk"] {
+        for tag in [
+            "de",
+            "fr",
+            "fr-FR",
+            "pt-BR",
+            "de-AT",
+            "zh-Hant-TW",
+            "es-419",
+            "de-CH-1996",
+            "de-u-co-phonebk",
+        ] {
             assert!(is_language_tag(tag), "{tag:?}");
         }
+        // At most 35 characters.
+        let longest = "zh-Hant-TW-u-co-pinyin-x-abc-123456";
+        assert_eq!(longest.len(), LANGUAGE_TAG_MAX_CHARS);
+        assert!(is_language_tag(longest));
+        assert!(!is_language_tag(&format!("{longest}3")));
         for tag in [
             "", "d", "de_AT", "de-", "-de", "de--AT", "1de", "de AT", "dé",
         ] {

@@ -13,11 +13,15 @@
 use std::collections::BTreeMap;
 
 use adact_wire::{
+    LANGUAGE_TAG_MAX_CHARS,
     UiText::{self, *},
     is_language_tag,
 };
 
-use super::limits::{PlayLimit, Refusal};
+use super::{
+    Error,
+    limits::{PlayLimit, Refusal},
+};
 
 /// A language the embed speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +107,22 @@ impl Language {
             },
         }
     }
+}
+
+/// Checks a visitor's language tag as a request names it in `field`: one
+/// [`is_language_tag`] takes (so does the embed, which sends no other).
+pub fn check_tag(field: &str, tag: &str) -> Result<(), Error> {
+    if is_language_tag(tag) {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        field,
+        format!(
+            "must be a BCP 47 language tag like `de` or `pt-BR`: subtags of letters and \
+             digits joined by `-`, the first of 2 to 8 letters, at most \
+             {LANGUAGE_TAG_MAX_CHARS} characters"
+        ),
+    ))
 }
 
 /// The language chosen for a visitor, and the tag that marks the campaign
@@ -469,6 +489,28 @@ mod tests {
             assert_eq!(chosen(tag), (Language::En, "en".into()), "{tag:?}");
         }
         assert!(!is_language_tag(&"de-AT".repeat(20)));
+    }
+
+    #[test]
+    fn a_request_names_its_locale_when_it_is_no_language_tag() {
+        for tag in ["fr", "fr-FR", "pt-BR", "zh-Hant-TW", "de-CH-1996"] {
+            assert_eq!(check_tag("locale", tag), Ok(()), "{tag}");
+        }
+        for tag in [
+            "",
+            "f",
+            "fr_FR",
+            "fr-",
+            "français",
+            "<b>",
+            "de-AT-de-AT-de-AT-de-AT-de-AT-de-AT-x",
+        ] {
+            let Err(Error::Invalid { field, message }) = check_tag("locale", tag) else {
+                panic!("{tag:?} was taken");
+            };
+            assert_eq!(field, "locale");
+            assert!(message.contains("35 characters"), "{message}");
+        }
     }
 
     fn placeholders(text: &str) -> Vec<&str> {

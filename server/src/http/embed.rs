@@ -8,24 +8,31 @@ use adact_wire::{
     ErrorBody, FinishRequest, FinishResponse, PlayRequest, PlayResponse, RegisterRequest,
     RegisterResponse, RenderRequest, RenderResponse,
 };
-use axum::extract::{Path, State};
+use axum::extract::State;
 use utoipa_axum::routes;
 
 use super::{
     AppState,
     error::Result,
-    extract::{EmbedAccount, Json},
+    extract::{EmbedAccount, Json, Path, body_limit},
     limits::{Bucket, ClientIp},
     openapi::ApiRouter,
 };
 use crate::{
     app::plays::{self, Step},
-    domain::session::SessionClaims,
+    domain::{locales, session::SessionClaims},
 };
+
+/// The largest render body taken: a render carries a segment title, a few
+/// ids, a language tag and a `userToken` of at most 4 KiB, so anything
+/// near this is not the embed's.
+pub const RENDER_BODY_LIMIT: usize = 16 * 1024;
 
 pub fn router() -> ApiRouter {
     ApiRouter::new()
         .routes(routes!(render))
+        // The routes added so far: the render's alone.
+        .layer(body_limit(RENDER_BODY_LIMIT))
         .routes(routes!(register))
         .routes(routes!(play))
         .routes(routes!(finish))
@@ -51,12 +58,15 @@ pub fn router() -> ApiRouter {
         (status = 200, description = "The campaign, a signed play session, the form's prefill and any notice \
             (`signed_identity_required` when the account requires a `user_token`). Nothing is written.", body = RenderResponse),
         (status = 401, description = "`unauthorized`: no or a wrong embed key; `user_token_invalid` (forged, wrongly signed, \
-            not HS256, no `sub`) or `user_token_expired`.", body = ErrorBody),
+            not HS256, malformed, over 4096 bytes, no `sub`, or an `exp`, `nbf` or `iat` that is not a number), \
+            `user_token_expired` (`exp`) or `user_token_not_yet_valid` (`nbf`), each with a minute's leeway.", body = ErrorBody),
         (status = 403, description = "`origin_not_allowed`: the page is not in the account's allowed domains; \
             `user_token_wrong_account`: its `aud` is another account.", body = ErrorBody),
         (status = 404, description = "`segment_not_found`, or `campaign_not_active`: the segment's campaign is not active.", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`: the body is larger than a render takes (16 KiB).", body = ErrorBody),
         (status = 422, description = "`validation_failed`: an empty or too long `segment`, `user.id`, `user.name` or \
-            `anonymous_id`, or a `user.email` that is not an email address.", body = ErrorBody),
+            `anonymous_id`, a `user.email` that is not an email address, or a `locale` that is not a BCP 47 \
+            language tag (letters and digits in subtags of 1 to 8 joined by `-`, at most 35 characters).", body = ErrorBody),
         (status = 429, description = "`rate_limited`: too many renders from this address; `Retry-After` says when to retry.", body = ErrorBody),
     )
 )]
@@ -67,6 +77,9 @@ async fn render(
     Json(request): Json<RenderRequest>,
 ) -> Result<axum::Json<RenderResponse>> {
     state.limiter.check(&account, Bucket::Render(ip))?;
+    if let Some(locale) = &request.locale {
+        locales::check_tag("locale", locale)?;
+    }
     Ok(axum::Json(
         plays::render(&state.store, &account, &request).await?,
     ))

@@ -22,9 +22,9 @@ pub enum Error {
     #[error("{message}")]
     BadRequest { code: &'static str, message: String },
 
-    /// The request body is larger than the server takes.
-    #[error("The request body is larger than the server takes ({} MiB).", super::BODY_LIMIT >> 20)]
-    PayloadTooLarge,
+    /// The request body is larger than the route takes (`limit` bytes).
+    #[error("The request body is larger than this call takes ({}).", size(*limit))]
+    PayloadTooLarge { limit: usize },
 
     /// Missing or wrong credentials.
     #[error("{0}")]
@@ -90,7 +90,7 @@ impl Error {
                 Rule::State { code, .. } => (StatusCode::CONFLICT, code),
             },
             Self::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
-            Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            Self::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Self::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
@@ -153,6 +153,15 @@ impl IntoResponse for Error {
     }
 }
 
+/// A size in bytes as people write it: `2 MiB`, `16 KiB`, `1000 bytes`.
+pub fn size(bytes: usize) -> String {
+    match bytes {
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}
+
 /// Whole seconds, rounded up and at least one: a client that waits that
 /// long gets in.
 fn retry_seconds(wait: std::time::Duration) -> u64 {
@@ -178,6 +187,14 @@ mod tests {
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(body["error"]["code"], "internal_error");
         assert!(!body.to_string().contains("disk on fire"));
+    }
+
+    #[test]
+    fn sizes_are_written_in_the_largest_whole_unit() {
+        assert_eq!(size(2 * 1024 * 1024), "2 MiB");
+        assert_eq!(size(16 * 1024), "16 KiB");
+        assert_eq!(size(1536), "1536 bytes");
+        assert_eq!(size(1000), "1000 bytes");
     }
 
     #[tokio::test]

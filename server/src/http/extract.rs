@@ -1,11 +1,19 @@
 //! Extractors whose rejections use the API's own error shape.
 
 use axum::{
-    extract::{FromRequest, FromRequestParts, Request},
+    Extension,
+    extract::{
+        DefaultBodyLimit, FromRequest, FromRequestParts, MatchedPath, Request,
+        path::ErrorKind as PathErrorKind, rejection::PathRejection,
+    },
     http::{StatusCode, header, request::Parts},
 };
 use bytes::Bytes;
 use serde::{Deserialize as _, de::DeserializeOwned};
+use tower::{
+    ServiceBuilder,
+    layer::util::{Identity, Stack},
+};
 
 use self::strict::Strict;
 
@@ -21,8 +29,7 @@ mod strict;
 /// the embed posts `text/plain` so that browsers send it without a CORS
 /// preflight, keeping a render to one round trip. It is strict where
 /// `serde_json` is lenient (see [`parse_json`]), and answers a body over
-/// the limit (axum's `DefaultBodyLimit`, 2 MiB) with 413 in the API's
-/// error shape.
+/// the route's limit ([`body_limit`]) with 413 in the API's error shape.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);
 
@@ -30,14 +37,33 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self> {
+        let limit = req
+            .extensions()
+            .get::<BodyLimit>()
+            .map_or(super::BODY_LIMIT, |limit| limit.0);
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             match rejection.status() {
-                StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge,
+                StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge { limit },
                 _ => Error::bad_request("invalid_request", rejection.body_text()),
             }
         })?;
         parse_json(&bytes).map(Json)
     }
+}
+
+/// The largest body the routes inside take, for the 413's message.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(usize);
+
+/// A layer that limits the request body of the routes inside to `bytes`
+/// (axum's `DefaultBodyLimit`; an inner one wins over an outer one), and
+/// tells [`Json`] the limit, so that its 413 says how much is taken.
+pub fn body_limit(
+    bytes: usize,
+) -> ServiceBuilder<Stack<Extension<BodyLimit>, Stack<DefaultBodyLimit, Identity>>> {
+    ServiceBuilder::new()
+        .layer(DefaultBodyLimit::max(bytes))
+        .layer(Extension(BodyLimit(bytes)))
 }
 
 /// Parses a request body: one JSON document and nothing after it, objects
@@ -114,19 +140,87 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     }
 }
 
-/// A path parameter, with the API's error shape on bad input.
+/// Path parameters, with the API's error shape on bad input. Every route
+/// takes its path parameters through this (clippy's `disallowed-types`
+/// keeps out axum's own, whose rejection is text): a parameter that is not
+/// UTF-8 once percent-decoded, or does not parse as its type, is a 400
+/// `invalid_request` whose message names it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Path<T>(pub T);
 
 impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
     type Rejection = Error;
 
+    #[allow(clippy::disallowed_types)] // the one place that reads axum's
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self> {
-        axum::extract::Path::<T>::from_request_parts(parts, state)
-            .await
-            .map(|axum::extract::Path(value)| Path(value))
-            .map_err(|rejection| Error::bad_request("invalid_request", rejection.body_text()))
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Path(value)),
+            Err(rejection) => {
+                let route = parts.extensions.get::<MatchedPath>();
+                Err(path_error(rejection, route.map(MatchedPath::as_str)))
+            }
+        }
     }
+}
+
+/// A path parameter's rejection as the API's error, naming the parameter:
+/// by the key axum reports, else from the route's pattern (`{id}`).
+fn path_error(rejection: PathRejection, route: Option<&str>) -> Error {
+    let PathRejection::FailedToDeserializePathParams(failed) = rejection else {
+        // The extractor on a route without parameters: the server's fault.
+        return Error::Internal(anyhow::anyhow!(
+            "path parameters: {}",
+            rejection.body_text()
+        ));
+    };
+    let names: Vec<&str> = route
+        .unwrap_or_default()
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}'))
+        .map(|(name, _)| name.trim_start_matches('*'))
+        .collect();
+    let only = || (names.len() == 1).then(|| names[0].to_owned());
+    let (name, problem) = match failed.into_kind() {
+        PathErrorKind::InvalidUtf8InPathParam { key } => (
+            Some(key),
+            "is not valid UTF-8 once percent-decoded".to_owned(),
+        ),
+        PathErrorKind::ParseErrorAtKey {
+            key,
+            value,
+            expected_type,
+        } => (
+            Some(key),
+            format!("is not a valid {expected_type}: `{value}`"),
+        ),
+        PathErrorKind::ParseErrorAtIndex {
+            index,
+            value,
+            expected_type,
+        } => (
+            names.get(index).map(|name| (*name).to_owned()),
+            format!("is not a valid {expected_type}: `{value}`"),
+        ),
+        PathErrorKind::ParseError {
+            value,
+            expected_type,
+        } => (only(), format!("is not a valid {expected_type}: `{value}`")),
+        PathErrorKind::DeserializeError {
+            key,
+            value,
+            message,
+        } => (Some(key), format!("is not valid: {message} (`{value}`)")),
+        PathErrorKind::Message(message) => (only(), format!("is not valid: {message}")),
+        // A wrong number of parameters or an unsupported type: the
+        // handler's declaration does not fit its route.
+        kind => return Error::Internal(anyhow::anyhow!("path parameters: {kind}")),
+    };
+    let subject = match name {
+        Some(name) => format!("The path parameter `{name}`"),
+        None => "A path parameter".to_owned(),
+    };
+    Error::bad_request("invalid_request", format!("{subject} {problem}."))
 }
 
 /// The account whose admin token is in `Authorization: Bearer adm_...`.

@@ -12,7 +12,7 @@ use std::{sync::Arc, time::Duration};
 
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, Request},
+    extract::Request,
     http::{Method, StatusCode, Uri, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
@@ -113,7 +113,7 @@ pub fn app(state: AppState, config: &Config) -> Router {
         .merge(webhooks::router())
         .merge(openapi::router())
         .merge(preview::router())
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(extract::body_limit(BODY_LIMIT))
         .finish();
     api.merge(site(config.www_dir.as_deref()))
         .fallback(not_found)

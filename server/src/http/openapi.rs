@@ -205,24 +205,43 @@ fn add_shared_errors(operation: &mut Operation) {
     } else {
         None
     };
-    let has_query = operation
-        .parameters
-        .iter()
-        .flatten()
-        .any(|p| p.parameter_in == ParameterIn::Query);
+    let takes = |place: ParameterIn| {
+        operation
+            .parameters
+            .iter()
+            .flatten()
+            .any(|p| p.parameter_in == place)
+    };
+    let body = operation.request_body.is_some();
+    let mut malformed = Vec::new();
+    if body {
+        malformed.push(
+            "the body is not JSON, is not one JSON document (data follows it), or is not \
+             a JSON object",
+        );
+    }
+    if body || takes(ParameterIn::Query) {
+        malformed.push("a query parameter is malformed");
+    }
+    if takes(ParameterIn::Path) {
+        malformed.push("a path parameter is not valid (e.g. not UTF-8 once percent-decoded)");
+    }
     let mut shared = Vec::new();
-    if operation.request_body.is_some() {
+    if !malformed.is_empty() {
         shared.push((
             "400",
-            "`invalid_request`: the body is not JSON, is not one JSON document (data \
-             follows it), or is not a JSON object; or a query parameter is malformed."
-                .to_owned(),
+            format!(
+                "`invalid_request`: {}. The message says what is wrong, naming the parameter at fault.",
+                malformed.join("; or ")
+            ),
         ));
+    }
+    if body {
         shared.push((
             "413",
             format!(
-                "`payload_too_large`: the body is larger than the server takes ({} MiB).",
-                super::BODY_LIMIT >> 20
+                "`payload_too_large`: the body is larger than the server takes ({}).",
+                super::error::size(super::BODY_LIMIT)
             ),
         ));
         shared.push((
@@ -231,11 +250,6 @@ fn add_shared_errors(operation: &mut Operation) {
              an object belongs, a string for a number), is missing or is not one the API \
              takes; `field` names it."
                 .to_owned(),
-        ));
-    } else if has_query {
-        shared.push((
-            "400",
-            "`invalid_request`: a query parameter is malformed; the message names it.".to_owned(),
         ));
     }
     if let Some(description) = unauthorized {

@@ -191,6 +191,117 @@ async fn render_errors_have_codes_and_name_fields() {
 }
 
 #[tokio::test]
+async fn render_takes_language_tags_only_and_names_the_locale_field() {
+    let app = TestApp::new().await;
+    for (tag, served) in [
+        ("fr", "fr"),
+        ("fr-FR", "fr-FR"),
+        ("pt-BR", "en"),
+        ("zh-Hant-TW", "en"),
+    ] {
+        let body = json!({"segment": "Default Users", "locale": tag}).to_string();
+        let (status, body) = app.render(Some(KEY), &body).await;
+        assert_eq!(
+            (status, body["locale"].as_str()),
+            (StatusCode::OK, Some(served)),
+            "{tag}"
+        );
+    }
+    for tag in ["", "fr_FR", "français", "<script>", &"de-AT".repeat(8)] {
+        let body = json!({"segment": "Default Users", "locale": tag}).to_string();
+        let (status, body) = app.render(Some(KEY), &body).await;
+        assert_eq!(
+            (status, code(&body), body["error"]["field"].as_str()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                Some("locale")
+            ),
+            "{tag:?}: {body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_render_body_over_16_kib_is_refused_in_the_error_shape() {
+    let app = TestApp::new().await;
+    // Whitespace after the document is fine: only the size is at stake.
+    let padded = |size: usize| {
+        let body = r#"{"segment": "Default Users"}"#;
+        format!("{body}{}", " ".repeat(size - body.len()))
+    };
+    let (status, body) = app.render(Some(KEY), &padded(16 * 1024)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = app.render(Some(KEY), &padded(16 * 1024 + 1)).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+    );
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("16 KiB"),
+        "{body}"
+    );
+    // The other calls keep the server's limit.
+    let request = Request::post(format!("/api/v1/embed/sessions/play_x/register?key={KEY}"))
+        .body(Body::from(padded(64 * 1024)))
+        .unwrap();
+    let (status, body) = app.send(request).await;
+    assert_ne!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+}
+
+#[tokio::test]
+async fn a_malformed_path_parameter_is_a_json_error_naming_it() {
+    let app = TestApp::new().await;
+    let step = Request::post(format!("/api/v1/embed/sessions/%FF/register?key={KEY}"))
+        .body(Body::from(r#"{"token": "x", "fields": {}}"#))
+        .unwrap();
+    let campaign = Request::get("/api/v1/campaigns/cmp_%C3%28")
+        .header(header::AUTHORIZATION, format!("Bearer {ADMIN}"))
+        .body(Body::empty())
+        .unwrap();
+    for request in [step, campaign] {
+        let uri = request.uri().clone();
+        let (status, body) = app.send(request).await;
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::BAD_REQUEST, "invalid_request"),
+            "{uri}: {body}"
+        );
+        let message = body["error"]["message"].as_str().unwrap();
+        assert_eq!(
+            message, "The path parameter `id` is not valid UTF-8 once percent-decoded.",
+            "{uri}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn path_errors_name_the_parameter_from_the_route_when_axum_does_not() {
+    use super::extract::Path;
+
+    // A parameter that does not parse as its type: axum reports no key
+    // for a lone one, so the name comes from the route.
+    let router: Router = Router::new().route(
+        "/things/{number}",
+        axum::routing::get(|Path(number): Path<u32>| async move { number.to_string() }),
+    );
+    let response = router
+        .oneshot(Request::get("/things/seven").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(
+        body["error"]["message"],
+        "The path parameter `number` is not a valid u32: `seven`."
+    );
+}
+
+#[tokio::test]
 async fn a_campaign_that_is_not_active_is_not_shown() {
     let app = TestApp::new().await;
     let account = app.store.first_account().await.unwrap().unwrap();
