@@ -206,7 +206,7 @@ async fn time_limit(request: Request, next: Next) -> Response {
             "The server could not answer within 30 s. A change it was making is saved whole or \
              not at all: read it back before trying again (a play step may simply be sent again).",
         )
-            .into_response(),
+        .into_response(),
     }
 }
 

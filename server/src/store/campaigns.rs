@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use adact_wire::CampaignKind;
 use sqlx::{AnyConnection, AssertSqlSafe, Row as _};
 
-use super::{Store, dialect::Placeholders, from_json, to_json, unknown};
+use super::{Store, WriteTx, dialect::Placeholders, from_json, to_json, unknown};
 use crate::domain::{
     campaign::{Campaign, Codes, Definition, NewCampaign, PlayCounts, PrizeStock, Status},
     time::{new_id, now_ms},
@@ -129,7 +129,7 @@ impl Store {
 /// Inserts a new campaign and its prizes (which get their ids) in the
 /// caller's transaction.
 pub async fn insert_campaign(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     account_id: &str,
     new: NewCampaign,
 ) -> sqlx::Result<Campaign> {
@@ -151,14 +151,14 @@ pub async fn insert_campaign(
     .bind(new.status.as_str())
     .bind(definition_json(&definition)?)
     .bind(now)
-    .execute(&mut *conn)
+    .execute(&mut **conn)
     .await?;
     // The prizes get their ids now; store the definition with them.
     sync_prizes(conn, &id, None, &mut definition).await?;
     sqlx::query("update campaigns set definition = $1 where id = $2")
         .bind(definition_json(&definition)?)
         .bind(&id)
-        .execute(&mut *conn)
+        .execute(&mut **conn)
         .await?;
     Ok(Campaign {
         id,
@@ -193,7 +193,7 @@ pub async fn lock_campaign(
 /// as the transaction read it (locked); prizes keep their stock and codes
 /// by id.
 pub async fn save_campaign(
-    conn: &mut AnyConnection,
+    conn: &mut WriteTx,
     previous: &Campaign,
     mut next: Campaign,
 ) -> sqlx::Result<Campaign> {
@@ -215,7 +215,7 @@ pub async fn save_campaign(
     .bind(now_ms())
     .bind(&next.id)
     .bind(&next.account_id)
-    .execute(&mut *conn)
+    .execute(&mut **conn)
     .await?;
     Ok(next)
 }
@@ -275,7 +275,7 @@ fn definition_json(definition: &Definition) -> sqlx::Result<String> {
 /// stock), removed ones are retired. New pool codes are added. Every id
 /// in `next` names a prize of `previous` (`Definition::check_prize_ids`).
 async fn sync_prizes(
-    tx: &mut AnyConnection,
+    tx: &mut WriteTx,
     campaign_id: &str,
     previous: Option<&Definition>,
     next: &mut Definition,
@@ -310,7 +310,7 @@ async fn sync_prizes(
                 .bind(delta)
                 .bind(stock)
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
                 id.clone()
             }
@@ -325,7 +325,7 @@ async fn sync_prizes(
                 .bind(&prefix)
                 .bind(stock)
                 .bind(now)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
                 prize.id = Some(id.clone());
                 id
@@ -340,35 +340,19 @@ async fn sync_prizes(
         if let (false, Some(id)) = (kept, &old.id) {
             sqlx::query("update prizes set active = 0 where id = $1")
                 .bind(id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
     }
     Ok(())
 }
 
-/// How many codes one statement inserts: two parameters each, well under
-/// both backends' limits, and few enough round trips for a large pool.
-const CODES_PER_STATEMENT: usize = 500;
-
-/// Adds a pool's codes to a prize, in multi-row inserts; codes it has
-/// already are skipped.
-async fn add_codes(conn: &mut AnyConnection, prize_id: &str, codes: &[String]) -> sqlx::Result<()> {
-    for chunk in codes.chunks(CODES_PER_STATEMENT) {
-        let mut p = Placeholders::from(1);
-        let rows = (0..chunk.len())
-            .map(|_| format!("({})", p.list(2)))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "insert into prize_codes (prize_id, code) values {rows} \
-             on conflict (prize_id, code) do nothing"
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for code in chunk {
-            query = query.bind(prize_id.to_owned()).bind(code.trim().to_owned());
-        }
-        query.execute(&mut *conn).await?;
-    }
+/// Adds a pool's codes to a prize; codes it has already are skipped.
+async fn add_codes(tx: &mut WriteTx, prize_id: &str, codes: &[String]) -> sqlx::Result<()> {
+    sqlx::query(tx.backend().insert_codes())
+        .bind(prize_id.to_owned())
+        .bind(to_json(&codes)?)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }

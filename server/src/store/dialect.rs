@@ -125,6 +125,25 @@ impl Backend {
         }
     }
 
+    /// An insert of a pool's codes, given as one JSON array of strings
+    /// (`$2`), for the prize `$1`; codes it has already are skipped. One
+    /// statement whatever the pool's size: the database walks the array
+    /// itself, far faster than binding two parameters a row. SQLite needs
+    /// `where true` before an upsert's `on conflict` after a SELECT.
+    pub fn insert_codes(self) -> &'static str {
+        match self {
+            Self::Sqlite => {
+                "insert into prize_codes (prize_id, code) select $1, trim(value) from json_each($2) \
+                 where true on conflict (prize_id, code) do nothing"
+            }
+            Self::Postgres => {
+                "insert into prize_codes (prize_id, code) \
+                 select $1, trim(value) from json_array_elements_text(cast($2 as json)) as value \
+                 on conflict (prize_id, code) do nothing"
+            }
+        }
+    }
+
     /// Whether other processes can be woken on commit (`pg_notify`).
     pub fn notifies(self) -> bool {
         self == Self::Postgres
