@@ -16,10 +16,12 @@
 
 #![allow(clippy::unwrap_used)] // a bench: a panic is the failure report
 
+#[path = "process.rs"]
+mod process;
+
 use std::{
     collections::HashMap,
-    io::{BufRead as _, BufReader},
-    process::{Child, Command, Stdio},
+    process::Child,
     sync::{Arc, Mutex},
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
@@ -93,34 +95,15 @@ fn rss_mb(children: &[Child]) -> String {
 
 /// Starts one server on `db` and returns it with its URL.
 fn start_server(db: &str, concurrency: &str) -> (Child, String) {
-    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
-    let bin = std::env::var("ADACT_SERVER_BIN")
-        .unwrap_or_else(|_| format!("{target}/release/adact-server"));
-    let mut child = Command::new(&bin)
-        .args([
-            "--bind",
-            "127.0.0.1:0",
+    process::start(
+        db,
+        &[
             "--allow-private-endpoints",
             "--webhook-concurrency",
             concurrency,
-        ])
-        .env("DATABASE_URL", db)
-        .env("ADACT_ADMIN_TOKEN", ADMIN)
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("cannot start {bin}: {e}; build it with cargo build --release -p adact-server")
-        });
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = loop {
-        let line = lines.next().unwrap().unwrap();
-        if let Some(url) = line.strip_prefix("Adact is listening on ") {
-            break url.to_owned();
-        }
-    };
-    std::thread::spawn(move || lines.for_each(drop));
-    (child, url)
+        ],
+        &[("ADACT_ADMIN_TOKEN", ADMIN)],
+    )
 }
 
 #[tokio::main]

@@ -8,6 +8,8 @@ mod cluster;
 mod crash;
 mod edge;
 mod events;
+mod faults;
+mod load;
 mod openapi;
 mod order;
 mod play;

@@ -73,18 +73,12 @@ impl TestServer {
     /// Flow tests send hundreds of steps from one address, far above the
     /// default rate limits; the tests of the limits set their own.
     async fn lift_rate_limits(&self) {
-        let most = adact_server::domain::rate_limits::MAX_PER_MINUTE;
-        let limits = serde_json::json!({
-            "renders_per_ip": most, "steps_per_ip": most, "steps_per_player": most,
-        });
-        let (status, body) = self
-            .call(
-                reqwest::Method::PUT,
-                "/api/v1/account/rate-limits",
-                Some(limits),
-            )
-            .await;
-        assert!(status.is_success(), "{status} {body}");
+        crate::load::lift_rate_limits(&self.target()).await;
+    }
+
+    /// The server as the load's clients know it (see `load`).
+    pub fn target(&self) -> crate::load::Target {
+        crate::load::Target::new(&self.base, ADMIN_TOKEN, EMBED_KEY)
     }
 
     async fn wait_until_ready(&self) {

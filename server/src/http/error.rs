@@ -8,7 +8,10 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::{app, domain};
+use crate::{
+    app, domain,
+    store::dialect::{self, Fault},
+};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -95,26 +98,60 @@ impl Error {
             Self::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
-            Self::Database(_) | Self::Internal(_) => {
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal_error")
-            }
+            Self::Database(_) | Self::Internal(_) => match self.database_fault() {
+                Some(Fault::Unavailable) => {
+                    (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable")
+                }
+                Some(Fault::StorageFull) => (StatusCode::INSUFFICIENT_STORAGE, "storage_full"),
+                None => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
+            },
+        }
+    }
+
+    /// What a failure says about the database, when it is the database's
+    /// state (down, disk full) rather than a fault of ours: the client is
+    /// told, and may retry.
+    fn database_fault(&self) -> Option<Fault> {
+        match self {
+            Self::Database(err) => dialect::fault(err),
+            Self::Internal(err) => err
+                .chain()
+                .find_map(|cause| cause.downcast_ref::<sqlx::Error>())
+                .and_then(dialect::fault),
+            _ => None,
         }
     }
 }
 
+/// How long a client is asked to wait before retrying while the database is
+/// unavailable: a restart or a failover usually takes a few seconds.
+const DATABASE_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
-        let message = match &self {
-            Self::Database(err) => {
+        let fault = self.database_fault();
+        let message = match (&self, fault) {
+            (Self::Database(_) | Self::Internal(_), Some(Fault::Unavailable)) => {
+                tracing::warn!(error = format!("{self:#}"), "the database is unavailable");
+                "The database is unavailable; please try again in a few seconds.".to_owned()
+            }
+            (Self::Database(_) | Self::Internal(_), Some(Fault::StorageFull)) => {
+                tracing::error!(
+                    error = format!("{self:#}"),
+                    "the database's storage is full"
+                );
+                "The change was not saved: the server's storage is full.".to_owned()
+            }
+            (Self::Database(err), None) => {
                 tracing::error!(error = %err, "database error");
                 "Internal server error.".to_owned()
             }
-            Self::Internal(err) => {
+            (Self::Internal(err), None) => {
                 tracing::error!(error = format!("{err:#}"), "internal error");
                 "Internal server error.".to_owned()
             }
-            other => other.to_string(),
+            (other, _) => other.to_string(),
         };
         // Field-level errors carry the field path so forms can show them
         // inline; a form's errors list every bad field.
@@ -144,10 +181,15 @@ impl IntoResponse for Error {
             },
         };
         let mut response = (status, axum::Json(body)).into_response();
-        if let Self::RateLimited { retry_after } = self {
+        let retry_after = match self {
+            Self::RateLimited { retry_after } => Some(retry_after),
+            _ if fault == Some(Fault::Unavailable) => Some(DATABASE_RETRY_AFTER),
+            _ => None,
+        };
+        if let Some(wait) = retry_after {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, retry_seconds(retry_after).into());
+                .insert(header::RETRY_AFTER, retry_seconds(wait).into());
         }
         response
     }
@@ -195,6 +237,29 @@ mod tests {
         assert_eq!(size(16 * 1024), "16 KiB");
         assert_eq!(size(1536), "1536 bytes");
         assert_eq!(size(1000), "1000 bytes");
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_database_is_a_503_to_retry() {
+        let response = Error::Database(sqlx::Error::PoolTimedOut).into_response();
+        assert_eq!(response.headers()[header::RETRY_AFTER], "5");
+        let (status, body) = render(Error::Database(sqlx::Error::Io(
+            std::io::ErrorKind::ConnectionRefused.into(),
+        )))
+        .await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(body["error"]["code"], "database_unavailable");
+        // Wrapped in context, too.
+        let wrapped = anyhow::Error::new(sqlx::Error::PoolTimedOut).context("loading keys");
+        let (status, _) = render(Error::Internal(wrapped)).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    }
+
+    #[tokio::test]
+    async fn other_database_errors_stay_internal() {
+        let (status, body) = render(Error::Database(sqlx::Error::RowNotFound)).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(body["error"]["code"], "internal_error");
     }
 
     #[tokio::test]

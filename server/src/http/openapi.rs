@@ -115,17 +115,16 @@ fn document(documented: openapi::OpenApi) -> openapi::OpenApi {
     let mut document = ApiDoc::openapi();
     document.merge(documented);
     for item in document.paths.paths.values_mut() {
-        for operation in [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.patch,
-            &mut item.delete,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            add_shared_errors(operation);
+        for (operation, writes) in [
+            (&mut item.get, false),
+            (&mut item.put, true),
+            (&mut item.post, true),
+            (&mut item.patch, true),
+            (&mut item.delete, true),
+        ] {
+            if let Some(operation) = operation {
+                add_shared_errors(operation, writes);
+            }
         }
     }
     document
@@ -188,8 +187,9 @@ fn with_webhooks(mut document: openapi::OpenApi) -> serde_json::Value {
 
 /// The errors that come from extractors and the error type rather than from
 /// a handler's own logic, so they are added here once instead of on every
-/// handler; a handler's own description of the same status wins.
-fn add_shared_errors(operation: &mut Operation) {
+/// handler; a handler's own description of the same status wins. `writes`:
+/// the operation's method may change data (every one but GET).
+fn add_shared_errors(operation: &mut Operation, writes: bool) {
     let requires = |scheme: &str| {
         let requirement = SecurityRequirement::new(scheme, Vec::<String>::new());
         operation
@@ -259,6 +259,18 @@ fn add_shared_errors(operation: &mut Operation) {
             "500",
             "`internal_error`: the cause is in the server's log.".to_owned(),
         ));
+        shared.push((
+            "503",
+            "`database_unavailable`: the database cannot be reached now (restarting, \
+             failing over); nothing was changed. Retry after `Retry-After` seconds."
+                .to_owned(),
+        ));
+        if writes {
+            shared.push((
+                "507",
+                "`storage_full`: the database's disk is full; nothing was changed.".to_owned(),
+            ));
+        }
     }
     for (status, description) in shared {
         operation

@@ -47,10 +47,18 @@ impl Backend {
     /// Opens the pool (on SQLite, for reads: writes go through
     /// `writer`). SQLite: the file is created when missing, and each
     /// connection gets its pragmas.
+    ///
+    /// PostgreSQL can go away and come back (a restart, a failover): the
+    /// pool checks a connection before handing it out, so one the server
+    /// closed is replaced rather than failing a request, and a request waits
+    /// at most [`PG_ACQUIRE_TIMEOUT`] for a connection, so that while the
+    /// database is down it is answered 503 `database_unavailable` in seconds
+    /// (see `http::error`) rather than holding the client. The pool opens
+    /// new connections as requests need them, so it recovers by itself once
+    /// the database is back. SQLite's pool only waits for another request's
+    /// read to end, so it keeps the longer wait.
     pub async fn connect(self, url: &str, max_connections: u32) -> anyhow::Result<AnyPool> {
-        let options = AnyPoolOptions::new()
-            .max_connections(max_connections.max(1))
-            .acquire_timeout(Duration::from_secs(10));
+        let options = AnyPoolOptions::new().max_connections(max_connections.max(1));
         match self {
             Self::Sqlite => {
                 // Validate the URL and create the file up front, so a bad path
@@ -64,6 +72,7 @@ impl Backend {
                         .with_context(|| format!("cannot open SQLite database {url:?}"))?,
                 );
                 options
+                    .acquire_timeout(SQLITE_ACQUIRE_TIMEOUT)
                     .after_connect(|conn, _meta| {
                         Box::pin(async move {
                             conn.execute(SQLITE_PRAGMAS).await?;
@@ -75,6 +84,8 @@ impl Backend {
                     .with_context(|| format!("cannot connect to {url:?}"))
             }
             Self::Postgres => options
+                .acquire_timeout(PG_ACQUIRE_TIMEOUT)
+                .test_before_acquire(true)
                 .connect(url)
                 .await
                 .with_context(|| format!("cannot connect to {:?}", redact(url))),
@@ -150,6 +161,15 @@ impl Backend {
     }
 }
 
+/// How long a request waits for one of PostgreSQL's pooled connections,
+/// connecting included: while the database is unreachable, about how long
+/// a request takes to be answered 503.
+pub const PG_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// How long a read waits for one of SQLite's pooled connections: only
+/// other reads hold them.
+const SQLITE_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The PostgreSQL channel that wakes delivery workers in every process.
 pub const WAKE_CHANNEL: &str = "adact_deliveries";
 
@@ -198,6 +218,60 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
+/// What a database error says about the database itself, when it is
+/// something the client can act on rather than a fault of the server's
+/// (see `http::error`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The database cannot be reached now: down, restarting, refusing
+    /// connections, a connection it closed, or no connection in time. The
+    /// same request may succeed in a moment.
+    Unavailable,
+    /// The database's disk is full: nothing more is written until room is
+    /// made.
+    StorageFull,
+}
+
+/// The [`Fault`] `err` shows, if any, on either backend.
+pub fn fault(err: &sqlx::Error) -> Option<Fault> {
+    use sqlx::postgres::PgDatabaseError;
+    /// SQLite's `SQLITE_FULL`: a write found the disk (or the database's
+    /// `max_page_count`) full.
+    const SQLITE_FULL: i32 = 13;
+    match err {
+        // ENOSPC, wherever it surfaces as an I/O error.
+        sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::StorageFull => {
+            Some(Fault::StorageFull)
+        }
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => Some(Fault::Unavailable),
+        sqlx::Error::Database(db) => {
+            if let Some(pg) = db.try_downcast_ref::<PgDatabaseError>() {
+                return match pg.code() {
+                    // disk_full
+                    "53100" => Some(Fault::StorageFull),
+                    // too_many_connections; admin_shutdown, crash_shutdown,
+                    // cannot_connect_now (a restart or a recovery under
+                    // way); class 08, connection exceptions.
+                    "53300" | "57P01" | "57P02" | "57P03" => Some(Fault::Unavailable),
+                    code if code.starts_with("08") => Some(Fault::Unavailable),
+                    _ => None,
+                };
+            }
+            // SQLite's result codes are numbers, any extended one with the
+            // primary code in its low byte; so is the code of an error
+            // that carries SQLite's on (the writer's, for a group's
+            // members).
+            let code = db.code()?.parse::<i32>().ok()?;
+            (code & 0xff == SQLITE_FULL).then_some(Fault::StorageFull)
+        }
+        _ => None,
+    }
+}
+
 /// Reads a boolean stored as an integer 0/1: the portable form across the
 /// backends of sqlx's `Any` driver (bind booleans as `i64::from(b)`).
 pub fn flag(row: &AnyRow, column: &str) -> sqlx::Result<bool> {
@@ -230,6 +304,44 @@ mod tests {
         let mut p = Placeholders::from(3);
         assert_eq!(p.list(3), "$3, $4, $5");
         assert_eq!(p.one(), "$6");
+    }
+
+    /// SQLite's "disk full" through the `Any` driver, made with a page
+    /// limit rather than a full disk.
+    #[tokio::test]
+    async fn a_full_sqlite_database_is_storage_full() {
+        use sqlx::Connection as _;
+        sqlx::any::install_default_drivers();
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/full.db?mode=rwc", dir.path().display());
+        let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+        conn.execute("pragma max_page_count = 8; create table t (x blob)")
+            .await
+            .unwrap();
+        let mut refused = None;
+        for _ in 0..64 {
+            if let Err(err) = sqlx::query("insert into t values (randomblob(4000))")
+                .execute(&mut conn)
+                .await
+            {
+                refused = Some(err);
+                break;
+            }
+        }
+        let refused = refused.expect("eight pages fill up");
+        assert_eq!(fault(&refused), Some(Fault::StorageFull), "{refused}");
+        let other = conn.execute("select * from missing").await.unwrap_err();
+        assert_eq!(fault(&other), None);
+    }
+
+    #[test]
+    fn io_errors_and_timeouts_mean_unavailable() {
+        assert_eq!(fault(&sqlx::Error::PoolTimedOut), Some(Fault::Unavailable));
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert_eq!(fault(&sqlx::Error::Io(refused)), Some(Fault::Unavailable));
+        let enospc = std::io::Error::from_raw_os_error(28);
+        assert_eq!(fault(&sqlx::Error::Io(enospc)), Some(Fault::StorageFull));
+        assert_eq!(fault(&sqlx::Error::RowNotFound), None);
     }
 
     /// The PostgreSQL migrations are the SQLite ones with PostgreSQL's
