@@ -205,19 +205,45 @@ fn add_shared_errors(operation: &mut Operation) {
     } else {
         None
     };
-    let has_query = operation
-        .parameters
-        .iter()
-        .flatten()
-        .any(|p| p.parameter_in == ParameterIn::Query);
+    let has_param = |place: ParameterIn, name: &str| {
+        operation
+            .parameters
+            .iter()
+            .flatten()
+            .any(|p| p.parameter_in == place && (name.is_empty() || p.name == name))
+    };
+    let has_query = has_param(ParameterIn::Query, "");
+    let has_if_match = has_param(ParameterIn::Header, super::etag::IF_MATCH);
     let mut shared = Vec::new();
+    let mut malformed = Vec::new();
     if operation.request_body.is_some() {
+        malformed.push(
+            "the body is not JSON, is not one JSON document (data follows it), or is not a \
+             JSON object",
+        );
+    }
+    if has_query {
+        malformed.push("a query parameter is malformed (the message names it)");
+    }
+    if has_if_match {
+        malformed.push("the `If-Match` header is malformed");
+    }
+    if !malformed.is_empty() {
         shared.push((
             "400",
-            "`invalid_request`: the body is not JSON, is not one JSON document (data \
-             follows it), or is not a JSON object; or a query parameter is malformed."
+            format!("`invalid_request`: {}.", malformed.join("; or ")),
+        ));
+    }
+    if has_if_match {
+        shared.push((
+            "412",
+            "`precondition_failed`: the resource changed since the `If-Match` tag was read \
+             (someone else saved it), and nothing was changed. Read it again for its current \
+             state and `ETag`, and make the change to that."
                 .to_owned(),
         ));
+    }
+    if operation.request_body.is_some() {
         shared.push((
             "413",
             format!(
@@ -231,11 +257,6 @@ fn add_shared_errors(operation: &mut Operation) {
              an object belongs, a string for a number), is missing or is not one the API \
              takes; `field` names it."
                 .to_owned(),
-        ));
-    } else if has_query {
-        shared.push((
-            "400",
-            "`invalid_request`: a query parameter is malformed; the message names it.".to_owned(),
         ));
     }
     if let Some(description) = unauthorized {
