@@ -1153,6 +1153,79 @@ describe("the admin console", () => {
     await panel.waitFor({ state: "detached" });
   });
 
+  test("an edit someone else saved first: saving says so plainly, nothing is saved, and the current version loads into the form", async () => {
+    const { page } = session;
+    // A campaign changed through the API behind the console's back, after the editor loaded it.
+    const created = await adminApi("/api/v1/campaigns", {
+      method: "POST",
+      body: JSON.stringify({
+        name: "Autumn Wheel", kind: "wheel",
+        definition: { texts: { title: "Spin for autumn" }, prizes: [{ name: "10% off", weight: 1, codes: { generate: { prefix: "AUT-" } } }] },
+      }),
+    });
+    const campaignPath = `/api/v1/campaigns/${created.id}`;
+    await page.goto(`${adact.url}/admin/campaigns/${created.id}`);
+    const name = page.getByLabel("Campaign name");
+    await name.waitFor();
+    await adminApi(campaignPath, { method: "PATCH", body: JSON.stringify({ name: "Autumn Wheel (Ana's)" }) });
+    await name.fill("Autumn Wheel 2026");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    const conflict = page.locator("form .form-conflict");
+    await conflict.getByText("Someone else changed this campaign").waitFor();
+    assert.match(await conflict.textContent(), /Your changes were not saved/);
+    assert.equal(await page.evaluate(() => document.activeElement.classList.contains("form-conflict")), true);
+    assert.equal((await adminApi(campaignPath)).name, "Autumn Wheel (Ana's)");
+    assert.equal(await name.inputValue(), "Autumn Wheel 2026", "what was typed stays until the admin reloads");
+    await assertAccessible(page, "a campaign saved elsewhere first");
+    await screenshots(page, "campaign-conflict", { fullPage: false });
+
+    await conflict.getByRole("button", { name: "Load the current version" }).click();
+    await page.getByRole("heading", { name: "Autumn Wheel (Ana's)", level: 1 }).waitFor();
+    assert.equal(await page.getByLabel("Campaign name").inputValue(), "Autumn Wheel (Ana's)");
+    assert.equal(await page.locator(".form-conflict").count(), 0);
+    await page.getByLabel("Campaign name").fill("Autumn Wheel 2026");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByText("Campaign “Autumn Wheel 2026” saved.").waitFor();
+    assert.equal((await adminApi(campaignPath)).name, "Autumn Wheel 2026");
+    await adminApi(campaignPath, { method: "DELETE" });
+
+    // The webhook settings open in two tabs: the other one saves first.
+    const before = await adminApi("/api/v1/webhooks/settings");
+    const other = await openPage(browser);
+    await other.context.addInitScript((token) => sessionStorage.setItem("adact.adminToken", token), ADMIN_TOKEN);
+    for (const tab of [page, other.page]) {
+      await tab.goto(`${adact.url}/admin/webhooks`);
+      await tab.getByRole("heading", { name: "Webhooks", exact: true }).waitFor();
+    }
+    await other.page.getByRole("checkbox", { name: /^All events/ }).uncheck();
+    await other.page.getByRole("checkbox", { name: /^webhook\.test/ }).uncheck();
+    await other.page.getByRole("button", { name: "Save settings" }).click();
+    await other.page.getByRole("status").getByText("Webhook settings saved.").waitFor();
+    const saved = await adminApi("/api/v1/webhooks/settings");
+    assert.equal(saved.events.includes("webhook.test"), false);
+    await other.context.close();
+
+    const settingsForm = page.locator('form[aria-labelledby="settings-title"]');
+    await page.getByRole("switch", { name: "Enable Webhooks" }).uncheck();
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await settingsForm.locator(".form-conflict").getByText("Someone else changed the webhook settings").waitFor();
+    assert.deepEqual(await adminApi("/api/v1/webhooks/settings"), saved, "nothing was saved");
+    await screenshots(page, "webhooks-conflict", { fullPage: false });
+    await settingsForm.getByRole("button", { name: "Load the current version" }).click();
+    await page.getByRole("heading", { name: "Settings" }).and(page.locator(":focus")).waitFor();
+    const reloaded = page.locator('form[aria-labelledby="settings-title"]');
+    assert.equal(await reloaded.getByRole("checkbox", { name: /^All events/ }).isChecked(), false);
+    assert.equal(await reloaded.getByRole("checkbox", { name: /^webhook\.test/ }).isChecked(), false);
+    assert.equal(await reloaded.getByRole("switch", { name: "Enable Webhooks" }).isChecked(), before.enabled);
+    assert.equal(await reloaded.locator(".form-conflict").count(), 0);
+    // Saved over the version loaded, it goes through.
+    await reloaded.getByRole("checkbox", { name: /^All events/ }).check();
+    await reloaded.getByRole("button", { name: "Save settings" }).click();
+    await page.getByRole("status").getByText("Webhook settings saved.").waitFor();
+    assert.deepEqual((await adminApi("/api/v1/webhooks/settings")).events, ["*"]);
+    assert.deepEqual(session.errors, []);
+  });
+
   test("every console page passes axe at 1280 and 390 px", async () => {
     const { page } = session;
     const pages = ["/admin/campaigns", "/admin/campaigns/new", "/admin/segments", "/admin/webhooks",

@@ -7,6 +7,7 @@
 mod cluster;
 mod crash;
 mod edge;
+mod etag;
 mod events;
 mod faults;
 mod load;

@@ -140,16 +140,33 @@ impl Document {
     }
 
     /// Checks an answer of `operation` against the document: its status is
-    /// documented, and its body matches the schema documented for it (or
-    /// is empty when none is). Panics naming the operation and the JSON
-    /// path of each mismatch.
-    fn check(&self, operation: &Operation<'_>, status: StatusCode, body: &str) {
+    /// documented, it has every header documented for it, and its body
+    /// matches the schema documented for it (or is empty when none is).
+    /// Panics naming the operation and the JSON path of each mismatch.
+    fn check(
+        &self,
+        operation: &Operation<'_>,
+        status: StatusCode,
+        headers: &header::HeaderMap,
+        body: &str,
+    ) {
         let id = operation.id();
         let response = &operation.spec["responses"][status.as_str()];
         assert!(
             response.is_object(),
             "{id} answered {status}, which its documentation does not list: {body}"
         );
+        for name in response["headers"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(name, _)| name)
+        {
+            assert!(
+                headers.contains_key(name.as_str()),
+                "{id} answered {status} without its documented {name} header"
+            );
+        }
         let schema = &response["content"]["application/json"]["schema"];
         if schema.is_null() {
             assert!(
@@ -230,11 +247,52 @@ impl TestServer {
         template: &str,
         request: reqwest::RequestBuilder,
     ) -> (StatusCode, Value) {
+        let (status, _, body) = self.answer_in_full(doc, method, template, request).await;
+        (status, body)
+    }
+
+    /// [`TestServer::answer`], with the answer's headers.
+    async fn answer_in_full(
+        &self,
+        doc: &Document,
+        method: &Method,
+        template: &str,
+        request: reqwest::RequestBuilder,
+    ) -> (StatusCode, header::HeaderMap, Value) {
         let response = request.send().await.unwrap();
         let status = response.status();
+        let headers = response.headers().clone();
         let text = response.text().await.unwrap();
-        doc.check(&doc.operation(method, template), status, &text);
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        doc.check(&doc.operation(method, template), status, &headers, &text);
+        (
+            status,
+            headers,
+            serde_json::from_str(&text).unwrap_or(Value::Null),
+        )
+    }
+
+    /// An admin request with `If-Match`, checked like
+    /// [`TestServer::documented`]; also answers the `ETag`.
+    async fn documented_if_match(
+        &self,
+        doc: &Document,
+        method: Method,
+        template: &str,
+        path: &str,
+        if_match: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Option<String>, Value) {
+        let mut request = self
+            .admin(method.clone(), path)
+            .header(header::IF_MATCH, if_match);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let (status, headers, body) = self.answer_in_full(doc, &method, template, request).await;
+        let etag = headers
+            .get(header::ETAG)
+            .map(|v| v.to_str().unwrap().to_owned());
+        (status, etag, body)
     }
 }
 
@@ -485,6 +543,7 @@ async fn every_documented_operation_is_routed() {
             }
             let response = request.send().await.unwrap();
             let status = response.status();
+            let headers = response.headers().clone();
             let text = response.text().await.unwrap();
             assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{id}: {path}");
             assert!(
@@ -498,7 +557,7 @@ async fn every_documented_operation_is_routed() {
                     "{id} without credentials answered {status}: {text}"
                 );
             }
-            doc.check(&op, status, &text);
+            doc.check(&op, status, &headers, &text);
         }
     }
     server.stop().await;
@@ -556,6 +615,7 @@ async fn every_json_body_is_read_strictly() {
             }
             let response = request.send().await.unwrap();
             let status = response.status();
+            let headers = response.headers().clone();
             let text = response.text().await.unwrap();
             let answer: Value = serde_json::from_str(&text)
                 .unwrap_or_else(|_| panic!("{id} answered {status} without JSON: {text}"));
@@ -570,7 +630,7 @@ async fn every_json_body_is_read_strictly() {
                 field,
                 "{id} took {short}: {answer}"
             );
-            doc.check(&op, status, &text);
+            doc.check(&op, status, &headers, &text);
         }
         checked.push(id);
     }
@@ -759,6 +819,84 @@ async fn real_answers_match_the_documented_schemas() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // Edits against the ETag read: the current one saves, a stale one is
+    // refused, a malformed one is a bad request.
+    let one = "/api/v1/campaigns/{id}";
+    let (status, headers, _) = server
+        .answer_in_full(
+            doc,
+            &Method::GET,
+            one,
+            server.admin(Method::GET, &one_campaign),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let stale = headers[header::ETAG].to_str().unwrap().to_owned();
+    let (status, etag, body) = server
+        .documented_if_match(
+            doc,
+            Method::PATCH,
+            one,
+            &one_campaign,
+            &stale,
+            Some(json!({"name": "Quiz, renamed"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_ne!(etag.as_deref(), Some(stale.as_str()));
+    for (if_match, expected) in [
+        (stale.as_str(), StatusCode::PRECONDITION_FAILED),
+        ("not quoted", StatusCode::BAD_REQUEST),
+    ] {
+        let (status, _, body) = server
+            .documented_if_match(
+                doc,
+                Method::PATCH,
+                one,
+                &one_campaign,
+                if_match,
+                Some(json!({"name": "Quiz, stale"})),
+            )
+            .await;
+        assert_eq!(status, expected, "{body}");
+        let (status, _, body) = server
+            .documented_if_match(doc, Method::DELETE, one, &one_campaign, if_match, None)
+            .await;
+        assert_eq!(status, expected, "{body}");
+    }
+    let (status, _, body) = server
+        .documented_if_match(
+            doc,
+            Method::PUT,
+            settings,
+            settings,
+            "\"0000000000000000\"",
+            Some(json!({"enabled": false})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PRECONDITION_FAILED, "{body}");
+    let endpoint = "/api/v1/webhooks/endpoints/{id}";
+    let one_endpoint = format!("/api/v1/webhooks/endpoints/{endpoint_id}");
+    let (status, headers, _) = server
+        .answer_in_full(
+            doc,
+            &Method::GET,
+            endpoint,
+            server.admin(Method::GET, &one_endpoint),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, body) = server
+        .documented_if_match(
+            doc,
+            Method::PATCH,
+            endpoint,
+            &one_endpoint,
+            headers[header::ETAG].to_str().unwrap(),
+            Some(json!({"description": "Checked"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     let (status, page) = server
         .documented(
             doc,
@@ -805,6 +943,17 @@ async fn real_answers_match_the_documented_schemas() {
             None,
         )
         .await;
+    let (status, _, body) = server
+        .documented_if_match(
+            doc,
+            Method::PATCH,
+            "/api/v1/segments/{id}",
+            &one_segment,
+            "\"0000000000000000\"",
+            Some(json!({"title": "Stale"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PRECONDITION_FAILED, "{body}");
 
     // The visitor's steps, as the embed sends them.
     let (status, render) = server

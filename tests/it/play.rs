@@ -686,7 +686,7 @@ async fn segments_whose_titles_differed_only_in_case_are_kept_and_the_oldest_is_
         title: None,
         campaign_id: Some(quiz.id.clone()),
     };
-    let err = segments::update(&store, &account, &twin.id, changes)
+    let err = segments::update(&store, &account, &twin.id, changes, None)
         .await
         .unwrap_err();
     assert!(
@@ -703,7 +703,7 @@ async fn segments_whose_titles_differed_only_in_case_are_kept_and_the_oldest_is_
         title: Some("Default Users (2)".into()),
         campaign_id: Some(quiz.id.clone()),
     };
-    segments::update(&store, &account, &twin.id, renamed)
+    segments::update(&store, &account, &twin.id, renamed, None)
         .await
         .unwrap();
     let (segment, shown) = store

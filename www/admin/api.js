@@ -26,6 +26,19 @@ export const session = {
   },
 };
 
+// The ETag each resource was answered with, by the object the answer became.
+const etags = new WeakMap();
+
+/**
+ * The `ETag` the server answered `resource` with (a campaign, segment,
+ * endpoint or the webhook settings, read or saved), or undefined (a list's
+ * items have none). Send it back as `ifMatch`: an edit of a resource that
+ * someone else saved since is then refused with 412 `precondition_failed`
+ * instead of overwriting their change. Keep the object the API returned
+ * (change it in place rather than copy it) to keep its tag.
+ */
+export const etagOf = (resource) => (resource !== null && typeof resource === "object" ? etags.get(resource) : undefined);
+
 let onUnauthorized = () => {};
 /** What to do when the server refuses the token (set by the app). */
 export function handleUnauthorized(fn) {
@@ -35,11 +48,13 @@ export function handleUnauthorized(fn) {
 /**
  * request("POST", "/api/v1/webhooks/test", {}) → the parsed JSON body.
  * Throws ApiError with the server's code, message and field.
- * `token` overrides the session's (sign-in checks a token before keeping it).
+ * `token` overrides the session's (sign-in checks a token before keeping it);
+ * `ifMatch` is sent as `If-Match` when given (see etagOf).
  */
-export async function request(method, path, body, { token } = {}) {
+export async function request(method, path, body, { token, ifMatch } = {}) {
   const headers = { Authorization: `Bearer ${token ?? session.token ?? ""}`, Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (ifMatch) headers["If-Match"] = ifMatch;
   let response;
   try {
     response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -53,7 +68,11 @@ export async function request(method, path, body, { token } = {}) {
   } catch {
     json = null;
   }
-  if (response.ok) return json;
+  if (response.ok) {
+    const etag = response.headers.get("ETag");
+    if (etag && json !== null && typeof json === "object") etags.set(json, etag);
+    return json;
+  }
   const error = new ApiError(response.status, json?.error);
   if (response.status === 401 && token === undefined) onUnauthorized(error);
   throw error;
@@ -62,9 +81,9 @@ export async function request(method, path, body, { token } = {}) {
 export const api = {
   get: (path) => request("GET", path),
   post: (path, body = {}) => request("POST", path, body),
-  put: (path, body) => request("PUT", path, body),
-  patch: (path, body) => request("PATCH", path, body),
-  delete: (path) => request("DELETE", path),
+  put: (path, body, options) => request("PUT", path, body, options),
+  patch: (path, body, options) => request("PATCH", path, body, options),
+  delete: (path, options) => request("DELETE", path, undefined, options),
 };
 
 /** Every item of a paginated list (`{data, next_cursor}`), page after page. */

@@ -1,15 +1,21 @@
 // Archiving, restoring and deleting a campaign, from the list and from its
 // editor alike: the same question, the same request, the same words.
-import { api } from "./api.js";
+import { api, etagOf } from "./api.js";
 import { confirmDialog, toast } from "./ui.js";
 
-/** Archives (or restores as a draft); resolves to the saved campaign, or null. */
-export async function setArchived(campaign, archive) {
+/**
+ * Archives (or restores as a draft); resolves to the saved campaign, or null.
+ * A campaign read with its ETag (the editor's) is changed only as read: when
+ * someone else saved it since, `onConflict(error)` is told instead.
+ */
+export async function setArchived(campaign, archive, { onConflict } = {}) {
   let saved;
   try {
-    saved = await api.patch(`/api/v1/campaigns/${encodeURIComponent(campaign.id)}`, { status: archive ? "archived" : "draft" });
+    saved = await api.patch(`/api/v1/campaigns/${encodeURIComponent(campaign.id)}`, { status: archive ? "archived" : "draft" },
+      { ifMatch: etagOf(campaign) });
   } catch (error) {
-    toast(error.message, { kind: "error" });
+    if (onConflict && error.code === "precondition_failed") onConflict(error);
+    else toast(error.message, { kind: "error" });
     return null;
   }
   toast(archive ? `“${campaign.name}” archived: pages no longer show it.` : `“${campaign.name}” restored as a draft.`);

@@ -186,14 +186,20 @@ export function clearErrors(form) {
   }
   for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
   const general = form.querySelector(".form-error");
-  if (general) replace(general).hidden = true;
+  if (general) {
+    replace(general).hidden = true;
+    general.classList.remove("form-conflict");
+  }
 }
 
 /**
  * Shows an API error in `form`: each field it names beside its control, or
  * at the top of the form; focus goes to the first. What was typed stays.
+ * With `conflict` ({what, reload}), a 412 says so with a reload button
+ * ({@link showConflict}).
  */
-export function showError(form, error) {
+export function showError(form, error, { conflict } = {}) {
+  if (conflict && error.code === "precondition_failed") return showConflict(form, conflict);
   const fields = error.fields?.length ? error.fields : [{ field: error.field, message: error.message }];
   let first = null;
   for (const { field, message } of fields) {
@@ -257,6 +263,26 @@ export function findField(form, path) {
 export function readable(message, field) {
   const text = field && message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * Says at the top of `form` that someone else saved what it edits after the
+ * form was loaded: the server refused the save (412), so nothing was saved.
+ * `what` names it ("this campaign", "the webhook settings"); the button runs
+ * `reload`, which loads the current version into the form in place of what
+ * was typed.
+ */
+export function showConflict(form, { what, reload }) {
+  const general = form.querySelector(".form-error");
+  const button = h("button", { type: "button", class: "btn btn-small" }, "Load the current version");
+  button.addEventListener("click", () => busy(button, reload));
+  replace(general,
+    h("p", { class: "conflict-title" }, `Someone else changed ${what}`),
+    h("p", null, "Your changes were not saved: a newer version was saved after you opened this page, by another admin or by you in another tab. Load the current version, then make your changes again."),
+    h("div", null, button));
+  general.classList.add("form-conflict");
+  general.hidden = false;
+  general.focus();
 }
 
 /** The place for errors that name no field, at the top of a form. */

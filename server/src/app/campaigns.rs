@@ -5,6 +5,7 @@ use crate::{
     domain::{
         Error,
         campaign::{Campaign, NewCampaign, check_text},
+        etag::{self, Precondition},
     },
     store::{
         Store,
@@ -53,13 +54,15 @@ pub struct Changes {
 }
 
 /// Saves the changes over the campaign as its transaction reads it
-/// (locked, so concurrent edits apply one after another and none is lost);
-/// prizes sent back with their id keep their stock and codes.
+/// (locked, so concurrent edits apply one after another and none is lost),
+/// if it still meets `precondition`; prizes sent back with their id keep
+/// their stock and codes.
 pub async fn update(
     store: &Store,
     account_id: &str,
     id: &str,
     changes: Changes,
+    precondition: Option<Precondition>,
 ) -> Result<Campaign> {
     if let Some(name) = &changes.name {
         check_text("name", name, 1, 120)?;
@@ -71,6 +74,7 @@ pub async fn update(
                 let previous = campaigns::lock_campaign(tx, &account_id, &id)
                     .await?
                     .ok_or_else(|| not_found(&id))?;
+                etag::check(precondition.as_ref(), &previous.etag(), "campaign")?;
                 let next = changes.apply(&previous)?;
                 let campaign = campaigns::save_campaign(tx, &previous, next).await?;
                 tx.changed(&account_id).await?;
@@ -105,12 +109,24 @@ impl Changes {
     }
 }
 
-/// Deletes a campaign, refused while a segment shows it.
-pub async fn delete(store: &Store, account_id: &str, id: &str) -> Result<()> {
+/// Deletes a campaign, refused while a segment shows it, and when it no
+/// longer meets `precondition`.
+pub async fn delete(
+    store: &Store,
+    account_id: &str,
+    id: &str,
+    precondition: Option<Precondition>,
+) -> Result<()> {
     let (account_id, id) = (account_id.to_owned(), id.to_owned());
     store
         .transact(move |tx| {
             Box::pin(async move {
+                if let Some(precondition) = &precondition {
+                    let current = campaigns::lock_campaign(tx, &account_id, &id)
+                        .await?
+                        .ok_or_else(|| not_found(&id))?;
+                    etag::check(Some(precondition), &current.etag(), "campaign")?;
+                }
                 match campaigns::delete_campaign(tx, &account_id, &id).await? {
                     Deleted::Deleted => {
                         tx.changed(&account_id).await?;

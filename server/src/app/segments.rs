@@ -9,6 +9,7 @@ use crate::{
         Error,
         account::Account,
         campaign::Campaign,
+        etag::{self, Precondition},
         events::{EventData, SegmentData, SegmentUpdatedData},
         segment::{Segment, apply, check_title},
     },
@@ -47,21 +48,23 @@ pub async fn create(
         .await
 }
 
-/// Saves what `changes` changes to the segment as it is when the
-/// transaction reads it, and records `segment.updated` with the previous
-/// values; an update that changes nothing writes nothing and records no
-/// event.
+/// Saves what `changes` changes to the segment as its transaction reads
+/// it (locked), if it still meets `precondition`, and records
+/// `segment.updated` with the previous values; an update that changes
+/// nothing writes nothing and records no event.
 pub async fn update(
     store: &Store,
     account: &Account,
     id: &str,
     changes: Changes,
+    precondition: Option<Precondition>,
 ) -> Result<Segment> {
     let (account, id) = (account.clone(), id.to_owned());
     store
         .transact(move |tx| {
             Box::pin(async move {
                 let mut segment = segment_in(tx, &account.id, &id).await?;
+                etag::check(precondition.as_ref(), &segment.etag(), "segment")?;
                 let previous = apply(
                     &mut segment,
                     changes.title.as_deref(),
@@ -96,12 +99,20 @@ pub async fn update(
         .await
 }
 
-pub async fn delete(store: &Store, account: &Account, id: &str) -> Result<()> {
+/// Deletes the segment, unless it no longer meets `precondition`, and
+/// records `segment.deleted`.
+pub async fn delete(
+    store: &Store,
+    account: &Account,
+    id: &str,
+    precondition: Option<Precondition>,
+) -> Result<()> {
     let (account, id) = (account.clone(), id.to_owned());
     store
         .transact(move |tx| {
             Box::pin(async move {
                 let segment = segment_in(tx, &account.id, &id).await?;
+                etag::check(precondition.as_ref(), &segment.etag(), "segment")?;
                 let campaign = campaigns::campaign_by_id(tx, &segment.campaign_id)
                     .await?
                     .ok_or_else(|| anyhow::anyhow!("a segment's campaign is missing"))?;
@@ -123,9 +134,9 @@ pub async fn find(store: &Store, account_id: &str, id: &str) -> Result<Segment> 
         .ok_or_else(|| not_found(id).into())
 }
 
-/// The account's segment with this id, read in the transaction.
+/// The account's segment with this id, read and locked in the transaction.
 async fn segment_in(conn: &mut AnyConnection, account_id: &str, id: &str) -> Result<Segment> {
-    segments::segment_by_id(conn, account_id, id)
+    segments::lock_segment(conn, account_id, id)
         .await?
         .ok_or_else(|| not_found(id).into())
 }

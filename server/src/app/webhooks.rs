@@ -5,23 +5,17 @@ use crate::{
     domain::{
         Error,
         account::Account,
+        etag::{self, Precondition},
         events::{Event, EventData, WebhookTestData},
         time::now_ms,
         webhook::{
-            DEFAULT_TIMEOUT_MS, Endpoint, EndpointChanges, EndpointFields, Headers, check_events,
-            check_recover_since, retire,
+            DEFAULT_TIMEOUT_MS, Endpoint, EndpointChanges, EndpointFields, Headers, Settings,
+            check_events, check_recover_since, retire,
         },
     },
     store::{Store, WriteTx, endpoints, outbox},
     worker::{signing, ssrf},
 };
-
-/// The guide's single view of the settings, as saved.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    pub enabled: bool,
-    pub primary: Option<Endpoint>,
-}
 
 pub async fn settings(store: &Store, account_id: &str) -> Result<Settings> {
     Ok(Settings {
@@ -35,7 +29,8 @@ pub async fn settings(store: &Store, account_id: &str) -> Result<Settings> {
 /// updates its URL and `events` with those given. The switch only
 /// stops or resumes sending: without a `url` the main endpoint and its
 /// secret stay as they are, and nothing here deletes an endpoint (that is
-/// `DELETE /api/v1/webhooks/endpoints/{id}`).
+/// `DELETE /api/v1/webhooks/endpoints/{id}`). Refused when the settings,
+/// as the transaction reads them (locked), no longer meet `precondition`.
 pub async fn save_settings(
     store: &Store,
     account_id: &str,
@@ -43,6 +38,7 @@ pub async fn save_settings(
     url: Option<String>,
     events: Option<Vec<String>>,
     allow_private: bool,
+    precondition: Option<Precondition>,
 ) -> Result<Settings> {
     let events = events.map(check_events).transpose()?;
     let url = match url.as_deref().map(str::trim) {
@@ -61,14 +57,22 @@ pub async fn save_settings(
     store
         .transact(move |tx| {
             Box::pin(async move {
+                endpoints::lock_settings(tx, &account_id).await?;
+                let current = settings_in(tx, &account_id).await?;
+                etag::check(precondition.as_ref(), &current.etag(), "webhook settings")?;
                 save_settings_in(tx, &account_id, enabled, url, events).await?;
-                Ok(Settings {
-                    enabled: endpoints::webhooks_enabled(tx, &account_id).await?,
-                    primary: endpoints::primary_endpoint(tx, &account_id).await?,
-                })
+                Ok(settings_in(tx, &account_id).await?)
             })
         })
         .await
+}
+
+/// The settings as the transaction `tx` reads them.
+async fn settings_in(tx: &mut WriteTx, account_id: &str) -> sqlx::Result<Settings> {
+    Ok(Settings {
+        enabled: endpoints::webhooks_enabled(tx, account_id).await?,
+        primary: endpoints::primary_endpoint(tx, account_id).await?,
+    })
 }
 
 /// [`save_settings`] in its transaction, with `url` and `events` checked.
@@ -137,13 +141,15 @@ pub async fn create_endpoint(
 }
 
 /// Applies the changes to the endpoint as its transaction reads it
-/// (locked): concurrent edits apply one after another, none lost.
+/// (locked: concurrent edits apply one after another, none lost), if it
+/// still meets `precondition`.
 pub async fn update_endpoint(
     store: &Store,
     account_id: &str,
     id: &str,
     changes: EndpointChanges,
     allow_private: bool,
+    precondition: Option<Precondition>,
 ) -> Result<Endpoint> {
     let changes = checked_url(changes, allow_private).await?;
     let (account_id, id) = (account_id.to_owned(), id.to_owned());
@@ -153,6 +159,7 @@ pub async fn update_endpoint(
                 let current = endpoints::lock_endpoint(tx, &account_id, &id)
                     .await?
                     .ok_or_else(|| endpoint_not_found(&id))?;
+                etag::check(precondition.as_ref(), &current.etag(), "webhook endpoint")?;
                 let fields = changes.apply(Some(&current))?;
                 endpoints::update_endpoint(tx, &account_id, &id, &fields)
                     .await?
@@ -162,11 +169,23 @@ pub async fn update_endpoint(
         .await
 }
 
-pub async fn delete_endpoint(store: &Store, account_id: &str, id: &str) -> Result<()> {
+/// Deletes the endpoint, unless it no longer meets `precondition`.
+pub async fn delete_endpoint(
+    store: &Store,
+    account_id: &str,
+    id: &str,
+    precondition: Option<Precondition>,
+) -> Result<()> {
     let (account_id, id) = (account_id.to_owned(), id.to_owned());
     store
         .transact(move |tx| {
             Box::pin(async move {
+                if let Some(precondition) = &precondition {
+                    let current = endpoints::lock_endpoint(tx, &account_id, &id)
+                        .await?
+                        .ok_or_else(|| endpoint_not_found(&id))?;
+                    etag::check(Some(precondition), &current.etag(), "webhook endpoint")?;
+                }
                 if endpoints::delete_endpoint(tx, &account_id, &id).await? {
                     Ok(())
                 } else {

@@ -33,6 +33,11 @@ pub enum Error {
     #[error("{message}")]
     State { code: &'static str, message: String },
 
+    /// The thing changed since the client read it: its write was made
+    /// against a state that is gone (see `etag`), and nothing was saved.
+    #[error("{message}")]
+    Changed { message: String },
+
     /// A unique value is already taken, or a thing is still in use;
     /// `field` names it.
     #[error("{message}")]

@@ -9,6 +9,7 @@ pub mod campaign;
 pub mod credentials;
 pub mod draw;
 pub mod error;
+pub mod etag;
 pub mod events;
 pub mod identity;
 pub mod limits;

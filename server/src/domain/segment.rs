@@ -3,7 +3,7 @@
 //! [`title_key`]: `"VIP Users"`, `"vip users"` and `" VIP Users "` are one
 //! title.
 
-use super::{Error, campaign::check_text};
+use super::{Error, campaign::check_text, etag::ETag};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Segment {
@@ -11,6 +11,13 @@ pub struct Segment {
     pub account_id: String,
     pub title: String,
     pub campaign_id: String,
+}
+
+impl Segment {
+    /// The segment's entity tag (see `etag`): its title and campaign.
+    pub fn etag(&self) -> ETag {
+        ETag::of(&(&self.title, &self.campaign_id))
+    }
 }
 
 /// A segment title as saved: up to 200 characters, not blank, trimmed.

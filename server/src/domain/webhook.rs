@@ -2,7 +2,7 @@
 //! for an endpoint's fields. Times are unix ms; `http` formats them.
 
 pub use self::headers::{HIDDEN, HeaderChanges, Headers, change_headers, hidden};
-use super::{Error, campaign::check_text, events::EventType};
+use super::{Error, campaign::check_text, etag::ETag, events::EventType};
 
 mod headers;
 
@@ -37,6 +37,48 @@ pub struct Endpoint {
     pub failing_since: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+impl Endpoint {
+    /// The endpoint's entity tag (see `etag`): everything an admin sets,
+    /// whether it is enabled and why not (the server may disable it), and
+    /// its secrets, so that a rotation changes it. Not its failing streak,
+    /// which deliveries move.
+    pub fn etag(&self) -> ETag {
+        ETag::of(&(
+            (&self.url, &self.description, &self.events, &self.headers),
+            (
+                self.enabled,
+                &self.disabled_reason,
+                self.timeout_ms,
+                self.ordered,
+            ),
+            (&self.secret, &self.retired_secrets),
+        ))
+    }
+}
+
+/// The guide's single view of webhooks: the master switch and the main
+/// endpoint, if there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub enabled: bool,
+    pub primary: Option<Endpoint>,
+}
+
+impl Settings {
+    /// The settings' entity tag (see `etag`): what saving them sets, the
+    /// switch and the main endpoint's URL, events and whether it is on
+    /// (and which endpoint that is). Not the main endpoint's secret or
+    /// other fields, which the settings do not edit: rotating its secret
+    /// does not make a save of the settings a conflict.
+    pub fn etag(&self) -> ETag {
+        let primary = self
+            .primary
+            .as_ref()
+            .map(|e| (&e.id, &e.url, &e.events, e.enabled));
+        ETag::of(&(self.enabled, primary))
+    }
 }
 
 /// A secret a rotation replaced: it keeps signing beside the new one until

@@ -10,6 +10,7 @@ use utoipa_axum::routes;
 use super::{
     AppState, Listed, Page, Paged,
     error::Result,
+    etag::{IfMatch, Tagged},
     extract::{AdminAccount, Json, Path, Query},
     openapi::ApiRouter,
 };
@@ -175,7 +176,8 @@ async fn list(
     security(("admin_token" = [])),
     request_body = CreateCampaign,
     responses(
-        (status = 201, description = "The campaign, as saved.", body = CampaignBody),
+        (status = 201, description = "The campaign, as saved.", body = CampaignBody,
+            headers(("ETag" = String, description = "The campaign's entity tag, for `If-Match`."))),
         (status = 422, description = "`validation_failed`, with the `field` at fault.", body = ErrorBody),
     )
 )]
@@ -183,15 +185,17 @@ async fn create(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
     Json(request): Json<CreateCampaign>,
-) -> Result<(StatusCode, axum::Json<CampaignBody>)> {
+) -> Result<(StatusCode, Tagged<axum::Json<CampaignBody>>)> {
     let campaign = campaigns::create(&state.store, &account.id, request.into()).await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(view(&state, &campaign).await?),
-    ))
+    Ok((StatusCode::CREATED, tagged(&state, &campaign).await?))
 }
 
 /// Read a campaign
+///
+/// With its `ETag`, an entity tag of what an edit changes (name, kind,
+/// status, definition): send it back as `If-Match` so that an edit is
+/// refused if someone else saved the campaign meanwhile. Plays do not
+/// change it, though they change the stock and numbers shown.
 #[utoipa::path(
     get,
     path = "/api/v1/campaigns/{id}",
@@ -200,7 +204,8 @@ async fn create(
     security(("admin_token" = [])),
     params(("id" = String, Path, description = "The campaign's id, `cmp_...`.")),
     responses(
-        (status = 200, description = "The campaign.", body = CampaignBody),
+        (status = 200, description = "The campaign.", body = CampaignBody,
+            headers(("ETag" = String, description = "The campaign's entity tag, for `If-Match`."))),
         (status = 404, description = "`campaign_not_found`.", body = ErrorBody),
     )
 )]
@@ -208,9 +213,9 @@ async fn read(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
     Path(id): Path<String>,
-) -> Result<axum::Json<CampaignBody>> {
+) -> Result<Tagged<axum::Json<CampaignBody>>> {
     let campaign = campaigns::find(&state.store, &account.id, &id).await?;
-    Ok(axum::Json(view(&state, &campaign).await?))
+    tagged(&state, &campaign).await
 }
 
 /// Update a campaign
@@ -218,17 +223,19 @@ async fn read(
 /// Any of `name`, `kind`, `status` and `definition`; a `definition`
 /// replaces the whole one. Send each prize's `id` back to keep its stock
 /// and codes: a changed `stock` moves what is left by the difference, and
-/// pool codes not yet in the pool are added.
+/// pool codes not yet in the pool are added. With `If-Match`, only if
+/// nobody saved the campaign since that `ETag` was read.
 #[utoipa::path(
     patch,
     path = "/api/v1/campaigns/{id}",
     operation_id = "update_campaign",
     tag = "campaigns",
     security(("admin_token" = [])),
-    params(("id" = String, Path, description = "The campaign's id, `cmp_...`.")),
+    params(("id" = String, Path, description = "The campaign's id, `cmp_...`."), IfMatch),
     request_body = UpdateCampaign,
     responses(
-        (status = 200, description = "The campaign, as saved.", body = CampaignBody),
+        (status = 200, description = "The campaign, as saved.", body = CampaignBody,
+            headers(("ETag" = String, description = "The campaign's new entity tag."))),
         (status = 404, description = "`campaign_not_found`.", body = ErrorBody),
         (status = 422, description = "`validation_failed`, with the `field` at fault.", body = ErrorBody),
     )
@@ -237,28 +244,30 @@ async fn update(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
     Path(id): Path<String>,
+    IfMatch(precondition): IfMatch,
     Json(request): Json<UpdateCampaign>,
-) -> Result<axum::Json<CampaignBody>> {
+) -> Result<Tagged<axum::Json<CampaignBody>>> {
     let changes = Changes {
         name: request.name,
         kind: request.kind,
         status: request.status,
         definition: request.definition,
     };
-    let campaign = campaigns::update(&state.store, &account.id, &id, changes).await?;
-    Ok(axum::Json(view(&state, &campaign).await?))
+    let campaign = campaigns::update(&state.store, &account.id, &id, changes, precondition).await?;
+    tagged(&state, &campaign).await
 }
 
 /// Delete a campaign
 ///
-/// Refused while a segment shows it.
+/// Refused while a segment shows it. With `If-Match`, only if nobody saved
+/// the campaign since that `ETag` was read.
 #[utoipa::path(
     delete,
     path = "/api/v1/campaigns/{id}",
     operation_id = "delete_campaign",
     tag = "campaigns",
     security(("admin_token" = [])),
-    params(("id" = String, Path, description = "The campaign's id, `cmp_...`.")),
+    params(("id" = String, Path, description = "The campaign's id, `cmp_...`."), IfMatch),
     responses(
         (status = 204, description = "Deleted."),
         (status = 404, description = "`campaign_not_found`.", body = ErrorBody),
@@ -269,9 +278,18 @@ async fn delete(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
     Path(id): Path<String>,
+    IfMatch(precondition): IfMatch,
 ) -> Result<StatusCode> {
-    campaigns::delete(&state.store, &account.id, &id).await?;
+    campaigns::delete(&state.store, &account.id, &id, precondition).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// [`view`], with the campaign's entity tag.
+async fn tagged(state: &AppState, campaign: &Campaign) -> Result<Tagged<axum::Json<CampaignBody>>> {
+    Ok(Tagged(
+        campaign.etag(),
+        axum::Json(view(state, campaign).await?),
+    ))
 }
 
 /// A campaign as the admin API shows it: the definition (with prize ids),

@@ -91,6 +91,7 @@ impl Error {
                 Rule::NotFound { code, .. } => (StatusCode::NOT_FOUND, code),
                 Rule::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
                 Rule::State { code, .. } => (StatusCode::CONFLICT, code),
+                Rule::Changed { .. } => (StatusCode::PRECONDITION_FAILED, "precondition_failed"),
             },
             Self::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
             Self::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),

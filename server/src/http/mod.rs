@@ -34,6 +34,7 @@ pub mod assets;
 pub mod campaigns;
 pub mod embed;
 pub mod error;
+pub mod etag;
 pub mod extract;
 pub mod limits;
 pub mod openapi;

@@ -205,13 +205,15 @@ fn add_shared_errors(operation: &mut Operation, writes: bool) {
     } else {
         None
     };
-    let takes = |place: ParameterIn| {
+    let has_param = |place: ParameterIn, name: &str| {
         operation
             .parameters
             .iter()
             .flatten()
-            .any(|p| p.parameter_in == place)
+            .any(|p| p.parameter_in == place && (name.is_empty() || p.name == name))
     };
+    let takes = |place: ParameterIn| has_param(place, "");
+    let has_if_match = has_param(ParameterIn::Header, super::etag::IF_MATCH);
     let body = operation.request_body.is_some();
     let mut malformed = Vec::new();
     if body {
@@ -226,6 +228,9 @@ fn add_shared_errors(operation: &mut Operation, writes: bool) {
     if takes(ParameterIn::Path) {
         malformed.push("a path parameter is not valid (e.g. not UTF-8 once percent-decoded)");
     }
+    if has_if_match {
+        malformed.push("the `If-Match` header is malformed");
+    }
     let mut shared = Vec::new();
     if !malformed.is_empty() {
         shared.push((
@@ -234,6 +239,15 @@ fn add_shared_errors(operation: &mut Operation, writes: bool) {
                 "`invalid_request`: {}. The message says what is wrong, naming the parameter at fault.",
                 malformed.join("; or ")
             ),
+        ));
+    }
+    if has_if_match {
+        shared.push((
+            "412",
+            "`precondition_failed`: the resource changed since the `If-Match` tag was read \
+             (someone else saved it), and nothing was changed. Read it again for its current \
+             state and `ETag`, and make the change to that."
+                .to_owned(),
         ));
     }
     if body {

@@ -10,6 +10,7 @@ use utoipa_axum::routes;
 use super::{
     AppState, Listed, Page, Paged,
     error::Result,
+    etag::{IfMatch, Tagged},
     extract::{AdminAccount, Json, Path, Query},
     openapi::ApiRouter,
 };
@@ -102,7 +103,8 @@ async fn list(
     security(("admin_token" = [])),
     request_body = CreateSegment,
     responses(
-        (status = 201, description = "The segment.", body = SegmentBody),
+        (status = 201, description = "The segment.", body = SegmentBody,
+            headers(("ETag" = String, description = "The segment's entity tag, for `If-Match`."))),
         (status = 409, description = "`conflict` with `field: \"title\"`: the title is taken in the account (ignoring case and surrounding spaces).", body = ErrorBody),
         (status = 422, description = "`validation_failed`: a bad `title`, or no campaign has the `campaign_id`.", body = ErrorBody),
     )
@@ -111,13 +113,17 @@ async fn create(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
     Json(request): Json<CreateSegment>,
-) -> Result<(StatusCode, axum::Json<SegmentBody>)> {
+) -> Result<(StatusCode, Tagged<axum::Json<SegmentBody>>)> {
     let segment =
         segments::create(&state.store, &account, &request.title, &request.campaign_id).await?;
-    Ok((StatusCode::CREATED, axum::Json(view(&segment))))
+    Ok((StatusCode::CREATED, tagged(&segment)))
 }
 
 /// Read a segment
+///
+/// With its `ETag`, an entity tag of its title and campaign: send it back
+/// as `If-Match` so that an edit is refused if someone else saved the
+/// segment meanwhile.
 #[utoipa::path(
     get,
     path = "/api/v1/segments/{id}",
@@ -126,7 +132,8 @@ async fn create(
     security(("admin_token" = [])),
     params(("id" = String, Path, description = "The segment's id, `seg_...`.")),
     responses(
-        (status = 200, description = "The segment.", body = SegmentBody),
+        (status = 200, description = "The segment.", body = SegmentBody,
+            headers(("ETag" = String, description = "The segment's entity tag, for `If-Match`."))),
         (status = 404, description = "`segment_not_found`.", body = ErrorBody),
     )
 )]
@@ -134,26 +141,28 @@ async fn read(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
     Path(id): Path<String>,
-) -> Result<axum::Json<SegmentBody>> {
+) -> Result<Tagged<axum::Json<SegmentBody>>> {
     let segment = segments::find(&state.store, &account.id, &id).await?;
-    Ok(axum::Json(view(&segment)))
+    Ok(tagged(&segment))
 }
 
 /// Update a segment
 ///
 /// Its title, its campaign, or both. Records `segment.updated`, with the
 /// `previous` values, only when one of them changes: an update with
-/// nothing new (`{}`, the same values) records nothing.
+/// nothing new (`{}`, the same values) records nothing. With `If-Match`,
+/// only if nobody saved the segment since that `ETag` was read.
 #[utoipa::path(
     patch,
     path = "/api/v1/segments/{id}",
     operation_id = "update_segment",
     tag = "segments",
     security(("admin_token" = [])),
-    params(("id" = String, Path, description = "The segment's id, `seg_...`.")),
+    params(("id" = String, Path, description = "The segment's id, `seg_...`."), IfMatch),
     request_body = UpdateSegment,
     responses(
-        (status = 200, description = "The segment, as saved.", body = SegmentBody),
+        (status = 200, description = "The segment, as saved.", body = SegmentBody,
+            headers(("ETag" = String, description = "The segment's new entity tag."))),
         (status = 404, description = "`segment_not_found`.", body = ErrorBody),
         (status = 409, description = "`conflict` with `field: \"title\"`: the title is taken in the account (ignoring case and surrounding spaces).", body = ErrorBody),
         (status = 422, description = "`validation_failed`: a bad `title`, or no campaign has the `campaign_id`.", body = ErrorBody),
@@ -163,26 +172,28 @@ async fn update(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
     Path(id): Path<String>,
+    IfMatch(precondition): IfMatch,
     Json(request): Json<UpdateSegment>,
-) -> Result<axum::Json<SegmentBody>> {
+) -> Result<Tagged<axum::Json<SegmentBody>>> {
     let changes = Changes {
         title: request.title,
         campaign_id: request.campaign_id,
     };
-    let segment = segments::update(&state.store, &account, &id, changes).await?;
-    Ok(axum::Json(view(&segment)))
+    let segment = segments::update(&state.store, &account, &id, changes, precondition).await?;
+    Ok(tagged(&segment))
 }
 
 /// Delete a segment
 ///
-/// Records `segment.deleted`.
+/// Records `segment.deleted`. With `If-Match`, only if nobody saved the
+/// segment since that `ETag` was read.
 #[utoipa::path(
     delete,
     path = "/api/v1/segments/{id}",
     operation_id = "delete_segment",
     tag = "segments",
     security(("admin_token" = [])),
-    params(("id" = String, Path, description = "The segment's id, `seg_...`.")),
+    params(("id" = String, Path, description = "The segment's id, `seg_...`."), IfMatch),
     responses(
         (status = 204, description = "Deleted."),
         (status = 404, description = "`segment_not_found`.", body = ErrorBody),
@@ -192,9 +203,15 @@ async fn delete(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
     Path(id): Path<String>,
+    IfMatch(precondition): IfMatch,
 ) -> Result<StatusCode> {
-    segments::delete(&state.store, &account, &id).await?;
+    segments::delete(&state.store, &account, &id, precondition).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// [`view`], with the segment's entity tag.
+fn tagged(segment: &Segment) -> Tagged<axum::Json<SegmentBody>> {
+    Tagged(segment.etag(), axum::Json(view(segment)))
 }
 
 fn view(segment: &Segment) -> SegmentBody {

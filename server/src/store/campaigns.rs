@@ -261,13 +261,7 @@ pub async fn campaign_by_id(conn: &mut AnyConnection, id: &str) -> sqlx::Result<
 
 /// The definition as stored: pools of codes live in `prize_codes`, not here.
 fn definition_json(definition: &Definition) -> sqlx::Result<String> {
-    let mut stored = definition.clone();
-    for prize in &mut stored.prizes {
-        if let Codes::Pool(codes) = &mut prize.codes {
-            codes.clear();
-        }
-    }
-    to_json(&stored)
+    to_json(&definition.without_pool_codes())
 }
 
 /// Brings the prizes table in line with `next`: new prizes get an id and

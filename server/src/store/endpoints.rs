@@ -71,6 +71,23 @@ pub async fn webhooks_enabled(conn: &mut AnyConnection, account_id: &str) -> sql
     )
 }
 
+/// Locks the account's webhook settings for the caller's transaction
+/// (PostgreSQL: the settings row, made when missing with the switch off,
+/// which is what no row means; SQLite: the write lock is already the
+/// transaction's), so that saves of the settings apply one after another,
+/// each reading what the one before saved.
+pub async fn lock_settings(conn: &mut AnyConnection, account_id: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into webhook_settings (account_id, enabled, updated_at) values ($1, 0, $2) \
+         on conflict (account_id) do update set account_id = excluded.account_id",
+    )
+    .bind(account_id)
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 pub async fn set_webhooks_enabled(
     conn: &mut AnyConnection,
     account_id: &str,

@@ -66,13 +66,20 @@ impl Store {
     }
 }
 
-/// The account's segment with this id, on `conn` (in a transaction: as
-/// the transaction sees it).
-pub async fn segment_by_id(
+/// The account's segment with this id, locked for the caller's
+/// transaction (PostgreSQL: the row lock, held to commit, so concurrent
+/// edits apply one after another, each to what the one before saved;
+/// SQLite: the write lock is already the transaction's).
+pub async fn lock_segment(
     conn: &mut AnyConnection,
     account_id: &str,
     id: &str,
 ) -> sqlx::Result<Option<Segment>> {
+    sqlx::query("update segments set id = id where id = $1 and account_id = $2")
+        .bind(id)
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query("select * from segments where id = $1 and account_id = $2")
         .bind(id)
         .bind(account_id)

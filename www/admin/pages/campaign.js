@@ -7,7 +7,7 @@
 // This module is the page: loading, saving, the header and its archive and
 // delete buttons, the unsaved-changes guard, and the wiring of the preview.
 // Each section of the form is a module in campaign/.
-import { api, listAll } from "../api.js";
+import { api, etagOf, listAll } from "../api.js";
 import { remove, setArchived } from "../campaign-actions.js";
 import { h, replace } from "../dom.js";
 import { busy, campaignStatus, clearErrors, formError, showError, toast } from "../ui.js";
@@ -50,7 +50,15 @@ export async function render({ params, navigate }) {
   const state = { id, campaign: loaded, dirty: false };
   const editor = editorSections(loaded, { isNew: !id, changed });
   const header = pageHeader(state, segments);
-  const { form, saveState } = editorForm(editor, state, { header, navigate });
+  // Someone else saved the campaign since it was loaded: load it again.
+  const conflict = {
+    what: "this campaign",
+    reload: () => {
+      state.dirty = false;
+      navigate(location.href, { replace: true });
+    },
+  };
+  const { form, saveState } = editorForm(editor, state, { header, navigate, conflict });
   const preview = previewPane({ form, read: () => collect(editor, { preview: true }) });
 
   function changed() {
@@ -75,7 +83,10 @@ export async function render({ params, navigate }) {
         header.heading,
         header.facts,
         h("a", { class: "skip-preview", href: "#preview" }, "Jump to the preview")),
-      id && campaignActions(state, { status: editor.basics.status, header, navigate })),
+      id && campaignActions(state, {
+        status: editor.basics.status, header, navigate,
+        onConflict: (error) => showError(form, error, { conflict }),
+      })),
     h("div", { class: "editor" }, form, preview.node));
   return {
     node,
@@ -148,8 +159,12 @@ function collect(editor, { preview = false } = {}) {
   return { body: { name: named, kind: basics.kind.value(), status: basics.status.value, definition }, errors };
 }
 
-/** The form with its save bar; a save shows the server's errors beside their fields. */
-function editorForm(editor, state, { header, navigate }) {
+/**
+ * The form with its save bar; a save shows the server's errors beside their
+ * fields. An edit is saved only over the campaign as loaded (If-Match); when
+ * someone else saved it meanwhile, `conflict` says so and offers to reload.
+ */
+function editorForm(editor, state, { header, navigate, conflict }) {
   const { id } = state;
   const saveButton = h("button", { type: "submit", class: "btn btn-primary" }, id ? "Save changes" : "Create campaign");
   const saveState = h("span", { class: "save-state muted", "aria-live": "polite" }, id ? "All changes saved" : "Not saved yet");
@@ -170,10 +185,10 @@ function editorForm(editor, state, { header, navigate }) {
       let saved;
       try {
         saved = id
-          ? await api.patch(`/api/v1/campaigns/${encodeURIComponent(id)}`, body)
+          ? await api.patch(`/api/v1/campaigns/${encodeURIComponent(id)}`, body, { ifMatch: etagOf(state.campaign) })
           : await api.post("/api/v1/campaigns", body);
       } catch (error) {
-        return showError(form, error);
+        return showError(form, error, { conflict });
       }
       state.dirty = false;
       if (!id) {
@@ -211,12 +226,16 @@ function pageHeader(state, segments) {
   return { heading, facts, paint };
 }
 
-/** A saved campaign's Archive (or Restore) and Delete buttons; `status` is the form's status field. */
-function campaignActions(state, { status, header, navigate }) {
+/**
+ * A saved campaign's Archive (or Restore) and Delete buttons; `status` is the
+ * form's status field. Archiving is an edit like a save: refused, and
+ * `onConflict`, when someone else saved the campaign since it was loaded.
+ */
+function campaignActions(state, { status, header, navigate, onConflict }) {
   const archiveButton = h("button", { type: "button", class: "btn", onclick: () => archive(state.campaign.status !== "archived") },
     state.campaign.status === "archived" ? "Restore" : "Archive");
   async function archive(archived) {
-    const saved = await setArchived(state.campaign, archived);
+    const saved = await setArchived(state.campaign, archived, { onConflict });
     if (!saved) return;
     state.campaign = saved;
     status.value = saved.status;

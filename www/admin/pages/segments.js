@@ -1,7 +1,7 @@
 // Settings → API central → Segments (guide): a segment maps a group of
 // users to a campaign; the page names it in renderAdact({segment}). The
 // integration needs at least one, so an empty list says so.
-import { api, listAll } from "../api.js";
+import { api, etagOf, listAll } from "../api.js";
 import { h, replace, uid } from "../dom.js";
 import {
   busy, campaignStatus, clearErrors, confirmDialog, copyButton, field, formError, kindLabel, renderCall, showError,
@@ -65,7 +65,20 @@ export async function render() {
       body));
   }
 
-  function openEditor(segment) {
+  /**
+   * The editor of a new segment, or of `listed` as it is now: read again
+   * with its ETag, so that a save goes only over what the form shows.
+   */
+  async function openEditor(listed) {
+    let segment = null;
+    if (listed) {
+      try {
+        segment = await api.get(`/api/v1/segments/${encodeURIComponent(listed.id)}`);
+      } catch (error) {
+        toast(error.message, { kind: "error" });
+        return reload();
+      }
+    }
     const titleId = uid("segment-editor");
     const close = () => {
       replace(editorSlot);
@@ -100,10 +113,18 @@ export async function render() {
       const body = { title: title.value.trim(), campaign_id: campaign.value };
       await busy(submit, async () => {
         try {
-          if (segment) await api.patch(`/api/v1/segments/${encodeURIComponent(segment.id)}`, body);
+          if (segment) await api.patch(`/api/v1/segments/${encodeURIComponent(segment.id)}`, body, { ifMatch: etagOf(segment) });
           else await api.post("/api/v1/segments", body);
         } catch (error) {
-          return showError(form, error);
+          return showError(form, error, {
+            conflict: {
+              what: "this segment",
+              reload: async () => {
+                await reload();
+                await openEditor(segment);
+              },
+            },
+          });
         }
         replace(editorSlot);
         await reload();

@@ -1,6 +1,6 @@
 // Settings → API central → Webhooks: the guide's settings (URL, events, the
 // master toggle), the signing secret, a test event, and every endpoint.
-import { api } from "../api.js";
+import { api, etagOf } from "../api.js";
 import { h, replace, time, toLocalInput, uid } from "../dom.js";
 import {
   STATUS_KIND, badge, busy, clearErrors, confirmDialog, eventsFieldset, eventsSummary, field,
@@ -16,18 +16,32 @@ export async function render() {
   const primarySlot = h("div");
   const endpointsSlot = h("div");
   const editorSlot = h("div");
+  // The endpoint open in the editor, as last read or saved (with its ETag).
+  let editing = null;
 
-  /** A rotated secret: keep the lists current without redrawing the widget. */
+  /**
+   * A rotated secret: keep the lists current without redrawing the widget.
+   * The rotation changed the endpoint's ETag (not the settings'): an open
+   * editor of it saves over the rotated endpoint.
+   */
   function updated(endpoint) {
     endpoints = endpoints.map((e) => (e.id === endpoint.id ? endpoint : e));
-    if (settings.endpoint?.id === endpoint.id) settings = { ...settings, endpoint };
+    if (settings.endpoint?.id === endpoint.id) settings.endpoint = endpoint;
+    if (editing?.id === endpoint.id) editing = endpoint;
   }
 
-  async function reload() {
+  /**
+   * The settings and endpoints as the server has them now. The settings form
+   * is drawn again when the settings changed (an edit of the main endpoint,
+   * or someone else's save), so that it shows what it saves over.
+   */
+  async function reload({ redrawSettings = false } = {}) {
+    const before = etagOf(settings);
     [settings, endpoints] = await Promise.all([
       api.get("/api/v1/webhooks/settings"),
       api.get("/api/v1/webhooks/endpoints").then((r) => r.data),
     ]);
+    if (redrawSettings || etagOf(settings) !== before) renderSettings();
     renderPrimary();
     renderEndpoints();
   }
@@ -56,9 +70,17 @@ export async function render() {
             // An emptied URL of an existing endpoint goes as "", which the
             // server refuses beside the field: the switch never deletes it.
             enabled: master.input.checked, url: url.value.trim() || (settings.endpoint ? "" : null), events: events.value(),
-          });
+          }, { ifMatch: etagOf(settings) });
         } catch (error) {
-          return showError(form, error);
+          return showError(form, error, {
+            conflict: {
+              what: "the webhook settings",
+              reload: async () => {
+                await reload({ redrawSettings: true });
+                settingsNode.querySelector("h2")?.focus();
+              },
+            },
+          });
         }
         toast(settings.enabled ? "Webhook settings saved. Webhooks are on." : "Webhook settings saved. Webhooks are off.");
         endpoints = (await api.get("/api/v1/webhooks/endpoints")).data;
@@ -68,7 +90,7 @@ export async function render() {
     });
     return h("section", { class: "card", "aria-labelledby": "settings-title" },
       h("div", { class: "card-header" },
-        h("h2", { id: "settings-title" }, "Settings"),
+        h("h2", { id: "settings-title", tabindex: "-1" }, "Settings"),
         h("p", { class: "muted" }, "Where Adact sends events, and which ones.")),
       form);
   }
@@ -124,7 +146,21 @@ export async function render() {
       body));
   }
 
-  function openEditor(endpoint) {
+  /**
+   * The editor of a new endpoint, or of `endpoint`: read again with its ETag
+   * (unless `read` is false: it was just saved), so that a save goes only
+   * over what the form shows.
+   */
+  async function openEditor(endpoint, { read = true } = {}) {
+    if (endpoint && read) {
+      try {
+        endpoint = await api.get(`/api/v1/webhooks/endpoints/${encodeURIComponent(endpoint.id)}`);
+      } catch (error) {
+        toast(error.message, { kind: "error" });
+        return reload();
+      }
+    }
+    editing = endpoint;
     const titleId = uid("editor-title");
     const urlInput = h("input", { type: "url", name: "url", inputmode: "url", spellcheck: "false", value: endpoint?.url ?? "", placeholder: "https://example.com/webhooks" });
     const description = h("input", { type: "text", name: "description", maxlength: "200", value: endpoint?.description ?? "" });
@@ -135,6 +171,7 @@ export async function render() {
     const ordered = toggle({ name: "ordered", label: "Deliver each player's events in order", checked: endpoint?.ordered ?? false, hint: "One player's events arrive one after another, in sequence: the next waits until the one before it succeeded or failed for good. Slower when your endpoint fails; applies to events from now on." });
     const submit = h("button", { type: "submit", class: "btn btn-primary" }, endpoint ? "Save endpoint" : "Create endpoint");
     const close = () => {
+      editing = null;
       replace(editorSlot);
       endpointsSlot.querySelector("h2")?.focus();
     };
@@ -164,14 +201,22 @@ export async function render() {
         let saved;
         try {
           saved = endpoint
-            ? await api.patch(`/api/v1/webhooks/endpoints/${encodeURIComponent(endpoint.id)}`, body)
+            ? await api.patch(`/api/v1/webhooks/endpoints/${encodeURIComponent(endpoint.id)}`, body, { ifMatch: etagOf(editing) })
             : await api.post("/api/v1/webhooks/endpoints", body);
         } catch (error) {
-          return showError(form, error);
+          return showError(form, error, {
+            conflict: {
+              what: "this endpoint",
+              reload: async () => {
+                await reload();
+                await openEditor(endpoint);
+              },
+            },
+          });
         }
         toast(endpoint ? "Endpoint saved." : "Endpoint created.");
         await reload();
-        openEditor(saved);
+        openEditor(saved, { read: false });
       });
     });
     replace(editorSlot, h("section", { class: "card card-accent", "aria-labelledby": titleId },
@@ -200,9 +245,18 @@ export async function render() {
       return toast(error.message, { kind: "error" });
     }
     toast("Endpoint deleted.");
+    editing = null;
     replace(editorSlot);
     await reload();
     endpointsSlot.querySelector("h2")?.focus();
+  }
+
+  // The settings form, drawn again when the settings change under it.
+  let settingsNode = settingsCard();
+  function renderSettings() {
+    const next = settingsCard();
+    settingsNode.replaceWith(next);
+    settingsNode = next;
   }
 
   renderPrimary();
@@ -213,7 +267,7 @@ export async function render() {
       h("h1", null, "Webhooks"),
       h("p", { class: "lead" }, "Adact sends every player action to your server as a signed HTTPS POST. ",
         h("a", { href: HISTORY }, "See what was sent in Webhooks History"), ".")),
-    h("div", { class: "grid-2" }, settingsCard(), primarySlot),
+    h("div", { class: "grid-2" }, settingsNode, primarySlot),
     endpointsSlot,
     editorSlot);
   return { node };

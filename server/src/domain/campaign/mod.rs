@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use super::{
     Error, draw,
+    etag::ETag,
     limits::{self, PlayLimit, Refusal},
     time::{parse_rfc3339, rfc3339},
 };
@@ -205,6 +206,19 @@ impl Quiz {
 }
 
 impl Definition {
+    /// The definition as it is stored: pools of codes live in their own
+    /// table (where plays take them), not here.
+    #[must_use]
+    pub fn without_pool_codes(&self) -> Self {
+        let mut stored = self.clone();
+        for prize in &mut stored.prizes {
+            if let Codes::Pool(codes) = &mut prize.codes {
+                codes.clear();
+            }
+        }
+        stored
+    }
+
     /// The schedule in unix ms, naming a bad date by its field.
     pub fn schedule(&self) -> Result<(Option<i64>, Option<i64>), Error> {
         let parse = |field: &str, value: &Option<String>| {
@@ -360,6 +374,19 @@ impl Campaign {
                 .collect(),
             end_screen: d.end_screen.clone(),
         }
+    }
+
+    /// The campaign's entity tag (see `etag`): its name, kind, status and
+    /// definition as stored. Not its prizes' stock left nor its plays,
+    /// which change with every play; nor the pool codes an edit sent,
+    /// which only ever add to the pool.
+    pub fn etag(&self) -> ETag {
+        ETag::of(&(
+            &self.name,
+            self.kind,
+            self.status,
+            self.definition.without_pool_codes(),
+        ))
     }
 
     /// Whether the schedule lets anyone play at `now_ms`.

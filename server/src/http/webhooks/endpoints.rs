@@ -20,6 +20,7 @@ use crate::{
     http::{
         AppState,
         error::Result,
+        etag::{IfMatch, Tagged},
         extract::{AdminAccount, Json, Path},
         openapi::ApiRouter,
     },
@@ -180,7 +181,8 @@ async fn list_endpoints(
     security(("admin_token" = [])),
     request_body = EndpointInput,
     responses(
-        (status = 201, description = "The endpoint.", body = Endpoint),
+        (status = 201, description = "The endpoint.", body = Endpoint,
+            headers(("ETag" = String, description = "The endpoint's entity tag, for `If-Match`."))),
         (status = 422, description = "`validation_failed`: no `url`, a `url` that is not allowed, an \
             unknown event type, a `timeout_ms` or `description` out of range, or a header that is \
             not allowed (`headers.<name>`, or `headers` over the limits).", body = ErrorBody),
@@ -198,10 +200,14 @@ async fn create_endpoint(
         state.allow_private_endpoints,
     )
     .await?;
-    Ok((StatusCode::CREATED, axum::Json(Endpoint::from(endpoint))))
+    Ok((StatusCode::CREATED, tagged(endpoint)))
 }
 
 /// Read an endpoint
+///
+/// With its `ETag`, an entity tag of everything an edit or a rotation
+/// changes, and of whether the server disabled it: send it back as
+/// `If-Match` so that an edit is refused if the endpoint changed meanwhile.
 #[utoipa::path(
     get,
     path = "/api/v1/webhooks/endpoints/{id}",
@@ -210,7 +216,8 @@ async fn create_endpoint(
     security(("admin_token" = [])),
     params(("id" = String, Path, description = "The endpoint's id, `ep_...`.")),
     responses(
-        (status = 200, description = "The endpoint.", body = Endpoint),
+        (status = 200, description = "The endpoint.", body = Endpoint,
+            headers(("ETag" = String, description = "The endpoint's entity tag, for `If-Match`."))),
         (status = 404, description = "`endpoint_not_found`.", body = ErrorBody),
     )
 )]
@@ -218,24 +225,27 @@ async fn get_endpoint(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
     Path(id): Path<String>,
-) -> Result<axum::Json<Endpoint>> {
+) -> Result<Tagged<axum::Json<Endpoint>>> {
     let endpoint = webhooks::endpoint(&state.store, &account.id, &id).await?;
-    Ok(axum::Json(endpoint.into()))
+    Ok(tagged(endpoint))
 }
 
 /// Update an endpoint
 ///
 /// Only the fields given change; in `headers`, only the headers named.
+/// With `If-Match`, only if the endpoint did not change since that `ETag`
+/// was read.
 #[utoipa::path(
     patch,
     path = "/api/v1/webhooks/endpoints/{id}",
     operation_id = "update_webhook_endpoint",
     tag = "webhooks",
     security(("admin_token" = [])),
-    params(("id" = String, Path, description = "The endpoint's id, `ep_...`.")),
+    params(("id" = String, Path, description = "The endpoint's id, `ep_...`."), IfMatch),
     request_body = EndpointInput,
     responses(
-        (status = 200, description = "The endpoint, as saved.", body = Endpoint),
+        (status = 200, description = "The endpoint, as saved.", body = Endpoint,
+            headers(("ETag" = String, description = "The endpoint's new entity tag."))),
         (status = 404, description = "`endpoint_not_found`.", body = ErrorBody),
         (status = 422, description = "`validation_failed`: a `url` that is not allowed, an unknown \
             event type, a `timeout_ms` or `description` out of range, or a header that is not \
@@ -246,27 +256,32 @@ async fn update_endpoint(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
     Path(id): Path<String>,
+    IfMatch(precondition): IfMatch,
     Json(input): Json<EndpointInput>,
-) -> Result<axum::Json<Endpoint>> {
+) -> Result<Tagged<axum::Json<Endpoint>>> {
     let endpoint = webhooks::update_endpoint(
         &state.store,
         &account.id,
         &id,
         input.into(),
         state.allow_private_endpoints,
+        precondition,
     )
     .await?;
-    Ok(axum::Json(endpoint.into()))
+    Ok(tagged(endpoint))
 }
 
 /// Delete an endpoint
+///
+/// With `If-Match`, only if the endpoint did not change since that `ETag`
+/// was read.
 #[utoipa::path(
     delete,
     path = "/api/v1/webhooks/endpoints/{id}",
     operation_id = "delete_webhook_endpoint",
     tag = "webhooks",
     security(("admin_token" = [])),
-    params(("id" = String, Path, description = "The endpoint's id, `ep_...`.")),
+    params(("id" = String, Path, description = "The endpoint's id, `ep_...`."), IfMatch),
     responses(
         (status = 204, description = "Deleted."),
         (status = 404, description = "`endpoint_not_found`.", body = ErrorBody),
@@ -276,8 +291,9 @@ async fn delete_endpoint(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
     Path(id): Path<String>,
+    IfMatch(precondition): IfMatch,
 ) -> Result<StatusCode> {
-    webhooks::delete_endpoint(&state.store, &account.id, &id).await?;
+    webhooks::delete_endpoint(&state.store, &account.id, &id, precondition).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -294,7 +310,8 @@ async fn delete_endpoint(
     security(("admin_token" = [])),
     params(("id" = String, Path, description = "The endpoint's id, `ep_...`.")),
     responses(
-        (status = 200, description = "The endpoint with its new secret.", body = Endpoint),
+        (status = 200, description = "The endpoint with its new secret.", body = Endpoint,
+            headers(("ETag" = String, description = "The endpoint's new entity tag."))),
         (status = 404, description = "`endpoint_not_found`.", body = ErrorBody),
     )
 )]
@@ -302,9 +319,14 @@ async fn rotate_secret(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
     Path(id): Path<String>,
-) -> Result<axum::Json<Endpoint>> {
+) -> Result<Tagged<axum::Json<Endpoint>>> {
     let endpoint = webhooks::rotate_secret(&state.store, &account.id, &id).await?;
-    Ok(axum::Json(endpoint.into()))
+    Ok(tagged(endpoint))
+}
+
+/// The endpoint as the admin API shows it, with its entity tag.
+fn tagged(endpoint: domain::webhook::Endpoint) -> Tagged<axum::Json<Endpoint>> {
+    Tagged(endpoint.etag(), axum::Json(endpoint.into()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -11,9 +11,11 @@ use utoipa_axum::routes;
 
 use crate::{
     app::webhooks,
+    domain,
     http::{
         AppState,
         error::Result,
+        etag::{IfMatch, Tagged},
         extract::{AdminAccount, Json},
         openapi::ApiRouter,
     },
@@ -62,8 +64,8 @@ struct WebhookSettings {
     endpoint: Option<Endpoint>,
 }
 
-impl From<webhooks::Settings> for WebhookSettings {
-    fn from(settings: webhooks::Settings) -> Self {
+impl From<domain::webhook::Settings> for WebhookSettings {
+    fn from(settings: domain::webhook::Settings) -> Self {
         let primary = settings.primary.map(Endpoint::from);
         Self {
             enabled: settings.enabled,
@@ -79,22 +81,24 @@ impl From<webhooks::Settings> for WebhookSettings {
 /// Webhook settings
 ///
 /// The guide's single view: the master switch, and the URL and events of
-/// the main endpoint.
+/// the main endpoint. With an `ETag` of what saving them sets (the switch,
+/// and the main endpoint's URL, events and whether it is on): send it back
+/// as `If-Match` so that a save is refused if someone else saved them
+/// meanwhile.
 #[utoipa::path(
     get,
     path = "/api/v1/webhooks/settings",
     operation_id = "get_webhook_settings",
     tag = "webhooks",
     security(("admin_token" = [])),
-    responses((status = 200, description = "The settings.", body = WebhookSettings))
+    responses((status = 200, description = "The settings.", body = WebhookSettings,
+        headers(("ETag" = String, description = "The settings' entity tag, for `If-Match`."))))
 )]
 async fn get_settings(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
-) -> Result<axum::Json<WebhookSettings>> {
-    Ok(axum::Json(
-        webhooks::settings(&state.store, &account.id).await?.into(),
-    ))
+) -> Result<Tagged<axum::Json<WebhookSettings>>> {
+    Ok(tagged(webhooks::settings(&state.store, &account.id).await?))
 }
 
 /// Save the webhook settings
@@ -102,16 +106,19 @@ async fn get_settings(
 /// Sets the master switch, and creates or updates the main endpoint with the
 /// `url` and `events` given. The switch never deletes an endpoint or a
 /// secret: turned off and on again, the main endpoint signs with the same
-/// secret.
+/// secret. With `If-Match`, only if nobody saved the settings since that
+/// `ETag` was read.
 #[utoipa::path(
     put,
     path = "/api/v1/webhooks/settings",
     operation_id = "put_webhook_settings",
     tag = "webhooks",
     security(("admin_token" = [])),
+    params(IfMatch),
     request_body = SettingsInput,
     responses(
-        (status = 200, description = "The settings, as saved.", body = WebhookSettings),
+        (status = 200, description = "The settings, as saved.", body = WebhookSettings,
+            headers(("ETag" = String, description = "The settings' new entity tag."))),
         (status = 422, description = "`validation_failed`: a `url` that is empty or not allowed, an \
             unknown event type (`events[i]`), or `enabled` without an endpoint.", body = ErrorBody),
     )
@@ -119,8 +126,9 @@ async fn get_settings(
 async fn put_settings(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
+    IfMatch(precondition): IfMatch,
     Json(input): Json<SettingsInput>,
-) -> Result<axum::Json<WebhookSettings>> {
+) -> Result<Tagged<axum::Json<WebhookSettings>>> {
     let settings = webhooks::save_settings(
         &state.store,
         &account.id,
@@ -128,7 +136,13 @@ async fn put_settings(
         input.url,
         input.events,
         state.allow_private_endpoints,
+        precondition,
     )
     .await?;
-    Ok(axum::Json(settings.into()))
+    Ok(tagged(settings))
+}
+
+/// The settings as the admin API shows them, with their entity tag.
+fn tagged(settings: domain::webhook::Settings) -> Tagged<axum::Json<WebhookSettings>> {
+    Tagged(settings.etag(), axum::Json(settings.into()))
 }
