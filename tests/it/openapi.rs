@@ -671,6 +671,7 @@ async fn every_path_parameter_is_read_strictly() {
         }
         let response = request.send().await.unwrap();
         let status = response.status();
+        let headers = response.headers().clone();
         let text = response.text().await.unwrap();
         let answer: Value = serde_json::from_str(&text)
             .unwrap_or_else(|_| panic!("{id} answered {status} without JSON: {text}"));
@@ -681,7 +682,7 @@ async fn every_path_parameter_is_read_strictly() {
         );
         let message = answer["error"]["message"].as_str().unwrap_or_default();
         assert!(message.contains("`id`"), "{id}: {answer}");
-        doc.check(&op, status, &text);
+        doc.check(&op, status, &headers, &text);
         checked.push(id);
     }
     // SPEC.md's operations on one thing by id, each of them.
