@@ -156,9 +156,7 @@ pub async fn update_endpoint(
     store
         .transact(move |tx| {
             Box::pin(async move {
-                let current = endpoints::lock_endpoint(tx, &account_id, &id)
-                    .await?
-                    .ok_or_else(|| endpoint_not_found(&id))?;
+                let current = endpoint_in(tx, &account_id, &id).await?;
                 etag::check(precondition.as_ref(), &current.etag(), "webhook endpoint")?;
                 let fields = changes.apply(Some(&current))?;
                 endpoints::update_endpoint(tx, &account_id, &id, &fields)
@@ -181,9 +179,7 @@ pub async fn delete_endpoint(
         .transact(move |tx| {
             Box::pin(async move {
                 if let Some(precondition) = &precondition {
-                    let current = endpoints::lock_endpoint(tx, &account_id, &id)
-                        .await?
-                        .ok_or_else(|| endpoint_not_found(&id))?;
+                    let current = endpoint_in(tx, &account_id, &id).await?;
                     etag::check(Some(precondition), &current.etag(), "webhook endpoint")?;
                 }
                 if endpoints::delete_endpoint(tx, &account_id, &id).await? {
@@ -204,14 +200,10 @@ pub async fn rotate_secret(store: &Store, account_id: &str, id: &str) -> Result<
     store
         .transact(move |tx| {
             Box::pin(async move {
-                let current = endpoints::lock_endpoint(tx, &account_id, &id)
-                    .await?
-                    .ok_or_else(|| endpoint_not_found(&id))?;
+                let current = endpoint_in(tx, &account_id, &id).await?;
                 let retired = retire(current.secret, current.retired_secrets, now_ms());
                 endpoints::replace_secret(tx, &account_id, &id, &secret, &retired).await?;
-                endpoints::lock_endpoint(tx, &account_id, &id)
-                    .await?
-                    .ok_or_else(|| endpoint_not_found(&id).into())
+                endpoint_in(tx, &account_id, &id).await
             })
         })
         .await
@@ -341,6 +333,14 @@ pub async fn recover(
     Ok(store
         .recover_skipped(account_id, endpoint_id, since_ms)
         .await?)
+}
+
+/// The account's endpoint with this id, as its transaction reads it
+/// (locked).
+async fn endpoint_in(tx: &mut WriteTx, account_id: &str, id: &str) -> Result<Endpoint> {
+    endpoints::lock_endpoint(tx, account_id, id)
+        .await?
+        .ok_or_else(|| endpoint_not_found(id).into())
 }
 
 pub fn endpoint_not_found(id: &str) -> Error {
