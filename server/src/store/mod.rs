@@ -337,7 +337,7 @@ impl Store {
             };
         };
         let (answer, answered) = oneshot::channel();
-        if writer.send(Box::new(Body { body, answer })).is_err() {
+        if writer.send(Box::new(Body { body, answer })).await.is_err() {
             return Err(sqlx::Error::PoolClosed.into());
         }
         // The answer is dropped unsent only when the body panicked.

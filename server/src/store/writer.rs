@@ -21,7 +21,9 @@
 //! The caller only sends the job and awaits the answer. A caller that goes
 //! away (its client hung up, its time limit passed) drops the answer, not
 //! the job: no savepoint, commit or rollback is ever cut in the middle, and
-//! its write is either wholly committed or wholly absent.
+//! its write is either wholly committed or wholly absent. The queue is
+//! bounded ([`QUEUE`]): past it, callers wait to queue, and one that goes
+//! away while waiting has written nothing.
 //!
 //! Other processes on the same file (more servers, the CLI) take the
 //! write lock between our groups. SQLite's own busy handler would poll for
@@ -48,6 +50,11 @@ use super::{WriteTx, dialect::SQLITE_PRAGMAS};
 
 /// How many jobs one commit may carry.
 const MAX_MEMBERS: usize = 256;
+/// How many jobs may wait for the writer. Beyond that, callers wait to
+/// queue theirs: under more load than the disk takes, requests wait (and
+/// reach their time limit before writing anything) instead of piling up
+/// writes that would commit long after their clients gave up.
+const QUEUE: usize = 4 * MAX_MEMBERS;
 /// How long a group may stay open gathering jobs.
 const MAX_AGE: Duration = Duration::from_millis(10);
 /// How often the log is copied back into the database file.
@@ -85,7 +92,7 @@ pub(super) type Reply = Box<dyn FnOnce(Result<(), sqlx::Error>) + Send>;
 /// is gone.
 #[derive(Debug, Clone)]
 pub(super) struct Writer {
-    jobs: mpsc::UnboundedSender<Box<dyn Job>>,
+    jobs: mpsc::Sender<Box<dyn Job>>,
 }
 
 impl Writer {
@@ -109,14 +116,15 @@ impl Writer {
             run_began: now,
             contended_at: None,
         };
-        let (jobs, queue) = mpsc::unbounded_channel();
+        let (jobs, queue) = mpsc::channel(QUEUE);
         tokio::spawn(state.run(queue, tx));
         Ok(Self { jobs })
     }
 
-    /// Queues a job; false when the writer has stopped.
-    pub(super) fn send(&self, job: Box<dyn Job>) -> Result<(), Box<dyn Job>> {
-        self.jobs.send(job).map_err(|err| err.0)
+    /// Queues a job, waiting for room; an error when the writer has
+    /// stopped. A caller dropped while it waits has queued nothing.
+    pub(super) async fn send(&self, job: Box<dyn Job>) -> Result<(), Box<dyn Job>> {
+        self.jobs.send(job).await.map_err(|err| err.0)
     }
 }
 
@@ -166,7 +174,7 @@ struct Member {
 impl State {
     async fn run(
         mut self,
-        mut queue: mpsc::UnboundedReceiver<Box<dyn Job>>,
+        mut queue: mpsc::Receiver<Box<dyn Job>>,
         make_tx: impl Fn(AnyConnection) -> WriteTx,
     ) {
         while let Some(first) = queue.recv().await {
