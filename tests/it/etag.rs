@@ -495,3 +495,69 @@ async fn a_rotation_changes_the_endpoints_etag_and_not_the_settings() {
     assert_eq!(same, settings_etag);
     server.stop().await;
 }
+
+/// A large pool in an edit is written ahead of it, in chunks, under a prize
+/// no play can draw: kept whole when the edit is saved, and deleted with
+/// every code when the edit is refused (here by a stale tag).
+#[tokio::test]
+async fn a_large_pool_is_kept_only_with_its_edit() {
+    const CODES: usize = 6_000;
+    let server = TestServer::start(|_| {}).await;
+    let (id, _) = campaign(&server, "Pool upload").await;
+    let path = format!("/api/v1/campaigns/{id}");
+    let (before, etag) = server.tagged(&path).await;
+    let codes: Vec<String> = (0..CODES).map(|i| format!("POOL-{i:05}")).collect();
+    let mut definition = before["definition"].clone();
+    definition["prizes"].as_array_mut().unwrap().push(json!({
+        "name": "Pooled", "weight": 1, "stock": CODES, "codes": {"pool": codes}
+    }));
+    let edit = json!({ "definition": definition });
+    let store = server.second_store().await;
+    let counts = || async {
+        let prizes: (i64,) = sqlx::query_as("select count(*) from prizes where campaign_id = $1")
+            .bind(&id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        let codes: (i64,) = sqlx::query_as(
+            "select count(*) from prize_codes c join prizes p on p.id = c.prize_id \
+             where p.campaign_id = $1",
+        )
+        .bind(&id)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+        (prizes.0, codes.0)
+    };
+    let empty = counts().await;
+
+    let stale = server
+        .conditional(
+            Method::PATCH,
+            &path,
+            Some("\"0000000000000000\""),
+            Some(edit.clone()),
+        )
+        .await;
+    assert_precondition_failed(&stale, "a pool upload against a stale tag");
+    assert_eq!(
+        counts().await,
+        empty,
+        "a refused upload left prizes or codes"
+    );
+
+    let saved = server
+        .conditional(Method::PATCH, &path, Some(&etag), Some(edit))
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let pooled = saved.body["prizes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["codes_available"] == CODES)
+        .unwrap_or_else(|| panic!("no prize with the pool: {}", saved.body["prizes"]));
+    assert_eq!(pooled["stock_remaining"], CODES);
+    assert_eq!(counts().await, (empty.0 + 1, empty.1 + CODES as i64));
+    store.close().await;
+    server.stop().await;
+}

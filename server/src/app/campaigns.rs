@@ -4,7 +4,7 @@ use crate::{
     app::Result,
     domain::{
         Error,
-        campaign::{Campaign, NewCampaign, check_text},
+        campaign::{Campaign, Codes, NewCampaign, check_text},
         etag::{self, Precondition},
     },
     store::{
@@ -67,8 +67,20 @@ pub async fn update(
     if let Some(name) = &changes.name {
         check_text("name", name, 1, 120)?;
     }
+    let mut changes = changes;
+    let staged = stage_pools(store, account_id, id, &changes).await?;
+    let made: Vec<String> = staged.values().cloned().collect();
+    // Written and checked already: the edit's own transaction, which holds
+    // SQLite's writer, neither checks nor copies them again.
+    if let Some(definition) = &mut changes.definition {
+        for index in staged.keys() {
+            if let Codes::Pool(codes) = &mut definition.prizes[*index].codes {
+                codes.clear();
+            }
+        }
+    }
     let (account_id, id) = (account_id.to_owned(), id.to_owned());
-    store
+    let saved = store
         .transact(move |tx| {
             Box::pin(async move {
                 let previous = campaigns::lock_campaign(tx, &account_id, &id)
@@ -76,12 +88,97 @@ pub async fn update(
                     .ok_or_else(|| not_found(&id))?;
                 etag::check(precondition.as_ref(), &previous.etag(), "campaign")?;
                 let next = changes.apply(&previous)?;
-                let campaign = campaigns::save_campaign(tx, &previous, next).await?;
+                let campaign = campaigns::save_campaign(tx, &previous, next, &staged).await?;
                 tx.changed(&account_id).await?;
                 Ok(campaign)
             })
         })
-        .await
+        .await;
+    if saved.is_err() {
+        unstage(store, made).await;
+    }
+    saved
+}
+
+/// A new prize's pool larger than this is written ahead of the edit, in
+/// chunks (see `store::campaigns::Staged`).
+const STAGE_POOLS_OVER: usize = 5_000;
+/// How many codes one of those chunks writes: a few milliseconds of the
+/// writer's time each.
+const CODES_PER_CHUNK: usize = 500;
+
+/// Writes the pools of the edit's new prizes that are larger than
+/// [`STAGE_POOLS_OVER`] ahead of it, each under a prize made inactive for
+/// it, in chunks that are transactions of their own, so that plays go on
+/// between them instead of waiting for one long write. The definition is
+/// checked first; on any failure what was written is deleted.
+async fn stage_pools(
+    store: &Store,
+    account_id: &str,
+    id: &str,
+    changes: &Changes,
+) -> Result<campaigns::Staged> {
+    let mut staged = campaigns::Staged::new();
+    let Some(definition) = &changes.definition else {
+        return Ok(staged);
+    };
+    let pools: Vec<(usize, &Vec<String>)> = definition
+        .prizes
+        .iter()
+        .enumerate()
+        .filter_map(|(index, prize)| match (&prize.id, &prize.codes) {
+            (None, Codes::Pool(codes)) if codes.len() > STAGE_POOLS_OVER => Some((index, codes)),
+            _ => None,
+        })
+        .collect();
+    if pools.is_empty() {
+        return Ok(staged);
+    }
+    let current = find(store, account_id, id).await?;
+    definition
+        .validate(changes.kind.unwrap_or(current.kind))
+        .map_err(|e| e.within("definition"))?;
+    for (index, codes) in pools {
+        let campaign_id = current.id.clone();
+        let written = async {
+            let prize_id = store
+                .transact(move |tx| {
+                    Box::pin(async move { campaigns::stage_prize(tx, &campaign_id).await })
+                })
+                .await?;
+            staged.insert(index, prize_id.clone());
+            for chunk in codes.chunks(CODES_PER_CHUNK) {
+                let (prize_id, chunk) = (prize_id.clone(), chunk.to_vec());
+                store
+                    .transact(move |tx| {
+                        Box::pin(async move { campaigns::add_codes(tx, &prize_id, &chunk).await })
+                    })
+                    .await?;
+            }
+            Ok::<_, sqlx::Error>(())
+        }
+        .await;
+        if let Err(err) = written {
+            unstage(store, staged.into_values().collect()).await;
+            return Err(err.into());
+        }
+    }
+    Ok(staged)
+}
+
+/// Deletes prizes made ahead of an edit that failed, with their codes.
+async fn unstage(store: &Store, prize_ids: Vec<String>) {
+    for prize_id in prize_ids {
+        let dropped = store
+            .transact(move |tx| {
+                Box::pin(async move { campaigns::drop_staged(tx, &prize_id).await })
+            })
+            .await;
+        if let Err(err) = dropped {
+            // An inactive prize no definition names: never drawn.
+            tracing::warn!(%err, "could not delete the codes written ahead of a failed edit");
+        }
+    }
 }
 
 impl Changes {

@@ -154,7 +154,7 @@ pub async fn insert_campaign(
     .execute(&mut **conn)
     .await?;
     // The prizes get their ids now; store the definition with them.
-    sync_prizes(conn, &id, None, &mut definition).await?;
+    sync_prizes(conn, &id, None, &mut definition, &Staged::new()).await?;
     sqlx::query("update campaigns set definition = $1 where id = $2")
         .bind(definition_json(&definition)?)
         .bind(&id)
@@ -196,12 +196,14 @@ pub async fn save_campaign(
     conn: &mut WriteTx,
     previous: &Campaign,
     mut next: Campaign,
+    staged: &Staged,
 ) -> sqlx::Result<Campaign> {
     sync_prizes(
         conn,
         &next.id,
         Some(&previous.definition),
         &mut next.definition,
+        staged,
     )
     .await?;
     sqlx::query(
@@ -249,6 +251,40 @@ pub async fn delete_campaign(
     })
 }
 
+/// Prizes made ahead of an edit, with their pools of codes, by the place of
+/// the new prize each becomes in the edit's definition. A large pool is
+/// written before the edit, in chunks that are transactions of their own
+/// (so plays go on between them), under a prize made inactive for it: no
+/// play can draw a prize the campaign's definition does not name. The
+/// edit then makes it the new prize in one row.
+pub type Staged = HashMap<usize, String>;
+
+/// Makes an inactive prize of the campaign to write a pool's codes under
+/// ahead of an edit (see [`Staged`]).
+pub async fn stage_prize(conn: &mut AnyConnection, campaign_id: &str) -> sqlx::Result<String> {
+    let id = new_id("prz");
+    sqlx::query(
+        "insert into prizes (id, campaign_id, code_prefix, stock_remaining, active, created_at) \
+         values ($1, $2, null, null, 0, $3)",
+    )
+    .bind(&id)
+    .bind(campaign_id)
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// Deletes a prize made ahead of an edit that did not happen, with its
+/// codes; a prize the edit made active stays.
+pub async fn drop_staged(conn: &mut AnyConnection, prize_id: &str) -> sqlx::Result<()> {
+    sqlx::query("delete from prizes where id = $1 and active = 0")
+        .bind(prize_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// The campaign with this id, whatever its account (a play's campaign).
 pub async fn campaign_by_id(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<Campaign>> {
     sqlx::query("select * from campaigns where id = $1")
@@ -273,10 +309,11 @@ async fn sync_prizes(
     campaign_id: &str,
     previous: Option<&Definition>,
     next: &mut Definition,
+    staged: &Staged,
 ) -> sqlx::Result<()> {
     let now = now_ms();
     let old_prizes = previous.map_or(&[][..], |d| d.prizes.as_slice());
-    for prize in &mut next.prizes {
+    for (index, prize) in next.prizes.iter_mut().enumerate() {
         let prefix = match &prize.codes {
             Codes::Generate { prefix } => Some(prefix.clone()),
             Codes::Pool(_) => None,
@@ -308,6 +345,18 @@ async fn sync_prizes(
                 .await?;
                 id.clone()
             }
+            (None, None) if staged.contains_key(&index) => {
+                // Made ahead with its codes (see `Staged`): it becomes the
+                // prize now, in one row.
+                let id = staged[&index].clone();
+                sqlx::query("update prizes set active = 1, stock_remaining = $1 where id = $2")
+                    .bind(stock)
+                    .bind(&id)
+                    .execute(&mut **tx)
+                    .await?;
+                prize.id = Some(id.clone());
+                id
+            }
             _ => {
                 let id = new_id("prz");
                 sqlx::query(
@@ -325,7 +374,9 @@ async fn sync_prizes(
                 id
             }
         };
-        if let Codes::Pool(codes) = &prize.codes {
+        if let Codes::Pool(codes) = &prize.codes
+            && !staged.contains_key(&index)
+        {
             add_codes(tx, &id, codes).await?;
         }
     }
@@ -342,7 +393,7 @@ async fn sync_prizes(
 }
 
 /// Adds a pool's codes to a prize; codes it has already are skipped.
-async fn add_codes(tx: &mut WriteTx, prize_id: &str, codes: &[String]) -> sqlx::Result<()> {
+pub async fn add_codes(tx: &mut WriteTx, prize_id: &str, codes: &[String]) -> sqlx::Result<()> {
     sqlx::query(tx.backend().insert_codes())
         .bind(prize_id.to_owned())
         .bind(to_json(&codes)?)
