@@ -58,6 +58,12 @@ pub async fn run(
         config.webhooks.retention,
         shutdown.clone(),
     ));
+    // Players past their account's retention are erased daily.
+    let retention = tokio::spawn(app::players::retain(
+        store.clone(),
+        std::time::Duration::from_secs(86_400),
+        shutdown.clone(),
+    ));
     let invalidations = match store.backend() {
         store::Backend::Postgres => Some(tokio::spawn(store::cache::relay_invalidations(
             store.clone(),
@@ -82,7 +88,7 @@ pub async fn run(
     // The workers stop claiming at once; attempts in flight finish and are
     // written before the database closes.
     shutdown.cancel();
-    let _ = tokio::join!(dispatcher, cleaner);
+    let _ = tokio::join!(dispatcher, cleaner, retention);
     if let Some(invalidations) = invalidations {
         let _ = invalidations.await;
     }

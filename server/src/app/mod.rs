@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod campaigns;
 pub mod demo;
+pub mod players;
 pub mod plays;
 pub mod preview;
 pub mod segments;

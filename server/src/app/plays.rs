@@ -400,8 +400,10 @@ async fn play_in(
         answer,
         events: events.into_iter().map(|event| event.payload).collect(),
     };
-    let prize_id = won.as_ref().map(|(prize, _)| prize.id.as_str());
-    rows::set_played(tx, &session.id, prize_id, &to_json(&result)?).await?;
+    let prize = won
+        .as_ref()
+        .map(|(prize, _)| (prize.id.as_str(), prize.name.as_str()));
+    rows::set_played(tx, &session.id, prize, score, &to_json(&result)?).await?;
     Ok(result)
 }
 

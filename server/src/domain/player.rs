@@ -109,6 +109,78 @@ impl Contact {
     }
 }
 
+/// What a player's email, name or external id is searched by: its lower
+/// case, so that a search by prefix ignores case.
+pub fn search_key(value: &str) -> String {
+    value.to_lowercase()
+}
+
+/// The players an admin asks for: each filter narrows, none set lists
+/// every player. Play filters (campaign, segment, time, won) hold for at
+/// least one of the player's plays, the same play.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlayerFilter {
+    /// A prefix of the player's email, name or external id, any case.
+    pub search: Option<String>,
+    pub campaign_id: Option<String>,
+    pub segment_id: Option<String>,
+    /// Played at or after (Unix milliseconds).
+    pub played_since: Option<i64>,
+    /// Played before (Unix milliseconds).
+    pub played_until: Option<i64>,
+    /// Won a prize (true) or never won one (false).
+    pub won: Option<bool>,
+    /// Consent given (true) or not (false).
+    pub consent: Option<bool>,
+}
+
+impl PlayerFilter {
+    /// The search keys a prefix matches: at least the first, below the
+    /// second (the prefix followed by the highest character), in byte
+    /// order.
+    pub fn search_range(&self) -> Option<(String, String)> {
+        let low = search_key(self.search.as_deref()?);
+        let high = format!("{low}{}", char::MAX);
+        Some((low, high))
+    }
+
+    /// Whether a play filter is set.
+    pub fn filters_plays(&self) -> bool {
+        self.campaign_id.is_some()
+            || self.segment_id.is_some()
+            || self.played_since.is_some()
+            || self.played_until.is_some()
+    }
+}
+
+/// A player in the admin's list: with how often they played and won.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub player: Player,
+    pub plays: i64,
+    pub wins: i64,
+    /// Unix milliseconds; `None` before a first play.
+    pub last_played_at: Option<i64>,
+}
+
+/// One of a player's plays, as their page and the export show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlayRecord {
+    pub id: String,
+    pub campaign_id: String,
+    pub segment_id: String,
+    /// When the session's first step was taken (Unix milliseconds).
+    pub started_at: i64,
+    pub played_at: Option<i64>,
+    pub finished_at: Option<i64>,
+    pub prize_id: Option<String>,
+    /// The prize's name when it was won.
+    pub prize_name: Option<String>,
+    pub code: Option<String>,
+    /// Right answers, for a quiz.
+    pub score: Option<i64>,
+}
+
 /// Whether a registration created the player or updated a known one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Registered {

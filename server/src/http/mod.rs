@@ -35,6 +35,7 @@ pub mod campaigns;
 pub mod embed;
 pub mod error;
 pub mod etag;
+pub mod players;
 pub mod extract;
 pub mod limits;
 pub mod openapi;
@@ -110,6 +111,7 @@ pub fn app(state: AppState, config: &Config) -> Router {
         .merge(embed::router().layer(public_cors))
         .merge(campaigns::router())
         .merge(segments::router())
+        .merge(players::router())
         .merge(account::router())
         .merge(webhooks::router())
         .merge(openapi::router())

@@ -10,7 +10,7 @@ use crate::domain::{
     time::{new_id, now_ms},
 };
 
-fn account_from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Account> {
+pub(super) fn account_from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Account> {
     Ok(Account {
         id: row.try_get("id")?,
         name: row.try_get("name")?,

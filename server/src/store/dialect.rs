@@ -155,6 +155,51 @@ impl Backend {
         }
     }
 
+    /// Erases a player ($1, of the account $2) from the stored bodies of
+    /// their events: `data.player` keeps its id, consent and times, and
+    /// loses its external id, email, name and form fields.
+    pub fn erase_event_player(self) -> &'static str {
+        match self {
+            Self::Sqlite => {
+                "update events set payload = json_set(payload, \
+                   '$.data.player.external_id', '', '$.data.player.email', null, \
+                   '$.data.player.name', null, '$.data.player.fields', json('{}')) \
+                 where player_id = $1 and account_id = $2 \
+                 and json_type(payload, '$.data.player') = 'object'"
+            }
+            Self::Postgres => {
+                "update events set payload = jsonb_set(payload::jsonb, '{data,player}', \
+                   (payload::jsonb #> '{data,player}') \
+                   || '{\"external_id\": \"\", \"email\": null, \"name\": null, \"fields\": {}}'::jsonb \
+                 )::text \
+                 where player_id = $1 and account_id = $2 \
+                 and jsonb_typeof(payload::jsonb #> '{data,player}') = 'object'"
+            }
+        }
+    }
+
+    /// Erases a player ($1, of the account $2) from their plays: the rows
+    /// stay (statistics and given codes count them) without the player,
+    /// and each step's stored answer without the events it carried.
+    pub fn erase_plays_player(self) -> &'static str {
+        match self {
+            Self::Sqlite => {
+                "update plays set player_id = null, external_id = '', \
+                   register_result = json_set(register_result, '$.events', json('[]')), \
+                   play_result = json_set(play_result, '$.events', json('[]')), \
+                   finish_result = json_set(finish_result, '$.events', json('[]')) \
+                 where player_id = $1 and account_id = $2"
+            }
+            Self::Postgres => {
+                "update plays set player_id = null, external_id = '', \
+                   register_result = jsonb_set(register_result::jsonb, '{events}', '[]')::text, \
+                   play_result = jsonb_set(play_result::jsonb, '{events}', '[]')::text, \
+                   finish_result = jsonb_set(finish_result::jsonb, '{events}', '[]')::text \
+                 where player_id = $1 and account_id = $2"
+            }
+        }
+    }
+
     /// Whether other processes can be woken on commit (`pg_notify`).
     pub fn notifies(self) -> bool {
         self == Self::Postgres

@@ -44,8 +44,8 @@ pub async fn record_for(
     };
     let body = event.payload.to_string();
     sqlx::query(
-        "insert into events (id, account_id, type, payload, created_at, sequence) \
-         values ($1, $2, $3, $4, $5, $6)",
+        "insert into events (id, account_id, type, payload, created_at, sequence, player_id, \
+         play_id) values ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&event.id)
     .bind(account_id)
@@ -53,6 +53,8 @@ pub async fn record_for(
     .bind(&body)
     .bind(created_at)
     .bind(sequence)
+    .bind(data.player_id())
+    .bind(data.play_id())
     .execute(&mut **tx)
     .await?;
     fan_out(tx, &event, data.player_id(), &body, only_endpoint).await?;

@@ -4,9 +4,12 @@ use std::collections::BTreeMap;
 
 use sqlx::{AnyConnection, Row as _, any::AnyRow};
 
-use super::{from_json, to_json};
+use super::{WriteTx, accounts::account_from_row, dialect::flag, from_json, to_json};
 use crate::domain::{
-    player::{Consent, Contact, Player, Registered},
+    account::Account,
+    player::{
+        Consent, Contact, Listed, PlayRecord, Player, PlayerFilter, Registered, search_key,
+    },
     time::{new_id, now_ms},
 };
 
@@ -75,7 +78,8 @@ pub async fn register(
             player.updated_at = now;
             sqlx::query(
                 "update players set data = $1, email = $2, name = $3, consent_given = $4, \
-                 consent_text = $5, consent_at = $6, updated_at = $7 where id = $8",
+                 consent_text = $5, consent_at = $6, updated_at = $7, email_key = $9, \
+                 name_key = $10 where id = $8",
             )
             .bind(to_json(&player.data)?)
             .bind(player.email.as_deref())
@@ -85,6 +89,8 @@ pub async fn register(
             .bind(player.consent.as_ref().map(|c| c.at))
             .bind(now)
             .bind(&player.id)
+            .bind(player.email.as_deref().map(search_key))
+            .bind(player.name.as_deref().map(search_key))
             .execute(&mut *conn)
             .await?;
             Ok((player, Registered::Updated))
@@ -102,8 +108,9 @@ pub async fn register(
             };
             sqlx::query(
                 "insert into players (id, account_id, external_id, data, email, name, \
-                 consent_given, consent_text, consent_at, created_at, updated_at) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+                 consent_given, consent_text, consent_at, created_at, updated_at, email_key, \
+                 name_key, external_key) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13)",
             )
             .bind(&player.id)
             .bind(account_id)
@@ -115,9 +122,411 @@ pub async fn register(
             .bind(player.consent.as_ref().map(|c| c.text.as_str()))
             .bind(player.consent.as_ref().map(|c| c.at))
             .bind(now)
+            .bind(player.email.as_deref().map(search_key))
+            .bind(player.name.as_deref().map(search_key))
+            .bind(search_key(external_id))
             .execute(&mut *conn)
             .await?;
             Ok((player, Registered::Created))
         }
     }
+}
+
+/// The columns of a player, as [`player_from_row`] reads them.
+macro_rules! player_columns {
+    () => {
+        "pl.id, pl.external_id, pl.data, pl.email, pl.name, pl.consent_given, pl.consent_text, \
+         pl.consent_at, pl.created_at, pl.updated_at"
+    };
+}
+
+/// A play `p` of the player `pl` within the filter's campaign, segment and
+/// time ($4 to $7).
+macro_rules! play_in_scope {
+    () => {
+        "p.player_id = pl.id and ($4 is null or p.campaign_id = $4) \
+         and ($5 is null or p.segment_id = $5) and ($6 is null or p.played_at >= $6) \
+         and ($7 is null or p.played_at < $7)"
+    };
+}
+
+/// The list's conditions on `pl`: the account ($1), below the cursor ($2),
+/// consent ($3), a play in scope ($4 to $7, when one is set: $9), won or
+/// not ($8).
+macro_rules! listed_where {
+    () => {
+        concat!(
+            "pl.account_id = $1 and pl.id < $2 and ($3 is null or pl.consent_given = $3) \
+             and ($9 = 0 or exists (select 1 from plays p where ",
+            play_in_scope!(),
+            ")) and ($8 is null or ($8 = 1) = exists (select 1 from plays p where ",
+            play_in_scope!(),
+            " and p.prize_id is not null))"
+        )
+    };
+}
+
+/// A listed player's plays, wins and last play.
+macro_rules! listed_counts {
+    () => {
+        "(select count(p.played_at) from plays p where p.player_id = pl.id) as plays, \
+         (select count(p.prize_id) from plays p where p.player_id = pl.id) as wins, \
+         (select max(p.played_at) from plays p where p.player_id = pl.id) as last_played_at"
+    };
+}
+
+/// The cursor of a first page: above every id.
+const TOP: &str = "~";
+
+/// A page of the account's players, newest first, below the cursor `after`
+/// (an id), matching `filter`.
+///
+/// Without a search the newest players are walked down the account's index
+/// until the page is full. A search reads the three prefix ranges of the
+/// search keys (email, name, external id) and orders what they found.
+pub async fn list(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    filter: &PlayerFilter,
+    after: Option<&str>,
+    limit: i64,
+) -> sqlx::Result<Vec<Listed>> {
+    const LIST: &str = concat!(
+        "select ",
+        player_columns!(),
+        ", ",
+        listed_counts!(),
+        " from players pl where ",
+        listed_where!(),
+        " order by pl.id desc limit $10"
+    );
+    const SEARCH: &str = concat!(
+        "select ",
+        player_columns!(),
+        ", ",
+        listed_counts!(),
+        " from (select id from players where account_id = $1 and email_key >= $11 and email_key < $12 \
+           union select id from players where account_id = $1 and name_key >= $11 and name_key < $12 \
+           union select id from players where account_id = $1 and external_key >= $11 \
+             and external_key < $12) as found \
+         join players pl on pl.id = found.id where ",
+        listed_where!(),
+        " order by pl.id desc limit $10"
+    );
+    let range = filter.search_range();
+    let query = sqlx::query(if range.is_some() { SEARCH } else { LIST })
+        .bind(account_id)
+        .bind(after.unwrap_or(TOP))
+        .bind(filter.consent.map(i64::from))
+        .bind(filter.campaign_id.as_deref())
+        .bind(filter.segment_id.as_deref())
+        .bind(filter.played_since)
+        .bind(filter.played_until)
+        .bind(filter.won.map(i64::from))
+        .bind(i64::from(filter.filters_plays()))
+        .bind(limit);
+    let query = match &range {
+        Some((low, high)) => query.bind(low.as_str()).bind(high.as_str()),
+        None => query,
+    };
+    let rows = query.fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Listed {
+                player: player_from_row(row, row.try_get("id")?, "")?,
+                plays: row.try_get("plays")?,
+                wins: row.try_get("wins")?,
+                last_played_at: row.try_get("last_played_at")?,
+            })
+        })
+        .collect()
+}
+
+/// The account's player with this id.
+pub async fn player(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    id: &str,
+) -> sqlx::Result<Option<Player>> {
+    let row = sqlx::query(concat!(
+        "select ",
+        player_columns!(),
+        " from players pl where pl.id = $1 and pl.account_id = $2"
+    ))
+    .bind(id)
+    .bind(account_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|row| player_from_row(&row, row.try_get("id")?, ""))
+        .transpose()
+}
+
+/// One of a player's plays with the names it had, for their page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlayOfPlayer {
+    pub play: PlayRecord,
+    pub campaign_name: String,
+    pub campaign_kind: String,
+    /// `None` once the segment was deleted.
+    pub segment_title: Option<String>,
+    /// Whether a webhook carrying the play's code (`prize.assigned`) was
+    /// answered 2xx by an endpoint.
+    pub code_sent: bool,
+}
+
+/// The columns of a play, as [`play_from_row`] reads them.
+macro_rules! play_columns {
+    () => {
+        "p.id, p.campaign_id, p.segment_id, p.created_at, p.played_at, p.finished_at, \
+         p.prize_id, p.prize_name, p.score, pc.code"
+    };
+}
+
+fn play_from_row(row: &AnyRow) -> sqlx::Result<PlayRecord> {
+    Ok(PlayRecord {
+        id: row.try_get("id")?,
+        campaign_id: row.try_get("campaign_id")?,
+        segment_id: row.try_get("segment_id")?,
+        started_at: row.try_get("created_at")?,
+        played_at: row.try_get("played_at")?,
+        finished_at: row.try_get("finished_at")?,
+        prize_id: row.try_get("prize_id")?,
+        prize_name: row.try_get("prize_name")?,
+        code: row.try_get("code")?,
+        score: row.try_get("score")?,
+    })
+}
+
+/// Every play of the player, newest first.
+pub async fn plays_of(conn: &mut AnyConnection, player_id: &str) -> sqlx::Result<Vec<PlayOfPlayer>> {
+    let rows = sqlx::query(concat!(
+        "select ",
+        play_columns!(),
+        ", c.name as campaign_name, c.kind as campaign_kind, s.title as segment_title, \
+         exists (select 1 from events e join deliveries d on d.event_id = e.id \
+           where e.play_id = p.id and e.type = 'prize.assigned' and d.status = 'succeeded') \
+           as code_sent \
+         from plays p join campaigns c on c.id = p.campaign_id \
+         left join segments s on s.id = p.segment_id \
+         left join prize_codes pc on pc.play_id = p.id \
+         where p.player_id = $1 order by p.id desc"
+    ))
+    .bind(player_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(PlayOfPlayer {
+                play: play_from_row(row)?,
+                campaign_name: row.try_get("campaign_name")?,
+                campaign_kind: row.try_get("campaign_kind")?,
+                segment_title: row.try_get("segment_title")?,
+                code_sent: flag(row, "code_sent")?,
+            })
+        })
+        .collect()
+}
+
+/// A play with its player, a row of the export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exported {
+    pub play: PlayRecord,
+    pub player: Player,
+}
+
+/// The export's conditions on the play `p` and its player `pl`: the
+/// account ($1), below the cursor ($2), consent ($3), campaign, segment and
+/// time ($4 to $7), won or not ($8).
+macro_rules! exported_where {
+    () => {
+        "p.account_id = $1 and p.id < $2 and ($3 is null or pl.consent_given = $3) \
+         and ($4 is null or p.campaign_id = $4) and ($5 is null or p.segment_id = $5) \
+         and ($6 is null or p.played_at >= $6) and ($7 is null or p.played_at < $7) \
+         and ($8 is null or ($8 = 1) = (p.prize_id is not null))"
+    };
+}
+
+/// The columns of an export row's player, named `pl_...` (see
+/// [`player_from_row`]).
+macro_rules! exported_player {
+    () => {
+        "pl.id as pl_id, pl.external_id as pl_external_id, pl.data as pl_data, \
+         pl.email as pl_email, pl.name as pl_name, pl.consent_given as pl_consent_given, \
+         pl.consent_text as pl_consent_text, pl.consent_at as pl_consent_at, \
+         pl.created_at as pl_created_at, pl.updated_at as pl_updated_at"
+    };
+}
+
+/// The next `limit` plays of the export, newest first, below the cursor
+/// `after` (a play id), with their players: one query a chunk, so that no
+/// statement or read transaction lasts as long as the whole export.
+pub async fn export_chunk(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    filter: &PlayerFilter,
+    after: Option<&str>,
+    limit: i64,
+) -> sqlx::Result<Vec<Exported>> {
+    const ALL: &str = concat!(
+        "select ",
+        play_columns!(),
+        ", ",
+        exported_player!(),
+        " \
+         from plays p join players pl on pl.id = p.player_id \
+         left join prize_codes pc on pc.play_id = p.id where ",
+        exported_where!(),
+        " order by p.id desc limit $9"
+    );
+    const SEARCH: &str = concat!(
+        "select ",
+        play_columns!(),
+        ", ",
+        exported_player!(),
+        " \
+         from (select id from players where account_id = $1 and email_key >= $10 and email_key < $11 \
+           union select id from players where account_id = $1 and name_key >= $10 and name_key < $11 \
+           union select id from players where account_id = $1 and external_key >= $10 \
+             and external_key < $11) as found \
+         join players pl on pl.id = found.id join plays p on p.player_id = pl.id \
+         left join prize_codes pc on pc.play_id = p.id where ",
+        exported_where!(),
+        " order by p.id desc limit $9"
+    );
+    let range = filter.search_range();
+    let query = sqlx::query(if range.is_some() { SEARCH } else { ALL })
+        .bind(account_id)
+        .bind(after.unwrap_or(TOP))
+        .bind(filter.consent.map(i64::from))
+        .bind(filter.campaign_id.as_deref())
+        .bind(filter.segment_id.as_deref())
+        .bind(filter.played_since)
+        .bind(filter.played_until)
+        .bind(filter.won.map(i64::from))
+        .bind(limit);
+    let query = match &range {
+        Some((low, high)) => query.bind(low.as_str()).bind(high.as_str()),
+        None => query,
+    };
+    let rows = query.fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Exported {
+                play: play_from_row(row)?,
+                player: player_from_row(row, row.try_get("pl_id")?, "pl_")?,
+            })
+        })
+        .collect()
+}
+
+/// The account's player with this id, locked for the caller's transaction
+/// (PostgreSQL: the row lock; SQLite: the write lock is the transaction's).
+pub async fn lock_player(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    id: &str,
+) -> sqlx::Result<Option<Player>> {
+    sqlx::query("update players set id = id where id = $1 and account_id = $2")
+        .bind(id)
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    player(conn, account_id, id).await
+}
+
+/// Erases the player from everything Adact holds, in the caller's
+/// transaction: their row goes; their events' stored bodies, the bodies of
+/// every webhook attempt that carried them and their plays' stored answers
+/// lose what named them (see the dialect's `erase_` statements). Plays,
+/// given codes and counts stay, pointing at no one.
+pub async fn erase(tx: &mut WriteTx, account_id: &str, id: &str) -> sqlx::Result<()> {
+    let backend = tx.backend();
+    sqlx::query(backend.erase_event_player())
+        .bind(id)
+        .bind(account_id)
+        .execute(&mut **tx)
+        .await?;
+    // An attempt's request body is its event's body as sent.
+    sqlx::query(
+        "update delivery_attempts set request_body = \
+           (select e.payload from deliveries d join events e on e.id = d.event_id \
+            where d.id = delivery_attempts.delivery_id) \
+         where delivery_id in (select d.id from deliveries d join events e on e.id = d.event_id \
+           where e.player_id = $1 and e.account_id = $2)",
+    )
+    .bind(id)
+    .bind(account_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("update events set player_id = null where player_id = $1 and account_id = $2")
+        .bind(id)
+        .bind(account_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(backend.erase_plays_player())
+        .bind(id)
+        .bind(account_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("delete from players where id = $1 and account_id = $2")
+        .bind(id)
+        .bind(account_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Up to `limit` of the account's players last registered before `before`
+/// (Unix milliseconds), oldest first: what its retention erases next.
+pub async fn expired(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    before: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "select id from players where account_id = $1 and updated_at < $2 \
+         order by updated_at limit $3",
+    )
+    .bind(account_id)
+    .bind(before)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// The accounts that keep players a number of days, with that number.
+pub async fn retentions(conn: &mut AnyConnection) -> sqlx::Result<Vec<(Account, i64)>> {
+    let rows = sqlx::query("select * from accounts where player_retention_days is not null")
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|row| Ok((account_from_row(row)?, row.try_get("player_retention_days")?)))
+        .collect()
+}
+
+/// How many days the account keeps a player after their last
+/// registration; `None`: forever.
+pub async fn retention(conn: &mut AnyConnection, account_id: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("select player_retention_days from accounts where id = $1")
+        .bind(account_id)
+        .fetch_one(&mut *conn)
+        .await
+}
+
+/// Every event recorded about the player, oldest first: the bodies as
+/// webhooks carry them.
+pub async fn events_of(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    player_id: &str,
+) -> sqlx::Result<Vec<serde_json::Value>> {
+    let bodies: Vec<String> = sqlx::query_scalar(
+        "select payload from events where player_id = $1 and account_id = $2 order by seq",
+    )
+    .bind(player_id)
+    .bind(account_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    bodies.iter().map(|body| from_json(body)).collect()
 }

@@ -146,18 +146,26 @@ pub async fn set_registered(
     Ok(())
 }
 
-/// Records the play step's outcome, on the row [`claim_session`] locked.
+/// Records the play step's outcome (the prize's id and name, a quiz's
+/// score), on the row
+/// [`claim_session`] locked.
 pub async fn set_played(
     conn: &mut AnyConnection,
     play_id: &str,
-    prize_id: Option<&str>,
+    prize: Option<(&str, &str)>,
+    score: Option<u32>,
     result: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("update plays set played_at = $1, prize_id = $2, play_result = $3 where id = $4")
-        .bind(now_ms())
-        .bind(prize_id)
-        .bind(result)
-        .bind(play_id)
+    sqlx::query(
+        "update plays set played_at = $1, prize_id = $2, play_result = $3, score = $5, \
+         prize_name = $6 where id = $4",
+    )
+    .bind(now_ms())
+    .bind(prize.map(|(id, _)| id))
+    .bind(result)
+    .bind(play_id)
+    .bind(score.map(i64::from))
+    .bind(prize.map(|(_, name)| name))
         .execute(&mut *conn)
         .await?;
     Ok(())

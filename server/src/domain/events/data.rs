@@ -150,6 +150,37 @@ pub struct PlayerData {
     pub context: PlayContext,
 }
 
+/// `player.deleted`: the player's data was erased from Adact, on request
+/// (`DELETE /api/v1/players/{id}`) or by the account's retention. Erase
+/// the player on your side too. Their earlier events, as stored and as
+/// resent, no longer carry their email, name, external id or form fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PlayerDeletedData {
+    pub account: EventAccount,
+    pub player: ErasedPlayer,
+    pub reason: ErasureReason,
+}
+
+/// The erased player, by the ids your systems know them by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ErasedPlayer {
+    /// `plr_...`, as earlier events carried it.
+    pub id: String,
+    /// As earlier events carried it: the signed `userToken`'s `sub`, else
+    /// `user.id` from `renderAdact`, else `anon:` and the anonymous id.
+    pub external_id: String,
+}
+
+/// Why the player was erased: `request` (an admin erased them, such as on
+/// the player's own request) or `retention` (the account keeps players a
+/// number of days after their last registration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ErasureReason {
+    Request,
+    Retention,
+}
+
 /// `game.ended` and `gameplay.finished`: the play's outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct OutcomeData {

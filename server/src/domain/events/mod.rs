@@ -45,6 +45,8 @@ pub enum EventType {
     PlayerCreated,
     #[strum(serialize = "player.updated")]
     PlayerUpdated,
+    #[strum(serialize = "player.deleted")]
+    PlayerDeleted,
     #[strum(serialize = "game.ended")]
     GameEnded,
     #[strum(serialize = "gameplay.finished")]
@@ -164,6 +166,7 @@ pub enum EventData {
     SegmentDeleted(SegmentData),
     PlayerCreated(PlayerData),
     PlayerUpdated(PlayerData),
+    PlayerDeleted(PlayerDeletedData),
     GameEnded(OutcomeData),
     GameplayFinished(OutcomeData),
     PrizeAssigned(PrizeAssignedData),
@@ -174,16 +177,29 @@ impl EventData {
     /// The id of the player the event concerns, if any: an ordered
     /// endpoint delivers each player's events one after another.
     pub fn player_id(&self) -> Option<&str> {
-        let context = match self {
-            Self::PlayerCreated(d) | Self::PlayerUpdated(d) => &d.context,
-            Self::GameEnded(d) | Self::GameplayFinished(d) => &d.context,
-            Self::PrizeAssigned(d) => &d.context,
+        match self {
+            Self::PlayerDeleted(d) => Some(&d.player.id),
+            _ => self.context()?.player.as_ref().map(|p| p.id.as_str()),
+        }
+    }
+
+    /// The id of the play the event belongs to, if any.
+    pub fn play_id(&self) -> Option<&str> {
+        Some(&self.context()?.play.id)
+    }
+
+    /// What a play's event carries.
+    fn context(&self) -> Option<&PlayContext> {
+        match self {
+            Self::PlayerCreated(d) | Self::PlayerUpdated(d) => Some(&d.context),
+            Self::GameEnded(d) | Self::GameplayFinished(d) => Some(&d.context),
+            Self::PrizeAssigned(d) => Some(&d.context),
             Self::SegmentCreated(_)
             | Self::SegmentUpdated(_)
             | Self::SegmentDeleted(_)
-            | Self::WebhookTest(_) => return None,
-        };
-        context.player.as_ref().map(|p| p.id.as_str())
+            | Self::PlayerDeleted(_)
+            | Self::WebhookTest(_) => None,
+        }
     }
 
     pub fn event_type(&self) -> EventType {
@@ -193,6 +209,7 @@ impl EventData {
             Self::SegmentDeleted(_) => EventType::SegmentDeleted,
             Self::PlayerCreated(_) => EventType::PlayerCreated,
             Self::PlayerUpdated(_) => EventType::PlayerUpdated,
+            Self::PlayerDeleted(_) => EventType::PlayerDeleted,
             Self::GameEnded(_) => EventType::GameEnded,
             Self::GameplayFinished(_) => EventType::GameplayFinished,
             Self::PrizeAssigned(_) => EventType::PrizeAssigned,

@@ -27,6 +27,7 @@ impl EventType {
             Self::SegmentDeleted => "An admin deleted a segment.",
             Self::PlayerCreated => "A player registered for the first time with this account.",
             Self::PlayerUpdated => "A known player registered again.",
+            Self::PlayerDeleted => "A player's data was erased, on request or by retention.",
             Self::GameEnded => "The game step is over: the server drew the outcome.",
             Self::GameplayFinished => "The player reached the end screen.",
             Self::PrizeAssigned => "A prize was won and its code issued.",
@@ -54,6 +55,7 @@ impl EventType {
             Self::SegmentCreated | Self::SegmentDeleted => SegmentData::name(),
             Self::SegmentUpdated => SegmentUpdatedData::name(),
             Self::PlayerCreated | Self::PlayerUpdated => PlayerData::name(),
+            Self::PlayerDeleted => PlayerDeletedData::name(),
             Self::GameEnded | Self::GameplayFinished => OutcomeData::name(),
             Self::PrizeAssigned => PrizeAssignedData::name(),
             Self::WebhookTest => WebhookTestData::name(),
@@ -84,6 +86,7 @@ pub fn components() -> Vec<(String, RefOr<Schema>)> {
     add::<SegmentData>(&mut schemas);
     add::<SegmentUpdatedData>(&mut schemas);
     add::<PlayerData>(&mut schemas);
+    add::<PlayerDeletedData>(&mut schemas);
     add::<OutcomeData>(&mut schemas);
     add::<PrizeAssignedData>(&mut schemas);
     add::<WebhookTestData>(&mut schemas);
@@ -258,6 +261,14 @@ pub fn example_data(event_type: EventType) -> EventData {
         }),
         EventType::PlayerCreated => EventData::PlayerCreated(PlayerData { context }),
         EventType::PlayerUpdated => EventData::PlayerUpdated(PlayerData { context }),
+        EventType::PlayerDeleted => EventData::PlayerDeleted(PlayerDeletedData {
+            account,
+            player: ErasedPlayer {
+                id: "plr_01kb2y0c4t8j2n6r0v4z8c2g6k".into(),
+                external_id: "42".into(),
+            },
+            reason: ErasureReason::Request,
+        }),
         EventType::GameEnded => EventData::GameEnded(outcome),
         EventType::GameplayFinished => EventData::GameplayFinished(outcome),
         EventType::PrizeAssigned => EventData::PrizeAssigned(PrizeAssignedData { context, prize }),
