@@ -213,9 +213,18 @@ async fn every_event_type_matches_its_published_schema() {
     assert_eq!(status, StatusCode::OK, "{body}");
 
     // 2 segments created, 1 updated, 1 deleted; the wheel's play 4 events,
-    // the quiz's 3; the test event.
-    let got = receiver
+    // the quiz's 3; the test event; then the erasure's.
+    receiver
         .wait_for_distinct(2 + 1 + 1 + 4 + 3 + 1, Duration::from_secs(20))
+        .await;
+    // The player erased once their events arrived: player.deleted.
+    let player = registered["player_id"].as_str().unwrap();
+    let (status, body) = server
+        .call(Method::DELETE, &format!("/api/v1/players/{player}"), None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let got = receiver
+        .wait_for_distinct(2 + 1 + 1 + 4 + 3 + 1 + 1, Duration::from_secs(20))
         .await;
     let published = Published::fetch(&server).await;
     let mut bodies: BTreeMap<String, Value> = BTreeMap::new();

@@ -14,6 +14,7 @@ mod load;
 mod openapi;
 mod order;
 mod play;
+mod players;
 mod receiver;
 mod server;
 mod webhooks;

@@ -41,6 +41,13 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("POST", "/api/v1/campaigns/preview/play"),
     ("GET", "/api/v1/segments"),
     ("POST", "/api/v1/segments"),
+    ("GET", "/api/v1/players"),
+    ("GET", "/api/v1/players/export"),
+    ("GET", "/api/v1/players/{id}"),
+    ("DELETE", "/api/v1/players/{id}"),
+    ("GET", "/api/v1/players/{id}/data"),
+    ("GET", "/api/v1/account/player-retention"),
+    ("PUT", "/api/v1/account/player-retention"),
     ("GET", "/api/v1/segments/{id}"),
     ("PATCH", "/api/v1/segments/{id}"),
     ("DELETE", "/api/v1/segments/{id}"),
@@ -168,6 +175,10 @@ impl Document {
             );
         }
         let schema = &response["content"]["application/json"]["schema"];
+        if schema.is_null() && response["content"].is_object() {
+            // Documented as another type (the export's CSV): a body of it.
+            return;
+        }
         if schema.is_null() {
             assert!(
                 body.is_empty(),
@@ -635,7 +646,7 @@ async fn every_json_body_is_read_strictly() {
         checked.push(id);
     }
     // SPEC.md's operations with a body, each of them.
-    assert_eq!(checked.len(), 20, "{checked:?}");
+    assert_eq!(checked.len(), 21, "{checked:?}");
     server.stop().await;
 }
 
@@ -686,7 +697,7 @@ async fn every_path_parameter_is_read_strictly() {
         checked.push(id);
     }
     // SPEC.md's operations on one thing by id, each of them.
-    assert_eq!(checked.len(), 16, "{checked:?}");
+    assert_eq!(checked.len(), 19, "{checked:?}");
     server.stop().await;
 }
 

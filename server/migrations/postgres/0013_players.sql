@@ -37,6 +37,6 @@ create index deliveries_event_idx on deliveries (event_id);
 -- then), read by a player's page and the export without opening the
 -- stored answer.
 alter table plays add column score bigint;
-update plays set score = (play_result::jsonb ->> 'score')::bigint where play_result is not null;
+update plays set score = cast(play_result::jsonb #>> '{score}' as bigint) where play_result is not null;
 alter table plays add column prize_name text;
 update plays set prize_name = play_result::jsonb #>> '{prize,name}' where prize_id is not null;

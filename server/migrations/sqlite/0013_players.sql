@@ -36,6 +36,6 @@ create index deliveries_event_idx on deliveries (event_id);
 -- then), read by a player's page and the export without opening the
 -- stored answer.
 alter table plays add column score integer;
-update plays set score = json_extract(play_result, '$.score') where play_result is not null;
+update plays set score = cast(json_extract(play_result, '$.score') as integer) where play_result is not null;
 alter table plays add column prize_name text;
 update plays set prize_name = json_extract(play_result, '$.prize.name') where prize_id is not null;

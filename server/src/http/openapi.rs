@@ -329,6 +329,9 @@ fn error_response(description: &str) -> RefOr<openapi::Response> {
             schedule, play limit, form, prizes with their codes, quiz."),
         (name = "segments", description = "Segments name what a page shows: each maps a title \
             to a campaign. Changes record `segment.*` events."),
+        (name = "players", description = "The players of the account's campaigns: a list with a \
+            search and filters, each player's plays, a streamed export, and a player's data on \
+            request (access and erasure, which records `player.deleted`)."),
         (name = "webhooks", description = "Where events are sent: the settings view of the main \
             endpoint, every endpoint, and a test event."),
         (name = "deliveries", description = "The history of webhook deliveries, with every \

@@ -420,7 +420,10 @@ mod tests {
         }
     }
 
-    /// SQL without comments, in one spelling of the types that differ.
+    /// SQL without comments, in one spelling of the types that differ,
+    /// and of a JSON path read: PostgreSQL's `column::jsonb #>> '{a,b}'` as
+    /// SQLite's `json_extract(column, '$.a.b')`. PostgreSQL's key columns
+    /// compare in byte order (`collate "C"`), as SQLite's always do.
     fn normalise(sql: &str) -> String {
         let words = sql
             .lines()
@@ -428,9 +431,25 @@ mod tests {
             .flat_map(str::split_whitespace)
             .collect::<Vec<_>>()
             .join(" ");
-        words
+        let mut words = words
             .to_lowercase()
             .replace("integer primary key autoincrement", "bigserial primary key")
             .replace("integer", "bigint")
+            .replace(" collate \"c\"", "");
+        while let Some(at) = words.find("::jsonb #>> '{") {
+            let start = words[..at]
+                .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .map_or(0, |i| i + 1);
+            let rest = &words[at + "::jsonb #>> '{".len()..];
+            let Some(end) = rest.find("}'") else { break };
+            let read = format!(
+                "json_extract({}, '$.{}')",
+                &words[start..at],
+                rest[..end].replace(',', ".")
+            );
+            let after = at + "::jsonb #>> '{".len() + end + "}'".len();
+            words.replace_range(start..after, &read);
+        }
+        words
     }
 }

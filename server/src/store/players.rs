@@ -7,9 +7,7 @@ use sqlx::{AnyConnection, Row as _, any::AnyRow};
 use super::{WriteTx, accounts::account_from_row, dialect::flag, from_json, to_json};
 use crate::domain::{
     account::Account,
-    player::{
-        Consent, Contact, Listed, PlayRecord, Player, PlayerFilter, Registered, search_key,
-    },
+    player::{Consent, Contact, Listed, PlayRecord, Player, PlayerFilter, Registered, search_key},
     time::{new_id, now_ms},
 };
 
@@ -298,14 +296,17 @@ fn play_from_row(row: &AnyRow) -> sqlx::Result<PlayRecord> {
 }
 
 /// Every play of the player, newest first.
-pub async fn plays_of(conn: &mut AnyConnection, player_id: &str) -> sqlx::Result<Vec<PlayOfPlayer>> {
+pub async fn plays_of(
+    conn: &mut AnyConnection,
+    player_id: &str,
+) -> sqlx::Result<Vec<PlayOfPlayer>> {
     let rows = sqlx::query(concat!(
         "select ",
         play_columns!(),
         ", c.name as campaign_name, c.kind as campaign_kind, s.title as segment_title, \
-         exists (select 1 from events e join deliveries d on d.event_id = e.id \
+         case when exists (select 1 from events e join deliveries d on d.event_id = e.id \
            where e.play_id = p.id and e.type = 'prize.assigned' and d.status = 'succeeded') \
-           as code_sent \
+           then 1 else 0 end as code_sent \
          from plays p join campaigns c on c.id = p.campaign_id \
          left join segments s on s.id = p.segment_id \
          left join prize_codes pc on pc.play_id = p.id \
@@ -501,7 +502,12 @@ pub async fn retentions(conn: &mut AnyConnection) -> sqlx::Result<Vec<(Account, 
         .fetch_all(&mut *conn)
         .await?;
     rows.iter()
-        .map(|row| Ok((account_from_row(row)?, row.try_get("player_retention_days")?)))
+        .map(|row| {
+            Ok((
+                account_from_row(row)?,
+                row.try_get("player_retention_days")?,
+            ))
+        })
         .collect()
 }
 

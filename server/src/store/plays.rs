@@ -166,8 +166,8 @@ pub async fn set_played(
     .bind(play_id)
     .bind(score.map(i64::from))
     .bind(prize.map(|(_, name)| name))
-        .execute(&mut *conn)
-        .await?;
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 

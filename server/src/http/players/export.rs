@@ -292,10 +292,11 @@ impl Rows {
             Format::Ndjson => Bytes::new(),
             Format::Csv => {
                 let mut out = csv::Writer::from_writer("\u{feff}".as_bytes().to_vec());
-                let record = COLUMNS
-                    .iter()
-                    .map(|c| bytes(neutralise(c)))
-                    .chain(self.fields.iter().map(|(_, header)| bytes(neutralise(header))));
+                let record = COLUMNS.iter().map(|c| bytes(neutralise(c))).chain(
+                    self.fields
+                        .iter()
+                        .map(|(_, header)| bytes(neutralise(header))),
+                );
                 // Writing to memory cannot fail.
                 let _ = out.write_record(record);
                 Bytes::from(out.into_inner().unwrap_or_default())
@@ -343,13 +344,15 @@ impl Rows {
                 time(consent.map(|c| c.at)).into(),
                 rfc3339(player.created_at).into(),
             ];
-            let record = fixed.iter().map(|cell| bytes(neutralise(cell))).chain(
-                self.fields.iter().map(|(key, _)| {
-                    bytes(neutralise(
-                        player.data.get(key).map(String::as_str).unwrap_or_default(),
-                    ))
-                }),
-            );
+            let record =
+                fixed
+                    .iter()
+                    .map(|cell| bytes(neutralise(cell)))
+                    .chain(self.fields.iter().map(|(key, _)| {
+                        bytes(neutralise(
+                            player.data.get(key).map(String::as_str).unwrap_or_default(),
+                        ))
+                    }));
             let _ = out.write_record(record);
         }
         Bytes::from(out.into_inner().unwrap_or_default())

@@ -6,7 +6,10 @@
 
 // utoipa names the query types, which `players_query!` defines, by their
 // full path wherever a route documents them.
-#![expect(unused_qualifications, reason = "utoipa's expansion around macro-defined params")]
+#![expect(
+    unused_qualifications,
+    reason = "utoipa's expansion around macro-defined params"
+)]
 
 mod export;
 
@@ -150,7 +153,7 @@ fn parse_moment(field: &str, value: &str) -> Result<i64> {
     parse_rfc3339(value)
         .or_else(|| {
             let day = time::Date::parse(value, &date).ok()?;
-            Some(i64::try_from(day.midnight().assume_utc().unix_timestamp_nanos() / 1_000_000).ok()?)
+            i64::try_from(day.midnight().assume_utc().unix_timestamp_nanos() / 1_000_000).ok()
         })
         .ok_or_else(|| {
             Error::invalid(
@@ -353,6 +356,7 @@ struct PlayPrize {
 /// What a play came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = PlayOutcome)]
 pub(crate) enum Outcome {
     Won,
     Lost,
@@ -434,7 +438,7 @@ async fn read(
 
 /// Everything Adact holds on a player.
 #[derive(Debug, Serialize, ToSchema)]
-struct PlayerData {
+struct HeldData {
     /// The player as stored: identity, form fields, consent.
     player: EventPlayer,
     /// Every play, newest first.
@@ -457,7 +461,7 @@ struct PlayerData {
     security(("admin_token" = [])),
     params(("id" = String, Path, description = "The player's id, `plr_...`.")),
     responses(
-        (status = 200, description = "The player's data.", body = PlayerData),
+        (status = 200, description = "The player's data.", body = HeldData),
         (status = 404, description = "`player_not_found`.", body = ErrorBody),
     )
 )]
@@ -465,14 +469,14 @@ async fn data(
     State(state): State<AppState>,
     AdminAccount(account): AdminAccount,
     Path(id): Path<String>,
-) -> Result<axum::Json<PlayerData>> {
+) -> Result<axum::Json<HeldData>> {
     let mut conn = state.store.pool().acquire().await?;
     let player = players::player(&mut conn, &account.id, &id)
         .await?
         .ok_or_else(|| erasure::not_found(&id))?;
     let plays = players::plays_of(&mut conn, &player.id).await?;
     let events = players::events_of(&mut conn, &account.id, &player.id).await?;
-    Ok(axum::Json(PlayerData {
+    Ok(axum::Json(HeldData {
         player: EventPlayer::of(&player),
         plays: plays.into_iter().map(PlayView::from).collect(),
         events,
