@@ -60,6 +60,7 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 1500)); // the deliveries land
   const delivery = (await admin("GET", "/api/v1/webhooks/deliveries?limit=50")).data.find((d) => d.campaign);
   const campaign = (await admin("GET", "/api/v1/campaigns")).data[0];
+  const player = (await admin("GET", "/api/v1/players?limit=1")).data[0];
 
   const pages = [
     ["signin", "/admin/signin", { signedOut: true }],
@@ -67,6 +68,8 @@ try {
     // The editor in the window an admin sees (its save bar sticks to the window's foot).
     ["campaign-new", "/admin/campaigns/new", { viewport: true }],
     ["campaign-edit", `/admin/campaigns/${campaign.id}`, { viewport: true }],
+    ["player-list", "/admin/players"],
+    ["player", `/admin/players?player=${player?.id ?? ""}`, { viewport: true }],
     ["segments", "/admin/segments"],
     ["webhooks", "/admin/webhooks"],
     ["history", "/admin/webhooks/history"],
@@ -96,6 +99,7 @@ try {
           await page.getByRole("button", { name: "Copy call" }).click();
         }
         if (path.includes("delivery=")) await page.getByRole("dialog").getByText("Attempt 1").waitFor();
+        if (path.includes("player=")) await page.getByRole("dialog").getByText("Plays (").waitFor();
         if (path.includes("/campaigns/")) await page.waitForTimeout(1200); // the preview draws
         await page.waitForTimeout(300);
         const file = join(out, `${name}-${width}.png`);

@@ -1226,10 +1226,64 @@ describe("the admin console", () => {
     assert.deepEqual(session.errors, []);
   });
 
+  test("players: a search, a player's plays, the CSV export, their data, and erasure", async () => {
+    const { page } = session;
+    await playThrough("Default Users", "lead-ada");
+    await playThrough("Default Users", "lead-bob");
+    await page.getByRole("navigation").getByRole("link", { name: "Players", exact: true }).click();
+    await page.locator("main h1", { hasText: "Players" }).waitFor();
+    await page.getByLabel("Search").fill("LEAD-");
+    await page.waitForURL(/[?&]q=LEAD-/);
+    const rows = page.locator("tr[data-player]");
+    await page.waitForFunction(() => [...document.querySelectorAll("tr[data-player]")].every((r) => r.textContent.includes("lead-")));
+    assert.equal(await rows.count(), 2);
+    // Newest first.
+    assert.match(await rows.first().textContent(), /lead-bob@example\.com/);
+
+    // The export of what is shown: a CSV with its byte-order mark, a row per play.
+    const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
+    assert.match(csv.suggestedFilename(), /^players-\d{4}-\d{2}-\d{2}\.csv$/);
+    const text = await new Promise((resolve, reject) => {
+      csv.createReadStream().then((stream) => {
+        let data = "";
+        stream.setEncoding("utf8").on("data", (c) => (data += c)).on("end", () => resolve(data)).on("error", reject);
+      }, reject);
+    });
+    const lines = text.trim().split("\r\n").length > 1 ? text.trim().split("\r\n") : text.trim().split("\n");
+    assert.ok(text.startsWith("\ufeffplay_id,"), text.slice(0, 40));
+    assert.equal(lines.length, 3, text);
+    assert.match(text, /lead-ada@example\.com/);
+
+    // A player's panel: their answers and their play.
+    await rows.filter({ hasText: "lead-ada@example.com" }).getByRole("link").click();
+    const panel = page.getByRole("dialog");
+    await panel.getByText("Plays (1)").waitFor();
+    assert.match(await panel.textContent(), /Holiday Wheel/);
+    assert.match(page.url(), /player=plr_/);
+    for (const [width, height] of [[1280, 900], [390, 844]]) {
+      await page.setViewportSize({ width, height });
+      await assertAccessible(page, `the player panel at ${width} px`);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await screenshots(page, "player", { fullPage: false });
+    const [data] = await Promise.all([page.waitForEvent("download"), panel.getByRole("button", { name: "Download data (JSON)" }).click()]);
+    assert.match(data.suggestedFilename(), /^player-plr_.*\.json$/);
+
+    // Erasure, confirmed: the row goes, and so does the player.
+    const id = new URL(page.url()).searchParams.get("player");
+    await panel.getByRole("button", { name: "Erase player" }).click();
+    await page.getByRole("dialog", { name: "Erase this player?" }).getByRole("button", { name: "Erase player" }).click();
+    await page.locator(".toast", { hasText: "Player erased." }).waitFor();
+    await page.locator(`tr[data-player="${id}"]`).waitFor({ state: "detached" });
+    assert.equal((await adminApi(`/api/v1/players/${id}`)).error.code, "player_not_found");
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await page.waitForFunction(() => !location.search.includes("q="));
+  });
+
   test("every console page passes axe at 1280 and 390 px", async () => {
     const { page } = session;
     const pages = ["/admin/campaigns", "/admin/campaigns/new", "/admin/segments", "/admin/webhooks",
-      "/admin/webhooks/history", "/admin/integrations/embedding", "/admin/integrations/players"];
+      "/admin/webhooks/history", "/admin/integrations/embedding", "/admin/integrations/players", "/admin/players"];
     try {
       for (const [width, height] of [[1280, 900], [390, 844]]) {
         await page.setViewportSize({ width, height });

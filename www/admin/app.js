@@ -16,6 +16,7 @@ const ROUTES = [
   { path: "/campaigns", group: "Campaigns", label: "All campaigns", load: () => import("./pages/campaigns.js") },
   { path: "/campaigns/new", group: "Campaigns", label: "New campaign", load: () => import("./pages/campaign.js") },
   { path: "/campaigns/:id", within: "/campaigns", label: "Campaign", load: () => import("./pages/campaign.js") },
+  { path: "/players", group: "Campaigns", label: "Players", load: () => import("./pages/player-list.js") },
   { path: "/webhooks", group: "Settings", label: "Webhooks", load: () => import("./pages/webhooks.js") },
   { path: "/segments", group: "Settings", label: "Segments", load: () => import("./pages/segments.js") },
   { path: "/webhooks/history", group: "Settings", label: "Webhooks History", load: () => import("./pages/history.js") },

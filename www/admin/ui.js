@@ -308,6 +308,7 @@ export const EVENT_TYPES = [
   ["segment.deleted", "A segment is deleted"],
   ["player.created", "A new player registers"],
   ["player.updated", "A returning player registers again"],
+  ["player.deleted", "A player's data is erased"],
   ["game.ended", "The game step finishes"],
   ["gameplay.finished", "The player reaches the end screen"],
   ["prize.assigned", "A prize is awarded and its code issued"],
@@ -352,6 +353,11 @@ export function eventsSummary(events) {
 }
 
 /** A coloured status label. */
+/** A term and its value in a `dl.facts`. */
+export function fact(term, value) {
+  return h("div", null, h("dt", null, term), h("dd", null, value));
+}
+
 export function badge(text, kind = "neutral") {
   return h("span", { class: `badge badge-${kind}` }, text);
 }

@@ -2,7 +2,7 @@
 // while visible; a delivery's attempts with request and response; resend.
 import { api, query } from "../api.js";
 import { codeBlock, h, replace, time, toLocalInput, uid } from "../dom.js";
-import { EVENT_TYPES, STATUS_KIND, badge, busy, clearErrors, confirmDialog, field, formError, showError, toast } from "../ui.js";
+import { EVENT_TYPES, STATUS_KIND, badge, busy, clearErrors, confirmDialog, fact, field, formError, showError, toast } from "../ui.js";
 
 const REFRESH_MS = 3000;
 const PAGE_SIZE = 50;
@@ -342,10 +342,6 @@ function headersTable(headers, caption) {
     h("tbody", null, entries.map(([name, value]) => h("tr", null,
       h("th", { scope: "row", class: "mono" }, String(name)),
       h("td", { class: "mono break" }, Array.isArray(value) ? value.join(", ") : String(value))))));
-}
-
-function fact(term, value) {
-  return h("div", null, h("dt", null, term), h("dd", null, value));
 }
 
 function readFilters(url) {
