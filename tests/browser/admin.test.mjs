@@ -1278,6 +1278,21 @@ describe("the admin console", () => {
     assert.equal((await adminApi(`/api/v1/players/${id}`)).error.code, "player_not_found");
     await page.getByRole("button", { name: "Clear filters" }).click();
     await page.waitForFunction(() => !location.search.includes("q="));
+
+    // Retention: a number of days, then back to forever.
+    await page.getByRole("navigation").getByRole("link", { name: "Players & limits" }).click();
+    const days = page.getByLabel("Erase players after (days)");
+    await days.fill("0");
+    await page.getByRole("button", { name: "Save retention" }).click();
+    await page.getByText("Enter a whole number of days").waitFor();
+    await days.fill("90");
+    await page.getByRole("button", { name: "Save retention" }).click();
+    await page.locator(".toast", { hasText: "erased 90 days after" }).waitFor();
+    assert.deepEqual(await adminApi("/api/v1/account/player-retention"), { days: 90 });
+    await days.fill("");
+    await page.getByRole("button", { name: "Save retention" }).click();
+    await page.locator(".toast", { hasText: "kept until you erase them" }).waitFor();
+    assert.deepEqual(await adminApi("/api/v1/account/player-retention"), { days: null });
   });
 
   test("every console page passes axe at 1280 and 390 px", async () => {

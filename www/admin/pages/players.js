@@ -1,6 +1,7 @@
 // Integrations → Players & limits: the identity secret the customer's
 // backend signs players' userTokens with (reveal, copy, rotate), the
-// "require signed identity" switch, and the public API's rate limits.
+// "require signed identity" switch, the public API's rate limits, and how
+// long players' data is kept.
 import { api } from "../api.js";
 import { codeBlock, h, replace, time } from "../dom.js";
 import { badge, busy, clearErrors, copyButton, field, formError, secretWidget, showError, toast, toggle } from "../ui.js";
@@ -54,9 +55,10 @@ function snippet(title, text) {
 }
 
 export async function render() {
-  const [identity, limits] = await Promise.all([
+  const [identity, limits, retention] = await Promise.all([
     api.get("/api/v1/account/identity"),
     api.get("/api/v1/account/rate-limits"),
+    api.get("/api/v1/account/player-retention"),
   ]);
 
   // ---- signed identity -------------------------------------------------------------
@@ -143,11 +145,36 @@ export async function render() {
     toast("Back to the default rate limits.");
   }));
 
+  // ---- retention --------------------------------------------------------------------
+  const days = h("input", { type: "number", name: "days", min: "1", max: "3650", step: "1", inputmode: "numeric", placeholder: "Forever", value: retention.days ?? "" });
+  const saveRetention = h("button", { type: "submit", class: "btn btn-primary" }, "Save retention");
+  const retentionForm = h("form", { class: "stack", novalidate: true, "aria-label": "Player data retention" },
+    formError(),
+    field({ name: "days", label: "Erase players after (days)", input: days,
+      hint: "Days after a player's last registration. Empty: keep players until you erase them. Checked daily; each erased player sends player.deleted." }),
+    h("div", { class: "actions" }, saveRetention));
+  retentionForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearErrors(retentionForm);
+    const value = days.value.trim() === "" ? null : Number(days.value);
+    if (value !== null && (!Number.isInteger(value) || value < 1 || value > 3650)) {
+      return showError(retentionForm, { field: "days", message: "Enter a whole number of days from 1 to 3,650, or leave it empty." });
+    }
+    return busy(saveRetention, async () => {
+      try {
+        await api.put("/api/v1/account/player-retention", { days: value });
+      } catch (error) {
+        return showError(retentionForm, error);
+      }
+      toast(value === null ? "Players are kept until you erase them." : `Players are erased ${value} ${value === 1 ? "day" : "days"} after their last registration.`);
+    });
+  });
+
   const node = h("div", { class: "page" },
     h("div", { class: "page-header" },
       h("p", { class: "breadcrumb" }, "Integrations"),
       h("h1", null, "Players & limits"),
-      h("p", { class: "lead" }, "Who may play, and how often: signed player identity and the public API's rate limits.")),
+      h("p", { class: "lead" }, "Who may play, how often, and how long their data is kept: signed player identity, the public API's rate limits and retention.")),
     h("section", { class: "card", "aria-labelledby": "identity-title" },
       h("div", { class: "card-header" },
         h("h2", { id: "identity-title" }, "Signed player identity"),
@@ -169,6 +196,11 @@ export async function render() {
       h("div", { class: "card-header" },
         h("h2", { id: "limits-title" }, "Rate limits"),
         h("p", { class: "muted" }, "Requests per minute before the public API answers 429 and the game shows a polite “try again in a minute”. Half a minute's worth may come at once. Behind a load balancer, start the server with --trusted-proxies so each visitor counts by their own address.")),
-      limitsForm));
+      limitsForm),
+    h("section", { class: "card", "aria-labelledby": "retention-title" },
+      h("div", { class: "card-header" },
+        h("h2", { id: "retention-title" }, "Player data retention"),
+        h("p", { class: "muted" }, "How long Adact keeps a player's email, name and form answers. Past it, the player is erased as from the Players page: plays and codes stay counted, pointing at no one.")),
+      retentionForm));
   return { node };
 }
