@@ -14,7 +14,8 @@
 //!   receiver (≤ 50 ms).
 //!
 //! Run: `cargo build --release -p adact-server`, then
-//! `cargo run --release -p adact-server --example players`.
+//! `cargo run --release -p adact-server --example players` (BENCH_KEEP=1
+//! keeps the database to look into).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a bench: a panic is the failure report
 
@@ -175,6 +176,10 @@ async fn main() {
     );
     child.kill().unwrap();
     let _ = child.wait();
+    if std::env::var_os("BENCH_KEEP").is_some() {
+        println!("  the database is kept: {db}");
+        let _ = dir.keep();
+    }
 }
 
 /// A webhook receiver that answers 200 at once: its URL.

@@ -200,6 +200,20 @@ impl Backend {
         }
     }
 
+    /// A query answering the rows of `rows` (a select naming its columns
+    /// `columns`) as one JSON array of arrays, in no particular order: one
+    /// row to hand over for many.
+    pub fn json_rows(self, columns: &str, rows: &str) -> String {
+        match self {
+            Self::Sqlite => {
+                format!("select json_group_array(json_array({columns})) from ({rows}) as chunk")
+            }
+            Self::Postgres => {
+                format!("select json_agg(json_build_array({columns}))::text from ({rows}) as chunk")
+            }
+        }
+    }
+
     /// Whether other processes can be woken on commit (`pg_notify`).
     pub fn notifies(self) -> bool {
         self == Self::Postgres

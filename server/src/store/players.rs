@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use sqlx::{AnyConnection, Row as _, any::AnyRow};
 
-use super::{WriteTx, accounts::account_from_row, dialect::flag, from_json, to_json};
+use super::{Backend, WriteTx, accounts::account_from_row, dialect::flag, from_json, to_json};
 use crate::domain::{
     account::Account,
     player::{Consent, Contact, Listed, PlayRecord, Player, PlayerFilter, Registered, search_key},
@@ -347,55 +347,95 @@ macro_rules! exported_where {
     };
 }
 
-/// The columns of an export row's player, named `pl_...` (see
-/// [`player_from_row`]).
-macro_rules! exported_player {
-    () => {
-        "pl.id as pl_id, pl.external_id as pl_external_id, pl.data as pl_data, \
-         pl.email as pl_email, pl.name as pl_name, pl.consent_given as pl_consent_given, \
-         pl.consent_text as pl_consent_text, pl.consent_at as pl_consent_at, \
-         pl.created_at as pl_created_at, pl.updated_at as pl_updated_at"
-    };
-}
+/// The columns of an export row, in the order [`ExportRow`] reads them.
+const EXPORTED: &[&str] = &[
+    "p.id",
+    "p.campaign_id",
+    "p.segment_id",
+    "p.created_at",
+    "p.played_at",
+    "p.finished_at",
+    "p.prize_id",
+    "p.prize_name",
+    "p.score",
+    "pc.code",
+    "pl.id",
+    "pl.external_id",
+    "pl.data",
+    "pl.email",
+    "pl.name",
+    "pl.consent_given",
+    "pl.consent_text",
+    "pl.consent_at",
+    "pl.created_at",
+    "pl.updated_at",
+];
+
+/// An export row as the database aggregates it: the columns of
+/// [`EXPORTED`], in order.
+#[derive(serde::Deserialize)]
+struct ExportRow(
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+    Option<String>,
+    Option<i64>,
+    i64,
+    i64,
+);
 
 /// The next `limit` plays of the export, newest first, below the cursor
-/// `after` (a play id), with their players: one query a chunk, so that no
-/// statement or read transaction lasts as long as the whole export.
+/// `after` (a play id), with their players, as the database answers them:
+/// one JSON array of rows (read them with [`exported_rows`]). One query a
+/// chunk, so that no statement or read transaction lasts as long as the
+/// whole export; one row a chunk, because the drivers hand each row over
+/// on its own, which costs more than the row itself.
 pub async fn export_chunk(
     conn: &mut AnyConnection,
+    backend: Backend,
     account_id: &str,
     filter: &PlayerFilter,
     after: Option<&str>,
     limit: i64,
-) -> sqlx::Result<Vec<Exported>> {
-    const ALL: &str = concat!(
-        "select ",
-        play_columns!(),
-        ", ",
-        exported_player!(),
-        " \
-         from plays p join players pl on pl.id = p.player_id \
-         left join prize_codes pc on pc.play_id = p.id where ",
-        exported_where!(),
-        " order by p.id desc limit $9"
-    );
-    const SEARCH: &str = concat!(
-        "select ",
-        play_columns!(),
-        ", ",
-        exported_player!(),
-        " \
-         from (select id from players where account_id = $1 and email_key >= $10 and email_key < $11 \
-           union select id from players where account_id = $1 and name_key >= $10 and name_key < $11 \
+) -> sqlx::Result<String> {
+    let range = filter.search_range();
+    let players = if range.is_some() {
+        "(select id from players where account_id = $1 and email_key >= $10 and email_key < $11 \
+           union select id from players where account_id = $1 and name_key >= $10 \
+             and name_key < $11 \
            union select id from players where account_id = $1 and external_key >= $10 \
              and external_key < $11) as found \
-         join players pl on pl.id = found.id join plays p on p.player_id = pl.id \
-         left join prize_codes pc on pc.play_id = p.id where ",
+         join players pl on pl.id = found.id join plays p on p.player_id = pl.id"
+    } else {
+        "plays p join players pl on pl.id = p.player_id"
+    };
+    let columns: Vec<String> = EXPORTED
+        .iter()
+        .enumerate()
+        .map(|(i, column)| format!("{column} as c{i}"))
+        .collect();
+    let chunk = format!(
+        "select {} from {players} left join prize_codes pc on pc.play_id = p.id where {} \
+         order by p.id desc limit $9",
+        columns.join(", "),
         exported_where!(),
-        " order by p.id desc limit $9"
     );
-    let range = filter.search_range();
-    let query = sqlx::query(if range.is_some() { SEARCH } else { ALL })
+    let names: Vec<String> = (0..EXPORTED.len()).map(|i| format!("c{i}")).collect();
+    let sql = backend.json_rows(&names.join(", "), &chunk);
+    let query = sqlx::query_scalar::<_, Option<String>>(sqlx::AssertSqlSafe(sql))
         .bind(account_id)
         .bind(after.unwrap_or(TOP))
         .bind(filter.consent.map(i64::from))
@@ -409,12 +449,50 @@ pub async fn export_chunk(
         Some((low, high)) => query.bind(low.as_str()).bind(high.as_str()),
         None => query,
     };
-    let rows = query.fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|row| {
+    Ok(query
+        .fetch_one(&mut *conn)
+        .await?
+        .unwrap_or_else(|| "[]".to_owned()))
+}
+
+/// The rows of a chunk [`export_chunk`] answered, newest first.
+pub fn exported_rows(chunk: &str) -> sqlx::Result<Vec<Exported>> {
+    let mut rows: Vec<ExportRow> = from_json(chunk)?;
+    // The aggregate keeps no order of its own.
+    rows.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    rows.into_iter()
+        .map(|r| {
+            let consent = match (r.16, r.17) {
+                (Some(text), Some(at)) => Some(Consent {
+                    given: r.15 != 0,
+                    text,
+                    at,
+                }),
+                _ => None,
+            };
             Ok(Exported {
-                play: play_from_row(row)?,
-                player: player_from_row(row, row.try_get("pl_id")?, "pl_")?,
+                play: PlayRecord {
+                    id: r.0,
+                    campaign_id: r.1,
+                    segment_id: r.2,
+                    started_at: r.3,
+                    played_at: r.4,
+                    finished_at: r.5,
+                    prize_id: r.6,
+                    prize_name: r.7,
+                    score: r.8,
+                    code: r.9,
+                },
+                player: Player {
+                    id: r.10,
+                    external_id: r.11,
+                    data: from_json(&r.12)?,
+                    email: r.13,
+                    name: r.14,
+                    consent,
+                    created_at: r.18,
+                    updated_at: r.19,
+                },
             })
         })
         .collect()

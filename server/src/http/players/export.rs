@@ -4,7 +4,7 @@
 //! chunks, each read by a query of its own, so memory stays flat and no
 //! read lasts as long as the export.
 
-use std::{borrow::Cow, collections::HashMap};
+use std::{borrow::Cow, collections::HashMap, sync::Arc};
 
 use adact_wire::ErrorBody;
 use axum::{
@@ -145,26 +145,68 @@ async fn stream(
     if sender.send(Ok(rows.header())).await.is_err() {
         return;
     }
-    let mut after: Option<String> = None;
-    loop {
-        let chunk = async {
-            let mut conn = store.pool().acquire().await?;
-            players::export_chunk(&mut conn, &account_id, &filter, after.as_deref(), CHUNK).await
+    let reader = Arc::new(Reader {
+        store,
+        account_id,
+        filter,
+    });
+    let rows = Arc::new(rows);
+    // The database reads the next chunk while this one is written out.
+    let mut next = Some(tokio::spawn(reader.clone().read(None)));
+    while let Some(reading) = next.take() {
+        let written = async {
+            let chunk = reading.await.map_err(|_| sqlx::Error::WorkerCrashed)??;
+            let last = chunk.last().map(|row| row.play.id.clone());
+            if chunk.len() as i64 == CHUNK {
+                next = Some(tokio::spawn(reader.clone().read(last)));
+            }
+            // Writing 5,000 rows takes a few milliseconds of CPU: on a
+            // thread of its own, not one of the runtime's, so the public
+            // steps' requests are not held behind it.
+            let rows = rows.clone();
+            tokio::task::spawn_blocking(move || rows.encode(&chunk))
+                .await
+                .map_err(|_| sqlx::Error::WorkerCrashed)
         }
         .await;
-        let chunk = match chunk {
-            Ok(chunk) => chunk,
+        let bytes = match written {
+            Ok(bytes) => bytes,
             Err(err) => {
                 tracing::error!(%err, "the players export failed midway");
                 let _ = sender.send(Err(std::io::Error::other(err))).await;
                 return;
             }
         };
-        let last = (chunk.len() as i64) < CHUNK;
-        after = chunk.last().map(|row| row.play.id.clone());
-        if sender.send(Ok(rows.encode(&chunk))).await.is_err() || last {
+        if sender.send(Ok(bytes)).await.is_err() {
             return;
         }
+    }
+}
+
+/// What reads the export's chunks.
+struct Reader {
+    store: Store,
+    account_id: String,
+    filter: PlayerFilter,
+}
+
+impl Reader {
+    /// The chunk below the cursor `after`, newest first.
+    async fn read(self: Arc<Self>, after: Option<String>) -> sqlx::Result<Vec<Exported>> {
+        let mut conn = self.store.pool().acquire().await?;
+        let text = players::export_chunk(
+            &mut conn,
+            self.store.backend(),
+            &self.account_id,
+            &self.filter,
+            after.as_deref(),
+            CHUNK,
+        )
+        .await?;
+        drop(conn);
+        tokio::task::spawn_blocking(move || players::exported_rows(&text))
+            .await
+            .map_err(|_| sqlx::Error::WorkerCrashed)?
     }
 }
 
@@ -312,7 +354,7 @@ impl Rows {
     }
 
     fn csv(&self, chunk: &[Exported]) -> Bytes {
-        let mut out = csv::Writer::from_writer(Vec::with_capacity(chunk.len() * 256));
+        let mut out = csv::Writer::from_writer(Vec::with_capacity(chunk.len() * 512));
         for row in chunk {
             let (play, player) = (&row.play, &row.player);
             let time = |ms: Option<i64>| ms.map(rfc3339).unwrap_or_default();
@@ -359,7 +401,7 @@ impl Rows {
     }
 
     fn ndjson(&self, chunk: &[Exported]) -> Bytes {
-        let mut out = Vec::with_capacity(chunk.len() * 512);
+        let mut out = Vec::with_capacity(chunk.len() * 768);
         for row in chunk {
             let (play, player) = (&row.play, &row.player);
             let consent = player.consent.as_ref();
