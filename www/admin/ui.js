@@ -353,6 +353,25 @@ export function eventsSummary(events) {
 }
 
 /** A coloured status label. */
+/**
+ * A side panel, shown at once: a modal dialog with `title`, a Close button
+ * and a body that says "Loading…" until the page fills it. The page removes
+ * it when it closes.
+ */
+export function drawer(title) {
+  const titleId = uid("drawer-title");
+  const heading = h("h2", { id: titleId }, title);
+  const body = h("div", { class: "drawer-body" }, h("p", { class: "muted" }, "Loading…"));
+  const dialog = h("dialog", { class: "drawer", "aria-labelledby": titleId },
+    h("div", { class: "drawer-header" },
+      heading,
+      h("button", { type: "button", class: "btn btn-small", onclick: () => dialog.close() }, "Close")),
+    body);
+  document.body.append(dialog);
+  dialog.showModal();
+  return { dialog, heading, body };
+}
+
 /** A term and its value in a `dl.facts`. */
 export function fact(term, value) {
   return h("div", null, h("dt", null, term), h("dd", null, value));

@@ -520,38 +520,25 @@ pub async fn lock_player(
 /// given codes and counts stay, pointing at no one.
 pub async fn erase(tx: &mut WriteTx, account_id: &str, id: &str) -> sqlx::Result<()> {
     let backend = tx.backend();
-    sqlx::query(backend.erase_event_player())
-        .bind(id)
-        .bind(account_id)
-        .execute(&mut **tx)
-        .await?;
-    // An attempt's request body is its event's body as sent.
-    sqlx::query(
+    // Each statement is of the player ($1) of the account ($2).
+    for statement in [
+        backend.erase_event_player(),
+        // An attempt's request body is its event's body as sent.
         "update delivery_attempts set request_body = \
            (select e.payload from deliveries d join events e on e.id = d.event_id \
             where d.id = delivery_attempts.delivery_id) \
          where delivery_id in (select d.id from deliveries d join events e on e.id = d.event_id \
            where e.player_id = $1 and e.account_id = $2)",
-    )
-    .bind(id)
-    .bind(account_id)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query("update events set player_id = null where player_id = $1 and account_id = $2")
-        .bind(id)
-        .bind(account_id)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query(backend.erase_plays_player())
-        .bind(id)
-        .bind(account_id)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("delete from players where id = $1 and account_id = $2")
-        .bind(id)
-        .bind(account_id)
-        .execute(&mut **tx)
-        .await?;
+        "update events set player_id = null where player_id = $1 and account_id = $2",
+        backend.erase_plays_player(),
+        "delete from players where id = $1 and account_id = $2",
+    ] {
+        sqlx::query(statement)
+            .bind(id)
+            .bind(account_id)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
 }
 

@@ -1,8 +1,8 @@
 // Webhooks History: every delivery, filtered through the URL, refreshed
 // while visible; a delivery's attempts with request and response; resend.
 import { api, query } from "../api.js";
-import { codeBlock, h, replace, time, toLocalInput, uid } from "../dom.js";
-import { EVENT_TYPES, STATUS_KIND, badge, busy, clearErrors, confirmDialog, fact, field, formError, showError, toast } from "../ui.js";
+import { codeBlock, h, replace, time, toLocalInput } from "../dom.js";
+import { EVENT_TYPES, STATUS_KIND, badge, busy, clearErrors, confirmDialog, drawer, fact, field, formError, showError, toast } from "../ui.js";
 
 const REFRESH_MS = 3000;
 const PAGE_SIZE = 50;
@@ -139,13 +139,7 @@ export async function render({ url, setQuery }) {
   async function openDetail(id) {
     if (detail?.id === id) return;
     closeDetail({ updateUrl: false });
-    const titleId = uid("delivery-title");
-    const body = h("div", { class: "drawer-body" }, h("p", { class: "muted" }, "Loading…"));
-    const dialog = h("dialog", { class: "drawer", "aria-labelledby": titleId },
-      h("div", { class: "drawer-header" },
-        h("h2", { id: titleId }, "Delivery"),
-        h("button", { type: "button", class: "btn btn-small", onclick: () => dialog.close() }, "Close")),
-      body);
+    const { dialog, heading, body } = drawer("Delivery");
     const state = { id, dialog, signature: null };
     state.reload = async () => {
       let delivery;
@@ -158,15 +152,13 @@ export async function render({ url, setQuery }) {
       const signature = `${delivery.status}/${delivery.attempts.length}/${delivery.next_attempt_at}`;
       if (signature === state.signature) return;
       state.signature = signature;
-      replace(dialog.querySelector("h2"), delivery.event_type);
+      replace(heading, delivery.event_type);
       replace(body, deliveryView(delivery, state));
     };
     dialog.addEventListener("close", () => {
       if (detail === state) closeDetail({ updateUrl: true });
     });
     detail = state;
-    document.body.append(dialog);
-    dialog.showModal();
     paint();
     await state.reload();
   }

@@ -2,8 +2,8 @@
 // search and filters kept in the URL; a player's panel with their form,
 // consent and plays; their data as JSON, erasure; the export as CSV.
 import { api, listAll, query, request, session } from "../api.js";
-import { h, replace, time, uid } from "../dom.js";
-import { badge, busy, confirmDialog, fact, field, formError, kindLabel, showError, toast } from "../ui.js";
+import { h, replace, time } from "../dom.js";
+import { badge, busy, confirmDialog, drawer, fact, field, formError, kindLabel, showError, toast } from "../ui.js";
 
 const PAGE_SIZE = 50;
 const FILTERS = ["q", "campaign_id", "won", "consent", "played_since", "played_until"];
@@ -135,20 +135,12 @@ export async function render({ url, setQuery }) {
   async function openDetail(id) {
     if (detail?.id === id) return;
     closeDetail({ updateUrl: false });
-    const titleId = uid("player-title");
-    const body = h("div", { class: "drawer-body" }, h("p", { class: "muted" }, "Loading…"));
-    const dialog = h("dialog", { class: "drawer", "aria-labelledby": titleId },
-      h("div", { class: "drawer-header" },
-        h("h2", { id: titleId }, "Player"),
-        h("button", { type: "button", class: "btn btn-small", onclick: () => dialog.close() }, "Close")),
-      body);
+    const { dialog, heading, body } = drawer("Player");
     const state = { id, dialog };
     dialog.addEventListener("close", () => {
       if (detail === state) closeDetail({ updateUrl: true });
     });
     detail = state;
-    document.body.append(dialog);
-    dialog.showModal();
     paint();
     let player;
     try {
@@ -158,7 +150,7 @@ export async function render({ url, setQuery }) {
       return;
     }
     if (detail !== state) return;
-    replace(dialog.querySelector("h2"), player.name || player.email || displayId(player.external_id));
+    replace(heading, player.name || player.email || displayId(player.external_id));
     replace(body, playerView(player, state));
   }
 

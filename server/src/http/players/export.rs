@@ -212,20 +212,8 @@ impl Reader {
 
 /// Every segment's title by id.
 async fn segment_titles(state: &AppState, account_id: &str) -> Result<HashMap<String, String>> {
-    let mut titles = HashMap::new();
-    let mut after: Option<String> = None;
-    loop {
-        let page = state
-            .store
-            .segments(account_id, after.as_deref(), 200)
-            .await?;
-        let done = page.len() < 200;
-        after = page.last().map(|s| s.id.clone());
-        titles.extend(page.into_iter().map(|s| (s.id, s.title)));
-        if done {
-            return Ok(titles);
-        }
-    }
+    let segments = state.store.segments(account_id, None, i64::MAX).await?;
+    Ok(segments.into_iter().map(|s| (s.id, s.title)).collect())
 }
 
 /// The columns before the form's fields.
