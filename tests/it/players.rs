@@ -537,6 +537,69 @@ async fn the_export_streams_one_row_per_play_quoted_and_safe_for_spreadsheets() 
 }
 
 #[tokio::test]
+async fn an_export_longer_than_its_chunks_has_every_play_once_in_order() {
+    let server = server().await;
+    let (campaign, segment) = campaign(&server, "Always Wins", true).await;
+    let (player, _) = play(
+        &server,
+        "Always Wins",
+        "u-many",
+        fields("many@example.com", "Many", "Oslo"),
+        true,
+    )
+    .await;
+    // 4,500 more plays, straight into the database: more than two of the
+    // export's chunks.
+    let store = server.second_store().await;
+    let account: String = sqlx::query_scalar("select account_id from players where id = $1")
+        .bind(&player)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let mut tx = store.pool().begin().await.unwrap();
+    for i in 0..4_500 {
+        sqlx::query(
+            "insert into plays (id, account_id, campaign_id, segment_id, external_id, player_id, \
+             played_at, created_at) values ($1, $2, $3, $4, 'u-many', $5, $6, $6)",
+        )
+        .bind(format!("play_bulk{i:05}"))
+        .bind(&account)
+        .bind(&campaign)
+        .bind(&segment)
+        .bind(&player)
+        .bind(1_700_000_000_000_i64 + i)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    store.close().await;
+
+    let text = server
+        .admin(Method::GET, "/api/v1/players/export?format=ndjson")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let ids: Vec<String> = text
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["play_id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(ids.len(), 4_501);
+    let mut sorted = ids.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    sorted.dedup();
+    assert_eq!(ids, sorted, "newest first, each once");
+}
+
+#[tokio::test]
 async fn erasing_a_player_removes_them_everywhere_and_tells_the_receiver() {
     let receiver = Receiver::start().await;
     let server = server().await;

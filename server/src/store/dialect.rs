@@ -201,17 +201,18 @@ impl Backend {
     }
 
     /// A query answering the rows of `rows` (a select naming its columns
-    /// `columns`) as one JSON array of arrays, in no particular order: one
-    /// row to hand over for many.
-    pub fn json_rows(self, columns: &str, rows: &str) -> String {
-        match self {
-            Self::Sqlite => {
-                format!("select json_group_array(json_array({columns})) from ({rows}) as chunk")
-            }
-            Self::Postgres => {
-                format!("select json_agg(json_build_array({columns}))::text from ({rows}) as chunk")
-            }
-        }
+    /// `columns`) in one row: `rows`, a JSON array of arrays in no
+    /// particular order (one row to hand over for many); `last`, the
+    /// least `key`; and `count`.
+    pub fn json_rows(self, columns: &str, key: &str, rows: &str) -> String {
+        let aggregate = match self {
+            Self::Sqlite => format!("json_group_array(json_array({columns}))"),
+            Self::Postgres => format!("json_agg(json_build_array({columns}))::text"),
+        };
+        format!(
+            "select {aggregate} as rows, min({key}) as last, count(*) as count \
+             from ({rows}) as chunk"
+        )
     }
 
     /// Whether other processes can be woken on commit (`pg_notify`).

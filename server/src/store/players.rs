@@ -397,12 +397,23 @@ struct ExportRow(
     i64,
 );
 
+/// A chunk of the export as the database answers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportChunk {
+    /// The plays with their players: a JSON array of rows (read them with
+    /// [`exported_rows`]).
+    pub rows: String,
+    /// The last (oldest) play's id: the cursor of the next chunk.
+    pub last: Option<String>,
+    /// How many plays.
+    pub count: i64,
+}
+
 /// The next `limit` plays of the export, newest first, below the cursor
-/// `after` (a play id), with their players, as the database answers them:
-/// one JSON array of rows (read them with [`exported_rows`]). One query a
-/// chunk, so that no statement or read transaction lasts as long as the
-/// whole export; one row a chunk, because the drivers hand each row over
-/// on its own, which costs more than the row itself.
+/// `after` (a play id), with their players. One query a chunk, so that no
+/// statement or read transaction lasts as long as the whole export; one
+/// row a chunk, because the drivers hand each row over on its own, which
+/// costs more than the row itself.
 pub async fn export_chunk(
     conn: &mut AnyConnection,
     backend: Backend,
@@ -410,7 +421,7 @@ pub async fn export_chunk(
     filter: &PlayerFilter,
     after: Option<&str>,
     limit: i64,
-) -> sqlx::Result<String> {
+) -> sqlx::Result<ExportChunk> {
     let range = filter.search_range();
     let players = if range.is_some() {
         "(select id from players where account_id = $1 and email_key >= $10 and email_key < $11 \
@@ -434,8 +445,8 @@ pub async fn export_chunk(
         exported_where!(),
     );
     let names: Vec<String> = (0..EXPORTED.len()).map(|i| format!("c{i}")).collect();
-    let sql = backend.json_rows(&names.join(", "), &chunk);
-    let query = sqlx::query_scalar::<_, Option<String>>(sqlx::AssertSqlSafe(sql))
+    let sql = backend.json_rows(&names.join(", "), "c0", &chunk);
+    let query = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(account_id)
         .bind(after.unwrap_or(TOP))
         .bind(filter.consent.map(i64::from))
@@ -449,10 +460,14 @@ pub async fn export_chunk(
         Some((low, high)) => query.bind(low.as_str()).bind(high.as_str()),
         None => query,
     };
-    Ok(query
-        .fetch_one(&mut *conn)
-        .await?
-        .unwrap_or_else(|| "[]".to_owned()))
+    let row = query.fetch_one(&mut *conn).await?;
+    Ok(ExportChunk {
+        rows: row
+            .try_get::<Option<String>, _>("rows")?
+            .unwrap_or_else(|| "[]".to_owned()),
+        last: row.try_get("last")?,
+        count: row.try_get("count")?,
+    })
 }
 
 /// The rows of a chunk [`export_chunk`] answered, newest first.

@@ -31,7 +31,7 @@ use crate::{
     },
     store::{
         Store,
-        players::{self, Exported},
+        players::{self, ExportChunk, Exported},
     },
 };
 
@@ -51,7 +51,7 @@ enum Format {
 }
 
 /// How many plays one query reads.
-const CHUNK: i64 = 5_000;
+const CHUNK: i64 = 2_000;
 
 /// Export players
 ///
@@ -156,17 +156,19 @@ async fn stream(
     while let Some(reading) = next.take() {
         let written = async {
             let chunk = reading.await.map_err(|_| sqlx::Error::WorkerCrashed)??;
-            let last = chunk.last().map(|row| row.play.id.clone());
-            if chunk.len() as i64 == CHUNK {
-                next = Some(tokio::spawn(reader.clone().read(last)));
+            if chunk.count == CHUNK {
+                next = Some(tokio::spawn(reader.clone().read(chunk.last)));
             }
-            // Writing 5,000 rows takes a few milliseconds of CPU: on a
-            // thread of its own, not one of the runtime's, so the public
-            // steps' requests are not held behind it.
+            // Reading and writing a chunk takes a few milliseconds of CPU:
+            // on a thread of its own, not one of the runtime's, so the
+            // public steps' requests are not held behind it; and both on
+            // the same thread, which frees what it allocated.
             let rows = rows.clone();
-            tokio::task::spawn_blocking(move || rows.encode(&chunk))
-                .await
-                .map_err(|_| sqlx::Error::WorkerCrashed)
+            tokio::task::spawn_blocking(move || {
+                players::exported_rows(&chunk.rows).map(|chunk| rows.encode(&chunk))
+            })
+            .await
+            .map_err(|_| sqlx::Error::WorkerCrashed)?
         }
         .await;
         let bytes = match written {
@@ -192,9 +194,9 @@ struct Reader {
 
 impl Reader {
     /// The chunk below the cursor `after`, newest first.
-    async fn read(self: Arc<Self>, after: Option<String>) -> sqlx::Result<Vec<Exported>> {
+    async fn read(self: Arc<Self>, after: Option<String>) -> sqlx::Result<ExportChunk> {
         let mut conn = self.store.pool().acquire().await?;
-        let text = players::export_chunk(
+        players::export_chunk(
             &mut conn,
             self.store.backend(),
             &self.account_id,
@@ -202,11 +204,7 @@ impl Reader {
             after.as_deref(),
             CHUNK,
         )
-        .await?;
-        drop(conn);
-        tokio::task::spawn_blocking(move || players::exported_rows(&text))
-            .await
-            .map_err(|_| sqlx::Error::WorkerCrashed)?
+        .await
     }
 }
 
