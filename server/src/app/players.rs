@@ -83,13 +83,14 @@ pub async fn set_retention(store: &Store, account_id: &str, days: Option<i64>) -
     Ok(())
 }
 
-/// How many players one transaction of the retention job erases: small,
-/// so that the public steps' writes go on between them.
-const RETENTION_BATCH: i64 = 50;
+/// How many expired players the retention job reads at a time.
+const RETENTION_BATCH: i64 = 100;
 
 /// Erases, for every account that keeps players a number of days, those
-/// last registered longer ago, a batch of [`RETENTION_BATCH`] at a time,
-/// each with its `player.deleted` (`reason: retention`). Answers how many.
+/// last registered longer ago, each with its `player.deleted` (`reason:
+/// retention`). Each player is a transaction of its own, a few
+/// milliseconds long, so that the public steps' writes go on between them.
+/// Answers how many.
 pub async fn apply_retention(store: &Store) -> Result<u64> {
     let mut conn = store.pool().acquire().await?;
     let retentions = players::retentions(&mut conn).await?;
@@ -104,24 +105,23 @@ pub async fn apply_retention(store: &Store) -> Result<u64> {
             if ids.is_empty() {
                 break;
             }
-            let account = account.clone();
-            erased += store
-                .transact(move |tx| {
-                    Box::pin(async move {
-                        let mut erased = 0;
-                        for id in &ids {
+            for id in ids {
+                let account = account.clone();
+                let done = store
+                    .transact(move |tx| {
+                        Box::pin(async move {
                             // Registered again since it was read: kept.
-                            match players::lock_player(tx, &account.id, id).await? {
+                            match players::lock_player(tx, &account.id, &id).await? {
                                 Some(player) if player.updated_at < before => {}
-                                _ => continue,
+                                _ => return Ok::<_, crate::app::Error>(false),
                             }
-                            erase_in(tx, &account, id, ErasureReason::Retention).await?;
-                            erased += 1;
-                        }
-                        Ok::<_, crate::app::Error>(erased)
+                            erase_in(tx, &account, &id, ErasureReason::Retention).await?;
+                            Ok(true)
+                        })
                     })
-                })
-                .await?;
+                    .await?;
+                erased += u64::from(done);
+            }
         }
     }
     Ok(erased)
