@@ -16,6 +16,7 @@ mod order;
 mod play;
 mod receiver;
 mod server;
+mod stats;
 mod webhooks;
 
 use std::{

@@ -40,6 +40,7 @@ pub mod limits;
 pub mod openapi;
 pub mod preview;
 pub mod segments;
+pub mod stats;
 pub mod system;
 pub mod webhooks;
 
@@ -109,6 +110,7 @@ pub fn app(state: AppState, config: &Config) -> Router {
     let api = ApiRouter::new()
         .merge(embed::router().layer(public_cors))
         .merge(campaigns::router())
+        .merge(stats::router())
         .merge(segments::router())
         .merge(account::router())
         .merge(webhooks::router())
