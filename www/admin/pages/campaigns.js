@@ -1,6 +1,8 @@
-// Campaigns: every campaign of the account with its game, status,
-// schedule, prizes (stock left, codes available) and the segments that
-// show it; archive, restore and delete. Archived ones hide behind a switch.
+// Campaigns: every campaign of the account with its game, status, numbers
+// (all-time plays and wins, codes left; views, new players and wins of the
+// last 7 days), schedule, prizes (stock left, codes available) and the
+// segments that show it; archive, restore and delete. Archived ones hide
+// behind a switch.
 import { listAll } from "../api.js";
 import { remove, setArchived } from "../campaign-actions.js";
 import { h, replace } from "../dom.js";
@@ -32,7 +34,7 @@ export async function render() {
         h("a", { class: "btn btn-primary", href: `${BASE}/new` }, "Create your first campaign"))
       : h("div", { class: "table-wrap" }, h("table", { class: "table table-campaigns table-cards" },
         h("caption", { class: "visually-hidden" }, "Campaigns"),
-        h("thead", null, h("tr", null, [["Campaign"], ["Plays", "num"], ["Wins", "num"], ["Codes left", "num"], ["Prizes"], ["Shown"], [h("span", { class: "visually-hidden" }, "Actions")]]
+        h("thead", null, h("tr", null, [["Campaign"], ["Plays", "num"], ["Wins", "num"], ["Codes left", "num"], ["Last 7 days"], ["Prizes"], ["Shown"], [h("span", { class: "visually-hidden" }, "Actions")]]
           .map(([c, cls]) => h("th", { scope: "col", class: cls ?? null }, c)))),
         h("tbody", null, shown.map((campaign) => row(campaign)))));
     replace(slot, h("section", { class: "card", "aria-labelledby": "campaigns-title" },
@@ -60,6 +62,7 @@ export async function render() {
       h("td", { class: "num stat", "data-label": "Wins", "data-stat": "wins" }, count(stats.wins)),
       h("td", { class: "num stat", "data-label": "Codes left", "data-stat": "codes_left" },
         stats.codes_left === null ? h("span", { class: "muted", title: "A prize generates codes with no stock limit" }, "∞") : count(stats.codes_left)),
+      h("td", { class: "week-cell", "data-label": "Last 7 days" }, week(stats.last_7_days)),
       h("td", { class: "small", "data-label": "Prizes" }, prizes(campaign)),
       h("td", { class: "small", "data-label": "Shown" },
         shownBy.length
@@ -101,6 +104,12 @@ function schedule(definition) {
   return h("div", { class: "schedule" },
     h("span", { class: "nowrap" }, starts ? date(starts) : "Now"), " → ", h("span", { class: "nowrap" }, ends ? date(ends) : "no end"),
     state && h("div", null, state));
+}
+
+/** Views, new players and wins of the last 7 days. */
+function week(numbers = { views: 0, players: 0, wins: 0 }) {
+  return h("dl", { class: "week" }, [["views", "Views"], ["players", "Players"], ["wins", "Wins"]].map(([key, label]) =>
+    h("div", { "data-week": key }, h("dt", null, label), h("dd", null, count(numbers[key])))));
 }
 
 /** Each prize with its stock left and codes available, from the live state. */

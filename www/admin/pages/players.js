@@ -1,6 +1,7 @@
 // Integrations → Players & limits: the identity secret the customer's
 // backend signs players' userTokens with (reveal, copy, rotate), the
-// "require signed identity" switch, and the public API's rate limits.
+// "require signed identity" switch, the public API's rate limits, and the
+// account's settings (the time zone of the statistics' days).
 import { api } from "../api.js";
 import { codeBlock, h, replace, time } from "../dom.js";
 import { badge, busy, clearErrors, copyButton, field, formError, secretWidget, showError, toast, toggle } from "../ui.js";
@@ -54,9 +55,10 @@ function snippet(title, text) {
 }
 
 export async function render() {
-  const [identity, limits] = await Promise.all([
+  const [identity, limits, settings] = await Promise.all([
     api.get("/api/v1/account/identity"),
     api.get("/api/v1/account/rate-limits"),
+    api.get("/api/v1/account/settings"),
   ]);
 
   // ---- signed identity -------------------------------------------------------------
@@ -143,6 +145,9 @@ export async function render() {
     toast("Back to the default rate limits.");
   }));
 
+  // ---- account settings ------------------------------------------------------------
+  const settingsForm = accountSettings(settings);
+
   const node = h("div", { class: "page" },
     h("div", { class: "page-header" },
       h("p", { class: "breadcrumb" }, "Integrations"),
@@ -169,6 +174,39 @@ export async function render() {
       h("div", { class: "card-header" },
         h("h2", { id: "limits-title" }, "Rate limits"),
         h("p", { class: "muted" }, "Requests per minute before the public API answers 429 and the game shows a polite “try again in a minute”. Half a minute's worth may come at once. Behind a load balancer, start the server with --trusted-proxies so each visitor counts by their own address.")),
-      limitsForm));
+      limitsForm),
+    h("section", { class: "card", id: "account-settings", "aria-labelledby": "settings-title" },
+      h("div", { class: "card-header" },
+        h("h2", { id: "settings-title" }, "Account settings"),
+        h("p", { class: "muted" }, "How this account's results are shown.")),
+      settingsForm));
   return { node };
+}
+
+/** The time zone of the statistics' days: the browser's list of zones, with the saved one first. */
+function accountSettings(settings) {
+  const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  const names = [...new Set([settings.time_zone, "UTC", ...zones])];
+  const zone = h("select", { name: "time_zone" }, names.map((name) => h("option", { value: name, selected: name === settings.time_zone }, name.replaceAll("_", " "))));
+  const browser = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const save = h("button", { type: "submit", class: "btn btn-primary" }, "Save settings");
+  const form = h("form", { class: "stack", novalidate: true, "aria-label": "Account settings" },
+    formError(),
+    h("div", { class: "grid-thirds" },
+      field({ name: "time_zone", label: "Time zone", input: zone, hint: `The days of every campaign's results, past ones included. This browser is in ${browser}.` })),
+    h("div", { class: "actions" }, save));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    return busy(save, async () => {
+      try {
+        const saved = await api.patch("/api/v1/account/settings", { time_zone: zone.value });
+        zone.value = saved.time_zone;
+      } catch (error) {
+        return showError(form, error);
+      }
+      toast(`Results are shown in ${zone.value} days.`);
+    });
+  });
+  return form;
 }
