@@ -40,11 +40,9 @@ use tokio_util::sync::CancellationToken;
 
 const ADMIN: &str = "adm_stats_bench_0123456789abcdef";
 
+/// A number from the environment, else `default`.
 fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    std::env::var(name).map_or(default, |v| v.parse().unwrap_or(default))
 }
 
 fn percentiles(mut ms: Vec<f64>) -> String {

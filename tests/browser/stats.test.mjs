@@ -82,11 +82,15 @@ describe("campaign statistics in the console", () => {
       const { page, context, errors } = await console_("/admin/campaigns", viewport);
       const week = page.locator(`tr[data-campaign="${campaign.id}"] .week`);
       await week.waitFor();
-      assert.equal(await week.locator('[data-week="views"] dd').textContent(), "12");
-      assert.equal(await week.locator('[data-week="players"] dd').textContent(), "8");
+      assert.equal(await week.locator('[data-week="views"] strong').textContent(), "12");
+      assert.equal(await week.locator('[data-week="players"] strong').textContent(), "8");
       const wins = (await adact.admin("GET", `/api/v1/campaigns/${campaign.id}/stats`)).totals.wins;
-      assert.equal(await week.locator('[data-week="wins"] dd').textContent(), String(wins));
+      assert.equal(await week.locator('[data-week="wins"] strong').textContent(), String(wins));
       assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), `nothing wider than the ${name} screen`);
+      if (viewport === DESKTOP) {
+        assert.ok(await page.locator(".table-campaigns").evaluate((t) => t.parentElement.scrollWidth <= t.parentElement.clientWidth),
+          "the list fits at 1280 px");
+      }
       await assertAccessible(page, `the campaign list (${name})`);
       await screenshot(page, `stats-campaigns-${viewport.width}`);
       assert.deepEqual(errors, []);

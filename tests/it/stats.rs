@@ -8,7 +8,7 @@ use jiff::{Timestamp, tz::TimeZone};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::{load, server::TestServer};
+use crate::{edge::count as count_rows, load, server::TestServer};
 
 /// A wheel where every play wins one of two prizes, shown by segment
 /// `title`; its id.
@@ -61,14 +61,14 @@ async fn visit(server: &TestServer, segment: &str, player: &str, last: &str) {
     }
 }
 
+/// The campaign's statistics with `query`: the answer.
+async fn ask(server: &TestServer, campaign: &str, query: &str) -> (StatusCode, Value) {
+    let path = format!("/api/v1/campaigns/{campaign}/stats{query}");
+    server.call(Method::GET, &path, None).await
+}
+
 async fn stats(server: &TestServer, campaign: &str, query: &str) -> Value {
-    let (status, body) = server
-        .call(
-            Method::GET,
-            &format!("/api/v1/campaigns/{campaign}/stats{query}"),
-            None,
-        )
-        .await;
+    let (status, body) = ask(server, campaign, query).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body
 }
@@ -92,22 +92,25 @@ async fn once_views_reach(server: &TestServer, campaign: &str, views: i64) -> Va
     panic!("the views never reached {views}");
 }
 
-async fn count_rows(server: &TestServer, table: &str) -> i64 {
-    let store = server.second_store().await;
-    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {table}")))
-        .fetch_one(store.pool())
+/// A server that writes its views every 100 ms.
+async fn flushing_often() -> TestServer {
+    TestServer::start(|config| {
+        config.stats_flush_interval = Duration::from_millis(100);
+    })
+    .await
+}
+
+/// Sets the account's time zone: the answer.
+async fn set_zone(server: &TestServer, zone: &str) -> (StatusCode, Value) {
+    let change = Some(json!({"time_zone": zone}));
+    server
+        .call(Method::PATCH, "/api/v1/account/settings", change)
         .await
-        .unwrap();
-    store.close().await;
-    n
 }
 
 #[tokio::test]
 async fn a_known_sequence_of_renders_and_steps_adds_up_by_day_with_its_funnel() {
-    let server = TestServer::start(|config| {
-        config.stats_flush_interval = Duration::from_millis(100);
-    })
-    .await;
+    let server = flushing_often().await;
     let campaign = always_wins(&server, "Stats").await;
     // 8 renders; 5 registrations by 3 players (Ada three times); 4 plays;
     // 2 finishes.
@@ -217,10 +220,7 @@ async fn a_render_writes_nothing_and_a_graceful_stop_writes_its_views() {
 
 #[tokio::test]
 async fn days_are_the_account_time_zones_and_follow_a_change_of_zone() {
-    let server = TestServer::start(|config| {
-        config.stats_flush_interval = Duration::from_millis(100);
-    })
-    .await;
+    let server = flushing_often().await;
     let campaign = always_wins(&server, "Zones").await;
     let (status, settings) = server
         .call(Method::GET, "/api/v1/account/settings", None)
@@ -234,13 +234,7 @@ async fn days_are_the_account_time_zones_and_follow_a_change_of_zone() {
     // the zone, the counts stay.
     visit(&server, "Zones", "ada", "play").await;
     for zone in ["Pacific/Kiritimati", "Etc/GMT+12"] {
-        let (status, saved) = server
-            .call(
-                Method::PATCH,
-                "/api/v1/account/settings",
-                Some(json!({"time_zone": zone})),
-            )
-            .await;
+        let (status, saved) = set_zone(&server, zone).await;
         assert_eq!(
             (status, &saved),
             (StatusCode::OK, &json!({"time_zone": zone}))
@@ -286,13 +280,7 @@ async fn days_are_the_account_time_zones_and_follow_a_change_of_zone() {
         .unwrap();
     }
     store.close().await;
-    server
-        .call(
-            Method::PATCH,
-            "/api/v1/account/settings",
-            Some(json!({"time_zone": "Europe/Paris"})),
-        )
-        .await;
+    set_zone(&server, "Europe/Paris").await;
     let body = stats(&server, &campaign, "?from=2026-03-28&to=2026-03-30").await;
     let views: Vec<(&str, i64)> = body["days"]
         .as_array()
@@ -321,31 +309,17 @@ async fn bad_ranges_zones_and_other_accounts_campaigns_are_refused_naming_the_fi
         ("?from=2024-01-01&to=2026-01-01", "to"),
         ("?from=1900-01-01&to=2026-01-01", "from"),
     ] {
-        let (status, body) = server
-            .call(
-                Method::GET,
-                &format!("/api/v1/campaigns/{campaign}/stats{query}"),
-                None,
-            )
-            .await;
+        let (status, body) = ask(&server, &campaign, query).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {body}");
         assert_eq!(body["error"]["field"], field, "{query}: {body}");
     }
-    let (status, body) = server
-        .call(
-            Method::GET,
-            &format!("/api/v1/campaigns/{campaign}/stats?day=1"),
-            None,
-        )
-        .await;
+    let (status, body) = ask(&server, &campaign, "?day=1").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(
         body["error"]["message"].as_str().unwrap().contains("day"),
         "{body}"
     );
-    let (status, body) = server
-        .call(Method::GET, "/api/v1/campaigns/cmp_nope/stats", None)
-        .await;
+    let (status, body) = ask(&server, "cmp_nope", "").await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (StatusCode::NOT_FOUND, Some("campaign_not_found"))
@@ -381,13 +355,7 @@ async fn bad_ranges_zones_and_other_accounts_campaigns_are_refused_naming_the_fi
         "EST5EDT,M3.2.0,M11.1.0",
         "/etc/localtime",
     ] {
-        let (status, body) = server
-            .call(
-                Method::PATCH,
-                "/api/v1/account/settings",
-                Some(json!({"time_zone": zone})),
-            )
-            .await;
+        let (status, body) = set_zone(&server, zone).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{zone:?}: {body}");
         assert_eq!(body["error"]["field"], "time_zone");
     }

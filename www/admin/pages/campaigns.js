@@ -34,7 +34,7 @@ export async function render() {
         h("a", { class: "btn btn-primary", href: `${BASE}/new` }, "Create your first campaign"))
       : h("div", { class: "table-wrap" }, h("table", { class: "table table-campaigns table-cards" },
         h("caption", { class: "visually-hidden" }, "Campaigns"),
-        h("thead", null, h("tr", null, [["Campaign"], ["Plays", "num"], ["Wins", "num"], ["Codes left", "num"], ["Last 7 days"], ["Prizes"], ["Shown"], [h("span", { class: "visually-hidden" }, "Actions")]]
+        h("thead", null, h("tr", null, [["Campaign"], ["Plays", "num"], ["Wins", "num"], ["Codes left", "num"], ["Prizes"], ["Shown"], [h("span", { class: "visually-hidden" }, "Actions")]]
           .map(([c, cls]) => h("th", { scope: "col", class: cls ?? null }, c)))),
         h("tbody", null, shown.map((campaign) => row(campaign)))));
     replace(slot, h("section", { class: "card", "aria-labelledby": "campaigns-title" },
@@ -57,12 +57,12 @@ export async function render() {
           kindThumb(campaign.kind),
           h("div", { class: "campaign-name" },
             h("a", { href, class: "row-title", title: campaign.name }, campaign.name),
-            h("div", { class: "campaign-meta" }, h("span", { class: "muted small" }, kindLabel(campaign.kind)), campaignStatus(campaign.status))))),
+            h("div", { class: "campaign-meta" }, h("span", { class: "muted small" }, kindLabel(campaign.kind)), campaignStatus(campaign.status)),
+            week(stats.last_7_days)))),
       h("td", { class: "num stat", "data-label": "Plays", "data-stat": "plays" }, count(stats.plays)),
       h("td", { class: "num stat", "data-label": "Wins", "data-stat": "wins" }, count(stats.wins)),
       h("td", { class: "num stat", "data-label": "Codes left", "data-stat": "codes_left" },
         stats.codes_left === null ? h("span", { class: "muted", title: "A prize generates codes with no stock limit" }, "∞") : count(stats.codes_left)),
-      h("td", { class: "week-cell", "data-label": "Last 7 days" }, week(stats.last_7_days)),
       h("td", { class: "small", "data-label": "Prizes" }, prizes(campaign)),
       h("td", { class: "small", "data-label": "Shown" },
         shownBy.length
@@ -106,10 +106,12 @@ function schedule(definition) {
     state && h("div", null, state));
 }
 
-/** Views, new players and wins of the last 7 days. */
+/** Views, new players and wins of the last 7 days, on one line under the name. */
 function week(numbers = { views: 0, players: 0, wins: 0 }) {
-  return h("dl", { class: "week" }, [["views", "Views"], ["players", "Players"], ["wins", "Wins"]].map(([key, label]) =>
-    h("div", { "data-week": key }, h("dt", null, label), h("dd", null, count(numbers[key])))));
+  const part = (key, one, many) => h("span", { "data-week": key }, h("strong", null, count(numbers[key])), ` ${numbers[key] === 1 ? one : many}`);
+  return h("p", { class: "week small" },
+    h("span", { class: "muted" }, "Last 7 days: "),
+    part("views", "view", "views"), " · ", part("players", "player", "players"), " · ", part("wins", "win", "wins"));
 }
 
 /** Each prize with its stock left and codes available, from the live state. */
