@@ -30,7 +30,7 @@ use adact_server::{
     config::Config,
     domain::{
         campaign::{NewCampaign, Status},
-        stats::{DAY_MS, HOUR_MS},
+        stats::{DAY_MS, Days, HOUR_MS},
         time::{new_id, now_ms},
     },
     store::{Backend, Store, dialect::Placeholders},
@@ -59,6 +59,7 @@ fn percentiles(mut ms: Vec<f64>) -> String {
 
 #[tokio::main]
 async fn main() {
+    adact_server::worker::client::install_crypto_provider();
     let dir = tempfile::tempdir().unwrap();
     let url = adact_server::testing::database_url(dir.path())
         .await
@@ -172,6 +173,29 @@ async fn main() {
         store.backend_name(),
         started.elapsed().as_secs_f64()
     );
+
+    // The query alone, through the store.
+    let days = Days::new(&account.time_zone, None, None, now_ms()).unwrap();
+    let days = Days::new(
+        &account.time_zone,
+        Some(&days.to.checked_sub(jiff::Span::new().days(89)).unwrap().to_string()),
+        Some(&days.to.to_string()),
+        now_ms(),
+    )
+    .unwrap();
+    let mut ms = Vec::new();
+    for i in 0..env("BENCH_READS", 300) + 20 {
+        let t0 = Instant::now();
+        let series = store
+            .campaign_series(&account.id, &ids[0].id, &days)
+            .await
+            .unwrap();
+        assert_eq!(series.len(), 90);
+        if i >= 20 {
+            ms.push(t0.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    println!("90-day series, the store's query alone: {}", percentiles(ms));
 
     // The server, in this process, with no flush during the reads.
     let mut config = Config::for_database(url.clone());

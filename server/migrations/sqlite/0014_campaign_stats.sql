@@ -8,6 +8,8 @@ alter table accounts add column time_zone text not null default 'UTC';
 -- plays without a prize, finishes) and the prize for plays that won it.
 -- Views are added from memory every few seconds; the steps add theirs in
 -- their own transactions (on PostgreSQL through campaign_stat_deltas).
+-- SQLite keeps the rows in key order (without rowid), so a campaign's
+-- hours are read in one pass.
 create table campaign_stats (
     campaign_id   text not null references campaigns (id) on delete cascade,
     bucket        integer not null,
@@ -20,7 +22,7 @@ create table campaign_stats (
     wins          integer not null default 0,
     finishes      integer not null default 0,
     primary key (campaign_id, bucket, prize_id)
-);
+) without rowid;
 
 -- PostgreSQL's steps append one row each here instead of updating the
 -- hour's row (which every concurrent play of the campaign would wait on);
