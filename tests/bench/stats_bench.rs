@@ -178,7 +178,13 @@ async fn main() {
     let days = Days::new(&account.time_zone, None, None, now_ms()).unwrap();
     let days = Days::new(
         &account.time_zone,
-        Some(&days.to.checked_sub(jiff::Span::new().days(89)).unwrap().to_string()),
+        Some(
+            &days
+                .to
+                .checked_sub(jiff::Span::new().days(89))
+                .unwrap()
+                .to_string(),
+        ),
         Some(&days.to.to_string()),
         now_ms(),
     )
@@ -195,7 +201,10 @@ async fn main() {
             ms.push(t0.elapsed().as_secs_f64() * 1000.0);
         }
     }
-    println!("90-day series, the store's query alone: {}", percentiles(ms));
+    println!(
+        "90-day series, the store's query alone: {}",
+        percentiles(ms)
+    );
 
     // The server, in this process, with no flush during the reads.
     let mut config = Config::for_database(url.clone());

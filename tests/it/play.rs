@@ -253,7 +253,13 @@ async fn a_whole_play_gives_a_code_once_and_records_its_events() {
     // every few seconds: see the stats tests).
     let numbers = |c: &Value| {
         let (all, week) = (&c["stats"], &c["stats"]["last_7_days"]);
-        json!([all["plays"], all["wins"], all["codes_left"], week["players"], week["wins"]])
+        json!([
+            all["plays"],
+            all["wins"],
+            all["codes_left"],
+            week["players"],
+            week["wins"]
+        ])
     };
     assert_eq!(numbers(flow), json!([2, 2, 1, 2, 2]), "{flow}");
     let (_, read) = server

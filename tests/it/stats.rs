@@ -164,6 +164,27 @@ async fn a_known_sequence_of_renders_and_steps_adds_up_by_day_with_its_funnel() 
                "play_to_win": 1.0, "play_to_finish": 0.5})
     );
 
+    // Another replica adds the views it counted to the same hour.
+    let replica = server.second_store().await;
+    let account: String = sqlx::query_scalar("select account_id from campaigns where id = $1")
+        .bind(&campaign)
+        .fetch_one(replica.pool())
+        .await
+        .unwrap();
+    let hour =
+        adact_server::domain::stats::bucket(&TimeZone::UTC, Timestamp::now().as_millisecond());
+    for _ in 0..5 {
+        replica.count_view(&account, &campaign, hour);
+    }
+    assert_eq!(
+        replica.flush_views().await.unwrap(),
+        1,
+        "one row per campaign and hour"
+    );
+    replica.close().await;
+    assert_eq!(stats(&server, &campaign, "").await["totals"]["views"], 13);
+    let body = once_views_reach(&server, &campaign, 13).await;
+
     // The list shows the last 7 days, and the other campaigns' own.
     let (_, list) = server.call(Method::GET, "/api/v1/campaigns", None).await;
     let shown = |id: &str| {
@@ -177,7 +198,7 @@ async fn a_known_sequence_of_renders_and_steps_adds_up_by_day_with_its_funnel() 
     };
     assert_eq!(
         shown(&campaign),
-        json!({"views": 8, "players": 3, "wins": 4})
+        json!({"views": 13, "players": 3, "wins": 4})
     );
     let demo = list["data"][0]["id"].as_str().unwrap().to_owned();
     assert_ne!(demo, campaign);
