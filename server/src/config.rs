@@ -121,6 +121,13 @@ pub struct Config {
     #[arg(long, env = "ADACT_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_proxy, global = true)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
 
+    /// How often the views counted in memory are written to the
+    /// campaigns' statistics (and, on PostgreSQL, the steps' counts folded
+    /// in). A crash loses at most this long's views; never a registration
+    /// or a play.
+    #[arg(long, env = "ADACT_STATS_FLUSH_INTERVAL", default_value = "5s", value_parser = parse_duration, global = true)]
+    pub stats_flush_interval: Duration,
+
     #[command(flatten)]
     pub webhooks: WebhookConfig,
 }

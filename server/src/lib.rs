@@ -64,6 +64,11 @@ pub async fn run(
         std::time::Duration::from_secs(86_400),
         shutdown.clone(),
     ));
+    let stats = tokio::spawn(worker::stats::flush_every(
+        store.clone(),
+        config.stats_flush_interval,
+        shutdown.clone(),
+    ));
     let invalidations = match store.backend() {
         store::Backend::Postgres => Some(tokio::spawn(store::cache::relay_invalidations(
             store.clone(),
@@ -88,7 +93,9 @@ pub async fn run(
     // The workers stop claiming at once; attempts in flight finish and are
     // written before the database closes.
     shutdown.cancel();
-    let _ = tokio::join!(dispatcher, cleaner, retention);
+    let _ = tokio::join!(dispatcher, cleaner, retention, stats);
+    // Every request is answered: the last views counted are written.
+    worker::stats::flush(&store).await;
     if let Some(invalidations) = invalidations {
         let _ = invalidations.await;
     }

@@ -1,7 +1,9 @@
 // Bench (not a test): the render, the request every page view of every
 // customer makes, against /healthz on the same release server in the same
 // run; then the render's latency at a steady open-loop rate; then how
-// many rows the renders left in `plays` (the budget: none).
+// many rows the renders left in `plays` (the budget: none), and the views
+// they counted (in memory, written every second here: one row per
+// campaign and hour, whatever the number of renders).
 //
 //   ADACT_SERVER_BIN=$CARGO_TARGET_DIR/release/adact-server npm run bench:render
 //   SECONDS=10 RATE=2000 (defaults); needs wrk (apt-get install wrk)
@@ -20,7 +22,8 @@ import { EMBED_KEY, startAdact } from "../browser/harness.mjs";
 const seconds = Number(process.env.SECONDS || 10);
 const rate = Number(process.env.RATE || 2000);
 const here = dirname(fileURLToPath(import.meta.url));
-const adact = await startAdact({ args: ["--trusted-proxies", "127.0.0.1"], rateLimits: null });
+const adact = await startAdact({ args: ["--trusted-proxies", "127.0.0.1", "--stats-flush-interval", "1s"], rateLimits: null });
+let rendered = 0; // renders answered 200, as the clients saw them
 
 function wrk(path, script, env = {}) {
   const args = ["-t2", "-c64", `-d${seconds}s`, "--latency"];
@@ -32,6 +35,7 @@ function wrk(path, script, env = {}) {
   const perSecond = Number(out.match(/Requests\/sec:\s+([\d.]+)/)[1]);
   const p99 = out.match(/99%\s+(\S+)/)[1];
   const non2xx = Number(out.match(/non-2xx: (\d+)/)?.[1] ?? out.match(/Non-2xx or 3xx responses: (\d+)/)?.[1] ?? 0);
+  if (script) rendered += Number(out.match(/(\d+) requests in/)[1]) - non2xx;
   return { perSecond, p99, non2xx };
 }
 
@@ -90,6 +94,7 @@ async function openLoop(target) {
       send(target, i).then((status) => {
         latencies.push(performance.now() - t0);
         if (status !== 200) failed++;
+        else if (target === "render") rendered++;
       }),
     );
   }
@@ -105,9 +110,17 @@ await openLoop("healthz");
 await openLoop("render");
 agent.destroy();
 
+// The warm-up renders of the open loop count as views too.
+rendered += rate;
+await new Promise((resolve) => setTimeout(resolve, 1500));
 if (adact.databaseUrl.startsWith("sqlite://")) {
   const file = adact.databaseUrl.slice("sqlite://".length);
-  const rows = execFileSync("sqlite3", [file, "select count(*) from plays"], { encoding: "utf8" }).trim();
-  console.log(`rows in plays after every render above: ${rows}`);
+  const sql = (query) => execFileSync("sqlite3", [file, query], { encoding: "utf8" }).trim();
+  console.log(`rows in plays after every render above: ${sql("select count(*) from plays")}`);
+  console.log(`rows in campaign_stats (views by campaign and hour): ${sql("select count(*) from campaign_stats")}`);
 }
+const segment = (await adact.admin("GET", "/api/v1/segments")).data.find((s) => s.title === "Default Users");
+const { totals } = await adact.admin("GET", `/api/v1/campaigns/${segment.campaign_id}/stats`);
+console.log(`views counted: ${totals.views}; renders answered 200 as the clients counted them: ${rendered} ` +
+  "(wrk does not count the requests in flight when it stops, up to 64 a run)");
 await adact.stop();

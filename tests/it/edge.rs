@@ -16,7 +16,7 @@ const WHEEL: &str = "Default Users";
 /// The demo's scratch card: the same form, unlimited plays.
 const SCRATCH: &str = "Scratch Card";
 
-async fn count(server: &TestServer, table: &str) -> i64 {
+pub async fn count(server: &TestServer, table: &str) -> i64 {
     let store = server.second_store().await;
     let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {table}")))
         .fetch_one(store.pool())

@@ -17,6 +17,7 @@ mod play;
 mod players;
 mod receiver;
 mod server;
+mod stats;
 mod webhooks;
 
 use std::{

@@ -31,11 +31,14 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("GET", "/api/v1/account/rate-limits"),
     ("PUT", "/api/v1/account/rate-limits"),
     ("DELETE", "/api/v1/account/rate-limits"),
+    ("GET", "/api/v1/account/settings"),
+    ("PATCH", "/api/v1/account/settings"),
     ("GET", "/api/v1/campaigns"),
     ("POST", "/api/v1/campaigns"),
     ("GET", "/api/v1/campaigns/{id}"),
     ("PATCH", "/api/v1/campaigns/{id}"),
     ("DELETE", "/api/v1/campaigns/{id}"),
+    ("GET", "/api/v1/campaigns/{id}/stats"),
     ("POST", "/api/v1/campaigns/preview"),
     ("POST", "/api/v1/campaigns/preview/register"),
     ("POST", "/api/v1/campaigns/preview/play"),
@@ -646,7 +649,7 @@ async fn every_json_body_is_read_strictly() {
         checked.push(id);
     }
     // SPEC.md's operations with a body, each of them.
-    assert_eq!(checked.len(), 21, "{checked:?}");
+    assert_eq!(checked.len(), 22, "{checked:?}");
     server.stop().await;
 }
 
@@ -697,7 +700,7 @@ async fn every_path_parameter_is_read_strictly() {
         checked.push(id);
     }
     // SPEC.md's operations on one thing by id, each of them.
-    assert_eq!(checked.len(), 19, "{checked:?}");
+    assert_eq!(checked.len(), 20, "{checked:?}");
     server.stop().await;
 }
 
@@ -1027,6 +1030,56 @@ async fn real_answers_match_the_documented_schemas() {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+
+    // The campaign's numbers, in the account's time zone.
+    let settings = "/api/v1/account/settings";
+    for (zone, expected) in [
+        ("Mars/Olympus", StatusCode::UNPROCESSABLE_ENTITY),
+        ("Europe/Paris", StatusCode::OK),
+    ] {
+        let change = Some(json!({"time_zone": zone}));
+        let (status, body) = server
+            .documented(doc, Method::PATCH, settings, settings, change)
+            .await;
+        assert_eq!(status, expected, "{body}");
+    }
+    let (status, body) = server
+        .documented(doc, Method::GET, settings, settings, None)
+        .await;
+    assert_eq!(
+        (status, &body["time_zone"]),
+        (StatusCode::OK, &json!("Europe/Paris"))
+    );
+    let stats = "/api/v1/campaigns/{id}/stats";
+    for (query, expected) in [
+        ("", StatusCode::OK),
+        ("?from=2026-01-01&to=2026-01-31", StatusCode::OK),
+        (
+            "?from=2026-02-01&to=2026-01-31",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        ("?days=3", StatusCode::BAD_REQUEST),
+    ] {
+        let path = format!("{one_campaign}/stats{query}");
+        let (status, body) = server
+            .documented(doc, Method::GET, stats, &path, None)
+            .await;
+        assert_eq!(status, expected, "{query}: {body}");
+    }
+    let (_, body) = server
+        .documented(
+            doc,
+            Method::GET,
+            stats,
+            &format!("{one_campaign}/stats"),
+            None,
+        )
+        .await;
+    assert_eq!(body["totals"]["plays"], 1, "{body}");
+    assert_eq!(
+        body["totals"]["wins_by_prize"].as_object().unwrap().len(),
+        1
+    );
 
     // The history, with the attempts of the events the play queued.
     let deliveries = "/api/v1/webhooks/deliveries";

@@ -3,6 +3,8 @@
 //! domains, signed identity, rate limits. Each change is announced to the
 //! render cache (`Store::changed`).
 
+use jiff::tz::TimeZone;
+
 use crate::{
     app::Result,
     config::Config,
@@ -13,6 +15,7 @@ use crate::{
         identity::{self, IdentitySecrets},
         origins,
         rate_limits::RateLimits,
+        stats,
         time::now_ms,
     },
     store::Store,
@@ -140,6 +143,15 @@ pub async fn set_require_signed_identity(
         .await?;
     store.changed(account_id).await;
     Ok(())
+}
+
+/// Sets the zone of the account's statistics' days (an IANA name);
+/// answers the zone.
+pub async fn set_time_zone(store: &Store, account_id: &str, name: &str) -> Result<TimeZone> {
+    let tz = stats::time_zone("time_zone", name)?;
+    store.set_time_zone(account_id, &tz).await?;
+    store.changed(account_id).await;
+    Ok(tz)
 }
 
 /// Sets the account's own rate limits, or (`None`) restores the defaults.

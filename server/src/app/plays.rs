@@ -3,7 +3,9 @@
 //! step checks the token, writes the play's row if it is the first to need
 //! it, locks the row, records its events in the same transaction, and
 //! stores its answer on the row, so a retried step (even one sent twice at
-//! once) answers exactly what it answered the first time.
+//! once) answers exactly what it answered the first time. Each step also
+//! adds itself to the campaign's statistics in its transaction; a render
+//! counts its view in memory (see `store::stats`).
 
 use adact_wire::{
     FieldKind, FinishResponse, Notice, PlayResponse, PrizeView, RegisterRequest, RegisterResponse,
@@ -28,11 +30,13 @@ use crate::{
         play::{self, Session, session_not_found},
         player::{Consent, Contact, Player, Registered, external_id},
         session::SessionClaims,
+        stats::{self, Counts},
         time::{new_id, now_ms},
     },
     store::{
         Store, WriteTx, campaigns, from_json, outbox, players,
         plays::{self as rows, InStock},
+        stats::{count_step, first_registration},
         to_json,
     },
 };
@@ -108,6 +112,8 @@ pub async fn render(
     };
     let id = claims.id.clone();
     let token = claims.sign(&store.signing_key().await?);
+    let hour = stats::bucket(&account.time_zone, now);
+    store.count_view(&account.id, &campaign.id, hour);
     Ok(RenderResponse {
         segment: SegmentRef {
             id: segment.id.clone(),
@@ -275,6 +281,18 @@ async fn register_in(
         events: vec![event.payload],
     };
     rows::set_registered(tx, &session.id, &player.id, &to_json(&result)?).await?;
+    let first = match registered {
+        Registered::Created => true,
+        Registered::Updated => {
+            first_registration(tx, &player.id, &campaign.id, &session.id).await?
+        }
+    };
+    let counts = Counts {
+        registrations: 1,
+        players: i64::from(first),
+        ..Counts::default()
+    };
+    count(tx, account, &campaign.id, None, counts).await?;
     Ok(result)
 }
 
@@ -404,6 +422,13 @@ async fn play_in(
         .as_ref()
         .map(|(prize, _)| (prize.id.as_str(), prize.name.as_str()));
     rows::set_played(tx, &session.id, prize, score, &to_json(&result)?).await?;
+    let prize_id = prize.map(|(id, _)| id);
+    let counts = Counts {
+        plays: 1,
+        wins: i64::from(prize_id.is_some()),
+        ..Counts::default()
+    };
+    count(tx, account, &campaign.id, prize_id, counts).await?;
     Ok(result)
 }
 
@@ -465,7 +490,24 @@ async fn finish_in(
         events: vec![event.payload],
     };
     rows::set_finished(tx, &session.id, &to_json(&result)?).await?;
+    let counts = Counts {
+        finishes: 1,
+        ..Counts::default()
+    };
+    count(tx, account, &campaign.id, None, counts).await?;
     Ok(result)
+}
+
+/// Adds a step to its campaign's numbers, in the account's hour of now.
+async fn count(
+    tx: &mut WriteTx,
+    account: &Account,
+    campaign_id: &str,
+    prize_id: Option<&str>,
+    counts: Counts,
+) -> sqlx::Result<()> {
+    let hour = stats::bucket(&account.time_zone, now_ms());
+    count_step(tx, &account.id, campaign_id, hour, prize_id, counts).await
 }
 
 /// Where a play takes a prize's stock and code from: the database in a

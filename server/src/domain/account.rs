@@ -18,6 +18,8 @@ pub struct Account {
     pub require_signed_identity: bool,
     /// The account's own rate limits; `None`: the defaults.
     pub rate_limits: Option<RateLimits>,
+    /// The zone of the days its statistics are read in.
+    pub time_zone: jiff::tz::TimeZone,
 }
 
 impl Account {

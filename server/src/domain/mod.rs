@@ -20,6 +20,7 @@ pub mod player;
 pub mod rate_limits;
 pub mod segment;
 pub mod session;
+pub mod stats;
 pub mod time;
 pub mod webhook;
 

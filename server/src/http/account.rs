@@ -1,5 +1,5 @@
 //! The caller's own account: its embed key, allowed domains, signed
-//! player identity and the public API's rate limits.
+//! player identity, the public API's rate limits and its settings.
 
 use adact_wire::ErrorBody;
 use axum::extract::State;
@@ -15,7 +15,9 @@ use super::{
 };
 use crate::{
     app::accounts,
-    domain::{account::Account, identity::IdentitySecrets, rate_limits::RateLimits, time::rfc3339},
+    domain::{
+        account::Account, identity::IdentitySecrets, rate_limits::RateLimits, stats, time::rfc3339,
+    },
 };
 
 pub fn router() -> ApiRouter {
@@ -25,6 +27,75 @@ pub fn router() -> ApiRouter {
         .routes(routes!(identity, set_identity))
         .routes(routes!(rotate_identity_secret))
         .routes(routes!(rate_limits, set_rate_limits, reset_rate_limits))
+        .routes(routes!(settings, set_settings))
+}
+
+/// The account's settings.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = AccountSettings)]
+struct SettingsBody {
+    /// The time zone of the statistics' days, an IANA name such as
+    /// `Europe/Paris`. Default `UTC`.
+    time_zone: String,
+}
+
+impl From<&Account> for SettingsBody {
+    fn from(account: &Account) -> Self {
+        Self {
+            time_zone: stats::zone_name(&account.time_zone).to_owned(),
+        }
+    }
+}
+
+/// Settings to change; those left out stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = AccountSettingsChanges)]
+struct SettingsChanges {
+    /// An IANA time zone name, such as `Europe/Paris` or `UTC`.
+    time_zone: Option<String>,
+}
+
+/// Account settings
+///
+/// The account's settings: the time zone its statistics' days are in.
+#[utoipa::path(
+    get,
+    path = "/api/v1/account/settings",
+    operation_id = "get_account_settings",
+    tag = "account",
+    security(("admin_token" = [])),
+    responses((status = 200, description = "The settings.", body = SettingsBody))
+)]
+async fn settings(AdminAccount(account): AdminAccount) -> axum::Json<SettingsBody> {
+    axum::Json(SettingsBody::from(&account))
+}
+
+/// Change account settings
+///
+/// Changes the settings given. A new `time_zone` applies to every day of
+/// the statistics, past ones included: the counts are kept by hour.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/account/settings",
+    operation_id = "update_account_settings",
+    tag = "account",
+    security(("admin_token" = [])),
+    request_body = SettingsChanges,
+    responses(
+        (status = 200, description = "The settings as saved.", body = SettingsBody),
+        (status = 422, description = "`validation_failed`: `time_zone` is not an IANA time zone name.", body = ErrorBody),
+    )
+)]
+async fn set_settings(
+    State(state): State<AppState>,
+    AdminAccount(mut account): AdminAccount,
+    Json(changes): Json<SettingsChanges>,
+) -> Result<axum::Json<SettingsBody>> {
+    if let Some(name) = &changes.time_zone {
+        account.time_zone = accounts::set_time_zone(&state.store, &account.id, name).await?;
+    }
+    Ok(axum::Json(SettingsBody::from(&account)))
 }
 
 /// The account the admin token belongs to.

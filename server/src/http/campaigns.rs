@@ -16,8 +16,10 @@ use super::{
 };
 use crate::{
     app::campaigns::{self, Changes},
-    domain::campaign::{
-        Campaign, Definition, NewCampaign, PlayCounts, PrizeStock, Status, codes_left,
+    domain::{
+        campaign::{Campaign, Definition, NewCampaign, PlayCounts, PrizeStock, Status, codes_left},
+        stats::{self, Numbers},
+        time::now_ms,
     },
 };
 
@@ -92,6 +94,35 @@ struct CampaignStats {
     /// its stock left. Null when a prize generates codes with no stock.
     #[schema(required = true)]
     codes_left: Option<i64>,
+    /// The last 7 days (168 hours), from the campaign's statistics (see
+    /// `GET /api/v1/campaigns/{id}/stats`).
+    last_7_days: RecentNumbers,
+}
+
+/// A campaign's numbers of the last 7 days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+struct RecentNumbers {
+    /// Renders of the campaign.
+    views: i64,
+    /// Players registering for the campaign for the first time.
+    players: i64,
+    /// Plays that won a prize.
+    wins: i64,
+}
+
+impl From<Numbers> for RecentNumbers {
+    fn from(numbers: Numbers) -> Self {
+        Self {
+            views: numbers.views,
+            players: numbers.players,
+            wins: numbers.wins,
+        }
+    }
+}
+
+/// Where "the last 7 days" start.
+fn week_ago() -> i64 {
+    now_ms() - 7 * stats::DAY_MS
 }
 
 /// A prize's live state, for the admin API.
@@ -154,11 +185,16 @@ async fn list(
     let ids: Vec<&str> = shown.iter().map(|c| c.id.as_str()).collect();
     let mut prizes = state.store.prize_states(&ids).await?;
     let counts = state.store.play_counts(&ids).await?;
+    let mut recent = state
+        .store
+        .recent_numbers(&account.id, &ids, week_ago())
+        .await?;
     let data = shown
         .iter()
         .map(|c| {
             let played = counts.get(&c.id).copied().unwrap_or_default();
-            body(c, prizes.remove(&c.id).unwrap_or_default(), played)
+            let week = recent.remove(&c.id).unwrap_or_default();
+            body(c, prizes.remove(&c.id).unwrap_or_default(), played, week)
         })
         .collect();
     Ok(axum::Json(page.wrap(data, campaigns.len() as i64 > limit)))
@@ -297,18 +333,29 @@ async fn tagged(state: &AppState, campaign: &Campaign) -> Result<Tagged<axum::Js
 async fn view(state: &AppState, campaign: &Campaign) -> Result<CampaignBody> {
     let mut prizes = state.store.prize_states(&[&campaign.id]).await?;
     let counts = state.store.play_counts(&[&campaign.id]).await?;
+    let mut recent = state
+        .store
+        .recent_numbers(&campaign.account_id, &[&campaign.id], week_ago())
+        .await?;
     Ok(body(
         campaign,
         prizes.remove(&campaign.id).unwrap_or_default(),
         counts.get(&campaign.id).copied().unwrap_or_default(),
+        recent.remove(&campaign.id).unwrap_or_default(),
     ))
 }
 
-fn body(campaign: &Campaign, prizes: Vec<PrizeStock>, played: PlayCounts) -> CampaignBody {
+fn body(
+    campaign: &Campaign,
+    prizes: Vec<PrizeStock>,
+    played: PlayCounts,
+    week: Numbers,
+) -> CampaignBody {
     let stats = CampaignStats {
         plays: played.plays,
         wins: played.wins,
         codes_left: codes_left(&campaign.definition, &prizes),
+        last_7_days: week.into(),
     };
     CampaignBody {
         id: campaign.id.clone(),

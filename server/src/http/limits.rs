@@ -281,6 +281,7 @@ mod tests {
                 previous_expires_at: None,
             },
             require_signed_identity: false,
+            time_zone: jiff::tz::TimeZone::UTC,
         };
         let client = Bucket::Step(ip("198.51.100.7"));
         for _ in 0..5 {

@@ -41,6 +41,7 @@ pub mod openapi;
 pub mod players;
 pub mod preview;
 pub mod segments;
+pub mod stats;
 pub mod system;
 pub mod webhooks;
 
@@ -110,6 +111,7 @@ pub fn app(state: AppState, config: &Config) -> Router {
     let api = ApiRouter::new()
         .merge(embed::router().layer(public_cors))
         .merge(campaigns::router())
+        .merge(stats::router())
         .merge(segments::router())
         .merge(players::router())
         .merge(account::router())

@@ -7,6 +7,7 @@ use crate::domain::{
     account::Account,
     identity::{IdentitySecrets, new_secret},
     rate_limits::RateLimits,
+    stats,
     time::{new_id, now_ms},
 };
 
@@ -31,6 +32,11 @@ pub(super) fn account_from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Account>
             .try_get::<Option<String>, _>("rate_limits")?
             .map(|json| from_json(&json))
             .transpose()?,
+        time_zone: {
+            let name: String = row.try_get("time_zone")?;
+            stats::time_zone("time_zone", &name)
+                .map_err(|err| sqlx::Error::Decode(Box::new(err)))?
+        },
     })
 }
 
@@ -75,6 +81,7 @@ impl Store {
             },
             require_signed_identity: false,
             rate_limits: None,
+            time_zone: jiff::tz::TimeZone::UTC,
         })
     }
 
@@ -142,6 +149,21 @@ impl Store {
         self.write(
             sqlx::query("update accounts set rate_limits = $1 where id = $2")
                 .bind(limits.map(to_json).transpose()?)
+                .bind(account_id),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Sets the zone of the account's statistics' days.
+    pub async fn set_time_zone(
+        &self,
+        account_id: &str,
+        tz: &jiff::tz::TimeZone,
+    ) -> sqlx::Result<()> {
+        self.write(
+            sqlx::query("update accounts set time_zone = $1 where id = $2")
+                .bind(stats::zone_name(tz).to_owned())
                 .bind(account_id),
         )
         .await?;

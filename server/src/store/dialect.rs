@@ -215,6 +215,39 @@ impl Backend {
         )
     }
 
+    /// The statement a step counts itself with, in its own transaction
+    /// (see `stats`): SQLite's one writer adds to the hour's row at once;
+    /// PostgreSQL appends a row of its own, folded in later by
+    /// [`Backend::fold_step_counts`], so that concurrent plays of one
+    /// campaign never wait on each other's lock of the hour's row. `$1`
+    /// campaign, `$2` bucket, `$3` prize ('' for none), `$4` account, then
+    /// the registrations, players, plays, wins and finishes to add.
+    pub fn count_step(self) -> &'static str {
+        match self {
+            Self::Sqlite => {
+                "insert into campaign_stats (campaign_id, bucket, prize_id, account_id,                  registrations, players, plays, wins, finishes)                  values ($1, $2, $3, $4, $5, $6, $7, $8, $9)                  on conflict (campaign_id, bucket, prize_id) do update set                  registrations = campaign_stats.registrations + excluded.registrations,                  players = campaign_stats.players + excluded.players,                  plays = campaign_stats.plays + excluded.plays,                  wins = campaign_stats.wins + excluded.wins,                  finishes = campaign_stats.finishes + excluded.finishes"
+            }
+            Self::Postgres => {
+                "insert into campaign_stat_deltas (campaign_id, bucket, prize_id, account_id,                  registrations, players, plays, wins, finishes)                  values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            }
+        }
+    }
+
+    /// Folds up to `$1` of the steps' appended counts into their hours'
+    /// rows, in one statement (so a count is in one place or the other,
+    /// never both or neither); None where steps count in place (SQLite).
+    /// Rows another server is folding are skipped, and the hours' rows are
+    /// updated in key order, as the view counts' flush does, so two servers
+    /// never deadlock.
+    pub fn fold_step_counts(self) -> Option<&'static str> {
+        match self {
+            Self::Sqlite => None,
+            Self::Postgres => Some(
+                "with folded as (                    delete from campaign_stat_deltas where id in (                      select id from campaign_stat_deltas order by id limit $1 for update skip locked)                    returning campaign_id, bucket, prize_id, account_id,                      registrations, players, plays, wins, finishes)                  insert into campaign_stats (campaign_id, bucket, prize_id, account_id,                    registrations, players, plays, wins, finishes)                  select campaign_id, bucket, prize_id, min(account_id), sum(registrations),                    sum(players), sum(plays), sum(wins), sum(finishes)                  from folded group by campaign_id, bucket, prize_id                  order by campaign_id, bucket, prize_id                  on conflict (campaign_id, bucket, prize_id) do update set                  registrations = campaign_stats.registrations + excluded.registrations,                  players = campaign_stats.players + excluded.players,                  plays = campaign_stats.plays + excluded.plays,                  wins = campaign_stats.wins + excluded.wins,                  finishes = campaign_stats.finishes + excluded.finishes",
+            ),
+        }
+    }
+
     /// Whether other processes can be woken on commit (`pg_notify`).
     pub fn notifies(self) -> bool {
         self == Self::Postgres

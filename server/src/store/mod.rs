@@ -2,7 +2,8 @@
 //! domain types, one module per thing stored. `dialect` holds every
 //! difference between SQLite and PostgreSQL; `outbox` writes events with
 //! their deliveries in the caller's transaction; `queue` is the delivery
-//! workers' claim and completion; `history` the retention clean-up.
+//! workers' claim and completion; `history` the retention clean-up;
+//! `stats` the campaigns' numbers.
 
 use std::{
     collections::HashSet,
@@ -28,6 +29,7 @@ pub mod plays;
 pub mod queue;
 pub mod segments;
 pub mod session_keys;
+pub mod stats;
 mod writer;
 
 pub use dialect::Backend;
@@ -45,6 +47,8 @@ pub struct Store {
     /// What renders read, in memory (see `cache`).
     cache: Arc<cache::Cache>,
     session_keys: Arc<session_keys::SessionKeys>,
+    /// The renders' views not written yet (see `stats`).
+    views: Arc<stats::Views>,
     /// This process's delivery workers, once they run (see `queue::Handoff`).
     handoff: Arc<OnceLock<queue::Handoff>>,
     /// The accounts' event sequences this process knows exist (PostgreSQL;
@@ -284,6 +288,7 @@ impl Store {
             writer,
             cache,
             session_keys: Arc::default(),
+            views: Arc::default(),
             handoff,
             sequences,
         };

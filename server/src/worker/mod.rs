@@ -1,6 +1,7 @@
 //! The webhook workers: every event delivered to the customer's endpoints,
 //! signed, within the endpoint's timeout, retried on a schedule, with a
-//! history of every attempt; and the history's retention. They take their
+//! history of every attempt; the history's retention; and the flush of
+//! the campaigns' numbers. They take their
 //! work from the store's queue and know nothing of campaigns beyond the
 //! event they carry.
 
@@ -11,6 +12,7 @@ pub mod metrics;
 pub mod policy;
 pub mod signing;
 pub mod ssrf;
+pub mod stats;
 
 pub use dispatcher::Dispatcher;
 pub use metrics::Metrics;

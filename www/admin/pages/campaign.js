@@ -5,7 +5,8 @@
 // built once and read when saved.
 //
 // This module is the page: loading, saving, the header and its archive and
-// delete buttons, the unsaved-changes guard, and the wiring of the preview.
+// delete buttons, the unsaved-changes guard, the wiring of the preview, and
+// a saved campaign's results above the form (campaign/results.js).
 // Each section of the form is a module in campaign/.
 import { api, etagOf, listAll } from "../api.js";
 import { remove, setArchived } from "../campaign-actions.js";
@@ -18,6 +19,7 @@ import { previewPane } from "./campaign/preview-pane.js";
 import { prizesSection } from "./campaign/prizes.js";
 import { quizSection } from "./campaign/quiz.js";
 import { registrationSection } from "./campaign/registration.js";
+import { resultsSection } from "./campaign/results.js";
 import { scheduleSection } from "./campaign/schedule.js";
 import { editorTabs } from "./campaign/tabs.js";
 
@@ -60,6 +62,7 @@ export async function render({ params, navigate }) {
   };
   const { form, saveState } = editorForm(editor, state, { header, navigate, conflict });
   const preview = previewPane({ form, read: () => collect(editor, { preview: true }) });
+  const results = id ? resultsSection(id) : null;
 
   function changed() {
     state.dirty = true;
@@ -87,6 +90,7 @@ export async function render({ params, navigate }) {
         status: editor.basics.status, header, navigate,
         onConflict: (error) => showError(form, error, { conflict }),
       })),
+    results?.node,
     h("div", { class: "editor" }, form, preview.node));
   return {
     node,
@@ -94,6 +98,7 @@ export async function render({ params, navigate }) {
     unsaved: () => state.dirty,
     destroy: () => {
       preview.destroy();
+      results?.destroy();
       window.removeEventListener("beforeunload", guard);
     },
   };

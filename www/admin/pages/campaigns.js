@@ -1,6 +1,8 @@
-// Campaigns: every campaign of the account with its game, status,
-// schedule, prizes (stock left, codes available) and the segments that
-// show it; archive, restore and delete. Archived ones hide behind a switch.
+// Campaigns: every campaign of the account with its game, status, numbers
+// (all-time plays and wins, codes left; views, new players and wins of the
+// last 7 days), schedule, prizes (stock left, codes available) and the
+// segments that show it; archive, restore and delete. Archived ones hide
+// behind a switch.
 import { listAll } from "../api.js";
 import { remove, setArchived } from "../campaign-actions.js";
 import { h, replace } from "../dom.js";
@@ -55,7 +57,8 @@ export async function render() {
           kindThumb(campaign.kind),
           h("div", { class: "campaign-name" },
             h("a", { href, class: "row-title", title: campaign.name }, campaign.name),
-            h("div", { class: "campaign-meta" }, h("span", { class: "muted small" }, kindLabel(campaign.kind)), campaignStatus(campaign.status))))),
+            h("div", { class: "campaign-meta" }, h("span", { class: "muted small" }, kindLabel(campaign.kind)), campaignStatus(campaign.status)),
+            week(stats.last_7_days)))),
       h("td", { class: "num stat", "data-label": "Plays", "data-stat": "plays" }, count(stats.plays)),
       h("td", { class: "num stat", "data-label": "Wins", "data-stat": "wins" }, count(stats.wins)),
       h("td", { class: "num stat", "data-label": "Codes left", "data-stat": "codes_left" },
@@ -101,6 +104,14 @@ function schedule(definition) {
   return h("div", { class: "schedule" },
     h("span", { class: "nowrap" }, starts ? date(starts) : "Now"), " → ", h("span", { class: "nowrap" }, ends ? date(ends) : "no end"),
     state && h("div", null, state));
+}
+
+/** Views, new players and wins of the last 7 days, on one line under the name. */
+function week(numbers = { views: 0, players: 0, wins: 0 }) {
+  const part = (key, one, many) => h("span", { "data-week": key }, h("strong", null, count(numbers[key])), ` ${numbers[key] === 1 ? one : many}`);
+  return h("p", { class: "week small" },
+    h("span", { class: "muted" }, "Last 7 days: "),
+    part("views", "view", "views"), " · ", part("players", "player", "players"), " · ", part("wins", "win", "wins"));
 }
 
 /** Each prize with its stock left and codes available, from the live state. */

@@ -1,7 +1,8 @@
 // Integrations → Players & limits: the identity secret the customer's
 // backend signs players' userTokens with (reveal, copy, rotate), the
-// "require signed identity" switch, the public API's rate limits, and how
-// long players' data is kept.
+// "require signed identity" switch, the public API's rate limits, how long
+// players' data is kept, and the account's settings (the time zone of the
+// statistics' days).
 import { api } from "../api.js";
 import { codeBlock, h, replace, time } from "../dom.js";
 import { badge, busy, clearErrors, copyButton, field, formError, secretWidget, showError, toast, toggle } from "../ui.js";
@@ -55,10 +56,11 @@ function snippet(title, text) {
 }
 
 export async function render() {
-  const [identity, limits, retention] = await Promise.all([
+  const [identity, limits, retention, settings] = await Promise.all([
     api.get("/api/v1/account/identity"),
     api.get("/api/v1/account/rate-limits"),
     api.get("/api/v1/account/player-retention"),
+    api.get("/api/v1/account/settings"),
   ]);
 
   // ---- signed identity -------------------------------------------------------------
@@ -169,6 +171,8 @@ export async function render() {
       toast(value === null ? "Players are kept until you erase them." : `Players are erased ${value} ${value === 1 ? "day" : "days"} after their last registration.`);
     });
   });
+  // ---- account settings ------------------------------------------------------------
+  const settingsForm = accountSettings(settings);
 
   const node = h("div", { class: "page" },
     h("div", { class: "page-header" },
@@ -202,5 +206,38 @@ export async function render() {
         h("h2", { id: "retention-title" }, "Player data retention"),
         h("p", { class: "muted" }, "How long Adact keeps a player's email, name and form answers. Past it, the player is erased as from the Players page: plays and codes stay counted, pointing at no one.")),
       retentionForm));
+    h("section", { class: "card", id: "account-settings", "aria-labelledby": "settings-title" },
+      h("div", { class: "card-header" },
+        h("h2", { id: "settings-title" }, "Account settings"),
+        h("p", { class: "muted" }, "How this account's results are shown.")),
+      settingsForm));
   return { node };
+}
+
+/** The time zone of the statistics' days: the browser's list of zones, with the saved one first. */
+function accountSettings(settings) {
+  const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  const names = [...new Set([settings.time_zone, "UTC", ...zones])];
+  const zone = h("select", { name: "time_zone" }, names.map((name) => h("option", { value: name, selected: name === settings.time_zone }, name.replaceAll("_", " "))));
+  const browser = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const save = h("button", { type: "submit", class: "btn btn-primary" }, "Save settings");
+  const form = h("form", { class: "stack", novalidate: true, "aria-label": "Account settings" },
+    formError(),
+    h("div", { class: "grid-thirds" },
+      field({ name: "time_zone", label: "Time zone", input: zone, hint: `The days of every campaign's results, past ones included. This browser is in ${browser}.` })),
+    h("div", { class: "actions" }, save));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    return busy(save, async () => {
+      try {
+        const saved = await api.patch("/api/v1/account/settings", { time_zone: zone.value });
+        zone.value = saved.time_zone;
+      } catch (error) {
+        return showError(form, error);
+      }
+      toast(`Results are shown in ${zone.value} days.`);
+    });
+  });
+  return form;
 }
