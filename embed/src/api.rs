@@ -31,8 +31,27 @@ pub type Failure = ErrorDetail;
 impl Server {
     /// `POST /api/v1/embed/render`: the segment's campaign and a play
     /// session, in one round trip.
-    pub async fn render(&self, request: &RenderRequest) -> Result<RenderResponse, Failure> {
-        decode(self.post("/api/v1/embed/render", encode(request)).await?)
+    ///
+    /// `sent` is the request the loader already sent beside the wasm's
+    /// download, with the Promise of its `Response`: its answer is used when
+    /// that request is the one written here, else it is asked again.
+    pub async fn render(
+        &self,
+        request: &RenderRequest,
+        sent: Option<(String, js_sys::Promise)>,
+    ) -> Result<RenderResponse, Failure> {
+        let body = encode(request);
+        let text = js_sys::JSON::stringify(&body).ok().map(String::from);
+        let response = match sent {
+            Some((sent, answer)) if text.as_deref() == Some(sent.as_str()) => {
+                match JsFuture::from(answer).await {
+                    Ok(response) => Ok(web_sys::Response::from(response)),
+                    Err(error) => Err(self.unreachable(&crate::dom::describe(&error))),
+                }
+            }
+            _ => self.send("/api/v1/embed/render", body).await,
+        };
+        decode(self.read(response?).await?)
     }
 
     /// Each step answers with the events it recorded (see [`Stepped`]).
@@ -64,10 +83,15 @@ impl Server {
     }
 
     /// POSTs `body` as JSON to `path` and answers the JSON that came back.
+    async fn post(&self, path: &str, body: JsValue) -> Result<JsValue, Failure> {
+        self.read(self.send(path, body).await?).await
+    }
+
+    /// POSTs `body` as JSON to `path`.
     /// The body goes as `text/plain` (a string body's default) and the key
     /// in the query, so the browser sends a "simple" request with no CORS
     /// preflight.
-    async fn post(&self, path: &str, body: JsValue) -> Result<JsValue, Failure> {
+    async fn send(&self, path: &str, body: JsValue) -> Result<web_sys::Response, Failure> {
         let sent = match js_sys::JSON::stringify(&body) {
             Ok(body) => match Request::post(&concat(&[&self.base, path]))
                 .query([("key", &self.key)])
@@ -78,25 +102,32 @@ impl Server {
             },
             Err(_) => return Err(unavailable(&["a request could not be written as JSON."])),
         };
-        let response = sent.map_err(|error| {
-            let reason = match error {
+        sent.map(web_sys::Response::from).map_err(|error| {
+            self.unreachable(&match error {
                 gloo_net::Error::JsError(error) => error.message,
                 gloo_net::Error::GlooError(message) => message,
-            };
-            unavailable(&[
-                "cannot reach the Adact server at ",
-                &self.base,
-                " (",
-                &reason,
-                ").",
-            ])
-        })?;
+            })
+        })
+    }
+
+    fn unreachable(&self, reason: &str) -> Failure {
+        unavailable(&[
+            "cannot reach the Adact server at ",
+            &self.base,
+            " (",
+            reason,
+            ").",
+        ])
+    }
+
+    /// The JSON of an answer, or the failure it says.
+    async fn read(&self, response: web_sys::Response) -> Result<JsValue, Failure> {
         let status = response.status();
         let status_text = response.status_text();
         // Readable from another origin only when the server exposes it.
-        let retry_after = response.headers().get("retry-after");
+        let retry_after = response.headers().get("retry-after").ok().flatten();
         // Undefined when the answer is not JSON.
-        let json = match web_sys::Response::from(response).json() {
+        let json = match response.json() {
             Ok(json) => JsFuture::from(json).await.unwrap_or_default(),
             Err(_) => JsValue::UNDEFINED,
         };

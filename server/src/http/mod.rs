@@ -107,7 +107,13 @@ pub fn app(state: AppState, config: &Config) -> Router {
         .max_age(Duration::from_secs(86_400));
 
     let api = ApiRouter::new()
-        .merge(embed::router().layer(public_cors))
+        // The host page's monitoring may read the render's timings.
+        .merge(embed::router().layer(public_cors).layer(
+            tower_http::set_header::SetResponseHeaderLayer::overriding(
+                assets::TIMING_ALLOW_ORIGIN,
+                axum::http::HeaderValue::from_static("*"),
+            ),
+        ))
         .merge(campaigns::router())
         .merge(segments::router())
         .merge(account::router())

@@ -40,6 +40,11 @@ const TYPES_CONTENT_TYPE: &str = "text/plain; charset=utf-8";
 /// The wasm's name carries its content hash: it never changes.
 const HASHED_CACHE: &str = "public, max-age=31536000, immutable";
 
+/// Lets the host page's monitoring read the embed's timings (Resource
+/// Timing) across origins.
+pub const TIMING_ALLOW_ORIGIN: header::HeaderName =
+    header::HeaderName::from_static("timing-allow-origin");
+
 /// The site's files: from `www` when set, else the built-in copy.
 pub fn router(www: Option<&Path>) -> Router<AppState> {
     let files = match www {
@@ -62,6 +67,7 @@ fn files<B: Backend>(www: &Path, backend: B) -> Router<AppState> {
     let script = ServiceBuilder::new()
         .layer(header_layer(header::CACHE_CONTROL, SCRIPT_CACHE))
         .layer(header_layer(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
+        .layer(header_layer(TIMING_ALLOW_ORIGIN, "*"))
         .service(
             ServeDir::with_backend(&dist, backend.clone())
                 .precompressed_br()
@@ -81,6 +87,7 @@ fn files<B: Backend>(www: &Path, backend: B) -> Router<AppState> {
     let hashed = ServiceBuilder::new()
         .layer(header_layer(header::CACHE_CONTROL, HASHED_CACHE))
         .layer(header_layer(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
+        .layer(header_layer(TIMING_ALLOW_ORIGIN, "*"))
         .service(
             ServeDir::with_backend(dist.join("embed"), backend.clone())
                 .precompressed_br()
