@@ -177,12 +177,30 @@ if (!scriptUrl) {
   // The server is wherever embed.js came from, even below a path prefix.
   var server = scriptUrl.origin + scriptUrl.pathname.replace(/\/embed\.js$/, "");
   var wasmUrl = new URL("embed/__ADACT_WASM__", scriptUrl).href;
+  // The same wasm at a stable URL, which the snippet preloads beside
+  // embed.js: used when the page preloads it and it is this build's.
+  var stableUrl = server + "/embed.wasm";
   var queued = (window.renderAdact && window.renderAdact.q) || [];
   var ready = null;
 
+  // The preloaded wasm, compiled, if it is this build's; else the URL of
+  // this build's own.
+  var module = function () {
+    var links = document.querySelectorAll("link[rel=preload]");
+    var preloaded = false;
+    for (var i = 0; i < links.length; i++) preloaded = preloaded || links[i].href === stableUrl;
+    if (!preloaded || typeof WebAssembly.compileStreaming !== "function") return Promise.resolve(wasmUrl);
+    return WebAssembly.compileStreaming(fetch(stableUrl)).then(function (compiled) {
+      var version = WebAssembly.Module.customSections(compiled, "adact")[0];
+      return version && new TextDecoder().decode(version) === "__ADACT_VERSION__" ? compiled : wasmUrl;
+    }, function () { return wasmUrl; });
+  };
+
   var load = function () {
     if (!ready) {
-      ready = wasm_bindgen({ module_or_path: wasmUrl }).then(
+      ready = module().then(function (wasm) {
+        return wasm_bindgen({ module_or_path: wasm });
+      }).then(
         function () { return true; },
         function (error) {
           warn("could not load " + wasmUrl + " (" + error + ").");

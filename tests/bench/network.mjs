@@ -44,7 +44,8 @@ await admin("PATCH", `/api/v1/campaigns/${draftId}`, { status: "draft" });
 
 const snippet = (key) => sync
   ? `<script src="${adact.url}/embed.js?key=${key}"></script>`
-  : `<script>${STUB}</script><script async src="${adact.url}/embed.js?key=${key}"></script>`;
+  : `<link rel="preload" href="${adact.url}/embed.wasm" as="fetch" crossorigin>
+    <script>${STUB}</script><script async src="${adact.url}/embed.js?key=${key}"></script>`;
 const filler = (n) => Array.from({ length: n }, (_, i) => `<p>Paragraph ${i + 1} of the shop's page: our winter range is knitted from merino
   wool and recycled fibres, and ships within two days to most of Europe.</p>`).join("");
 const shop = (head, call) => `<!doctype html><html lang="en"><head><meta charset="utf-8">

@@ -433,9 +433,9 @@ describe("the admin console", () => {
     await page.getByRole("link", { name: "Embedding" }).click();
     await page.waitForURL(/\/admin\/integrations\/embedding$/);
     const tag = await page.locator('[data-snippet="script-tag"]').textContent();
-    // The async snippet: embed/js/stub.js as it is, then the async tag.
+    // The async snippet: the wasm's preload, embed/js/stub.js as it is, then the async tag.
     const stub = readFileSync(join(root, "embed", "js", "stub.js"), "utf8").trim();
-    assert.equal(tag, `<script>${stub}</script>\n<script async src="${adact.url}/embed.js?key=${EMBED_KEY}"></script>`);
+    assert.equal(tag, `<link rel="preload" href="${adact.url}/embed.wasm" as="fetch" crossorigin>\n<script>${stub}</script>\n<script async src="${adact.url}/embed.js?key=${EMBED_KEY}"></script>`);
     assert.equal(await page.locator('[data-snippet="render-call"]').textContent(), '<script>window.renderAdact({"segment":"Default Users"});</script>');
     const options = await page.locator('[data-snippet="render-options"]').textContent();
     for (const option of ["container:", "user:", "locale:", "onEvent:"]) assert.ok(options.includes(option), option);

@@ -21,7 +21,8 @@ let hanging;
 let down;
 
 /** The recommended snippet, for embed.js at `server`. */
-const snippet = (server) => `<script>${STUB}</script>
+const snippet = (server) => `<link rel="preload" href="${server}/embed.wasm" as="fetch" crossorigin>
+  <script>${STUB}</script>
   <script async src="${server}/embed.js?key=${EMBED_KEY}"></script>`;
 
 const filler = (n) => Array.from({ length: n }, (_, i) => `<p>Paragraph ${i + 1}: our winter range ships within two days.</p>`).join("");
@@ -165,11 +166,29 @@ describe("the async snippet on a slow or broken network", () => {
     const timings = await page.evaluate(() => performance.getEntriesByType("resource")
       .filter((e) => /embed\.js|\.wasm|embed\/render/.test(e.name))
       .map((e) => ({ name: e.name.replace(/^.*\//, "").replace(/\?.*$/, ""), start: e.startTime, responseStart: e.responseStart, end: e.responseEnd })));
-    assert.equal(timings.length, 3);
+    // The wasm came once, from the snippet's preload of its stable URL.
+    assert.deepEqual(timings.map((t) => t.name).sort(), ["embed.js", "embed.wasm", "render"]);
     for (const t of timings) assert.ok(t.responseStart > 0, `${t.name}: no detailed timing`);
     const wasm = timings.find((t) => t.name.endsWith(".wasm"));
     const render = timings.find((t) => t.name === "render");
     assert.ok(render.end < wasm.end, "the render answered while the wasm was held");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("a preloaded wasm of another build is not used: the loader loads its own", async () => {
+    const { page, context, errors } = await openPage(browser, null);
+    const wasms = [];
+    page.on("request", (request) => request.url().endsWith(".wasm") && wasms.push(new URL(request.url()).pathname));
+    await page.route("**/embed.wasm", async (route) => {
+      // This build's wasm, but its version section says another build.
+      const body = await (await route.fetch()).body();
+      body.write("0123456789abcdef", body.length - 16);
+      await route.fulfill({ status: 200, headers: { "content-type": "application/wasm", "access-control-allow-origin": "*" }, body });
+    });
+    await page.goto(`${host.url}/shop`);
+    await page.locator("adact-campaign[data-campaign]").waitFor();
+    assert.deepEqual(wasms.map((p) => p.replace(/\.[0-9a-f]{16}\./, ".HASH.")), ["/embed.wasm", "/embed/adact-embed.HASH.wasm"]);
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -220,4 +239,5 @@ describe("the async snippet on a slow or broken network", () => {
       await context.close();
     }
   });
+
 });

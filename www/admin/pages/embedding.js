@@ -13,9 +13,11 @@ export async function render({ account, url, setQuery }) {
     api.get("/api/v1/account/allowed-domains").then((r) => r.domains),
     listAll("/api/v1/segments"),
   ]);
-  // The queue stub (embed/js/stub.js, as it is) and the async tag: the page
-  // never waits for Adact, and each call keeps the card's place and room.
-  const scriptTag = `<script>${STUB}</script>
+  // The wasm's preload, the queue stub (embed/js/stub.js, as it is) and the
+  // async tag: the page never waits for Adact, each call keeps the card's
+  // place and room, and the wasm downloads beside embed.js.
+  const scriptTag = `<link rel="preload" href="${location.origin}/embed.wasm" as="fetch" crossorigin>
+<script>${STUB}</script>
 <script async src="${location.origin}/embed.js?key=${encodeURIComponent(account.embed_key)}"></script>`;
   const types = `${location.origin}/embed.d.ts`;
 
