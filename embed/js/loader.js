@@ -29,12 +29,11 @@ var scriptUrl = script && script.src ? new URL(script.src, location.href) : null
 // and its skeleton: the card's outline, a title, the game and the button.
 var RESERVE =
   ":host{display:block;min-height:600px}@media (max-width:400px){:host{min-height:580px}}" +
-  ".s{box-sizing:border-box;max-width:520px;height:600px;padding:28px 24px;border-radius:20px;" +
-  "border:1px solid rgba(0,0,0,.06);background:#fff;display:flex;flex-direction:column;align-items:center;gap:20px}" +
-  "@media (max-width:400px){.s{height:580px;padding:22px 16px}}" +
-  ".s i{display:block;border-radius:12px;background:#ececf0;animation:p 1.4s ease-in-out infinite alternate}" +
+  ".s{box-sizing:border-box;max-width:520px;min-height:inherit;padding:28px 24px;border:1px solid #eee;border-radius:20px;" +
+  "display:flex;flex-direction:column;align-items:center;gap:20px}" +
+  ".s i{border-radius:12px;background:#ececf0;animation:p 1.4s infinite alternate}" +
   ".s i:nth-child(1){width:60%;height:28px}.s i:nth-child(2){width:min(300px,80%);aspect-ratio:1;border-radius:50%;margin:auto}" +
-  ".s i:nth-child(3){width:40%;height:44px;border-radius:999px}" +
+  ".s i:nth-child(3){width:40%;height:44px;border-radius:99px}" +
   "@keyframes p{to{opacity:.45}}@media (prefers-reduced-motion:reduce){.s i{animation:none}}";
 var SKELETON = '<div class="s" aria-hidden="true"><i></i><i></i><i></i></div>';
 

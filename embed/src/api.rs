@@ -40,18 +40,10 @@ impl Server {
         request: &RenderRequest,
         sent: Option<(String, js_sys::Promise)>,
     ) -> Result<RenderResponse, Failure> {
-        let body = encode(request);
-        let text = js_sys::JSON::stringify(&body).ok().map(String::from);
-        let response = match sent {
-            Some((sent, answer)) if text.as_deref() == Some(sent.as_str()) => {
-                match JsFuture::from(answer).await {
-                    Ok(response) => Ok(web_sys::Response::from(response)),
-                    Err(error) => Err(self.unreachable(&crate::dom::describe(&error))),
-                }
-            }
-            _ => self.send("/api/v1/embed/render", body).await,
-        };
-        decode(self.read(response?).await?)
+        decode(
+            self.post("/api/v1/embed/render", encode(request), sent)
+                .await?,
+        )
     }
 
     /// Each step answers with the events it recorded (see [`Stepped`]).
@@ -61,7 +53,7 @@ impl Server {
         request: &RegisterRequest,
     ) -> Result<Stepped<RegisterResponse>, Failure> {
         stepped(
-            self.post(&step(session, "register"), encode(request))
+            self.post(&step(session, "register"), encode(request), None)
                 .await?,
         )
     }
@@ -71,7 +63,10 @@ impl Server {
         session: &str,
         request: &PlayRequest,
     ) -> Result<Stepped<PlayResponse>, Failure> {
-        stepped(self.post(&step(session, "play"), encode(request)).await?)
+        stepped(
+            self.post(&step(session, "play"), encode(request), None)
+                .await?,
+        )
     }
 
     pub async fn finish(
@@ -79,49 +74,54 @@ impl Server {
         session: &str,
         request: &FinishRequest,
     ) -> Result<Stepped<FinishResponse>, Failure> {
-        stepped(self.post(&step(session, "finish"), encode(request)).await?)
+        stepped(
+            self.post(&step(session, "finish"), encode(request), None)
+                .await?,
+        )
     }
 
-    /// POSTs `body` as JSON to `path` and answers the JSON that came back.
-    async fn post(&self, path: &str, body: JsValue) -> Result<JsValue, Failure> {
-        self.read(self.send(path, body).await?).await
-    }
-
-    /// POSTs `body` as JSON to `path`.
+    /// POSTs `body` as JSON to `path` and answers the JSON that came back;
+    /// or, when `sent` is that very request (the loader sent it beside the
+    /// wasm's download), takes the Promise of its `Response` instead.
     /// The body goes as `text/plain` (a string body's default) and the key
     /// in the query, so the browser sends a "simple" request with no CORS
     /// preflight.
-    async fn send(&self, path: &str, body: JsValue) -> Result<web_sys::Response, Failure> {
-        let sent = match js_sys::JSON::stringify(&body) {
-            Ok(body) => match Request::post(&concat(&[&self.base, path]))
+    async fn post(
+        &self,
+        path: &str,
+        body: JsValue,
+        sent: Option<(String, js_sys::Promise)>,
+    ) -> Result<JsValue, Failure> {
+        let Ok(text) = js_sys::JSON::stringify(&body).map(String::from) else {
+            return Err(unavailable(&["a request could not be written as JSON."]));
+        };
+        let response = match sent {
+            Some((sent, answer)) if sent == text => JsFuture::from(answer)
+                .await
+                .map(web_sys::Response::from)
+                .map_err(|error| crate::dom::describe(&error)),
+            _ => match Request::post(&concat(&[&self.base, path]))
                 .query([("key", &self.key)])
-                .body(body)
+                .body(text)
             {
                 Ok(request) => request.send().await,
                 Err(error) => Err(error),
-            },
-            Err(_) => return Err(unavailable(&["a request could not be written as JSON."])),
-        };
-        sent.map(web_sys::Response::from).map_err(|error| {
-            self.unreachable(&match error {
+            }
+            .map(web_sys::Response::from)
+            .map_err(|error| match error {
                 gloo_net::Error::JsError(error) => error.message,
                 gloo_net::Error::GlooError(message) => message,
-            })
-        })
-    }
-
-    fn unreachable(&self, reason: &str) -> Failure {
-        unavailable(&[
-            "cannot reach the Adact server at ",
-            &self.base,
-            " (",
-            reason,
-            ").",
-        ])
-    }
-
-    /// The JSON of an answer, or the failure it says.
-    async fn read(&self, response: web_sys::Response) -> Result<JsValue, Failure> {
+            }),
+        }
+        .map_err(|reason| {
+            unavailable(&[
+                "cannot reach the Adact server at ",
+                &self.base,
+                " (",
+                &reason,
+                ").",
+            ])
+        })?;
         let status = response.status();
         let status_text = response.status_text();
         // Readable from another origin only when the server exposes it.

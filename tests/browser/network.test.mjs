@@ -10,7 +10,9 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 
-import { EMBED_KEY, launchBrowser, openPage, root, startAdact, startHost } from "./harness.mjs";
+import {
+  EMBED_KEY, assertAccessible, copyDemoCampaign, launchBrowser, openPage, root, startAdact, startHost,
+} from "./harness.mjs";
 
 const STUB = readFileSync(join(root, "embed", "js", "stub.js"), "utf8").trim();
 
@@ -18,6 +20,7 @@ let adact;
 let host;
 let browser;
 let hanging;
+const held = new Set();
 let down;
 
 /** The recommended snippet, for embed.js at `server`. */
@@ -58,7 +61,7 @@ const cls = (page) => page.evaluate(() => window.__shifts.reduce((a, b) => a + b
 before(async () => {
   adact = await startAdact();
   // Accepts connections and never answers.
-  hanging = createServer(() => {});
+  hanging = createServer((socket) => held.add(socket));
   await new Promise((resolve) => hanging.listen(0, "127.0.0.1", resolve));
   // A port where nothing listens (taken, then closed).
   const probe = createServer();
@@ -78,6 +81,10 @@ before(async () => {
       <script>renderAdact({segment: 'Default Users', user: {id: 42, email: 'ada@example.com', name: null}})</script>
       </body></html>`,
   };
+  for (const kind of ["wheel", "giftbox"]) {
+    pages[`/retry-${kind}`] = `<!doctype html><html lang="en"><head><title>Shop</title>${snippet(adact.url)}</head><body><main>
+      <h1>Shop</h1><script>renderAdact(${JSON.stringify(await copyDemoCampaign(adact.admin, kind, true))})</script></main></body></html>`;
+  }
   host = await startHost(pages);
   browser = await launchBrowser();
 });
@@ -85,8 +92,8 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await host?.stop();
+  for (const socket of held) socket.destroy();
   await new Promise((resolve) => hanging?.close(resolve));
-  hanging?.closeAllConnections?.();
   await adact?.stop();
 });
 
@@ -240,4 +247,35 @@ describe("the async snippet on a slow or broken network", () => {
     }
   });
 
+  test("a play that fails mid-game offers to try again, and the game goes on", async () => {
+    for (const kind of ["wheel", "giftbox"]) {
+      const { page, context, errors, warnings } = await openPage(browser, `${host.url}/retry-${kind}`);
+      const c = page.locator("adact-campaign");
+      // The first play request fails on the network; the next ones go through.
+      let failed = 0;
+      await page.route("**/play?*", (route) => (failed++ === 0 ? route.abort("connectionreset") : route.continue()));
+      await c.locator(".actions button.play").click();
+      await c.locator("input[type=email]").fill("ada@example.com");
+      await c.locator("input[type=checkbox]").check();
+      await c.locator("button[type=submit]").click();
+      if (kind === "giftbox") {
+        await page.waitForFunction(() => !document.querySelector("adact-campaign").shadowRoot.querySelector(".gift").closest("[inert]"));
+        await c.locator(".gift").nth(1).click();
+      }
+      const retry = c.getByRole("button", { name: "Try again" });
+      await retry.waitFor();
+      assert.match(await c.locator(".notice p").textContent(), /something went wrong/);
+      assert.equal(await retry.evaluate((b) => b.getRootNode().activeElement === b), true, "the retry button has the focus");
+      await assertAccessible(page, `${kind}: the retry notice`);
+      if (process.env.SHOTS) await page.screenshot({ path: join(process.env.SHOTS, `retry-${kind}.png`) });
+      await retry.click();
+      await c.locator(".end").waitFor({ timeout: 20_000 });
+      assert.equal(await c.locator(".notice").count(), 0);
+      assert.equal(failed, 2);
+      // The failure was told to the page's developer once.
+      assert.equal(warnings().length, 1);
+      assert.deepEqual(errors, []);
+      await context.close();
+    }
+  });
 });

@@ -58,6 +58,7 @@ pub const CSS: &str = r#"
 .hint, .progress { margin: 0; font-size: 14px; opacity: .8; }
 .notice { width: 100%; }
 .notice p { margin: 0; font-weight: 600; }
+.notice .retry { margin-top: 12px; }
 .sr { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 400px) { :host { min-height: 580px; } .card { height: 580px; padding: 22px 16px; } .title { font-size: 22px; } }
 @media (prefers-reduced-motion: reduce) { .card * { transition-duration: 0s !important; transition-delay: 0s !important; } }
