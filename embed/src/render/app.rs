@@ -238,10 +238,12 @@ impl App {
     }
 
     /// A polite message in the panel over the game, e.g. a play limit
-    /// reached.
+    /// reached: read out politely (`status`); a failure of the network or
+    /// the server at once (`alert`).
     pub fn notice(&self, message: &str, code: &str) {
         let notice = dom::element("div", "notice", "");
-        notice.attr("role", "alert");
+        let urgent = code == UiText::Unavailable.key();
+        notice.attr("role", if urgent { "alert" } else { "status" });
         if !code.is_empty() {
             notice.attr("data-code", code);
         }

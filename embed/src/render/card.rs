@@ -15,6 +15,7 @@ pub const CSS: &str = r#"
   --soft: color-mix(in srgb, var(--adact-primary) 12%, var(--adact-background));
   --line: color-mix(in srgb, var(--adact-text) 16%, transparent);
   box-sizing: border-box; max-width: 520px; height: 600px; margin: 0; padding: 28px 24px;
+  direction: ltr; letter-spacing: normal; word-spacing: normal; text-transform: none; text-indent: 0;
   display: flex; flex-direction: column;
   border-radius: 20px; background: var(--adact-background); color: var(--adact-text);
   font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
