@@ -1,7 +1,10 @@
 // Builds the embed: the Rust crate to wasm, wasm-bindgen's glue, wasm-opt,
 // then www/dist/embed.js (glue + loader), the content-hashed wasm and
 // embed.d.ts (the TypeScript declarations, as written), each with .gz and
-// .br siblings that the server sends as they are.
+// .br siblings that the server sends as they are. And the console: its ES
+// modules and stylesheet bundled and minified by esbuild into
+// www/dist/admin (so a phone loads it in one round trip, not a chain of
+// imports), with .gz and .br siblings too.
 //
 // Usage: node scripts/build-embed.mjs   (scripts/setup.sh installs the tools)
 import { execFileSync } from "node:child_process";
@@ -13,7 +16,7 @@ import { brotliCompressSync, constants } from "node:zlib";
 
 import { gzipAsync } from "@gfx/zopfli";
 
-import { transformSync } from "esbuild";
+import { build, transformSync } from "esbuild";
 
 import { shortenNames } from "./wasm-names.mjs";
 
@@ -39,9 +42,13 @@ run("wasm-bindgen", [
 const wasmIn = join(bindgenDir, "adact_embed_bg.wasm");
 const wasmOut = join(bindgenDir, "adact_embed_opt.wasm");
 // The features rustc enables by default for wasm32-unknown-unknown; wasm-opt
-// must neither drop them nor use any others.
+// must neither drop them nor use any others. `--low-memory-unused`: Rust's
+// stack comes first in memory and grows down towards address 0, so the
+// first 1 KB is never used (and reads there may fold into constant
+// offsets): 0.1 KB brotli off; a second -Oz pass finds 0.25 KB more (a
+// third, or --converge, finds nothing).
 run(join(root, "node_modules", ".bin", "wasm-opt"), [
-  "-Oz", "--strip-debug", "--strip-producers",
+  "--low-memory-unused", "-Oz", "-Oz", "--strip-debug", "--strip-producers",
   "--enable-bulk-memory", "--enable-multivalue", "--enable-mutable-globals",
   "--enable-nontrapping-float-to-int", "--enable-reference-types", "--enable-sign-ext",
   wasmIn, "-o", wasmOut,
@@ -53,8 +60,24 @@ const { wasm, glue } = shortenNames(readFileSync(wasmOut), readFileSync(join(bin
 });
 const hash = createHash("sha256").update(wasm).digest("hex").slice(0, 16);
 const wasmName = `adact-embed.${hash}.wasm`;
+// The build's hash in a custom section named "adact", so that the loader can
+// tell, once it compiled the wasm from its stable URL (/embed.wasm, which
+// the snippet preloads beside embed.js), that it is this build's.
+const leb = (n) => {
+  const out = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n) byte |= 0x80;
+    out.push(byte);
+  } while (n);
+  return out;
+};
+const sectionBody = [...leb(5), ...Buffer.from("adact"), ...Buffer.from(hash)];
+const versioned = Buffer.concat([wasm, Buffer.from([0, ...leb(sectionBody.length), ...sectionBody])]);
 const loader = readFileSync(join(root, "embed", "js", "loader.js"), "utf8")
-  .replace("__ADACT_WASM__", wasmName);
+  .replace("__ADACT_WASM__", wasmName)
+  .replace("__ADACT_VERSION__", hash);
 // One function scope: the glue's `wasm_bindgen` stays out of the page.
 const bundle = `(function () {\n"use strict";\n${glue}\n${loader}\n})();\n`;
 const script = `/*! Adact embed ${hash} */\n` + transformSync(bundle, { minify: true, target: "es2019" }).code;
@@ -65,8 +88,9 @@ const types = readFileSync(join(root, "embed", "js", "embed.d.ts"));
 const sizes = [];
 for (const [path, body] of [
   [join(dist, "embed.js"), Buffer.from(script)],
-  [join(dist, "embed", wasmName), wasm],
+  [join(dist, "embed", wasmName), versioned],
   [join(dist, "embed.d.ts"), types],
+  [join(dist, "embed.wasm"), versioned],
 ]) {
   // Zopfli writes ordinary gzip that every browser reads, about 5 % smaller
   // than zlib's best (4 KB off the wasm), at a few seconds of build time.
@@ -79,11 +103,40 @@ for (const [path, body] of [
   writeFileSync(`${path}.br`, br);
   sizes.push({ file: path.slice(root.length + 1), raw: body.length, gzip: gz.length, brotli: br.length });
 }
+// The console: one bundle (the shell and every page: a chunk per page would
+// cost a phone one more round trip for the code they share, 35 KB brotli in
+// all), the preview frame's, and the stylesheet.
+const consoleDir = join(dist, "admin");
+const bundled = await build({
+  absWorkingDir: root,
+  entryPoints: ["www/admin/app.js", "www/admin/preview.js", "www/admin/style.css"],
+  outdir: consoleDir,
+  bundle: true,
+  format: "esm",
+  minify: true,
+  target: "es2020",
+  write: false,
+  logLevel: "warning",
+});
+let consoleRaw = 0;
+let consoleBr = 0;
+for (const file of bundled.outputFiles) {
+  mkdirSync(dirname(file.path), { recursive: true });
+  const body = Buffer.from(file.contents);
+  const br = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
+  writeFileSync(file.path, body);
+  writeFileSync(`${file.path}.br`, br);
+  writeFileSync(`${file.path}.gz`, Buffer.from(await gzipAsync(body, { numiterations: 5 })));
+  consoleRaw += body.length;
+  consoleBr += br.length;
+}
+
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-for (const s of sizes) {
+for (const s of sizes.slice(0, 3)) {
   console.log(`${s.file.padEnd(48)} ${kb(s.raw).padStart(9)} raw ${kb(s.gzip).padStart(9)} gzip ${kb(s.brotli).padStart(9)} br`);
 }
 // What a page loads: the script and the wasm (not the declarations).
 const loaded = sizes.slice(0, 2);
 const total = (key) => kb(loaded.reduce((t, s) => t + s[key], 0));
 console.log(`embed.js + wasm: ${total("gzip")} gzip, ${total("brotli")} brotli`);
+console.log(`console (www/dist/admin, ${bundled.outputFiles.length} files): ${kb(consoleRaw)} raw, ${kb(consoleBr)} brotli`);

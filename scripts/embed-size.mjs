@@ -35,7 +35,7 @@ run("wasm-bindgen", [
 const named = join(dir, "named.wasm");
 // The same optimisation as scripts/build-embed.mjs, keeping names (-g).
 run(join(root, "node_modules", ".bin", "wasm-opt"), [
-  "-Oz", "-g", "--enable-bulk-memory", "--enable-multivalue", "--enable-mutable-globals",
+  "--low-memory-unused", "-Oz", "-Oz", "-g", "--enable-bulk-memory", "--enable-multivalue", "--enable-mutable-globals",
   "--enable-nontrapping-float-to-int", "--enable-reference-types", "--enable-sign-ext",
   join(dir, "adact_embed_bg.wasm"), "-o", named,
 ]);

@@ -31,8 +31,19 @@ pub type Failure = ErrorDetail;
 impl Server {
     /// `POST /api/v1/embed/render`: the segment's campaign and a play
     /// session, in one round trip.
-    pub async fn render(&self, request: &RenderRequest) -> Result<RenderResponse, Failure> {
-        decode(self.post("/api/v1/embed/render", encode(request)).await?)
+    ///
+    /// `sent` is the request the loader already sent beside the wasm's
+    /// download, with the Promise of its `Response`: its answer is used when
+    /// that request is the one written here, else it is asked again.
+    pub async fn render(
+        &self,
+        request: &RenderRequest,
+        sent: Option<(String, js_sys::Promise)>,
+    ) -> Result<RenderResponse, Failure> {
+        decode(
+            self.post("/api/v1/embed/render", encode(request), sent)
+                .await?,
+        )
     }
 
     /// Each step answers with the events it recorded (see [`Stepped`]).
@@ -42,7 +53,7 @@ impl Server {
         request: &RegisterRequest,
     ) -> Result<Stepped<RegisterResponse>, Failure> {
         stepped(
-            self.post(&step(session, "register"), encode(request))
+            self.post(&step(session, "register"), encode(request), None)
                 .await?,
         )
     }
@@ -52,7 +63,10 @@ impl Server {
         session: &str,
         request: &PlayRequest,
     ) -> Result<Stepped<PlayResponse>, Failure> {
-        stepped(self.post(&step(session, "play"), encode(request)).await?)
+        stepped(
+            self.post(&step(session, "play"), encode(request), None)
+                .await?,
+        )
     }
 
     pub async fn finish(
@@ -60,29 +74,46 @@ impl Server {
         session: &str,
         request: &FinishRequest,
     ) -> Result<Stepped<FinishResponse>, Failure> {
-        stepped(self.post(&step(session, "finish"), encode(request)).await?)
+        stepped(
+            self.post(&step(session, "finish"), encode(request), None)
+                .await?,
+        )
     }
 
-    /// POSTs `body` as JSON to `path` and answers the JSON that came back.
+    /// POSTs `body` as JSON to `path` and answers the JSON that came back;
+    /// or, when `sent` is that very request (the loader sent it beside the
+    /// wasm's download), takes the Promise of its `Response` instead.
     /// The body goes as `text/plain` (a string body's default) and the key
     /// in the query, so the browser sends a "simple" request with no CORS
     /// preflight.
-    async fn post(&self, path: &str, body: JsValue) -> Result<JsValue, Failure> {
-        let sent = match js_sys::JSON::stringify(&body) {
-            Ok(body) => match Request::post(&concat(&[&self.base, path]))
+    async fn post(
+        &self,
+        path: &str,
+        body: JsValue,
+        sent: Option<(String, js_sys::Promise)>,
+    ) -> Result<JsValue, Failure> {
+        let Ok(text) = js_sys::JSON::stringify(&body).map(String::from) else {
+            return Err(unavailable(&["a request could not be written as JSON."]));
+        };
+        let response = match sent {
+            Some((sent, answer)) if sent == text => JsFuture::from(answer)
+                .await
+                .map(web_sys::Response::from)
+                .map_err(|error| crate::dom::describe(&error)),
+            _ => match Request::post(&concat(&[&self.base, path]))
                 .query([("key", &self.key)])
-                .body(body)
+                .body(text)
             {
                 Ok(request) => request.send().await,
                 Err(error) => Err(error),
-            },
-            Err(_) => return Err(unavailable(&["a request could not be written as JSON."])),
-        };
-        let response = sent.map_err(|error| {
-            let reason = match error {
+            }
+            .map(web_sys::Response::from)
+            .map_err(|error| match error {
                 gloo_net::Error::JsError(error) => error.message,
                 gloo_net::Error::GlooError(message) => message,
-            };
+            }),
+        }
+        .map_err(|reason| {
             unavailable(&[
                 "cannot reach the Adact server at ",
                 &self.base,
@@ -94,9 +125,9 @@ impl Server {
         let status = response.status();
         let status_text = response.status_text();
         // Readable from another origin only when the server exposes it.
-        let retry_after = response.headers().get("retry-after");
+        let retry_after = response.headers().get("retry-after").ok().flatten();
         // Undefined when the answer is not JSON.
-        let json = match web_sys::Response::from(response).json() {
+        let json = match response.json() {
             Ok(json) => JsFuture::from(json).await.unwrap_or_default(),
             Err(_) => JsValue::UNDEFINED,
         };

@@ -63,8 +63,11 @@ pub(crate) fn warn(Problem(message): &Problem) {
 /// segment title). Called by the loader with the `<script>` element the
 /// call came from (`anchor`, if any), the server and embed key it read
 /// from its own script URL, and the empty host element it placed at once
-/// to hold the card's room (`host`, if any), which the card is drawn into. Resolves to a [`Campaign`] handle, or to `null`
-/// after one `console.warn`; never rejects.
+/// to hold the card's room (`host`, if any), which the card is drawn into,
+/// and the render request it already sent (`sent`, with the Promise of its
+/// `Response` in `answer`). Resolves to a [`Campaign`] handle, or to `null`
+/// after one `console.warn`; never rejects. The loader takes its own host
+/// out again when nothing renders.
 ///
 /// The options are read and the campaign's place found before anything
 /// awaits: a page's getter that throws, throws into the loader's Promise
@@ -76,6 +79,8 @@ pub fn render(
     server: String,
     key: String,
     host: Option<Element>,
+    sent: Option<String>,
+    answer: Option<js_sys::Promise>,
 ) -> js_sys::Promise {
     let started = options::Options::parse(&options).and_then(|options| {
         // Find where it goes before asking the server, so a bad
@@ -88,7 +93,10 @@ pub fn render(
     });
     future_to_promise(async move {
         let shown = match started {
-            Ok((options, host)) => show(options, host, api::Server { base: server, key }).await,
+            Ok((options, host)) => {
+                let server = api::Server { base: server, key };
+                show(options, host, server, sent.zip(answer)).await
+            }
             Err(problem) => Err(problem),
         };
         Ok(match shown {
@@ -101,14 +109,15 @@ pub fn render(
     })
 }
 
-/// Asks the server for the campaign and draws it into `host`, or takes
-/// `host` out again.
+/// Asks the server for the campaign (or takes the loader's answer) and
+/// draws it into `host`, or takes a `host` of its own making out again.
 async fn show(
     options: options::Options,
     host: render::Host,
     server: api::Server,
+    sent: Option<(String, js_sys::Promise)>,
 ) -> Result<Campaign, Problem> {
-    let shown = match server.render(&options.request()).await {
+    let shown = match server.render(&options.request(), sent).await {
         Ok(response) => {
             // A new visitor: the server made their anonymous id.
             if let Some(id) = &response.session.anonymous_id {

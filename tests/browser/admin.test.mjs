@@ -4,12 +4,12 @@
 // segment to it and see it on the demo page; limit the allowed domains.
 // Real server, real Chromium, axe on every page.
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 
-import { assertAccessible, ADMIN_TOKEN, EMBED_KEY, launchBrowser, openPage, startAdact, startHost } from "./harness.mjs";
+import { assertAccessible, ADMIN_TOKEN, EMBED_KEY, launchBrowser, openPage, root, startAdact, startHost } from "./harness.mjs";
 
 let adact;
 let browser;
@@ -433,7 +433,9 @@ describe("the admin console", () => {
     await page.getByRole("link", { name: "Embedding" }).click();
     await page.waitForURL(/\/admin\/integrations\/embedding$/);
     const tag = await page.locator('[data-snippet="script-tag"]').textContent();
-    assert.equal(tag, `<script src="${adact.url}/embed.js?key=${EMBED_KEY}"></script>`);
+    // The async snippet: the wasm's preload, embed/js/stub.js as it is, then the async tag.
+    const stub = readFileSync(join(root, "embed", "js", "stub.js"), "utf8").trim();
+    assert.equal(tag, `<link rel="preload" href="${adact.url}/embed.wasm" as="fetch" crossorigin>\n<script>${stub}</script>\n<script async src="${adact.url}/embed.js?key=${EMBED_KEY}"></script>`);
     assert.equal(await page.locator('[data-snippet="render-call"]').textContent(), '<script>window.renderAdact({"segment":"Default Users"});</script>');
     const options = await page.locator('[data-snippet="render-options"]').textContent();
     for (const option of ["container:", "user:", "locale:", "onEvent:"]) assert.ok(options.includes(option), option);
@@ -837,7 +839,10 @@ describe("the admin console", () => {
     const warned = demo.page.waitForEvent("console", (m) => m.type() === "warning");
     await demo.page.goto(`${adact.url}/`);
     assert.match((await warned).text(), /^Adact: .*not in the account's allowed domains/);
-    assert.equal(await demo.page.locator("adact-campaign").count(), 0);
+    // Nothing drawn: the box, in view with the page under it, stays empty
+    // so that the page does not jump (README, "Embedding a campaign").
+    assert.equal(await demo.page.locator("adact-campaign[data-campaign]").count(), 0);
+    await demo.page.waitForFunction(() => !document.querySelector("adact-campaign")?.shadowRoot?.querySelector(".s"));
     await demo.context.close();
 
     await card.getByRole("button", { name: "Remove https://shop.example.com" }).click();

@@ -146,11 +146,21 @@ describe("the embed on a page of another origin", () => {
           campaign: window.reserved.hasAttribute("data-campaign"),
           height: window.reserved.getBoundingClientRect().height,
           next: window.reserved.nextElementSibling.id,
+          // The unknown segment's box: taken out if the page was not painted
+          // yet, else emptied and kept at its height while in view, so that
+          // the paragraph under it does not jump.
+          nobody: hosts[1] && [hosts[1].shadowRoot.querySelector(".s"), hosts[1].getBoundingClientRect().height, hosts[1].nextElementSibling.id],
         };
       });
-      // The unknown segment's placeholder is gone again; the card took the
-      // other's place at the same height.
-      assert.deepEqual(drawn, { count: 1, same: true, campaign: true, height, next: "nobody" });
+      // The card took the first's place at the same height.
+      const nobody = drawn.nobody ? [null, height, "after"] : undefined;
+      assert.deepEqual(drawn, { count: nobody ? 2 : 1, same: true, campaign: true, height, next: "nobody", nobody });
+      // Out of view, the empty box goes.
+      await page.evaluate((height) => {
+        document.body.style.paddingBottom = `${3 * height}px`;
+        document.querySelector("#after").scrollIntoView();
+      }, height);
+      await page.waitForFunction(() => document.querySelectorAll("adact-campaign").length === 1);
       assert.equal(warnings().length, 1);
       assert.match(warnings()[0].text, /"Nobody"/);
       assert.deepEqual(errors, []);
@@ -161,7 +171,15 @@ describe("the embed on a page of another origin", () => {
   test("runs calls made before the script loaded, in order", async () => {
     const { page, context, errors, warnings } = await openPage(browser, `${host.url}/async-stub`);
     await page.waitForFunction(() => document.querySelectorAll("#slot adact-campaign[data-campaign]").length === 2);
-    // The queued call for an unknown segment warned once and left nothing behind.
+    // The queued call for an unknown segment warned once and left an empty
+    // box between the two cards (in view: taking it out would move the
+    // second card), which goes once it is out of view.
+    await page.waitForFunction(() => !document.querySelector("adact-campaign:not([data-campaign])").shadowRoot.querySelector(".s"));
+    await page.evaluate(() => {
+      document.body.style.paddingBottom = "3000px";
+      document.querySelector("#slot adact-campaign:last-child").scrollIntoView();
+      scrollBy(0, 2000);
+    });
     await page.waitForFunction(() => document.querySelectorAll("adact-campaign").length === 2);
     assert.equal(warnings().length, 1);
     assert.match(warnings()[0].text, /"Nobody"/);

@@ -234,11 +234,13 @@ pub enum UiText {
     RateLimited,
     /// Any other failure of a step: the server or the network.
     Unavailable,
+    /// The button under [`Self::Unavailable`] that sends the step again.
+    TryAgain,
 }
 
 impl UiText {
     /// Every text, in declaration order: `ALL[t as usize] == t`.
-    pub const ALL: [UiText; 44] = [
+    pub const ALL: [UiText; 45] = [
         Self::Continue,
         Self::YourDetails,
         Self::FieldRequired,
@@ -283,6 +285,7 @@ impl UiText {
         Self::PlayLimitReached,
         Self::RateLimited,
         Self::Unavailable,
+        Self::TryAgain,
     ];
 
     /// Its name in [`RenderResponse::strings`]. The refusals are named
@@ -333,6 +336,7 @@ impl UiText {
             Self::PlayLimitReached => "play_limit_reached",
             Self::RateLimited => "rate_limited",
             Self::Unavailable => "unavailable",
+            Self::TryAgain => "try_again",
         }
     }
 }

@@ -1,8 +1,10 @@
 // The Adact admin console: a small router over plain ES modules, one per
-// page. No framework and no build step: the server serves these files as
-// they are, and every path under /admin/ gets index.html (deep links).
-import { ApiError, api, handleUnauthorized, query, request, session } from "./api.js";
+// page. No framework. `npm run build` bundles them with esbuild into
+// www/dist/admin (one file, every page in it), which the server prefers; without it the server serves these
+// files as they are. Every path under /admin/ gets index.html (deep links).
+import { ApiError, api, handleUnauthorized, prefetchList, query, request, session } from "./api.js";
 import { h, replace } from "./dom.js";
+import * as campaignsPage from "./pages/campaigns.js";
 import { busy, clearErrors, clearToasts, confirmDialog, field, formError, showError, toast } from "./ui.js";
 
 const BASE = "/admin";
@@ -13,7 +15,9 @@ const BASE = "/admin";
  * path segment, given to the page as `params.id`.
  */
 const ROUTES = [
-  { path: "/campaigns", group: "Campaigns", label: "All campaigns", load: () => import("./pages/campaigns.js") },
+  // The first page: loaded with the shell, its lists asked for with the account.
+  { path: "/campaigns", group: "Campaigns", label: "All campaigns", load: async () => campaignsPage,
+    prefetch: ["/api/v1/campaigns", "/api/v1/segments"] },
   { path: "/campaigns/new", group: "Campaigns", label: "New campaign", load: () => import("./pages/campaign.js") },
   { path: "/campaigns/:id", within: "/campaigns", label: "Campaign", load: () => import("./pages/campaign.js") },
   { path: "/players", group: "Campaigns", label: "Players", load: () => import("./pages/player-list.js") },
@@ -127,6 +131,8 @@ async function render() {
   }
   if (path === `${BASE}/signin` || path === BASE) return navigate(`${BASE}${HOME}`, { replace: true });
   if (!account) {
+    // The page's data, asked for beside the account rather than after it.
+    routeFor(location.pathname)?.route.prefetch?.forEach(prefetchList);
     try {
       account = await api.get("/api/v1/account");
     } catch (error) {

@@ -238,10 +238,12 @@ impl App {
     }
 
     /// A polite message in the panel over the game, e.g. a play limit
-    /// reached.
+    /// reached: read out politely (`status`); a failure of the network or
+    /// the server at once (`alert`).
     pub fn notice(&self, message: &str, code: &str) {
         let notice = dom::element("div", "notice", "");
-        notice.attr("role", "alert");
+        let urgent = code == UiText::Unavailable.key();
+        notice.attr("role", if urgent { "alert" } else { "status" });
         if !code.is_empty() {
             notice.attr("data-code", code);
         }
@@ -353,14 +355,19 @@ impl App {
         start(self);
     }
 
-    /// Asks the server for the outcome, then runs `then`; shows a failure
-    /// politely instead.
+    /// Asks the server for the outcome, then runs `then`; shows a refusal
+    /// politely instead, and a failure of the network or the server with a
+    /// button that asks again.
     pub fn play(self: &Rc<Self>, answers: &[u32], then: Then<PlayResponse>) {
-        let app = self.clone();
         let request = PlayRequest {
             token: self.session.token.clone(),
             answers: answers.to_vec(),
         };
+        self.send_play(request, then);
+    }
+
+    fn send_play(self: &Rc<Self>, request: PlayRequest, then: Then<PlayResponse>) {
+        let app = self.clone();
         spawn_local(async move {
             let played = app.server.play(&app.session.id, &request).await;
             match played {
@@ -370,9 +377,41 @@ impl App {
                     app.emit(&events);
                     then(&app, result);
                 }
+                Err(failure) if failure.code == UiText::Unavailable.key() => {
+                    let again = Cell::new(Some((request, then)));
+                    app.offer_retry(
+                        &failure,
+                        Box::new(move |app| {
+                            if let Some((request, then)) = again.take() {
+                                app.send_play(request, then);
+                            }
+                        }),
+                    );
+                }
                 Err(failure) => app.failed(&failure),
             }
         });
+    }
+
+    /// A step that failed for the network or the server: the apology, and
+    /// a button that takes it away and sends the step again (the server
+    /// answers a repeated step as it did the first time).
+    fn offer_retry(self: &Rc<Self>, failure: &Failure, again: Box<dyn Fn(&Ctx)>) {
+        self.failed(failure);
+        let retry = action_button(
+            self,
+            "play retry",
+            self.text(UiText::TryAgain),
+            Box::new(move |app| {
+                app.panel.replace_children_with_node_0();
+                dom::focus(&app.game);
+                again(app);
+            }),
+        );
+        if let Some(notice) = self.panel.first_element_child() {
+            notice.add(&retry);
+        }
+        dom::focus(&retry);
     }
 
     /// The end screen, announced; tells the server the player got there.

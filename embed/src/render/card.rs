@@ -15,6 +15,7 @@ pub const CSS: &str = r#"
   --soft: color-mix(in srgb, var(--adact-primary) 12%, var(--adact-background));
   --line: color-mix(in srgb, var(--adact-text) 16%, transparent);
   box-sizing: border-box; max-width: 520px; height: 600px; margin: 0; padding: 28px 24px;
+  direction: ltr; letter-spacing: normal; word-spacing: normal; text-transform: none; text-indent: 0;
   display: flex; flex-direction: column;
   border-radius: 20px; background: var(--adact-background); color: var(--adact-text);
   font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
@@ -58,6 +59,7 @@ pub const CSS: &str = r#"
 .hint, .progress { margin: 0; font-size: 14px; opacity: .8; }
 .notice { width: 100%; }
 .notice p { margin: 0; font-weight: 600; }
+.notice .retry { margin-top: 12px; }
 .sr { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 400px) { :host { min-height: 580px; } .card { height: 580px; padding: 22px 16px; } .title { font-size: 22px; } }
 @media (prefers-reduced-motion: reduce) { .card * { transition-duration: 0s !important; transition-delay: 0s !important; } }

@@ -102,6 +102,8 @@ impl Campaign {
 pub struct Host {
     element: Element,
     root: ShadowRoot,
+    /// The loader's: the loader takes it out when nothing renders.
+    adopted: bool,
 }
 
 impl Host {
@@ -116,14 +118,22 @@ impl Host {
                 let _ = script.after_with_node_1(&element);
             }
         }
-        Self { element, root }
+        Self {
+            element,
+            root,
+            adopted: false,
+        }
     }
 
     /// The loader's placeholder, already in place with its shadow root, if
     /// it is still on the page.
     pub fn adopt(element: Element) -> Option<Self> {
         let root = element.shadow_root().filter(|_| element.is_connected())?;
-        Some(Self { element, root })
+        Some(Self {
+            element,
+            root,
+            adopted: true,
+        })
     }
 
     /// Draws the campaign, built off-page and attached in one step.
@@ -174,6 +184,8 @@ impl Host {
                 app.actions.add(&play);
             }
         }
+        // The loader's skeleton gives way to the card, in the same frame.
+        self.root.set_text_content(None);
         let _ = self.root.append_child(&style);
         let _ = self.root.append_child(&root);
         // Measured in the frame's own layout, not one forced here.
@@ -193,9 +205,12 @@ impl Host {
         })
     }
 
-    /// Takes the empty host out again when there is nothing to show.
+    /// Takes the empty host out again when there is nothing to show, if it
+    /// is its own (the loader takes out its own when the page allows).
     pub fn remove(&self) {
-        self.element.remove();
+        if !self.adopted {
+            self.element.remove();
+        }
     }
 }
 

@@ -189,6 +189,10 @@ fn review(app: &Ctx, quiz: &HtmlElement, answers: &[u32], result: &PlayResponse)
         return;
     };
     let step = element("div", "step done-step", "");
+    // It scrolls when the answers are long: a keyboard reaches it too.
+    step.attr("tabindex", "0");
+    step.attr("role", "region");
+    step.attr("aria-label", app.text(UiText::QuizReview));
     let title = element("h3", "review-title", app.text(UiText::QuizReview));
     let list = element("ol", "review", "");
     for ((q, &given), &right) in app.view.questions.iter().zip(answers).zip(correct) {

@@ -35,6 +35,7 @@ pub const CSS: &str = r#"
 .reveal.now, .reveal.live:focus-visible { animation: none; }
 @keyframes adact-late { from { opacity: 0; } }
 @media (prefers-reduced-motion: reduce) { .reveal.live { animation: none; } }
+.card[data-step=end] .scratch-stage :is(.hint, .reveal) { visibility: hidden; }
 "#;
 
 /// The canvas's own size; CSS scales it to the card.

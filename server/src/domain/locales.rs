@@ -254,6 +254,7 @@ fn en(text: UiText) -> &'static str {
         PlayLimitReached => Refusal::AlreadyPlayed.message(),
         RateLimited => "Lots of people are playing right now. Please try again in a minute.",
         Unavailable => "Sorry, something went wrong. Please try again later.",
+        TryAgain => "Try again",
     }
 }
 
@@ -316,6 +317,7 @@ fn de(text: UiText) -> &'static str {
         Unavailable => {
             "Leider ist etwas schiefgelaufen. Bitte versuchen Sie es später noch einmal."
         }
+        TryAgain => "Erneut versuchen",
     }
 }
 
@@ -374,6 +376,7 @@ fn fr(text: UiText) -> &'static str {
         PlayLimitReached => "Vous avez déjà joué à ce jeu. Merci d’avoir participé\u{a0}!",
         RateLimited => "Beaucoup de monde joue en ce moment. Réessayez dans une minute.",
         Unavailable => "Désolé, une erreur s’est produite. Veuillez réessayer plus tard.",
+        TryAgain => "Réessayer",
     }
 }
 
@@ -431,6 +434,7 @@ fn es(text: UiText) -> &'static str {
         PlayLimitReached => "Ya has jugado a este juego. ¡Gracias por participar!",
         RateLimited => "Mucha gente está jugando ahora mismo. Inténtalo de nuevo en un minuto.",
         Unavailable => "Lo sentimos, algo ha fallado. Inténtalo de nuevo más tarde.",
+        TryAgain => "Reintentar",
     }
 }
 

@@ -19,7 +19,7 @@ use axum::{
     routing::get,
 };
 use serde::Serialize;
-use tower_http::{cors::CorsLayer, trace::TraceLayer};
+use tower_http::{compression::CompressionLayer, cors::CorsLayer, trace::TraceLayer};
 use utoipa::ToSchema;
 
 use self::{error::Error, openapi::ApiRouter};
@@ -109,7 +109,13 @@ pub fn app(state: AppState, config: &Config) -> Router {
         .max_age(Duration::from_secs(86_400));
 
     let api = ApiRouter::new()
-        .merge(embed::router().layer(public_cors))
+        // The host page's monitoring may read the render's timings.
+        .merge(embed::router().layer(public_cors).layer(
+            tower_http::set_header::SetResponseHeaderLayer::overriding(
+                assets::TIMING_ALLOW_ORIGIN,
+                axum::http::HeaderValue::from_static("*"),
+            ),
+        ))
         .merge(campaigns::router())
         .merge(stats::router())
         .merge(segments::router())
@@ -124,6 +130,9 @@ pub fn app(state: AppState, config: &Config) -> Router {
         .fallback(not_found)
         .layer(middleware::from_fn(method_not_allowed))
         .layer(middleware::from_fn(time_limit))
+        // JSON and files without a precompressed sibling, in brotli or gzip
+        // as the client offers (the embed's files are sent as built).
+        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -5,12 +5,20 @@ import { api, listAll } from "../api.js";
 import { h, replace } from "../dom.js";
 import { badge, busy, clearErrors, confirmDialog, copyButton, field, formError, renderCall, scriptJson, showError, toast } from "../ui.js";
 
+// embed/js/stub.js, which the browser tests compare with it.
+const STUB = "window.renderAdact=window.renderAdact||function(o){var a=arguments,s=document.currentScript,h,n;(renderAdact.q=renderAdact.q||[]).push(a);try{if(s&&!s.src&&!(o&&o.container)){h=document.createElement(\"adact-campaign\");try{n=JSON.parse(localStorage.getItem(\"adact:none\"))}catch(e){}if(!(n&&n[o&&o.segment||o]>Date.now()))h.style.cssText=\"display:block;min-height:\"+(innerWidth>400?600:580)+\"px\";s.after(h);a.s=s;a.h=h}}catch(e){}}";
+
 export async function render({ account, url, setQuery }) {
   let [domains, segments] = await Promise.all([
     api.get("/api/v1/account/allowed-domains").then((r) => r.domains),
     listAll("/api/v1/segments"),
   ]);
-  const scriptTag = `<script src="${location.origin}/embed.js?key=${encodeURIComponent(account.embed_key)}"></script>`;
+  // The wasm's preload, the queue stub (embed/js/stub.js, as it is) and the
+  // async tag: the page never waits for Adact, each call keeps the card's
+  // place and room, and the wasm downloads beside embed.js.
+  const scriptTag = `<link rel="preload" href="${location.origin}/embed.wasm" as="fetch" crossorigin>
+<script>${STUB}</script>
+<script async src="${location.origin}/embed.js?key=${encodeURIComponent(account.embed_key)}"></script>`;
   const types = `${location.origin}/embed.d.ts`;
 
   // ---- the segment the snippets name ---------------------------------------------
@@ -136,7 +144,7 @@ export async function render({ account, url, setQuery }) {
       h("strong", null, "No segment yet. "), "The call below names a segment: ",
       h("a", { href: "/admin/segments" }, "create one in Segments"), " so it has a campaign to show."),
     h("ol", { class: "steps" },
-      h("li", null, snippet("script-tag", "1. The script tag", () => scriptTag, "Paste it into the <head> of every page that shows a campaign.", "Copy script tag", "Script tag copied")),
+      h("li", null, snippet("script-tag", "1. The script tag", () => scriptTag, "Paste it into the <head> of every page that shows a campaign: it never makes the page wait.", "Copy script tag", "Script tag copied")),
       h("li", null, callCard),
       h("li", null, optionsCard),
       h("li", null, snippet("types", "TypeScript", () => `curl -o src/adact.d.ts ${types}`,

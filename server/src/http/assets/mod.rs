@@ -37,8 +37,15 @@ mod builtin;
 const SCRIPT_CACHE: &str = "public, max-age=300, stale-while-revalidate=86400";
 /// `embed.d.ts`, for people and editors to read.
 const TYPES_CONTENT_TYPE: &str = "text/plain; charset=utf-8";
+/// The console's files: kept, but checked with the server at each use.
+const CONSOLE_CACHE: &str = "no-cache";
 /// The wasm's name carries its content hash: it never changes.
 const HASHED_CACHE: &str = "public, max-age=31536000, immutable";
+
+/// Lets the host page's monitoring read the embed's timings (Resource
+/// Timing) across origins.
+pub const TIMING_ALLOW_ORIGIN: header::HeaderName =
+    header::HeaderName::from_static("timing-allow-origin");
 
 /// The site's files: from `www` when set, else the built-in copy.
 pub fn router(www: Option<&Path>) -> Router<AppState> {
@@ -59,9 +66,12 @@ pub fn router(www: Option<&Path>) -> Router<AppState> {
 fn files<B: Backend>(www: &Path, backend: B) -> Router<AppState> {
     let dist = www.join("dist");
     // `/embed.js` is that one file: the request's path names it in `dist`.
+    // So is `/embed.wasm`, the current wasm at a stable URL, which the
+    // snippet preloads beside embed.js (the loader checks it is its build's).
     let script = ServiceBuilder::new()
         .layer(header_layer(header::CACHE_CONTROL, SCRIPT_CACHE))
         .layer(header_layer(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
+        .layer(header_layer(TIMING_ALLOW_ORIGIN, "*"))
         .service(
             ServeDir::with_backend(&dist, backend.clone())
                 .precompressed_br()
@@ -81,13 +91,17 @@ fn files<B: Backend>(www: &Path, backend: B) -> Router<AppState> {
     let hashed = ServiceBuilder::new()
         .layer(header_layer(header::CACHE_CONTROL, HASHED_CACHE))
         .layer(header_layer(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
+        .layer(header_layer(TIMING_ALLOW_ORIGIN, "*"))
         .service(
             ServeDir::with_backend(dist.join("embed"), backend.clone())
                 .precompressed_br()
                 .precompressed_gzip(),
         );
-    // The console is static ES modules; every path under /admin that is
-    // not a file gets its page, so deep links work.
+    // The console: its ES modules bundled by `npm run build` into
+    // `dist/admin` (with .br and .gz siblings), else as written in `admin`;
+    // every path under /admin that is not a file gets its page, so deep
+    // links work. Revalidated on every use (ETag, Last-Modified), so a new
+    // release shows at once and an unchanged file costs a 304.
     let admin = www.join("admin");
     let index = ServiceBuilder::new()
         .map_request(|mut request: Request| {
@@ -95,13 +109,22 @@ fn files<B: Backend>(www: &Path, backend: B) -> Router<AppState> {
             request
         })
         .service(ServeDir::with_backend(&admin, backend.clone()));
-    let console = ServeDir::with_backend(&admin, backend)
+    let written = ServeDir::with_backend(&admin, backend.clone())
         .precompressed_br()
         .precompressed_gzip()
         .fallback(index);
+    let console = ServiceBuilder::new()
+        .layer(header_layer(header::CACHE_CONTROL, CONSOLE_CACHE))
+        .service(
+            ServeDir::with_backend(dist.join("admin"), backend)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(written),
+        );
     Router::new()
         .nest_service("/admin/", console)
-        .route_service("/embed.js", script)
+        .route_service("/embed.js", script.clone())
+        .route_service("/embed.wasm", script)
         .route_service("/embed.d.ts", types)
         .nest_service("/embed", hashed)
 }
@@ -230,13 +253,19 @@ mod tests {
     async fn the_builtin_copy_serves_the_console_and_the_demo_page() {
         let app = BuiltinApp::new().await;
 
-        let (status, headers, body) = app.get("/admin/", &[("accept-encoding", "br, gzip")]).await;
+        let (status, headers, body) = app.get("/admin/", &[]).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(headers[header::CONTENT_TYPE], "text/html");
-        assert_eq!(headers[header::VARY], "accept-encoding");
         assert!(headers.contains_key(header::ETAG));
         assert!(headers.contains_key(header::LAST_MODIFIED));
+        // Kept, but checked with the server at each use.
+        assert_eq!(headers[header::CACHE_CONTROL], CONSOLE_CACHE);
         assert_eq!(body, CONSOLE);
+        // Compressed when the browser offers it.
+        let (status, headers, _) = app.get("/admin/", &[("accept-encoding", "br, gzip")]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[header::CONTENT_ENCODING], "br");
+        assert_eq!(headers[header::VARY], "accept-encoding");
 
         // Deep links get the console's page.
         for deep in [
@@ -249,10 +278,13 @@ mod tests {
             assert_eq!(headers[header::CONTENT_TYPE], "text/html", "{deep}");
             assert_eq!(body, CONSOLE, "{deep}");
         }
+        // The bundle `npm run build` made, else the module as written.
         let (status, headers, body) = app.get("/admin/app.js", &[]).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(headers[header::CONTENT_TYPE], "text/javascript");
-        assert_eq!(body, include_bytes!("../../../../www/admin/app.js"));
+        assert_eq!(headers[header::CACHE_CONTROL], CONSOLE_CACHE);
+        let app_js = Www::get("dist/admin/app.js").or_else(|| Www::get("admin/app.js"));
+        assert_eq!(body, app_js.unwrap().data.into_owned());
 
         let (status, headers, _) = app.get("/admin", &[]).await;
         assert_eq!(status, StatusCode::PERMANENT_REDIRECT);
@@ -300,6 +332,7 @@ mod tests {
         assert_eq!(headers[header::CONTENT_TYPE], "text/javascript");
         assert_eq!(headers[header::CACHE_CONTROL], SCRIPT_CACHE);
         assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+        assert_eq!(headers[TIMING_ALLOW_ORIGIN], "*");
         assert!(headers.contains_key(header::LAST_MODIFIED));
         assert_eq!(body, builtin("dist/embed.js.br"));
 
@@ -335,9 +368,32 @@ mod tests {
         assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
         assert_eq!(headers[header::CACHE_CONTROL], HASHED_CACHE);
         assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+        assert_eq!(headers[TIMING_ALLOW_ORIGIN], "*");
         assert_eq!(body, builtin(&format!("{wasm}.gz")));
         let (_, _, body) = app.get(url, &[]).await;
         assert!(body.starts_with(b"\0asm"));
+    }
+
+    #[tokio::test]
+    async fn json_is_compressed_as_the_client_offers() {
+        let app = BuiltinApp::new().await;
+        let (status, plain_headers, plain) = app.get("/api/v1/openapi.json", &[]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!plain_headers.contains_key(header::CONTENT_ENCODING));
+        for (offer, encoding) in [("gzip, deflate, br", "br"), ("gzip", "gzip")] {
+            let (status, headers, body) = app
+                .get("/api/v1/openapi.json", &[("accept-encoding", offer)])
+                .await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(headers[header::CONTENT_ENCODING], encoding, "{offer}");
+            assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+            assert!(
+                body.len() * 4 < plain.len(),
+                "{offer}: {} of {}",
+                body.len(),
+                plain.len()
+            );
+        }
     }
 
     #[tokio::test]
