@@ -112,6 +112,9 @@ const bundled = await build({
   entryPoints: ["www/admin/app.js", "www/admin/preview.js", "www/admin/style.css"],
   outdir: consoleDir,
   bundle: true,
+  // Vendored libraries a page loads when it needs them (uPlot, with the
+  // first chart) stay files of their own, served from www/admin/vendor.
+  external: ["/admin/vendor/*"],
   format: "esm",
   minify: true,
   target: "es2020",

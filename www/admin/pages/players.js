@@ -205,7 +205,7 @@ export async function render() {
       h("div", { class: "card-header" },
         h("h2", { id: "retention-title" }, "Player data retention"),
         h("p", { class: "muted" }, "How long Adact keeps a player's email, name and form answers. Past it, the player is erased as from the Players page: plays and codes stay counted, pointing at no one.")),
-      retentionForm));
+      retentionForm),
     h("section", { class: "card", id: "account-settings", "aria-labelledby": "settings-title" },
       h("div", { class: "card-header" },
         h("h2", { id: "settings-title" }, "Account settings"),
