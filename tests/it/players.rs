@@ -514,6 +514,16 @@ async fn the_export_streams_one_row_per_play_quoted_and_safe_for_spreadsheets() 
     // The player's fields are the player's, as stored now.
     assert_eq!(jo_won[col("City")], "'+33 1 23");
 
+    // Compressed as the console's browser asks, it streams to its end too.
+    let answer = server
+        .admin(Method::GET, "/api/v1/players/export?format=csv")
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.headers()["content-encoding"], "br");
+    assert!(!answer.bytes().await.unwrap().is_empty());
+
     // NDJSON, filtered: one object a line.
     let text = server
         .admin(Method::GET, "/api/v1/players/export?format=ndjson&won=true")

@@ -108,10 +108,11 @@ pub(super) async fn export(
         rows,
         sender,
     ));
-    let body = Body::from_stream(futures_util::stream::unfold(
+    // Fused: a layer (compression) may poll the body again after its end.
+    let body = Body::from_stream(futures_util::StreamExt::fuse(futures_util::stream::unfold(
         receiver,
         |mut receiver| async move { receiver.recv().await.map(|chunk| (chunk, receiver)) },
-    ));
+    )));
     let (content_type, extension) = match format {
         Format::Csv => ("text/csv; charset=utf-8", "csv"),
         Format::Ndjson => ("application/x-ndjson", "ndjson"),
