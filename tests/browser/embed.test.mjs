@@ -173,8 +173,12 @@ describe("the embed on a page of another origin", () => {
     await page.waitForFunction(() => document.querySelectorAll("#slot adact-campaign[data-campaign]").length === 2);
     // The queued call for an unknown segment warned once and left an empty
     // box between the two cards (in view: taking it out would move the
-    // second card), which goes once it is out of view.
-    await page.waitForFunction(() => !document.querySelector("adact-campaign:not([data-campaign])").shadowRoot.querySelector(".s"));
+    // second card), which goes once it is out of view; when its answer came
+    // before the first paint, the box went at once.
+    await page.waitForFunction(() => {
+      const box = document.querySelector("adact-campaign:not([data-campaign])");
+      return !box || !box.shadowRoot.querySelector(".s");
+    });
     await page.evaluate(() => {
       document.body.style.paddingBottom = "3000px";
       document.querySelector("#slot adact-campaign:last-child").scrollIntoView();
