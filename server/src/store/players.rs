@@ -173,6 +173,25 @@ macro_rules! listed_counts {
     };
 }
 
+/// Binds what the list and the export filter by, as `$1` to `$8`: the
+/// account, the cursor, consent, campaign, segment, the two times, won.
+fn bind_filter<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    account_id: &'q str,
+    after: Option<&'q str>,
+    filter: &'q PlayerFilter,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    query
+        .bind(account_id)
+        .bind(after.unwrap_or(TOP))
+        .bind(filter.consent.map(i64::from))
+        .bind(filter.campaign_id.as_deref())
+        .bind(filter.segment_id.as_deref())
+        .bind(filter.played_since)
+        .bind(filter.played_until)
+        .bind(filter.won.map(i64::from))
+}
+
 /// The cursor of a first page: above every id.
 const TOP: &str = "~";
 
@@ -212,17 +231,14 @@ pub async fn list(
         " order by pl.id desc limit $10"
     );
     let range = filter.search_range();
-    let query = sqlx::query(if range.is_some() { SEARCH } else { LIST })
-        .bind(account_id)
-        .bind(after.unwrap_or(TOP))
-        .bind(filter.consent.map(i64::from))
-        .bind(filter.campaign_id.as_deref())
-        .bind(filter.segment_id.as_deref())
-        .bind(filter.played_since)
-        .bind(filter.played_until)
-        .bind(filter.won.map(i64::from))
-        .bind(i64::from(filter.filters_plays()))
-        .bind(limit);
+    let query = bind_filter(
+        sqlx::query(if range.is_some() { SEARCH } else { LIST }),
+        account_id,
+        after,
+        filter,
+    )
+    .bind(i64::from(filter.filters_plays()))
+    .bind(limit);
     let query = match &range {
         Some((low, high)) => query.bind(low.as_str()).bind(high.as_str()),
         None => query,
@@ -446,16 +462,13 @@ pub async fn export_chunk(
     );
     let names: Vec<String> = (0..EXPORTED.len()).map(|i| format!("c{i}")).collect();
     let sql = backend.json_rows(&names.join(", "), "c0", &chunk);
-    let query = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(account_id)
-        .bind(after.unwrap_or(TOP))
-        .bind(filter.consent.map(i64::from))
-        .bind(filter.campaign_id.as_deref())
-        .bind(filter.segment_id.as_deref())
-        .bind(filter.played_since)
-        .bind(filter.played_until)
-        .bind(filter.won.map(i64::from))
-        .bind(limit);
+    let query = bind_filter(
+        sqlx::query(sqlx::AssertSqlSafe(sql)),
+        account_id,
+        after,
+        filter,
+    )
+    .bind(limit);
     let query = match &range {
         Some((low, high)) => query.bind(low.as_str()).bind(high.as_str()),
         None => query,
