@@ -73,13 +73,9 @@ async fn main() {
     load::lift_rate_limits(&target).await;
     let hooks = receiver().await;
     let settings = json!({"enabled": true, "url": hooks, "events": ["*"]});
-    must(
-        &target,
-        Method::PUT,
-        "/api/v1/webhooks/settings",
-        Some(settings),
-    )
-    .await;
+    target
+        .must(Method::PUT, "/api/v1/webhooks/settings", Some(settings))
+        .await;
 
     println!("on {}:", backend.name());
     let started = Instant::now();
@@ -189,18 +185,6 @@ async fn receiver() -> String {
     let app = axum::Router::new().route("/hooks", axum::routing::post(|| async { "ok" }));
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     url
-}
-
-async fn must(target: &Target, method: Method, path: &str, body: Option<Value>) -> Value {
-    let mut request = target.admin(method.clone(), path);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    assert!(status.is_success(), "{method} {path}: {status} {text}");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
 /// Seeds `players` players, each with `plays_each` plays of the demo

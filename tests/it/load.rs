@@ -83,7 +83,7 @@ impl Target {
     }
 
     /// An admin call that must succeed; its JSON body.
-    async fn must(&self, method: Method, path: &str, body: Option<Value>) -> Value {
+    pub async fn must(&self, method: Method, path: &str, body: Option<Value>) -> Value {
         let mut request = self.admin(method.clone(), path);
         if let Some(body) = body {
             request = request.json(&body);
@@ -93,6 +93,47 @@ impl Target {
         let text = response.text().await.unwrap();
         assert!(status.is_success(), "{method} {path}: {status} {text}");
         serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// Sends a request (to the public API when `public`, else as the
+    /// admin) and resets the connection (RST) 0-8 ms later, without
+    /// reading the answer.
+    pub async fn hang_up(&self, method: Method, path: &str, public: bool, body: Option<&Value>) {
+        let host = self
+            .base
+            .strip_prefix("http://")
+            .expect("hang-ups need a plain http:// server");
+        let (path, headers) = if public {
+            let path = format!("{path}?key={}", self.embed_key);
+            (
+                path,
+                "content-type: text/plain;charset=UTF-8\r\n".to_owned(),
+            )
+        } else {
+            let token = &self.admin_token;
+            let headers =
+                format!("authorization: Bearer {token}\r\ncontent-type: application/json\r\n");
+            (path.to_owned(), headers)
+        };
+        let body = body.map(Value::to_string).unwrap_or_default();
+        let request = format!(
+            "{method} {path} HTTP/1.1\r\nhost: {host}\r\n{headers}content-length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let wait = Duration::from_millis(rand::rng().random_range(0..=HANG_UP_WITHIN_MS));
+        let sent = async {
+            let mut stream = TcpStream::connect(host).await?;
+            stream.set_nodelay(true)?;
+            // Closing with a zero linger time resets the connection.
+            stream.set_zero_linger()?;
+            stream.write_all(request.as_bytes()).await?;
+            tokio::time::sleep(wait).await;
+            drop(stream);
+            Ok::<_, std::io::Error>(())
+        };
+        if let Err(err) = sent.await {
+            panic!("a hanging-up client could not send {path}: {err}");
+        }
     }
 }
 
@@ -574,43 +615,9 @@ impl Client {
     /// the server drops the request's handler wherever it is.
     async fn hang_up(&mut self, call: Call) {
         *self.ledger.hung_up.entry(call.route).or_default() += 1;
-        let host = self
-            .target
-            .base
-            .strip_prefix("http://")
-            .expect("hang-ups need a plain http:// server");
-        let (path, headers) = if call.public {
-            let path = format!("{}?key={}", call.path, self.target.embed_key);
-            (
-                path,
-                "content-type: text/plain;charset=UTF-8\r\n".to_owned(),
-            )
-        } else {
-            let token = &self.target.admin_token;
-            let headers =
-                format!("authorization: Bearer {token}\r\ncontent-type: application/json\r\n");
-            (call.path.clone(), headers)
-        };
-        let body = call.body.map(|b| b.to_string()).unwrap_or_default();
-        let request = format!(
-            "{} {path} HTTP/1.1\r\nhost: {host}\r\n{headers}content-length: {}\r\n\r\n{body}",
-            call.method,
-            body.len()
-        );
-        let wait = Duration::from_millis(rand::rng().random_range(0..=HANG_UP_WITHIN_MS));
-        let sent = async {
-            let mut stream = TcpStream::connect(host).await?;
-            stream.set_nodelay(true)?;
-            // Closing with a zero linger time resets the connection.
-            stream.set_zero_linger()?;
-            stream.write_all(request.as_bytes()).await?;
-            tokio::time::sleep(wait).await;
-            drop(stream);
-            Ok::<_, std::io::Error>(())
-        };
-        if let Err(err) = sent.await {
-            panic!("a hanging-up client could not send {path}: {err}");
-        }
+        self.target
+            .hang_up(call.method, &call.path, call.public, call.body.as_ref())
+            .await;
     }
 
     /// One round: the operation after the one this client did last.

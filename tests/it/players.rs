@@ -857,3 +857,98 @@ async fn retention_erases_players_last_seen_longer_ago() {
     assert_eq!(body["data"]["player"]["id"], old);
     assert_eq!(body["data"]["reason"], "retention");
 }
+
+/// Admins who hang up 0-8 ms after sending an erasure (RST) leave each
+/// player whole (the row, the email in the stored events, no
+/// `player.deleted`) or erased everywhere with one `player.deleted`, never
+/// between; asked again, the server answers by that state (204 for a
+/// player still whole, 404 for one erased), and in the end every player is
+/// erased once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hung_up_erasures_are_whole_or_absent() {
+    const PLAYERS: usize = 40;
+    let server = server().await;
+    let target = server.target();
+    crate::load::lift_rate_limits(&target).await;
+    campaign(&server, "Always Wins", true).await;
+    let mut players = Vec::new();
+    for n in 0..PLAYERS {
+        let email = format!("pat{n}@example.com");
+        let fields = fields(&email, "Pat", "Rome");
+        let (id, _) = play(&server, "Always Wins", &format!("u-{n}"), fields, true).await;
+        players.push((id, email));
+    }
+    // Four admins at a time, each hanging up on its erasures.
+    for batch in players.chunks(4) {
+        let paths: Vec<String> = batch
+            .iter()
+            .map(|(id, _)| format!("/api/v1/players/{id}"))
+            .collect();
+        let cuts = paths
+            .iter()
+            .map(|path| target.hang_up(Method::DELETE, path, false, None));
+        futures_util::future::join_all(cuts).await;
+    }
+    // Handlers the hang-up did not cancel finish their transaction.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+
+    let store = server.second_store().await;
+    let pool = store.pool();
+    let state = |id: String, email: String| async move {
+        let rows: i64 = sqlx::query_scalar("select count(*) from players where id = $1")
+            .bind(&id)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        let naming: i64 = sqlx::query_scalar("select count(*) from events where payload like $1")
+            .bind(format!("%{email}%"))
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        let deleted: i64 = sqlx::query_scalar(
+            "select count(*) from events where payload like '%player.deleted%' and payload like $1",
+        )
+        .bind(format!("%{id}%"))
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        (rows, naming > 0, deleted)
+    };
+    let mut whole = Vec::new();
+    for (id, email) in &players {
+        match state(id.clone(), email.clone()).await {
+            (1, true, 0) => whole.push(id.clone()),
+            (0, false, 1) => {}
+            other => panic!(
+                "player {id} half erased after a hang-up: (rows, named in events, player.deleted) = {other:?}"
+            ),
+        }
+    }
+    println!(
+        "hang-ups on {}: {} of {PLAYERS} erasures went through, {} left whole",
+        store.backend_name(),
+        PLAYERS - whole.len(),
+        whole.len()
+    );
+
+    // Asked again, each answers by its state, and nothing is left.
+    for (id, _) in &players {
+        let (status, body) = server
+            .call(Method::DELETE, &format!("/api/v1/players/{id}"), None)
+            .await;
+        let expected = if whole.contains(id) {
+            StatusCode::NO_CONTENT
+        } else {
+            StatusCode::NOT_FOUND
+        };
+        assert_eq!(status, expected, "{id}: {body}");
+    }
+    for (id, email) in &players {
+        assert_eq!(
+            state(id.clone(), email.clone()).await,
+            (0, false, 1),
+            "{id} is not erased once"
+        );
+    }
+    store.close().await;
+}
