@@ -14,7 +14,11 @@
 //     key, draft campaign), first and later view, at 360 and 1280 px: the
 //     largest over the runs;
 //   - what embed.js and the wasm weigh on the wire (encoded body bytes, as
-//     served with brotli).
+//     served with brotli);
+//   - tap to motion, per game (the page loaded, the form filled): from the
+//     player's click (the event's time) to the first frame that shows the
+//     game moving: the wheel turned off its rest, the scratch card live
+//     under the pointer, the box picked tilted.
 //
 //   ADACT_SERVER_BIN=$CARGO_TARGET_DIR/debug/adact-server npm run bench:network
 //   RUNS=3 NETWORKS=slow ... for a quicker look; ADACT_WWW_DIR=... serves
@@ -41,6 +45,9 @@ const { admin } = adact;
 const draftSegment = await copyDemoCampaign(admin, "wheel", true, { name: "draft", change() {} });
 const draftId = (await admin("GET", "/api/v1/segments?limit=100")).data.find((s) => s.title === draftSegment).campaign_id;
 await admin("PATCH", `/api/v1/campaigns/${draftId}`, { status: "draft" });
+const GAMES = ["wheel", "scratch", "giftbox"];
+const gameSegments = {};
+for (const kind of GAMES) gameSegments[kind] = await copyDemoCampaign(admin, kind, true);
 
 const snippet = (key) => sync
   ? `<script src="${adact.url}/embed.js?key=${key}"></script>`
@@ -61,6 +68,7 @@ const pages = {
   "/wrong-key": shop(snippet("pk_not_this_account_0123456789"), call("Default Users")),
   "/draft": shop(snippet(EMBED_KEY), call(draftSegment)),
 };
+for (const kind of GAMES) pages[`/${kind}`] = shop(snippet(EMBED_KEY), call(gameSegments[kind]));
 const host = await startHost(pages);
 const browser = await launchBrowser();
 
@@ -178,6 +186,48 @@ for (const [width, height] of [[360, 740], [1280, 800]]) {
   }
 }
 console.table(shifts);
+
+// Tap to motion: the click that starts the motion (the form's Continue for
+// the wheel and the scratch card, a box for the gift box), then frames
+// until the game shows it moving.
+const MOTION = (kind) => { window.__motion = new Promise((resolve) => {
+  const root = document.querySelector("adact-campaign").shadowRoot;
+  const target = kind === "giftbox" ? root.querySelectorAll(".gift")[1] : root.querySelector("button[type=submit]");
+  const turned = (element) => {
+    const m = element && new DOMMatrix(getComputedStyle(element).transform);
+    return Boolean(m && (m.b !== 0 || m.f !== 0));
+  };
+  const moving = () => (kind === "wheel" ? turned(root.querySelector(".rotor"))
+    : kind === "giftbox" ? turned(root.querySelector(".gift.chosen"))
+      : Boolean(root.querySelector(".reveal.live")));
+  target.addEventListener("click", (event) => {
+    // Read in the frame that first draws the motion, as it is made.
+    const frame = () => (moving() ? resolve(performance.now() - event.timeStamp) : requestAnimationFrame(frame));
+    requestAnimationFrame(frame);
+  }, { capture: true, once: true });
+}); };
+const taps = [];
+for (const kind of GAMES) {
+  const times = [];
+  for (let run = 0; run < RUNS; run++) {
+    const { ctx, page } = await open(chosen[0]);
+    await page.goto(`${host.url}/${kind}`);
+    const c = page.locator("adact-campaign");
+    await c.locator(".actions button.play").click({ timeout: 60_000 });
+    await c.locator("input[type=email]").fill("ada@example.com");
+    await c.locator("input[type=checkbox]").check();
+    await page.evaluate(MOTION, kind);
+    await c.locator("button[type=submit]").click();
+    if (kind === "giftbox") {
+      await page.waitForFunction(() => !document.querySelector("adact-campaign").shadowRoot.querySelector(".game[inert]"));
+      await c.locator(".gift").nth(1).click();
+    }
+    times.push(await page.evaluate(() => window.__motion));
+    await ctx.close();
+  }
+  taps.push({ game: kind, network: chosen[0], "tap to motion (ms)": Math.round(median(times)), runs: times.map(Math.round).join(" ") });
+}
+console.table(taps);
 
 await browser.close();
 await host.stop();

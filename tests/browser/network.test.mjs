@@ -81,7 +81,7 @@ before(async () => {
       <script>renderAdact({segment: 'Default Users', user: {id: 42, email: 'ada@example.com', name: null}})</script>
       </body></html>`,
   };
-  for (const kind of ["wheel", "giftbox"]) {
+  for (const kind of ["wheel", "scratch", "giftbox"]) {
     pages[`/retry-${kind}`] = `<!doctype html><html lang="en"><head><title>Shop</title>${snippet(adact.url)}</head><body><main>
       <h1>Shop</h1><script>renderAdact(${JSON.stringify(await copyDemoCampaign(adact.admin, kind, true))})</script></main></body></html>`;
   }
@@ -283,5 +283,104 @@ describe("the async snippet on a slow or broken network", () => {
       assert.deepEqual(errors, []);
       await context.close();
     }
+  });
+
+  test("the game moves at the tap, before the server has answered", async () => {
+    for (const kind of ["wheel", "scratch", "giftbox"]) {
+      const { page, context, errors } = await openPage(browser, `${host.url}/retry-${kind}`);
+      const c = page.locator("adact-campaign");
+      // Neither the registration nor the play is answered until released.
+      const answerRegister = await hold(page, "**/register?*");
+      const answerPlay = await hold(page, "**/play?*");
+      await c.locator(".actions button.play").click();
+      await c.locator("input[type=email]").fill("ada@example.com");
+      await c.locator("input[type=checkbox]").check();
+      await c.locator("button[type=submit]").click();
+      if (kind === "wheel") {
+        // It turns: two frames apart, the rotor is drawn at two angles.
+        const turned = await c.locator(".rotor").evaluate((rotor) => new Promise((resolve) => {
+          const first = getComputedStyle(rotor).transform;
+          requestAnimationFrame(() => requestAnimationFrame(() => resolve(getComputedStyle(rotor).transform !== first)));
+        }));
+        assert.ok(turned, "the wheel turns while the server has not answered");
+      } else if (kind === "scratch") {
+        // The coating comes off under the pointer; the reveal button shows.
+        const canvas = c.locator(".scratch canvas");
+        const box = await canvas.boundingBox();
+        await page.mouse.move(box.x + 4, box.y + box.height / 2);
+        await page.mouse.down();
+        await page.mouse.move(box.x + box.width - 4, box.y + box.height / 2, { steps: 12 });
+        await page.mouse.up();
+        await c.locator(".reveal.now:not([disabled])").waitFor();
+        await c.locator(".reveal").click();
+        assert.equal(await canvas.getAttribute("class"), "gone");
+      } else {
+        await c.locator(".gift").nth(1).click();
+        const shaking = await c.locator(".gift.chosen").evaluate((b) => b.getAnimations().some((a) => a.playState === "running"));
+        assert.ok(shaking, "the box picked starts moving while the server has not answered");
+      }
+      assert.equal(await c.locator(".end").count(), 0);
+      answerRegister();
+      answerPlay();
+      await c.locator(".end").waitFor({ timeout: 20_000 });
+      assert.ok(await c.locator(".prize").isVisible(), `${kind}: the prize drawn is shown`);
+      assert.deepEqual(errors, []);
+      await context.close();
+    }
+  });
+
+  test("a field the server refuses brings the form back over the turning wheel; sent again, the game goes on", async () => {
+    const { page, context, errors } = await openPage(browser, `${host.url}/retry-wheel`);
+    const c = page.locator("adact-campaign");
+    // The server's own answer to a field it refuses, for a rule the
+    // browser's checks would not know (there is none today to trigger).
+    let refused = 0;
+    await page.route("**/register?*", (route) => (refused++ === 0
+      ? route.fulfill({
+        status: 422,
+        headers: { "content-type": "application/json", "access-control-allow-origin": "*" },
+        body: JSON.stringify({ error: {
+          code: "validation_failed", message: "fields.email: not accepted here", field: "fields.email",
+          fields: [{ field: "fields.email", message: "Use your work address." }],
+        } }),
+      })
+      : route.continue()));
+    await c.locator(".actions button.play").click();
+    await c.locator("input[type=email]").fill("ada@example.com");
+    await c.locator("input[type=checkbox]").check();
+    await c.locator("button[type=submit]").click();
+    await c.getByText("Use your work address.").waitFor();
+    assert.equal(await c.locator(".card").getAttribute("data-step"), "form");
+    assert.equal(await c.locator(".game").getAttribute("inert"), "", "the game waits, inert, under the form");
+    assert.equal(await c.locator("input[type=email]").evaluate((e) => e.getRootNode().activeElement === e), true);
+    assert.equal(await c.locator("input[type=email]").getAttribute("aria-invalid"), "true");
+    await assertAccessible(page, "the form brought back");
+    await c.locator("input[type=email]").fill("ada@work.example");
+    await c.locator("button[type=submit]").click();
+    await c.locator(".end").waitFor({ timeout: 20_000 });
+    assert.equal(refused, 2);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("a registration that fails on the network offers to try again", async () => {
+    const { page, context, errors, warnings } = await openPage(browser, `${host.url}/retry-giftbox`);
+    const c = page.locator("adact-campaign");
+    let failed = 0;
+    await page.route("**/register?*", (route) => (failed++ === 0 ? route.abort("connectionreset") : route.continue()));
+    await c.locator(".actions button.play").click();
+    await c.locator("input[type=email]").fill("ada@example.com");
+    await c.locator("input[type=checkbox]").check();
+    await c.locator("button[type=submit]").click();
+    const retry = c.getByRole("button", { name: "Try again" });
+    await retry.waitFor();
+    assert.equal(await retry.evaluate((b) => b.getRootNode().activeElement === b), true, "the retry button has the focus");
+    await retry.click();
+    await c.locator(".gift").nth(0).click();
+    await c.locator(".end").waitFor({ timeout: 20_000 });
+    assert.equal(failed, 2);
+    assert.equal(warnings().length, 1);
+    assert.deepEqual(errors, []);
+    await context.close();
   });
 });

@@ -109,7 +109,7 @@ describe("the result screen", () => {
       });
       assert.equal(shown.again, null);
       assert.equal(shown.confetti, 18);
-      assert.equal(shown.live, `Congratulations! 15% off. Your code is ${shown.code}.`);
+      assert.equal(shown.live, `Congratulations! Your prize: 15% off. Your code is ${shown.code}.`);
       assert.ok(shown.height <= 420, `the end panel is ${shown.height} px tall`);
       await assertAccessible(page, "the win");
       if (SHOTS) await page.screenshot({ path: join(SHOTS, `win-${width}.png`), fullPage: true });

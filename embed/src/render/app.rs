@@ -18,13 +18,15 @@
 //!   nothing. The card shows the element from the intro on, inside a layer
 //!   that is `inert` until the game starts, so nothing in it can be clicked
 //!   or focused before then.
-//! - `start` runs once, after registration (or at once when the campaign
-//!   has no form): it makes the element live (focus moves to the element
-//!   itself first; `start` may move it on, e.g. to the first box), asks the
-//!   server with [`App::play`], shows the outcome, and ends with
-//!   `app.end(&result)`. It never removes or replaces the element: the end
-//!   panel is laid over it, so the landed wheel, the scratched card, the
-//!   opened box stay in view.
+//! - `start` runs once, as soon as the visitor chose to play (sent the
+//!   form, or pressed play when the campaign has none), without waiting for
+//!   the registration's answer: it makes the element live and its motion
+//!   start in the same frame (focus moves to the element itself first;
+//!   `start` may move it on, e.g. to the first box), asks the server with
+//!   [`App::play`] (which waits for the registration), shows the outcome,
+//!   and ends with `app.end(&result)`. It never removes or replaces the
+//!   element: the end panel is laid over it, so the landed wheel, the
+//!   scratched card, the opened box stay in view.
 //! - The element keeps its size from `draw` to the end screen (stack steps
 //!   in one grid cell, reserve text lines, position what appears): the card
 //!   is sized before the campaign is known, and must not move the page.
@@ -95,6 +97,8 @@ pub struct App {
     panel: HtmlElement,
     /// The game's `start`, until it is called.
     starter: RefCell<Option<Start>>,
+    /// Where the registration stands; the play waits for it.
+    registration: RefCell<Registration>,
     live: HtmlElement,
     listeners: Cell<Vec<Listener>>,
     on_event: Option<Function>,
@@ -113,6 +117,23 @@ impl std::fmt::Debug for App {
 }
 
 pub type Ctx = Rc<App>;
+
+/// The least a game is scaled to at the end, in percent: its text stays
+/// legible (the wheel's labels and the quiz's review at 11 px and up).
+const END_SCALE: i32 = 75;
+
+/// Where the visitor's registration stands. The game starts when the
+/// visitor chooses to play; its play request waits here until the server
+/// has registered them.
+enum Registration {
+    /// Not asked for yet, or answered: a play goes out at once.
+    Open,
+    /// Sent, or its form reopened for a field the server refused: the play
+    /// that goes out once it is answered, if the game has asked for it.
+    Waiting(Option<Box<dyn FnOnce(&Ctx)>>),
+    /// Refused (a play limit, a campaign ended): nothing more goes out.
+    Refused,
+}
 
 /// An event listener added with web-sys, removed again by `destroy()`.
 type Listener = (EventTarget, &'static str, Closure<dyn FnMut(Event)>);
@@ -145,6 +166,7 @@ impl App {
             sheet: card.sheet,
             panel: card.panel,
             starter: RefCell::default(),
+            registration: RefCell::new(Registration::Open),
             live: card.live,
             listeners: Cell::default(),
             on_event,
@@ -288,71 +310,90 @@ impl App {
         !form.fields.is_empty() || form.consent.is_some()
     }
 
-    /// The player chose to play: register (with the form when there is one),
-    /// then the game.
+    /// The player chose to play: the form, when there is one; else the
+    /// game starts at once, and the registration goes beside it.
     pub fn start(self: &Rc<Self>) {
-        if !self.has_form() {
-            self.register(
-                BTreeMap::new(),
-                false,
-                Box::new(|app, registered| {
-                    if registered.is_ok() {
-                        app.game();
-                    }
-                }),
-            );
-        } else {
+        if self.has_form() {
             self.step("form");
             if let Ok(Some(first)) = self.sheet.query_selector("input") {
                 dom::focus(first.unchecked_ref());
             }
+        } else {
+            self.register(
+                BTreeMap::new(),
+                false,
+                Box::new(|app, failure| app.failed(&failure)),
+            );
+            self.game();
         }
     }
 
-    /// Takes the form's sheet away, once the visitor is registered.
-    pub fn close_form(&self) {
-        self.step("intro");
-    }
-
-    /// Sends the registration; on success emits the player event. A
-    /// failure without fields is shown in place of the form.
+    /// Sends the registration; the play waits for its answer. On success
+    /// emits the player event. A field the server refused goes to `refused`; a failure of the network or the server offers
+    /// to send it again.
     pub fn register(
         self: &Rc<Self>,
         fields: BTreeMap<String, String>,
         consent: bool,
-        then: Then<Result<(), Failure>>,
+        refused: Then<Failure>,
     ) {
-        let app = self.clone();
+        {
+            let mut registration = self.registration.borrow_mut();
+            if !matches!(*registration, Registration::Waiting(_)) {
+                *registration = Registration::Waiting(None);
+            }
+        }
         let request = RegisterRequest {
             token: self.session.token.clone(),
             fields,
             consent,
         };
+        self.send_register(request, refused);
+    }
+
+    fn send_register(self: &Rc<Self>, request: RegisterRequest, refused: Then<Failure>) {
+        let app = self.clone();
         spawn_local(async move {
             let registered = app.server.register(&app.session.id, &request).await;
-            if app.destroyed.get() {
-                return;
+            match registered {
+                _ if app.destroyed.get() => {}
+                Ok((_, events)) => {
+                    app.emit(&events);
+                    let waiting = app.registration.replace(Registration::Open);
+                    if let Registration::Waiting(Some(play)) = waiting {
+                        play(&app);
+                    }
+                }
+                Err(failure) if failure.fields.is_some() => refused(&app, failure),
+                Err(failure) if failure.code == UiText::Unavailable.key() => {
+                    app.offer_retry(
+                        &failure,
+                        Box::new(move |app| app.send_register(request, refused)),
+                    );
+                }
+                Err(failure) => {
+                    app.registration.replace(Registration::Refused);
+                    app.failed(&failure);
+                }
             }
-            let registered = registered.map(|(_, events)| app.emit(&events));
-            if let Err(failure) = &registered
-                && failure.fields.is_none()
-            {
-                app.failed(failure);
-            }
-            then(&app, registered);
         });
     }
 
-    /// Starts the game, once: it becomes live and has the focus.
+    /// The form again, over the game, which waits inert.
+    pub fn reopen_form(&self) {
+        self.step("form");
+        self.game.attr("inert", "");
+    }
+
+    /// The game, live and focused; started once, and shown again when its
+    /// form was reopened for a field the server refused.
     pub fn game(self: &Rc<Self>) {
-        let Some(start) = self.starter.take() else {
-            return;
-        };
-        self.close_form();
         self.game.remove_attr("inert");
         self.step("play");
         dom::focus(&self.game);
-        start(self);
+        if let Some(start) = self.starter.take() {
+            start(self);
+        }
     }
 
     /// Asks the server for the outcome, then runs `then`; shows a refusal
@@ -363,7 +404,16 @@ impl App {
             token: self.session.token.clone(),
             answers: answers.to_vec(),
         };
-        self.send_play(request, then);
+        let send: Box<dyn FnOnce(&Ctx)> = Box::new(move |app| app.send_play(request, then));
+        let mut registration = self.registration.borrow_mut();
+        match &mut *registration {
+            Registration::Waiting(waiting) => *waiting = Some(send),
+            Registration::Refused => {}
+            Registration::Open => {
+                drop(registration);
+                send(self);
+            }
+        }
     }
 
     fn send_play(self: &Rc<Self>, request: PlayRequest, then: Then<PlayResponse>) {
@@ -378,15 +428,7 @@ impl App {
                     then(&app, result);
                 }
                 Err(failure) if failure.code == UiText::Unavailable.key() => {
-                    let again = Cell::new(Some((request, then)));
-                    app.offer_retry(
-                        &failure,
-                        Box::new(move |app| {
-                            if let Some((request, then)) = again.take() {
-                                app.send_play(request, then);
-                            }
-                        }),
-                    );
+                    app.offer_retry(&failure, Box::new(move |app| app.send_play(request, then)));
                 }
                 Err(failure) => app.failed(&failure),
             }
@@ -396,8 +438,9 @@ impl App {
     /// A step that failed for the network or the server: the apology, and
     /// a button that takes it away and sends the step again (the server
     /// answers a repeated step as it did the first time).
-    fn offer_retry(self: &Rc<Self>, failure: &Failure, again: Box<dyn Fn(&Ctx)>) {
+    fn offer_retry(self: &Rc<Self>, failure: &Failure, again: Box<dyn FnOnce(&Ctx)>) {
         self.failed(failure);
+        let again = Cell::new(Some(again));
         let retry = action_button(
             self,
             "play retry",
@@ -405,7 +448,9 @@ impl App {
             Box::new(move |app| {
                 app.panel.replace_children_with_node_0();
                 dom::focus(&app.game);
-                again(app);
+                if let Some(again) = again.take() {
+                    again(app);
+                }
             }),
         );
         if let Some(notice) = self.panel.first_element_child() {
@@ -420,6 +465,12 @@ impl App {
             return;
         }
         self.step("end");
+        // Played out, the game leaves the tab order and the controls it
+        // had: the end panel says the result. The quiz's review stays, a
+        // region to scroll and read.
+        if self.view.kind != CampaignKind::Quiz {
+            self.game.attr("inert", "");
+        }
         end::show(self, result);
         self.fit_game();
         let app = self.clone();
@@ -443,6 +494,12 @@ impl App {
     /// game's size); at the end, what the end panel leaves above it, where
     /// the intro's texts were, so that the result stays in view. A
     /// transform: the page's layout does not move.
+    ///
+    /// At the end, legible comes first: a game is made no smaller than
+    /// [`END_SCALE`] percent, and what does not fit then goes under the end
+    /// panel from the bottom, its top in view (the wheel's pointer and the
+    /// slice under it, the box opened, the prize on the card). The quiz
+    /// keeps its size and its review scrolls in the room.
     pub fn fit_game(&self) {
         let Some(game) = self.game.first_element_child() else {
             return;
@@ -456,8 +513,16 @@ impl App {
             Some(panel) => (0, panel.unchecked_ref::<HtmlElement>().offset_top() - 12),
             None => (self.game.offset_top(), self.game.client_height()),
         };
-        let (top, height) = (game.offset_top(), game.offset_height());
         let style = game.style();
+        let scrolls = panel.is_some() && self.view.kind == CampaignKind::Quiz;
+        if scrolls {
+            dom::set_style(
+                &style,
+                "max-height",
+                &dom::concat(&[&dom::decimal(room.max(0) as u32), "px"]),
+            );
+        }
+        let (top, height) = (game.offset_top(), game.offset_height());
         if panel.is_none() && height <= room {
             // It fits (again, after a resize): an empty value removes them.
             dom::set_style(&style, "scale", "");
@@ -467,8 +532,9 @@ impl App {
         if room < 48 || height <= 0 {
             return;
         }
-        let percent = (room * 100 / height).min(100);
-        let shift = cell_top + (room - height * percent / 100) / 2 - top;
+        let least = if panel.is_some() { END_SCALE } else { 0 };
+        let percent = (room * 100 / height).clamp(least, 100);
+        let shift = cell_top + (room - height * percent / 100).max(0) / 2 - top;
         dom::set_style(&style, "transform-origin", "50% 0");
         dom::set_style(
             &style,

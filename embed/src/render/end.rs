@@ -10,7 +10,7 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlElement;
 
 use super::app::Ctx;
-use crate::dom::{self, ElementExt as _, after, button, decimal, element};
+use crate::dom::{self, ElementExt as _, after, button, concat, decimal, element};
 
 /// How many pieces of confetti fall, and for how long they stay (ms).
 const CONFETTI: u32 = 18;
@@ -104,7 +104,7 @@ pub fn show(app: &Ctx, result: &PlayResponse) {
         );
         panel.add(&element("p", "score", &line));
     }
-    let mut announcement = title.to_owned();
+    let mut announcement = sentence(title);
     if let Some(prize) = &result.prize {
         let coupon = element("div", "coupon", "");
         let top = element("div", "coupon-top", "");
@@ -115,7 +115,7 @@ pub fn show(app: &Ctx, result: &PlayResponse) {
         coupon.add(&top);
         announcement = app.fill(
             UiText::WonAnnouncement,
-            &[("title", title), ("prize", &prize.name)],
+            &[("title", &sentence(title)), ("prize", &prize.name)],
         );
         let valid = prize
             .valid_until
@@ -169,6 +169,17 @@ pub fn show(app: &Ctx, result: &PlayResponse) {
     }
     app.show(&end, Some(&heading));
     app.announce(&announcement);
+}
+
+/// `text` ended as a sentence ends, for the live region: a title such as
+/// "Not this time" is read with a stop before what follows it.
+fn sentence(text: &str) -> String {
+    let text = text.trim_end();
+    if text.ends_with(['.', '!', '?', '…']) {
+        text.into()
+    } else {
+        concat(&[text, "."])
+    }
 }
 
 /// The copy button copies the code and says so, or that it could not.

@@ -171,24 +171,25 @@ pub fn build(app: &Ctx) {
             busy.set(true);
             submit.attr("aria-busy", "true");
             let (inputs, busy, submit) = (inputs.clone(), busy.clone(), submit.clone());
+            // The game starts at once; a field the server refuses brings
+            // the form back, marked.
             app.register(
                 fields,
                 consent,
-                Box::new(move |app, registered| match registered {
-                    Ok(()) => app.game(),
-                    Err(failure) => {
-                        let errors: Vec<_> = failure
-                            .fields
-                            .into_iter()
-                            .flatten()
-                            .map(|f| (f.field, Some(f.message)))
-                            .collect();
-                        mark(&inputs, &errors);
-                        busy.set(false);
-                        submit.remove_attr("aria-busy");
-                    }
+                Box::new(move |app, failure| {
+                    app.reopen_form();
+                    let errors: Vec<_> = failure
+                        .fields
+                        .into_iter()
+                        .flatten()
+                        .map(|f| (f.field, Some(f.message)))
+                        .collect();
+                    mark(&inputs, &errors);
+                    busy.set(false);
+                    submit.remove_attr("aria-busy");
                 }),
             );
+            app.game();
         }),
     );
     app.set_form(&form);

@@ -49,6 +49,9 @@ pub const CSS: &str = r#"
 .gift.open .lid { transform: translate(-26px, -92px) rotate(-34deg); opacity: 0; }
 .gift.open .inside { opacity: 1; transform: translate(-50%, -80px); transition: transform .8s .3s cubic-bezier(.2,1.2,.4,1), opacity .3s .3s; }
 .gift.open:first-child .inside, .gift.open:last-child .inside { transform: translate(0, -80px); }
+.gift.lost .inside { padding-left: 10px; box-shadow: 0 6px 16px rgba(0,0,0,.22), inset 0 0 0 2px var(--line); font-weight: 600; }
+.gift.lost .inside::before { display: none; }
+.game[inert] .gift { animation: none; cursor: default; }
 .gifts.picked .gift:not(.chosen) { opacity: .35; filter: grayscale(.7); transform: scale(.9); animation: none; cursor: default; }
 .gift[aria-disabled] { cursor: default; }
 @keyframes adact-idle { 0%, 78%, 100% { transform: none; } 82% { transform: rotate(-5deg); } 86% { transform: rotate(5deg); } 90% { transform: rotate(-3deg); } 94% { transform: rotate(2deg); } }
@@ -122,7 +125,8 @@ pub fn draw(app: &Ctx) -> Game {
                         // its name carries what it shows.
                         let label = me.get_attribute("aria-label").unwrap_or_default();
                         me.attr("aria-label", &concat(&[&label, ": ", outcome]));
-                        me.attr("class", "gift chosen open");
+                        let lost = if result.prize.is_none() { " lost" } else { "" };
+                        me.attr("class", &concat(&["gift chosen open", lost]));
                         let ms = if app.reduced_motion { 600 } else { 1600 };
                         let app = app.clone();
                         after(ms, Box::new(move || app.end(&result)));

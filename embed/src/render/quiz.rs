@@ -37,6 +37,7 @@ pub const CSS: &str = r#"
 .answers .answer[aria-pressed=true] { background: var(--adact-primary); color: #fff; box-shadow: inset 0 0 0 2px var(--adact-primary); }
 .answer[aria-pressed=true]::before { content: "✓" / ""; background: #fff; }
 .answers.done .answer:not([aria-pressed=true]) { opacity: .5; }
+.game[inert] .answer { box-shadow: none; background: none; cursor: default; }
 .review-title { margin: 0; font-size: 17px; }
 .review { list-style: none; margin: 0; padding: 0; display: grid; gap: 10px; }
 .review li { display: flex; gap: 12px; padding: 12px 14px; border-radius: 14px; background: var(--soft); box-shadow: inset 4px 0 0 #15803d; }

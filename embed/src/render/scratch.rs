@@ -1,6 +1,7 @@
-//! The scratch card: the outcome is drawn first, then hidden under a
-//! coating the player scratches off with a finger or the mouse, or reveals
-//! with a button.
+//! The scratch card: a coating the player scratches off with a finger or
+//! the mouse, or reveals with a button, from the moment they play; the
+//! outcome goes under it as soon as the server has drawn it, and the card
+//! ends once both are done.
 
 use std::{cell::Cell, f64::consts::FRAC_PI_2, rc::Rc};
 
@@ -25,6 +26,8 @@ pub const CSS: &str = r#"
 .scratch .under { position: absolute; inset: 0; display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 6px; padding: 16px; }
 .under svg { width: 40px; height: 40px; fill: var(--adact-primary); opacity: .9; }
 .under strong { font-size: 26px; line-height: 1.2; color: var(--adact-primary); overflow-wrap: anywhere; }
+.under.lost svg { display: none; }
+.under.lost strong { color: var(--adact-text); font-weight: 600; font-size: 22px; }
 .scratch canvas { position: absolute; inset: 0; width: 100%; height: 100%; touch-action: none; cursor: grab; transition: opacity .6s ease; }
 .scratch canvas:active { cursor: grabbing; }
 .scratch canvas.gone { opacity: 0; cursor: default; }
@@ -52,7 +55,8 @@ const STAR: &str =
     "M20 2l5.3 11.6 12.7 1.3-9.5 8.5 2.7 12.5L20 29.5 8.8 35.9l2.7-12.5L2 14.9l12.7-1.3z";
 
 /// The coated card, its hint and its (hidden) reveal button, still;
-/// `start` draws the outcome under the coating and lets the visitor scratch.
+/// `start` lets the visitor scratch and asks for the outcome to put under
+/// the coating.
 pub fn draw(app: &Ctx) -> Game {
     let stage = element("div", "scratch-stage", "");
     stage.add(&element("p", "hint", app.text(UiText::ScratchHint)));
@@ -81,43 +85,57 @@ pub fn draw(app: &Ctx) -> Game {
     button.attr("disabled", "");
     stage.add(&button);
     let element = stage.clone();
-    let start = Box::new(move |app: &Ctx| {
-        app.play(
-            &[],
-            Box::new(move |app, result| {
-                live(app, result, &stage, &under, canvas, ctx, button);
-            }),
-        );
-    });
+    let start = Box::new(move |app: &Ctx| live(app, &stage, under, canvas, ctx, button));
     Game { element, start }
 }
 
-/// The outcome under the coating; scratching and the button reveal it.
+/// Scratching and the button take the coating off; the outcome goes under
+/// it when the server answers. The card ends when both are done.
 fn live(
     app: &Ctx,
-    result: PlayResponse,
     stage: &Element,
-    under: &HtmlElement,
+    under: HtmlElement,
     canvas: HtmlCanvasElement,
     ctx: Option<Canvas>,
     button: HtmlElement,
 ) {
-    under.add(&element("strong", "", app.outcome_label(&result)));
     let revealed = Rc::new(Cell::new(false));
+    let outcome = Rc::new(Cell::new(None::<PlayResponse>));
+    let end = {
+        let (revealed, outcome) = (revealed.clone(), outcome.clone());
+        move |app: &Ctx| {
+            if !revealed.get() {
+                return;
+            }
+            let Some(result) = outcome.take() else { return };
+            let ms = if app.reduced_motion { 300 } else { 900 };
+            let app = app.clone();
+            after(ms, Box::new(move || app.end(&result)));
+        }
+    };
     let reveal: Rc<dyn Fn(&Ctx)> = {
-        let (revealed, canvas, under) = (revealed.clone(), canvas.clone(), under.clone());
-        let result = Rc::new(result);
+        let (revealed, canvas, under, end) =
+            (revealed.clone(), canvas.clone(), under.clone(), end.clone());
         Rc::new(move |app: &Ctx| {
             if revealed.replace(true) {
                 return;
             }
             canvas.attr("class", "gone");
             under.remove_attr("aria-hidden");
-            let (app, result) = (app.clone(), result.clone());
-            let ms = if app.reduced_motion { 300 } else { 900 };
-            after(ms, Box::new(move || app.end(&result)));
+            end(app);
         })
     };
+    app.play(
+        &[],
+        Box::new(move |app, result| {
+            if result.prize.is_none() {
+                under.attr("class", "under lost");
+            }
+            under.add(&element("strong", "", app.outcome_label(&result)));
+            outcome.set(Some(result));
+            end(app);
+        }),
+    );
     if let Some(ctx) = ctx {
         scratching(app, stage, &canvas, ctx, revealed, reveal.clone(), &button);
     }

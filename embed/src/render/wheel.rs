@@ -1,11 +1,13 @@
-//! Spin the wheel: slices drawn from the prizes; it spins with easing and
-//! stops on the slice of the outcome the server drew. The spin is a CSS
-//! transition, run by the compositor, so the page's main thread stays free.
+//! Spin the wheel: slices drawn from the prizes; it starts turning the
+//! moment the visitor plays, and once the server has drawn the outcome it
+//! slows down, from the speed it has, to stop on its slice. The turning is
+//! a CSS animation, then a transition, run by the compositor, so the page's
+//! main thread stays free.
 
 use adact_wire::UiText;
-use js_sys::Math;
+use js_sys::{Date, Math};
 use wasm_bindgen::JsCast as _;
-use web_sys::{Element, SvgElement};
+use web_sys::{Element, HtmlElement, SvgElement};
 
 use super::app::{Ctx, Game};
 use crate::dom::{self, ElementExt as _, after, concat, decimal, element, svg};
@@ -19,6 +21,9 @@ pub const CSS: &str = r#"
 .wheel svg { position: absolute; left: 0; width: 100%; display: block; overflow: visible; }
 .wheel .face { top: 0; height: 100%; pointer-events: none; }
 .rotor { top: 3.704%; height: 96.296%; will-change: transform; filter: drop-shadow(0 10px 18px rgba(0,0,0,.22)); border-radius: 50%; }
+.rotor.free { animation: adact-turn .5s linear -20ms infinite; }
+.card:has(.notice[role=status]) .rotor { animation-play-state: paused; }
+@keyframes adact-turn { to { transform: rotate(360deg); } }
 .rotor path { stroke: color-mix(in srgb, #fff 70%, var(--adact-primary)); stroke-width: 4; }
 .s0 .a { stop-color: color-mix(in srgb, var(--adact-primary) 72%, #fff); } .s0 .b { stop-color: color-mix(in srgb, var(--adact-primary) 82%, #000); }
 .s1 .a { stop-color: var(--adact-background); } .s1 .b { stop-color: color-mix(in srgb, var(--adact-primary) 22%, var(--adact-background)); }
@@ -34,7 +39,8 @@ pub const CSS: &str = r#"
 .stud { fill: #fff7d6; stroke: rgba(0,0,0,.25); stroke-width: 2; }
 .stud:nth-of-type(even) { fill: color-mix(in srgb, #fff 55%, var(--adact-primary)); }
 .spinning .stud:nth-of-type(odd) { animation: adact-blink .45s steps(1) infinite; }
-.landed .stud { fill: #fff7d6; filter: drop-shadow(0 0 6px #ffe27a); }
+.landed:not(.lost) .stud { fill: #fff7d6; filter: drop-shadow(0 0 6px #ffe27a); }
+.lost .rotor path.win { stroke-width: 6; }
 @keyframes adact-blink { 50% { fill: color-mix(in srgb, #fff 55%, var(--adact-primary)); } }
 .gloss { fill: url(#adact-gloss); }
 .hub-ring { fill: var(--rim); stroke: color-mix(in srgb, var(--rim) 60%, #fff); stroke-width: 4; }
@@ -42,10 +48,18 @@ pub const CSS: &str = r#"
 .hub-dot { fill: var(--adact-primary); }
 .pointer { fill: color-mix(in srgb, #fff 92%, var(--adact-primary)); stroke: var(--rim); stroke-width: 10; stroke-linejoin: round; filter: drop-shadow(0 4px 4px rgba(0,0,0,.3)); }
 .pointer-dot { fill: var(--adact-primary); }
-@media (prefers-reduced-motion: reduce) { .wheel .stud { animation: none !important; } }
+@media (prefers-reduced-motion: reduce) { .wheel :is(.stud, .rotor) { animation: none !important; } }
 "#;
 
-const SPIN_MS: u32 = 5200;
+/// How long the wheel takes to stop once the outcome is known, turning at
+/// least `TURNS` more times; while it waits, a turn takes `TURN_MS`, and
+/// the turning starts `LEAD_MS` into its first turn, so that the very first
+/// frame already shows the wheel moving (the `adact-turn` animation's
+/// duration and negative delay).
+const SPIN_MS: f64 = 4200.0;
+const TURNS: f64 = 3.0;
+const TURN_MS: f64 = 500.0;
+const LEAD_MS: f64 = 20.0;
 /// The slices' radius; the rim goes around them, in the same units.
 const RADIUS: f64 = 455.0;
 /// How far out labels end (or start, upright on the left), and how many
@@ -130,17 +144,21 @@ pub fn draw(app: &Ctx) -> Game {
 
     let start = Box::new(move |app: &Ctx| {
         app.announce(app.text(UiText::WheelSpinning));
+        rotor.attr("class", "rotor free");
+        frame.attr("class", "wheel spinning");
+        let started = Date::now();
         app.play(
             &[],
             Box::new(move |app, result| {
-                let (ms, pick) = spin(app, &rotor, result.prize.as_ref().map(|p| p.id.as_str()));
-                frame.attr("class", "wheel spinning");
+                let prize = result.prize.as_ref().map(|p| p.id.as_str());
+                let (ms, pick) = spin(app, &rotor, &frame, prize, started);
                 let app = app.clone();
                 after(
                     ms,
                     Box::new(move || {
                         land(&rotor, parts.get(pick));
-                        frame.attr("class", "wheel landed");
+                        let lost = if result.prize.is_none() { " lost" } else { "" };
+                        frame.attr("class", &concat(&["wheel landed", lost]));
                         app.end(&result);
                     }),
                 );
@@ -274,10 +292,17 @@ fn face(app: &Ctx) -> Element {
 
 const STUDS: u32 = 24;
 
-/// Turns the wheel to stop on a slice showing the outcome drawn (`prize`:
-/// its id, `None` for no prize). Returns how long the spin takes, in
+/// Turns the wheel, from where the waiting turning has it, to stop on a
+/// slice showing the outcome drawn (`prize`: its id, `None` for no prize),
+/// slowing down from the speed it has. Returns how long the spin takes, in
 /// milliseconds, and the slice it lands on.
-fn spin(app: &Ctx, rotor: &Element, prize: Option<&str>) -> (i32, usize) {
+fn spin(
+    app: &Ctx,
+    rotor: &Element,
+    frame: &HtmlElement,
+    prize: Option<&str>,
+    started: f64,
+) -> (i32, usize) {
     let slices = slices(app);
     let matching: Vec<usize> = slices
         .iter()
@@ -293,17 +318,39 @@ fn spin(app: &Ctx, rotor: &Element, prize: Option<&str>) -> (i32, usize) {
     let step = 360.0 / slices.len() as f64;
     // Land inside the slice, not on its edge.
     let jitter = (Math::random() - 0.5) * step * 0.6;
-    let target = 360.0 * 6.0 - (pick as f64 + 0.5) * step + jitter;
-    let ms = if app.reduced_motion { 0 } else { SPIN_MS };
+    let landing = 360.0 - (pick as f64 + 0.5) * step + jitter;
     let style = rotor.unchecked_ref::<SvgElement>().style();
-    let transition = concat(&["transform ", &decimal(ms), "ms cubic-bezier(.12,.7,.15,1)"]);
-    dom::set_style(&style, "transition", &transition);
+    if app.reduced_motion {
+        dom::set_style(&style, "transform", &rotate(landing));
+        return (250, pick);
+    }
+    // Where the waiting turning is, from its start (it began with the
+    // next frame, a few degrees later at most, which a turning wheel does
+    // not show). `floor` is one wasm instruction; `%` would link fmod.
+    let turns = (Date::now() - started + LEAD_MS) / TURN_MS;
+    let from = 360.0 * (turns - turns.floor());
+    rotor.attr("class", "rotor");
+    dom::set_style(&style, "transform", &rotate(from));
+    // A layout read applies it, so that the transition starts there.
+    let _ = frame.offset_width();
+    let ahead = landing - from;
+    let turn = 360.0 * TURNS + ahead - 360.0 * (ahead / 360.0).floor();
+    // The easing's first slope (y1 / x1) keeps the waiting turn's speed; in
+    // hundredths, two digits with the turns and times above.
+    let slope = 360.0 / TURN_MS * SPIN_MS / turn;
+    let y1 = decimal((15.0 * slope + 0.5) as u32);
+    let easing = concat(&["cubic-bezier(.15,.", &y1, ",.2,1)"]);
     dom::set_style(
         &style,
-        "transform",
-        &concat(&["rotate(", &rounded(target), "deg)"]),
+        "transition",
+        &concat(&["transform ", &decimal(SPIN_MS as u32), "ms ", &easing]),
     );
-    (ms as i32 + 250, pick)
+    dom::set_style(&style, "transform", &rotate(from + turn));
+    (SPIN_MS as i32 + 250, pick)
+}
+
+fn rotate(degrees: f64) -> String {
+    concat(&["rotate(", &rounded(degrees), "deg)"])
 }
 
 /// Marks the slice landed on and its label, drawn last so that its
