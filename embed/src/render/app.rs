@@ -130,7 +130,7 @@ enum Registration {
     Open,
     /// Sent, or its form reopened for a field the server refused: the play
     /// that goes out once it is answered, if the game has asked for it.
-    Waiting(Option<Box<dyn FnOnce(&Ctx)>>),
+    Waiting(Option<Later>),
     /// Refused (a play limit, a campaign ended): nothing more goes out.
     Refused,
 }
@@ -143,6 +143,10 @@ pub type Handler = Box<dyn FnMut(&Ctx, &Event)>;
 
 /// What runs once a step has its answer.
 pub type Then<T> = Box<dyn FnOnce(&Ctx, T)>;
+
+/// What runs later, once: a step sent when the registration is answered,
+/// or again when the visitor asks.
+type Later = Box<dyn FnOnce(&Ctx)>;
 
 impl App {
     pub fn new(
@@ -404,7 +408,7 @@ impl App {
             token: self.session.token.clone(),
             answers: answers.to_vec(),
         };
-        let send: Box<dyn FnOnce(&Ctx)> = Box::new(move |app| app.send_play(request, then));
+        let send: Later = Box::new(move |app| app.send_play(request, then));
         let mut registration = self.registration.borrow_mut();
         match &mut *registration {
             Registration::Waiting(waiting) => *waiting = Some(send),
@@ -438,7 +442,7 @@ impl App {
     /// A step that failed for the network or the server: the apology, and
     /// a button that takes it away and sends the step again (the server
     /// answers a repeated step as it did the first time).
-    fn offer_retry(self: &Rc<Self>, failure: &Failure, again: Box<dyn FnOnce(&Ctx)>) {
+    fn offer_retry(self: &Rc<Self>, failure: &Failure, again: Later) {
         self.failed(failure);
         let again = Cell::new(Some(again));
         let retry = action_button(

@@ -271,7 +271,7 @@ fn confetti(end: &HtmlElement) {
         // `--j` shuffles the start times, so the pieces do not fall in rows.
         piece.attr(
             "style",
-            &dom::concat(&["--i:", &decimal(i), ";--j:", &decimal(i * 7 % CONFETTI)]),
+            &concat(&["--i:", &decimal(i), ";--j:", &decimal(i * 7 % CONFETTI)]),
         );
         burst.add(&piece);
     }
