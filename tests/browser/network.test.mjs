@@ -49,6 +49,14 @@ async function hold(page, pattern) {
   return release;
 }
 
+/** Plays the campaign `c`: its play button, then its form, filled and sent. */
+async function sendForm(c) {
+  await c.locator(".actions button.play").click();
+  await c.locator("input[type=email]").fill("ada@example.com");
+  await c.locator("input[type=checkbox]").check();
+  await c.locator("button[type=submit]").click();
+}
+
 /** Records layout shifts from the start of navigation. */
 const OBSERVE = () => {
   window.__shifts = [];
@@ -260,10 +268,7 @@ describe("the async snippet on a slow or broken network", () => {
       // The first play request fails on the network; the next ones go through.
       let failed = 0;
       await page.route("**/play?*", (route) => (failed++ === 0 ? route.abort("connectionreset") : route.continue()));
-      await c.locator(".actions button.play").click();
-      await c.locator("input[type=email]").fill("ada@example.com");
-      await c.locator("input[type=checkbox]").check();
-      await c.locator("button[type=submit]").click();
+      await sendForm(c);
       if (kind === "giftbox") {
         await page.waitForFunction(() => !document.querySelector("adact-campaign").shadowRoot.querySelector(".gift").closest("[inert]"));
         await c.locator(".gift").nth(1).click();
@@ -292,10 +297,7 @@ describe("the async snippet on a slow or broken network", () => {
       // Neither the registration nor the play is answered until released.
       const answerRegister = await hold(page, "**/register?*");
       const answerPlay = await hold(page, "**/play?*");
-      await c.locator(".actions button.play").click();
-      await c.locator("input[type=email]").fill("ada@example.com");
-      await c.locator("input[type=checkbox]").check();
-      await c.locator("button[type=submit]").click();
+      await sendForm(c);
       if (kind === "wheel") {
         // It turns: two frames apart, the rotor is drawn at two angles.
         const turned = await c.locator(".rotor").evaluate((rotor) => new Promise((resolve) => {
@@ -345,10 +347,7 @@ describe("the async snippet on a slow or broken network", () => {
         } }),
       })
       : route.continue()));
-    await c.locator(".actions button.play").click();
-    await c.locator("input[type=email]").fill("ada@example.com");
-    await c.locator("input[type=checkbox]").check();
-    await c.locator("button[type=submit]").click();
+    await sendForm(c);
     await c.getByText("Use your work address.").waitFor();
     assert.equal(await c.locator(".card").getAttribute("data-step"), "form");
     assert.equal(await c.locator(".game").getAttribute("inert"), "", "the game waits, inert, under the form");
@@ -368,10 +367,7 @@ describe("the async snippet on a slow or broken network", () => {
     const c = page.locator("adact-campaign");
     let failed = 0;
     await page.route("**/register?*", (route) => (failed++ === 0 ? route.abort("connectionreset") : route.continue()));
-    await c.locator(".actions button.play").click();
-    await c.locator("input[type=email]").fill("ada@example.com");
-    await c.locator("input[type=checkbox]").check();
-    await c.locator("button[type=submit]").click();
+    await sendForm(c);
     const retry = c.getByRole("button", { name: "Try again" });
     await retry.waitFor();
     assert.equal(await retry.evaluate((b) => b.getRootNode().activeElement === b), true, "the retry button has the focus");
