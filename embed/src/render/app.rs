@@ -333,8 +333,9 @@ impl App {
     }
 
     /// Sends the registration; the play waits for its answer. On success
-    /// emits the player event. A field the server refused goes to `refused`; a failure of the network or the server offers
-    /// to send it again.
+    /// emits the player event. A field the server refused goes to
+    /// `refused`; a failure of the network or the server offers to send it
+    /// again; any other refusal is shown, and no play goes out.
     pub fn register(
         self: &Rc<Self>,
         fields: BTreeMap<String, String>,
