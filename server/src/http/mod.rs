@@ -19,7 +19,9 @@ use axum::{
     routing::get,
 };
 use serde::Serialize;
-use tower_http::{compression::CompressionLayer, cors::CorsLayer, trace::TraceLayer};
+use tower_http::{
+    compression::CompressionLayer, cors::CorsLayer, timeout::TimeoutLayer, trace::TraceLayer,
+};
 use utoipa::ToSchema;
 
 use self::{error::Error, openapi::ApiRouter};
@@ -128,8 +130,13 @@ pub fn app(state: AppState, config: &Config) -> Router {
         .finish();
     api.merge(site(config.www_dir.as_deref()))
         .fallback(not_found)
-        .layer(middleware::from_fn(method_not_allowed))
-        .layer(middleware::from_fn(time_limit))
+        // A request past its time limit is dropped (and whatever it was
+        // writing saved whole or not at all) and answered 503.
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIME_LIMIT,
+        ))
+        .layer(middleware::from_fn(bare_errors))
         // JSON and files without a precompressed sibling, in brotli or gzip
         // as the client offers (the embed's files are sent as built).
         .layer(CompressionLayer::new())
@@ -213,31 +220,28 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 /// handler's normal time, so only a stuck database or disk reaches it.
 const REQUEST_TIME_LIMIT: Duration = Duration::from_secs(30);
 
-async fn time_limit(request: Request, next: Next) -> Response {
-    match tokio::time::timeout(REQUEST_TIME_LIMIT, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => Error::Unavailable(
-            "The server could not answer within 30 s. A change it was making is saved whole or \
-             not at all: read it back before trying again (a play step may simply be sent again).",
-        )
-        .into_response(),
-    }
-}
-
-/// axum answers a method a path does not take with an empty 405; give it
-/// the API's error shape, keeping its `Allow` header. (The router's own
-/// `method_not_allowed_fallback` would also catch the public API's CORS
-/// preflights, which its CORS layer answers.)
-async fn method_not_allowed(request: Request, next: Next) -> Response {
+/// Errors a layer answers, rather than a handler, come without a body:
+/// axum's 405 for a method a path does not take, and the time limit's 503.
+/// They get the API's error shape; a 405 keeps its `Allow` header. (The
+/// router's own `method_not_allowed_fallback` would also catch the public
+/// API's CORS preflights, which its CORS layer answers.)
+async fn bare_errors(request: Request, next: Next) -> Response {
     let (method, path) = (request.method().clone(), request.uri().path().to_owned());
     let response = next.run(request).await;
-    if response.status() != StatusCode::METHOD_NOT_ALLOWED
-        || response.headers().contains_key(header::CONTENT_TYPE)
-    {
+    if response.headers().contains_key(header::CONTENT_TYPE) {
         return response;
     }
-    let mut answer =
-        Error::MethodNotAllowed(format!("{path} does not take {method}.")).into_response();
+    let error = match response.status() {
+        StatusCode::METHOD_NOT_ALLOWED => {
+            Error::MethodNotAllowed(format!("{path} does not take {method}."))
+        }
+        StatusCode::SERVICE_UNAVAILABLE => Error::Unavailable(
+            "The server could not answer within 30 s. A change it was making is saved whole or \
+             not at all: read it back before trying again (a play step may simply be sent again).",
+        ),
+        _ => return response,
+    };
+    let mut answer = error.into_response();
     if let Some(allow) = response.headers().get(header::ALLOW) {
         answer.headers_mut().insert(header::ALLOW, allow.clone());
     }

@@ -414,6 +414,32 @@ async fn a_method_a_path_does_not_take_answers_json_with_allow() {
 }
 
 #[tokio::test]
+async fn a_request_over_its_time_limit_answers_503_in_the_error_shape() {
+    // The server's layers in the server's order, with a limit of 20 ms.
+    let slow = Router::new()
+        .route(
+            "/slow",
+            axum::routing::get(|| async {
+                tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                "late"
+            }),
+        )
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            std::time::Duration::from_millis(20),
+        ))
+        .layer(axum::middleware::from_fn(super::bare_errors));
+    let response = slow
+        .oneshot(Request::get("/slow").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(code(&body), "unavailable");
+}
+
+#[tokio::test]
 async fn the_site_serves_nothing_under_the_api_path() {
     // As if an API route had been added to `site` rather than to an
     // `ApiRouter`: it must not answer, since it is not documented.
