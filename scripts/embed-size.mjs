@@ -9,7 +9,7 @@
 // Bytes are raw, before compression, and approximate by nature: LTO inlines
 // across crates, so code lands in whichever function it was inlined into
 // (the render's future, named after js-sys's future_to_promise, holds the
-// decoding of the render's answer, for one). README, "Embed size", has the
+// decoding of the render's answer, for one). docs/benchmarks.md, "Embed size", has the
 // gzip cost of each package measured by building without it.
 import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";

@@ -1,7 +1,7 @@
 //! The layers' imports point one way: each top-level module of this crate
 //! may import only the modules of the layers below its own. Read from the
 //! `crate::` paths of every file, so a cycle fails here, at its first
-//! import, rather than in a maintainer's head. The README's Layout section
+//! import, rather than in a maintainer's head. docs/architecture.md
 //! draws the same table.
 
 use std::{collections::BTreeSet, fs, path::Path};

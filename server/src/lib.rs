@@ -4,7 +4,7 @@
 //! [`run`] serves the whole application on a listener the caller bound, so
 //! tests can start it on port 0; `main` is a thin wrapper around it.
 //!
-//! The modules are layers whose imports point one way (the README's Layout
+//! The modules are layers whose imports point one way (docs/architecture.md
 //! draws them; `tests::layers` checks it): `http` → `app` → `store` →
 //! `domain`, and `worker` → `store`. `config` is read by all of them.
 

@@ -840,7 +840,7 @@ describe("the admin console", () => {
     await demo.page.goto(`${adact.url}/`);
     assert.match((await warned).text(), /^Adact: .*not in the account's allowed domains/);
     // Nothing drawn: the box, in view with the page under it, stays empty
-    // so that the page does not jump (README, "Embedding a campaign").
+    // so that the page does not jump (docs/embedding.md).
     assert.equal(await demo.page.locator("adact-campaign[data-campaign]").count(), 0);
     await demo.page.waitForFunction(() => !document.querySelector("adact-campaign")?.shadowRoot?.querySelector(".s"));
     await demo.context.close();

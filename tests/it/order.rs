@@ -171,7 +171,7 @@ async fn a_plays_events_are_recorded_in_causal_order_with_their_sequence() {
 /// twice; SQLite's one writer also commits them in that order, so a reader
 /// never sees number n+1 before n. PostgreSQL takes them from a sequence
 /// that never waits for another transaction, so writers at the same moment
-/// may commit out of order (README: what order is guaranteed).
+/// may commit out of order (docs/webhooks.md: what order is guaranteed).
 #[tokio::test]
 async fn sequence_numbers_each_accounts_events_across_writers() {
     let server = TestServer::start(|_| {}).await;

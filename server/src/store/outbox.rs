@@ -75,7 +75,7 @@ pub async fn record_for(
 /// peer bench's steady 500/s piled up into seconds of latency. The price:
 /// numbers are unique and increase in the order events are recorded, but
 /// two transactions recording at the same moment may commit (and be sent)
-/// out of that order, and a rolled-back event leaves a gap (README).
+/// out of that order, and a rolled-back event leaves a gap (docs/webhooks.md, "Order").
 async fn next_sequence(tx: &mut WriteTx, account_id: &str) -> sqlx::Result<i64> {
     if tx.backend() == Backend::Postgres {
         let name = event_sequence(tx, account_id).await?;
