@@ -38,15 +38,14 @@ use std::{
 };
 
 use adact_wire::{
-    CampaignKind, CampaignView, FinishRequest, PlayRequest, PlayResponse, RegisterRequest,
-    SessionView, UiText,
+    CampaignView, FinishRequest, PlayRequest, PlayResponse, RegisterRequest, SessionView, UiText,
 };
 use js_sys::{Array, Function};
 use wasm_bindgen::{JsCast as _, JsValue, closure::Closure};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Event, EventTarget, HtmlElement};
 
-use super::{card::Card, end, giftbox, quiz, scratch, wheel};
+use super::{card::Card, end, games};
 use crate::{
     Problem,
     api::{Failure, Server},
@@ -64,16 +63,6 @@ pub struct Game {
 
 /// A game's `start`.
 pub type Start = Box<dyn FnOnce(&Ctx)>;
-
-/// The game of a campaign's kind.
-pub fn draw(app: &Ctx) -> Game {
-    match app.view.kind {
-        CampaignKind::Wheel => wheel::draw(app),
-        CampaignKind::Scratch => scratch::draw(app),
-        CampaignKind::Giftbox => giftbox::draw(app),
-        CampaignKind::Quiz => quiz::draw(app),
-    }
-}
 
 /// One rendered campaign's state, shared by its event handlers. Its
 /// listeners live as long as the campaign and are dropped by `destroy()`.
@@ -95,6 +84,8 @@ pub struct App {
     sheet: HtmlElement,
     /// Over the game: the end panel, or a notice.
     panel: HtmlElement,
+    /// The step shown.
+    step: Cell<Step>,
     /// The game's `start`, until it is called.
     starter: RefCell<Option<Start>>,
     /// Where the registration stands; the play waits for it.
@@ -117,6 +108,27 @@ impl std::fmt::Debug for App {
 }
 
 pub type Ctx = Rc<App>;
+
+/// The step the card shows, mirrored in its `data-step` attribute for its
+/// styles (and tests); no code reads the attribute back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Intro,
+    Form,
+    Play,
+    End,
+}
+
+impl Step {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Intro => "intro",
+            Self::Form => "form",
+            Self::Play => "play",
+            Self::End => "end",
+        }
+    }
+}
 
 /// The least a game is scaled to at the end, in percent: its text stays
 /// legible (the wheel's labels and the quiz's review at 11 px and up).
@@ -169,6 +181,7 @@ impl App {
             actions: card.actions,
             sheet: card.sheet,
             panel: card.panel,
+            step: Cell::new(Step::Intro),
             starter: RefCell::default(),
             registration: RefCell::new(Registration::Open),
             live: card.live,
@@ -220,8 +233,9 @@ impl App {
 
     /// Marks the card with the step shown (`data-step`: `intro`, `form`,
     /// `play`, `end`), which its styles follow.
-    pub fn step(&self, step: &str) {
-        self.card.attr("data-step", step);
+    fn step(&self, step: Step) {
+        self.step.set(step);
+        self.card.attr("data-step", step.name());
     }
 
     /// Puts the game's element on the stage, inert, until `start`.
@@ -318,7 +332,7 @@ impl App {
     /// game starts at once, and the registration goes beside it.
     pub fn start(self: &Rc<Self>) {
         if self.has_form() {
-            self.step("form");
+            self.step(Step::Form);
             if let Ok(Some(first)) = self.sheet.query_selector("input") {
                 dom::focus(first.unchecked_ref());
             }
@@ -386,7 +400,7 @@ impl App {
 
     /// The form again, over the game, which waits inert.
     pub fn reopen_form(&self) {
-        self.step("form");
+        self.step(Step::Form);
         self.game.attr("inert", "");
     }
 
@@ -394,7 +408,7 @@ impl App {
     /// form was reopened for a field the server refused.
     pub fn game(self: &Rc<Self>) {
         self.game.remove_attr("inert");
-        self.step("play");
+        self.step(Step::Play);
         dom::focus(&self.game);
         if let Some(start) = self.starter.take() {
             start(self);
@@ -469,11 +483,11 @@ impl App {
         if self.destroyed.get() {
             return;
         }
-        self.step("end");
+        self.step(Step::End);
         // Played out, the game leaves the tab order and the controls it
         // had: the end panel says the result. The quiz's review stays, a
         // region to scroll and read.
-        if self.view.kind != CampaignKind::Quiz {
+        if !games::of(self.view.kind).read_at_end {
             self.game.attr("inert", "");
         }
         end::show(self, result);
@@ -510,7 +524,7 @@ impl App {
             return;
         };
         let game: HtmlElement = game.unchecked_into();
-        let ended = self.card.get_attribute("data-step").as_deref() == Some("end");
+        let ended = self.step.get() == Step::End;
         let panel = self.panel.first_element_child().filter(|_| ended);
         // All measured from the card's body, their positioned parent, and
         // without the transform: layout sizes.
@@ -519,7 +533,7 @@ impl App {
             None => (self.game.offset_top(), self.game.client_height()),
         };
         let style = game.style();
-        let scrolls = panel.is_some() && self.view.kind == CampaignKind::Quiz;
+        let scrolls = panel.is_some() && games::of(self.view.kind).read_at_end;
         if scrolls {
             dom::set_style(
                 &style,

@@ -17,56 +17,7 @@ const CONFETTI: u32 = 18;
 const CONFETTI_MS: i32 = 3200;
 
 /// The end screen's styles, added to the card's when the campaign uses them.
-pub const CSS: &str = r#"
-.end { position: relative; display: flex; flex-direction: column; align-items: center; gap: 10px; width: 100%; }
-.end-title { margin: 0; font-size: 26px; line-height: 1.2; outline: none; }
-.end.won .end-title { color: var(--adact-primary); }
-.end-text, .score { margin: 0; opacity: .85; }
-.coupon { position: relative; width: 100%; max-width: 340px; border-radius: 16px; background: var(--soft);
-  border: 1.5px solid var(--edge); --edge: color-mix(in srgb, var(--adact-primary) 40%, transparent);
-  box-shadow: 0 6px 18px color-mix(in srgb, var(--adact-primary) 18%, transparent); }
-.coupon-top { padding: 14px 18px 12px; border-radius: 14px 14px 0 0; background: var(--adact-primary); color: #fff; }
-.prize { margin: 0; font-size: 21px; line-height: 1.25; font-weight: 750; }
-.prize-text { margin: 2px 0 0; font-size: 14px; opacity: .92; }
-.coupon-code { position: relative; display: flex; flex-wrap: wrap; align-items: center; justify-content: center; gap: 4px 12px;
-  padding: 12px 16px 14px; border-top: 2px dashed var(--edge); }
-.coupon-code::before, .coupon-code::after { content: ""; position: absolute; top: -14px; width: 26px; height: 26px; border-radius: 50%;
-  background: var(--adact-background); border: 1.5px solid var(--edge); }
-.coupon-code::before { left: -14px; clip-path: inset(0 0 0 50%); }
-.coupon-code::after { right: -14px; clip-path: inset(0 50% 0 0); }
-.code-label { flex-basis: 100%; font-size: 12px; font-weight: 650; letter-spacing: .08em; text-transform: uppercase; opacity: .75; }
-.code { font: 750 22px/1.3 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; letter-spacing: .08em; user-select: all; word-break: break-all; }
-.copy { padding: 6px 16px; min-height: 40px; font-size: 14px; }
-.valid { flex-basis: 100%; margin: 2px 0 0; font-size: 13px; opacity: .8; }
-.lost-panel { display: flex; flex-direction: column; align-items: center; gap: 10px; width: 100%; max-width: 360px;
-  padding: 20px 18px; border-radius: 16px; background: var(--soft); }
-.lost-badge { width: 52px; height: 52px; border-radius: 50%; display: grid; place-items: center;
-  background: var(--adact-background); box-shadow: inset 0 0 0 3px var(--adact-primary); }
-.lost-badge::before { content: ""; width: 22px; height: 22px; border-radius: 50%; box-shadow: inset 0 0 0 3px var(--adact-primary);
-  background: linear-gradient(var(--adact-primary), var(--adact-primary)) 9.5px 4px / 3px 8px no-repeat,
-    linear-gradient(var(--adact-primary), var(--adact-primary)) 9.5px 9.5px / 7px 3px no-repeat; }
-.again { margin: 0; padding: 8px 14px; border-radius: 12px; background: var(--adact-background); font-size: 14px; line-height: 1.4; }
-.cta { display: inline-flex; align-items: center; gap: 8px; padding: 12px 28px; min-height: 44px; border-radius: 999px;
-  background: var(--adact-primary); color: #fff; font-weight: 650; text-decoration: none; }
-.cta::after { content: "\2197" / ""; font-size: 15px; }
-.lost .cta { background: transparent; color: var(--adact-primary); box-shadow: inset 0 0 0 2px var(--adact-primary); }
-.cta:hover { filter: brightness(1.08); }
-.cta:focus-visible { outline: 3px solid var(--adact-primary); outline-offset: 3px; }
-.confetti { position: absolute; inset: -8px 0 0; overflow: hidden; pointer-events: none; }
-.confetti i { position: absolute; top: -14px; left: calc(var(--i) * 5.4% + 2%); width: 8px; height: 13px; border-radius: 2px;
-  background: var(--adact-primary); opacity: 0; animation: adact-fall 1.9s cubic-bezier(.2,.6,.4,1) calc(var(--j) * 40ms) forwards; }
-.confetti i:nth-child(2n) { --dx: -36px; --r: -520deg; }
-.confetti i:nth-child(3n) { background: #f59e0b; width: 6px; animation-duration: 2.2s; }
-.confetti i:nth-child(3n+1) { background: #10b981; }
-.confetti i:nth-child(4n) { background: #ef4444; height: 9px; }
-.confetti i:nth-child(5n) { background: #3b82f6; border-radius: 50%; height: 8px; animation-duration: 1.7s; }
-@keyframes adact-fall {
-  0% { opacity: 1; transform: translate3d(0, 0, 0) rotate(0); }
-  80% { opacity: 1; }
-  100% { opacity: 0; transform: translate3d(var(--dx, 34px), 360px, 0) rotate(var(--r, 560deg)); }
-}
-@media (prefers-reduced-motion: reduce) { .confetti { display: none; } }
-"#;
+pub const CSS: &str = include_str!("end.css");
 
 pub fn show(app: &Ctx, result: &PlayResponse) {
     let screen = &app.view.end_screen;

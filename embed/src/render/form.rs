@@ -14,19 +14,7 @@ use super::app::Ctx;
 use crate::dom::{self, ElementExt as _, concat, decimal, element};
 
 /// The registration form's styles, added to the card's when the campaign uses them.
-pub const CSS: &str = r#"
-.form { width: 100%; display: flex; flex-direction: column; gap: 12px; text-align: left; }
-.field label { display: block; font-size: 14px; font-weight: 600; margin-bottom: 4px; }
-.req { color: #b91c1c; }
-.field input { width: 100%; min-height: 44px; padding: 10px 12px; border-radius: 10px; border: 1px solid var(--line);
-  font: inherit; color: var(--adact-text); background: var(--adact-background); }
-.field input[aria-invalid] { border-color: #b91c1c; }
-.consent { display: flex; gap: 10px; align-items: flex-start; font-size: 14px; }
-.consent input { width: 20px; height: 20px; margin: 2px 0 0; flex: none; accent-color: var(--adact-primary); }
-.error { margin: 4px 0 0; font-size: 13px; color: #b91c1c; min-height: 0; }
-.error:empty { display: none; }
-.form .play { align-self: center; margin-top: 4px; }
-"#;
+pub const CSS: &str = include_str!("form.css");
 
 /// An input of the form and the element that shows its message.
 struct Input {

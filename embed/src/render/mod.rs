@@ -18,6 +18,7 @@ mod app;
 mod card;
 mod end;
 mod form;
+mod games;
 mod giftbox;
 mod quiz;
 mod scratch;
@@ -168,7 +169,7 @@ impl Host {
         let app = app::App::new(server, session, campaign, words, prefill, card, on_event);
         // The game is shown from the intro on; the form's sheet is there
         // from the start too, hidden, so that the card keeps its size.
-        app.set_game(app::draw(&app));
+        app.set_game((games::of(app.view.kind).draw)(&app));
         match &notice {
             Some(notice) => app.notice(&notice.message, ""),
             None => {
@@ -216,13 +217,7 @@ impl Host {
 
 /// The card's styles with those of its steps and of its kind of game.
 fn stylesheet(kind: CampaignKind) -> String {
-    let game = match kind {
-        CampaignKind::Wheel => wheel::CSS,
-        CampaignKind::Scratch => scratch::CSS,
-        CampaignKind::Giftbox => giftbox::CSS,
-        CampaignKind::Quiz => quiz::CSS,
-    };
-    [card::CSS, form::CSS, end::CSS, game].concat()
+    [card::CSS, form::CSS, end::CSS, games::of(kind).css].concat()
 }
 
 /// Sets the theme as CSS custom properties. The server validates colours;

@@ -14,42 +14,7 @@ use super::app::{Ctx, Game};
 use crate::dom::{self, ElementExt as _, after, button, concat, decimal, element, svg};
 
 /// The quiz's styles, added to the card's when the campaign uses them.
-pub const CSS: &str = r#"
-.quiz { position: relative; width: 100%; max-height: 100%; overflow-y: auto; padding: 6px; display: grid; text-align: left; }
-.quiz .checking { grid-area: 2 / 1; }
-.card[data-step=end] .quiz .checking { visibility: hidden; }
-.quiz .step { grid-area: 1 / 1; display: flex; flex-direction: column; justify-content: center; gap: 12px; }
-.quiz [data-off] { visibility: hidden; }
-.quiz .hint { text-align: center; }
-.quiz .done-step { position: absolute; inset: 0; justify-content: flex-start; overflow: auto; }
-.quiz .progress { display: flex; justify-content: space-between; font-size: 13px; font-weight: 650; letter-spacing: .02em; opacity: 1;
-  color: color-mix(in srgb, var(--adact-text) 70%, transparent); }
-.bar { height: 8px; border-radius: 99px; background: var(--soft); overflow: hidden; box-shadow: inset 0 0 0 1px var(--line); }
-.bar span { display: block; height: 100%; border-radius: inherit; transform-origin: 0 50%;
-  background: linear-gradient(90deg, color-mix(in srgb, var(--adact-primary) 65%, var(--adact-background)), var(--adact-primary)); }
-.question { margin: 6px 0 4px; font-size: 21px; line-height: 1.3; outline: none; }
-.answers { display: grid; gap: 10px; counter-reset: answer; }
-.answers .answer { display: flex; align-items: center; gap: 12px; padding: 11px 14px; border-radius: 14px; text-align: left; font-weight: 600;
-  background: var(--adact-background); color: var(--adact-text); box-shadow: inset 0 0 0 2px var(--line); transition: box-shadow .15s, background-color .15s; }
-.answer::before { counter-increment: answer; content: counter(answer, upper-alpha) / ""; flex: none; display: grid; place-items: center;
-  width: 30px; height: 30px; border-radius: 50%; background: var(--soft); color: var(--adact-primary); font-weight: 750; font-size: 14px; }
-.answers .answer:hover { box-shadow: inset 0 0 0 2px var(--adact-primary); filter: none; }
-.answers .answer[aria-pressed=true] { background: var(--adact-primary); color: #fff; box-shadow: inset 0 0 0 2px var(--adact-primary); }
-.answer[aria-pressed=true]::before { content: "✓" / ""; background: #fff; }
-.answers.done .answer:not([aria-pressed=true]) { opacity: .5; }
-.game[inert] .answer { box-shadow: none; background: none; cursor: default; }
-.review-title { margin: 0; font-size: 17px; }
-.review { list-style: none; margin: 0; padding: 0; display: grid; gap: 10px; }
-.review li { display: flex; gap: 12px; padding: 12px 14px; border-radius: 14px; background: var(--soft); box-shadow: inset 4px 0 0 #15803d; }
-.review li.wrong { box-shadow: inset 4px 0 0 #b91c1c; }
-.review svg { flex: none; width: 26px; height: 26px; margin-top: 1px; }
-.review circle { fill: #15803d; } .review .wrong circle { fill: #b91c1c; }
-.review path { fill: none; stroke: #fff; stroke-width: 3; stroke-linecap: round; stroke-linejoin: round; }
-.review p { margin: 0; font-size: 14px; }
-.review .q { font-weight: 650; font-size: 15px; }
-.review .verdict { font-weight: 750; font-size: 13px; text-transform: uppercase; letter-spacing: .04em; }
-.review .right-answer { font-weight: 650; }
-"#;
+pub const CSS: &str = include_str!("quiz.css");
 
 /// Every question, stacked in one place so the quiz keeps its size (it
 /// scrolls in its room when a long one needs more); the first shows from

@@ -16,30 +16,7 @@ use super::app::{Ctx, Game, on_click_once};
 use crate::dom::{self, ElementExt as _, after, button, element, svg};
 
 /// The scratch card's styles, added to the card's when the campaign uses them.
-pub const CSS: &str = r#"
-.scratch-stage { width: 100%; display: flex; flex-direction: column; align-items: center; gap: 14px; }
-.scratch-stage.held { touch-action: none; }
-.ticket { width: min(100%, 420px); padding: 10px; border-radius: 22px; box-shadow: 0 12px 28px rgba(0,0,0,.18);
-  background: linear-gradient(135deg, color-mix(in srgb, var(--adact-primary) 70%, #fff), var(--adact-primary) 45%, color-mix(in srgb, var(--adact-primary) 70%, #000)); }
-.scratch { position: relative; width: 100%; aspect-ratio: 2; border-radius: 14px; overflow: hidden;
-  background: radial-gradient(circle at 50% 35%, var(--adact-background) 30%, var(--soft)); box-shadow: inset 0 0 0 1px rgba(0,0,0,.08); }
-.scratch .under { position: absolute; inset: 0; display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 6px; padding: 16px; }
-.under svg { width: 40px; height: 40px; fill: var(--adact-primary); opacity: .9; }
-.under strong { font-size: 26px; line-height: 1.2; color: var(--adact-primary); overflow-wrap: anywhere; }
-.under.lost svg { display: none; }
-.under.lost strong { color: var(--adact-text); font-weight: 600; font-size: 22px; }
-.scratch canvas { position: absolute; inset: 0; width: 100%; height: 100%; touch-action: none; cursor: grab; transition: opacity .6s ease; }
-.scratch canvas:active { cursor: grabbing; }
-.scratch canvas.gone { opacity: 0; cursor: default; }
-.reveal { appearance: none; border: 0; background: none; padding: 6px 12px; min-height: 32px; font: inherit; font-size: 14px; cursor: pointer;
-  color: inherit; opacity: 0; text-decoration: underline; text-underline-offset: 3px; }
-.reveal.live { opacity: .8; animation: adact-late .5s 3s both; }
-.reveal.live:hover { opacity: 1; }
-.reveal.now, .reveal.live:focus-visible { animation: none; }
-@keyframes adact-late { from { opacity: 0; } }
-@media (prefers-reduced-motion: reduce) { .reveal.live { animation: none; } }
-.card[data-step=end] .scratch-stage :is(.hint, .reveal) { visibility: hidden; }
-"#;
+pub const CSS: &str = include_str!("scratch.css");
 
 /// The canvas's own size; CSS scales it to the card.
 const W: f64 = 600.0;

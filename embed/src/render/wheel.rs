@@ -15,41 +15,7 @@ use crate::dom::{self, ElementExt as _, after, concat, decimal, element, svg};
 /// The wheel's styles, added to the card's when the campaign uses them.
 /// The rotor is its own `<svg>`, so the compositor turns it; the rim, the
 /// studs, the hub and the pointer stay still over it.
-pub const CSS: &str = r#"
-.wheel-stage { width: 100%; display: flex; flex-direction: column; align-items: center; gap: 18px; }
-.wheel { --rim: color-mix(in srgb, var(--adact-primary) 62%, #000); position: relative; width: min(100%, 340px); aspect-ratio: 26 / 27; }
-.wheel svg { position: absolute; left: 0; width: 100%; display: block; overflow: visible; }
-.wheel .face { top: 0; height: 100%; pointer-events: none; }
-.rotor { top: 3.704%; height: 96.296%; will-change: transform; filter: drop-shadow(0 10px 18px rgba(0,0,0,.22)); border-radius: 50%; }
-.rotor.free { animation: adact-turn .5s linear -20ms infinite; }
-.card:has(.notice[role=status]) .rotor { animation-play-state: paused; }
-@keyframes adact-turn { to { transform: rotate(360deg); } }
-.rotor path { stroke: color-mix(in srgb, #fff 70%, var(--adact-primary)); stroke-width: 4; }
-.s0 .a { stop-color: color-mix(in srgb, var(--adact-primary) 72%, #fff); } .s0 .b { stop-color: color-mix(in srgb, var(--adact-primary) 82%, #000); }
-.s1 .a { stop-color: var(--adact-background); } .s1 .b { stop-color: color-mix(in srgb, var(--adact-primary) 22%, var(--adact-background)); }
-.s2 .a { stop-color: color-mix(in srgb, var(--adact-primary) 30%, var(--adact-background)); } .s2 .b { stop-color: color-mix(in srgb, var(--adact-primary) 55%, var(--adact-background)); }
-.rotor text { font: 700 48px/1 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; dominant-baseline: central; fill: var(--adact-text); }
-.rotor text.s0 { fill: #fff; paint-order: stroke; stroke: rgba(0,0,0,.18); stroke-width: 3; }
-.rotor text.up { text-anchor: start; } .rotor text:not(.up) { text-anchor: end; }
-.landed .rotor :is(path, text):not(.win) { opacity: .38; }
-.rotor path.win { stroke: #fff; stroke-width: 12; }
-.rim { fill: none; stroke: var(--rim); stroke-width: 50; }
-.rim-edge { fill: none; stroke: color-mix(in srgb, var(--rim) 60%, #fff); stroke-width: 4; }
-.rim-shade { fill: none; stroke: rgba(0,0,0,.22); stroke-width: 10; }
-.stud { fill: #fff7d6; stroke: rgba(0,0,0,.25); stroke-width: 2; }
-.stud:nth-of-type(even) { fill: color-mix(in srgb, #fff 55%, var(--adact-primary)); }
-.spinning .stud:nth-of-type(odd) { animation: adact-blink .45s steps(1) infinite; }
-.landed:not(.lost) .stud { fill: #fff7d6; filter: drop-shadow(0 0 6px #ffe27a); }
-.lost .rotor path.win { stroke-width: 6; }
-@keyframes adact-blink { 50% { fill: color-mix(in srgb, #fff 55%, var(--adact-primary)); } }
-.gloss { fill: url(#adact-gloss); }
-.hub-ring { fill: var(--rim); stroke: color-mix(in srgb, var(--rim) 60%, #fff); stroke-width: 4; }
-.hub { fill: var(--adact-background); }
-.hub-dot { fill: var(--adact-primary); }
-.pointer { fill: color-mix(in srgb, #fff 92%, var(--adact-primary)); stroke: var(--rim); stroke-width: 10; stroke-linejoin: round; filter: drop-shadow(0 4px 4px rgba(0,0,0,.3)); }
-.pointer-dot { fill: var(--adact-primary); }
-@media (prefers-reduced-motion: reduce) { .wheel :is(.stud, .rotor) { animation: none !important; } }
-"#;
+pub const CSS: &str = include_str!("wheel.css");
 
 /// How long the wheel takes to stop once the outcome is known, turning at
 /// least `TURNS` more times; while it waits, a turn takes `TURN_MS`, and

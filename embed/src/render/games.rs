@@ -1,0 +1,55 @@
+//! The games, one row per campaign kind: its styles, how it is drawn, and
+//! how it behaves at the end. The flow (`app`) asks this table and names no
+//! game. A new kind is a row here and a module of its own (its `draw` and
+//! its `.css`), following the contract in `app`'s docs.
+
+use adact_wire::CampaignKind;
+
+use super::{
+    app::{Ctx, Game},
+    giftbox, quiz, scratch, wheel,
+};
+
+/// What the flow knows of a kind of game.
+pub struct Kind {
+    /// The game's styles, added to the card's.
+    pub css: &'static str,
+    /// Draws the game, inert, as the intro shows it.
+    pub draw: fn(&Ctx) -> Game,
+    /// Whether the game keeps something to read at the end (the quiz's
+    /// review): it keeps its size and scrolls in the room the end panel
+    /// leaves, and stays reachable by keyboard, instead of being scaled
+    /// down and made inert.
+    pub read_at_end: bool,
+}
+
+const WHEEL: Kind = Kind {
+    css: wheel::CSS,
+    draw: wheel::draw,
+    read_at_end: false,
+};
+const SCRATCH: Kind = Kind {
+    css: scratch::CSS,
+    draw: scratch::draw,
+    read_at_end: false,
+};
+const GIFTBOX: Kind = Kind {
+    css: giftbox::CSS,
+    draw: giftbox::draw,
+    read_at_end: false,
+};
+const QUIZ: Kind = Kind {
+    css: quiz::CSS,
+    draw: quiz::draw,
+    read_at_end: true,
+};
+
+/// The row of a campaign's kind.
+pub fn of(kind: CampaignKind) -> &'static Kind {
+    match kind {
+        CampaignKind::Wheel => &WHEEL,
+        CampaignKind::Scratch => &SCRATCH,
+        CampaignKind::Giftbox => &GIFTBOX,
+        CampaignKind::Quiz => &QUIZ,
+    }
+}
