@@ -23,33 +23,15 @@ pub struct Kind {
     pub read_at_end: bool,
 }
 
-const WHEEL: Kind = Kind {
-    css: wheel::CSS,
-    draw: wheel::draw,
-    read_at_end: false,
-};
-const SCRATCH: Kind = Kind {
-    css: scratch::CSS,
-    draw: scratch::draw,
-    read_at_end: false,
-};
-const GIFTBOX: Kind = Kind {
-    css: giftbox::CSS,
-    draw: giftbox::draw,
-    read_at_end: false,
-};
-const QUIZ: Kind = Kind {
-    css: quiz::CSS,
-    draw: quiz::draw,
-    read_at_end: true,
-};
-
 /// The row of a campaign's kind.
 pub fn of(kind: CampaignKind) -> &'static Kind {
-    match kind {
-        CampaignKind::Wheel => &WHEEL,
-        CampaignKind::Scratch => &SCRATCH,
-        CampaignKind::Giftbox => &GIFTBOX,
-        CampaignKind::Quiz => &QUIZ,
-    }
+    use CampaignKind::*;
+    #[rustfmt::skip]
+    let row = match kind {
+        Wheel =>   &Kind { css: wheel::CSS,   draw: wheel::draw,   read_at_end: false },
+        Scratch => &Kind { css: scratch::CSS, draw: scratch::draw, read_at_end: false },
+        Giftbox => &Kind { css: giftbox::CSS, draw: giftbox::draw, read_at_end: false },
+        Quiz =>    &Kind { css: quiz::CSS,    draw: quiz::draw,    read_at_end: true },
+    };
+    row
 }
