@@ -86,6 +86,31 @@ async fn play(
     (registered["player_id"].as_str().unwrap().to_owned(), played)
 }
 
+/// Webhooks on, to `receiver`'s `/ok`, for `events` (every type when
+/// `None`).
+async fn send_webhooks_to(server: &TestServer, receiver: &Receiver, events: Option<Value>) {
+    let mut settings = json!({"enabled": true, "url": receiver.url("/ok")});
+    if let Some(events) = events {
+        settings["events"] = events;
+    }
+    let (status, body) = server
+        .call(Method::PUT, "/api/v1/webhooks/settings", Some(settings))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// An export's body, as text.
+async fn export_text(server: &TestServer, query: &str) -> String {
+    server
+        .admin(Method::GET, &format!("/api/v1/players/export{query}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 /// The ids of a list answer, and its `next_cursor`.
 async fn list(server: &TestServer, query: &str) -> (Vec<String>, Option<String>) {
     let (status, page) = server
@@ -312,14 +337,7 @@ fn urlencode(text: &str) -> String {
 async fn a_player_page_shows_every_play_and_whether_the_code_was_sent() {
     let receiver = Receiver::start().await;
     let server = server().await;
-    let (status, body) = server
-        .call(
-            Method::PUT,
-            "/api/v1/webhooks/settings",
-            Some(json!({"enabled": true, "url": receiver.url("/ok")})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    send_webhooks_to(&server, &receiver, None).await;
     let (winning, _) = campaign(&server, "Always Wins", true).await;
     campaign(&server, "Never Wins", false).await;
     let (ada, won) = play(
@@ -525,14 +543,7 @@ async fn the_export_streams_one_row_per_play_quoted_and_safe_for_spreadsheets() 
     assert!(!answer.bytes().await.unwrap().is_empty());
 
     // NDJSON, filtered: one object a line.
-    let text = server
-        .admin(Method::GET, "/api/v1/players/export?format=ndjson&won=true")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = export_text(&server, "?format=ndjson&won=true").await;
     let lines: Vec<Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -585,14 +596,7 @@ async fn an_export_longer_than_its_chunks_has_every_play_once_in_order() {
     tx.commit().await.unwrap();
     store.close().await;
 
-    let text = server
-        .admin(Method::GET, "/api/v1/players/export?format=ndjson")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = export_text(&server, "?format=ndjson").await;
     let ids: Vec<String> = text
         .lines()
         .map(|l| {
@@ -613,14 +617,7 @@ async fn an_export_longer_than_its_chunks_has_every_play_once_in_order() {
 async fn erasing_a_player_removes_them_everywhere_and_tells_the_receiver() {
     let receiver = Receiver::start().await;
     let server = server().await;
-    let (status, body) = server
-        .call(
-            Method::PUT,
-            "/api/v1/webhooks/settings",
-            Some(json!({"enabled": true, "url": receiver.url("/ok")})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    send_webhooks_to(&server, &receiver, None).await;
     campaign(&server, "Always Wins", true).await;
     let (ada, won) = play(
         &server,
@@ -789,16 +786,7 @@ async fn erasing_a_player_removes_them_everywhere_and_tells_the_receiver() {
 async fn retention_erases_players_last_seen_longer_ago() {
     let receiver = Receiver::start().await;
     let server = server().await;
-    let (status, body) = server
-        .call(
-            Method::PUT,
-            "/api/v1/webhooks/settings",
-            Some(
-                json!({"enabled": true, "url": receiver.url("/ok"), "events": ["player.deleted"]}),
-            ),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    send_webhooks_to(&server, &receiver, Some(json!(["player.deleted"]))).await;
     let (status, body) = server
         .call(Method::GET, "/api/v1/account/player-retention", None)
         .await;
