@@ -13,14 +13,23 @@ use tokio_util::sync::CancellationToken;
 
 pub mod app;
 pub mod config;
-pub mod domain;
 pub mod http;
-pub mod store;
-#[doc(hidden)]
-pub mod testing;
+pub mod metrics;
+pub mod net;
 pub mod worker;
 
-use crate::{app::accounts, config::Config, http::AppState, store::Store};
+use std::sync::Arc;
+
+use adact_store::{Backend, Store, queue::Completion};
+use futures_util::future::BoxFuture;
+
+use crate::{
+    app::{accounts, webhooks::Courier},
+    config::Config,
+    http::AppState,
+    metrics::Metrics,
+    worker::Dispatcher,
+};
 
 /// Connects to the database, migrates it, creates the first account when it
 /// is empty, and serves until `shutdown` is cancelled.
@@ -51,8 +60,8 @@ pub async fn run(
     }
     http::assets::warn_if_embed_missing(config.www_dir.as_deref());
 
-    let state = AppState::new(store.clone(), &config, demo_key.as_deref())?;
-    let dispatcher = tokio::spawn(state.webhooks.clone().run(shutdown.clone()));
+    let (state, dispatcher) = assemble(store.clone(), &config, demo_key.as_deref())?;
+    let dispatcher = tokio::spawn(dispatcher.run(shutdown.clone()));
     let cleaner = tokio::spawn(worker::cleaner::clean_history(
         store.clone(),
         config.webhooks.retention,
@@ -70,11 +79,11 @@ pub async fn run(
         shutdown.clone(),
     ));
     let invalidations = match store.backend() {
-        store::Backend::Postgres => Some(tokio::spawn(store::cache::relay_invalidations(
+        Backend::Postgres => Some(tokio::spawn(adact_store::cache::relay_invalidations(
             store.clone(),
             shutdown.clone(),
         ))),
-        store::Backend::Sqlite => None,
+        Backend::Sqlite => None,
     };
     let app = http::app(state, &config);
     let addr = listener.local_addr()?;
@@ -103,5 +112,39 @@ pub async fn run(
     tracing::info!("stopped");
     Ok(())
 }
+/// The HTTP state and the webhook workers it asks through `app`, wired:
+/// the one place where `app` and `worker` meet.
+pub fn assemble(
+    store: Store,
+    config: &Config,
+    demo_embed_key: Option<&str>,
+) -> anyhow::Result<(AppState, Dispatcher)> {
+    let metrics = Metrics::default();
+    let dispatcher = Dispatcher::new(
+        store.clone(),
+        &config.webhooks,
+        config.allow_private_endpoints,
+        metrics.clone(),
+    )?;
+    let courier = Arc::new(dispatcher.clone());
+    let state = AppState::new(store, config, demo_embed_key, courier, metrics)?;
+    Ok((state, dispatcher))
+}
+
+impl Courier for Dispatcher {
+    fn wake(&self) {
+        Dispatcher::wake(self);
+    }
+
+    fn deliver_now<'a>(
+        &'a self,
+        delivery_id: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Option<Completion>>> {
+        Box::pin(Dispatcher::deliver_now(self, delivery_id))
+    }
+}
+
 #[cfg(test)]
 mod layers;
+#[cfg(test)]
+mod tests;

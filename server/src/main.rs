@@ -1,8 +1,8 @@
 use adact_server::{
     app::accounts,
     config::{AccountCommand, Cli, Command, SessionKeyCommand},
-    store::Store,
 };
+use adact_store::Store;
 use clap::Parser as _;
 use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;

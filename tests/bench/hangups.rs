@@ -31,7 +31,7 @@ mod process;
 
 use std::time::{Duration, Instant};
 
-use adact_server::store::{Backend, Store};
+use adact_store::{Backend, Store};
 use load::{Fixture, Problem, Target, Until};
 
 const ADMIN: &str = "adm_bench_0123456789abcdef";
@@ -61,7 +61,7 @@ async fn main() {
             (None, target, var("BENCH_DATABASE_URL"))
         }
         Err(_) => {
-            let db = adact_server::testing::database_url(dir.path())
+            let db = adact_store::testing::database_url(dir.path())
                 .await
                 .unwrap();
             let www = concat!(env!("CARGO_MANIFEST_DIR"), "/../www");

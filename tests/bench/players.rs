@@ -33,7 +33,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use adact_server::store::{Backend, Store};
+use adact_store::{Backend, Store};
 use load::Target;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -54,7 +54,7 @@ async fn main() {
     let plays_each = env("BENCH_PLAYS_EACH", 3);
     adact_server::worker::client::install_crypto_provider();
     let dir = tempfile::tempdir().unwrap();
-    let db = adact_server::testing::database_url(dir.path())
+    let db = adact_store::testing::database_url(dir.path())
         .await
         .unwrap();
     let backend = Backend::of_url(&db).unwrap();

@@ -25,16 +25,16 @@
 
 use std::time::{Duration, Instant};
 
+use adact_domain::{
+    campaign::{NewCampaign, Status},
+    stats::{DAY_MS, Days, HOUR_MS},
+    time::{new_id, now_ms},
+};
 use adact_server::{
     app::{accounts, campaigns},
     config::Config,
-    domain::{
-        campaign::{NewCampaign, Status},
-        stats::{DAY_MS, Days, HOUR_MS},
-        time::{new_id, now_ms},
-    },
-    store::{Backend, Store, dialect::Placeholders},
 };
+use adact_store::{Backend, Store, dialect::Placeholders};
 use sqlx::AssertSqlSafe;
 use tokio_util::sync::CancellationToken;
 
@@ -61,7 +61,7 @@ fn percentiles(mut ms: Vec<f64>) -> String {
 async fn main() {
     adact_server::worker::client::install_crypto_provider();
     let dir = tempfile::tempdir().unwrap();
-    let url = adact_server::testing::database_url(dir.path())
+    let url = adact_store::testing::database_url(dir.path())
         .await
         .unwrap();
     let store = Store::connect(&url, 8).await.unwrap();

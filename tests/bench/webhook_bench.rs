@@ -26,10 +26,8 @@ use std::{
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
-use adact_server::{
-    domain::events::{EventType, schema::example_data},
-    store::{Store, outbox},
-};
+use adact_domain::events::{EventType, schema::example_data};
+use adact_store::{Store, outbox};
 use axum::{
     Router,
     extract::State,
@@ -124,7 +122,7 @@ async fn main() {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
     let dir = tempfile::tempdir().unwrap();
-    let db = adact_server::testing::database_url(dir.path())
+    let db = adact_store::testing::database_url(dir.path())
         .await
         .unwrap();
     adact_server::worker::client::install_crypto_provider();

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use adact_server::store::Store;
+use adact_store::Store;
 
 use crate::{
     receiver::{Receiver, tally},
@@ -17,7 +17,7 @@ async fn three_servers_share_the_queue_and_survive_losing_one() {
     const CONCURRENCY: usize = 32;
     let receiver = Receiver::with_delay(Duration::from_millis(5)).await;
     let dir = tempfile::tempdir().unwrap();
-    let db = adact_server::testing::database_url(dir.path())
+    let db = adact_store::testing::database_url(dir.path())
         .await
         .unwrap();
     let concurrency = CONCURRENCY.to_string();
@@ -136,7 +136,7 @@ async fn plays_spread_over_three_servers_never_overdraw_stock() {
     const PLAYS: usize = 300;
     const STOCK: usize = 20;
     let dir = tempfile::tempdir().unwrap();
-    let db = adact_server::testing::database_url(dir.path())
+    let db = adact_store::testing::database_url(dir.path())
         .await
         .unwrap();
     let servers: Vec<Process> = (0..3).map(|_| Process::start(&db, &[])).collect();
@@ -173,7 +173,7 @@ async fn plays_spread_over_three_servers_never_overdraw_stock() {
     .unwrap();
     assert!(segment.status().is_success());
     // 300 plays from one address: far above the default rate limits.
-    let most = adact_server::domain::rate_limits::MAX_PER_MINUTE;
+    let most = adact_domain::rate_limits::MAX_PER_MINUTE;
     let lifted = client
         .put(format!("{}/api/v1/account/rate-limits", servers[0].url))
         .bearer_auth(crate::server::ADMIN_TOKEN)

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use adact_server::store::Store;
+use adact_store::Store;
 
 use crate::{
     receiver::{Receiver, tally},
@@ -17,7 +17,7 @@ async fn a_killed_server_loses_no_event() {
     // Slow answers keep many attempts in flight when the kill lands.
     let receiver = Receiver::with_delay(Duration::from_millis(20)).await;
     let dir = tempfile::tempdir().unwrap();
-    let db = adact_server::testing::database_url(dir.path())
+    let db = adact_store::testing::database_url(dir.path())
         .await
         .unwrap();
     let args = [

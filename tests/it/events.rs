@@ -8,7 +8,7 @@ use std::{
     time::Duration,
 };
 
-use adact_server::domain::events::EventType;
+use adact_domain::events::EventType;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

@@ -25,7 +25,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use adact_server::store::Backend;
+use adact_store::Backend;
 use rand::Rng as _;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -140,7 +140,7 @@ impl Target {
 /// Lifts the public API's rate limits to the most an account may have:
 /// load comes from one address, far above the default limits.
 pub async fn lift_rate_limits(target: &Target) {
-    let most = adact_server::domain::rate_limits::MAX_PER_MINUTE;
+    let most = adact_domain::rate_limits::MAX_PER_MINUTE;
     let limits = json!({
         "renders_per_ip": most, "steps_per_ip": most, "steps_per_player": most,
     });
@@ -207,8 +207,7 @@ impl Fixture {
     /// skipped delivery, for recover to queue).
     pub async fn prepare(target: &Target, clients: usize) -> Self {
         let run = format!("{:06x}", rand::rng().random_range(0..0xff_ffff));
-        let since =
-            adact_server::domain::time::rfc3339(adact_server::domain::time::now_ms() - 60_000);
+        let since = adact_domain::time::rfc3339(adact_domain::time::now_ms() - 60_000);
         let account = target.must(Method::GET, "/api/v1/account", None).await;
         let segments = target
             .must(Method::GET, "/api/v1/segments?limit=200", None)

@@ -88,10 +88,7 @@ async fn a_restart_keeps_the_account_and_stores_only_the_token_hash() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-    assert_eq!(
-        stored.0,
-        adact_server::domain::credentials::hash_token(ADMIN_TOKEN)
-    );
+    assert_eq!(stored.0, adact_domain::credentials::hash_token(ADMIN_TOKEN));
     let clear: (i64,) = sqlx::query_as(
         "select count(*) from accounts where admin_token_hash = $1 or name = $1 or embed_key = $1",
     )
@@ -241,7 +238,7 @@ fn account_create_prints_new_credentials() {
 fn database_url(dir: &tempfile::TempDir) -> String {
     tokio::runtime::Runtime::new()
         .unwrap()
-        .block_on(adact_server::testing::database_url(dir.path()))
+        .block_on(adact_store::testing::database_url(dir.path()))
         .unwrap()
 }
 

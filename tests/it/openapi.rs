@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use adact_server::domain::events::EventType;
+use adact_domain::events::EventType;
 use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
 
@@ -778,7 +778,7 @@ async fn real_answers_match_the_documented_schemas() {
         .await;
     assert_eq!(status, StatusCode::OK);
     let recover = format!("/api/v1/webhooks/endpoints/{endpoint_id}/recover");
-    let since = adact_server::domain::time::rfc3339(adact_server::domain::time::now_ms() - 60_000);
+    let since = adact_domain::time::rfc3339(adact_domain::time::now_ms() - 60_000);
     for (body, expected) in [
         (json!({"since": since}), StatusCode::ACCEPTED),
         (

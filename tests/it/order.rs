@@ -4,13 +4,11 @@
 
 use std::time::Duration;
 
-use adact_server::{
-    domain::{
-        events::{EventData, EventType, schema::example_data},
-        time as clock,
-    },
-    store::{Backend, Store, outbox},
+use adact_domain::{
+    events::{EventData, EventType, schema::example_data},
+    time as clock,
 };
+use adact_store::{Backend, Store, outbox};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -373,14 +371,12 @@ async fn an_ordered_endpoint_holds_a_players_later_events_until_the_earlier_one_
 /// are all claimable at once. No server runs: the test is the workers.
 #[tokio::test]
 async fn workers_claim_one_delivery_of_an_ordered_group_at_a_time() {
-    use adact_server::{
-        app::accounts as bootstrap,
-        domain::webhook::EndpointFields,
-        store::queue::{self, Completion, Next},
-    };
+    use adact_domain::webhook::EndpointFields;
+    use adact_server::app::accounts as bootstrap;
+    use adact_store::queue::{self, Completion, Next};
 
     let dir = tempfile::tempdir().unwrap();
-    let url = adact_server::testing::database_url(dir.path())
+    let url = adact_store::testing::database_url(dir.path())
         .await
         .unwrap();
     let store = Store::connect(&url, 4).await.unwrap();

@@ -635,13 +635,11 @@ async fn segment_titles_ignore_case_and_spaces_and_only_real_changes_are_events(
 /// never fails on them.
 #[tokio::test]
 async fn segments_whose_titles_differed_only_in_case_are_kept_and_the_oldest_is_shown() {
-    use adact_server::{
-        app::{accounts, demo, segments},
-        store::Store,
-    };
+    use adact_server::app::{accounts, demo, segments};
+    use adact_store::Store;
 
     let dir = tempfile::tempdir().unwrap();
-    let url = adact_server::testing::database_url(dir.path())
+    let url = adact_store::testing::database_url(dir.path())
         .await
         .unwrap();
     let store = Store::connect(&url, 2).await.unwrap();
@@ -667,7 +665,7 @@ async fn segments_whose_titles_differed_only_in_case_are_kept_and_the_oldest_is_
     )
     .bind(&account.id)
     .bind(&campaign.id)
-    .bind(adact_server::domain::time::now_ms() + 1000)
+    .bind(adact_domain::time::now_ms() + 1000)
     .execute(store.pool())
     .await
     .unwrap();
@@ -700,10 +698,7 @@ async fn segments_whose_titles_differed_only_in_case_are_kept_and_the_oldest_is_
     assert!(
         matches!(
             err,
-            adact_server::app::Error::Rule(adact_server::domain::Error::Conflict {
-                field: "title",
-                ..
-            })
+            adact_server::app::Error::Rule(adact_domain::Error::Conflict { field: "title", .. })
         ),
         "{err:?}"
     );

@@ -825,7 +825,7 @@ async fn retention_erases_players_last_seen_longer_ago() {
     )
     .await;
     let store = server.second_store().await;
-    let long_ago = adact_server::domain::time::now_ms() - 31 * 86_400_000;
+    let long_ago = adact_domain::time::now_ms() - 31 * 86_400_000;
     sqlx::query("update players set updated_at = $1 where id = $2")
         .bind(long_ago)
         .bind(&old)

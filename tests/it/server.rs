@@ -44,7 +44,7 @@ impl TestServer {
         let www = dir.path().join("www");
         write_fake_embed(&www);
         std::fs::copy(www_dir().join("index.html"), www.join("index.html")).unwrap();
-        let database_url = adact_server::testing::database_url(dir.path())
+        let database_url = adact_store::testing::database_url(dir.path())
             .await
             .unwrap();
         let mut config = Config::for_database(database_url.clone());
@@ -126,8 +126,8 @@ impl TestServer {
 
     /// Another connection pool on the server's database, standing in for
     /// another process that records events.
-    pub async fn second_store(&self) -> adact_server::store::Store {
-        adact_server::store::Store::connect(&self.database_url, 2)
+    pub async fn second_store(&self) -> adact_store::Store {
+        adact_store::Store::connect(&self.database_url, 2)
             .await
             .unwrap()
     }
@@ -242,15 +242,9 @@ impl Drop for Process {
 
 /// Records `n` events in transactions of up to 500, as another process
 /// sharing the database would; returns their ids.
-pub async fn record_events(
-    store: &adact_server::store::Store,
-    account_id: &str,
-    n: usize,
-) -> Vec<String> {
-    use adact_server::{
-        domain::events::{EventType, schema::example_data},
-        store::outbox,
-    };
+pub async fn record_events(store: &adact_store::Store, account_id: &str, n: usize) -> Vec<String> {
+    use adact_domain::events::{EventType, schema::example_data};
+    use adact_store::outbox;
     let mut ids = Vec::with_capacity(n);
     for chunk in 0..n.div_ceil(500) {
         let (account_id, count) = (
@@ -276,12 +270,12 @@ pub async fn record_events(
 }
 
 /// Turns the account's webhooks on, straight in the database.
-pub async fn enable_webhooks(store: &adact_server::store::Store, account_id: &str) {
+pub async fn enable_webhooks(store: &adact_store::Store, account_id: &str) {
     let account_id = account_id.to_owned();
     store
         .transact(move |tx| {
             Box::pin(async move {
-                adact_server::store::endpoints::set_webhooks_enabled(tx, &account_id, true).await
+                adact_store::endpoints::set_webhooks_enabled(tx, &account_id, true).await
             })
         })
         .await
@@ -290,24 +284,18 @@ pub async fn enable_webhooks(store: &adact_server::store::Store, account_id: &st
 
 /// Creates an endpoint with a new secret, straight in the database.
 pub async fn create_endpoint(
-    store: &adact_server::store::Store,
+    store: &adact_store::Store,
     account_id: &str,
-    fields: adact_server::domain::webhook::EndpointFields,
+    fields: adact_domain::webhook::EndpointFields,
     primary: bool,
-) -> adact_server::domain::webhook::Endpoint {
+) -> adact_domain::webhook::Endpoint {
     let account_id = account_id.to_owned();
-    let secret = adact_server::worker::signing::new_secret();
+    let secret = adact_domain::webhook::signing::new_secret();
     store
         .transact(move |tx| {
             Box::pin(async move {
-                adact_server::store::endpoints::insert_endpoint(
-                    tx,
-                    &account_id,
-                    &fields,
-                    primary,
-                    &secret,
-                )
-                .await
+                adact_store::endpoints::insert_endpoint(tx, &account_id, &fields, primary, &secret)
+                    .await
             })
         })
         .await

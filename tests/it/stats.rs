@@ -171,8 +171,7 @@ async fn a_known_sequence_of_renders_and_steps_adds_up_by_day_with_its_funnel() 
         .fetch_one(replica.pool())
         .await
         .unwrap();
-    let hour =
-        adact_server::domain::stats::bucket(&TimeZone::UTC, Timestamp::now().as_millisecond());
+    let hour = adact_domain::stats::bucket(&TimeZone::UTC, Timestamp::now().as_millisecond());
     for _ in 0..5 {
         replica.count_view(&account, &campaign, hour);
     }

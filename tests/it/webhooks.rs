@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use adact_server::{domain::time as clock, store::Store};
+use adact_domain::time as clock;
+use adact_store::Store;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -996,11 +997,11 @@ async fn old_history_is_deleted_and_pending_work_is_kept() {
         .await;
     let store = server.second_store().await;
     // Nothing is older than an hour ago.
-    let kept = adact_server::store::history::delete_before(&store, clock::now_ms() - 3_600_000)
+    let kept = adact_store::history::delete_before(&store, clock::now_ms() - 3_600_000)
         .await
         .unwrap();
     assert_eq!(kept, 0);
-    let deleted = adact_server::store::history::delete_before(&store, clock::now_ms() + 1000)
+    let deleted = adact_store::history::delete_before(&store, clock::now_ms() + 1000)
         .await
         .unwrap();
     assert_eq!(deleted, 1);
@@ -1022,14 +1023,12 @@ async fn old_history_is_deleted_and_pending_work_is_kept() {
 /// lease in SQL). No server runs: the test is both workers.
 #[tokio::test]
 async fn a_taken_over_claim_cannot_overwrite_the_new_attempt() {
-    use adact_server::{
-        app::accounts as bootstrap,
-        domain::webhook::EndpointFields,
-        store::queue::{self, Claimed, Completion, Next},
-    };
+    use adact_domain::webhook::EndpointFields;
+    use adact_server::app::accounts as bootstrap;
+    use adact_store::queue::{self, Claimed, Completion, Next};
 
     let dir = tempfile::tempdir().unwrap();
-    let url = adact_server::testing::database_url(dir.path())
+    let url = adact_store::testing::database_url(dir.path())
         .await
         .unwrap();
     let store = Store::connect(&url, 2).await.unwrap();

@@ -5,21 +5,18 @@
 
 use jiff::tz::TimeZone;
 
-use crate::{
-    app::Result,
-    config::Config,
-    domain::{
-        Error,
-        account::Account,
-        credentials as auth,
-        identity::{self, IdentitySecrets},
-        origins,
-        rate_limits::RateLimits,
-        stats,
-        time::now_ms,
-    },
-    store::Store,
+use crate::{app::Result, config::Config};
+use adact_domain::{
+    Error,
+    account::Account,
+    credentials as auth,
+    identity::{self, IdentitySecrets},
+    origins,
+    rate_limits::RateLimits,
+    stats,
+    time::now_ms,
 };
+use adact_store::Store;
 
 /// A new account's credentials, shown once: only the hash of the admin
 /// token is kept.

@@ -1,16 +1,14 @@
 //! Creating, changing and deleting campaigns.
 
-use crate::{
-    app::Result,
-    domain::{
-        Error,
-        campaign::{Campaign, Codes, NewCampaign, check_text},
-        etag::{self, Precondition},
-    },
-    store::{
-        Store,
-        campaigns::{self, Deleted},
-    },
+use crate::app::Result;
+use adact_domain::{
+    Error,
+    campaign::{Campaign, Codes, NewCampaign, check_text},
+    etag::{self, Precondition},
+};
+use adact_store::{
+    Store,
+    campaigns::{self, Deleted},
 };
 
 /// The checks a campaign passes before it is saved (or previewed), naming
@@ -49,8 +47,8 @@ pub async fn create(store: &Store, account_id: &str, new: NewCampaign) -> Result
 pub struct Changes {
     pub name: Option<String>,
     pub kind: Option<adact_wire::CampaignKind>,
-    pub status: Option<crate::domain::campaign::Status>,
-    pub definition: Option<crate::domain::campaign::Definition>,
+    pub status: Option<adact_domain::campaign::Status>,
+    pub definition: Option<adact_domain::campaign::Definition>,
 }
 
 /// Saves the changes over the campaign as its transaction reads it

@@ -4,13 +4,11 @@
 use adact_wire::CampaignKind;
 use serde_json::json;
 
-use crate::{
-    domain::{
-        account::Account,
-        campaign::{Definition, NewCampaign, Status},
-    },
-    store::{Store, campaigns, segments},
+use adact_domain::{
+    account::Account,
+    campaign::{Definition, NewCampaign, Status},
 };
+use adact_store::{Store, campaigns, segments};
 
 /// The title of the demo's segment, as in the integration guide.
 pub const DEMO_SEGMENT: &str = "Default Users";

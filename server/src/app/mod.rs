@@ -12,13 +12,11 @@ pub mod preview;
 pub mod segments;
 pub mod webhooks;
 
-use crate::domain;
-
 /// Why a use case did not happen: a rule said no, or the database failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
-    Rule(#[from] domain::Error),
+    Rule(#[from] adact_domain::Error),
 
     #[error(transparent)]
     Database(#[from] sqlx::Error),
@@ -30,8 +28,8 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-impl From<domain::limits::Refusal> for Error {
-    fn from(refusal: domain::limits::Refusal) -> Self {
+impl From<adact_domain::limits::Refusal> for Error {
+    fn from(refusal: adact_domain::limits::Refusal) -> Self {
         Self::Rule(refusal.into())
     }
 }

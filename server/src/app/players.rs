@@ -6,16 +6,14 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::{
-    app::Result,
-    domain::{
-        Error,
-        account::Account,
-        events::{ErasedPlayer, ErasureReason, EventAccount, EventData, PlayerDeletedData},
-        time::now_ms,
-    },
-    store::{Store, WriteTx, outbox, players},
+use crate::app::Result;
+use adact_domain::{
+    Error,
+    account::Account,
+    events::{ErasedPlayer, ErasureReason, EventAccount, EventData, PlayerDeletedData},
+    time::now_ms,
 };
+use adact_store::{Store, WriteTx, outbox, players};
 
 /// The longest an account may keep players, in days: ten years.
 pub const MAX_RETENTION_DAYS: i64 = 3650;

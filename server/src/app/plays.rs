@@ -14,31 +14,29 @@ use adact_wire::{
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
-use crate::{
-    app::Result,
-    domain::{
-        Error,
-        account::Account,
-        campaign::{Campaign, Definition, Status, check_field_value, check_text},
-        draw,
-        events::{
-            EventData, EventOutcome, EventPrize, OutcomeData, PlayContext, PlayerData,
-            PrizeAssignedData,
-        },
-        limits::Refusal,
-        locales::Locale,
-        play::{self, Session, session_not_found},
-        player::{Consent, Contact, Player, Registered, external_id},
-        session::SessionClaims,
-        stats::{self, Counts},
-        time::{new_id, now_ms},
+use crate::app::Result;
+use adact_domain::{
+    Error,
+    account::Account,
+    campaign::{Campaign, Definition, Status, check_field_value, check_text},
+    draw,
+    events::{
+        EventData, EventOutcome, EventPrize, OutcomeData, PlayContext, PlayerData,
+        PrizeAssignedData,
     },
-    store::{
-        Store, WriteTx, campaigns, from_json, outbox, players,
-        plays::{self as rows, InStock},
-        stats::{count_step, first_registration},
-        to_json,
-    },
+    limits::Refusal,
+    locales::Locale,
+    play::{self, Session, session_not_found},
+    player::{Consent, Contact, Player, Registered, external_id},
+    session::SessionClaims,
+    stats::{self, Counts},
+    time::{new_id, now_ms},
+};
+use adact_store::{
+    Store, WriteTx, campaigns, from_json, outbox, players,
+    plays::{self as rows, InStock},
+    stats::{count_step, first_registration},
+    to_json,
 };
 
 /// A step's answer with the events it recorded, each as its webhook body
@@ -53,7 +51,7 @@ pub struct Step<T> {
     /// bodies the webhooks carry. (Empty for an answer stored before
     /// events were kept with it.)
     #[serde(default)]
-    #[schema(value_type = Vec<crate::domain::events::schema::PlayEvent>)]
+    #[schema(value_type = Vec<adact_domain::events::schema::PlayEvent>)]
     pub events: Vec<serde_json::Value>,
 }
 
@@ -537,7 +535,7 @@ pub async fn draw_prize(
         if let Some(code) = stock.take(&picked.prize_id).await? {
             let prize = definition
                 .prize(&picked.prize_id)
-                .map(crate::domain::campaign::Prize::view)
+                .map(adact_domain::campaign::Prize::view)
                 .ok_or_else(|| anyhow::anyhow!("a drawn prize is not in the definition"))?;
             return Ok(Some((prize, code)));
         }

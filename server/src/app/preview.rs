@@ -12,15 +12,13 @@ use std::collections::BTreeMap;
 
 use adact_wire::{PlayResponse, RegisterResponse, RenderResponse, SegmentRef, SessionView};
 
-use crate::{
-    app::{Result, campaigns, plays},
-    domain::{
-        Error,
-        campaign::{Campaign, Definition, NewCampaign},
-        draw,
-        locales::Locale,
-        time::{new_id, now_ms},
-    },
+use crate::app::{Result, campaigns, plays};
+use adact_domain::{
+    Error,
+    campaign::{Campaign, Definition, NewCampaign},
+    draw,
+    locales::Locale,
+    time::{new_id, now_ms},
 };
 
 /// What the preview shows as the segment: there is none yet.

@@ -3,18 +3,16 @@
 
 use sqlx::AnyConnection;
 
-use crate::{
-    app::Result,
-    domain::{
-        Error,
-        account::Account,
-        campaign::Campaign,
-        etag::{self, Precondition},
-        events::{EventData, SegmentData, SegmentUpdatedData},
-        segment::{Segment, apply, check_title},
-    },
-    store::{Store, campaigns, dialect::is_unique_violation, outbox, segments},
+use crate::app::Result;
+use adact_domain::{
+    Error,
+    account::Account,
+    campaign::Campaign,
+    etag::{self, Precondition},
+    events::{EventData, SegmentData, SegmentUpdatedData},
+    segment::{Segment, apply, check_title},
 };
+use adact_store::{Store, campaigns, dialect::is_unique_violation, outbox, segments};
 
 /// What an update may change.
 #[derive(Debug, Default)]

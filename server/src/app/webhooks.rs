@@ -1,21 +1,37 @@
 //! Webhook settings, endpoints, the test event and resends.
 
-use crate::{
-    app::Result,
-    domain::{
-        Error,
-        account::Account,
-        etag::{self, Precondition},
-        events::{Event, EventData, WebhookTestData},
-        time::now_ms,
-        webhook::{
-            DEFAULT_TIMEOUT_MS, Endpoint, EndpointChanges, EndpointFields, Headers, Settings,
-            check_events, check_recover_since, retire,
-        },
+use std::fmt;
+
+use adact_domain::{
+    Error,
+    account::Account,
+    etag::{self, Precondition},
+    events::{Event, EventData, WebhookTestData},
+    time::now_ms,
+    webhook::{
+        DEFAULT_TIMEOUT_MS, Endpoint, EndpointChanges, EndpointFields, Headers, Settings, address,
+        check_events, check_recover_since, retire, signing,
     },
-    store::{Store, WriteTx, endpoints, outbox},
-    worker::{signing, ssrf},
 };
+use adact_store::{Store, WriteTx, endpoints, outbox, queue::Completion};
+use futures_util::future::BoxFuture;
+
+use crate::{app::Result, net};
+
+/// The webhook workers, as the use cases ask them: to look for deliveries
+/// queued now, or to send one at once. The server's root hands the
+/// dispatcher in as one (`lib.rs`), so `app` and `worker` know nothing of
+/// each other.
+pub trait Courier: fmt::Debug + Send + Sync {
+    /// Deliveries may be due now: idle workers look at once.
+    fn wake(&self);
+    /// Sends one delivery now and returns its completion, written; none
+    /// when no worker may take it (another holds it).
+    fn deliver_now<'a>(
+        &'a self,
+        delivery_id: &'a str,
+    ) -> BoxFuture<'a, anyhow::Result<Option<Completion>>>;
+}
 
 pub async fn settings(store: &Store, account_id: &str) -> Result<Settings> {
     Ok(Settings {
@@ -217,15 +233,26 @@ pub async fn endpoint(store: &Store, account_id: &str, id: &str) -> Result<Endpo
         .ok_or_else(|| endpoint_not_found(id).into())
 }
 
+/// A test event and its attempt.
+#[derive(Debug)]
+pub struct TestSent {
+    pub endpoint: Endpoint,
+    pub event: Event,
+    /// None when the endpoint does not take it.
+    pub delivery_id: Option<String>,
+    /// The attempt, written; none when it was not sent.
+    pub completion: Option<Completion>,
+}
+
 /// Records a `webhook.test` event for one endpoint (by default the main
-/// one, else the first) and queues its delivery to that endpoint alone.
-/// Returns the endpoint, the event and its delivery's id (none when the
-/// endpoint does not take it).
-pub async fn record_test(
+/// one, else the first), queues its delivery to that endpoint alone, and
+/// sends it at once.
+pub async fn send_test(
     store: &Store,
+    courier: &dyn Courier,
     account: &Account,
     endpoint_id: Option<&str>,
-) -> Result<(Endpoint, Event, Option<String>)> {
+) -> Result<TestSent> {
     let endpoint = match endpoint_id {
         Some(id) => endpoint(store, &account.id, id).await?,
         None => match store.primary_endpoint(&account.id).await? {
@@ -280,22 +307,43 @@ pub async fn record_test(
         })
         .await?;
     let delivery_id = store.delivery_id_for(&event.id, &endpoint.id).await?;
-    Ok((endpoint, event, delivery_id))
+    let completion = match &delivery_id {
+        Some(id) => courier.deliver_now(id).await?,
+        None => None,
+    };
+    Ok(TestSent {
+        endpoint,
+        event,
+        delivery_id,
+        completion,
+    })
 }
 
 /// Queues a delivery again, now, with a fresh retry schedule.
-pub async fn resend(store: &Store, account_id: &str, id: &str) -> Result<()> {
-    if store.resend_delivery(account_id, id).await? {
-        Ok(())
-    } else {
-        Err(delivery_not_found(id).into())
+pub async fn resend(
+    store: &Store,
+    courier: &dyn Courier,
+    account_id: &str,
+    id: &str,
+) -> Result<()> {
+    if !store.resend_delivery(account_id, id).await? {
+        return Err(delivery_not_found(id).into());
     }
+    courier.wake();
+    Ok(())
 }
 
 /// Queues every failed delivery created since `since_ms` again; returns how
 /// many.
-pub async fn resend_failed(store: &Store, account_id: &str, since_ms: i64) -> Result<u64> {
-    Ok(store.resend_failed(account_id, since_ms).await?)
+pub async fn resend_failed(
+    store: &Store,
+    courier: &dyn Courier,
+    account_id: &str,
+    since_ms: i64,
+) -> Result<u64> {
+    let queued = store.resend_failed(account_id, since_ms).await?;
+    courier.wake();
+    Ok(queued)
 }
 
 /// Queues the endpoint's deliveries skipped since `since_ms` (made while
@@ -304,6 +352,7 @@ pub async fn resend_failed(store: &Store, account_id: &str, since_ms: i64) -> Re
 /// only be skipped again.
 pub async fn recover(
     store: &Store,
+    courier: &dyn Courier,
     account_id: &str,
     endpoint_id: &str,
     since_ms: i64,
@@ -330,9 +379,11 @@ pub async fn recover(
         }
         .into());
     }
-    Ok(store
+    let queued = store
         .recover_skipped(account_id, endpoint_id, since_ms)
-        .await?)
+        .await?;
+    courier.wake();
+    Ok(queued)
 }
 
 /// The account's endpoint with this id, as its transaction reads it
@@ -369,8 +420,8 @@ async fn checked_url(mut changes: EndpointChanges, allow_private: bool) -> Resul
 /// An endpoint URL as allowed: `https`, not resolving to a private address
 /// (unless private endpoints are allowed).
 async fn check_url(url: &str, allow_private: bool) -> Result<String> {
-    let parsed = ssrf::check_url(url, allow_private).map_err(|m| Error::invalid("url", m))?;
-    ssrf::check_resolves(&parsed, allow_private)
+    let parsed = address::check_url(url, allow_private).map_err(|m| Error::invalid("url", m))?;
+    net::check_resolves(&parsed, allow_private)
         .await
         .map_err(|m| Error::invalid("url", format!("is not allowed: {m}")))?;
     Ok(url.to_owned())

@@ -13,11 +13,9 @@ use super::{
     extract::{AdminAccount, Json},
     openapi::ApiRouter,
 };
-use crate::{
-    app::accounts,
-    domain::{
-        account::Account, identity::IdentitySecrets, rate_limits::RateLimits, stats, time::rfc3339,
-    },
+use crate::app::accounts;
+use adact_domain::{
+    account::Account, identity::IdentitySecrets, rate_limits::RateLimits, stats, time::rfc3339,
 };
 
 pub fn router() -> ApiRouter {
@@ -200,7 +198,7 @@ struct IdentityBody {
 
 impl IdentityBody {
     fn new(secrets: IdentitySecrets, require_signed_identity: bool) -> Self {
-        let now = crate::domain::time::now_ms();
+        let now = adact_domain::time::now_ms();
         Self {
             secret: secrets.current,
             previous_secret_expires_at: secrets

@@ -14,13 +14,11 @@ use super::{
     extract::{AdminAccount, Json, Path, Query},
     openapi::ApiRouter,
 };
-use crate::{
-    app::campaigns::{self, Changes},
-    domain::{
-        campaign::{Campaign, Definition, NewCampaign, PlayCounts, PrizeStock, Status, codes_left},
-        stats::{self, Numbers},
-        time::now_ms,
-    },
+use crate::app::campaigns::{self, Changes};
+use adact_domain::{
+    campaign::{Campaign, Definition, NewCampaign, PlayCounts, PrizeStock, Status, codes_left},
+    stats::{self, Numbers},
+    time::now_ms,
 };
 
 pub fn router() -> ApiRouter {

@@ -18,10 +18,8 @@ use super::{
     limits::{Bucket, ClientIp},
     openapi::ApiRouter,
 };
-use crate::{
-    app::plays::{self, Step},
-    domain::{locales, session::SessionClaims},
-};
+use crate::app::plays::{self, Step};
+use adact_domain::{locales, session::SessionClaims};
 
 /// The largest render body taken: a render carries a segment title, a few
 /// ids, a language tag and a `userToken` of at most 4 KiB, so anything
@@ -88,7 +86,7 @@ async fn render(
 /// A step's session, after the client's and the player's rate limits.
 async fn step_session(
     state: &AppState,
-    account: &crate::domain::account::Account,
+    account: &adact_domain::account::Account,
     ip: std::net::IpAddr,
     play_id: &str,
     token: &str,

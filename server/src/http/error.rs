@@ -8,10 +8,8 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::{
-    app, domain,
-    store::dialect::{self, Fault},
-};
+use crate::app;
+use adact_store::dialect::{self, Fault};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -19,7 +17,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     /// A rule of the domain said no: a bad field, a refusal, a conflict.
     #[error(transparent)]
-    Rule(#[from] domain::Error),
+    Rule(#[from] adact_domain::Error),
 
     /// The request body or a parameter is malformed; the message names the field.
     #[error("{message}")]
@@ -72,15 +70,15 @@ impl Error {
     }
 
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        domain::Error::invalid(field, message).into()
+        adact_domain::Error::invalid(field, message).into()
     }
 
     pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
-        domain::Error::not_found(code, message).into()
+        adact_domain::Error::not_found(code, message).into()
     }
 
     fn status_and_code(&self) -> (StatusCode, &'static str) {
-        use domain::Error as Rule;
+        use adact_domain::Error as Rule;
         match self {
             Self::Rule(rule) => match rule {
                 Rule::Invalid { .. } | Rule::Fields(_) => {
@@ -157,9 +155,11 @@ impl IntoResponse for Error {
         // Field-level errors carry the field path so forms can show them
         // inline; a form's errors list every bad field.
         let (field, fields) = match &self {
-            Self::Rule(domain::Error::Invalid { field, .. }) => (Some(field.clone()), None),
-            Self::Rule(domain::Error::Conflict { field, .. }) => (Some((*field).to_owned()), None),
-            Self::Rule(domain::Error::Fields(fields)) => (
+            Self::Rule(adact_domain::Error::Invalid { field, .. }) => (Some(field.clone()), None),
+            Self::Rule(adact_domain::Error::Conflict { field, .. }) => {
+                (Some((*field).to_owned()), None)
+            }
+            Self::Rule(adact_domain::Error::Fields(fields)) => (
                 fields.first().map(|(field, _)| field.clone()),
                 Some(
                     fields

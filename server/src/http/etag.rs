@@ -18,7 +18,7 @@ use utoipa::{
 };
 
 use super::error::{Error, Result};
-use crate::domain::etag::{ETag, Precondition};
+use adact_domain::etag::{ETag, Precondition};
 
 /// The header's name as the document spells it.
 pub const IF_MATCH: &str = "If-Match";

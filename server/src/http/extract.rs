@@ -21,7 +21,7 @@ use super::{
     AppState,
     error::{Error, Result},
 };
-use crate::domain::{self, account::Account, credentials as auth, origins};
+use adact_domain::{self, account::Account, credentials as auth, origins};
 
 mod strict;
 
@@ -276,7 +276,7 @@ impl FromRequestParts<AppState> for EmbedAccount {
                 .get(header::ORIGIN)
                 .and_then(|v| v.to_str().ok());
             if !origin.is_some_and(|origin| origins::allowed(origin, &account.allowed_domains)) {
-                return Err(domain::Error::refused(
+                return Err(adact_domain::Error::refused(
                     "origin_not_allowed",
                     format!(
                         "This page ({}) is not in the account's allowed domains.",
@@ -315,7 +315,7 @@ mod tests {
         let message = err.to_string();
         match err {
             Error::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code, None, message),
-            Error::Rule(domain::Error::Invalid { field, .. }) => (
+            Error::Rule(adact_domain::Error::Invalid { field, .. }) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "validation_failed",
                 Some(field),

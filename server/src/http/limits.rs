@@ -22,7 +22,7 @@ use governor::{
 use ipnet::IpNet;
 
 use super::{AppState, error::Error};
-use crate::domain::{account::Account, rate_limits::RateLimits};
+use adact_domain::{account::Account, rate_limits::RateLimits};
 
 /// Every account's buckets, and who may name the client.
 #[derive(Debug)]
@@ -275,7 +275,7 @@ mod tests {
             embed_key: "pk_1".into(),
             admin_token_hash: String::new(),
             allowed_domains: Vec::new(),
-            identity: crate::domain::identity::IdentitySecrets {
+            identity: adact_domain::identity::IdentitySecrets {
                 current: String::new(),
                 previous: None,
                 previous_expires_at: None,

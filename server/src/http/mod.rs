@@ -25,11 +25,8 @@ use tower_http::{
 use utoipa::ToSchema;
 
 use self::{error::Error, openapi::ApiRouter};
-use crate::{
-    config::Config,
-    store::Store,
-    worker::{Dispatcher, Metrics},
-};
+use crate::{app::webhooks::Courier, config::Config, metrics::Metrics};
+use adact_store::Store;
 
 pub mod account;
 pub mod assets;
@@ -53,8 +50,8 @@ pub struct AppState {
     pub store: Store,
     /// The demo page with its embed key filled in, when running `--demo`.
     pub demo_page: Option<Arc<str>>,
-    /// The webhook workers, to wake when deliveries are queued.
-    pub webhooks: Dispatcher,
+    /// The webhook workers, as `app` asks them for deliveries.
+    pub webhooks: Arc<dyn Courier>,
     pub metrics: Metrics,
     pub allow_private_endpoints: bool,
     /// How long delivery history is kept: "recover since" reaches no
@@ -65,11 +62,14 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Reads the demo page when `demo_embed_key` is set.
+    /// Reads the demo page when `demo_embed_key` is set. `assemble`, in the
+    /// crate's root, builds it with the webhook workers.
     pub fn new(
         store: Store,
         config: &Config,
         demo_embed_key: Option<&str>,
+        webhooks: Arc<dyn Courier>,
+        metrics: Metrics,
     ) -> anyhow::Result<Self> {
         let demo_page = match demo_embed_key {
             Some(key) => {
@@ -78,13 +78,6 @@ impl AppState {
             }
             None => None,
         };
-        let metrics = Metrics::default();
-        let webhooks = Dispatcher::new(
-            store.clone(),
-            &config.webhooks,
-            config.allow_private_endpoints,
-            metrics.clone(),
-        )?;
         Ok(Self {
             store,
             demo_page,
@@ -256,4 +249,58 @@ async fn not_found(method: Method, uri: Uri) -> impl IntoResponse {
 }
 
 #[cfg(test)]
-mod tests;
+mod tests {
+    use axum::{
+        Router,
+        body::Body,
+        http::{Request, StatusCode},
+    };
+    use http_body_util::BodyExt as _;
+    use serde_json::Value;
+    use tower::ServiceExt as _;
+
+    use super::{bare_errors, outside_the_api};
+
+    #[tokio::test]
+    async fn a_request_over_its_time_limit_answers_503_in_the_error_shape() {
+        // The server's layers in the server's order, with a limit of 20 ms.
+        let slow = Router::new()
+            .route(
+                "/slow",
+                axum::routing::get(|| async {
+                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                    "late"
+                }),
+            )
+            .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+                StatusCode::SERVICE_UNAVAILABLE,
+                std::time::Duration::from_millis(20),
+            ))
+            .layer(axum::middleware::from_fn(bare_errors));
+        let response = slow
+            .oneshot(Request::get("/slow").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(body["error"]["code"], "unavailable");
+    }
+
+    #[tokio::test]
+    async fn the_site_serves_nothing_under_the_api_path() {
+        // As if an API route had been added to `site` rather than to an
+        // `ApiRouter`: it must not answer, since it is not documented.
+        let sneaky = Router::new()
+            .route("/api/v1/sneaky", axum::routing::get(|| async { "served" }))
+            .route("/elsewhere", axum::routing::get(|| async { "served" }))
+            .layer(axum::middleware::from_fn(outside_the_api));
+        let get = |path: &str| Request::get(path).body(Body::empty()).unwrap();
+        let response = sneaky.clone().oneshot(get("/api/v1/sneaky")).await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        assert!(String::from_utf8_lossy(&body).contains("No route for GET /api/v1/sneaky"));
+        let response = sneaky.oneshot(get("/elsewhere")).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+}

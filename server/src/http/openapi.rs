@@ -34,7 +34,7 @@ use utoipa_axum::{
 };
 
 use super::AppState;
-use crate::domain::events::{EventType, schema};
+use adact_domain::events::{EventType, schema};
 
 /// The API's routes, each with its documentation.
 ///
@@ -134,7 +134,7 @@ fn document(documented: openapi::OpenApi) -> openapi::OpenApi {
 /// per event type, a `POST` whose body is that event's schema, with an
 /// example. utoipa 5 does not model `webhooks`, so they are added to the
 /// JSON here, the one place; their schemas are in `components.schemas`
-/// (see `domain::events::schema`).
+/// (see `adact_domain::events::schema`).
 fn with_webhooks(mut document: openapi::OpenApi) -> serde_json::Value {
     let components = document.components.get_or_insert_with(Default::default);
     for (name, schema) in schema::components() {

@@ -14,10 +14,8 @@ use super::{
     extract::{AdminAccount, Json, Path, Query},
     openapi::ApiRouter,
 };
-use crate::{
-    app::segments::{self, Changes},
-    domain::segment::Segment,
-};
+use crate::app::segments::{self, Changes};
+use adact_domain::segment::Segment;
 
 pub fn router() -> ApiRouter {
     ApiRouter::new()

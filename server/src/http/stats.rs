@@ -1,6 +1,6 @@
 //! A campaign's statistics: `GET /api/v1/campaigns/{id}/stats`, its
 //! numbers for each day of the account's time zone, their totals and the
-//! funnel (see `domain::stats` and `store::stats`).
+//! funnel (see `adact_domain::stats` and `store::stats`).
 
 use std::collections::BTreeMap;
 
@@ -16,12 +16,10 @@ use super::{
     extract::{AdminAccount, Path, Query},
     openapi::ApiRouter,
 };
-use crate::{
-    app::campaigns,
-    domain::{
-        stats::{self, Days, Funnel, Numbers},
-        time::now_ms,
-    },
+use crate::app::campaigns;
+use adact_domain::{
+    stats::{self, Days, Funnel, Numbers},
+    time::now_ms,
 };
 
 pub fn router() -> ApiRouter {

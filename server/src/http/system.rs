@@ -4,7 +4,7 @@ use axum::{extract::State, http::header, response::IntoResponse};
 use serde_json::{Value, json};
 
 use super::{AppState, error::Result};
-use crate::worker::metrics;
+use crate::metrics;
 
 /// Ready when the database answers. Outside the API (see `http::site`).
 pub async fn healthz(State(state): State<AppState>) -> Result<axum::Json<Value>> {

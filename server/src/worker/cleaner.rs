@@ -6,10 +6,8 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::{
-    domain::{session::SESSION_LIFETIME_MS, time::now_ms},
-    store::{Store, history},
-};
+use adact_domain::{session::SESSION_LIFETIME_MS, time::now_ms};
+use adact_store::{Store, history};
 
 /// Deletes delivery history older than `retention`, a bounded batch at a
 /// time along the primary key (ids sort by time), hourly.

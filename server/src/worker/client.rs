@@ -10,7 +10,10 @@ use std::{
 use bytes::Bytes;
 use reqwest::{StatusCode, header};
 
-use super::{policy::parse_retry_after, ssrf};
+use adact_domain::webhook::address::check_url;
+
+use super::policy::parse_retry_after;
+use crate::net::GuardedResolver;
 
 /// Response bytes kept for the history.
 pub const RESPONSE_LIMIT: usize = 64 * 1024;
@@ -76,7 +79,7 @@ impl Client {
         if !allow_private {
             builder = builder
                 .https_only(true)
-                .dns_resolver(Arc::new(ssrf::GuardedResolver));
+                .dns_resolver(Arc::new(GuardedResolver));
         }
         Ok(Self {
             http: builder.build()?,
@@ -90,7 +93,7 @@ impl Client {
         let elapsed =
             |started: Instant| i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
         // IP literals never reach the resolver: check them here.
-        if let Err(reason) = ssrf::check_url(&request.url, self.allow_private) {
+        if let Err(reason) = check_url(&request.url, self.allow_private) {
             return Response {
                 error: Some(format!("refused: the URL {reason}")),
                 ..Response::default()

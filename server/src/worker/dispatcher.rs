@@ -12,21 +12,17 @@ use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    Metrics,
     client::{self, Client},
     policy::RetryPolicy,
-    signing,
 };
-use crate::{
-    config::WebhookConfig,
-    domain::{
-        time::now_ms,
-        webhook::{SKIPPED_WEBHOOKS_OFF, hidden, skipped_endpoint_disabled},
-    },
-    store::{
-        Store,
-        queue::{self, AttemptRecord, Claimed, Completion, Next},
-    },
+use crate::{config::WebhookConfig, metrics::Metrics};
+use adact_domain::{
+    time::now_ms,
+    webhook::{SKIPPED_WEBHOOKS_OFF, hidden, signing, skipped_endpoint_disabled},
+};
+use adact_store::{
+    Store,
+    queue::{self, AttemptRecord, Claimed, Completion, Next},
 };
 
 const BATCH: usize = 64;
@@ -249,7 +245,9 @@ impl Dispatcher {
                 timeout,
             })
             .await;
-        inner.metrics.attempt(&response);
+        inner
+            .metrics
+            .attempt(response.is_success(), response.duration_ms);
 
         let failures = u32::try_from(delivery.failures)
             .unwrap_or(u32::MAX)

@@ -8,11 +8,7 @@
 pub mod cleaner;
 pub mod client;
 pub mod dispatcher;
-pub mod metrics;
 pub mod policy;
-pub mod signing;
-pub mod ssrf;
 pub mod stats;
 
 pub use dispatcher::Dispatcher;
-pub use metrics::Metrics;

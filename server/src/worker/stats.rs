@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::store::Store;
+use adact_store::Store;
 
 /// How many appended step counts one fold takes, and how many folds one
 /// flush runs at most (the rest waits for the next).

@@ -19,7 +19,7 @@ use tower_http::services::fs::{Backend, File, Metadata};
 /// server when anything in it changes.
 #[derive(Debug, RustEmbed)]
 #[folder = "../www"]
-pub(super) struct Www;
+pub(crate) struct Www;
 
 /// [`ServeDir`]'s backend for the built-in copy: it asks for paths like
 /// `./admin/app.js` (its folder, then the request's path).

@@ -27,20 +27,21 @@ use tower_http::{
     set_header::SetResponseHeaderLayer,
 };
 
-use self::builtin::{Builtin, Www};
+use self::builtin::Builtin;
+pub(crate) use self::builtin::Www;
 use super::{AppState, error::Error};
 
 mod builtin;
 
 /// `embed.js` changes with every release but keeps its URL: cache it
 /// briefly, and let the browser revalidate it cheaply (ETag/Last-Modified).
-const SCRIPT_CACHE: &str = "public, max-age=300, stale-while-revalidate=86400";
+pub(crate) const SCRIPT_CACHE: &str = "public, max-age=300, stale-while-revalidate=86400";
 /// `embed.d.ts`, for people and editors to read.
-const TYPES_CONTENT_TYPE: &str = "text/plain; charset=utf-8";
+pub(crate) const TYPES_CONTENT_TYPE: &str = "text/plain; charset=utf-8";
 /// The console's files: kept, but checked with the server at each use.
-const CONSOLE_CACHE: &str = "no-cache";
+pub(crate) const CONSOLE_CACHE: &str = "no-cache";
 /// The wasm's name carries its content hash: it never changes.
-const HASHED_CACHE: &str = "public, max-age=31536000, immutable";
+pub(crate) const HASHED_CACHE: &str = "public, max-age=31536000, immutable";
 
 /// Lets the host page's monitoring read the embed's timings (Resource
 /// Timing) across origins.
@@ -189,233 +190,5 @@ pub fn warn_if_embed_missing(www: Option<&Path>) {
              run `npm run build`, then rebuild the server (`cargo build --release -p adact-server`), \
              or serve a built www folder with --www-dir"
         ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use axum::{
-        body::Body,
-        http::{HeaderMap, StatusCode},
-    };
-    use http_body_util::BodyExt as _;
-    use tower::ServiceExt as _;
-
-    use super::*;
-    use crate::{config::Config, store::Store};
-
-    const KEY: &str = "pk_asset_tests_0123456789";
-
-    /// The whole application with no www folder set: the built-in copy.
-    struct BuiltinApp {
-        router: Router,
-        _dir: tempfile::TempDir,
-    }
-
-    impl BuiltinApp {
-        async fn new() -> Self {
-            let dir = tempfile::tempdir().unwrap();
-            let url = crate::testing::database_url(dir.path()).await.unwrap();
-            let mut config = Config::for_database(url);
-            config.www_dir = None;
-            let store = Store::connect(&config.database_url, 2).await.unwrap();
-            let state = AppState::new(store, &config, Some(KEY)).unwrap();
-            Self {
-                router: super::super::app(state, &config),
-                _dir: dir,
-            }
-        }
-
-        async fn get(
-            &self,
-            path: &str,
-            headers: &[(&str, &str)],
-        ) -> (StatusCode, HeaderMap, Vec<u8>) {
-            let mut request = Request::get(path);
-            for (name, value) in headers {
-                request = request.header(*name, *value);
-            }
-            let response = self
-                .router
-                .clone()
-                .oneshot(request.body(Body::empty()).unwrap())
-                .await
-                .unwrap();
-            let (parts, body) = response.into_parts();
-            let bytes = body.collect().await.unwrap().to_bytes().to_vec();
-            (parts.status, parts.headers, bytes)
-        }
-    }
-
-    const CONSOLE: &[u8] = include_bytes!("../../../../www/admin/index.html");
-
-    #[tokio::test]
-    async fn the_builtin_copy_serves_the_console_and_the_demo_page() {
-        let app = BuiltinApp::new().await;
-
-        let (status, headers, body) = app.get("/admin/", &[]).await;
-        assert_eq!(status, StatusCode::OK);
-        assert_eq!(headers[header::CONTENT_TYPE], "text/html");
-        assert!(headers.contains_key(header::ETAG));
-        assert!(headers.contains_key(header::LAST_MODIFIED));
-        // Kept, but checked with the server at each use.
-        assert_eq!(headers[header::CACHE_CONTROL], CONSOLE_CACHE);
-        assert_eq!(body, CONSOLE);
-        // Compressed when the browser offers it.
-        let (status, headers, _) = app.get("/admin/", &[("accept-encoding", "br, gzip")]).await;
-        assert_eq!(status, StatusCode::OK);
-        assert_eq!(headers[header::CONTENT_ENCODING], "br");
-        assert_eq!(headers[header::VARY], "accept-encoding");
-
-        // Deep links get the console's page.
-        for deep in [
-            "/admin/campaigns",
-            "/admin/campaigns/01ABC/history",
-            "/admin/pages/",
-        ] {
-            let (status, headers, body) = app.get(deep, &[]).await;
-            assert_eq!(status, StatusCode::OK, "{deep}");
-            assert_eq!(headers[header::CONTENT_TYPE], "text/html", "{deep}");
-            assert_eq!(body, CONSOLE, "{deep}");
-        }
-        // The bundle `npm run build` made, else the module as written.
-        let (status, headers, body) = app.get("/admin/app.js", &[]).await;
-        assert_eq!(status, StatusCode::OK);
-        assert_eq!(headers[header::CONTENT_TYPE], "text/javascript");
-        assert_eq!(headers[header::CACHE_CONTROL], CONSOLE_CACHE);
-        let app_js = Www::get("dist/admin/app.js").or_else(|| Www::get("admin/app.js"));
-        assert_eq!(body, app_js.unwrap().data.into_owned());
-
-        let (status, headers, _) = app.get("/admin", &[]).await;
-        assert_eq!(status, StatusCode::PERMANENT_REDIRECT);
-        assert_eq!(headers[header::LOCATION], "/admin/");
-
-        let (status, _, body) = app.get("/", &[]).await;
-        assert_eq!(status, StatusCode::OK);
-        let page = String::from_utf8(body).unwrap();
-        assert!(page.contains(&format!("/embed.js?key={KEY}")), "{page}");
-        assert!(!page.contains("{{EMBED_KEY}}"));
-
-        // Files outside the console, dist and the embed are not served.
-        for hidden in ["/index.html", "/dist/embed.js", "/embed.js.br"] {
-            let (status, headers, _) = app.get(hidden, &[]).await;
-            assert_eq!(status, StatusCode::NOT_FOUND, "{hidden}");
-            assert_eq!(
-                headers[header::CONTENT_TYPE],
-                "application/json",
-                "{hidden}"
-            );
-        }
-        let (status, _, _) = app.get("/embed/missing.wasm", &[]).await;
-        assert_eq!(status, StatusCode::NOT_FOUND);
-    }
-
-    #[tokio::test]
-    async fn the_builtin_copy_serves_the_embed_precompressed_and_cached() {
-        let app = BuiltinApp::new().await;
-        if !embed_is_built(None) {
-            let (status, _, _) = app.get("/embed.js", &[]).await;
-            assert_eq!(status, StatusCode::NOT_FOUND);
-            eprintln!(
-                "the embed was not built when this test was compiled: `npm run build` to test it"
-            );
-            return;
-        }
-        let builtin = |name: &str| Www::get(name).unwrap().data.into_owned();
-
-        let (status, headers, body) = app
-            .get("/embed.js?key=pk_x", &[("accept-encoding", "gzip, br")])
-            .await;
-        assert_eq!(status, StatusCode::OK);
-        assert_eq!(headers[header::CONTENT_ENCODING], "br");
-        assert_eq!(headers[header::VARY], "accept-encoding");
-        assert_eq!(headers[header::CONTENT_TYPE], "text/javascript");
-        assert_eq!(headers[header::CACHE_CONTROL], SCRIPT_CACHE);
-        assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
-        assert_eq!(headers[TIMING_ALLOW_ORIGIN], "*");
-        assert!(headers.contains_key(header::LAST_MODIFIED));
-        assert_eq!(body, builtin("dist/embed.js.br"));
-
-        // Revalidation: the same ETag answers 304, with the caching headers.
-        let etag = headers[header::ETAG].to_str().unwrap();
-        let (status, headers, body) = app
-            .get(
-                "/embed.js",
-                &[("accept-encoding", "gzip, br"), ("if-none-match", etag)],
-            )
-            .await;
-        assert_eq!(status, StatusCode::NOT_MODIFIED);
-        assert_eq!(headers[header::CACHE_CONTROL], SCRIPT_CACHE);
-        assert!(body.is_empty());
-
-        let (_, headers, body) = app
-            .get("/embed.js", &[("accept-encoding", "br;q=0, gzip")])
-            .await;
-        assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
-        assert_eq!(body, builtin("dist/embed.js.gz"));
-        let (_, headers, body) = app.get("/embed.js", &[]).await;
-        assert!(!headers.contains_key(header::CONTENT_ENCODING));
-        assert_eq!(body, builtin("dist/embed.js"));
-        assert!(body.starts_with(b"/*! Adact embed "));
-
-        let wasm = Www::iter()
-            .find(|name| name.starts_with("dist/embed/") && name.ends_with(".wasm"))
-            .unwrap();
-        let url = wasm.trim_start_matches("dist");
-        let (status, headers, body) = app.get(url, &[("accept-encoding", "gzip")]).await;
-        assert_eq!(status, StatusCode::OK);
-        assert_eq!(headers[header::CONTENT_TYPE], "application/wasm");
-        assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
-        assert_eq!(headers[header::CACHE_CONTROL], HASHED_CACHE);
-        assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
-        assert_eq!(headers[TIMING_ALLOW_ORIGIN], "*");
-        assert_eq!(body, builtin(&format!("{wasm}.gz")));
-        let (_, _, body) = app.get(url, &[]).await;
-        assert!(body.starts_with(b"\0asm"));
-    }
-
-    #[tokio::test]
-    async fn json_is_compressed_as_the_client_offers() {
-        let app = BuiltinApp::new().await;
-        let (status, plain_headers, plain) = app.get("/api/v1/openapi.json", &[]).await;
-        assert_eq!(status, StatusCode::OK);
-        assert!(!plain_headers.contains_key(header::CONTENT_ENCODING));
-        for (offer, encoding) in [("gzip, deflate, br", "br"), ("gzip", "gzip")] {
-            let (status, headers, body) = app
-                .get("/api/v1/openapi.json", &[("accept-encoding", offer)])
-                .await;
-            assert_eq!(status, StatusCode::OK);
-            assert_eq!(headers[header::CONTENT_ENCODING], encoding, "{offer}");
-            assert_eq!(headers[header::CONTENT_TYPE], "application/json");
-            assert!(
-                body.len() * 4 < plain.len(),
-                "{offer}: {} of {}",
-                body.len(),
-                plain.len()
-            );
-        }
-    }
-
-    #[tokio::test]
-    async fn the_builtin_copy_serves_the_typescript_declarations_as_text() {
-        let app = BuiltinApp::new().await;
-        if Www::get("dist/embed.d.ts").is_none() {
-            eprintln!(
-                "the embed was not built when this test was compiled: `npm run build` to test it"
-            );
-            return;
-        }
-        let (status, headers, body) = app.get("/embed.d.ts", &[("accept-encoding", "gzip")]).await;
-        assert_eq!(status, StatusCode::OK);
-        assert_eq!(headers[header::CONTENT_TYPE], TYPES_CONTENT_TYPE);
-        assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
-        assert_eq!(headers[header::CACHE_CONTROL], SCRIPT_CACHE);
-        assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
-        assert_eq!(
-            body,
-            Www::get("dist/embed.d.ts.gz").unwrap().data.into_owned()
-        );
-        let (_, _, body) = app.get("/embed.d.ts", &[]).await;
-        assert_eq!(body, include_bytes!("../../../../embed/js/embed.d.ts"));
     }
 }

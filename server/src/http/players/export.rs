@@ -18,21 +18,19 @@ use tokio::sync::mpsc;
 use utoipa::IntoParams;
 
 use super::{Outcome, campaigns_of, players_query};
-use crate::{
-    domain::{
-        campaign::Campaign,
-        player::PlayerFilter,
-        time::{now_ms, rfc3339},
-    },
-    http::{
-        AppState,
-        error::{Error, Result},
-        extract::{AdminAccount, Query},
-    },
-    store::{
-        Store,
-        players::{self, ExportChunk, Exported},
-    },
+use crate::http::{
+    AppState,
+    error::{Error, Result},
+    extract::{AdminAccount, Query},
+};
+use adact_domain::{
+    campaign::Campaign,
+    player::PlayerFilter,
+    time::{now_ms, rfc3339},
+};
+use adact_store::{
+    Store,
+    players::{self, ExportChunk, Exported},
 };
 
 players_query! {

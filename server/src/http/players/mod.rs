@@ -26,16 +26,14 @@ use super::{
     extract::{AdminAccount, Json, Path, Query},
     openapi::ApiRouter,
 };
-use crate::{
-    app::players as erasure,
-    domain::{
-        campaign::Campaign,
-        events::{EventConsent, EventPlayer},
-        player::{Listed as ListedPlayer, PlayerFilter},
-        time::{parse_rfc3339, rfc3339},
-    },
-    store::players::{self, PlayOfPlayer},
+use crate::app::players as erasure;
+use adact_domain::{
+    campaign::Campaign,
+    events::{EventConsent, EventPlayer},
+    player::{Listed as ListedPlayer, PlayerFilter},
+    time::{parse_rfc3339, rfc3339},
 };
+use adact_store::players::{self, PlayOfPlayer};
 
 pub fn router() -> ApiRouter {
     ApiRouter::new()
@@ -364,7 +362,7 @@ pub(crate) enum Outcome {
 }
 
 impl Outcome {
-    pub(crate) fn of(play: &crate::domain::player::PlayRecord) -> Self {
+    pub(crate) fn of(play: &adact_domain::player::PlayRecord) -> Self {
         match (play.played_at, &play.prize_id) {
             (None, _) => Self::NotPlayed,
             (Some(_), Some(_)) => Self::Won,

@@ -11,18 +11,18 @@ use utoipa_axum::routes;
 
 use crate::{
     app::webhooks::{self, delivery_not_found},
-    domain::{
-        self,
-        events::EventType,
-        time::{parse_rfc3339, rfc3339},
-        webhook::{DeliveryFilter, DeliveryStatus},
-    },
     http::{
         AppState, Listed, Page, Paged,
         error::{Error, Result},
         extract::{AdminAccount, Json, Path, Query},
         openapi::ApiRouter,
     },
+};
+use adact_domain::{
+    self,
+    events::EventType,
+    time::{parse_rfc3339, rfc3339},
+    webhook::{DeliveryFilter, DeliveryStatus},
 };
 
 pub(super) fn router() -> ApiRouter {
@@ -83,8 +83,8 @@ pub struct DeliveryCampaign {
     pub name: String,
 }
 
-impl From<domain::webhook::Delivery> for Delivery {
-    fn from(d: domain::webhook::Delivery) -> Self {
+impl From<adact_domain::webhook::Delivery> for Delivery {
+    fn from(d: adact_domain::webhook::Delivery) -> Self {
         Self {
             id: d.id,
             event_id: d.event_id,
@@ -117,8 +117,8 @@ pub struct DeliveryDetail {
     pub attempts: Vec<Attempt>,
 }
 
-impl From<domain::webhook::DeliveryDetail> for DeliveryDetail {
-    fn from(d: domain::webhook::DeliveryDetail) -> Self {
+impl From<adact_domain::webhook::DeliveryDetail> for DeliveryDetail {
+    fn from(d: adact_domain::webhook::DeliveryDetail) -> Self {
         Self {
             delivery: d.delivery.into(),
             payload: serde_json::from_str(&d.payload).unwrap_or(Value::String(d.payload)),
@@ -165,8 +165,8 @@ pub struct AttemptResponse {
     pub body: Option<String>,
 }
 
-impl From<domain::webhook::Attempt> for Attempt {
-    fn from(a: domain::webhook::Attempt) -> Self {
+impl From<adact_domain::webhook::Attempt> for Attempt {
+    fn from(a: adact_domain::webhook::Attempt) -> Self {
         // Stored as JSON text by the dispatcher; unreadable text shows as null.
         let headers = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
         Self {
@@ -347,8 +347,7 @@ async fn resend(
     AdminAccount(account): AdminAccount,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse> {
-    webhooks::resend(&state.store, &account.id, &id).await?;
-    state.webhooks.wake();
+    webhooks::resend(&state.store, &*state.webhooks, &account.id, &id).await?;
     let delivery = state
         .store
         .delivery(&account.id, &id)
@@ -397,7 +396,7 @@ async fn resend_failed(
     Json(input): Json<ResendFailedInput>,
 ) -> Result<impl IntoResponse> {
     let since = parse_time("since", &input.since)?;
-    let queued = webhooks::resend_failed(&state.store, &account.id, since).await?;
-    state.webhooks.wake();
+    let queued =
+        webhooks::resend_failed(&state.store, &*state.webhooks, &account.id, since).await?;
     Ok((StatusCode::ACCEPTED, axum::Json(Requeued { queued })))
 }

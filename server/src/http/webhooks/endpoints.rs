@@ -12,11 +12,6 @@ use utoipa_axum::routes;
 
 use crate::{
     app::webhooks,
-    domain::{
-        self,
-        time::rfc3339,
-        webhook::{EndpointChanges, hidden},
-    },
     http::{
         AppState,
         error::Result,
@@ -24,6 +19,11 @@ use crate::{
         extract::{AdminAccount, Json, Path},
         openapi::ApiRouter,
     },
+};
+use adact_domain::{
+    self,
+    time::rfc3339,
+    webhook::{EndpointChanges, hidden},
 };
 
 pub(super) fn router() -> ApiRouter {
@@ -75,8 +75,8 @@ pub struct Endpoint {
     pub updated_at: String,
 }
 
-impl From<domain::webhook::Endpoint> for Endpoint {
-    fn from(e: domain::webhook::Endpoint) -> Self {
+impl From<adact_domain::webhook::Endpoint> for Endpoint {
+    fn from(e: adact_domain::webhook::Endpoint) -> Self {
         Self {
             id: e.id,
             url: e.url,
@@ -325,7 +325,7 @@ async fn rotate_secret(
 }
 
 /// The endpoint as the admin API shows it, with its entity tag.
-fn tagged(endpoint: domain::webhook::Endpoint) -> Tagged<axum::Json<Endpoint>> {
+fn tagged(endpoint: adact_domain::webhook::Endpoint) -> Tagged<axum::Json<Endpoint>> {
     Tagged(endpoint.etag(), axum::Json(endpoint.into()))
 }
 
@@ -379,12 +379,12 @@ async fn recover(
     let since = super::deliveries::parse_time("since", &input.since)?;
     let queued = webhooks::recover(
         &state.store,
+        &*state.webhooks,
         &account.id,
         &id,
         since,
         state.webhook_retention,
     )
     .await?;
-    state.webhooks.wake();
     Ok((StatusCode::ACCEPTED, axum::Json(Recovered { queued })))
 }

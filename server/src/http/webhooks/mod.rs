@@ -4,7 +4,7 @@
 use utoipa::openapi::schema::{Array, ArrayBuilder, ObjectBuilder, SchemaType, Type};
 
 use super::openapi::ApiRouter;
-use crate::domain::events::EventType;
+use adact_domain::events::EventType;
 
 mod deliveries;
 mod endpoints;

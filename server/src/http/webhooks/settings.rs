@@ -11,7 +11,6 @@ use utoipa_axum::routes;
 
 use crate::{
     app::webhooks,
-    domain,
     http::{
         AppState,
         error::Result,
@@ -64,8 +63,8 @@ struct WebhookSettings {
     endpoint: Option<Endpoint>,
 }
 
-impl From<domain::webhook::Settings> for WebhookSettings {
-    fn from(settings: domain::webhook::Settings) -> Self {
+impl From<adact_domain::webhook::Settings> for WebhookSettings {
+    fn from(settings: adact_domain::webhook::Settings) -> Self {
         let primary = settings.primary.map(Endpoint::from);
         Self {
             enabled: settings.enabled,
@@ -143,6 +142,6 @@ async fn put_settings(
 }
 
 /// The settings as the admin API shows them, with their entity tag.
-fn tagged(settings: domain::webhook::Settings) -> Tagged<axum::Json<WebhookSettings>> {
+fn tagged(settings: adact_domain::webhook::Settings) -> Tagged<axum::Json<WebhookSettings>> {
     Tagged(settings.etag(), axum::Json(settings.into()))
 }

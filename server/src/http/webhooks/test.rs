@@ -76,12 +76,18 @@ async fn send_test(
     Json(input): Json<Option<TestInput>>,
 ) -> Result<axum::Json<TestResult>> {
     let input = input.unwrap_or_default();
-    let (endpoint, event, delivery_id) =
-        webhooks::record_test(&state.store, &account, input.endpoint_id.as_deref()).await?;
-    let completion = match &delivery_id {
-        Some(id) => state.webhooks.deliver_now(id).await?,
-        None => None,
-    };
+    let webhooks::TestSent {
+        endpoint,
+        event,
+        delivery_id,
+        completion,
+    } = webhooks::send_test(
+        &state.store,
+        &*state.webhooks,
+        &account,
+        input.endpoint_id.as_deref(),
+    )
+    .await?;
     let (status, error) = completion
         .as_ref()
         .map_or((None, None), |c| (c.status, c.error.clone()));

@@ -1,0 +1,631 @@
+//! Players: unique per account and external id, with their registration.
+
+use std::collections::BTreeMap;
+
+use sqlx::{AnyConnection, Row as _, any::AnyRow};
+
+use super::{Backend, WriteTx, accounts::account_from_row, dialect::flag, from_json, to_json};
+use adact_domain::{
+    account::Account,
+    player::{Consent, Contact, Listed, PlayRecord, Player, PlayerFilter, Registered, search_key},
+    time::{new_id, now_ms},
+};
+
+/// A player from a row holding its columns, each named `{prefix}{column}`,, with the id
+/// read separately (a join names it otherwise).
+pub fn player_from_row(row: &AnyRow, id: String, prefix: &str) -> sqlx::Result<Player> {
+    let column = |name: &str| format!("{prefix}{name}");
+    let data: String = row.try_get(column("data").as_str())?;
+    let consent_text: Option<String> = row.try_get(column("consent_text").as_str())?;
+    let consent_at: Option<i64> = row.try_get(column("consent_at").as_str())?;
+    let consent = match (consent_text, consent_at) {
+        (Some(text), Some(at)) => Some(Consent {
+            given: row.try_get::<i64, _>(column("consent_given").as_str())? != 0,
+            text,
+            at,
+        }),
+        _ => None,
+    };
+    Ok(Player {
+        id,
+        external_id: row.try_get(column("external_id").as_str())?,
+        data: from_json(&data)?,
+        email: row.try_get(column("email").as_str())?,
+        name: row.try_get(column("name").as_str())?,
+        consent,
+        created_at: row.try_get(column("created_at").as_str())?,
+        updated_at: row.try_get(column("updated_at").as_str())?,
+    })
+}
+
+pub async fn player_by_external_id(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    external_id: &str,
+) -> sqlx::Result<Option<Player>> {
+    let row = sqlx::query(
+        "select id, external_id, data, email, name, consent_given, consent_text, consent_at, \
+         created_at, updated_at from players where account_id = $1 and external_id = $2",
+    )
+    .bind(account_id)
+    .bind(external_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|row| player_from_row(&row, row.try_get("id")?, ""))
+        .transpose()
+}
+
+/// Creates the player or merges `values`, `contact` and `consent` (the
+/// form's consent answer, when it asked) into what is stored, in the
+/// caller's transaction.
+pub async fn register(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    external_id: &str,
+    values: BTreeMap<String, String>,
+    contact: Contact,
+    consent: Option<Consent>,
+) -> sqlx::Result<(Player, Registered)> {
+    let now = now_ms();
+    match player_by_external_id(conn, account_id, external_id).await? {
+        Some(mut player) => {
+            player.data.extend(values);
+            player.email = contact.email.or(player.email);
+            player.name = contact.name.or(player.name);
+            player.consent = consent.or(player.consent);
+            player.updated_at = now;
+            sqlx::query(
+                "update players set data = $1, email = $2, name = $3, consent_given = $4, \
+                 consent_text = $5, consent_at = $6, updated_at = $7, email_key = $9, \
+                 name_key = $10 where id = $8",
+            )
+            .bind(to_json(&player.data)?)
+            .bind(player.email.as_deref())
+            .bind(player.name.as_deref())
+            .bind(i64::from(player.consent.as_ref().is_some_and(|c| c.given)))
+            .bind(player.consent.as_ref().map(|c| c.text.as_str()))
+            .bind(player.consent.as_ref().map(|c| c.at))
+            .bind(now)
+            .bind(&player.id)
+            .bind(player.email.as_deref().map(search_key))
+            .bind(player.name.as_deref().map(search_key))
+            .execute(&mut *conn)
+            .await?;
+            Ok((player, Registered::Updated))
+        }
+        None => {
+            let player = Player {
+                id: new_id("plr"),
+                external_id: external_id.to_owned(),
+                data: values,
+                email: contact.email,
+                name: contact.name,
+                consent,
+                created_at: now,
+                updated_at: now,
+            };
+            sqlx::query(
+                "insert into players (id, account_id, external_id, data, email, name, \
+                 consent_given, consent_text, consent_at, created_at, updated_at, email_key, \
+                 name_key, external_key) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13)",
+            )
+            .bind(&player.id)
+            .bind(account_id)
+            .bind(external_id)
+            .bind(to_json(&player.data)?)
+            .bind(player.email.as_deref())
+            .bind(player.name.as_deref())
+            .bind(i64::from(player.consent.as_ref().is_some_and(|c| c.given)))
+            .bind(player.consent.as_ref().map(|c| c.text.as_str()))
+            .bind(player.consent.as_ref().map(|c| c.at))
+            .bind(now)
+            .bind(player.email.as_deref().map(search_key))
+            .bind(player.name.as_deref().map(search_key))
+            .bind(search_key(external_id))
+            .execute(&mut *conn)
+            .await?;
+            Ok((player, Registered::Created))
+        }
+    }
+}
+
+/// The columns of a player, as [`player_from_row`] reads them.
+macro_rules! player_columns {
+    () => {
+        "pl.id, pl.external_id, pl.data, pl.email, pl.name, pl.consent_given, pl.consent_text, \
+         pl.consent_at, pl.created_at, pl.updated_at"
+    };
+}
+
+/// A play `p` of the player `pl` within the filter's campaign, segment and
+/// time ($4 to $7).
+macro_rules! play_in_scope {
+    () => {
+        "p.player_id = pl.id and ($4 is null or p.campaign_id = $4) \
+         and ($5 is null or p.segment_id = $5) and ($6 is null or p.played_at >= $6) \
+         and ($7 is null or p.played_at < $7)"
+    };
+}
+
+/// The list's conditions on `pl`: the account ($1), below the cursor ($2),
+/// consent ($3), a play in scope ($4 to $7, when one is set: $9), won or
+/// not ($8).
+macro_rules! listed_where {
+    () => {
+        concat!(
+            "pl.account_id = $1 and pl.id < $2 and ($3 is null or pl.consent_given = $3) \
+             and ($9 = 0 or exists (select 1 from plays p where ",
+            play_in_scope!(),
+            ")) and ($8 is null or ($8 = 1) = exists (select 1 from plays p where ",
+            play_in_scope!(),
+            " and p.prize_id is not null))"
+        )
+    };
+}
+
+/// A listed player's plays, wins and last play.
+macro_rules! listed_counts {
+    () => {
+        "(select count(p.played_at) from plays p where p.player_id = pl.id) as plays, \
+         (select count(p.prize_id) from plays p where p.player_id = pl.id) as wins, \
+         (select max(p.played_at) from plays p where p.player_id = pl.id) as last_played_at"
+    };
+}
+
+/// Binds what the list and the export filter by, as `$1` to `$8`: the
+/// account, the cursor, consent, campaign, segment, the two times, won.
+fn bind_filter<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    account_id: &'q str,
+    after: Option<&'q str>,
+    filter: &'q PlayerFilter,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    query
+        .bind(account_id)
+        .bind(after.unwrap_or(TOP))
+        .bind(filter.consent.map(i64::from))
+        .bind(filter.campaign_id.as_deref())
+        .bind(filter.segment_id.as_deref())
+        .bind(filter.played_since)
+        .bind(filter.played_until)
+        .bind(filter.won.map(i64::from))
+}
+
+/// The cursor of a first page: above every id.
+const TOP: &str = "~";
+
+/// A page of the account's players, newest first, below the cursor `after`
+/// (an id), matching `filter`.
+///
+/// Without a search the newest players are walked down the account's index
+/// until the page is full. A search reads the three prefix ranges of the
+/// search keys (email, name, external id) and orders what they found.
+pub async fn list(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    filter: &PlayerFilter,
+    after: Option<&str>,
+    limit: i64,
+) -> sqlx::Result<Vec<Listed>> {
+    const LIST: &str = concat!(
+        "select ",
+        player_columns!(),
+        ", ",
+        listed_counts!(),
+        " from players pl where ",
+        listed_where!(),
+        " order by pl.id desc limit $10"
+    );
+    const SEARCH: &str = concat!(
+        "select ",
+        player_columns!(),
+        ", ",
+        listed_counts!(),
+        " from (select id from players where account_id = $1 and email_key >= $11 and email_key < $12 \
+           union select id from players where account_id = $1 and name_key >= $11 and name_key < $12 \
+           union select id from players where account_id = $1 and external_key >= $11 \
+             and external_key < $12) as found \
+         join players pl on pl.id = found.id where ",
+        listed_where!(),
+        " order by pl.id desc limit $10"
+    );
+    let range = filter.search_range();
+    let query = bind_filter(
+        sqlx::query(if range.is_some() { SEARCH } else { LIST }),
+        account_id,
+        after,
+        filter,
+    )
+    .bind(i64::from(filter.filters_plays()))
+    .bind(limit);
+    let query = match &range {
+        Some((low, high)) => query.bind(low.as_str()).bind(high.as_str()),
+        None => query,
+    };
+    let rows = query.fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Listed {
+                player: player_from_row(row, row.try_get("id")?, "")?,
+                plays: row.try_get("plays")?,
+                wins: row.try_get("wins")?,
+                last_played_at: row.try_get("last_played_at")?,
+            })
+        })
+        .collect()
+}
+
+/// The account's player with this id.
+pub async fn player(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    id: &str,
+) -> sqlx::Result<Option<Player>> {
+    let row = sqlx::query(concat!(
+        "select ",
+        player_columns!(),
+        " from players pl where pl.id = $1 and pl.account_id = $2"
+    ))
+    .bind(id)
+    .bind(account_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|row| player_from_row(&row, row.try_get("id")?, ""))
+        .transpose()
+}
+
+/// One of a player's plays with the names it had, for their page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlayOfPlayer {
+    pub play: PlayRecord,
+    pub campaign_name: String,
+    pub campaign_kind: String,
+    /// `None` once the segment was deleted.
+    pub segment_title: Option<String>,
+    /// Whether a webhook carrying the play's code (`prize.assigned`) was
+    /// answered 2xx by an endpoint.
+    pub code_sent: bool,
+}
+
+/// The columns of a play, as [`play_from_row`] reads them.
+macro_rules! play_columns {
+    () => {
+        "p.id, p.campaign_id, p.segment_id, p.created_at, p.played_at, p.finished_at, \
+         p.prize_id, p.prize_name, p.score, pc.code"
+    };
+}
+
+fn play_from_row(row: &AnyRow) -> sqlx::Result<PlayRecord> {
+    Ok(PlayRecord {
+        id: row.try_get("id")?,
+        campaign_id: row.try_get("campaign_id")?,
+        segment_id: row.try_get("segment_id")?,
+        started_at: row.try_get("created_at")?,
+        played_at: row.try_get("played_at")?,
+        finished_at: row.try_get("finished_at")?,
+        prize_id: row.try_get("prize_id")?,
+        prize_name: row.try_get("prize_name")?,
+        code: row.try_get("code")?,
+        score: row.try_get("score")?,
+    })
+}
+
+/// Every play of the player, newest first.
+pub async fn plays_of(
+    conn: &mut AnyConnection,
+    player_id: &str,
+) -> sqlx::Result<Vec<PlayOfPlayer>> {
+    let rows = sqlx::query(concat!(
+        "select ",
+        play_columns!(),
+        ", c.name as campaign_name, c.kind as campaign_kind, s.title as segment_title, \
+         case when exists (select 1 from events e join deliveries d on d.event_id = e.id \
+           where e.play_id = p.id and e.type = 'prize.assigned' and d.status = 'succeeded') \
+           then 1 else 0 end as code_sent \
+         from plays p join campaigns c on c.id = p.campaign_id \
+         left join segments s on s.id = p.segment_id \
+         left join prize_codes pc on pc.play_id = p.id \
+         where p.player_id = $1 order by p.id desc"
+    ))
+    .bind(player_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(PlayOfPlayer {
+                play: play_from_row(row)?,
+                campaign_name: row.try_get("campaign_name")?,
+                campaign_kind: row.try_get("campaign_kind")?,
+                segment_title: row.try_get("segment_title")?,
+                code_sent: flag(row, "code_sent")?,
+            })
+        })
+        .collect()
+}
+
+/// A play with its player, a row of the export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exported {
+    pub play: PlayRecord,
+    pub player: Player,
+}
+
+/// The export's conditions on the play `p` and its player `pl`: the
+/// account ($1), below the cursor ($2), consent ($3), campaign, segment and
+/// time ($4 to $7), won or not ($8).
+macro_rules! exported_where {
+    () => {
+        "p.account_id = $1 and p.id < $2 and ($3 is null or pl.consent_given = $3) \
+         and ($4 is null or p.campaign_id = $4) and ($5 is null or p.segment_id = $5) \
+         and ($6 is null or p.played_at >= $6) and ($7 is null or p.played_at < $7) \
+         and ($8 is null or ($8 = 1) = (p.prize_id is not null))"
+    };
+}
+
+/// The columns of an export row, in the order [`ExportRow`] reads them.
+const EXPORTED: &[&str] = &[
+    "p.id",
+    "p.campaign_id",
+    "p.segment_id",
+    "p.created_at",
+    "p.played_at",
+    "p.finished_at",
+    "p.prize_id",
+    "p.prize_name",
+    "p.score",
+    "pc.code",
+    "pl.id",
+    "pl.external_id",
+    "pl.data",
+    "pl.email",
+    "pl.name",
+    "pl.consent_given",
+    "pl.consent_text",
+    "pl.consent_at",
+    "pl.created_at",
+    "pl.updated_at",
+];
+
+/// An export row as the database aggregates it: the columns of
+/// [`EXPORTED`], in order.
+#[derive(serde::Deserialize)]
+struct ExportRow(
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+    Option<String>,
+    Option<i64>,
+    i64,
+    i64,
+);
+
+/// A chunk of the export as the database answers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportChunk {
+    /// The plays with their players: a JSON array of rows (read them with
+    /// [`exported_rows`]).
+    pub rows: String,
+    /// The last (oldest) play's id: the cursor of the next chunk.
+    pub last: Option<String>,
+    /// How many plays.
+    pub count: i64,
+}
+
+/// The next `limit` plays of the export, newest first, below the cursor
+/// `after` (a play id), with their players. One query a chunk, so that no
+/// statement or read transaction lasts as long as the whole export; one
+/// row a chunk, because the drivers hand each row over on its own, which
+/// costs more than the row itself.
+pub async fn export_chunk(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    account_id: &str,
+    filter: &PlayerFilter,
+    after: Option<&str>,
+    limit: i64,
+) -> sqlx::Result<ExportChunk> {
+    let range = filter.search_range();
+    let players = if range.is_some() {
+        "(select id from players where account_id = $1 and email_key >= $10 and email_key < $11 \
+           union select id from players where account_id = $1 and name_key >= $10 \
+             and name_key < $11 \
+           union select id from players where account_id = $1 and external_key >= $10 \
+             and external_key < $11) as found \
+         join players pl on pl.id = found.id join plays p on p.player_id = pl.id"
+    } else {
+        "plays p join players pl on pl.id = p.player_id"
+    };
+    let columns: Vec<String> = EXPORTED
+        .iter()
+        .enumerate()
+        .map(|(i, column)| format!("{column} as c{i}"))
+        .collect();
+    let chunk = format!(
+        "select {} from {players} left join prize_codes pc on pc.play_id = p.id where {} \
+         order by p.id desc limit $9",
+        columns.join(", "),
+        exported_where!(),
+    );
+    let names: Vec<String> = (0..EXPORTED.len()).map(|i| format!("c{i}")).collect();
+    let sql = backend.json_rows(&names.join(", "), "c0", &chunk);
+    let query = bind_filter(
+        sqlx::query(sqlx::AssertSqlSafe(sql)),
+        account_id,
+        after,
+        filter,
+    )
+    .bind(limit);
+    let query = match &range {
+        Some((low, high)) => query.bind(low.as_str()).bind(high.as_str()),
+        None => query,
+    };
+    let row = query.fetch_one(&mut *conn).await?;
+    Ok(ExportChunk {
+        rows: row
+            .try_get::<Option<String>, _>("rows")?
+            .unwrap_or_else(|| "[]".to_owned()),
+        last: row.try_get("last")?,
+        count: row.try_get("count")?,
+    })
+}
+
+/// The rows of a chunk [`export_chunk`] answered, newest first.
+pub fn exported_rows(chunk: &str) -> sqlx::Result<Vec<Exported>> {
+    let mut rows: Vec<ExportRow> = from_json(chunk)?;
+    // The aggregate keeps no order of its own.
+    rows.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    rows.into_iter()
+        .map(|r| {
+            let consent = match (r.16, r.17) {
+                (Some(text), Some(at)) => Some(Consent {
+                    given: r.15 != 0,
+                    text,
+                    at,
+                }),
+                _ => None,
+            };
+            Ok(Exported {
+                play: PlayRecord {
+                    id: r.0,
+                    campaign_id: r.1,
+                    segment_id: r.2,
+                    started_at: r.3,
+                    played_at: r.4,
+                    finished_at: r.5,
+                    prize_id: r.6,
+                    prize_name: r.7,
+                    score: r.8,
+                    code: r.9,
+                },
+                player: Player {
+                    id: r.10,
+                    external_id: r.11,
+                    data: from_json(&r.12)?,
+                    email: r.13,
+                    name: r.14,
+                    consent,
+                    created_at: r.18,
+                    updated_at: r.19,
+                },
+            })
+        })
+        .collect()
+}
+
+/// The account's player with this id, locked for the caller's transaction
+/// (PostgreSQL: the row lock; SQLite: the write lock is the transaction's).
+pub async fn lock_player(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    id: &str,
+) -> sqlx::Result<Option<Player>> {
+    sqlx::query("update players set id = id where id = $1 and account_id = $2")
+        .bind(id)
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    player(conn, account_id, id).await
+}
+
+/// Erases the player from everything Adact holds, in the caller's
+/// transaction: their row goes; their events' stored bodies, the bodies of
+/// every webhook attempt that carried them and their plays' stored answers
+/// lose what named them (see the dialect's `erase_` statements). Plays,
+/// given codes and counts stay, pointing at no one.
+pub async fn erase(tx: &mut WriteTx, account_id: &str, id: &str) -> sqlx::Result<()> {
+    let backend = tx.backend();
+    // Each statement is of the player ($1) of the account ($2).
+    for statement in [
+        backend.erase_event_player(),
+        // An attempt's request body is its event's body as sent.
+        "update delivery_attempts set request_body = \
+           (select e.payload from deliveries d join events e on e.id = d.event_id \
+            where d.id = delivery_attempts.delivery_id) \
+         where delivery_id in (select d.id from deliveries d join events e on e.id = d.event_id \
+           where e.player_id = $1 and e.account_id = $2)",
+        "update events set player_id = null where player_id = $1 and account_id = $2",
+        backend.erase_plays_player(),
+        "delete from players where id = $1 and account_id = $2",
+    ] {
+        sqlx::query(statement)
+            .bind(id)
+            .bind(account_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Up to `limit` of the account's players last registered before `before`
+/// (Unix milliseconds), oldest first: what its retention erases next.
+pub async fn expired(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    before: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "select id from players where account_id = $1 and updated_at < $2 \
+         order by updated_at limit $3",
+    )
+    .bind(account_id)
+    .bind(before)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// The accounts that keep players a number of days, with that number.
+pub async fn retentions(conn: &mut AnyConnection) -> sqlx::Result<Vec<(Account, i64)>> {
+    let rows = sqlx::query("select * from accounts where player_retention_days is not null")
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                account_from_row(row)?,
+                row.try_get("player_retention_days")?,
+            ))
+        })
+        .collect()
+}
+
+/// How many days the account keeps a player after their last
+/// registration; `None`: forever.
+pub async fn retention(conn: &mut AnyConnection, account_id: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("select player_retention_days from accounts where id = $1")
+        .bind(account_id)
+        .fetch_one(&mut *conn)
+        .await
+}
+
+/// Every event recorded about the player, oldest first: the bodies as
+/// webhooks carry them.
+pub async fn events_of(
+    conn: &mut AnyConnection,
+    account_id: &str,
+    player_id: &str,
+) -> sqlx::Result<Vec<serde_json::Value>> {
+    let bodies: Vec<String> = sqlx::query_scalar(
+        "select payload from events where player_id = $1 and account_id = $2 order by seq",
+    )
+    .bind(player_id)
+    .bind(account_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    bodies.iter().map(|body| from_json(body)).collect()
+}
