@@ -221,9 +221,18 @@ pub fn subscribes(filter: &str, event_type: &str) -> bool {
 
 /// Where a delivery stands.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+    utoipa::ToSchema,
 )]
 #[strum(serialize_all = "lowercase")]
+#[schema(rename_all = "lowercase")]
 pub enum DeliveryStatus {
     /// Waiting for its first attempt or a retry (or being sent now).
     Pending,
