@@ -1,7 +1,7 @@
 // Settings → API central → Segments (guide): a segment maps a group of
 // users to a campaign; the page names it in renderAdact({segment}). The
 // integration needs at least one, so an empty list says so.
-import { CAMPAIGN_STATUSES, named } from "../api-names.js";
+import { CAMPAIGN_STATUSES, EVENT_TYPES, named } from "../api-names.js";
 import { api, etagOf, listAll } from "../api.js";
 import { h, replace, uid } from "../dom.js";
 import {
@@ -10,6 +10,8 @@ import {
 } from "../ui.js";
 
 const ACTIVE = named(CAMPAIGN_STATUSES, "active");
+const SEGMENT_CREATED = named(EVENT_TYPES.map(([type]) => type), "segment.created");
+const SEGMENT_UPDATED = named(EVENT_TYPES.map(([type]) => type), "segment.updated");
 
 export async function render() {
   let [segments, campaigns] = await Promise.all([listAll("/api/v1/segments"), listAll("/api/v1/campaigns")]);
@@ -138,7 +140,7 @@ export async function render() {
     replace(editorSlot, h("section", { class: "card card-accent", "aria-labelledby": titleId },
       h("div", { class: "card-header" },
         h("h2", { id: titleId, tabindex: "-1" }, segment ? `Edit segment “${segment.title}”` : "New segment"),
-        h("p", { class: "muted" }, "Saving sends a ", h("code", null, segment ? "segment.updated" : "segment.created"), " event to your webhooks.")),
+        h("p", { class: "muted" }, "Saving sends a ", h("code", null, segment ? SEGMENT_UPDATED : SEGMENT_CREATED), " event to your webhooks.")),
       form));
     title.focus();
   }
