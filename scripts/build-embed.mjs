@@ -18,6 +18,7 @@ import { gzipAsync } from "@gfx/zopfli";
 
 import { build, transformSync } from "esbuild";
 
+import { namesOf } from "../www/admin/openapi-names.js";
 import { shortenNames } from "./wasm-names.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -107,6 +108,24 @@ for (const [path, body] of [
 // cost a phone one more round trip for the code they share, 35 KB brotli in
 // all), the preview frame's, and the stylesheet.
 const consoleDir = join(dist, "admin");
+// The API's names the console uses (www/admin/api-names.js, which served as
+// written reads them from the server) as constants of the bundle, from the
+// checked-in document (docs/openapi.json, the server's: a test says so):
+// the names alone, not the document, and no request for it.
+const apiNames = {
+  name: "api-names",
+  setup(plugin) {
+    plugin.onLoad({ filter: /[\\/]www[\\/]admin[\\/]api-names\.js$/ }, () => {
+      const document = JSON.parse(readFileSync(join(root, "docs", "openapi.json"), "utf8"));
+      const names = Object.entries(namesOf(document)).map(([name, value]) => `export const ${name} = ${JSON.stringify(value)};`);
+      return {
+        contents: [`export { keyedBy, named } from "./openapi-names.js";`, ...names].join("\n"),
+        resolveDir: join(root, "www", "admin"),
+        watchFiles: [join(root, "docs", "openapi.json")],
+      };
+    });
+  },
+};
 const bundled = await build({
   absWorkingDir: root,
   entryPoints: ["www/admin/app.js", "www/admin/preview.js", "www/admin/style.css"],
@@ -118,6 +137,7 @@ const bundled = await build({
   format: "esm",
   minify: true,
   target: "es2020",
+  plugins: [apiNames],
   write: false,
   logLevel: "warning",
 });

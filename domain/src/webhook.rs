@@ -225,6 +225,11 @@ pub fn subscribes(filter: &str, event_type: &str) -> bool {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
 )]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(rename_all = "lowercase")
+)]
 #[strum(serialize_all = "lowercase")]
 pub enum DeliveryStatus {
     /// Waiting for its first attempt or a retry (or being sent now).

@@ -130,7 +130,10 @@ after(async () => {
 describe("the admin console", () => {
   test("a wrong token is refused with a message; the admin token signs in", async () => {
     session = await openPage(browser, `${adact.url}/admin`);
-    const { page } = session;
+    const { page, errors } = session;
+    // The console loaded: a word it keeps for a name the API does not have
+    // (an event type, a status, an error code) throws as it loads.
+    assert.deepEqual(errors.map((error) => error.message), [], "the console loads without an error");
     await page.waitForURL(/\/admin\/signin$/);
     await page.getByRole("heading", { name: "Sign in to the console" }).waitFor();
     await assertAccessible(page, "sign in");

@@ -340,6 +340,31 @@ async fn the_document_is_served_without_credentials_and_cached() {
     server.stop().await;
 }
 
+/// `docs/openapi.json`, the document as the server makes it, for API users
+/// to read and for the console's build, which takes the API's names
+/// (event types, statuses, error codes) from it. A change to the document
+/// fails here until the file is written again with
+/// `ADACT_BLESS=1 cargo test -p adact-server --test it openapi`.
+#[tokio::test]
+async fn the_checked_in_document_is_the_servers() {
+    let server = TestServer::start(|_| {}).await;
+    let doc = Document::fetch(&server).await;
+    server.stop().await;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/openapi.json");
+    let written = serde_json::to_string_pretty(&doc.0).unwrap() + "\n";
+    if std::env::var_os("ADACT_BLESS").is_some_and(|v| v == "1") {
+        std::fs::write(&path, &written).unwrap();
+        return;
+    }
+    let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        checked_in == written,
+        "docs/openapi.json is not the server's document: write it again with \
+         `ADACT_BLESS=1 cargo test -p adact-server --test it openapi`, and check the \
+         difference (`git diff docs/openapi.json`)"
+    );
+}
+
 #[tokio::test]
 async fn the_document_is_sound() {
     let server = TestServer::start(|_| {}).await;

@@ -40,6 +40,7 @@ pub struct ErrorBody {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     /// Stable and machine-readable, e.g. `validation_failed`.
+    #[cfg_attr(feature = "openapi", schema(value_type = ErrorCode))]
     pub code: String,
     /// For people; may change between versions.
     pub message: String,
@@ -51,6 +52,76 @@ pub struct ErrorDetail {
     /// Every bad field of a registration form, each with its message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FieldError>>,
+}
+
+/// Every error `code` the API answers; each operation's responses say
+/// which of them it may answer, and why. Later versions may add codes.
+// `ErrorDetail::code` stays a string, so that a client built before a code
+// was added still reads the error. The server checks that each code it
+// answers is one of these (`http::error`), and the console takes them from
+// the document.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
+)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(rename_all = "snake_case")
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum ErrorCode {
+    // 400, 413, 422: the request.
+    InvalidRequest,
+    PayloadTooLarge,
+    ValidationFailed,
+    // 401, 403: credentials, and refusals.
+    Unauthorized,
+    SessionExpired,
+    SessionInvalid,
+    SessionMismatch,
+    SessionWrongAccount,
+    UserTokenExpired,
+    UserTokenInvalid,
+    UserTokenNotYetValid,
+    UserTokenWrongAccount,
+    OriginNotAllowed,
+    SignedIdentityRequired,
+    CampaignNotStarted,
+    CampaignEnded,
+    PlayLimitReached,
+    NotRegistered,
+    NotPlayed,
+    // 404, 405: what is not there.
+    NotFound,
+    MethodNotAllowed,
+    CampaignNotFound,
+    CampaignNotActive,
+    SegmentNotFound,
+    SessionNotFound,
+    PlayerNotFound,
+    EndpointNotFound,
+    DeliveryNotFound,
+    // 409, 412: the state of things.
+    Conflict,
+    EndpointDisabled,
+    WebhooksDisabled,
+    PreconditionFailed,
+    // 429, 5xx: try again.
+    RateLimited,
+    InternalError,
+    Unavailable,
+    DatabaseUnavailable,
+    StorageFull,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        s.parse().ok()
+    }
 }
 
 /// One bad field of a form and what the player should fix.

@@ -1,7 +1,11 @@
 // Archiving, restoring and deleting a campaign, from the list and from its
 // editor alike: the same question, the same request, the same words.
+import { CAMPAIGN_STATUSES, named } from "./api-names.js";
 import { api, etagOf } from "./api.js";
-import { confirmDialog, toast } from "./ui.js";
+import { confirmDialog, isConflict, toast } from "./ui.js";
+
+const ARCHIVED = named(CAMPAIGN_STATUSES, "archived");
+const DRAFT = named(CAMPAIGN_STATUSES, "draft");
 
 /**
  * Archives (or restores as a draft); resolves to the saved campaign, or null.
@@ -11,10 +15,10 @@ import { confirmDialog, toast } from "./ui.js";
 export async function setArchived(campaign, archive, { onConflict } = {}) {
   let saved;
   try {
-    saved = await api.patch(`/api/v1/campaigns/${encodeURIComponent(campaign.id)}`, { status: archive ? "archived" : "draft" },
+    saved = await api.patch(`/api/v1/campaigns/${encodeURIComponent(campaign.id)}`, { status: archive ? ARCHIVED : DRAFT },
       { ifMatch: etagOf(campaign) });
   } catch (error) {
-    if (onConflict && error.code === "precondition_failed") onConflict(error);
+    if (onConflict && isConflict(error)) onConflict(error);
     else toast(error.message, { kind: "error" });
     return null;
   }

@@ -1,5 +1,9 @@
 // Shared pieces of the console: toasts, confirmation dialogs, copying,
-// form fields with inline server errors, and the event type picker.
+// form fields with inline server errors, the event type picker, and the
+// console's words for the API's names.
+import {
+  CAMPAIGN_KINDS, CAMPAIGN_STATUSES, DELIVERY_STATUSES, ERROR_CODES, EVENT_TYPES, keyedBy, named,
+} from "./api-names.js";
 import { h, replace, uid } from "./dom.js";
 
 // ---- toasts -------------------------------------------------------------------
@@ -199,7 +203,7 @@ export function clearErrors(form) {
  * ({@link showConflict}).
  */
 export function showError(form, error, { conflict } = {}) {
-  if (conflict && error.code === "precondition_failed") return showConflict(form, conflict);
+  if (conflict && isConflict(error)) return showConflict(form, conflict);
   const fields = error.fields?.length ? error.fields : [{ field: error.field, message: error.message }];
   let first = null;
   for (const { field, message } of fields) {
@@ -285,6 +289,10 @@ export function showConflict(form, { what, reload }) {
   general.focus();
 }
 
+const PRECONDITION_FAILED = named(ERROR_CODES, "precondition_failed");
+/** Whether the API refused an edit because someone else saved first (412). */
+export const isConflict = (error) => error.code === PRECONDITION_FAILED;
+
 /** The place for errors that name no field, at the top of a form. */
 export const formError = () => h("div", { class: "form-error", role: "alert", tabindex: "-1", hidden: true });
 
@@ -302,21 +310,9 @@ export async function busy(button, work) {
 
 // ---- event types --------------------------------------------------------------
 
-export const EVENT_TYPES = [
-  ["segment.created", "A segment is created"],
-  ["segment.updated", "A segment's title or campaign changes"],
-  ["segment.deleted", "A segment is deleted"],
-  ["player.created", "A new player registers"],
-  ["player.updated", "A returning player registers again"],
-  ["player.deleted", "A player's data is erased"],
-  ["game.ended", "The game step finishes"],
-  ["gameplay.finished", "The player reaches the end screen"],
-  ["prize.assigned", "A prize is awarded and its code issued"],
-  ["webhook.test", "An admin sends a test event"],
-];
-
 /**
- * The events to subscribe to: "All events" or a list. `value()` gives what
+ * The events to subscribe to: "All events" or a list (the API's event types,
+ * each with its description from the API's document). `value()` gives what
  * the API takes (["*"] for all).
  */
 export function eventsFieldset(selected = ["*"]) {
@@ -381,18 +377,14 @@ export function badge(text, kind = "neutral") {
   return h("span", { class: `badge badge-${kind}` }, text);
 }
 
-export const STATUS_KIND = { succeeded: "success", failed: "danger", pending: "warning", skipped: "neutral" };
+/** Each delivery status's colour. */
+export const STATUS_KIND = keyedBy(DELIVERY_STATUSES, { pending: "warning", succeeded: "success", failed: "danger", skipped: "neutral" });
 
 // ---- campaigns and segments ---------------------------------------------------
 
 /** The game kinds, in the product's words. */
-export const CAMPAIGN_KINDS = [
-  ["wheel", "Spin the wheel"],
-  ["scratch", "Scratch card"],
-  ["giftbox", "Gift box"],
-  ["quiz", "Quiz"],
-];
-export const kindLabel = (kind) => CAMPAIGN_KINDS.find(([k]) => k === kind)?.[1] ?? kind;
+export const KIND_LABELS = keyedBy(CAMPAIGN_KINDS, { wheel: "Spin the wheel", scratch: "Scratch card", giftbox: "Gift box", quiz: "Quiz" });
+export const kindLabel = (kind) => KIND_LABELS[kind] ?? kind;
 
 /** An SVG element (h() makes HTML ones). */
 function svg(tag, attrs, ...children) {
@@ -403,7 +395,7 @@ function svg(tag, attrs, ...children) {
 }
 
 /** The drawing of each kind, on a 40×40 canvas. */
-const THUMBS = {
+const THUMBS = keyedBy(CAMPAIGN_KINDS, {
   wheel: () => {
     const colours = ["#f97316", "#facc15", "#22c55e", "#3b82f6", "#a855f7", "#ec4899"];
     const slices = colours.map((fill, i) => {
@@ -435,7 +427,7 @@ const THUMBS = {
     svg("path", { d: "M7 8h26a3 3 0 0 1 3 3v14a3 3 0 0 1-3 3H17l-6 5v-5H7a3 3 0 0 1-3-3V11a3 3 0 0 1 3-3z", fill: "#0ea5e9" }),
     svg("text", { x: 20, y: 23.5, "text-anchor": "middle", "font-size": 13, "font-weight": 800, fill: "#fff", "font-family": "system-ui, sans-serif" }, "?"),
   ],
-};
+});
 
 /** A 16 px line icon for a button that has its name in aria-label. */
 const ICONS = {
@@ -454,7 +446,7 @@ export function kindThumb(kind) {
     svg("svg", { viewBox: "0 0 40 40", width: 40, height: 40, focusable: "false" }, (THUMBS[kind] ?? THUMBS.wheel)()));
 }
 
-const CAMPAIGN_STATUS = { active: ["Active", "success"], draft: ["Draft", "neutral"], archived: ["Archived", "warning"] };
+const CAMPAIGN_STATUS = keyedBy(CAMPAIGN_STATUSES, { draft: ["Draft", "neutral"], active: ["Active", "success"], archived: ["Archived", "warning"] });
 /** A campaign's status as a coloured label. */
 export const campaignStatus = (status) => badge(...(CAMPAIGN_STATUS[status] ?? [status, "neutral"]));
 

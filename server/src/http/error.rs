@@ -2,7 +2,7 @@
 //! request's own faults, and failures. Each maps to a status and a stable
 //! `code`; internal errors are logged and never shown to clients.
 
-use adact_wire::{ErrorBody, ErrorDetail, FieldError};
+use adact_wire::{ErrorBody, ErrorCode, ErrorDetail, FieldError};
 use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Response},
@@ -129,6 +129,12 @@ const DATABASE_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
+        // The API document lists every code (`ErrorCode`); one missing
+        // there fails the tests that answer it.
+        debug_assert!(
+            ErrorCode::parse(code).is_some(),
+            "the error code `{code}` is not in adact_wire::ErrorCode, the API document's list"
+        );
         let fault = self.database_fault();
         let message = match (&self, fault) {
             (Self::Database(_) | Self::Internal(_), Some(Fault::Unavailable)) => {

@@ -8,6 +8,7 @@
 // delete buttons, the unsaved-changes guard, the wiring of the preview, and
 // a saved campaign's results above the form (campaign/results.js).
 // Each section of the form is a module in campaign/.
+import { CAMPAIGN_KINDS, CAMPAIGN_STATUSES, FIELD_KINDS, PLAY_LIMITS, named } from "../api-names.js";
 import { api, etagOf, listAll } from "../api.js";
 import { remove, setArchived } from "../campaign-actions.js";
 import { h, replace } from "../dom.js";
@@ -24,16 +25,20 @@ import { scheduleSection } from "./campaign/schedule.js";
 import { editorTabs } from "./campaign/tabs.js";
 
 const LIST = "/admin/campaigns";
+const WHEEL = named(CAMPAIGN_KINDS, "wheel");
+const QUIZ = named(CAMPAIGN_KINDS, "quiz");
+const DRAFT = named(CAMPAIGN_STATUSES, "draft");
+const ARCHIVED = named(CAMPAIGN_STATUSES, "archived");
 
 /** What a new campaign starts with: enough for the preview to show a game. */
 function blank() {
   return {
-    name: "", kind: "wheel", status: "draft", prizes: [],
+    name: "", kind: WHEEL, status: DRAFT, prizes: [],
     definition: {
-      texts: { title: "Try your luck", description: "", play_button: PLAY_BUTTONS.wheel },
+      texts: { title: "Try your luck", description: "", play_button: PLAY_BUTTONS[WHEEL] },
       theme: { primary: "#6d28d9", background: "#ffffff", text: "#1f2937" },
-      play_limit: "once",
-      form: { fields: [{ key: "email", type: "email", label: "Email", required: true }] },
+      play_limit: named(PLAY_LIMITS, "once"),
+      form: { fields: [{ key: "email", type: named(FIELD_KINDS, "email"), label: "Email", required: true }] },
       prizes: [{ name: "10% off", description: "", weight: 10, codes: { generate: { prefix: "" } } }],
       no_prize: { label: "No luck this time", weight: 10 },
       end_screen: { win_title: "You won!", win_text: "", lose_title: "Not this time", lose_text: "" },
@@ -128,7 +133,7 @@ function editorSections(campaign, { isNew, changed }) {
     ["end", "End screen", [parts.end.node]],
     ["schedule", "Schedule & limits", [parts.schedule.node]],
   ]);
-  const showQuiz = () => tabs.show("quiz", basics.kind.value() === "quiz");
+  const showQuiz = () => tabs.show("quiz", basics.kind.value() === QUIZ);
   basics.kind.wrapper.addEventListener("change", showQuiz);
   showQuiz();
   return { ...parts, tabs, nodes: [tabs.row, tabs.panels] };
@@ -158,10 +163,10 @@ function collect(editor, { preview = false } = {}) {
     end_screen: end.read(),
     ...schedule.dates(),
   };
-  if (basics.kind.value() === "quiz") definition.quiz = quiz.read(errors, whole);
+  if (basics.kind.value() === QUIZ) definition.quiz = quiz.read(errors, whole);
   // Players never see the name: an unnamed campaign can be previewed.
-  const named = basics.name.value.trim() || (preview ? "Untitled campaign" : "");
-  return { body: { name: named, kind: basics.kind.value(), status: basics.status.value, definition }, errors };
+  const name = basics.name.value.trim() || (preview ? "Untitled campaign" : "");
+  return { body: { name, kind: basics.kind.value(), status: basics.status.value, definition }, errors };
 }
 
 /**
@@ -237,8 +242,8 @@ function pageHeader(state, segments) {
  * `onConflict`, when someone else saved the campaign since it was loaded.
  */
 function campaignActions(state, { status, header, navigate, onConflict }) {
-  const archiveButton = h("button", { type: "button", class: "btn", onclick: () => archive(state.campaign.status !== "archived") },
-    state.campaign.status === "archived" ? "Restore" : "Archive");
+  const archiveButton = h("button", { type: "button", class: "btn", onclick: () => archive(state.campaign.status !== ARCHIVED) },
+    state.campaign.status === ARCHIVED ? "Restore" : "Archive");
   async function archive(archived) {
     const saved = await setArchived(state.campaign, archived, { onConflict });
     if (!saved) return;

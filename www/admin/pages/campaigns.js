@@ -3,12 +3,14 @@
 // last 7 days), schedule, prizes (stock left, codes available) and the
 // segments that show it; archive, restore and delete. Archived ones hide
 // behind a switch.
+import { CAMPAIGN_STATUSES, named } from "../api-names.js";
 import { listAll } from "../api.js";
 import { remove, setArchived } from "../campaign-actions.js";
 import { h, replace } from "../dom.js";
 import { badge, campaignStatus, icon, kindLabel, kindThumb } from "../ui.js";
 
 const BASE = "/admin/campaigns";
+const ARCHIVED = named(CAMPAIGN_STATUSES, "archived");
 
 export async function render() {
   let [campaigns, segments] = await Promise.all([listAll("/api/v1/campaigns"), listAll("/api/v1/segments")]);
@@ -21,8 +23,8 @@ export async function render() {
   }
 
   function paint() {
-    const archived = campaigns.filter((c) => c.status === "archived").length;
-    const shown = campaigns.filter((c) => showArchived || c.status !== "archived");
+    const archived = campaigns.filter((c) => c.status === ARCHIVED).length;
+    const shown = campaigns.filter((c) => showArchived || c.status !== ARCHIVED);
     const toggleArchived = archived > 0 && h("label", { class: "check" },
       h("input", { type: "checkbox", checked: showArchived, onchange: (e) => { showArchived = e.target.checked; paint(); } }),
       h("span", null, `Show archived (${archived})`));
@@ -49,7 +51,7 @@ export async function render() {
   function row(campaign) {
     const shownBy = segments.filter((s) => s.campaign_id === campaign.id);
     const href = `${BASE}/${encodeURIComponent(campaign.id)}`;
-    const archived = campaign.status === "archived";
+    const archived = campaign.status === ARCHIVED;
     const stats = campaign.stats ?? { plays: 0, wins: 0, codes_left: null };
     return h("tr", { "data-campaign": campaign.id },
       h("td", { class: "cell-campaign" },

@@ -1,12 +1,16 @@
 // Webhooks History: every delivery, filtered through the URL, refreshed
 // while visible; a delivery's attempts with request and response; resend.
+import { DELIVERY_STATUSES, EVENT_TYPES, keyedBy, named } from "../api-names.js";
 import { api, query } from "../api.js";
 import { codeBlock, h, replace, time, toLocalInput } from "../dom.js";
-import { EVENT_TYPES, STATUS_KIND, badge, busy, clearErrors, confirmDialog, drawer, fact, field, formError, showError, toast } from "../ui.js";
+import { STATUS_KIND, badge, busy, clearErrors, confirmDialog, drawer, fact, field, formError, showError, toast } from "../ui.js";
 
 const REFRESH_MS = 3000;
 const PAGE_SIZE = 50;
 const FILTERS = ["status", "event_type", "endpoint_id", "since"];
+const STATUS_LABELS = keyedBy(DELIVERY_STATUSES, { pending: "Pending", succeeded: "Succeeded", failed: "Failed", skipped: "Skipped" });
+const PENDING = named(DELIVERY_STATUSES, "pending");
+const SKIPPED = named(DELIVERY_STATUSES, "skipped");
 
 export async function render({ url, setQuery }) {
   let filters = readFilters(url);
@@ -24,7 +28,7 @@ export async function render({ url, setQuery }) {
 
   // ---- filters ----------------------------------------------------------------------
   const select = (name, options, value) => h("select", { name }, options.map(([v, label]) => h("option", { value: v, selected: v === (value ?? "") }, label)));
-  const status = select("status", [["", "Any status"], ["succeeded", "Succeeded"], ["failed", "Failed"], ["pending", "Pending"], ["skipped", "Skipped"]], filters.status);
+  const status = select("status", [["", "Any status"], ...DELIVERY_STATUSES.map((s) => [s, STATUS_LABELS[s]])], filters.status);
   const eventType = select("event_type", [["", "Any event"], ...EVENT_TYPES.map(([t]) => [t, t])], filters.event_type);
   const endpoint = select("endpoint_id", [["", "Any endpoint"], ...endpoints.map((e) => [e.id, e.url])], filters.endpoint_id);
   const since = h("input", { type: "datetime-local", name: "since", value: toLocalInput(filters.since) });
@@ -204,8 +208,8 @@ export async function render({ url, setQuery }) {
         d.last_error && fact("Last error", h("span", { class: "text-danger" }, d.last_error))),
       h("div", { class: "actions" }, resend),
       h("h3", null, `Attempts (${d.attempts.length})`),
-      attempts.length === 0 && h("p", { class: "muted" }, d.status === "pending" ? "No attempt yet: it is queued."
-        : d.status === "skipped" ? "It was not sent: webhooks or the endpoint were off. Recover it from the endpoint on the Webhooks page, or resend it."
+      attempts.length === 0 && h("p", { class: "muted" }, d.status === PENDING ? "No attempt yet: it is queued."
+        : d.status === SKIPPED ? "It was not sent: webhooks or the endpoint were off. Recover it from the endpoint on the Webhooks page, or resend it."
           : "It was not sent: the last error says why."),
       attempts.map((a, i) => attemptView(a, i === 0, d.endpoint_url)),
       h("details", { class: "payload" }, h("summary", null, "Event payload"), codeBlock(d.payload, "Event payload")),

@@ -1,12 +1,15 @@
 // Campaigns › Players: every player of the account, newest first, with a
 // search and filters kept in the URL; a player's panel with their form,
 // consent and plays; their data as JSON, erasure; the export as CSV.
+import { PLAY_OUTCOMES, named } from "../api-names.js";
 import { api, listAll, query, request, session } from "../api.js";
 import { h, replace, time } from "../dom.js";
 import { badge, busy, confirmDialog, drawer, fact, field, formError, kindLabel, showError, toast } from "../ui.js";
 
 const PAGE_SIZE = 50;
 const FILTERS = ["q", "campaign_id", "won", "consent", "played_since", "played_until"];
+const WON = named(PLAY_OUTCOMES, "won");
+const LOST = named(PLAY_OUTCOMES, "lost");
 
 export async function render({ url, setQuery }) {
   let filters = readFilters(url);
@@ -264,8 +267,8 @@ export async function render({ url, setQuery }) {
 }
 
 function outcome(play) {
-  if (play.outcome === "won") return [badge("Won", "success"), " ", play.prize?.name ?? ""];
-  if (play.outcome === "lost") return badge(play.score !== null ? `No prize · ${play.score} right` : "No prize", "neutral");
+  if (play.outcome === WON) return [badge("Won", "success"), " ", play.prize?.name ?? ""];
+  if (play.outcome === LOST) return badge(play.score !== null ? `No prize · ${play.score} right` : "No prize", "neutral");
   return h("span", { class: "muted" }, "Did not play");
 }
 

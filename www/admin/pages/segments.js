@@ -1,12 +1,17 @@
 // Settings → API central → Segments (guide): a segment maps a group of
 // users to a campaign; the page names it in renderAdact({segment}). The
 // integration needs at least one, so an empty list says so.
+import { CAMPAIGN_STATUSES, EVENT_TYPES, named } from "../api-names.js";
 import { api, etagOf, listAll } from "../api.js";
 import { h, replace, uid } from "../dom.js";
 import {
   busy, campaignStatus, clearErrors, confirmDialog, copyButton, field, formError, kindLabel, renderCall, showError,
   toast,
 } from "../ui.js";
+
+const ACTIVE = named(CAMPAIGN_STATUSES, "active");
+const SEGMENT_CREATED = named(EVENT_TYPES.map(([type]) => type), "segment.created");
+const SEGMENT_UPDATED = named(EVENT_TYPES.map(([type]) => type), "segment.updated");
 
 export async function render() {
   let [segments, campaigns] = await Promise.all([listAll("/api/v1/segments"), listAll("/api/v1/campaigns")]);
@@ -48,7 +53,7 @@ export async function render() {
                   campaignStatus(campaign.status)),
                 h("div", { class: "muted small" }, kindLabel(campaign.kind))]
                 : h("span", { class: "muted" }, segment.campaign_id),
-              campaign && campaign.status !== "active" && h("p", { class: "inline-warning" }, "Pages show nothing until this campaign is active.")),
+              campaign && campaign.status !== ACTIVE && h("p", { class: "inline-warning" }, "Pages show nothing until this campaign is active.")),
             h("td", { "data-label": "On your page" }, h("div", { class: "call-cell" },
               h("code", null, renderCall(segment.title)),
               copyButton(() => renderCall(segment.title), "Copy", "The renderAdact call copied"))),
@@ -97,7 +102,7 @@ export async function render() {
     const campaign = h("select", { name: "campaign_id" },
       !segment && h("option", { value: "" }, "Choose a campaign…"),
       campaigns.map((c) => h("option", { value: c.id, selected: c.id === segment?.campaign_id },
-        `${c.name} — ${kindLabel(c.kind)}${c.status === "active" ? "" : ` (${c.status})`}`)));
+        `${c.name} — ${kindLabel(c.kind)}${c.status === ACTIVE ? "" : ` (${c.status})`}`)));
     const submit = h("button", { type: "submit", class: "btn btn-primary" }, segment ? "Save segment" : "Create segment");
     const form = h("form", { class: "form form-narrow", novalidate: true, "aria-labelledby": titleId },
       formError(),
@@ -135,7 +140,7 @@ export async function render() {
     replace(editorSlot, h("section", { class: "card card-accent", "aria-labelledby": titleId },
       h("div", { class: "card-header" },
         h("h2", { id: titleId, tabindex: "-1" }, segment ? `Edit segment “${segment.title}”` : "New segment"),
-        h("p", { class: "muted" }, "Saving sends a ", h("code", null, segment ? "segment.updated" : "segment.created"), " event to your webhooks.")),
+        h("p", { class: "muted" }, "Saving sends a ", h("code", null, segment ? SEGMENT_UPDATED : SEGMENT_CREATED), " event to your webhooks.")),
       form));
     title.focus();
   }

@@ -3,7 +3,7 @@
 import { api, etagOf } from "../api.js";
 import { h, replace, time, toLocalInput, uid } from "../dom.js";
 import {
-  STATUS_KIND, badge, busy, clearErrors, confirmDialog, eventsFieldset, eventsSummary, field,
+  badge, busy, clearErrors, confirmDialog, eventsFieldset, eventsSummary, field,
   formError, secretWidget, showError, toast, toggle,
 } from "../ui.js";
 
@@ -426,7 +426,7 @@ function testWidget(endpointId, blockedReason) {
       outcome.duration_ms !== null && outcome.duration_ms !== undefined ? `${outcome.duration_ms} ms` : null,
     ].filter(Boolean).join(" · ");
     replace(result, h("div", { class: `result ${ok ? "result-success" : "result-danger"}` },
-      badge(ok ? "Delivered" : "Failed", ok ? STATUS_KIND.succeeded : STATUS_KIND.failed),
+      badge(ok ? "Delivered" : "Failed", ok ? "success" : "danger"),
       h("span", { class: "result-facts" }, facts),
       outcome.error && h("span", { class: "result-error" }, outcome.error),
       outcome.delivery_id && h("a", { href: `${HISTORY}?delivery=${encodeURIComponent(outcome.delivery_id)}` }, "View in history")));

@@ -53,6 +53,7 @@ pub struct Delivery {
     /// deleted) or `skipped` (not sent because webhooks were off or the
     /// endpoint was disabled; `last_error` says which; see "Recover skipped
     /// events").
+    #[schema(value_type = DeliveryStatus)]
     pub status: String,
     /// How many attempts its history (`attempts` of the delivery's detail)
     /// lists. A delivery that was not sent because its endpoint or webhooks
@@ -194,6 +195,7 @@ impl From<adact_domain::webhook::Attempt> for Attempt {
 #[into_params(parameter_in = Query)]
 struct HistoryQuery {
     /// `pending`, `succeeded`, `failed` or `skipped`.
+    #[param(value_type = Option<DeliveryStatus>, inline)]
     status: Option<String>,
     #[param(value_type = Option<EventType>, inline)]
     event_type: Option<String>,

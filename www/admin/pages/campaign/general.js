@@ -1,27 +1,30 @@
 // The editor's first sections: the campaign's name, game and status, and
 // the texts players read before they play.
-import { CAMPAIGN_KINDS, field } from "../../ui.js";
+import { CAMPAIGN_KINDS, CAMPAIGN_STATUSES, keyedBy } from "../../api-names.js";
+import { KIND_LABELS, field } from "../../ui.js";
 import { area, radioCards, section, select, text } from "./controls.js";
 
 /** Each game's play button, as a new campaign starts with it. */
-export const PLAY_BUTTONS = { wheel: "Spin the wheel", scratch: "Scratch the card", giftbox: "Open a gift", quiz: "Start the quiz" };
-const KIND_HINTS = {
+export const PLAY_BUTTONS = keyedBy(CAMPAIGN_KINDS, {
+  wheel: "Spin the wheel", scratch: "Scratch the card", giftbox: "Open a gift", quiz: "Start the quiz",
+});
+const KIND_HINTS = keyedBy(CAMPAIGN_KINDS, {
   wheel: "Players spin a wheel with a slice for each prize.",
   scratch: "Players scratch a card to reveal what they won.",
   giftbox: "Players pick one of three gift boxes.",
   quiz: "Players answer questions; enough right answers enter the draw.",
-};
-const STATUSES = [
-  ["draft", "Draft — not shown on pages"],
-  ["active", "Active — shown on pages"],
-  ["archived", "Archived — not shown, kept for its history"],
-];
+});
+const STATUS_LABELS = keyedBy(CAMPAIGN_STATUSES, {
+  draft: "Draft — not shown on pages",
+  active: "Active — shown on pages",
+  archived: "Archived — not shown, kept for its history",
+});
 
 /** Name, game and status: `name`, `kind` and `status` are read when saved. */
 export function basicsSection(campaign) {
   const name = text({ value: campaign.name, maxlength: "120", placeholder: "Summer wheel" });
-  const kind = radioCards("kind", "Game", CAMPAIGN_KINDS.map(([value, label]) => [value, label, KIND_HINTS[value]]), campaign.kind);
-  const status = select(STATUSES, campaign.status);
+  const kind = radioCards("kind", "Game", CAMPAIGN_KINDS.map((value) => [value, KIND_LABELS[value], KIND_HINTS[value]]), campaign.kind);
+  const status = select(CAMPAIGN_STATUSES.map((value) => [value, STATUS_LABELS[value]]), campaign.status);
   const node = section("basics", "Basics", null,
     field({ name: "name", label: "Campaign name", input: name, hint: "For you and your team; players do not see it." }),
     kind.wrapper,

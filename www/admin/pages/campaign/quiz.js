@@ -1,10 +1,13 @@
 // The quiz section, shown while the game is a quiz: the questions, each
 // with two to six answers and the right one, and the score that enters the
 // prize draw.
+import { CAMPAIGN_KINDS, named } from "../../api-names.js";
 import { h, uid } from "../../dom.js";
 import { field, toast } from "../../ui.js";
 import { number, section, text } from "./controls.js";
 import { removeButton, rowList, rowPaths } from "./rows.js";
+
+const QUIZ = named(CAMPAIGN_KINDS, "quiz");
 
 /** The questions of `quiz` (the definition's); the section hides unless `kind` is a quiz. */
 export function quizSection(quiz, kind) {
@@ -16,7 +19,7 @@ export function quizSection(quiz, kind) {
     h("div", { "data-field": "definition.quiz" }, h("p", { class: "field-error", hidden: true })),
     questions.nodes,
     field({ name: "definition.quiz.pass_score", label: "Right answers needed to enter the draw", input: passScore, hint: "0 lets everyone into the draw." }));
-  const show = () => { node.hidden = kind.value() !== "quiz"; };
+  const show = () => { node.hidden = kind.value() !== QUIZ; };
   show();
   kind.wrapper.addEventListener("change", show);
   return {

@@ -1,11 +1,15 @@
 // The registration form section: the fields players fill in before they
 // play (type, label, key, required) and the consent checkbox.
+import { FIELD_KINDS, keyedBy, named } from "../../api-names.js";
 import { h } from "../../dom.js";
 import { field } from "../../ui.js";
 import { area, check, section, select, text } from "./controls.js";
 import { removeButton, rowList, rowPaths } from "./rows.js";
 
-const FIELD_TYPES = [["email", "Email"], ["name", "Name"], ["phone", "Phone"], ["text", "Custom text"]];
+const FIELD_LABELS = keyedBy(FIELD_KINDS, { email: "Email", name: "Name", phone: "Phone", text: "Custom text" });
+const FIELD_TYPES = FIELD_KINDS.map((kind) => [kind, FIELD_LABELS[kind]]);
+/** The one kind of field whose key the admin names (the others' key is their kind). */
+const CUSTOM_TEXT = named(FIELD_KINDS, "text");
 
 /** The fields and consent of `form` (the definition's); `read(errors)` gives them back. */
 export function registrationSection(form) {
@@ -31,7 +35,7 @@ export function registrationSection(form) {
 }
 
 function formFieldRow(item) {
-  const type = select(FIELD_TYPES, item?.type ?? "text");
+  const type = select(FIELD_TYPES, item?.type ?? CUSTOM_TEXT);
   const label = text({ value: item?.label ?? "", maxlength: "200", placeholder: "Shoe size" });
   const key = text({ value: item?.key ?? "", maxlength: "40", spellcheck: "false", placeholder: "shoe_size" });
   const required = check("required", "Required", item?.required ?? false);
@@ -40,7 +44,7 @@ function formFieldRow(item) {
   key.addEventListener("input", () => { keyEdited = true; });
   const follow = () => {
     if (keyEdited) return;
-    key.value = type.value === "text" ? slug(label.value) : type.value;
+    key.value = type.value === CUSTOM_TEXT ? slug(label.value) : type.value;
   };
   label.addEventListener("input", follow);
   type.addEventListener("change", () => {
