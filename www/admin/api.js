@@ -109,16 +109,77 @@ export function prefetchList(path) {
   ahead.set(url, { answer, at: Date.now() });
 }
 
-/** Every item of a paginated list (`{data, next_cursor}`), page after page. */
+/**
+ * A list of the API (`{data, next_cursor}`), read page by page: the one way
+ * the console pages. `rows` and `next` are what to show.
+ * - `load(filters)` starts over; an answer that a newer `load` overtook is
+ *   dropped (it resolves false), so a quick search shows its own results.
+ * - `more()` adds the next page, without repeating a row already shown.
+ * - `refresh()` reads the first page again: new rows on top, shown rows
+ *   updated; it starts over when a whole page is new (it may hide a gap).
+ * - `drop(id)` forgets a row (erased).
+ */
+export function pager(path, limit) {
+  let filters = {};
+  let generation = 0;
+  const read = (after) => request("GET", `${path}${query({ ...filters, after, limit })}`);
+  const list = {
+    rows: [],
+    next: null,
+    async load(newFilters = {}) {
+      filters = newFilters;
+      const mine = ++generation;
+      let page;
+      try {
+        page = await read(null);
+      } catch (error) {
+        if (mine !== generation) return false;
+        list.rows = [];
+        list.next = null;
+        throw error;
+      }
+      if (mine !== generation) return false;
+      list.rows = page.data;
+      list.next = page.next_cursor;
+      return true;
+    },
+    async more() {
+      const mine = generation;
+      const page = await read(list.next);
+      if (mine !== generation) return false;
+      const shown = new Set(list.rows.map((r) => r.id));
+      list.rows = list.rows.concat(page.data.filter((r) => !shown.has(r.id)));
+      list.next = page.next_cursor;
+      return true;
+    },
+    async refresh() {
+      const mine = generation;
+      const page = await read(null);
+      if (mine !== generation) return false;
+      const latest = new Map(page.data.map((r) => [r.id, r]));
+      const shown = new Set(list.rows.map((r) => r.id));
+      const fresh = page.data.filter((r) => !shown.has(r.id));
+      if (list.rows.length === 0 || (fresh.length === page.data.length && page.next_cursor)) {
+        list.rows = page.data;
+        list.next = page.next_cursor;
+      } else {
+        list.rows = fresh.concat(list.rows.map((r) => latest.get(r.id) ?? r));
+      }
+      return true;
+    },
+    drop(id) {
+      list.rows = list.rows.filter((r) => r.id !== id);
+    },
+  };
+  return list;
+}
+
+/** Every item of a list of the API, page after page. */
 export async function listAll(path) {
-  const items = [];
-  let after = null;
-  do {
-    const page = await request("GET", `${path}${query({ limit: 200, after })}`);
-    items.push(...page.data);
-    after = page.next_cursor;
-  } while (after);
-  return items;
+  const list = pager(path, 200);
+  await list.load();
+  while (list.next) await list.more();
+  return list.rows;
 }
 
 /** A query string from an object, skipping empty values. */

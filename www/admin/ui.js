@@ -368,6 +368,45 @@ export function drawer(title) {
   return { dialog, heading, body };
 }
 
+/**
+ * A list page's side panel: one row's details at a time, in a drawer.
+ * `open(id, title)` takes any other panel away and returns the new one
+ * (`{id, dialog, heading, body}`), or null when that row's is open already;
+ * `close()` takes it away. Each time, `changed(byAdmin)` runs (to repaint,
+ * and to update the URL when the admin closed it), and focus goes back to
+ * the row's link (`rowLink(id)`).
+ */
+export function rowPanel({ rowLink, changed }) {
+  let current = null;
+  function end(byAdmin) {
+    const { id, dialog } = current;
+    current = null;
+    if (dialog.open) dialog.close();
+    dialog.remove();
+    changed(byAdmin);
+    rowLink(id)?.focus();
+  }
+  return {
+    get current() {
+      return current;
+    },
+    open(id, title) {
+      if (current?.id === id) return null;
+      if (current) end(false);
+      const state = { id, ...drawer(title) };
+      state.dialog.addEventListener("close", () => {
+        if (current === state) end(true);
+      });
+      current = state;
+      changed(false);
+      return state;
+    },
+    close() {
+      if (current) end(false);
+    },
+  };
+}
+
 /** A term and its value in a `dl.facts`. */
 export function fact(term, value) {
   return h("div", null, h("dt", null, term), h("dd", null, value));

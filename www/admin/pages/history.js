@@ -1,9 +1,9 @@
 // Webhooks History: every delivery, filtered through the URL, refreshed
 // while visible; a delivery's attempts with request and response; resend.
 import { DELIVERY_STATUSES, EVENT_TYPES, keyedBy, named } from "../api-names.js";
-import { api, query } from "../api.js";
+import { api, pager, query } from "../api.js";
 import { codeBlock, h, replace, time, toLocalInput } from "../dom.js";
-import { STATUS_KIND, badge, busy, clearErrors, confirmDialog, drawer, fact, field, formError, showError, toast } from "../ui.js";
+import { STATUS_KIND, badge, busy, clearErrors, confirmDialog, fact, rowPanel, field, formError, showError, toast } from "../ui.js";
 
 const REFRESH_MS = 3000;
 const PAGE_SIZE = 50;
@@ -14,11 +14,16 @@ const SKIPPED = named(DELIVERY_STATUSES, "skipped");
 
 export async function render({ url, setQuery }) {
   let filters = readFilters(url);
-  let rows = []; // newest first
-  let nextCursor = null;
+  const list = pager("/api/v1/webhooks/deliveries", PAGE_SIZE); // newest first
+  const panel = rowPanel({
+    rowLink: (id) => tbody.querySelector(`tr[data-delivery="${CSS.escape(id)}"] a`),
+    changed: (byAdmin) => {
+      if (byAdmin) setQuery(filters, { push: true });
+      paint();
+    },
+  });
   let endpoints = [];
   let timer = null;
-  let detail = null; // { id, dialog, signature, render }
 
   try {
     endpoints = (await api.get("/api/v1/webhooks/endpoints")).data;
@@ -53,7 +58,7 @@ export async function render({ url, setQuery }) {
       endpoint_id: endpoint.value || null,
       since: since.value ? new Date(since.value).toISOString() : null,
     };
-    setQuery({ ...filters, delivery: detail?.id });
+    setQuery({ ...filters, delivery: panel.current?.id });
     load();
   }
 
@@ -69,10 +74,7 @@ export async function render({ url, setQuery }) {
 
   more.addEventListener("click", () => busy(more, async () => {
     try {
-      const page = await api.get(`/api/v1/webhooks/deliveries${query({ ...filters, after: nextCursor, limit: PAGE_SIZE })}`);
-      rows = rows.concat(page.data.filter((d) => !rows.some((r) => r.id === d.id)));
-      nextCursor = page.next_cursor;
-      paint();
+      if (await list.more()) paint();
     } catch (error) {
       toast(error.message, { kind: "error" });
     }
@@ -81,12 +83,8 @@ export async function render({ url, setQuery }) {
   async function load() {
     clearErrors(filterForm);
     try {
-      const page = await api.get(`/api/v1/webhooks/deliveries${query({ ...filters, limit: PAGE_SIZE })}`);
-      rows = page.data;
-      nextCursor = page.next_cursor;
+      if (!(await list.load(filters))) return;
     } catch (error) {
-      rows = [];
-      nextCursor = null;
       showError(filterForm, error);
     }
     paint();
@@ -95,32 +93,22 @@ export async function render({ url, setQuery }) {
   /** New deliveries on top, and fresh status for those already shown. */
   async function refresh() {
     if (document.hidden) return;
-    let page;
     try {
-      page = await api.get(`/api/v1/webhooks/deliveries${query({ ...filters, limit: PAGE_SIZE })}`);
+      if (!(await list.refresh())) return;
     } catch {
       return; // a 401 signs out; anything else is retried on the next tick
     }
-    const known = new Map(rows.map((r) => [r.id, r]));
-    const fresh = page.data.filter((d) => !known.has(d.id));
-    const updated = rows.map((r) => page.data.find((d) => d.id === r.id) ?? r);
-    if (rows.length === 0 || (fresh.length === page.data.length && page.next_cursor)) {
-      // Nothing shown yet, or a whole page is new and may hide a gap: start over.
-      rows = page.data;
-      nextCursor = page.next_cursor;
-    } else {
-      rows = fresh.concat(updated);
-    }
     paint();
-    if (detail) await detail.reload();
+    await panel.current?.reload();
   }
 
   function paint() {
     const search = (id) => query({ ...filters, delivery: id });
+    const { rows, next } = list;
     // One endpoint for every row shown: named once above the table, not on each row.
     const urls = new Set(rows.map((d) => d.endpoint_url ?? d.endpoint_id));
     const oneEndpoint = urls.size === 1 ? [...urls][0] : null;
-    replace(tbody, rows.map((d) => h("tr", { "data-delivery": d.id, class: detail?.id === d.id ? "selected" : null },
+    replace(tbody, rows.map((d) => h("tr", { "data-delivery": d.id, class: panel.current?.id === d.id ? "selected" : null },
       h("td", { class: "nowrap cell-time" }, time(d.created_at)),
       h("td", { class: "cell-event" },
         h("a", { href: `/admin/webhooks/history${search(d.id)}`, class: "mono", "aria-label": `${d.event_type}, ${formatTime(d.created_at)}: details` }, d.event_type),
@@ -133,18 +121,18 @@ export async function render({ url, setQuery }) {
       h("td", { class: "cell-response", "data-label": "Response" }, d.last_status !== null && d.last_status !== undefined ? h("span", { class: `code-${Math.floor(d.last_status / 100)}xx mono` }, String(d.last_status)) : h("span", { class: "muted", title: d.last_error ?? "" }, d.last_error ? "error" : "—")))));
     empty.hidden = rows.length > 0;
     table.hidden = rows.length === 0;
-    more.hidden = !nextCursor;
-    replace(summary, `${rows.length} ${rows.length === 1 ? "delivery" : "deliveries"} shown${nextCursor ? ", more available" : ""}`,
+    more.hidden = !next;
+    replace(summary, `${rows.length} ${rows.length === 1 ? "delivery" : "deliveries"} shown${next ? ", more available" : ""}`,
       oneEndpoint ? [", all to ", shortUrl(oneEndpoint)] : null,
       ". Refreshes every few seconds.");
   }
 
   // ---- the detail panel -------------------------------------------------------------
   async function openDetail(id) {
-    if (detail?.id === id) return;
-    closeDetail({ updateUrl: false });
-    const { dialog, heading, body } = drawer("Delivery");
-    const state = { id, dialog, signature: null };
+    const state = panel.open(id, "Delivery");
+    if (!state) return;
+    const { heading, body } = state;
+    state.signature = null;
     state.reload = async () => {
       let delivery;
       try {
@@ -159,23 +147,7 @@ export async function render({ url, setQuery }) {
       replace(heading, delivery.event_type);
       replace(body, deliveryView(delivery, state));
     };
-    dialog.addEventListener("close", () => {
-      if (detail === state) closeDetail({ updateUrl: true });
-    });
-    detail = state;
-    paint();
     await state.reload();
-  }
-
-  function closeDetail({ updateUrl }) {
-    if (!detail) return;
-    const { id, dialog } = detail;
-    detail = null;
-    if (dialog.open) dialog.close();
-    dialog.remove();
-    if (updateUrl) setQuery(filters, { push: true });
-    paint();
-    tbody.querySelector(`tr[data-delivery="${CSS.escape(id)}"] a`)?.focus();
   }
 
   function deliveryView(d, state) {
@@ -190,7 +162,7 @@ export async function render({ url, setQuery }) {
       // The dispatcher sends it at once; show the new attempt as it lands.
       for (const wait of [300, 700, 1500, 3000]) {
         await new Promise((r) => setTimeout(r, wait));
-        if (detail !== state) return;
+        if (panel.current !== state) return;
         await refresh(); // the list, and the open delivery with it
       }
     }));
@@ -228,7 +200,7 @@ export async function render({ url, setQuery }) {
     }
     const id = newUrl.searchParams.get("delivery");
     if (id) openDetail(id);
-    else closeDetail({ updateUrl: false });
+    else panel.close();
   }
 
   // ---- resend all failed since ------------------------------------------------------
@@ -285,7 +257,7 @@ export async function render({ url, setQuery }) {
     destroy() {
       clearInterval(timer);
       document.removeEventListener("visibilitychange", onVisible);
-      closeDetail({ updateUrl: false });
+      panel.close();
     },
   };
 }

@@ -2,9 +2,9 @@
 // search and filters kept in the URL; a player's panel with their form,
 // consent and plays; their data as JSON, erasure; the export as CSV.
 import { PLAY_OUTCOMES, named } from "../api-names.js";
-import { api, listAll, query, request, session } from "../api.js";
+import { api, listAll, pager, query, request, session } from "../api.js";
 import { h, replace, time } from "../dom.js";
-import { badge, busy, confirmDialog, drawer, fact, field, formError, kindLabel, showError, toast } from "../ui.js";
+import { badge, busy, confirmDialog, fact, rowPanel, field, formError, kindLabel, showError, toast } from "../ui.js";
 
 const PAGE_SIZE = 50;
 const FILTERS = ["q", "campaign_id", "won", "consent", "played_since", "played_until"];
@@ -13,9 +13,14 @@ const LOST = named(PLAY_OUTCOMES, "lost");
 
 export async function render({ url, setQuery }) {
   let filters = readFilters(url);
-  let rows = [];
-  let nextCursor = null;
-  let detail = null; // { id, dialog }
+  const list = pager("/api/v1/players", PAGE_SIZE); // newest first
+  const panel = rowPanel({
+    rowLink: (id) => tbody.querySelector(`tr[data-player="${CSS.escape(id)}"] a`),
+    changed: (byAdmin) => {
+      if (byAdmin) setQuery(filters, { push: true });
+      paint();
+    },
+  });
   let campaigns = [];
   try {
     campaigns = await listAll("/api/v1/campaigns");
@@ -61,7 +66,7 @@ export async function render({ url, setQuery }) {
       played_since: since.value || null,
       played_until: until.value || null,
     };
-    setQuery({ ...filters, player: detail?.id });
+    setQuery({ ...filters, player: panel.current?.id });
     load();
   }
 
@@ -77,38 +82,26 @@ export async function render({ url, setQuery }) {
 
   more.addEventListener("click", () => busy(more, async () => {
     try {
-      const page = await api.get(`/api/v1/players${query({ ...filters, after: nextCursor, limit: PAGE_SIZE })}`);
-      rows = rows.concat(page.data.filter((p) => !rows.some((r) => r.id === p.id)));
-      nextCursor = page.next_cursor;
-      paint();
+      if (await list.more()) paint();
     } catch (error) {
       toast(error.message, { kind: "error" });
     }
   }));
 
-  let loading = 0;
   async function load() {
-    const mine = ++loading;
     filterForm.querySelector(".form-error").hidden = true;
-    let page;
     try {
-      page = await api.get(`/api/v1/players${query({ ...filters, limit: PAGE_SIZE })}`);
+      if (!(await list.load(filters))) return; // a newer search answered first
     } catch (error) {
-      if (mine !== loading) return;
-      rows = [];
-      nextCursor = null;
       showError(filterForm, error);
-      return paint();
     }
-    if (mine !== loading) return; // a newer search answered first
-    rows = page.data;
-    nextCursor = page.next_cursor;
     paint();
   }
 
   function paint() {
+    const { rows, next } = list;
     const filtered = FILTERS.some((k) => filters[k]);
-    replace(tbody, rows.map((p) => h("tr", { "data-player": p.id, class: detail?.id === p.id ? "selected" : null },
+    replace(tbody, rows.map((p) => h("tr", { "data-player": p.id, class: panel.current?.id === p.id ? "selected" : null },
       h("td", { class: "cell-player" },
         h("a", { href: `/admin/players${query({ ...filters, player: p.id })}`, class: "player-link" }, p.name || p.email || p.external_id),
         h("div", { class: "muted small" }, [p.name && p.email, displayId(p.external_id)].filter(Boolean).join(" · "))),
@@ -120,8 +113,8 @@ export async function render({ url, setQuery }) {
     replace(empty, filtered ? "No player matches these filters." : "No players yet. They appear here as soon as someone registers in a campaign.");
     empty.hidden = rows.length > 0;
     table.hidden = rows.length === 0;
-    more.hidden = !nextCursor;
-    replace(summary, `${rows.length} ${rows.length === 1 ? "player" : "players"} shown${nextCursor ? ", more available" : ""}.`);
+    more.hidden = !next;
+    replace(summary, `${rows.length} ${rows.length === 1 ? "player" : "players"} shown${next ? ", more available" : ""}.`);
   }
 
   // ---- the export ---------------------------------------------------------------------
@@ -136,15 +129,9 @@ export async function render({ url, setQuery }) {
 
   // ---- the player panel ---------------------------------------------------------------
   async function openDetail(id) {
-    if (detail?.id === id) return;
-    closeDetail({ updateUrl: false });
-    const { dialog, heading, body } = drawer("Player");
-    const state = { id, dialog };
-    dialog.addEventListener("close", () => {
-      if (detail === state) closeDetail({ updateUrl: true });
-    });
-    detail = state;
-    paint();
+    const state = panel.open(id, "Player");
+    if (!state) return;
+    const { heading, body } = state;
     let player;
     try {
       player = await api.get(`/api/v1/players/${encodeURIComponent(id)}`);
@@ -152,20 +139,9 @@ export async function render({ url, setQuery }) {
       replace(body, h("div", { class: "alert alert-danger" }, error.message));
       return;
     }
-    if (detail !== state) return;
+    if (panel.current !== state) return;
     replace(heading, player.name || player.email || displayId(player.external_id));
     replace(body, playerView(player, state));
-  }
-
-  function closeDetail({ updateUrl }) {
-    if (!detail) return;
-    const { id, dialog } = detail;
-    detail = null;
-    if (dialog.open) dialog.close();
-    dialog.remove();
-    if (updateUrl) setQuery(filters, { push: true });
-    paint();
-    tbody.querySelector(`tr[data-player="${CSS.escape(id)}"] a`)?.focus();
   }
 
   function playerView(p, state) {
@@ -192,8 +168,8 @@ export async function render({ url, setQuery }) {
           return toast(error.message, { kind: "error" });
         }
         toast("Player erased.");
-        rows = rows.filter((r) => r.id !== p.id);
-        if (detail === state) state.dialog.close();
+        list.drop(p.id);
+        if (panel.current === state) state.dialog.close();
         paint();
       });
     });
@@ -241,7 +217,7 @@ export async function render({ url, setQuery }) {
     }
     const id = newUrl.searchParams.get("player");
     if (id) openDetail(id);
-    else closeDetail({ updateUrl: false });
+    else panel.close();
   }
 
   await load();
@@ -261,7 +237,7 @@ export async function render({ url, setQuery }) {
     update,
     destroy() {
       clearTimeout(typing);
-      closeDetail({ updateUrl: false });
+      panel.close();
     },
   };
 }
