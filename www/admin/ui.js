@@ -372,19 +372,20 @@ export function drawer(title) {
  * A list page's side panel: one row's details at a time, in a drawer.
  * `open(id, title)` takes any other panel away and returns the new one
  * (`{id, dialog, heading, body}`), or null when that row's is open already;
- * `close()` takes it away. Each time, `changed(byAdmin)` runs (to repaint,
- * and to update the URL when the admin closed it), and focus goes back to
- * the row's link (`rowLink(id)`).
+ * `close()` takes it away. Each time the page is painted again, and focus
+ * goes back to the row's link (in `tr[data-{row}]`); `closed()` runs when
+ * the admin closed it (to update the URL).
  */
-export function rowPanel({ rowLink, changed }) {
+export function rowPanel(row, { paint, closed }) {
   let current = null;
   function end(byAdmin) {
     const { id, dialog } = current;
     current = null;
     if (dialog.open) dialog.close();
     dialog.remove();
-    changed(byAdmin);
-    rowLink(id)?.focus();
+    if (byAdmin) closed();
+    paint();
+    document.querySelector(`tr[data-${row}="${CSS.escape(id)}"] a`)?.focus();
   }
   return {
     get current() {
@@ -398,7 +399,7 @@ export function rowPanel({ rowLink, changed }) {
         if (current === state) end(true);
       });
       current = state;
-      changed(false);
+      paint();
       return state;
     },
     close() {

@@ -85,19 +85,6 @@ impl ApiRouter {
         Self(self.0.layer(layer))
     }
 
-    /// A layer run only for requests that match a route (see
-    /// `axum::Router::route_layer`).
-    pub fn route_layer<L>(self, layer: L) -> Self
-    where
-        L: Layer<Route> + Clone + Send + Sync + 'static,
-        L::Service: Service<Request> + Clone + Send + Sync + 'static,
-        <L::Service as Service<Request>>::Response: IntoResponse + 'static,
-        <L::Service as Service<Request>>::Error: Into<std::convert::Infallible> + 'static,
-        <L::Service as Service<Request>>::Future: Send + 'static,
-    {
-        Self(self.0.route_layer(layer))
-    }
-
     /// The axum router, serving the finished document at
     /// `/api/v1/openapi.json` (see [`router`]). The document is written to
     /// JSON once, here, at startup.

@@ -3,7 +3,7 @@
 import { DELIVERY_STATUSES, EVENT_TYPES, keyedBy, named } from "../api-names.js";
 import { api, pager, query } from "../api.js";
 import { codeBlock, h, replace, time, toLocalInput } from "../dom.js";
-import { STATUS_KIND, badge, busy, clearErrors, confirmDialog, fact, rowPanel, field, formError, showError, toast } from "../ui.js";
+import { STATUS_KIND, badge, busy, clearErrors, confirmDialog, fact, field, formError, rowPanel, showError, toast } from "../ui.js";
 
 const REFRESH_MS = 3000;
 const PAGE_SIZE = 50;
@@ -15,13 +15,7 @@ const SKIPPED = named(DELIVERY_STATUSES, "skipped");
 export async function render({ url, setQuery }) {
   let filters = readFilters(url);
   const list = pager("/api/v1/webhooks/deliveries", PAGE_SIZE); // newest first
-  const panel = rowPanel({
-    rowLink: (id) => tbody.querySelector(`tr[data-delivery="${CSS.escape(id)}"] a`),
-    changed: (byAdmin) => {
-      if (byAdmin) setQuery(filters, { push: true });
-      paint();
-    },
-  });
+  const panel = rowPanel("delivery", { paint: () => paint(), closed: () => setQuery(filters, { push: true }) });
   let endpoints = [];
   let timer = null;
 

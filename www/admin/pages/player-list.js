@@ -4,7 +4,7 @@
 import { PLAY_OUTCOMES, named } from "../api-names.js";
 import { api, listAll, pager, query, request, session } from "../api.js";
 import { h, replace, time } from "../dom.js";
-import { badge, busy, confirmDialog, fact, rowPanel, field, formError, kindLabel, showError, toast } from "../ui.js";
+import { badge, busy, confirmDialog, fact, field, formError, kindLabel, rowPanel, showError, toast } from "../ui.js";
 
 const PAGE_SIZE = 50;
 const FILTERS = ["q", "campaign_id", "won", "consent", "played_since", "played_until"];
@@ -14,13 +14,7 @@ const LOST = named(PLAY_OUTCOMES, "lost");
 export async function render({ url, setQuery }) {
   let filters = readFilters(url);
   const list = pager("/api/v1/players", PAGE_SIZE); // newest first
-  const panel = rowPanel({
-    rowLink: (id) => tbody.querySelector(`tr[data-player="${CSS.escape(id)}"] a`),
-    changed: (byAdmin) => {
-      if (byAdmin) setQuery(filters, { push: true });
-      paint();
-    },
-  });
+  const panel = rowPanel("player", { paint: () => paint(), closed: () => setQuery(filters, { push: true }) });
   let campaigns = [];
   try {
     campaigns = await listAll("/api/v1/campaigns");
