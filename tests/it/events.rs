@@ -75,30 +75,6 @@ async fn server() -> TestServer {
     TestServer::start(|config| config.allow_private_endpoints = true).await
 }
 
-/// An active campaign of `kind` and a segment of the same title; returns
-/// the segment's id.
-async fn campaign(server: &TestServer, title: &str, kind: &str, definition: Value) -> String {
-    let (status, body) = server
-        .call(
-            Method::POST,
-            "/api/v1/campaigns",
-            Some(
-                json!({"name": title, "kind": kind, "status": "active", "definition": definition}),
-            ),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (status, segment) = server
-        .call(
-            Method::POST,
-            "/api/v1/segments",
-            Some(json!({"title": title, "campaign_id": body["id"]})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{segment}");
-    segment["id"].as_str().unwrap().to_owned()
-}
-
 /// Sends a step twice (the second a retry) and returns its answer, after
 /// checking that the retry answered the same, events included.
 async fn step(server: &TestServer, session: &str, name: &str, body: Value) -> Value {
@@ -126,40 +102,41 @@ async fn every_event_type_matches_its_published_schema() {
 
     // A wheel with a form and a consent checkbox, that always wins; a quiz
     // without a form, answered wrong (no prize, a score).
-    let wheel = campaign(
-        &server,
-        "Contract Wheel",
-        "wheel",
-        json!({
-            "texts": {"title": "Spin"},
-            "play_limit": "unlimited",
-            "form": {
-                "fields": [
-                    {"key": "email", "type": "email", "label": "Email", "required": true},
-                    {"key": "name", "type": "name", "label": "Name"}
-                ],
-                "consent": {"label": "Send me offers by email.", "required": true}
-            },
-            "prizes": [{"name": "10% off", "description": "Ten percent off.", "weight": 1,
-                        "valid_until": "2027-01-31",
-                        "codes": {"generate": {"prefix": "TEN-"}}}],
-            "no_prize": {"label": "Next time", "weight": 0}
-        }),
-    )
-    .await;
-    campaign(
-        &server,
-        "Contract Quiz",
-        "quiz",
-        json!({
-            "texts": {"title": "Quiz"},
-            "play_limit": "unlimited",
-            "prizes": [{"name": "Mug", "weight": 1, "codes": {"generate": {"prefix": "MUG-"}}}],
-            "quiz": {"questions": [{"text": "2 + 2?", "answers": ["3", "4"], "correct": 1}],
-                     "pass_score": 1}
-        }),
-    )
-    .await;
+    let wheel = server
+        .campaign(
+            "Contract Wheel",
+            "wheel",
+            json!({
+                "texts": {"title": "Spin"},
+                "play_limit": "unlimited",
+                "form": {
+                    "fields": [
+                        {"key": "email", "type": "email", "label": "Email", "required": true},
+                        {"key": "name", "type": "name", "label": "Name"}
+                    ],
+                    "consent": {"label": "Send me offers by email.", "required": true}
+                },
+                "prizes": [{"name": "10% off", "description": "Ten percent off.", "weight": 1,
+                            "valid_until": "2027-01-31",
+                            "codes": {"generate": {"prefix": "TEN-"}}}],
+                "no_prize": {"label": "Next time", "weight": 0}
+            }),
+        )
+        .await
+        .segment_id;
+    server
+        .campaign(
+            "Contract Quiz",
+            "quiz",
+            json!({
+                "texts": {"title": "Quiz"},
+                "play_limit": "unlimited",
+                "prizes": [{"name": "Mug", "weight": 1, "codes": {"generate": {"prefix": "MUG-"}}}],
+                "quiz": {"questions": [{"text": "2 + 2?", "answers": ["3", "4"], "correct": 1}],
+                         "pass_score": 1}
+            }),
+        )
+        .await;
 
     // The plays, each step sent twice; what the steps answered, by event id.
     let mut answered: BTreeMap<String, Value> = BTreeMap::new();

@@ -79,28 +79,6 @@ async fn play(server: &TestServer, id: &str, token: &str) -> (StatusCode, Value)
         .await
 }
 
-/// A campaign with one prize of `stock` pooled codes, or generated codes.
-async fn campaign(server: &TestServer, title: &str, definition: Value) -> String {
-    let (status, body) = server
-        .call(
-            reqwest::Method::POST,
-            "/api/v1/campaigns",
-            Some(json!({"name": title, "kind": "wheel", "status": "active", "definition": definition})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let id = body["id"].as_str().unwrap().to_owned();
-    let (status, body) = server
-        .call(
-            reqwest::Method::POST,
-            "/api/v1/segments",
-            Some(json!({"title": title, "campaign_id": id})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    id
-}
-
 fn pooled(stock: u32, codes: &[String], limit: &str) -> Value {
     json!({
         "texts": {"title": "Win"},
@@ -115,7 +93,9 @@ fn pooled(stock: u32, codes: &[String], limit: &str) -> Value {
 async fn a_whole_play_gives_a_code_once_and_records_its_events() {
     let server = TestServer::start(|_| {}).await;
     let codes: Vec<String> = (0..3).map(|i| format!("CODE-{i}")).collect();
-    campaign(&server, "Flow", pooled(3, &codes, "once")).await;
+    server
+        .campaign("Flow", "wheel", pooled(3, &codes, "once"))
+        .await;
 
     // The form is checked on the server, naming every bad field.
     let (_, render) = server
@@ -277,7 +257,10 @@ async fn a_whole_play_gives_a_code_once_and_records_its_events() {
 async fn concurrent_plays_never_give_a_code_twice_nor_overdraw_stock() {
     let server = TestServer::start(|config| config.db_max_connections = 8).await;
     let codes: Vec<String> = (0..15).map(|i| format!("POOL-{i:02}")).collect();
-    let campaign_id = campaign(&server, "Rush", pooled(10, &codes, "unlimited")).await;
+    let campaign_id = server
+        .campaign("Rush", "wheel", pooled(10, &codes, "unlimited"))
+        .await
+        .id;
     let mut sessions = Vec::new();
     for i in 0..120 {
         sessions.push(
@@ -358,12 +341,14 @@ async fn campaigns_are_validated_paginated_and_updated_keeping_stock() {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("definition.ends_at"))
     );
 
-    let id = campaign(
-        &server,
-        "Keep",
-        pooled(2, &["A".into(), "B".into()], "unlimited"),
-    )
-    .await;
+    let id = server
+        .campaign(
+            "Keep",
+            "wheel",
+            pooled(2, &["A".into(), "B".into()], "unlimited"),
+        )
+        .await
+        .id;
     registered(&server, "Keep", "x", json!({"email": "x@example.com"})).await;
     let (_, got) = server
         .call(
@@ -429,7 +414,10 @@ async fn campaigns_are_validated_paginated_and_updated_keeping_stock() {
 #[tokio::test]
 async fn segments_have_unique_titles_and_record_their_changes() {
     let server = TestServer::start(|_| {}).await;
-    let id = campaign(&server, "Seg A", pooled(1, &["A".into()], "once")).await;
+    let id = server
+        .campaign("Seg A", "wheel", pooled(1, &["A".into()], "once"))
+        .await
+        .id;
     let (status, body) = server
         .call(
             reqwest::Method::POST,
@@ -512,8 +500,14 @@ async fn segments_have_unique_titles_and_record_their_changes() {
 #[tokio::test]
 async fn segment_titles_ignore_case_and_spaces_and_only_real_changes_are_events() {
     let server = TestServer::start(|_| {}).await;
-    let vip = campaign(&server, "VIP Users", pooled(1, &["A".into()], "once")).await;
-    let other = campaign(&server, "Other", pooled(1, &["B".into()], "once")).await;
+    let vip = server
+        .campaign("VIP Users", "wheel", pooled(1, &["A".into()], "once"))
+        .await
+        .id;
+    let other = server
+        .campaign("Other", "wheel", pooled(1, &["B".into()], "once"))
+        .await
+        .id;
     for (title, taken) in [
         ("vip users", "VIP Users"),
         (" VIP USERS ", "VIP Users"),
@@ -723,7 +717,7 @@ async fn a_campaign_outside_its_schedule_says_so_politely() {
     let server = TestServer::start(|_| {}).await;
     let mut definition = pooled(1, &["A".into()], "unlimited");
     definition["starts_at"] = json!("2099-01-01T00:00:00Z");
-    campaign(&server, "Later", definition).await;
+    server.campaign("Later", "wheel", definition).await;
     let (_, render) = server
         .public(
             "/api/v1/embed/render",
@@ -810,7 +804,7 @@ async fn the_end_screen_fields_are_validated_stored_and_sent_with_the_play() {
     let mut definition = pooled(1, &["CODE-1".into()], "daily");
     definition["prizes"][0]["valid_until"] = json!("2027-01-31");
     definition["end_screen"] = end_screen.clone();
-    let id = campaign(&server, "Result", definition).await;
+    let id = server.campaign("Result", "wheel", definition).await.id;
     let (status, read) = server
         .call(
             reqwest::Method::GET,

@@ -17,6 +17,13 @@ pub fn www_dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../www"))
 }
 
+/// A campaign made by [`TestServer::campaign`], and its segment.
+#[derive(Debug)]
+pub struct Campaign {
+    pub id: String,
+    pub segment_id: String,
+}
+
 pub struct TestServer {
     pub client: reqwest::Client,
     base: String,
@@ -122,6 +129,33 @@ impl TestServer {
             status,
             serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
         )
+    }
+
+    /// An active campaign of `kind` with `definition`, shown by a new
+    /// segment titled `title`.
+    pub async fn campaign(
+        &self,
+        title: &str,
+        kind: &str,
+        definition: serde_json::Value,
+    ) -> Campaign {
+        let body = serde_json::json!({
+            "name": title, "kind": kind, "status": "active", "definition": definition,
+        });
+        let (status, created) = self
+            .call(reqwest::Method::POST, "/api/v1/campaigns", Some(body))
+            .await;
+        assert_eq!(status, reqwest::StatusCode::CREATED, "{created}");
+        let id = created["id"].as_str().unwrap().to_owned();
+        let body = serde_json::json!({"title": title, "campaign_id": id});
+        let (status, segment) = self
+            .call(reqwest::Method::POST, "/api/v1/segments", Some(body))
+            .await;
+        assert_eq!(status, reqwest::StatusCode::CREATED, "{segment}");
+        Campaign {
+            id,
+            segment_id: segment["id"].as_str().unwrap().to_owned(),
+        }
     }
 
     /// Another connection pool on the server's database, standing in for
