@@ -3,7 +3,7 @@
 // "require signed identity" shows a polite notice, and a rate-limited
 // step shows the polite line in the visitor's language with one warning.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 
 import {
   EMBED_KEY, identitySecret, launchBrowser, openPage, signUserToken, startAdact, startHost,
@@ -20,7 +20,15 @@ const page = (options, lang = "en") => `<!doctype html><html lang="${lang}"><hea
   <script src="${adact.url}/embed.js?key=${EMBED_KEY}"></script></head>
   <body><main><h1>Shop</h1><script>window.renderAdact(${JSON.stringify(options)});</script></main></body></html>`;
 
+// Each test has a server of its own; the browser is shared (each test
+// opens its own context).
 before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
   adact = await startAdact();
   const secret = await identitySecret(adact);
   const signed = signUserToken({ sub: "crm-7", email: "grace@example.com", name: "Grace", exp: Math.floor(Date.now() / 1000) + 600 }, secret);
@@ -29,11 +37,9 @@ before(async () => {
     "/signed": page({ segment: "Scratch Card", user: { email: "typed@example.com" }, userToken: signed }),
     "/anonymous-de": page({ segment: "Scratch Card" }, "de"),
   });
-  browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
+afterEach(async () => {
   await host?.stop();
   await adact?.stop();
 });

@@ -1,7 +1,7 @@
 // The embed as a customer's page meets it: served from another origin,
 // loaded by one script tag, called inline. Real server, real Chromium.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 
 import {
   EMBED_KEY, identitySecret, launchBrowser, openPage, readCampaign, signUserToken, startAdact, startHost,
@@ -79,14 +79,20 @@ function pages() {
   };
 }
 
+// Each test has a server of its own; the browser is shared (each test
+// opens its own context).
 before(async () => {
-  adact = await startAdact();
-  host = await startHost(new Proxy({}, { get: (_, path) => pages()[path] }));
   browser = await launchBrowser();
 });
-
 after(async () => {
   await browser?.close();
+});
+beforeEach(async () => {
+  adact = await startAdact();
+  host = await startHost(new Proxy({}, { get: (_, path) => pages()[path] }));
+});
+
+afterEach(async () => {
   await host?.stop();
   await adact?.stop();
 });

@@ -3,7 +3,7 @@
 // phone and a desktop; real server, real Chromium, axe-core.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 
 import {
   EMBED_KEY, assertAccessible, copyDemoCampaign, launchBrowser, openPage, startAdact, startHost,
@@ -29,7 +29,15 @@ const LONG = {
   },
 };
 
+// Each test has a server of its own; the browser is shared (each test
+// opens its own context).
 before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
   adact = await startAdact();
   longQuiz = await copyDemoCampaign(adact.admin, "quiz", true, LONG);
   ended = await copyDemoCampaign(adact.admin, "wheel", true, { name: "ended", change: (d) => { d.ends_at = "2020-01-01T00:00:00Z"; } });
@@ -47,11 +55,9 @@ before(async () => {
       <script src="${adact.url}/embed.js?key=${EMBED_KEY}"></script></head><body><main><h1>Shop</h1>
       <script>renderAdact(${JSON.stringify(wheel)})</script></main></body></html>`,
   });
-  browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
+afterEach(async () => {
   await host?.stop();
   await adact?.stop();
 });

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 
 import {
   EMBED_KEY, assertAccessible, copyDemoCampaign, launchBrowser, openPage, root, startAdact, startHost,
@@ -66,7 +66,15 @@ const OBSERVE = () => {
 };
 const cls = (page) => page.evaluate(() => window.__shifts.reduce((a, b) => a + b, 0));
 
+// Each test has a server of its own; the browser is shared (each test
+// opens its own context).
 before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
   adact = await startAdact();
   // Accepts connections and never answers.
   hanging = createServer((socket) => held.add(socket));
@@ -94,11 +102,9 @@ before(async () => {
       <h1>Shop</h1><script>renderAdact(${JSON.stringify(await copyDemoCampaign(adact.admin, kind, true))})</script></main></body></html>`;
   }
   host = await startHost(pages);
-  browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
+afterEach(async () => {
   await host?.stop();
   for (const socket of held) socket.destroy();
   await new Promise((resolve) => hanging?.close(resolve));

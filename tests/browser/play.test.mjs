@@ -2,7 +2,7 @@
 // keyboard, on a page of another origin; axe-core checks each screen.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 
 import ts from "typescript";
 
@@ -21,7 +21,15 @@ let adact;
 let host;
 let browser;
 
+// Each test has a server of its own; the browser is shared (each test
+// opens its own context).
 before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
   adact = await startAdact();
   // The wheel's gift card gets a long name: its label goes on two lines, whole.
   const admin = (path, init = {}) =>
@@ -42,11 +50,9 @@ before(async () => {
   pages["/giftbox-fr-page"] = page("Gift Box", { lang: "fr-CA" });
   host = await startHost(pages);
   pages["/tall"] = page(await copyDemoCampaign(adact.admin, "wheel", true, tallCard(pages, host.url)));
-  browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
+afterEach(async () => {
   await host?.stop();
   await adact?.stop();
 });

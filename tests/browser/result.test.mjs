@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 
 import { assertAccessible, EMBED_KEY, launchBrowser, openPage, startAdact, startHost } from "./harness.mjs";
 
@@ -28,7 +28,15 @@ async function campaign(title, definition) {
 
 const CTA = { cta_label: "Shop the sale", cta_url: "https://shop.example.com/sale?from=game" };
 
+// Each test has a server of its own; the browser is shared (each test
+// opens its own context).
 before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
   adact = await startAdact();
   await campaign("Winners", {
     prizes: [{ name: "15% off", description: "On your next order over €50", weight: 1, valid_until: "2027-01-31", codes: { generate: { prefix: "SALE-" } } }],
@@ -50,12 +58,10 @@ before(async () => {
     <script src="${adact.url}/embed.js?key=${EMBED_KEY}"></script></head>
     <body><main><h1>Shop</h1><script>window.renderAdact({segment: ${JSON.stringify(segment)}});</script></main></body></html>`;
   host = await startHost({ "/win": page("Winners"), "/lose": page("Losers"), "/fr": page("Nouvel an", "fr") });
-  browser = await launchBrowser();
   if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 });
 
-after(async () => {
-  await browser?.close();
+afterEach(async () => {
   await host?.stop();
   await adact?.stop();
 });

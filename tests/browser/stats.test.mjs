@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 
 import { assertAccessible, ADMIN_TOKEN, EMBED_KEY, launchBrowser, openPage, startAdact } from "./harness.mjs";
 
@@ -52,9 +52,16 @@ async function screenshot(target, name) {
   await target.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }
 
+// Each test has a server of its own; the browser is shared (each test
+// opens its own context).
 before(async () => {
-  adact = await startAdact({ args: ["--stats-flush-interval", "200ms"] });
   browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
+  adact = await startAdact({ args: ["--stats-flush-interval", "200ms"] });
   // 12 views, 8 registrations (8 new players), 6 plays, 4 finishes.
   const plan = [[4, ["register", "play", "finish"]], [2, ["register", "play"]], [2, ["register"]], [4, []]];
   let visitor = 0;
@@ -71,8 +78,7 @@ before(async () => {
   assert.fail("the views were never written");
 });
 
-after(async () => {
-  await browser?.close();
+afterEach(async () => {
   await adact?.stop();
 });
 
