@@ -18,7 +18,7 @@ import { gzipAsync } from "@gfx/zopfli";
 
 import { build, transformSync } from "esbuild";
 
-import { namesOf } from "../www/admin/openapi-names.js";
+import { named, namesOf } from "../www/admin/openapi-names.js";
 import { shortenNames } from "./wasm-names.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -79,6 +79,11 @@ const versioned = Buffer.concat([wasm, Buffer.from([0, ...leb(sectionBody.length
 const loader = readFileSync(join(root, "embed", "js", "loader.js"), "utf8")
   .replace("__ADACT_WASM__", wasmName)
   .replace("__ADACT_VERSION__", hash);
+// The API's names, from its checked-in document (docs/openapi.json, the
+// server's: a test says so). The loader's codes for "nothing will render
+// here" must be error codes the API has.
+const apiNamesOf = namesOf(JSON.parse(readFileSync(join(root, "docs", "openapi.json"), "utf8")));
+for (const code of JSON.parse(loader.match(/var NONE_CODES = (\[[^\]]*\]);/)[1])) named(apiNamesOf.ERROR_CODES, code);
 // One function scope: the glue's `wasm_bindgen` stays out of the page.
 const bundle = `(function () {\n"use strict";\n${glue}\n${loader}\n})();\n`;
 const script = `/*! Adact embed ${hash} */\n` + transformSync(bundle, { minify: true, target: "es2019" }).code;
@@ -109,15 +114,13 @@ for (const [path, body] of [
 // all), the preview frame's, and the stylesheet.
 const consoleDir = join(dist, "admin");
 // The API's names the console uses (www/admin/api-names.js, which served as
-// written reads them from the server) as constants of the bundle, from the
-// checked-in document (docs/openapi.json, the server's: a test says so):
-// the names alone, not the document, and no request for it.
+// written reads them from the server) as constants of the bundle: the names
+// alone, not the document, and no request for it.
 const apiNames = {
   name: "api-names",
   setup(plugin) {
     plugin.onLoad({ filter: /[\\/]www[\\/]admin[\\/]api-names\.js$/ }, () => {
-      const document = JSON.parse(readFileSync(join(root, "docs", "openapi.json"), "utf8"));
-      const names = Object.entries(namesOf(document)).map(([name, value]) => `export const ${name} = ${JSON.stringify(value)};`);
+      const names = Object.entries(apiNamesOf).map(([name, value]) => `export const ${name} = ${JSON.stringify(value)};`);
       return {
         contents: [`export { keyedBy, named } from "./openapi-names.js";`, ...names].join("\n"),
         resolveDir: join(root, "www", "admin"),
