@@ -1,12 +1,12 @@
 //! The games, one row per campaign kind: its styles, how it is drawn, and
 //! how it behaves at the end. The flow (`app`) asks this table and names no
 //! game. A new kind is a row here and a module of its own (its `draw` and
-//! its `.css`), following the contract in `app`'s docs.
+//! its `.css`), following the contract in `game`'s docs.
 
 use adact_wire::CampaignKind;
 
 use super::{
-    app::{Ctx, Game},
+    game::{Ctx, Game},
     giftbox, quiz, scratch, wheel,
 };
 
