@@ -150,11 +150,10 @@ pub fn promise() -> (Promise, Function) {
 }
 
 /// Resolves after `ms` milliseconds: the timer resolves the promise itself.
-pub async fn sleep(ms: i32) {
-    let timer = Promise::new(&mut |resolve, _| {
+pub fn sleep(ms: i32) -> JsFuture {
+    JsFuture::from(Promise::new(&mut |resolve, _| {
         let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-    });
-    let _ = JsFuture::from(timer).await;
+    }))
 }
 
 /// Runs `f` once before the next frame is painted, when the browser lays

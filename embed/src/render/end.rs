@@ -151,7 +151,7 @@ fn copy_on_click(app: &Ctx, copy: &HtmlElement, code: &str) {
                 };
                 copy_button.set_text_content(Some(app.text(label)));
                 app.announce(app.text(said));
-                dom::sleep(2000).await;
+                let _ = dom::sleep(2000).await;
                 copy_button.set_text_content(Some(app.text(UiText::CopyCode)));
             });
         }),
@@ -224,7 +224,7 @@ fn confetti(end: &HtmlElement) {
     }
     end.add(&burst);
     spawn_local(async move {
-        dom::sleep(CONFETTI_MS).await;
+        let _ = dom::sleep(CONFETTI_MS).await;
         burst.remove();
     });
 }

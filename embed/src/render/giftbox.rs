@@ -71,7 +71,7 @@ pub fn draw(app: &Ctx) -> Game {
         me.attr("aria-label", &concat(&[&label, ": ", outcome]));
         let lost = if result.prize.is_none() { " lost" } else { "" };
         me.attr("class", &concat(&["gift chosen open", lost]));
-        dom::sleep(if app.reduced_motion() { 600 } else { 1600 }).await;
+        let _ = dom::sleep(if app.reduced_motion() { 600 } else { 1600 }).await;
         result
     });
     Game {

@@ -75,7 +75,7 @@ pub fn draw(app: &Ctx) -> Game {
                 b.attr("aria-pressed", "true");
             }
             list.attr("class", "answers done");
-            dom::sleep(350).await;
+            let _ = dom::sleep(350).await;
         }
         show(&steps, questions.len());
         app.announce(app.text(UiText::QuizChecking));

@@ -107,7 +107,7 @@ async fn live(
     }
     under.add(&element("strong", "", app.outcome_label(&result)));
     let _ = JsFuture::from(revealed).await;
-    dom::sleep(if app.reduced_motion() { 300 } else { 900 }).await;
+    let _ = dom::sleep(if app.reduced_motion() { 300 } else { 900 }).await;
     result
 }
 

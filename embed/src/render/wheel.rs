@@ -117,7 +117,7 @@ pub fn draw(app: &Ctx) -> Game {
         let result = app.play(Vec::new()).await;
         let prize = result.prize.as_ref().map(|p| p.id.as_str());
         let (ms, pick) = spin(&app, &rotor, &frame, prize, started);
-        dom::sleep(ms).await;
+        let _ = dom::sleep(ms).await;
         land(&rotor, parts.get(pick));
         let lost = if result.prize.is_none() { " lost" } else { "" };
         frame.attr("class", &concat(&["wheel landed", lost]));
