@@ -1,7 +1,8 @@
-//! The contract between the flow (`app`) and a game (`wheel`, `scratch`,
-//! `giftbox`, `quiz`): what a game is, and what it may ask of the flow that
-//! runs it. The games and their table (`games`) import this module and the
-//! DOM helpers, nothing above; the flow implements [`Flow`].
+//! The contract between the flow (`app`) and a game (the modules in
+//! `games/`: `wheel`, `scratch`, `giftbox`, `quiz`): what a game is, and
+//! what it may ask of the flow that runs it. The games and their table
+//! (`games`) import this module and the DOM helpers, nothing above; the
+//! flow implements [`Flow`].
 //!
 //! # A game
 //!

@@ -23,10 +23,6 @@ mod end;
 mod form;
 mod game;
 mod games;
-mod giftbox;
-mod quiz;
-mod scratch;
-mod wheel;
 
 /// The element the shadow root hangs from. A custom tag, so page rules for
 /// `div` or `section` do not match it.

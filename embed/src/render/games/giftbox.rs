@@ -3,8 +3,10 @@
 
 use adact_wire::UiText;
 
-use super::game::{self, Ctx, Game};
-use crate::dom::{self, ElementExt as _, button, concat, decimal, element};
+use crate::{
+    dom::{self, ElementExt as _, button, concat, decimal, element},
+    render::game::{self, Ctx, Game},
+};
 
 /// The gift boxes' styles, added to the card's when the campaign uses them:
 /// boxes with depth, ribbons both ways and a bow; the one picked shakes,

@@ -9,8 +9,10 @@ use js_sys::{Date, Math};
 use wasm_bindgen::JsCast as _;
 use web_sys::{Element, HtmlElement, SvgElement};
 
-use super::game::{Ctx, Game};
-use crate::dom::{self, ElementExt as _, concat, decimal, element, svg};
+use crate::{
+    dom::{self, ElementExt as _, concat, decimal, element, svg},
+    render::game::{Ctx, Game},
+};
 
 /// The wheel's styles, added to the card's when the campaign uses them.
 /// The rotor is its own `<svg>`, so the compositor turns it; the rim, the

@@ -5,8 +5,10 @@
 use adact_wire::{PlayResponse, UiText};
 use web_sys::HtmlElement;
 
-use super::game::{self, Ctx, Game};
-use crate::dom::{self, ElementExt as _, button, concat, decimal, element, svg};
+use crate::{
+    dom::{self, ElementExt as _, button, concat, decimal, element, svg},
+    render::game::{self, Ctx, Game},
+};
 
 /// The quiz's styles, added to the card's when the campaign uses them.
 pub const CSS: &str = include_str!("quiz.css");

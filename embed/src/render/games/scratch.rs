@@ -13,8 +13,10 @@ use web_sys::{
     CanvasRenderingContext2d as Canvas, Element, HtmlCanvasElement, HtmlElement, PointerEvent,
 };
 
-use super::game::{Ctx, Game, on_click_once};
-use crate::dom::{self, ElementExt as _, button, element, svg};
+use crate::{
+    dom::{self, ElementExt as _, button, element, svg},
+    render::game::{Ctx, Game, on_click_once},
+};
 
 /// The scratch card's styles, added to the card's when the campaign uses them.
 pub const CSS: &str = include_str!("scratch.css");
