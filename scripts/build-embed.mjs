@@ -20,6 +20,7 @@ import { build, transformSync } from "esbuild";
 
 import { named, namesOf } from "../www/admin/openapi-names.js";
 import { shortenNames } from "./wasm-names.mjs";
+import { wasmOptArgs } from "./wasm-opt.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const target = process.env.CARGO_TARGET_DIR || join(root, "target");
@@ -42,16 +43,8 @@ run("wasm-bindgen", [
 ]);
 const wasmIn = join(bindgenDir, "adact_embed_bg.wasm");
 const wasmOut = join(bindgenDir, "adact_embed_opt.wasm");
-// The features rustc enables by default for wasm32-unknown-unknown; wasm-opt
-// must neither drop them nor use any others. `--low-memory-unused`: Rust's
-// stack comes first in memory and grows down towards address 0, so the
-// first 1 KB is never used (and reads there may fold into constant
-// offsets): 0.1 KB brotli off; a second -Oz pass finds 0.25 KB more (a
-// third, or --converge, finds nothing).
 run(join(root, "node_modules", ".bin", "wasm-opt"), [
-  "--low-memory-unused", "-Oz", "-Oz", "--strip-debug", "--strip-producers",
-  "--enable-bulk-memory", "--enable-multivalue", "--enable-mutable-globals",
-  "--enable-nontrapping-float-to-int", "--enable-reference-types", "--enable-sign-ext",
+  ...wasmOptArgs, "--strip-debug", "--strip-producers",
   wasmIn, "-o", wasmOut,
 ]);
 

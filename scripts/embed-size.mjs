@@ -16,6 +16,8 @@ import { rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { wasmOptArgs } from "./wasm-opt.mjs";
+
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const target = process.env.CARGO_TARGET_DIR || join(root, "target");
 const dir = join(target, "embed-size");
@@ -34,11 +36,7 @@ run("wasm-bindgen", [
 ]);
 const named = join(dir, "named.wasm");
 // The same optimisation as scripts/build-embed.mjs, keeping names (-g).
-run(join(root, "node_modules", ".bin", "wasm-opt"), [
-  "--low-memory-unused", "-Oz", "-Oz", "-g", "--enable-bulk-memory", "--enable-multivalue", "--enable-mutable-globals",
-  "--enable-nontrapping-float-to-int", "--enable-reference-types", "--enable-sign-ext",
-  join(dir, "adact_embed_bg.wasm"), "-o", named,
-]);
+run(join(root, "node_modules", ".bin", "wasm-opt"), [...wasmOptArgs, "-g", join(dir, "adact_embed_bg.wasm"), "-o", named]);
 
 /** The crate a twiggy item belongs to, or what kind of item it is. */
 function owner(name) {

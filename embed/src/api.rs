@@ -1,15 +1,13 @@
 //! Talking to the Adact server that served `embed.js`.
 //!
 //! Each step is one `POST` through gloo-net. Its body is the adact-wire
-//! request type and its answer the adact-wire response type, converted with
+//! request type and its answer, where the embed reads more than its events
+//! (the render, the play), the adact-wire response type, converted with
 //! serde-wasm-bindgen (the browser's own `JSON` does the text, so no
 //! serde_json is linked). The server compiles the same types, so the two
 //! cannot drift apart, and no field name is spelt out here.
 
-use adact_wire::{
-    ErrorBody, ErrorDetail, FinishRequest, FinishResponse, PlayRequest, PlayResponse,
-    RegisterRequest, RegisterResponse, RenderRequest, RenderResponse, UiText,
-};
+use adact_wire::{ErrorBody, ErrorDetail, RenderRequest, RenderResponse, UiText};
 use gloo_net::http::Request;
 use serde::{Serialize, de::DeserializeOwned};
 use wasm_bindgen::JsValue;
@@ -41,43 +39,22 @@ impl Server {
         sent: Option<(String, js_sys::Promise)>,
     ) -> Result<RenderResponse, Failure> {
         decode(
-            self.post("/api/v1/embed/render", encode(request), sent)
+            self.post("/api/v1/embed/render", &encode(request), sent)
                 .await?,
         )
     }
 
-    /// Each step answers with the events it recorded (see [`Stepped`]).
-    pub async fn register(
+    /// `POST /api/v1/embed/sessions/{session}/{name}`: a step of a play
+    /// session (`register`, `play`, `finish`), its body the step's adact-wire
+    /// request, [`encode`]d. Its answer, to [`decode`], carries the events
+    /// the step recorded (see [`events`]).
+    pub async fn step(
         &self,
         session: &str,
-        request: &RegisterRequest,
-    ) -> Result<Stepped<RegisterResponse>, Failure> {
-        stepped(
-            self.post(&step(session, "register"), encode(request), None)
-                .await?,
-        )
-    }
-
-    pub async fn play(
-        &self,
-        session: &str,
-        request: &PlayRequest,
-    ) -> Result<Stepped<PlayResponse>, Failure> {
-        stepped(
-            self.post(&step(session, "play"), encode(request), None)
-                .await?,
-        )
-    }
-
-    pub async fn finish(
-        &self,
-        session: &str,
-        request: &FinishRequest,
-    ) -> Result<Stepped<FinishResponse>, Failure> {
-        stepped(
-            self.post(&step(session, "finish"), encode(request), None)
-                .await?,
-        )
+        name: &str,
+        body: &JsValue,
+    ) -> Result<JsValue, Failure> {
+        self.post(&step(session, name), body, None).await
     }
 
     /// POSTs `body` as JSON to `path` and answers the JSON that came back;
@@ -89,10 +66,10 @@ impl Server {
     async fn post(
         &self,
         path: &str,
-        body: JsValue,
+        body: &JsValue,
         sent: Option<(String, js_sys::Promise)>,
     ) -> Result<JsValue, Failure> {
-        let Ok(text) = js_sys::JSON::stringify(&body).map(String::from) else {
+        let Ok(text) = js_sys::JSON::stringify(body).map(String::from) else {
             return Err(unavailable(&["a request could not be written as JSON."]));
         };
         let response = match sent {
@@ -151,25 +128,22 @@ impl Server {
 }
 
 /// A request body as a plain JS object, ready for `JSON.stringify`.
-fn encode(request: &impl Serialize) -> JsValue {
+pub fn encode(request: &impl Serialize) -> JsValue {
     request
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .unwrap_or_default()
 }
 
-/// A step's answer and its `events`: the webhook bodies of the events the
-/// step recorded, as the browser parsed them. They are handed to the page's
-/// `onEvent` as they are, never decoded here: the page gets the webhook's
-/// shape (docs/events.md) and the embed carries no code for it.
-pub type Stepped<T> = (T, JsValue);
-
-fn stepped<T: DeserializeOwned>(json: JsValue) -> Result<Stepped<T>, Failure> {
-    let events = js_sys::Reflect::get(&json, &"events".into()).unwrap_or_default();
-    Ok((decode(json)?, events))
+/// A step's `events`: the webhook bodies of the events the step recorded,
+/// as the browser parsed them. They are handed to the page's `onEvent` as
+/// they are, never decoded here: the page gets the webhook's shape
+/// (docs/events.md) and the embed carries no code for it.
+pub fn events(answer: &JsValue) -> JsValue {
+    js_sys::Reflect::get(answer, &"events".into()).unwrap_or_default()
 }
 
 /// An answer as the adact-wire type it should be.
-fn decode<T: DeserializeOwned>(json: JsValue) -> Result<T, Failure> {
+pub fn decode<T: DeserializeOwned>(json: JsValue) -> Result<T, Failure> {
     serde_wasm_bindgen::from_value(json).map_err(|error| {
         unavailable(&[
             "unexpected answer from the Adact server: ",

@@ -6,6 +6,7 @@
 //! every call. What the page or the browser may refuse (a selector from the
 //! page, storage, the clipboard) is handled where it is called.
 
+use js_sys::{Function, Promise};
 use wasm_bindgen::{JsCast as _, prelude::*};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CssStyleDeclaration, Document, Element, HtmlElement, Node, Window};
@@ -139,12 +140,20 @@ pub async fn copy_to_clipboard(text: &str) -> bool {
     !clipboard.is_undefined() && JsFuture::from(clipboard.write_text(text)).await.is_ok()
 }
 
-/// Runs `f` once after `ms` milliseconds.
-pub fn after(ms: i32, f: Box<dyn FnOnce()>) {
-    let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(
-        Closure::once_into_js(f).unchecked_ref(),
-        ms,
-    );
+/// A promise, and the function that resolves it (with its argument, once:
+/// later calls do nothing).
+pub fn promise() -> (Promise, Function) {
+    let mut resolve = None;
+    // The executor runs before the constructor returns.
+    let promise = Promise::new(&mut |f, _| resolve = Some(f));
+    (promise, resolve.unwrap_throw())
+}
+
+/// Resolves after `ms` milliseconds: the timer resolves the promise itself.
+pub fn sleep(ms: i32) -> JsFuture {
+    JsFuture::from(Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    }))
 }
 
 /// Runs `f` once before the next frame is painted, when the browser lays

@@ -7,62 +7,38 @@
 //! over the game; the game then starts at once, without a second button;
 //! the end panel goes over the game, which keeps its result in view.
 //!
-//! # The contract of a game module
-//!
-//! Each game (`wheel.rs`, `scratch.rs`, `giftbox.rs`, `quiz.rs`) provides
-//! `pub fn draw(app: &Ctx) -> Game` and its `pub const CSS`.
-//!
-//! - `draw` builds the game's element, as the visitor sees it before
-//!   playing (the wheel, the coated card, the closed boxes, the first
-//!   question), and may add listeners with [`App::on`]. It asks the server
-//!   nothing. The card shows the element from the intro on, inside a layer
-//!   that is `inert` until the game starts, so nothing in it can be clicked
-//!   or focused before then.
-//! - `start` runs once, as soon as the visitor chose to play (sent the
-//!   form, or pressed play when the campaign has none), without waiting for
-//!   the registration's answer: it makes the element live and its motion
-//!   start in the same frame (focus moves to the element itself first;
-//!   `start` may move it on, e.g. to the first box), asks the server with
-//!   [`App::play`] (which waits for the registration), shows the outcome,
-//!   and ends with `app.end(&result)`. It never removes or replaces the
-//!   element: the end panel is laid over it, so the landed wheel, the
-//!   scratched card, the opened box stay in view.
-//! - The element keeps its size from `draw` to the end screen (stack steps
-//!   in one grid cell, reserve text lines, position what appears): the card
-//!   is sized before the campaign is known, and must not move the page.
+//! The flow names no game: it draws the campaign's kind from the table in
+//! `games`, and runs it as the contract in `game` says ([`App`] is the
+//! [`Flow`] a game asks for its outcome).
 
 use std::{
     cell::{Cell, RefCell},
     collections::BTreeMap,
+    future::{Future, pending},
+    pin::Pin,
     rc::Rc,
 };
 
 use adact_wire::{
     CampaignView, FinishRequest, PlayRequest, PlayResponse, RegisterRequest, SessionView, UiText,
 };
-use js_sys::{Array, Function};
+use js_sys::{Array, Function, Promise};
 use wasm_bindgen::{JsCast as _, JsValue, closure::Closure};
-use wasm_bindgen_futures::spawn_local;
+use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{Event, EventTarget, HtmlElement};
 
-use super::{card::Card, end, games};
+use super::{
+    card::Card,
+    end,
+    game::{self, Ctx, Flow, Handler},
+    games,
+};
 use crate::{
     Problem,
-    api::{Failure, Server},
+    api::{self, Failure, Server},
     dom::{self, ElementExt as _},
     text::Words,
 };
-
-/// A game as its module draws it: see the contract in this module's docs.
-pub struct Game {
-    /// The game, drawn inert; shown from the intro to the end screen.
-    pub element: HtmlElement,
-    /// Makes it live once the visitor may play; ends with `app.end`.
-    pub start: Start,
-}
-
-/// A game's `start`.
-pub type Start = Box<dyn FnOnce(&Ctx)>;
 
 /// One rendered campaign's state, shared by its event handlers. Its
 /// listeners live as long as the campaign and are dropped by `destroy()`.
@@ -86,10 +62,15 @@ pub struct App {
     panel: HtmlElement,
     /// The step shown.
     step: Cell<Step>,
-    /// The game's `start`, until it is called.
-    starter: RefCell<Option<Start>>,
-    /// Where the registration stands; the play waits for it.
-    registration: RefCell<Registration>,
+    /// The game played, until it starts.
+    starter: RefCell<Option<Pin<Box<dyn Future<Output = PlayResponse>>>>>,
+    /// Whether the game keeps something to read at the end: its row's
+    /// `read_at_end`.
+    read_at_end: bool,
+    /// Resolved once the server has registered the visitor, and the function
+    /// that resolves it: the play waits for it. A refused registration never
+    /// resolves it, and no play goes out.
+    registered: (Promise, Function),
     live: HtmlElement,
     listeners: Cell<Vec<Listener>>,
     on_event: Option<Function>,
@@ -97,7 +78,7 @@ pub struct App {
     on_event_threw: Cell<bool>,
     /// Whether a step was rate limited: the page's developer is told once.
     rate_limited: Cell<bool>,
-    pub reduced_motion: bool,
+    reduced_motion: bool,
     destroyed: Cell<bool>,
 }
 
@@ -106,8 +87,6 @@ impl std::fmt::Debug for App {
         f.write_str("App")
     }
 }
-
-pub type Ctx = Rc<App>;
 
 /// The step the card shows, mirrored in its `data-step` attribute for its
 /// styles (and tests); no code reads the attribute back.
@@ -134,33 +113,67 @@ impl Step {
 /// legible (the wheel's labels and the quiz's review at 11 px and up).
 const END_SCALE: i32 = 75;
 
-/// Where the visitor's registration stands. The game starts when the
-/// visitor chooses to play; its play request waits here until the server
-/// has registered them.
-enum Registration {
-    /// Not asked for yet, or answered: a play goes out at once.
-    Open,
-    /// Sent, or its form reopened for a field the server refused: the play
-    /// that goes out once it is answered, if the game has asked for it.
-    Waiting(Option<Later>),
-    /// Refused (a play limit, a campaign ended): nothing more goes out.
-    Refused,
-}
-
 /// An event listener added with web-sys, removed again by `destroy()`.
 type Listener = (EventTarget, &'static str, Closure<dyn FnMut(Event)>);
 
-/// What an event listener of the campaign runs.
-pub type Handler = Box<dyn FnMut(&Ctx, &Event)>;
+impl Flow for App {
+    fn view(&self) -> &CampaignView {
+        &self.view
+    }
 
-/// What runs once a step has its answer.
-pub type Then<T> = Box<dyn FnOnce(&Ctx, T)>;
+    fn words(&self) -> &Words {
+        &self.words
+    }
 
-/// What runs later, once: a step sent when the registration is answered,
-/// or again when the visitor asks.
-type Later = Box<dyn FnOnce(&Ctx)>;
+    fn reduced_motion(&self) -> bool {
+        self.reduced_motion
+    }
+
+    fn announce(&self, text: &str) {
+        self.live.set_text_content(Some(text));
+    }
+
+    fn on(&self, target: &EventTarget, kind: &'static str, f: Handler) {
+        // The handler may hold the campaign: the campaign then stays
+        // playable even when the page drops its handle, and `destroy()`
+        // breaks the cycle.
+        let listener = Closure::wrap(f);
+        // Not passive (the default on the embed's own elements): the form
+        // and the scratch card prevent the default.
+        let _ = target.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
+        let mut listeners = self.listeners.take();
+        listeners.push((target.clone(), kind, listener));
+        self.listeners.set(listeners);
+    }
+
+    fn play(&self, answers: Vec<u32>) -> Pin<Box<dyn Future<Output = PlayResponse> + '_>> {
+        Box::pin(async move {
+            let _ = JsFuture::from(self.registered.0.clone()).await;
+            let body = api::encode(&PlayRequest {
+                token: self.session.token.clone(),
+                answers,
+            });
+            loop {
+                match self.send("play", &body).await.and_then(api::decode) {
+                    Ok(result) => return result,
+                    // An answer the embed cannot read, as a failure of the
+                    // server.
+                    Err(failure) if failure.code == UiText::Unavailable.key() => {
+                        self.offer_retry(&failure).await;
+                    }
+                    Err(failure) => {
+                        self.failed(&failure);
+                        return pending().await;
+                    }
+                }
+            }
+        })
+    }
+}
 
 impl App {
+    /// The campaign's flow, its game drawn from the table of games, inert,
+    /// from the intro on.
     pub fn new(
         server: Server,
         session: SessionView,
@@ -169,8 +182,9 @@ impl App {
         prefill: BTreeMap<String, String>,
         card: Card,
         on_event: Option<Function>,
-    ) -> Ctx {
-        Rc::new(Self {
+    ) -> Rc<Self> {
+        let kind = games::of(view.kind);
+        let app = Rc::new(Self {
             server,
             session,
             view,
@@ -183,7 +197,8 @@ impl App {
             panel: card.panel,
             step: Cell::new(Step::Intro),
             starter: RefCell::default(),
-            registration: RefCell::new(Registration::Open),
+            read_at_end: kind.read_at_end,
+            registered: dom::promise(),
             live: card.live,
             listeners: Cell::default(),
             on_event,
@@ -191,40 +206,19 @@ impl App {
             rate_limited: Cell::new(false),
             reduced_motion: dom::reduced_motion(),
             destroyed: Cell::new(false),
-        })
-    }
-
-    /// One of the embed's own words.
-    pub fn text(&self, text: UiText) -> &str {
-        self.words.get(text)
-    }
-
-    /// One of the embed's own words, its placeholders filled in.
-    pub fn fill(&self, text: UiText, values: &[(&str, &str)]) -> String {
-        self.words.fill(text, values)
-    }
-
-    /// Listens for `kind` on `target` until the campaign is destroyed.
-    pub fn on(self: &Rc<Self>, target: &EventTarget, kind: &'static str, mut f: Handler) {
-        // A strong reference on purpose: the campaign stays playable even
-        // when the page drops its handle; `destroy()` breaks the cycle.
-        let app = self.clone();
-        let listener = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
-            if !app.destroyed.get() {
-                f(&app, &event);
-            }
         });
-        // Not passive (the default on the embed's own elements): the form
-        // and the scratch card prevent the default.
-        let _ = target.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
-        let mut listeners = self.listeners.take();
-        listeners.push((target.clone(), kind, listener));
-        self.listeners.set(listeners);
+        let ctx: Ctx = app.clone();
+        let game = (kind.draw)(&ctx);
+        app.game.add(&game.element);
+        app.starter.replace(Some(game.play));
+        app
     }
 
-    /// Removes every listener; later callbacks do nothing.
+    /// Removes every listener; later answers of the server do nothing.
     pub fn destroy(&self) {
         self.destroyed.set(true);
+        // A game never started holds the campaign too.
+        self.starter.take();
         for (target, kind, listener) in self.listeners.take() {
             let _ =
                 target.remove_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
@@ -238,30 +232,27 @@ impl App {
         self.card.attr("data-step", step.name());
     }
 
-    /// Puts the game's element on the stage, inert, until `start`.
-    pub fn set_game(&self, game: Game) {
-        self.game.add(&game.element);
-        self.starter.replace(Some(game.start));
-    }
-
-    /// Puts the form on its sheet, hidden until `open_form`.
+    /// Puts the form on its sheet, hidden until the visitor chooses to play.
     pub fn set_form(&self, form: &HtmlElement) {
         self.sheet.add(form);
+    }
+
+    /// The play button, under the game: it starts the campaign, once.
+    pub fn play_button(self: &Rc<Self>) {
+        let play = dom::button("play", &self.view.texts.play_button);
+        let app = self.clone();
+        game::on_click_once(&**self, &play, Box::new(move || app.start()));
+        self.actions.add(&play);
     }
 
     /// Shows `content` in the panel over the game (the end screen, a
     /// notice), and moves focus to `focus`, if given. The card keeps its
     /// size: the panel scrolls if it must.
-    pub fn show(&self, content: &HtmlElement, focus: Option<&HtmlElement>) {
+    fn show(&self, content: &HtmlElement, focus: Option<&HtmlElement>) {
         self.panel.replace_children_with_node_1(content);
         if let Some(focus) = focus {
             dom::focus(focus);
         }
-    }
-
-    /// Tells screen readers, through the live region.
-    pub fn announce(&self, text: &str) {
-        self.live.set_text_content(Some(text));
     }
 
     /// Calls `onEvent(event)` with each of a step's `events`, in order, as
@@ -337,65 +328,80 @@ impl App {
                 dom::focus(first.unchecked_ref());
             }
         } else {
-            self.register(
-                BTreeMap::new(),
-                false,
-                Box::new(|app, failure| app.failed(&failure)),
-            );
+            let app = self.clone();
+            spawn_local(async move {
+                if let Err(failure) = app.register(BTreeMap::new(), false).await {
+                    app.failed(&failure);
+                }
+            });
             self.game();
         }
     }
 
     /// Sends the registration; the play waits for its answer. On success
-    /// emits the player event. A field the server refused goes to
-    /// `refused`; a failure of the network or the server offers to send it
-    /// again; any other refusal is shown, and no play goes out.
-    pub fn register(
-        self: &Rc<Self>,
+    /// emits the player event. A failure of the network or the server
+    /// offers to send it again; a field the server refused is the error;
+    /// any other refusal is shown, and then neither it nor the play ever
+    /// resolves.
+    pub async fn register(
+        &self,
         fields: BTreeMap<String, String>,
         consent: bool,
-        refused: Then<Failure>,
-    ) {
-        {
-            let mut registration = self.registration.borrow_mut();
-            if !matches!(*registration, Registration::Waiting(_)) {
-                *registration = Registration::Waiting(None);
-            }
-        }
-        let request = RegisterRequest {
+    ) -> Result<(), Failure> {
+        let body = api::encode(&RegisterRequest {
             token: self.session.token.clone(),
             fields,
             consent,
-        };
-        self.send_register(request, refused);
+        });
+        match self.send("register", &body).await {
+            Ok(_) => {
+                let _ = self.registered.1.call0(&JsValue::NULL);
+                Ok(())
+            }
+            Err(failure) if failure.fields.is_some() => Err(failure),
+            Err(failure) => {
+                self.failed(&failure);
+                pending().await
+            }
+        }
     }
 
-    fn send_register(self: &Rc<Self>, request: RegisterRequest, refused: Then<Failure>) {
-        let app = self.clone();
-        spawn_local(async move {
-            let registered = app.server.register(&app.session.id, &request).await;
-            match registered {
-                _ if app.destroyed.get() => {}
-                Ok((_, events)) => {
-                    app.emit(&events);
-                    let waiting = app.registration.replace(Registration::Open);
-                    if let Registration::Waiting(Some(play)) = waiting {
-                        play(&app);
-                    }
-                }
-                Err(failure) if failure.fields.is_some() => refused(&app, failure),
-                Err(failure) if failure.code == UiText::Unavailable.key() => {
-                    app.offer_retry(
-                        &failure,
-                        Box::new(move |app| app.send_register(request, refused)),
-                    );
-                }
-                Err(failure) => {
-                    app.registration.replace(Registration::Refused);
-                    app.failed(&failure);
-                }
+    /// Sends a step (`register`, `play`) until it is answered, emits the
+    /// events it recorded, and resolves with its answer; a failure of the
+    /// network or the server offers Try again, and sends it again (the
+    /// server answers a repeated step as it did the first time). Never
+    /// resolves once the page removed the campaign.
+    async fn send(&self, step: &str, body: &JsValue) -> Result<JsValue, Failure> {
+        loop {
+            let answer = self.server.step(&self.session.id, step, body).await;
+            if self.destroyed.get() {
+                return pending().await;
             }
-        });
+            match answer {
+                Ok(answer) => {
+                    self.emit(&api::events(&answer));
+                    return Ok(answer);
+                }
+                Err(failure) if failure.code == UiText::Unavailable.key() => {
+                    self.offer_retry(&failure).await;
+                }
+                Err(failure) => return Err(failure),
+            }
+        }
+    }
+
+    /// A step that failed for the network or the server: the apology, and
+    /// a button; resolves when it is pressed, the apology taken away.
+    async fn offer_retry(&self, failure: &Failure) {
+        self.failed(failure);
+        let retry = dom::button("play retry", self.text(UiText::TryAgain));
+        if let Some(notice) = self.panel.first_element_child() {
+            notice.add(&retry);
+        }
+        dom::focus(&retry);
+        game::chosen(self, &[retry]).await;
+        self.panel.replace_children_with_node_0();
+        dom::focus(&self.game);
     }
 
     /// The form again, over the game, which waits inert.
@@ -405,81 +411,23 @@ impl App {
     }
 
     /// The game, live and focused; started once, and shown again when its
-    /// form was reopened for a field the server refused.
+    /// form was reopened for a field the server refused. Once the game has
+    /// shown its outcome, the end screen.
     pub fn game(self: &Rc<Self>) {
         self.game.remove_attr("inert");
         self.step(Step::Play);
         dom::focus(&self.game);
-        if let Some(start) = self.starter.take() {
-            start(self);
+        if let Some(play) = self.starter.take() {
+            let app = self.clone();
+            spawn_local(async move {
+                let result = play.await;
+                app.end(&result).await;
+            });
         }
-    }
-
-    /// Asks the server for the outcome, then runs `then`; shows a refusal
-    /// politely instead, and a failure of the network or the server with a
-    /// button that asks again.
-    pub fn play(self: &Rc<Self>, answers: &[u32], then: Then<PlayResponse>) {
-        let request = PlayRequest {
-            token: self.session.token.clone(),
-            answers: answers.to_vec(),
-        };
-        let send: Later = Box::new(move |app| app.send_play(request, then));
-        let mut registration = self.registration.borrow_mut();
-        match &mut *registration {
-            Registration::Waiting(waiting) => *waiting = Some(send),
-            Registration::Refused => {}
-            Registration::Open => {
-                drop(registration);
-                send(self);
-            }
-        }
-    }
-
-    fn send_play(self: &Rc<Self>, request: PlayRequest, then: Then<PlayResponse>) {
-        let app = self.clone();
-        spawn_local(async move {
-            let played = app.server.play(&app.session.id, &request).await;
-            match played {
-                // The page removed the campaign while the server answered.
-                _ if app.destroyed.get() => {}
-                Ok((result, events)) => {
-                    app.emit(&events);
-                    then(&app, result);
-                }
-                Err(failure) if failure.code == UiText::Unavailable.key() => {
-                    app.offer_retry(&failure, Box::new(move |app| app.send_play(request, then)));
-                }
-                Err(failure) => app.failed(&failure),
-            }
-        });
-    }
-
-    /// A step that failed for the network or the server: the apology, and
-    /// a button that takes it away and sends the step again (the server
-    /// answers a repeated step as it did the first time).
-    fn offer_retry(self: &Rc<Self>, failure: &Failure, again: Later) {
-        self.failed(failure);
-        let again = Cell::new(Some(again));
-        let retry = action_button(
-            self,
-            "play retry",
-            self.text(UiText::TryAgain),
-            Box::new(move |app| {
-                app.panel.replace_children_with_node_0();
-                dom::focus(&app.game);
-                if let Some(again) = again.take() {
-                    again(app);
-                }
-            }),
-        );
-        if let Some(notice) = self.panel.first_element_child() {
-            notice.add(&retry);
-        }
-        dom::focus(&retry);
     }
 
     /// The end screen, announced; tells the server the player got there.
-    pub fn end(self: &Rc<Self>, result: &PlayResponse) {
+    async fn end(self: &Rc<Self>, result: &PlayResponse) {
         if self.destroyed.get() {
             return;
         }
@@ -487,23 +435,23 @@ impl App {
         // Played out, the game leaves the tab order and the controls it
         // had: the end panel says the result. The quiz's review stays, a
         // region to scroll and read.
-        if !games::of(self.view.kind).read_at_end {
+        if !self.read_at_end {
             self.game.attr("inert", "");
         }
-        end::show(self, result);
+        let ctx: Ctx = self.clone();
+        let (screen, heading, announcement) = end::build(&ctx, result);
+        self.show(&screen, Some(&heading));
+        self.announce(&announcement);
         self.fit_game();
-        let app = self.clone();
-        let request = FinishRequest {
+        let body = api::encode(&FinishRequest {
             token: self.session.token.clone(),
-        };
-        spawn_local(async move {
-            match app.server.finish(&app.session.id, &request).await {
-                Ok((_, events)) => app.emit(&events),
-                // The end screen, with the prize's code, stays: the visitor
-                // has nothing left to do.
-                Err(failure) => app.warn_rate_limited(&failure),
-            }
         });
+        match self.server.step(&self.session.id, "finish", &body).await {
+            Ok(answer) => self.emit(&api::events(&answer)),
+            // The end screen, with the prize's code, stays: the visitor
+            // has nothing left to do.
+            Err(failure) => self.warn_rate_limited(&failure),
+        }
     }
 
     /// Scales the game down into its room, if it needs to, so that it is
@@ -533,7 +481,7 @@ impl App {
             None => (self.game.offset_top(), self.game.client_height()),
         };
         let style = game.style();
-        let scrolls = panel.is_some() && games::of(self.view.kind).read_at_end;
+        let scrolls = panel.is_some() && self.read_at_end;
         if scrolls {
             dom::set_style(
                 &style,
@@ -567,48 +515,4 @@ impl App {
         };
         dom::set_style(&style, "translate", &shift);
     }
-
-    /// The labels of the wheel's slices and the boxes: the prizes and "no
-    /// prize", in order.
-    pub fn outcomes(&self) -> Vec<(Option<&str>, &str)> {
-        let mut list: Vec<_> = self
-            .view
-            .prizes
-            .iter()
-            .map(|p| (Some(p.id.as_str()), p.name.as_str()))
-            .collect();
-        list.push((None, self.view.no_prize_label.as_str()));
-        list
-    }
-
-    /// The label of the outcome drawn: its prize, or "no prize".
-    pub fn outcome_label<'a>(&'a self, result: &'a PlayResponse) -> &'a str {
-        result
-            .prize
-            .as_ref()
-            .map_or(self.view.no_prize_label.as_str(), |p| p.name.as_str())
-    }
-}
-
-/// A button clicked once: the handler runs once even on a double click,
-/// and the button is disabled meanwhile.
-pub fn action_button(app: &Ctx, class: &str, text: &str, f: Box<dyn Fn(&Ctx)>) -> HtmlElement {
-    let b = dom::button(class, text);
-    on_click_once(app, &b, f);
-    b
-}
-
-/// Runs `f` when `button` is clicked while enabled, and disables it.
-pub fn on_click_once(app: &Ctx, button: &HtmlElement, f: Box<dyn Fn(&Ctx)>) {
-    let me = button.clone();
-    app.on(
-        button,
-        "click",
-        Box::new(move |app, _| {
-            if !me.has_attribute("disabled") {
-                me.attr("disabled", "");
-                f(app);
-            }
-        }),
-    );
 }

@@ -9,8 +9,8 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlElement;
 
-use super::app::Ctx;
-use crate::dom::{self, ElementExt as _, after, button, concat, decimal, element};
+use super::game::Ctx;
+use crate::dom::{self, ElementExt as _, button, concat, decimal, element};
 
 /// How many pieces of confetti fall, and for how long they stay (ms).
 const CONFETTI: u32 = 18;
@@ -19,8 +19,9 @@ const CONFETTI_MS: i32 = 3200;
 /// The end screen's styles, added to the card's when the campaign uses them.
 pub const CSS: &str = include_str!("end.css");
 
-pub fn show(app: &Ctx, result: &PlayResponse) {
-    let screen = &app.view.end_screen;
+/// The end screen of `result`, the heading to focus, and what to announce.
+pub fn build(app: &Ctx, result: &PlayResponse) -> (HtmlElement, HtmlElement, String) {
+    let screen = &app.view().end_screen;
     let won = result.prize.is_some();
     let end = element("div", if won { "end won" } else { "end lost" }, "");
     // No prize: the title, texts and the play-again line on a panel.
@@ -50,7 +51,7 @@ pub fn show(app: &Ctx, result: &PlayResponse) {
             UiText::QuizScore,
             &[
                 ("score", &decimal(score)),
-                ("count", &decimal(app.view.questions.len() as u32)),
+                ("count", &decimal(app.view().questions.len() as u32)),
             ],
         );
         panel.add(&element("p", "score", &line));
@@ -89,7 +90,7 @@ pub fn show(app: &Ctx, result: &PlayResponse) {
             top.add(&element("p", "prize-text", valid));
         }
         end.add(&coupon);
-        if !app.reduced_motion {
+        if !app.reduced_motion() {
             confetti(&end);
         }
     }
@@ -118,8 +119,7 @@ pub fn show(app: &Ctx, result: &PlayResponse) {
         link.add(&element("span", "sr", app.text(UiText::NewTab)));
         panel.add(&link);
     }
-    app.show(&end, Some(&heading));
-    app.announce(&announcement);
+    (end, heading, announcement)
 }
 
 /// `text` ended as a sentence ends, for the live region: a title such as
@@ -136,13 +136,13 @@ fn sentence(text: &str) -> String {
 /// The copy button copies the code and says so, or that it could not.
 fn copy_on_click(app: &Ctx, copy: &HtmlElement, code: &str) {
     let code = code.to_owned();
-    let copy_button = copy.clone();
+    let (copy_button, me) = (copy.clone(), app.clone());
     app.on(
         copy,
         "click",
-        Box::new(move |app, _| {
+        Box::new(move |_| {
             // Said only once the clipboard has answered: it may refuse.
-            let (copy_button, app, code) = (copy_button.clone(), app.clone(), code.clone());
+            let (copy_button, app, code) = (copy_button.clone(), me.clone(), code.clone());
             spawn_local(async move {
                 let (label, said) = if dom::copy_to_clipboard(&code).await {
                     (UiText::Copied, UiText::CopiedAnnouncement)
@@ -151,12 +151,8 @@ fn copy_on_click(app: &Ctx, copy: &HtmlElement, code: &str) {
                 };
                 copy_button.set_text_content(Some(app.text(label)));
                 app.announce(app.text(said));
-                after(
-                    2000,
-                    Box::new(move || {
-                        copy_button.set_text_content(Some(app.text(UiText::CopyCode)))
-                    }),
-                );
+                let _ = dom::sleep(2000).await;
+                copy_button.set_text_content(Some(app.text(UiText::CopyCode)));
             });
         }),
     );
@@ -227,5 +223,8 @@ fn confetti(end: &HtmlElement) {
         burst.add(&piece);
     }
     end.add(&burst);
-    after(CONFETTI_MS, Box::new(move || burst.remove()));
+    spawn_local(async move {
+        let _ = dom::sleep(CONFETTI_MS).await;
+        burst.remove();
+    });
 }

@@ -8,9 +8,10 @@ use adact_wire::{
     FIELD_VALUE_MAX_CHARS, FieldKind, FieldValueProblem, FormField, UiText, check_field_value,
 };
 use wasm_bindgen::JsCast as _;
+use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlElement, HtmlInputElement};
 
-use super::app::Ctx;
+use super::{app::App, game::Flow as _};
 use crate::dom::{self, ElementExt as _, concat, decimal, element};
 
 /// The registration form's styles, added to the card's when the campaign uses them.
@@ -30,7 +31,7 @@ struct Input {
 
 impl Input {
     /// The browser-side check: the message, if the input is bad.
-    fn problem(&self, app: &Ctx) -> Option<String> {
+    fn problem(&self, app: &App) -> Option<String> {
         let Some(field) = &self.field else {
             return self.required.clone().filter(|_| !self.input.checked());
         };
@@ -54,7 +55,7 @@ const CONSENT: &str = "consent";
 
 /// Builds the form onto its sheet over the game, hidden until the visitor
 /// chooses to play.
-pub fn build(app: &Ctx) {
+pub fn build(app: &Rc<App>) {
     let form = element("form", "form", "");
     form.attr("novalidate", "");
     form.attr("aria-label", app.text(UiText::YourDetails));
@@ -128,10 +129,12 @@ pub fn build(app: &Ctx) {
 
     let inputs = Rc::new(inputs);
     let busy = Rc::new(Cell::new(false));
+    let me = app.clone();
     app.on(
         &form,
         "submit",
-        Box::new(move |app, event| {
+        Box::new(move |event| {
+            let app = &me;
             event.prevent_default();
             if busy.get() {
                 return;
@@ -158,13 +161,12 @@ pub fn build(app: &Ctx) {
             }
             busy.set(true);
             submit.attr("aria-busy", "true");
-            let (inputs, busy, submit) = (inputs.clone(), busy.clone(), submit.clone());
             // The game starts at once; a field the server refuses brings
             // the form back, marked.
-            app.register(
-                fields,
-                consent,
-                Box::new(move |app, failure| {
+            let (app, inputs, busy, submit) =
+                (app.clone(), inputs.clone(), busy.clone(), submit.clone());
+            spawn_local(async move {
+                if let Err(failure) = app.register(fields, consent).await {
                     app.reopen_form();
                     let errors: Vec<_> = failure
                         .fields
@@ -175,9 +177,9 @@ pub fn build(app: &Ctx) {
                     mark(&inputs, &errors);
                     busy.set(false);
                     submit.remove_attr("aria-busy");
-                }),
-            );
-            app.game();
+                }
+            });
+            me.game();
         }),
     );
     app.set_form(&form);

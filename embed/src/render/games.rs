@@ -1,20 +1,23 @@
 //! The games, one row per campaign kind: its styles, how it is drawn, and
 //! how it behaves at the end. The flow (`app`) asks this table and names no
-//! game. A new kind is a row here and a module of its own (its `draw` and
-//! its `.css`), following the contract in `app`'s docs.
+//! game. Each game is a module of this one, in `games/` (its `draw` and its
+//! `.css`), following the contract in `game`'s docs: a new kind is its
+//! module, declared here, and its row.
 
 use adact_wire::CampaignKind;
 
-use super::{
-    app::{Ctx, Game},
-    giftbox, quiz, scratch, wheel,
-};
+use super::game::{Ctx, Game};
+
+mod giftbox;
+mod quiz;
+mod scratch;
+mod wheel;
 
 /// What the flow knows of a kind of game.
 pub struct Kind {
     /// The game's styles, added to the card's.
     pub css: &'static str,
-    /// Draws the game, inert, as the intro shows it.
+    /// Draws the game, inert, as the intro shows it, with its play.
     pub draw: fn(&Ctx) -> Game,
     /// Whether the game keeps something to read at the end (the quiz's
     /// review): it keeps its size and scrolls in the room the end panel

@@ -1,11 +1,14 @@
 //! Drawing a campaign into the page, inside an open shadow root so that the
 //! page's CSS and ours never meet. Every campaign text goes in as text.
 
+use std::rc::Rc;
+
 use adact_wire::{CampaignKind, RenderResponse, Theme, is_hex_colour};
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
+use self::game::Flow as _;
 use crate::{
     Problem,
     api::Server,
@@ -18,11 +21,8 @@ mod app;
 mod card;
 mod end;
 mod form;
+mod game;
 mod games;
-mod giftbox;
-mod quiz;
-mod scratch;
-mod wheel;
 
 /// The element the shadow root hangs from. A custom tag, so page rules for
 /// `div` or `section` do not match it.
@@ -72,7 +72,7 @@ pub struct Campaign {
     host: Element,
     campaign_id: String,
     segment: String,
-    app: app::Ctx,
+    app: Rc<app::App>,
 }
 
 #[wasm_bindgen(js_class = AdactCampaign)]
@@ -166,23 +166,16 @@ impl Host {
         self.element.attr("data-kind", campaign.kind.as_str());
         let campaign_id = campaign.id.clone();
         let root = card.card.clone();
-        let app = app::App::new(server, session, campaign, words, prefill, card, on_event);
         // The game is shown from the intro on; the form's sheet is there
         // from the start too, hidden, so that the card keeps its size.
-        app.set_game((games::of(app.view.kind).draw)(&app));
+        let app = app::App::new(server, session, campaign, words, prefill, card, on_event);
         match &notice {
             Some(notice) => app.notice(&notice.message, ""),
             None => {
                 if app.has_form() {
                     form::build(&app);
                 }
-                let play = app::action_button(
-                    &app,
-                    "play",
-                    &app.view.texts.play_button,
-                    Box::new(|app| app.start()),
-                );
-                app.actions.add(&play);
+                app.play_button();
             }
         }
         // The loader's skeleton gives way to the card, in the same frame.
@@ -192,10 +185,11 @@ impl Host {
         // Measured in the frame's own layout, not one forced here.
         let fit = app.clone();
         dom::next_frame(Box::new(move || fit.fit_game()));
+        let fit = app.clone();
         app.on(
             dom::window().as_ref(),
             "resize",
-            Box::new(|app, _| app.fit_game()),
+            Box::new(move |_| fit.fit_game()),
         );
         self.element.attr("data-campaign", &campaign_id);
         Ok(Campaign {
@@ -217,7 +211,7 @@ impl Host {
 
 /// The card's styles with those of its steps and of its kind of game.
 fn stylesheet(kind: CampaignKind) -> String {
-    [card::CSS, form::CSS, end::CSS, games::of(kind).css].concat()
+    dom::concat(&[card::CSS, form::CSS, end::CSS, games::of(kind).css])
 }
 
 /// Sets the theme as CSS custom properties. The server validates colours;

@@ -9,8 +9,10 @@ use js_sys::{Date, Math};
 use wasm_bindgen::JsCast as _;
 use web_sys::{Element, HtmlElement, SvgElement};
 
-use super::app::{Ctx, Game};
-use crate::dom::{self, ElementExt as _, after, concat, decimal, element, svg};
+use crate::{
+    dom::{self, ElementExt as _, concat, decimal, element, svg},
+    render::game::{Ctx, Game},
+};
 
 /// The wheel's styles, added to the card's when the campaign uses them.
 /// The rotor is its own `<svg>`, so the compositor turns it; the rim, the
@@ -34,7 +36,7 @@ const LABEL_END: &str = "410";
 const LINE_CHARS: usize = 10;
 const LINE_UNITS: &str = "300";
 
-/// The wheel, still; `start` spins it to the outcome the server drew.
+/// The wheel, still; played, it spins to the outcome the server drew.
 pub fn draw(app: &Ctx) -> Game {
     let stage = element("div", "wheel-stage", "");
     let frame = element("div", "wheel", "");
@@ -108,32 +110,24 @@ pub fn draw(app: &Ctx) -> Game {
     frame.add(&face(app));
     stage.add(&frame);
 
-    let start = Box::new(move |app: &Ctx| {
+    let app = app.clone();
+    let play = Box::pin(async move {
         app.announce(app.text(UiText::WheelSpinning));
         rotor.attr("class", "rotor free");
         frame.attr("class", "wheel spinning");
         let started = Date::now();
-        app.play(
-            &[],
-            Box::new(move |app, result| {
-                let prize = result.prize.as_ref().map(|p| p.id.as_str());
-                let (ms, pick) = spin(app, &rotor, &frame, prize, started);
-                let app = app.clone();
-                after(
-                    ms,
-                    Box::new(move || {
-                        land(&rotor, parts.get(pick));
-                        let lost = if result.prize.is_none() { " lost" } else { "" };
-                        frame.attr("class", &concat(&["wheel landed", lost]));
-                        app.end(&result);
-                    }),
-                );
-            }),
-        );
+        let result = app.play(Vec::new()).await;
+        let prize = result.prize.as_ref().map(|p| p.id.as_str());
+        let (ms, pick) = spin(&app, &rotor, &frame, prize, started);
+        let _ = dom::sleep(ms).await;
+        land(&rotor, parts.get(pick));
+        let lost = if result.prize.is_none() { " lost" } else { "" };
+        frame.attr("class", &concat(&["wheel landed", lost]));
+        result
     });
     Game {
         element: stage,
-        start,
+        play,
     }
 }
 
@@ -228,7 +222,7 @@ fn face(app: &Ctx) -> Element {
     face.add(&studs);
     face.add(&svg("circle", &[("class", "hub-ring"), ("r", "86")]));
     face.add(&svg("circle", &[("class", "hub"), ("r", "66")]));
-    match &app.view.theme.logo_url {
+    match &app.view().theme.logo_url {
         Some(url) => face.add(&svg(
             "image",
             &[
@@ -286,7 +280,7 @@ fn spin(
     let jitter = (Math::random() - 0.5) * step * 0.6;
     let landing = 360.0 - (pick as f64 + 0.5) * step + jitter;
     let style = rotor.unchecked_ref::<SvgElement>().style();
-    if app.reduced_motion {
+    if app.reduced_motion() {
         dom::set_style(&style, "transform", &rotate(landing));
         return (250, pick);
     }

@@ -2,35 +2,30 @@
 //! and draws the outcome; its answer names the right answers, which the
 //! quiz then shows beside the player's.
 
-use std::{
-    cell::{Cell, RefCell},
-    rc::Rc,
-};
-
 use adact_wire::{PlayResponse, UiText};
 use web_sys::HtmlElement;
 
-use super::app::{Ctx, Game};
-use crate::dom::{self, ElementExt as _, after, button, concat, decimal, element, svg};
+use crate::{
+    dom::{self, ElementExt as _, button, concat, decimal, element, svg},
+    render::game::{self, Ctx, Game},
+};
 
 /// The quiz's styles, added to the card's when the campaign uses them.
 pub const CSS: &str = include_str!("quiz.css");
 
 /// Every question, stacked in one place so the quiz keeps its size (it
 /// scrolls in its room when a long one needs more); the first shows from
-/// the intro on. After `start`, each answer shows the next question; the
-/// last sends them all.
+/// the intro on. Once the game has started, each answer shows the next
+/// question; the last sends them all.
 pub fn draw(app: &Ctx) -> Game {
     let quiz = element("div", "quiz", "");
-    let questions = &app.view.questions;
-    let count = decimal(questions.len() as u32);
-    let answers: Rc<RefCell<Vec<u32>>> = Rc::default();
-    let live = Rc::new(Cell::new(false));
-    // Each question's group and its heading; the last stays in view while
-    // the answers are checked and under the end panel, and the "checking"
-    // line, under the questions, shows meanwhile.
-    let steps: Steps = Rc::default();
-    for (index, q) in questions.iter().enumerate() {
+    let count = decimal(app.view().questions.len() as u32);
+    // Each question's group, then the "checking" line, shown under the
+    // last question while the answers are checked.
+    let mut steps = Vec::new();
+    // Each question's heading, its list of answers and their buttons.
+    let mut questions = Vec::new();
+    for (index, q) in app.view().questions.iter().enumerate() {
         let step = element("div", "step", "");
         if index > 0 {
             step.attr("data-off", "");
@@ -49,88 +44,67 @@ pub fn draw(app: &Ctx) -> Game {
         text.attr("tabindex", "-1");
         step.add(&text);
         let list = element("div", "answers", "");
-        for (i, answer) in q.answers.iter().enumerate() {
-            let b = button("answer", answer);
-            b.attr("aria-pressed", "false");
-            list.add(&b);
-            let (answers, live) = (answers.clone(), live.clone());
-            let (steps, me, all, quiz) = (steps.clone(), b.clone(), list.clone(), quiz.clone());
-            app.on(
-                &b,
-                "click",
-                Box::new(move |app, _| {
-                    // A second click on the same question does nothing.
-                    if !live.get() || answers.borrow().len() != index {
-                        return;
-                    }
-                    answers.borrow_mut().push(i as u32);
-                    // The choice shows a moment before the next question.
-                    me.attr("aria-pressed", "true");
-                    all.attr("class", "answers done");
-                    let (app, steps, answers, quiz) =
-                        (app.clone(), steps.clone(), answers.clone(), quiz.clone());
-                    after(
-                        350,
-                        Box::new(move || next(&app, &quiz, &steps.borrow(), &answers.borrow())),
-                    );
-                }),
-            );
-        }
+        let buttons: Vec<_> = q
+            .answers
+            .iter()
+            .map(|answer| {
+                let b = button("answer", answer);
+                b.attr("aria-pressed", "false");
+                list.add(&b);
+                b
+            })
+            .collect();
         step.add(&list);
         quiz.add(&step);
-        steps.borrow_mut().push((step, Some(text)));
+        steps.push(step);
+        questions.push((text, list, buttons));
     }
     let checking = element("p", "hint checking", app.text(UiText::QuizChecking));
     checking.attr("data-off", "");
     quiz.add(&checking);
-    steps.borrow_mut().push((checking, None));
+    steps.push(checking);
     let element = quiz.clone();
-    let start = Box::new(move |app: &Ctx| {
-        live.set(true);
-        next(app, &quiz, &steps.borrow(), &[]);
+    let app = app.clone();
+    let play = Box::pin(async move {
+        let mut answers = Vec::new();
+        for (index, (heading, list, buttons)) in questions.iter().enumerate() {
+            show(&steps, index);
+            dom::focus(heading);
+            let i = game::chosen(&*app, buttons).await;
+            answers.push(i as u32);
+            // The choice shows a moment before the next question.
+            if let Some(b) = buttons.get(i) {
+                b.attr("aria-pressed", "true");
+            }
+            list.attr("class", "answers done");
+            let _ = dom::sleep(350).await;
+        }
+        show(&steps, questions.len());
+        app.announce(app.text(UiText::QuizChecking));
+        let result = app.play(answers.clone()).await;
+        // The review takes the last question's place.
+        if result.correct_answers.is_some() {
+            for step in &steps {
+                step.attr("data-off", "");
+            }
+        }
+        review(&app, &quiz, &answers, &result);
+        result
     });
-    Game { element, start }
+    Game { element, play }
 }
 
-type Steps = Rc<RefCell<Vec<(HtmlElement, Option<HtmlElement>)>>>;
-
-/// Shows the question after those `answers` answered, its heading focused,
-/// or sends them all.
-fn next(
-    app: &Ctx,
-    quiz: &HtmlElement,
-    steps: &[(HtmlElement, Option<HtmlElement>)],
-    answers: &[u32],
-) {
-    let index = answers.len();
+/// Shows the question after `index` answers, or, after the last, the
+/// "checking" line under the last question.
+fn show(steps: &[HtmlElement], index: usize) {
     // The questions, then the "checking" line.
     let checking = steps.len() - 1;
-    for (i, (step, _)) in steps.iter().enumerate() {
+    for (i, step) in steps.iter().enumerate() {
         let shown = i == index || (index == checking && i + 1 == checking);
         if shown {
             step.remove_attr("data-off");
         } else {
             step.attr("data-off", "");
-        }
-    }
-    match steps.get(index) {
-        Some((_, Some(heading))) => dom::focus(heading),
-        _ => {
-            app.announce(app.text(UiText::QuizChecking));
-            let (quiz, steps, sent) = (quiz.clone(), steps.to_vec(), answers.to_vec());
-            app.play(
-                answers,
-                Box::new(move |app, result| {
-                    // The review takes the last question's place.
-                    if result.correct_answers.is_some() {
-                        for (step, _) in &steps {
-                            step.attr("data-off", "");
-                        }
-                    }
-                    review(app, &quiz, &sent, &result);
-                    app.end(&result);
-                }),
-            );
         }
     }
 }
@@ -161,7 +135,7 @@ fn review(app: &Ctx, quiz: &HtmlElement, answers: &[u32], result: &PlayResponse)
     step.attr("aria-label", app.text(UiText::QuizReview));
     let title = element("h3", "review-title", app.text(UiText::QuizReview));
     let list = element("ol", "review", "");
-    for ((q, &given), &right) in app.view.questions.iter().zip(answers).zip(correct) {
+    for ((q, &given), &right) in app.view().questions.iter().zip(answers).zip(correct) {
         let ok = given == right;
         let item = element("li", if ok { "right" } else { "wrong" }, "");
         let icon = svg("svg", &[("viewBox", "0 0 26 26"), ("aria-hidden", "true")]);

@@ -7,13 +7,16 @@ use std::{cell::Cell, f64::consts::FRAC_PI_2, rc::Rc};
 
 use adact_wire::{PlayResponse, UiText};
 use js_sys::{Array, Math};
-use wasm_bindgen::JsCast as _;
+use wasm_bindgen::{JsCast as _, JsValue};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     CanvasRenderingContext2d as Canvas, Element, HtmlCanvasElement, HtmlElement, PointerEvent,
 };
 
-use super::app::{Ctx, Game, on_click_once};
-use crate::dom::{self, ElementExt as _, after, button, element, svg};
+use crate::{
+    dom::{self, ElementExt as _, button, element, svg},
+    render::game::{Ctx, Game, on_click_once},
+};
 
 /// The scratch card's styles, added to the card's when the campaign uses them.
 pub const CSS: &str = include_str!("scratch.css");
@@ -32,8 +35,8 @@ const STAR: &str =
     "M20 2l5.3 11.6 12.7 1.3-9.5 8.5 2.7 12.5L20 29.5 8.8 35.9l2.7-12.5L2 14.9l12.7-1.3z";
 
 /// The coated card, its hint and its (hidden) reveal button, still;
-/// `start` lets the visitor scratch and asks for the outcome to put under
-/// the coating.
+/// played, it lets the visitor scratch and asks for the outcome to put
+/// under the coating.
 pub fn draw(app: &Ctx) -> Game {
     let stage = element("div", "scratch-stage", "");
     stage.add(&element("p", "hint", app.text(UiText::ScratchHint)));
@@ -62,66 +65,52 @@ pub fn draw(app: &Ctx) -> Game {
     button.attr("disabled", "");
     stage.add(&button);
     let element = stage.clone();
-    let start = Box::new(move |app: &Ctx| live(app, &stage, under, canvas, ctx, button));
-    Game { element, start }
+    let app = app.clone();
+    let play = Box::pin(async move { live(&app, &stage, under, canvas, ctx, button).await });
+    Game { element, play }
 }
 
 /// Scratching and the button take the coating off; the outcome goes under
-/// it when the server answers. The card ends when both are done.
-fn live(
+/// it when the server answers. The card ends when both are done, in either
+/// order.
+async fn live(
     app: &Ctx,
     stage: &Element,
     under: HtmlElement,
     canvas: HtmlCanvasElement,
     ctx: Option<Canvas>,
     button: HtmlElement,
-) {
-    let revealed = Rc::new(Cell::new(false));
-    let outcome = Rc::new(Cell::new(None::<PlayResponse>));
-    let end = {
-        let (revealed, outcome) = (revealed.clone(), outcome.clone());
-        move |app: &Ctx| {
-            if !revealed.get() {
-                return;
-            }
-            let Some(result) = outcome.take() else { return };
-            let ms = if app.reduced_motion { 300 } else { 900 };
-            let app = app.clone();
-            after(ms, Box::new(move || app.end(&result)));
-        }
-    };
-    let reveal: Rc<dyn Fn(&Ctx)> = {
-        let (revealed, canvas, under, end) =
-            (revealed.clone(), canvas.clone(), under.clone(), end.clone());
-        Rc::new(move |app: &Ctx| {
-            if revealed.replace(true) {
+) -> PlayResponse {
+    let (revealed, done) = dom::promise();
+    let taken = Rc::new(Cell::new(false));
+    let reveal: Rc<dyn Fn()> = {
+        let (taken, canvas, under) = (taken.clone(), canvas.clone(), under.clone());
+        Rc::new(move || {
+            if taken.replace(true) {
                 return;
             }
             canvas.attr("class", "gone");
             under.remove_attr("aria-hidden");
-            end(app);
+            let _ = done.call0(&JsValue::NULL);
         })
     };
-    app.play(
-        &[],
-        Box::new(move |app, result| {
-            if result.prize.is_none() {
-                under.attr("class", "under lost");
-            }
-            under.add(&element("strong", "", app.outcome_label(&result)));
-            outcome.set(Some(result));
-            end(app);
-        }),
-    );
     if let Some(ctx) = ctx {
-        scratching(app, stage, &canvas, ctx, revealed, reveal.clone(), &button);
+        scratching(app, stage, &canvas, ctx, taken, reveal.clone(), &button);
     }
-    on_click_once(app, &button, Box::new(move |app| reveal(app)));
+    on_click_once(&**app, &button, Box::new(move || reveal()));
     // Shown after a few seconds, or as soon as the visitor has scratched a
     // little, or at once to the keyboard.
     button.attr("class", "reveal live");
     button.remove_attr("disabled");
     dom::focus(&button);
+    let result = app.play(Vec::new()).await;
+    if result.prize.is_none() {
+        under.attr("class", "under lost");
+    }
+    under.add(&element("strong", "", app.outcome_label(&result)));
+    let _ = JsFuture::from(revealed).await;
+    let _ = dom::sleep(if app.reduced_motion() { 300 } else { 900 }).await;
+    result
 }
 
 /// The foil: brushed silver tinted with the brand's colour, grain and
@@ -140,7 +129,7 @@ fn coat(app: &Ctx, ctx: &Canvas) {
     ctx.set_fill_style_canvas_gradient(&gradient);
     ctx.fill_rect(0.0, 0.0, W, H);
     ctx.set_global_alpha(0.16);
-    ctx.set_fill_style_str(&app.view.theme.primary);
+    ctx.set_fill_style_str(&app.view().theme.primary);
     ctx.fill_rect(0.0, 0.0, W, H);
     // Grain, light and dark, then a few sparkles.
     for (alpha, colour, size) in [(0.35, "#fff", 2.0), (0.12, "#000", 2.0), (0.8, "#fff", 3.0)] {
@@ -193,7 +182,7 @@ fn scratching(
     canvas: &Element,
     ctx: Canvas,
     revealed: Rc<Cell<bool>>,
-    reveal: Rc<dyn Fn(&Ctx)>,
+    reveal: Rc<dyn Fn()>,
     button: &Element,
 ) {
     // Where the pointer was, while it is down.
@@ -204,7 +193,7 @@ fn scratching(
         app.on(
             &canvas.clone(),
             "pointerdown",
-            Box::new(move |_, event| {
+            Box::new(move |event| {
                 let event: &PointerEvent = event.unchecked_ref();
                 let _ = canvas.set_pointer_capture(event.pointer_id());
                 stage.attr("class", "scratch-stage held");
@@ -217,7 +206,7 @@ fn scratching(
         app.on(
             stage,
             kind,
-            Box::new(move |_, _| {
+            Box::new(move |_| {
                 last.set(None);
                 me.attr("class", "scratch-stage");
             }),
@@ -228,7 +217,7 @@ fn scratching(
         app.on(
             stage,
             "touchmove",
-            Box::new(move |_, event| {
+            Box::new(move |event| {
                 if last.get().is_some() {
                     event.prevent_default();
                 }
@@ -239,7 +228,7 @@ fn scratching(
     app.on(
         canvas,
         "pointermove",
-        Box::new(move |app, event| {
+        Box::new(move |event| {
             let Some(from) = last.get() else { return };
             event.prevent_default();
             if revealed.get() {
@@ -257,7 +246,7 @@ fn scratching(
                 button.attr("class", "reveal live now");
             }
             if percent >= ENOUGH {
-                reveal(app);
+                reveal();
             }
         }),
     );
