@@ -2,7 +2,9 @@
 // real receiver, send a test event, find it in the history, resend it, copy
 // the embed script tag; build a campaign and play its live preview, map a
 // segment to it and see it on the demo page; limit the allowed domains.
-// Real server, real Chromium, axe on every page.
+// Real server, real Chromium, axe on every page. Laid out by what the tests
+// are about; each test stands alone (its own server and page, its state set
+// up through the admin API), so any of them can run by itself.
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -188,7 +190,7 @@ afterEach(async () => {
   assert.deepEqual(errors.map((error) => error.message), [], "no error in the test's page");
 });
 
-describe("the admin console", () => {
+describe("signing in", () => {
   test("a wrong token is refused with a message; the admin token signs in", async () => {
     session = await openPage(browser, `${adact.url}/admin`);
     const { page, errors } = session;
@@ -220,6 +222,26 @@ describe("the admin console", () => {
     assert.deepEqual(session.errors, []);
   });
 
+  test("a deep link opens its page after sign-in, and a refused token returns to sign-in with a message", async () => {
+    const { page } = await signedIn();
+    await page.goto(`${adact.url}/admin/webhooks/history?status=succeeded`);
+    await page.getByRole("heading", { name: "Webhooks History" }).waitFor();
+    await page.evaluate(() => sessionStorage.setItem("adact.adminToken", "adm_revoked"));
+    await page.getByRole("link", { name: "Webhooks", exact: true }).click();
+    await page.waitForURL(/\/admin\/signin/);
+    await page.getByText("Your session has ended").waitFor();
+    await page.getByLabel("Admin token").fill(ADMIN_TOKEN);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Webhooks", exact: true }).waitFor();
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/admin\/signin/);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem("adact.adminToken")), null);
+    assert.deepEqual(session.errors, []);
+  });
+});
+
+describe("webhooks", () => {
   test("a bad URL shows the server's error beside the URL field and keeps what was typed", async () => {
     const { page } = await signedIn();
     await page.getByRole("navigation").getByRole("link", { name: "Webhooks", exact: true }).click();
@@ -310,94 +332,6 @@ describe("the admin console", () => {
     await page.getByRole("dialog", { name: "Delete this endpoint?" }).getByRole("button", { name: "Delete endpoint" }).click();
     await page.getByText("Endpoint deleted.").waitFor();
     assert.equal((await adminApi("/api/v1/webhooks/endpoints")).data.length, 1);
-  });
-
-  test("history: the test event, its request and response, a resend and its second attempt", async () => {
-    await webhooksOn();
-    await sendTestEvent();
-    const { page } = await signedIn();
-    await page.getByRole("navigation").getByRole("link", { name: "Webhooks History" }).click();
-    await page.waitForURL(/\/admin\/webhooks\/history$/);
-    const row = page.locator("tbody tr[data-delivery]").first();
-    await row.waitFor();
-    assert.match(await row.textContent(), /webhook\.test/);
-    assert.match(await row.textContent(), /succeeded/);
-    assert.match(await row.textContent(), /200/);
-    await assertAccessible(page, "history");
-    await screenshots(page, "history");
-
-    // Keyboard only: the row's link opens the panel with Enter.
-    await row.getByRole("link").focus();
-    await page.keyboard.press("Enter");
-    await page.waitForURL(/[?&]delivery=/);
-    const panel = page.getByRole("dialog");
-    await panel.getByText("Attempt 1").waitFor();
-    const headers = panel.locator("table.headers").first();
-    assert.match(await headers.textContent(), /webhook-signature/);
-    assert.match(await headers.textContent(), /webhook-id/);
-    const bodies = await panel.locator("pre.code").allTextContents();
-    assert.ok(bodies.some((b) => b.includes('"type": "webhook.test"')), "the request body, pretty-printed");
-    assert.ok(bodies.some((b) => b.includes('"ok": true')), "the response body, pretty-printed");
-    await assertAccessible(page, "delivery detail");
-    await screenshots(page, "delivery");
-
-    await panel.getByRole("button", { name: "Resend" }).click();
-    await panel.getByText("Attempt 2").waitFor();
-    assert.equal(received.length, 2);
-    assert.equal(received[1].headers["webhook-id"], received[0].headers["webhook-id"]);
-    // The table behind the panel refreshes to two attempts too.
-    await page.locator("tbody tr[data-delivery] td:nth-child(5)", { hasText: "2" }).waitFor({ state: "attached" });
-
-    // Escape closes the panel and the URL forgets it.
-    await page.keyboard.press("Escape");
-    await panel.waitFor({ state: "detached" });
-    // page.url() learns of a pushState from an event that can trail the DOM.
-    await page.waitForURL((url) => !url.searchParams.has("delivery"));
-  });
-
-  test("history filters live in the URL, survive a reload, and resend-failed answers", async () => {
-    await webhooksOn();
-    await sendTestEvent();
-    const { page } = await signedIn("/admin/webhooks/history");
-    await page.getByLabel("Status").selectOption("failed");
-    await page.waitForURL(/status=failed/);
-    await page.getByText("No deliveries match").waitFor();
-    await page.reload();
-    assert.equal(await page.getByLabel("Status").inputValue(), "failed");
-    await page.getByText("No deliveries match").waitFor();
-    await page.getByLabel("Event type").selectOption("webhook.test");
-    await page.getByLabel("Status").selectOption("succeeded");
-    await page.waitForURL(/status=succeeded/);
-    assert.match(page.url(), /event_type=webhook\.test/);
-    await page.locator("tbody tr[data-delivery]").first().waitFor();
-
-    await page.getByRole("button", { name: "Resend failed" }).click();
-    await page.getByRole("dialog", { name: "Resend every failed delivery?" }).getByRole("button", { name: "Resend failed" }).click();
-    await page.getByText("No failed delivery since then.").waitFor();
-  });
-
-  test("history pages with Load more, and new deliveries appear on their own", async () => {
-    await webhooksOn();
-    await sendTestEvent();
-    const { page } = await signedIn("/admin/webhooks/history?event_type=webhook.test&status=succeeded");
-    await page.locator("tbody tr[data-delivery]").first().waitFor();
-    await page.getByRole("button", { name: "Clear filters" }).click();
-    await page.waitForURL(/\/admin\/webhooks\/history$/);
-    for (let i = 0; i < 50; i++) {
-      const result = await adminApi("/api/v1/webhooks/test", { method: "POST", body: "{}" });
-      assert.equal(result.succeeded, true);
-    }
-    // 51 deliveries now: the refresh brings the new ones in without a reload,
-    // newest first, and Load more fetches the rest.
-    const rows = page.locator("tbody tr[data-delivery]");
-    await page.waitForFunction(() => document.querySelectorAll("tbody tr[data-delivery]").length >= 50);
-    const more = page.getByRole("button", { name: "Load more" });
-    if (!(await more.isVisible())) await page.reload();
-    await more.click();
-    await more.waitFor({ state: "hidden" });
-    assert.equal(await rows.count(), 51);
-    const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.delivery));
-    assert.deepEqual(ids, [...ids].sort().reverse(), "newest first");
   });
 
   test("an endpoint's custom headers: typed hidden, sent, never shown again, replaced and removed", async () => {
@@ -502,44 +436,162 @@ describe("the admin console", () => {
     await save("Webhooks are on");
   });
 
-  test("integrations: the script tag with the embed key, and the call, to copy", async () => {
+  test("an endpoint the server disabled (410 Gone) says why, in the list and in its form", async () => {
+    await webhooksOn();
     const { page } = await signedIn();
-    await page.getByRole("link", { name: "Embedding" }).click();
-    await page.waitForURL(/\/admin\/integrations\/embedding$/);
-    const tag = await page.locator('[data-snippet="script-tag"]').textContent();
-    // The async snippet: the wasm's preload, embed/js/stub.js as it is, then the async tag.
-    const stub = readFileSync(join(root, "embed", "js", "stub.js"), "utf8").trim();
-    assert.equal(tag, `<link rel="preload" href="${adact.url}/embed.wasm" as="fetch" crossorigin>\n<script>${stub}</script>\n<script async src="${adact.url}/embed.js?key=${EMBED_KEY}"></script>`);
-    assert.equal(await page.locator('[data-snippet="render-call"]').textContent(), '<script>window.renderAdact({"segment":"Default Users"});</script>');
-    const options = await page.locator('[data-snippet="render-options"]').textContent();
-    for (const option of ["container:", "user:", "locale:", "onEvent:"]) assert.ok(options.includes(option), option);
-    await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
-    await page.getByRole("button", { name: "Copy script tag" }).click();
-    await page.getByText("copied to the clipboard").first().waitFor();
-    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), tag);
-    await assertAccessible(page, "embedding");
-    await screenshots(page, "embedding");
+    await page.getByRole("link", { name: "Webhooks", exact: true }).click();
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    const editor = page.locator("section.card-accent");
+    await editor.getByLabel("Endpoint URL").fill(`${receiver.url}/gone`);
+    await editor.getByRole("button", { name: "Create endpoint" }).click();
+    await editor.getByRole("heading", { name: "Edit endpoint" }).waitFor();
+    await editor.getByRole("button", { name: "Send test event" }).click();
+    const result = editor.locator(".test-result .result");
+    await result.waitFor();
+    assert.match(await result.textContent(), /Failed/);
+    assert.match(await result.textContent(), /HTTP 410/);
+
+    await page.reload();
+    const gone = (await adminApi("/api/v1/webhooks/endpoints")).data.find((e) => e.url.endsWith("/gone"));
+    assert.equal(gone.enabled, false);
+    assert.ok(gone.disabled_reason);
+    const row = page.locator(`tr[data-endpoint="${gone.id}"]`);
+    assert.equal(await row.locator(".inline-alert").textContent(), `Disabled by the server: ${gone.disabled_reason}`);
+    assert.match(await row.textContent(), /Disabled/);
+    await row.getByRole("button", { name: /^Edit/ }).click();
+    assert.match(await page.locator("section.card-accent .alert-danger").textContent(), new RegExp(gone.disabled_reason.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+    await assertAccessible(page, "a disabled endpoint");
+    await screenshots(page, "endpoint-disabled");
   });
 
-  test("integrations: the TypeScript declarations, linked and served beside embed.js", async () => {
+  test("recover events since…: refused while the endpoint is off, then queues what it skipped", async () => {
+    // An endpoint that answered 410 Gone to a test event, and the server disabled.
+    await webhooksOn();
+    const created = await adact.admin("POST", "/api/v1/webhooks/endpoints", { url: `${receiver.url}/gone` });
+    assert.equal((await adact.admin("POST", "/api/v1/webhooks/test", { endpoint_id: created.id })).response_status, 410);
     const { page } = await signedIn();
-    await page.getByRole("navigation").getByRole("link", { name: "Embedding" }).click();
-    await page.waitForURL(/\/admin\/integrations\/embedding$/);
-    const command = await page.locator('[data-snippet="types"]').textContent();
-    assert.equal(command, `curl -o src/adact.d.ts ${adact.url}/embed.d.ts`);
-    const href = await page.locator("a[data-types]").getAttribute("href");
-    assert.equal(href, `${adact.url}/embed.d.ts`);
-    const served = await page.evaluate(async (href) => {
-      const response = await fetch(href);
-      return { type: response.headers.get("content-type"), text: await response.text() };
-    }, href);
-    assert.equal(served.type, "text/plain; charset=utf-8");
-    assert.match(served.text, /var renderAdact: RenderAdact;/);
-    assert.match(served.text, /type: "prize\.assigned";/);
-    await assertAccessible(page, "embedding with the declarations");
-    assert.deepEqual(session.errors, []);
+    const gone = (await adminApi("/api/v1/webhooks/endpoints")).data.find((e) => e.url.endsWith("/gone"));
+    assert.equal(gone.enabled, false);
+    // An event while the endpoint is disabled: kept for it as skipped.
+    const campaign = (await adminApi("/api/v1/campaigns")).data[0];
+    await adminApi("/api/v1/segments", { method: "POST", body: JSON.stringify({ title: "Recovered later", campaign_id: campaign.id }) });
+    const skipped = await adminApi(`/api/v1/webhooks/deliveries?endpoint_id=${gone.id}&status=skipped`);
+    assert.equal(skipped.data.length, 1);
+    assert.match(skipped.data[0].last_error, /the endpoint was disabled/);
+
+    await page.getByRole("link", { name: "Webhooks", exact: true }).click();
+    await page.waitForURL(/\/admin\/webhooks$/);
+    await page.locator(`tr[data-endpoint="${gone.id}"]`).getByRole("button", { name: /^Edit/ }).click();
+    const editor = page.locator("section.card-accent");
+    const recover = editor.getByRole("form", { name: "Recover events since" });
+    await recover.getByRole("button", { name: "Recover events" }).click();
+    const error = recover.locator(".form-error");
+    await error.waitFor();
+    assert.match(await error.textContent(), /endpoint is disabled/);
+
+    await editor.getByRole("switch", { name: "Enabled" }).check();
+    await editor.getByRole("button", { name: "Save endpoint" }).click();
+    await page.getByRole("status").getByText("Endpoint saved.").waitFor();
+    await editor.getByRole("form", { name: "Recover events since" }).getByRole("button", { name: "Recover events" }).click();
+    await page.getByRole("status").getByText("1 skipped event queued to be sent.").waitFor();
+    const recovered = await adminApi(`/api/v1/webhooks/deliveries/${skipped.data[0].id}`);
+    assert.notEqual(recovered.status, "skipped");
+    await assertAccessible(page, "an endpoint with its recover control");
+    await screenshots(page, "endpoint-recover", { at: ".recover-events" });
+  });
+});
+
+describe("the webhooks history", () => {
+  test("history: the test event, its request and response, a resend and its second attempt", async () => {
+    await webhooksOn();
+    await sendTestEvent();
+    const { page } = await signedIn();
+    await page.getByRole("navigation").getByRole("link", { name: "Webhooks History" }).click();
+    await page.waitForURL(/\/admin\/webhooks\/history$/);
+    const row = page.locator("tbody tr[data-delivery]").first();
+    await row.waitFor();
+    assert.match(await row.textContent(), /webhook\.test/);
+    assert.match(await row.textContent(), /succeeded/);
+    assert.match(await row.textContent(), /200/);
+    await assertAccessible(page, "history");
+    await screenshots(page, "history");
+
+    // Keyboard only: the row's link opens the panel with Enter.
+    await row.getByRole("link").focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/[?&]delivery=/);
+    const panel = page.getByRole("dialog");
+    await panel.getByText("Attempt 1").waitFor();
+    const headers = panel.locator("table.headers").first();
+    assert.match(await headers.textContent(), /webhook-signature/);
+    assert.match(await headers.textContent(), /webhook-id/);
+    const bodies = await panel.locator("pre.code").allTextContents();
+    assert.ok(bodies.some((b) => b.includes('"type": "webhook.test"')), "the request body, pretty-printed");
+    assert.ok(bodies.some((b) => b.includes('"ok": true')), "the response body, pretty-printed");
+    await assertAccessible(page, "delivery detail");
+    await screenshots(page, "delivery");
+
+    await panel.getByRole("button", { name: "Resend" }).click();
+    await panel.getByText("Attempt 2").waitFor();
+    assert.equal(received.length, 2);
+    assert.equal(received[1].headers["webhook-id"], received[0].headers["webhook-id"]);
+    // The table behind the panel refreshes to two attempts too.
+    await page.locator("tbody tr[data-delivery] td:nth-child(5)", { hasText: "2" }).waitFor({ state: "attached" });
+
+    // Escape closes the panel and the URL forgets it.
+    await page.keyboard.press("Escape");
+    await panel.waitFor({ state: "detached" });
+    // page.url() learns of a pushState from an event that can trail the DOM.
+    await page.waitForURL((url) => !url.searchParams.has("delivery"));
   });
 
+  test("history filters live in the URL, survive a reload, and resend-failed answers", async () => {
+    await webhooksOn();
+    await sendTestEvent();
+    const { page } = await signedIn("/admin/webhooks/history");
+    await page.getByLabel("Status").selectOption("failed");
+    await page.waitForURL(/status=failed/);
+    await page.getByText("No deliveries match").waitFor();
+    await page.reload();
+    assert.equal(await page.getByLabel("Status").inputValue(), "failed");
+    await page.getByText("No deliveries match").waitFor();
+    await page.getByLabel("Event type").selectOption("webhook.test");
+    await page.getByLabel("Status").selectOption("succeeded");
+    await page.waitForURL(/status=succeeded/);
+    assert.match(page.url(), /event_type=webhook\.test/);
+    await page.locator("tbody tr[data-delivery]").first().waitFor();
+
+    await page.getByRole("button", { name: "Resend failed" }).click();
+    await page.getByRole("dialog", { name: "Resend every failed delivery?" }).getByRole("button", { name: "Resend failed" }).click();
+    await page.getByText("No failed delivery since then.").waitFor();
+  });
+
+  test("history pages with Load more, and new deliveries appear on their own", async () => {
+    await webhooksOn();
+    await sendTestEvent();
+    const { page } = await signedIn("/admin/webhooks/history?event_type=webhook.test&status=succeeded");
+    await page.locator("tbody tr[data-delivery]").first().waitFor();
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await page.waitForURL(/\/admin\/webhooks\/history$/);
+    for (let i = 0; i < 50; i++) {
+      const result = await adminApi("/api/v1/webhooks/test", { method: "POST", body: "{}" });
+      assert.equal(result.succeeded, true);
+    }
+    // 51 deliveries now: the refresh brings the new ones in without a reload,
+    // newest first, and Load more fetches the rest.
+    const rows = page.locator("tbody tr[data-delivery]");
+    await page.waitForFunction(() => document.querySelectorAll("tbody tr[data-delivery]").length >= 50);
+    const more = page.getByRole("button", { name: "Load more" });
+    if (!(await more.isVisible())) await page.reload();
+    await more.click();
+    await more.waitFor({ state: "hidden" });
+    assert.equal(await rows.count(), 51);
+    const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.delivery));
+    assert.deepEqual(ids, [...ids].sort().reverse(), "newest first");
+  });
+});
+
+describe("campaigns", () => {
   test("campaigns: each one with its game, status, schedule, prizes and segments", async () => {
     const { page } = await signedIn();
     await page.getByRole("navigation").getByRole("link", { name: "All campaigns" }).click();
@@ -556,6 +608,74 @@ describe("the admin console", () => {
     assert.equal(await page.locator("tr[data-campaign]").count(), campaigns.length);
     await assertAccessible(page, "campaigns");
     await screenshots(page, "campaigns");
+  });
+
+  test("campaigns list each one's plays, wins and codes left; the history names each event's campaign and works on a phone", async () => {
+    await webhooksOn();
+    const { page } = await signedIn();
+    const plays = [];
+    for (let i = 0; i < 3; i++) plays.push(await playThrough("Default Users", `stats-player-${i}`));
+    const holiday = (await adminApi("/api/v1/campaigns")).data.find((c) => c.name === "Holiday Wheel");
+    assert.equal(holiday.stats.plays, 3);
+    assert.equal(holiday.stats.wins, plays.filter((p) => p.won).length);
+    await page.getByRole("navigation").getByRole("link", { name: "All campaigns" }).click();
+    await page.waitForURL(/\/admin\/campaigns$/);
+    const row = page.locator(`tr[data-campaign="${holiday.id}"]`);
+    assert.equal(await row.locator('[data-stat="plays"]').textContent(), "3");
+    assert.equal(await row.locator('[data-stat="wins"]').textContent(), String(holiday.stats.wins));
+    assert.equal(await row.locator('[data-stat="codes_left"]').textContent(), holiday.stats.codes_left === null ? "∞" : holiday.stats.codes_left.toLocaleString("en-US"));
+    assert.equal(await row.locator(".kind-thumb svg").count(), 1, "a picture of the game");
+    const name = row.locator(".row-title");
+    assert.equal(await name.evaluate((a) => getComputedStyle(a).whiteSpace), "nowrap");
+    for (const title of await page.locator(".row-title").all()) {
+      assert.ok(await title.evaluate((a) => a.scrollWidth <= a.clientWidth), `${await title.textContent()} is shown whole`);
+    }
+    assert.ok(await page.locator(".table-campaigns").evaluate((t) => t.parentElement.scrollWidth <= t.parentElement.clientWidth),
+      "the list fits at 1280 px");
+    await assertAccessible(page, "campaigns with numbers");
+
+    await page.getByRole("navigation").getByRole("link", { name: "Webhooks History" }).click();
+    await page.waitForURL(/\/admin\/webhooks\/history$/);
+    // A delivery that was sent.
+    const game = page.locator("tbody tr[data-delivery]", { hasText: "game.ended" }).filter({ hasText: "succeeded" }).first();
+    await game.waitFor();
+    assert.equal(await game.locator(".cell-campaign a").textContent(), "Holiday Wheel");
+    // No URL on every row when one endpoint got them all: said once above the table, host and path.
+    const urls = await adminApi("/api/v1/webhooks/deliveries?limit=50");
+    const endpoints = new Set(urls.data.map((d) => d.endpoint_url));
+    assert.deepEqual([...endpoints], [receiver.url], "one endpoint got them all");
+    assert.equal(await page.locator("tbody .url").count(), 0);
+    const shown = page.locator("[role=status] .url");
+    assert.equal(await shown.getAttribute("title"), receiver.url);
+    assert.ok(!(await shown.textContent()).startsWith("http"), "host and path, without the scheme");
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.waitForTimeout(100);
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), "no sideways scroll on a phone");
+      const card = await game.boundingBox();
+      assert.ok(card.x >= 0 && card.x + card.width <= 390, "each delivery fits the screen");
+      assert.ok(await game.locator(".cell-campaign").isVisible());
+      await assertAccessible(page, "history on a phone");
+      // The detail: the response right beside, or on a phone right after, the request's body.
+      await game.locator(".cell-event a").click();
+      const panel = page.getByRole("dialog");
+      await panel.getByText("Attempt 1").waitFor();
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390));
+      await assertAccessible(page, "a delivery on a phone");
+      await page.keyboard.press("Escape");
+      await panel.waitFor({ state: "detached" });
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+    await game.locator(".cell-event a").click();
+    const panel = page.getByRole("dialog");
+    await panel.getByText("Attempt 1").waitFor();
+    const request = await panel.locator('section[aria-label="Attempt 1 request"]').boundingBox();
+    const response = await panel.locator('section[aria-label="Attempt 1 response"]').boundingBox();
+    assert.ok(response.x > request.x + request.width - 1 && Math.abs(response.y - request.y) < 2, "the response beside the request");
+    assert.equal(await panel.getByRole("link", { name: "Holiday Wheel" }).count(), 1);
+    await page.keyboard.press("Escape");
+    await panel.waitFor({ state: "detached" });
   });
 
   test("a new wheel: codes from a CSV file, the server's error beside its field with everything kept, then saved", async () => {
@@ -791,6 +911,34 @@ describe("the admin console", () => {
     assert.deepEqual(session.errors, []);
   });
 
+  test("campaigns: delete refused while a segment shows it; archive, restore, delete", async () => {
+    await createSummerWheel();
+    const { page } = await signedIn();
+    await page.getByRole("navigation").getByRole("link", { name: "All campaigns" }).click();
+    const campaigns = (await adminApi("/api/v1/campaigns")).data;
+    const holiday = campaigns.find((c) => c.name === "Holiday Wheel");
+    const summer = campaigns.find((c) => c.name === "Summer Wheel");
+    await page.getByRole("button", { name: "Delete Holiday Wheel" }).click();
+    await page.getByRole("dialog", { name: "Delete “Holiday Wheel”?" }).getByRole("button", { name: "Delete campaign" }).click();
+    await page.getByText('The segment "Default Users" shows this campaign').waitFor();
+    assert.ok(await adminApi(`/api/v1/campaigns/${holiday.id}`));
+
+    await page.getByRole("button", { name: "Archive Summer Wheel" }).click();
+    await page.locator(`tr[data-campaign="${summer.id}"]`).waitFor({ state: "detached" });
+    assert.equal((await adminApi(`/api/v1/campaigns/${summer.id}`)).status, "archived");
+    await page.getByLabel("Show archived (1)").check();
+    const row = page.locator(`tr[data-campaign="${summer.id}"]`);
+    assert.match(await row.textContent(), /Archived/);
+    await row.getByRole("button", { name: "Restore Summer Wheel" }).click();
+    await row.getByText("Draft").waitFor();
+    await row.getByRole("button", { name: "Delete Summer Wheel" }).click();
+    await page.getByRole("dialog", { name: "Delete “Summer Wheel”?" }).getByRole("button", { name: "Delete campaign" }).click();
+    await row.waitFor({ state: "detached" });
+    assert.equal((await adminApi("/api/v1/campaigns")).data.some((c) => c.id === summer.id), false);
+  });
+});
+
+describe("segments", () => {
   test("segments: one for the new campaign, a taken title's error, edit; the demo page shows it; delete", async () => {
     await createSummerWheel({ title: "Spin for the summer sale" });
     const { page } = await signedIn();
@@ -861,31 +1009,84 @@ describe("the admin console", () => {
     await page.getByText("Segment “Default Users” created.").waitFor();
     assert.equal(await page.getByText("No segment yet.").count(), 0);
   });
+});
 
-  test("campaigns: delete refused while a segment shows it; archive, restore, delete", async () => {
-    await createSummerWheel();
+describe("integrations", () => {
+  test("integrations: the script tag with the embed key, and the call, to copy", async () => {
     const { page } = await signedIn();
-    await page.getByRole("navigation").getByRole("link", { name: "All campaigns" }).click();
-    const campaigns = (await adminApi("/api/v1/campaigns")).data;
-    const holiday = campaigns.find((c) => c.name === "Holiday Wheel");
-    const summer = campaigns.find((c) => c.name === "Summer Wheel");
-    await page.getByRole("button", { name: "Delete Holiday Wheel" }).click();
-    await page.getByRole("dialog", { name: "Delete “Holiday Wheel”?" }).getByRole("button", { name: "Delete campaign" }).click();
-    await page.getByText('The segment "Default Users" shows this campaign').waitFor();
-    assert.ok(await adminApi(`/api/v1/campaigns/${holiday.id}`));
+    await page.getByRole("link", { name: "Embedding" }).click();
+    await page.waitForURL(/\/admin\/integrations\/embedding$/);
+    const tag = await page.locator('[data-snippet="script-tag"]').textContent();
+    // The async snippet: the wasm's preload, embed/js/stub.js as it is, then the async tag.
+    const stub = readFileSync(join(root, "embed", "js", "stub.js"), "utf8").trim();
+    assert.equal(tag, `<link rel="preload" href="${adact.url}/embed.wasm" as="fetch" crossorigin>\n<script>${stub}</script>\n<script async src="${adact.url}/embed.js?key=${EMBED_KEY}"></script>`);
+    assert.equal(await page.locator('[data-snippet="render-call"]').textContent(), '<script>window.renderAdact({"segment":"Default Users"});</script>');
+    const options = await page.locator('[data-snippet="render-options"]').textContent();
+    for (const option of ["container:", "user:", "locale:", "onEvent:"]) assert.ok(options.includes(option), option);
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    await page.getByRole("button", { name: "Copy script tag" }).click();
+    await page.getByText("copied to the clipboard").first().waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), tag);
+    await assertAccessible(page, "embedding");
+    await screenshots(page, "embedding");
+  });
 
-    await page.getByRole("button", { name: "Archive Summer Wheel" }).click();
-    await page.locator(`tr[data-campaign="${summer.id}"]`).waitFor({ state: "detached" });
-    assert.equal((await adminApi(`/api/v1/campaigns/${summer.id}`)).status, "archived");
-    await page.getByLabel("Show archived (1)").check();
-    const row = page.locator(`tr[data-campaign="${summer.id}"]`);
-    assert.match(await row.textContent(), /Archived/);
-    await row.getByRole("button", { name: "Restore Summer Wheel" }).click();
-    await row.getByText("Draft").waitFor();
-    await row.getByRole("button", { name: "Delete Summer Wheel" }).click();
-    await page.getByRole("dialog", { name: "Delete “Summer Wheel”?" }).getByRole("button", { name: "Delete campaign" }).click();
-    await row.waitFor({ state: "detached" });
-    assert.equal((await adminApi("/api/v1/campaigns")).data.some((c) => c.id === summer.id), false);
+  test("integrations: the TypeScript declarations, linked and served beside embed.js", async () => {
+    const { page } = await signedIn();
+    await page.getByRole("navigation").getByRole("link", { name: "Embedding" }).click();
+    await page.waitForURL(/\/admin\/integrations\/embedding$/);
+    const command = await page.locator('[data-snippet="types"]').textContent();
+    assert.equal(command, `curl -o src/adact.d.ts ${adact.url}/embed.d.ts`);
+    const href = await page.locator("a[data-types]").getAttribute("href");
+    assert.equal(href, `${adact.url}/embed.d.ts`);
+    const served = await page.evaluate(async (href) => {
+      const response = await fetch(href);
+      return { type: response.headers.get("content-type"), text: await response.text() };
+    }, href);
+    assert.equal(served.type, "text/plain; charset=utf-8");
+    assert.match(served.text, /var renderAdact: RenderAdact;/);
+    assert.match(served.text, /type: "prize\.assigned";/);
+    await assertAccessible(page, "embedding with the declarations");
+    assert.deepEqual(session.errors, []);
+  });
+
+  test("the snippet for a segment whose title holds </script>, quotes, a backslash and line breaks still renders that segment", async () => {
+    const { page } = await signedIn();
+    const TITLE = 'Ünïcode "quoted" </script><b>x & \'apos\' back\\slash\nnext line\u2028end';
+    const wheel = (await adminApi("/api/v1/campaigns")).data.find((c) => c.name === "Holiday Wheel");
+    const created = await adminApi("/api/v1/segments", { method: "POST", body: JSON.stringify({ title: TITLE, campaign_id: wheel.id }) });
+    assert.equal(created.title, TITLE, "the server keeps the title as typed");
+    await page.getByRole("navigation").getByRole("link", { name: "Embedding" }).click();
+    await page.waitForURL(/\/admin\/integrations\/embedding$/);
+    const picker = page.getByLabel("Segment", { exact: true });
+    assert.equal(await picker.inputValue(), (await adminApi("/api/v1/segments")).data.find((s) => s.title === "Default Users").id);
+    await picker.selectOption(created.id);
+    await page.waitForURL((url) => url.searchParams.get("segment") === created.id);
+    const call = await page.locator('[data-snippet="render-call"]').textContent();
+    assert.ok(!/<\/script>.*<\/script>/s.test(call) && !call.includes("\n") && !call.includes("\u2028"), call);
+    assert.match(await page.locator('[data-snippet="render-options"]').textContent(), /segment: "Ünïcode \\"quoted\\" \\u003c\/script\\u003e/);
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    await page.getByRole("button", { name: "Copy call" }).click();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert.equal(copied, call);
+    await assertAccessible(page, "embedding with a segment chosen");
+
+    // Pasted into a customer's page as it is, beside the script tag: it parses, and shows that segment.
+    const tag = await page.locator('[data-snippet="script-tag"]').textContent();
+    const host = await startHost({ "/": `<!doctype html><html><head>${tag}</head><body><h1 id="before">Shop</h1>${copied}<p id="after">After the call</p></body></html>` });
+    const visitor = await openPage(browser, `${host.url}/`);
+    try {
+      await visitor.page.locator("adact-campaign").waitFor({ state: "attached" });
+      await visitor.page.locator("adact-campaign .title").waitFor();
+      assert.equal(await visitor.page.locator("adact-campaign .title").textContent(), wheel.definition.texts.title);
+      assert.equal(await visitor.page.locator("#after").textContent(), "After the call", "the page after the snippet is intact");
+      assert.equal(await visitor.page.locator("body b").count(), 0, "nothing of the title became markup");
+      assert.deepEqual(visitor.errors, []);
+      assert.deepEqual(visitor.warnings(), []);
+    } finally {
+      await visitor.context.close();
+      await host.stop();
+    }
   });
 
   test("allowed domains: add with the server's error by the field, the demo page refused, remove back to any website", async () => {
@@ -985,71 +1186,80 @@ describe("the admin console", () => {
     assert.equal(await limits.getByLabel("Game steps per address").inputValue(), String(restored.defaults.steps_per_ip));
     assert.deepEqual(session.errors, []);
   });
+});
 
-  test("an endpoint the server disabled (410 Gone) says why, in the list and in its form", async () => {
-    await webhooksOn();
+describe("players", () => {
+  test("players: a search, a player's plays, the CSV export, their data, and erasure", async () => {
     const { page } = await signedIn();
-    await page.getByRole("link", { name: "Webhooks", exact: true }).click();
-    await page.getByRole("button", { name: "Add endpoint" }).click();
-    const editor = page.locator("section.card-accent");
-    await editor.getByLabel("Endpoint URL").fill(`${receiver.url}/gone`);
-    await editor.getByRole("button", { name: "Create endpoint" }).click();
-    await editor.getByRole("heading", { name: "Edit endpoint" }).waitFor();
-    await editor.getByRole("button", { name: "Send test event" }).click();
-    const result = editor.locator(".test-result .result");
-    await result.waitFor();
-    assert.match(await result.textContent(), /Failed/);
-    assert.match(await result.textContent(), /HTTP 410/);
+    await playThrough("Default Users", "lead-ada");
+    await playThrough("Default Users", "lead-bob");
+    await page.getByRole("navigation").getByRole("link", { name: "Players", exact: true }).click();
+    await page.locator("main h1", { hasText: "Players" }).waitFor();
+    await page.getByLabel("Search").fill("LEAD-");
+    await page.waitForURL(/[?&]q=LEAD-/);
+    const rows = page.locator("tr[data-player]");
+    await page.waitForFunction(() => [...document.querySelectorAll("tr[data-player]")].every((r) => r.textContent.includes("lead-")));
+    assert.equal(await rows.count(), 2);
+    // Newest first.
+    assert.match(await rows.first().textContent(), /lead-bob@example\.com/);
 
-    await page.reload();
-    const gone = (await adminApi("/api/v1/webhooks/endpoints")).data.find((e) => e.url.endsWith("/gone"));
-    assert.equal(gone.enabled, false);
-    assert.ok(gone.disabled_reason);
-    const row = page.locator(`tr[data-endpoint="${gone.id}"]`);
-    assert.equal(await row.locator(".inline-alert").textContent(), `Disabled by the server: ${gone.disabled_reason}`);
-    assert.match(await row.textContent(), /Disabled/);
-    await row.getByRole("button", { name: /^Edit/ }).click();
-    assert.match(await page.locator("section.card-accent .alert-danger").textContent(), new RegExp(gone.disabled_reason.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
-    await assertAccessible(page, "a disabled endpoint");
-    await screenshots(page, "endpoint-disabled");
+    // The export of what is shown: a CSV with its byte-order mark, a row per play.
+    const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
+    assert.match(csv.suggestedFilename(), /^players-\d{4}-\d{2}-\d{2}\.csv$/);
+    const text = await new Promise((resolve, reject) => {
+      csv.createReadStream().then((stream) => {
+        let data = "";
+        stream.setEncoding("utf8").on("data", (c) => (data += c)).on("end", () => resolve(data)).on("error", reject);
+      }, reject);
+    });
+    const lines = text.trim().split("\r\n").length > 1 ? text.trim().split("\r\n") : text.trim().split("\n");
+    assert.ok(text.startsWith("\ufeffplay_id,"), text.slice(0, 40));
+    assert.equal(lines.length, 3, text);
+    assert.match(text, /lead-ada@example\.com/);
+
+    // A player's panel: their answers and their play.
+    await rows.filter({ hasText: "lead-ada@example.com" }).getByRole("link").click();
+    const panel = page.getByRole("dialog");
+    await panel.getByText("Plays (1)").waitFor();
+    assert.match(await panel.textContent(), /Holiday Wheel/);
+    assert.match(page.url(), /player=plr_/);
+    for (const [width, height] of [[1280, 900], [390, 844]]) {
+      await page.setViewportSize({ width, height });
+      await assertAccessible(page, `the player panel at ${width} px`);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await screenshots(page, "player", { fullPage: false });
+    const [data] = await Promise.all([page.waitForEvent("download"), panel.getByRole("button", { name: "Download data (JSON)" }).click()]);
+    assert.match(data.suggestedFilename(), /^player-plr_.*\.json$/);
+
+    // Erasure, confirmed: the row goes, and so does the player.
+    const id = new URL(page.url()).searchParams.get("player");
+    await panel.getByRole("button", { name: "Erase player" }).click();
+    await page.getByRole("dialog", { name: "Erase this player?" }).getByRole("button", { name: "Erase player" }).click();
+    await page.locator(".toast", { hasText: "Player erased." }).waitFor();
+    await page.locator(`tr[data-player="${id}"]`).waitFor({ state: "detached" });
+    assert.equal((await adminApi(`/api/v1/players/${id}`)).error.code, "player_not_found");
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await page.waitForFunction(() => !location.search.includes("q="));
+
+    // Retention: a number of days, then back to forever.
+    await page.getByRole("navigation").getByRole("link", { name: "Players & limits" }).click();
+    const days = page.getByLabel("Erase players after (days)");
+    await days.fill("0");
+    await page.getByRole("button", { name: "Save retention" }).click();
+    await page.getByText("Enter a whole number of days").waitFor();
+    await days.fill("90");
+    await page.getByRole("button", { name: "Save retention" }).click();
+    await page.locator(".toast", { hasText: "erased 90 days after" }).waitFor();
+    assert.deepEqual(await adminApi("/api/v1/account/player-retention"), { days: 90 });
+    await days.fill("");
+    await page.getByRole("button", { name: "Save retention" }).click();
+    await page.locator(".toast", { hasText: "kept until you erase them" }).waitFor();
+    assert.deepEqual(await adminApi("/api/v1/account/player-retention"), { days: null });
   });
+});
 
-  test("recover events since…: refused while the endpoint is off, then queues what it skipped", async () => {
-    // An endpoint that answered 410 Gone to a test event, and the server disabled.
-    await webhooksOn();
-    const created = await adact.admin("POST", "/api/v1/webhooks/endpoints", { url: `${receiver.url}/gone` });
-    assert.equal((await adact.admin("POST", "/api/v1/webhooks/test", { endpoint_id: created.id })).response_status, 410);
-    const { page } = await signedIn();
-    const gone = (await adminApi("/api/v1/webhooks/endpoints")).data.find((e) => e.url.endsWith("/gone"));
-    assert.equal(gone.enabled, false);
-    // An event while the endpoint is disabled: kept for it as skipped.
-    const campaign = (await adminApi("/api/v1/campaigns")).data[0];
-    await adminApi("/api/v1/segments", { method: "POST", body: JSON.stringify({ title: "Recovered later", campaign_id: campaign.id }) });
-    const skipped = await adminApi(`/api/v1/webhooks/deliveries?endpoint_id=${gone.id}&status=skipped`);
-    assert.equal(skipped.data.length, 1);
-    assert.match(skipped.data[0].last_error, /the endpoint was disabled/);
-
-    await page.getByRole("link", { name: "Webhooks", exact: true }).click();
-    await page.waitForURL(/\/admin\/webhooks$/);
-    await page.locator(`tr[data-endpoint="${gone.id}"]`).getByRole("button", { name: /^Edit/ }).click();
-    const editor = page.locator("section.card-accent");
-    const recover = editor.getByRole("form", { name: "Recover events since" });
-    await recover.getByRole("button", { name: "Recover events" }).click();
-    const error = recover.locator(".form-error");
-    await error.waitFor();
-    assert.match(await error.textContent(), /endpoint is disabled/);
-
-    await editor.getByRole("switch", { name: "Enabled" }).check();
-    await editor.getByRole("button", { name: "Save endpoint" }).click();
-    await page.getByRole("status").getByText("Endpoint saved.").waitFor();
-    await editor.getByRole("form", { name: "Recover events since" }).getByRole("button", { name: "Recover events" }).click();
-    await page.getByRole("status").getByText("1 skipped event queued to be sent.").waitFor();
-    const recovered = await adminApi(`/api/v1/webhooks/deliveries/${skipped.data[0].id}`);
-    assert.notEqual(recovered.status, "skipped");
-    await assertAccessible(page, "an endpoint with its recover control");
-    await screenshots(page, "endpoint-recover", { at: ".recover-events" });
-  });
-
+describe("the console as a whole", () => {
   test("notices: in the header's flow over no button, a success leaves by itself, an error stays until dismissed, none crosses pages", async () => {
     const { page } = await signedIn();
     await page.getByRole("navigation").getByRole("link", { name: "Embedding" }).click();
@@ -1132,113 +1342,6 @@ describe("the admin console", () => {
     }
   });
 
-  test("the snippet for a segment whose title holds </script>, quotes, a backslash and line breaks still renders that segment", async () => {
-    const { page } = await signedIn();
-    const TITLE = 'Ünïcode "quoted" </script><b>x & \'apos\' back\\slash\nnext line\u2028end';
-    const wheel = (await adminApi("/api/v1/campaigns")).data.find((c) => c.name === "Holiday Wheel");
-    const created = await adminApi("/api/v1/segments", { method: "POST", body: JSON.stringify({ title: TITLE, campaign_id: wheel.id }) });
-    assert.equal(created.title, TITLE, "the server keeps the title as typed");
-    await page.getByRole("navigation").getByRole("link", { name: "Embedding" }).click();
-    await page.waitForURL(/\/admin\/integrations\/embedding$/);
-    const picker = page.getByLabel("Segment", { exact: true });
-    assert.equal(await picker.inputValue(), (await adminApi("/api/v1/segments")).data.find((s) => s.title === "Default Users").id);
-    await picker.selectOption(created.id);
-    await page.waitForURL((url) => url.searchParams.get("segment") === created.id);
-    const call = await page.locator('[data-snippet="render-call"]').textContent();
-    assert.ok(!/<\/script>.*<\/script>/s.test(call) && !call.includes("\n") && !call.includes("\u2028"), call);
-    assert.match(await page.locator('[data-snippet="render-options"]').textContent(), /segment: "Ünïcode \\"quoted\\" \\u003c\/script\\u003e/);
-    await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
-    await page.getByRole("button", { name: "Copy call" }).click();
-    const copied = await page.evaluate(() => navigator.clipboard.readText());
-    assert.equal(copied, call);
-    await assertAccessible(page, "embedding with a segment chosen");
-
-    // Pasted into a customer's page as it is, beside the script tag: it parses, and shows that segment.
-    const tag = await page.locator('[data-snippet="script-tag"]').textContent();
-    const host = await startHost({ "/": `<!doctype html><html><head>${tag}</head><body><h1 id="before">Shop</h1>${copied}<p id="after">After the call</p></body></html>` });
-    const visitor = await openPage(browser, `${host.url}/`);
-    try {
-      await visitor.page.locator("adact-campaign").waitFor({ state: "attached" });
-      await visitor.page.locator("adact-campaign .title").waitFor();
-      assert.equal(await visitor.page.locator("adact-campaign .title").textContent(), wheel.definition.texts.title);
-      assert.equal(await visitor.page.locator("#after").textContent(), "After the call", "the page after the snippet is intact");
-      assert.equal(await visitor.page.locator("body b").count(), 0, "nothing of the title became markup");
-      assert.deepEqual(visitor.errors, []);
-      assert.deepEqual(visitor.warnings(), []);
-    } finally {
-      await visitor.context.close();
-      await host.stop();
-    }
-  });
-
-  test("campaigns list each one's plays, wins and codes left; the history names each event's campaign and works on a phone", async () => {
-    await webhooksOn();
-    const { page } = await signedIn();
-    const plays = [];
-    for (let i = 0; i < 3; i++) plays.push(await playThrough("Default Users", `stats-player-${i}`));
-    const holiday = (await adminApi("/api/v1/campaigns")).data.find((c) => c.name === "Holiday Wheel");
-    assert.equal(holiday.stats.plays, 3);
-    assert.equal(holiday.stats.wins, plays.filter((p) => p.won).length);
-    await page.getByRole("navigation").getByRole("link", { name: "All campaigns" }).click();
-    await page.waitForURL(/\/admin\/campaigns$/);
-    const row = page.locator(`tr[data-campaign="${holiday.id}"]`);
-    assert.equal(await row.locator('[data-stat="plays"]').textContent(), "3");
-    assert.equal(await row.locator('[data-stat="wins"]').textContent(), String(holiday.stats.wins));
-    assert.equal(await row.locator('[data-stat="codes_left"]').textContent(), holiday.stats.codes_left === null ? "∞" : holiday.stats.codes_left.toLocaleString("en-US"));
-    assert.equal(await row.locator(".kind-thumb svg").count(), 1, "a picture of the game");
-    const name = row.locator(".row-title");
-    assert.equal(await name.evaluate((a) => getComputedStyle(a).whiteSpace), "nowrap");
-    for (const title of await page.locator(".row-title").all()) {
-      assert.ok(await title.evaluate((a) => a.scrollWidth <= a.clientWidth), `${await title.textContent()} is shown whole`);
-    }
-    assert.ok(await page.locator(".table-campaigns").evaluate((t) => t.parentElement.scrollWidth <= t.parentElement.clientWidth),
-      "the list fits at 1280 px");
-    await assertAccessible(page, "campaigns with numbers");
-
-    await page.getByRole("navigation").getByRole("link", { name: "Webhooks History" }).click();
-    await page.waitForURL(/\/admin\/webhooks\/history$/);
-    // A delivery that was sent.
-    const game = page.locator("tbody tr[data-delivery]", { hasText: "game.ended" }).filter({ hasText: "succeeded" }).first();
-    await game.waitFor();
-    assert.equal(await game.locator(".cell-campaign a").textContent(), "Holiday Wheel");
-    // No URL on every row when one endpoint got them all: said once above the table, host and path.
-    const urls = await adminApi("/api/v1/webhooks/deliveries?limit=50");
-    const endpoints = new Set(urls.data.map((d) => d.endpoint_url));
-    assert.deepEqual([...endpoints], [receiver.url], "one endpoint got them all");
-    assert.equal(await page.locator("tbody .url").count(), 0);
-    const shown = page.locator("[role=status] .url");
-    assert.equal(await shown.getAttribute("title"), receiver.url);
-    assert.ok(!(await shown.textContent()).startsWith("http"), "host and path, without the scheme");
-    await page.setViewportSize({ width: 390, height: 844 });
-    try {
-      await page.waitForTimeout(100);
-      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), "no sideways scroll on a phone");
-      const card = await game.boundingBox();
-      assert.ok(card.x >= 0 && card.x + card.width <= 390, "each delivery fits the screen");
-      assert.ok(await game.locator(".cell-campaign").isVisible());
-      await assertAccessible(page, "history on a phone");
-      // The detail: the response right beside, or on a phone right after, the request's body.
-      await game.locator(".cell-event a").click();
-      const panel = page.getByRole("dialog");
-      await panel.getByText("Attempt 1").waitFor();
-      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390));
-      await assertAccessible(page, "a delivery on a phone");
-      await page.keyboard.press("Escape");
-      await panel.waitFor({ state: "detached" });
-    } finally {
-      await page.setViewportSize({ width: 1280, height: 900 });
-    }
-    await game.locator(".cell-event a").click();
-    const panel = page.getByRole("dialog");
-    await panel.getByText("Attempt 1").waitFor();
-    const request = await panel.locator('section[aria-label="Attempt 1 request"]').boundingBox();
-    const response = await panel.locator('section[aria-label="Attempt 1 response"]').boundingBox();
-    assert.ok(response.x > request.x + request.width - 1 && Math.abs(response.y - request.y) < 2, "the response beside the request");
-    assert.equal(await panel.getByRole("link", { name: "Holiday Wheel" }).count(), 1);
-    await page.keyboard.press("Escape");
-    await panel.waitFor({ state: "detached" });
-  });
-
   test("an edit someone else saved first: saving says so plainly, nothing is saved, and the current version loads into the form", async () => {
     await webhooksOn();
     const { page } = await signedIn();
@@ -1312,75 +1415,6 @@ describe("the admin console", () => {
     assert.deepEqual(session.errors, []);
   });
 
-  test("players: a search, a player's plays, the CSV export, their data, and erasure", async () => {
-    const { page } = await signedIn();
-    await playThrough("Default Users", "lead-ada");
-    await playThrough("Default Users", "lead-bob");
-    await page.getByRole("navigation").getByRole("link", { name: "Players", exact: true }).click();
-    await page.locator("main h1", { hasText: "Players" }).waitFor();
-    await page.getByLabel("Search").fill("LEAD-");
-    await page.waitForURL(/[?&]q=LEAD-/);
-    const rows = page.locator("tr[data-player]");
-    await page.waitForFunction(() => [...document.querySelectorAll("tr[data-player]")].every((r) => r.textContent.includes("lead-")));
-    assert.equal(await rows.count(), 2);
-    // Newest first.
-    assert.match(await rows.first().textContent(), /lead-bob@example\.com/);
-
-    // The export of what is shown: a CSV with its byte-order mark, a row per play.
-    const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
-    assert.match(csv.suggestedFilename(), /^players-\d{4}-\d{2}-\d{2}\.csv$/);
-    const text = await new Promise((resolve, reject) => {
-      csv.createReadStream().then((stream) => {
-        let data = "";
-        stream.setEncoding("utf8").on("data", (c) => (data += c)).on("end", () => resolve(data)).on("error", reject);
-      }, reject);
-    });
-    const lines = text.trim().split("\r\n").length > 1 ? text.trim().split("\r\n") : text.trim().split("\n");
-    assert.ok(text.startsWith("\ufeffplay_id,"), text.slice(0, 40));
-    assert.equal(lines.length, 3, text);
-    assert.match(text, /lead-ada@example\.com/);
-
-    // A player's panel: their answers and their play.
-    await rows.filter({ hasText: "lead-ada@example.com" }).getByRole("link").click();
-    const panel = page.getByRole("dialog");
-    await panel.getByText("Plays (1)").waitFor();
-    assert.match(await panel.textContent(), /Holiday Wheel/);
-    assert.match(page.url(), /player=plr_/);
-    for (const [width, height] of [[1280, 900], [390, 844]]) {
-      await page.setViewportSize({ width, height });
-      await assertAccessible(page, `the player panel at ${width} px`);
-    }
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await screenshots(page, "player", { fullPage: false });
-    const [data] = await Promise.all([page.waitForEvent("download"), panel.getByRole("button", { name: "Download data (JSON)" }).click()]);
-    assert.match(data.suggestedFilename(), /^player-plr_.*\.json$/);
-
-    // Erasure, confirmed: the row goes, and so does the player.
-    const id = new URL(page.url()).searchParams.get("player");
-    await panel.getByRole("button", { name: "Erase player" }).click();
-    await page.getByRole("dialog", { name: "Erase this player?" }).getByRole("button", { name: "Erase player" }).click();
-    await page.locator(".toast", { hasText: "Player erased." }).waitFor();
-    await page.locator(`tr[data-player="${id}"]`).waitFor({ state: "detached" });
-    assert.equal((await adminApi(`/api/v1/players/${id}`)).error.code, "player_not_found");
-    await page.getByRole("button", { name: "Clear filters" }).click();
-    await page.waitForFunction(() => !location.search.includes("q="));
-
-    // Retention: a number of days, then back to forever.
-    await page.getByRole("navigation").getByRole("link", { name: "Players & limits" }).click();
-    const days = page.getByLabel("Erase players after (days)");
-    await days.fill("0");
-    await page.getByRole("button", { name: "Save retention" }).click();
-    await page.getByText("Enter a whole number of days").waitFor();
-    await days.fill("90");
-    await page.getByRole("button", { name: "Save retention" }).click();
-    await page.locator(".toast", { hasText: "erased 90 days after" }).waitFor();
-    assert.deepEqual(await adminApi("/api/v1/account/player-retention"), { days: 90 });
-    await days.fill("");
-    await page.getByRole("button", { name: "Save retention" }).click();
-    await page.locator(".toast", { hasText: "kept until you erase them" }).waitFor();
-    assert.deepEqual(await adminApi("/api/v1/account/player-retention"), { days: null });
-  });
-
   test("every console page passes axe at 1280 and 390 px", async () => {
     // Pages with rows in them: a delivery, a play and its player.
     await webhooksOn();
@@ -1403,24 +1437,6 @@ describe("the admin console", () => {
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 });
     }
-    assert.deepEqual(session.errors, []);
-  });
-
-  test("a deep link opens its page after sign-in, and a refused token returns to sign-in with a message", async () => {
-    const { page } = await signedIn();
-    await page.goto(`${adact.url}/admin/webhooks/history?status=succeeded`);
-    await page.getByRole("heading", { name: "Webhooks History" }).waitFor();
-    await page.evaluate(() => sessionStorage.setItem("adact.adminToken", "adm_revoked"));
-    await page.getByRole("link", { name: "Webhooks", exact: true }).click();
-    await page.waitForURL(/\/admin\/signin/);
-    await page.getByText("Your session has ended").waitFor();
-    await page.getByLabel("Admin token").fill(ADMIN_TOKEN);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("heading", { name: "Webhooks", exact: true }).waitFor();
-
-    await page.getByRole("button", { name: "Sign out" }).click();
-    await page.waitForURL(/\/admin\/signin/);
-    assert.equal(await page.evaluate(() => sessionStorage.getItem("adact.adminToken")), null);
     assert.deepEqual(session.errors, []);
   });
 });
