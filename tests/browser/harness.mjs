@@ -28,10 +28,14 @@ const serverBin =
  */
 function newDatabase(dir) {
   const server = process.env.ADACT_TEST_DATABASE_URL;
-  if (!server) return `sqlite://${join(dir, "adact.db")}`;
+  if (!server) return { url: `sqlite://${join(dir, "adact.db")}`, drop() {} };
   const name = `adact_browser_${Date.now()}_${Math.floor(Math.random() * 1e9)}`;
   execFileSync("psql", [server, "-qc", `create database ${name}`]);
-  return server.replace(/\/[^/]*$/, `/${name}`);
+  return {
+    url: server.replace(/\/[^/]*$/, `/${name}`),
+    // Each test makes a database: dropped when its server stops, so none pile up.
+    drop: () => execFileSync("psql", [server, "-qc", `drop database if exists ${name}`]),
+  };
 }
 
 /**
@@ -42,7 +46,8 @@ function newDatabase(dir) {
  */
 export async function startAdact({ args = [], rateLimits = LIFTED } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "adact-browser-"));
-  const databaseUrl = newDatabase(dir);
+  const database = newDatabase(dir);
+  const databaseUrl = database.url;
   const child = spawn(serverBin, ["--bind", "127.0.0.1:0", "--demo", ...args], {
     cwd: root,
     env: {
@@ -78,6 +83,7 @@ export async function startAdact({ args = [], rateLimits = LIFTED } = {}) {
         child.kill("SIGTERM");
         await exited;
       }
+      database.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
