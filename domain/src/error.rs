@@ -2,6 +2,8 @@
 //! kind of refusal it is; `http::error` decides the status and code a client
 //! sees, so nothing here knows about HTTP.
 
+use adact_wire::ErrorCode;
+
 use super::limits::Refusal;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -18,20 +20,20 @@ pub enum Error {
     /// Understood but not allowed now: a play limit, the campaign's
     /// schedule, a step out of order.
     #[error("{message}")]
-    Refused { code: &'static str, message: String },
+    Refused { code: ErrorCode, message: String },
 
     /// A credential is missing, malformed, forged or expired; `code` says
-    /// which (`session_expired`, `user_token_invalid`, ...).
+    /// which (`SessionExpired`, `UserTokenInvalid`, ...).
     #[error("{message}")]
-    Unauthorized { code: &'static str, message: String },
+    Unauthorized { code: ErrorCode, message: String },
 
     /// The thing asked for does not exist (or is not this account's).
     #[error("{message}")]
-    NotFound { code: &'static str, message: String },
+    NotFound { code: ErrorCode, message: String },
 
     /// The thing is not in a state that allows the request.
     #[error("{message}")]
-    State { code: &'static str, message: String },
+    State { code: ErrorCode, message: String },
 
     /// The thing changed since the client read it: its write was made
     /// against a state that is gone (see `etag`), and nothing was saved.
@@ -57,21 +59,21 @@ impl Error {
         }
     }
 
-    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn not_found(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::NotFound {
             code,
             message: message.into(),
         }
     }
 
-    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn unauthorized(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::Unauthorized {
             code,
             message: message.into(),
         }
     }
 
-    pub fn refused(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn refused(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::Refused {
             code,
             message: message.into(),

@@ -7,6 +7,7 @@
 //! checked when present (a minute's leeway for clocks), `exp`, `nbf` and
 //! `iat` numbers when present, `aud` when present must be the account's id.
 
+use adact_wire::ErrorCode;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, errors::ErrorKind};
 use serde_json::{Map, Value};
 
@@ -122,7 +123,7 @@ impl IdentitySecrets {
 
 /// A `userToken` refused for what it is: forged, malformed, mistyped.
 fn invalid(message: impl Into<String>) -> Error {
-    Error::unauthorized("user_token_invalid", message)
+    Error::unauthorized(ErrorCode::UserTokenInvalid, message)
 }
 
 /// The claims of a token whose signature is good, checked at `now_ms`.
@@ -145,13 +146,13 @@ fn check_claims(
     let now = now_ms as f64 / 1000.0;
     if exp.is_some_and(|exp| exp + LEEWAY_SECONDS < now) {
         return Err(Error::unauthorized(
-            "user_token_expired",
+            ErrorCode::UserTokenExpired,
             "The userToken has expired: sign a new one on your backend.",
         ));
     }
     if nbf.is_some_and(|nbf| nbf - LEEWAY_SECONDS > now) {
         return Err(Error::unauthorized(
-            "user_token_not_yet_valid",
+            ErrorCode::UserTokenNotYetValid,
             "The userToken is not valid yet (nbf): check your server's clock.",
         ));
     }
@@ -171,7 +172,7 @@ fn check_claims(
     };
     if !ours {
         return Err(Error::refused(
-            "user_token_wrong_account",
+            ErrorCode::UserTokenWrongAccount,
             "The userToken was issued for another account (aud).",
         ));
     }
@@ -252,7 +253,7 @@ mod tests {
 
     fn code(result: Result<SignedUser, Error>) -> &'static str {
         match result.unwrap_err() {
-            Error::Unauthorized { code, .. } | Error::Refused { code, .. } => code,
+            Error::Unauthorized { code, .. } | Error::Refused { code, .. } => code.as_str(),
             other => panic!("unexpected {other:?}"),
         }
     }

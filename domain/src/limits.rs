@@ -1,5 +1,6 @@
 //! When a player may play: the campaign's schedule and its play limit.
 
+use adact_wire::ErrorCode;
 use serde::{Deserialize, Serialize};
 
 const DAY_MS: i64 = 86_400_000;
@@ -74,12 +75,14 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            Self::NotStarted => "campaign_not_started",
-            Self::Ended => "campaign_ended",
-            Self::AlreadyPlayed | Self::PlayedToday | Self::PlayedThisWeek => "play_limit_reached",
-            Self::SignInRequired => "signed_identity_required",
+            Self::NotStarted => ErrorCode::CampaignNotStarted,
+            Self::Ended => ErrorCode::CampaignEnded,
+            Self::AlreadyPlayed | Self::PlayedToday | Self::PlayedThisWeek => {
+                ErrorCode::PlayLimitReached
+            }
+            Self::SignInRequired => ErrorCode::SignedIdentityRequired,
         }
     }
 
@@ -164,6 +167,6 @@ mod tests {
         );
         assert_eq!(check_schedule(Some(THU), Some(THU + 1), THU), Ok(()));
         assert_eq!(check_schedule(None, Some(THU), THU), Err(Refusal::Ended));
-        assert_eq!(Refusal::Ended.code(), "campaign_ended");
+        assert_eq!(Refusal::Ended.code().as_str(), "campaign_ended");
     }
 }

@@ -6,6 +6,7 @@ use super::{
     campaign::{Campaign, Status},
     limits::Refusal,
 };
+use adact_wire::ErrorCode;
 
 /// A play session, from render to finish: one visitor's one play of a
 /// campaign. Each step's answer is kept, so a retried step answers the same.
@@ -31,7 +32,10 @@ pub struct Session {
 /// The step asked for a session that does not exist (or not in this
 /// account).
 pub fn session_not_found() -> Error {
-    Error::not_found("session_not_found", "This play session does not exist.")
+    Error::not_found(
+        ErrorCode::SessionNotFound,
+        "This play session does not exist.",
+    )
 }
 
 /// From when a player's earlier plays count against the campaign's limit

@@ -5,6 +5,7 @@
 //! replica that shares the keys can check it, and nothing is stored until
 //! a step needs the session.
 
+use adact_wire::ErrorCode;
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD as B64};
 use hmac::{Hmac, Mac as _};
 use serde::{Deserialize, Serialize};
@@ -102,7 +103,7 @@ impl SessionClaims {
     ) -> Result<Self, Error> {
         let invalid = || {
             Error::unauthorized(
-                "session_invalid",
+                ErrorCode::SessionInvalid,
                 "The play session token is not valid; reload the page to play.",
             )
         };
@@ -118,7 +119,7 @@ impl SessionClaims {
         let claims = signed.claims;
         if now_ms - claims.issued_at > SESSION_LIFETIME_MS {
             return Err(Error::unauthorized(
-                "session_expired",
+                ErrorCode::SessionExpired,
                 "The play session has expired; reload the page to play.",
             ));
         }
@@ -131,13 +132,13 @@ impl SessionClaims {
     pub fn check_for(&self, account_id: &str, play_id: &str) -> Result<(), Error> {
         if self.account_id != account_id {
             return Err(Error::refused(
-                "session_wrong_account",
+                ErrorCode::SessionWrongAccount,
                 "This play session belongs to another account.",
             ));
         }
         if self.id != play_id {
             return Err(Error::refused(
-                "session_mismatch",
+                ErrorCode::SessionMismatch,
                 "This play session token is for another play.",
             ));
         }
@@ -185,7 +186,7 @@ mod tests {
 
     fn code(err: Error) -> &'static str {
         match err {
-            Error::Unauthorized { code, .. } | Error::Refused { code, .. } => code,
+            Error::Unauthorized { code, .. } | Error::Refused { code, .. } => code.as_str(),
             other => panic!("unexpected {other:?}"),
         }
     }

@@ -10,6 +10,7 @@ use adact_store::{
     Store,
     campaigns::{self, Deleted},
 };
+use adact_wire::ErrorCode;
 
 /// The checks a campaign passes before it is saved (or previewed), naming
 /// the field at fault by its path in the request body
@@ -252,7 +253,7 @@ pub async fn find(store: &Store, account_id: &str, id: &str) -> Result<Campaign>
 
 pub fn not_found(id: &str) -> Error {
     Error::not_found(
-        "campaign_not_found",
+        ErrorCode::CampaignNotFound,
         format!("No campaign has the id {id:?}."),
     )
 }

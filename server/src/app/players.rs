@@ -2,6 +2,7 @@
 //! how long an account keeps them, and the daily job that erases those
 //! kept longer.
 
+use adact_wire::ErrorCode;
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
@@ -54,7 +55,7 @@ async fn erase_in(
 
 pub fn not_found(id: &str) -> Error {
     Error::not_found(
-        "player_not_found",
+        ErrorCode::PlayerNotFound,
         format!("No player {id:?} in this account: never seen, or erased."),
     )
 }

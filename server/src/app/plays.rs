@@ -7,6 +7,7 @@
 //! adds itself to the campaign's statistics in its transaction; a render
 //! counts its view in memory (see `store::stats`).
 
+use adact_wire::ErrorCode;
 use adact_wire::{
     FieldKind, FinishResponse, Notice, PlayResponse, PrizeView, RegisterRequest, RegisterResponse,
     RenderRequest, RenderResponse, SegmentRef, SessionView,
@@ -69,14 +70,14 @@ pub async fn render(
         .await?
         .ok_or_else(|| {
             Error::not_found(
-                "segment_not_found",
+                ErrorCode::SegmentNotFound,
                 format!("No segment is titled {:?}.", request.segment),
             )
         })?;
     let (segment, campaign) = &*resolved;
     if campaign.status != Status::Active {
         return Err(Error::not_found(
-            "campaign_not_active",
+            ErrorCode::CampaignNotActive,
             format!(
                 "The campaign of segment {:?} is {}, not active.",
                 segment.title, campaign.status
@@ -94,7 +95,7 @@ pub async fn render(
         refusal(store, campaign, &external_id, now).await?
     };
     let notice = refusal.map(|refusal| Notice {
-        code: refusal.code().to_owned(),
+        code: refusal.code().as_str().to_owned(),
         message: locale.language.refusal(refusal).to_owned(),
     });
     let claims = SessionClaims {
@@ -431,7 +432,7 @@ async fn play_in(
 }
 
 fn not_registered() -> Error {
-    Error::refused("not_registered", "Register before playing.")
+    Error::refused(ErrorCode::NotRegistered, "Register before playing.")
 }
 
 /// The finish step: the player reached the end screen.
@@ -451,7 +452,7 @@ async fn finish_in(
     account: &Account,
     play_id: &str,
 ) -> Result<Step<FinishResponse>> {
-    let not_played = || Error::refused("not_played", "Play before finishing.");
+    let not_played = || Error::refused(ErrorCode::NotPlayed, "Play before finishing.");
     let session = rows::lock_session(tx, &account.id, play_id)
         .await?
         .ok_or_else(not_played)?;
@@ -598,7 +599,9 @@ async fn may_play(
 async fn campaign(conn: &mut AnyConnection, campaign_id: &str) -> Result<Campaign> {
     campaigns::campaign_by_id(conn, campaign_id)
         .await?
-        .ok_or_else(|| Error::not_found("campaign_not_found", "The campaign was deleted.").into())
+        .ok_or_else(|| {
+            Error::not_found(ErrorCode::CampaignNotFound, "The campaign was deleted.").into()
+        })
 }
 
 fn context(

@@ -1,6 +1,7 @@
 //! Creating, changing and deleting segments; each change records its
 //! `segment.*` event in the same transaction.
 
+use adact_wire::ErrorCode;
 use sqlx::AnyConnection;
 
 use crate::app::Result;
@@ -141,7 +142,7 @@ async fn segment_in(conn: &mut AnyConnection, account_id: &str, id: &str) -> Res
 
 fn not_found(id: &str) -> Error {
     Error::not_found(
-        "segment_not_found",
+        ErrorCode::SegmentNotFound,
         format!("No segment has the id {id:?}."),
     )
 }

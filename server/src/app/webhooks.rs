@@ -1,5 +1,6 @@
 //! Webhook settings, endpoints, the test event and resends.
 
+use adact_wire::ErrorCode;
 use std::fmt;
 
 use adact_domain::{
@@ -264,7 +265,7 @@ pub async fn send_test(
                 .next()
                 .ok_or_else(|| {
                     Error::not_found(
-                        "endpoint_not_found",
+                        ErrorCode::EndpointNotFound,
                         "There is no webhook endpoint to test: set one up first.",
                     )
                 })?,
@@ -272,14 +273,14 @@ pub async fn send_test(
     };
     if !store.webhooks_enabled(&account.id).await? {
         return Err(Error::State {
-            code: "webhooks_disabled",
+            code: ErrorCode::WebhooksDisabled,
             message: "Webhooks are disabled: turn on Enable Webhooks to send a test event.".into(),
         }
         .into());
     }
     if !endpoint.enabled {
         return Err(Error::State {
-            code: "endpoint_disabled",
+            code: ErrorCode::EndpointDisabled,
             message: format!(
                 "The endpoint is disabled{}: enable it to send a test event.",
                 endpoint
@@ -363,7 +364,7 @@ pub async fn recover(
     let endpoint = endpoint(store, account_id, endpoint_id).await?;
     if !store.webhooks_enabled(account_id).await? {
         return Err(Error::State {
-            code: "webhooks_disabled",
+            code: ErrorCode::WebhooksDisabled,
             message: "Webhooks are disabled: turn on Enable Webhooks before recovering events, \
                       or they would be skipped again."
                 .into(),
@@ -372,7 +373,7 @@ pub async fn recover(
     }
     if !endpoint.enabled {
         return Err(Error::State {
-            code: "endpoint_disabled",
+            code: ErrorCode::EndpointDisabled,
             message: "The endpoint is disabled: enable it before recovering its events, or they \
                       would be skipped again."
                 .into(),
@@ -396,14 +397,14 @@ async fn endpoint_in(tx: &mut WriteTx, account_id: &str, id: &str) -> Result<End
 
 pub fn endpoint_not_found(id: &str) -> Error {
     Error::not_found(
-        "endpoint_not_found",
+        ErrorCode::EndpointNotFound,
         format!("No webhook endpoint has the id {id:?}."),
     )
 }
 
 pub fn delivery_not_found(id: &str) -> Error {
     Error::not_found(
-        "delivery_not_found",
+        ErrorCode::DeliveryNotFound,
         format!("No delivery has the id {id:?}."),
     )
 }

@@ -4,6 +4,7 @@
 //! parameter also documents the 412 and the malformed header's 400 (see
 //! `openapi::add_shared_errors`).
 
+use adact_wire::ErrorCode;
 use axum::{
     extract::FromRequestParts,
     http::{HeaderValue, header, request::Parts},
@@ -61,7 +62,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
             .map(|p| Self(Some(p)))
             .ok_or_else(|| {
                 Error::bad_request(
-                    "invalid_request",
+                    ErrorCode::InvalidRequest,
                     "The If-Match header is malformed: send the ETag a read answered, with its \
                  double quotes (\"5d41402abc4b2a76\"), several separated by commas, or *.",
                 )

@@ -1,5 +1,6 @@
 //! Extractors whose rejections use the API's own error shape.
 
+use adact_wire::ErrorCode;
 use axum::{
     Extension,
     extract::{
@@ -44,7 +45,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             match rejection.status() {
                 StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge { limit },
-                _ => Error::bad_request("invalid_request", rejection.body_text()),
+                _ => Error::bad_request(ErrorCode::InvalidRequest, rejection.body_text()),
             }
         })?;
         parse_json(&bytes).map(Json)
@@ -76,7 +77,7 @@ fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return T::deserialize(serde_json::Value::Null).map_err(|_| {
             Error::bad_request(
-                "invalid_request",
+                ErrorCode::InvalidRequest,
                 "The request body is empty: expected a JSON object.",
             )
         });
@@ -87,7 +88,10 @@ fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
     serde::de::IgnoredAny::deserialize(&mut syntax)
         .and_then(|_| syntax.end())
         .map_err(|err| {
-            Error::bad_request("invalid_request", format!("Invalid request body: {err}."))
+            Error::bad_request(
+                ErrorCode::InvalidRequest,
+                format!("Invalid request body: {err}."),
+            )
         })?;
     let mut de = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(Strict(&mut de)).map_err(body_error)
@@ -114,7 +118,7 @@ fn body_error(err: serde_path_to_error::Error<serde_json::Error>) -> Error {
     let field = match (path.as_str(), missing) {
         (".", None) => {
             return Error::bad_request(
-                "invalid_request",
+                ErrorCode::InvalidRequest,
                 format!("Invalid request body: {message}."),
             );
         }
@@ -136,7 +140,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Query(value)| Query(value))
-            .map_err(|rejection| Error::bad_request("invalid_request", rejection.body_text()))
+            .map_err(|rejection| {
+                Error::bad_request(ErrorCode::InvalidRequest, rejection.body_text())
+            })
     }
 }
 
@@ -220,7 +226,7 @@ fn path_error(rejection: PathRejection, route: Option<&str>) -> Error {
         Some(name) => format!("The path parameter `{name}`"),
         None => "A path parameter".to_owned(),
     };
-    Error::bad_request("invalid_request", format!("{subject} {problem}."))
+    Error::bad_request(ErrorCode::InvalidRequest, format!("{subject} {problem}."))
 }
 
 /// The account whose admin token is in `Authorization: Bearer adm_...`.
@@ -277,7 +283,7 @@ impl FromRequestParts<AppState> for EmbedAccount {
                 .and_then(|v| v.to_str().ok());
             if !origin.is_some_and(|origin| origins::allowed(origin, &account.allowed_domains)) {
                 return Err(adact_domain::Error::refused(
-                    "origin_not_allowed",
+                    ErrorCode::OriginNotAllowed,
                     format!(
                         "This page ({}) is not in the account's allowed domains.",
                         origin.unwrap_or("no Origin header")
@@ -314,7 +320,9 @@ mod tests {
         let err = parse_json::<T>(body.as_bytes()).unwrap_err();
         let message = err.to_string();
         match err {
-            Error::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code, None, message),
+            Error::BadRequest { code, .. } => {
+                (StatusCode::BAD_REQUEST, code.as_str(), None, message)
+            }
             Error::Rule(adact_domain::Error::Invalid { field, .. }) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "validation_failed",

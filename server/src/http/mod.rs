@@ -8,6 +8,7 @@
 //! (see [`openapi`]); the rest of the site (health, metrics, the embed's
 //! files, the pages) is `site`, which serves nothing under `/api/`.
 
+use adact_wire::ErrorCode;
 use std::{sync::Arc, time::Duration};
 
 use axum::{
@@ -243,7 +244,7 @@ async fn bare_errors(request: Request, next: Next) -> Response {
 
 async fn not_found(method: Method, uri: Uri) -> impl IntoResponse {
     Error::not_found(
-        "not_found",
+        ErrorCode::NotFound,
         format!("No route for {method} {}.", uri.path()),
     )
 }

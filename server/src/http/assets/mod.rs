@@ -9,6 +9,7 @@
 //! backend differs, so the two answer alike: precompressed siblings per
 //! `Accept-Encoding`, content types, ETag and Last-Modified, ranges.
 
+use adact_wire::ErrorCode;
 use std::path::Path;
 
 use axum::{
@@ -142,7 +143,7 @@ async fn demo_page(State(state): State<AppState>) -> Response {
     match &state.demo_page {
         Some(page) => Html(page.to_string()).into_response(),
         None => Error::not_found(
-            "not_found",
+            ErrorCode::NotFound,
             "Nothing here: this server runs without --demo. The admin console is at /admin.",
         )
         .into_response(),
