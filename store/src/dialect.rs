@@ -8,10 +8,7 @@ use std::{str::FromStr as _, time::Duration};
 
 use anyhow::Context as _;
 use sqlx::{
-    AnyPool, Executor as _,
-    any::{AnyPoolOptions, AnyRow},
-    migrate::Migrator,
-    sqlite::SqliteConnectOptions,
+    AnyPool, Executor as _, any::AnyPoolOptions, migrate::Migrator, sqlite::SqliteConnectOptions,
 };
 
 /// Which database a URL names.
@@ -365,11 +362,33 @@ pub fn fault(err: &sqlx::Error) -> Option<Fault> {
     }
 }
 
-/// Reads a boolean stored as an integer 0/1: the portable form across the
-/// backends of sqlx's `Any` driver (bind booleans as `i64::from(b)`).
-pub fn flag(row: &AnyRow, column: &str) -> sqlx::Result<bool> {
-    use sqlx::Row as _;
-    Ok(row.try_get::<Option<i64>, _>(column)?.unwrap_or(0) != 0)
+/// A boolean stored as an integer 0/1: the portable form across the
+/// backends of sqlx's `Any` driver, whose `bool` reads only a boolean
+/// column (bind booleans as `i64::from(b)`). A field of a row struct; a
+/// NULL (a left join that found nothing) reads as `Option<Flag>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Flag(pub bool);
+
+impl From<Flag> for bool {
+    fn from(flag: Flag) -> Self {
+        flag.0
+    }
+}
+
+impl sqlx::Type<sqlx::Any> for Flag {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <i64 as sqlx::Type<sqlx::Any>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        <i64 as sqlx::Type<sqlx::Any>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Any> for Flag {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        Ok(Self(<i64 as sqlx::Decode<sqlx::Any>>::decode(value)? != 0))
+    }
 }
 
 /// The URL without its password, for messages.
