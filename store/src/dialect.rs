@@ -245,7 +245,16 @@ impl Backend {
         }
     }
 
-    /// Whether other processes can be woken on commit (`pg_notify`).
+    /// Whether every write goes through one writer task (see `writer`):
+    /// SQLite admits one writer at a time, so writers queue in order there
+    /// and share commits, instead of colliding in SQLite's busy handler.
+    /// PostgreSQL's writers run together on the pool.
+    pub fn one_writer(self) -> bool {
+        self == Self::Sqlite
+    }
+
+    /// Whether other processes can be woken on commit (`pg_notify`): the
+    /// delivery workers, and other replicas' caches.
     pub fn notifies(self) -> bool {
         self == Self::Postgres
     }

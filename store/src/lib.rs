@@ -264,25 +264,23 @@ impl Store {
         let cache = Arc::new(cache::Cache::new(cache_ttl));
         let handoff: Arc<OnceLock<queue::Handoff>> = Arc::default();
         let sequences: Arc<RwLock<HashSet<String>>> = Arc::default();
-        let writer = match backend {
-            Backend::Sqlite => {
-                let (cache, handoff, sequences) =
-                    (cache.clone(), handoff.clone(), sequences.clone());
-                let tx = move |conn| WriteTx {
-                    conn: Conn::Sqlite(conn),
-                    backend,
-                    handoff: handoff.get().cloned(),
-                    cache: cache.clone(),
-                    sequences: sequences.clone(),
-                    after_commit: Vec::new(),
-                };
-                let writer = writer::Writer::start(url, tx)
-                    .await
-                    .context("opening the SQLite write connection")?;
-                writer::spawn_checkpoints(pool.clone());
-                Some(writer)
-            }
-            Backend::Postgres => None,
+        let writer = if backend.one_writer() {
+            let (cache, handoff, sequences) = (cache.clone(), handoff.clone(), sequences.clone());
+            let tx = move |conn| WriteTx {
+                conn: Conn::Sqlite(conn),
+                backend,
+                handoff: handoff.get().cloned(),
+                cache: cache.clone(),
+                sequences: sequences.clone(),
+                after_commit: Vec::new(),
+            };
+            let writer = writer::Writer::start(url, tx)
+                .await
+                .context("opening the SQLite write connection")?;
+            writer::spawn_checkpoints(pool.clone());
+            Some(writer)
+        } else {
+            None
         };
         let store = Self {
             pool,
