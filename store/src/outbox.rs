@@ -5,8 +5,8 @@
 use sqlx::AssertSqlSafe;
 
 use super::{
-    Backend, WriteTx,
-    dialect::{Flag, WAKE_CHANNEL},
+    WriteTx,
+    dialect::{EventNumbers, Flag, WAKE_CHANNEL},
     named::Stored,
     queue::{Claimed, TargetRow, target_columns},
 };
@@ -62,37 +62,29 @@ pub async fn record_for(
     Ok(event)
 }
 
-/// The account's next event sequence number.
-///
-/// On SQLite, from the account's counter row in the event's transaction:
-/// there is one writer at a time, so numbers are gapless and in commit
-/// order (a rolled-back event gives its number back).
-///
-/// On PostgreSQL, from the account's own sequence object (`nextval`), which
-/// never waits for another transaction. A counter row there stays locked
-/// until its transaction commits, so an account's writers would commit one
-/// after another, each waiting for the previous one's flush to disk: about
-/// 300 events a second for one account on this machine's disk, where the
-/// peer bench's steady 500/s piled up into seconds of latency. The price:
-/// numbers are unique and increase in the order events are recorded, but
-/// two transactions recording at the same moment may commit (and be sent)
-/// out of that order, and a rolled-back event leaves a gap (docs/webhooks.md, "Order").
+/// The account's next event sequence number, from its counter row or its
+/// sequence object, as the backend keeps them (the dialect's
+/// [`event_numbers`](crate::Backend::event_numbers) says why they differ).
+/// On PostgreSQL numbers are unique and increase in the order events are
+/// recorded, but two transactions recording at the same moment may commit
+/// (and be sent) out of that order, and a rolled-back event leaves a gap
+/// (docs/webhooks.md, "Order").
 async fn next_sequence(tx: &mut WriteTx, account_id: &str) -> sqlx::Result<i64> {
-    if tx.backend() == Backend::Postgres {
-        let name = event_sequence(tx, account_id).await?;
-        return sqlx::query_scalar("select nextval($1::regclass)")
-            .bind(name)
-            .fetch_one(&mut **tx)
-            .await;
+    match tx.backend().event_numbers() {
+        EventNumbers::CounterRow(statement) => {
+            sqlx::query_scalar(statement)
+                .bind(account_id)
+                .fetch_one(&mut **tx)
+                .await
+        }
+        EventNumbers::SequenceObject(statement) => {
+            let name = event_sequence(tx, account_id).await?;
+            sqlx::query_scalar(statement)
+                .bind(name)
+                .fetch_one(&mut **tx)
+                .await
+        }
     }
-    sqlx::query_scalar(
-        "insert into event_sequences (account_id, last_sequence) values ($1, 1) \
-         on conflict (account_id) do update set last_sequence = event_sequences.last_sequence + 1 \
-         returning last_sequence",
-    )
-    .bind(account_id)
-    .fetch_one(&mut **tx)
-    .await
 }
 
 /// The name of the account's event sequence on PostgreSQL, created the
