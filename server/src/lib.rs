@@ -20,7 +20,7 @@ pub mod worker;
 
 use std::sync::Arc;
 
-use adact_store::{Backend, Store, queue::Completion};
+use adact_store::{Store, queue::Completion};
 use futures_util::future::BoxFuture;
 
 use crate::{
@@ -78,13 +78,12 @@ pub async fn run(
         config.stats_flush_interval,
         shutdown.clone(),
     ));
-    let invalidations = match store.backend() {
-        Backend::Postgres => Some(tokio::spawn(adact_store::cache::relay_invalidations(
+    let invalidations = store.backend().notifies().then(|| {
+        tokio::spawn(adact_store::cache::relay_invalidations(
             store.clone(),
             shutdown.clone(),
-        ))),
-        Backend::Sqlite => None,
-    };
+        ))
+    });
     let app = http::app(state, &config);
     let addr = listener.local_addr()?;
     println!("Adact is listening on http://{addr}");

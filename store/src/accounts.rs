@@ -1,8 +1,6 @@
 //! Accounts and their credentials.
 
-use sqlx::Row as _;
-
-use super::{Store, dialect::flag, from_json, to_json};
+use super::{Store, dialect::Flag, from_json, to_json};
 use adact_domain::{
     account::Account,
     identity::{IdentitySecrets, new_secret},
@@ -11,41 +9,86 @@ use adact_domain::{
     time::{new_id, now_ms},
 };
 
-pub(super) fn account_from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Account> {
-    Ok(Account {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        embed_key: row.try_get("embed_key")?,
-        admin_token_hash: row.try_get("admin_token_hash")?,
-        allowed_domains: row
-            .try_get::<String, _>("allowed_domains")?
-            .lines()
-            .map(str::to_owned)
-            .collect(),
-        identity: IdentitySecrets {
-            current: row.try_get("identity_secret")?,
-            previous: row.try_get("identity_previous_secret")?,
-            previous_expires_at: row.try_get("identity_previous_expires_at")?,
-        },
-        require_signed_identity: flag(row, "require_signed_identity")?,
-        rate_limits: row
-            .try_get::<Option<String>, _>("rate_limits")?
-            .map(|json| from_json(&json))
-            .transpose()?,
-        time_zone: {
-            let name: String = row.try_get("time_zone")?;
-            stats::time_zone("time_zone", &name)
-                .map_err(|err| sqlx::Error::Decode(Box::new(err)))?
-        },
-    })
+/// The columns of [`AccountRow`], of `accounts` as `a`.
+macro_rules! account_columns {
+    () => {
+        "a.id, a.name, a.embed_key, a.admin_token_hash, a.allowed_domains, a.identity_secret, \
+         a.identity_previous_secret, a.identity_previous_expires_at, a.require_signed_identity, \
+         a.rate_limits, a.time_zone"
+    };
+}
+pub(super) use account_columns;
+
+/// A row of `accounts`, as [`account_columns`] names it.
+#[derive(sqlx::FromRow)]
+pub(super) struct AccountRow {
+    id: String,
+    name: String,
+    embed_key: String,
+    admin_token_hash: String,
+    allowed_domains: String,
+    identity_secret: String,
+    identity_previous_secret: Option<String>,
+    identity_previous_expires_at: Option<i64>,
+    require_signed_identity: Flag,
+    rate_limits: Option<String>,
+    time_zone: String,
+}
+
+impl TryFrom<AccountRow> for Account {
+    type Error = sqlx::Error;
+
+    fn try_from(row: AccountRow) -> sqlx::Result<Self> {
+        Ok(Account {
+            id: row.id,
+            name: row.name,
+            embed_key: row.embed_key,
+            admin_token_hash: row.admin_token_hash,
+            allowed_domains: row.allowed_domains.lines().map(str::to_owned).collect(),
+            identity: IdentitySecrets {
+                current: row.identity_secret,
+                previous: row.identity_previous_secret,
+                previous_expires_at: row.identity_previous_expires_at,
+            },
+            require_signed_identity: row.require_signed_identity.into(),
+            rate_limits: row.rate_limits.as_deref().map(from_json).transpose()?,
+            time_zone: stats::time_zone("time_zone", &row.time_zone)
+                .map_err(|err| sqlx::Error::Decode(Box::new(err)))?,
+        })
+    }
+}
+
+/// The account a query of [`AccountRow`]s with one parameter finds, if any.
+async fn account_where(
+    store: &Store,
+    query: &'static str,
+    value: &str,
+) -> sqlx::Result<Option<Account>> {
+    sqlx::query_as::<_, AccountRow>(query)
+        .bind(value)
+        .fetch_optional(store.pool())
+        .await?
+        .map(Account::try_from)
+        .transpose()
+}
+
+/// `select` of an account's columns from `accounts a`, then `$condition`.
+macro_rules! select_account {
+    ($condition:literal) => {
+        concat!(
+            "select ",
+            account_columns!(),
+            " from accounts a ",
+            $condition
+        )
+    };
 }
 
 impl Store {
     pub async fn count_accounts(&self) -> sqlx::Result<i64> {
-        sqlx::query("select count(*) as n from accounts")
+        sqlx::query_scalar("select count(*) from accounts")
             .fetch_one(self.pool())
-            .await?
-            .try_get("n")
+            .await
     }
 
     pub async fn create_account(
@@ -119,11 +162,9 @@ impl Store {
             .bind(&account.id),
         )
         .await?;
-        let row = sqlx::query("select * from accounts where id = $1")
-            .bind(&account.id)
-            .fetch_one(self.pool())
-            .await?;
-        account_from_row(&row)
+        account_where(self, select_account!("where a.id = $1"), &account.id)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)
     }
 
     pub async fn set_require_signed_identity(
@@ -188,29 +229,20 @@ impl Store {
     /// The account whose admin token hashes to `hash` (the caller still
     /// compares the hash in constant time).
     pub async fn account_by_admin_token_hash(&self, hash: &str) -> sqlx::Result<Option<Account>> {
-        sqlx::query("select * from accounts where admin_token_hash = $1")
-            .bind(hash)
-            .fetch_optional(self.pool())
-            .await?
-            .map(|row| account_from_row(&row))
-            .transpose()
+        account_where(self, select_account!("where a.admin_token_hash = $1"), hash).await
     }
 
     pub async fn account_by_embed_key(&self, key: &str) -> sqlx::Result<Option<Account>> {
-        sqlx::query("select * from accounts where embed_key = $1")
-            .bind(key)
-            .fetch_optional(self.pool())
-            .await?
-            .map(|row| account_from_row(&row))
-            .transpose()
+        account_where(self, select_account!("where a.embed_key = $1"), key).await
     }
 
     /// The oldest account: the one the first start created.
     pub async fn first_account(&self) -> sqlx::Result<Option<Account>> {
-        sqlx::query("select * from accounts order by id limit 1")
-            .fetch_optional(self.pool())
-            .await?
-            .map(|row| account_from_row(&row))
-            .transpose()
+        account_where(
+            self,
+            select_account!("where a.id > $1 order by a.id limit 1"),
+            "",
+        )
+        .await
     }
 }

@@ -16,7 +16,7 @@ use std::{
 
 use tokio_util::sync::CancellationToken;
 
-use super::{Backend, Store, WriteTx};
+use super::{Store, WriteTx};
 use adact_domain::{
     account::Account,
     campaign::Campaign,
@@ -134,7 +134,7 @@ impl Store {
     /// [`WriteTx`] says so in it instead ([`WriteTx::changed`]).
     pub async fn changed(&self, account_id: &str) {
         self.forget(account_id);
-        if self.backend == Backend::Postgres
+        if self.backend.notifies()
             && let Err(err) = notify(self.pool(), account_id).await
         {
             // The change is saved; other replicas see it within the TTL.
@@ -153,7 +153,7 @@ impl WriteTx {
     /// segments: the other replicas (PostgreSQL) are notified with the
     /// commit, at no extra round trip, and this one forgets once it commits.
     pub async fn changed(&mut self, account_id: &str) -> sqlx::Result<()> {
-        if self.backend == Backend::Postgres {
+        if self.backend.notifies() {
             notify(&mut **self, account_id).await?;
         }
         let (cache, account_id) = (self.cache.clone(), account_id.to_owned());

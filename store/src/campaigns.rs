@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 
 use adact_wire::CampaignKind;
-use sqlx::{AnyConnection, AssertSqlSafe, Row as _};
+use sqlx::{AnyConnection, AssertSqlSafe};
 
-use super::{Store, WriteTx, dialect::Placeholders, from_json, to_json, unknown};
+use super::{Store, WriteTx, dialect::Placeholders, from_json, named::Stored, to_json};
 use adact_domain::{
     campaign::{Campaign, Codes, Definition, NewCampaign, PlayCounts, PrizeStock, Status},
     time::{new_id, now_ms},
@@ -23,26 +23,71 @@ pub enum Deleted {
     },
 }
 
-/// A campaign from a row of `campaigns`, or of a join whose campaign
-/// columns keep their names.
-pub(super) fn campaign_from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Campaign> {
-    let kind: String = row.try_get("kind")?;
-    let status: String = row.try_get("status")?;
-    let definition: String = row.try_get("definition")?;
-    Ok(Campaign {
-        id: row.try_get("id")?,
-        account_id: row.try_get("account_id")?,
-        name: row.try_get("name")?,
-        kind: CampaignKind::parse(&kind).ok_or_else(|| unknown("campaign kind", &kind))?,
-        status: Status::parse(&status).ok_or_else(|| unknown("campaign status", &status))?,
-        definition: from_json(&definition)?,
-    })
+/// The columns of [`CampaignRow`], of `campaigns` as `c`.
+macro_rules! campaign_columns {
+    () => {
+        "c.id, c.account_id, c.name, c.kind, c.status, c.definition"
+    };
+}
+pub(super) use campaign_columns;
+
+/// A row of `campaigns`, as [`campaign_columns`] names it.
+#[derive(sqlx::FromRow)]
+pub(super) struct CampaignRow {
+    id: String,
+    account_id: String,
+    name: String,
+    kind: Stored<CampaignKind>,
+    status: Stored<Status>,
+    definition: String,
+}
+
+impl TryFrom<CampaignRow> for Campaign {
+    type Error = sqlx::Error;
+
+    fn try_from(row: CampaignRow) -> sqlx::Result<Self> {
+        Ok(Campaign {
+            id: row.id,
+            account_id: row.account_id,
+            name: row.name,
+            kind: row.kind.0,
+            status: row.status.0,
+            definition: from_json(&row.definition)?,
+        })
+    }
+}
+
+/// A prize's live stock and codes, as [`Store::prize_states`] reads them.
+#[derive(sqlx::FromRow)]
+struct PrizeStateRow {
+    campaign_id: String,
+    id: String,
+    stock_remaining: Option<i64>,
+    available: i64,
+    given: i64,
+}
+
+/// A campaign's plays and wins, as [`Store::play_counts`] reads them.
+#[derive(sqlx::FromRow)]
+struct PlayCountRow {
+    campaign_id: String,
+    plays: i64,
+    wins: i64,
 }
 
 impl Store {
     pub async fn campaign(&self, account_id: &str, id: &str) -> sqlx::Result<Option<Campaign>> {
-        let row = self.owned_row("campaigns", account_id, id).await?;
-        row.map(|row| campaign_from_row(&row)).transpose()
+        sqlx::query_as::<_, CampaignRow>(concat!(
+            "select ",
+            campaign_columns!(),
+            " from campaigns c where c.id = $1 and c.account_id = $2"
+        ))
+        .bind(id)
+        .bind(account_id)
+        .fetch_optional(self.pool())
+        .await?
+        .map(Campaign::try_from)
+        .transpose()
     }
 
     /// A page of campaigns, oldest first, after the cursor id.
@@ -52,10 +97,19 @@ impl Store {
         after: Option<&str>,
         limit: i64,
     ) -> sqlx::Result<Vec<Campaign>> {
-        let rows = self
-            .owned_page("campaigns", account_id, after, limit)
-            .await?;
-        rows.iter().map(campaign_from_row).collect()
+        sqlx::query_as::<_, CampaignRow>(concat!(
+            "select ",
+            campaign_columns!(),
+            " from campaigns c where c.account_id = $1 and c.id > $2 order by c.id limit $3"
+        ))
+        .bind(account_id)
+        .bind(after.unwrap_or(""))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?
+        .into_iter()
+        .map(Campaign::try_from)
+        .collect()
     }
 
     /// Each active prize's live stock and codes, for every campaign given,
@@ -76,20 +130,17 @@ impl Store {
                (select count(*) from prize_codes c where c.prize_id = p.id and c.play_id is not null) as given \
              from prizes p where p.campaign_id in ({placeholders}) and p.active = 1"
         );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
+        let mut query = sqlx::query_as::<_, PrizeStateRow>(AssertSqlSafe(sql));
         for id in campaign_ids {
             query = query.bind(*id);
         }
         for row in query.fetch_all(self.pool()).await? {
-            states
-                .entry(row.try_get("campaign_id")?)
-                .or_default()
-                .push(PrizeStock {
-                    id: row.try_get("id")?,
-                    stock_remaining: row.try_get("stock_remaining")?,
-                    codes_available: row.try_get("available")?,
-                    codes_given: row.try_get("given")?,
-                });
+            states.entry(row.campaign_id).or_default().push(PrizeStock {
+                id: row.id,
+                stock_remaining: row.stock_remaining,
+                codes_available: row.available,
+                codes_given: row.given,
+            });
         }
         Ok(states)
     }
@@ -109,18 +160,13 @@ impl Store {
             "select campaign_id, count(*) as plays, count(prize_id) as wins from plays \
              where campaign_id in ({placeholders}) and played_at is not null group by campaign_id"
         );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
+        let mut query = sqlx::query_as::<_, PlayCountRow>(AssertSqlSafe(sql));
         for id in campaign_ids {
             query = query.bind(*id);
         }
         for row in query.fetch_all(self.pool()).await? {
-            counts.insert(
-                row.try_get("campaign_id")?,
-                PlayCounts {
-                    plays: row.try_get("plays")?,
-                    wins: row.try_get("wins")?,
-                },
-            );
+            let (plays, wins) = (row.plays, row.wins);
+            counts.insert(row.campaign_id, PlayCounts { plays, wins });
         }
         Ok(counts)
     }
@@ -147,8 +193,8 @@ pub async fn insert_campaign(
     .bind(&id)
     .bind(account_id)
     .bind(&new.name)
-    .bind(new.kind.as_str())
-    .bind(new.status.as_str())
+    .bind(Stored(new.kind))
+    .bind(Stored(new.status))
     .bind(definition_json(&definition)?)
     .bind(now)
     .execute(&mut **conn)
@@ -211,8 +257,8 @@ pub async fn save_campaign(
          where id = $6 and account_id = $7",
     )
     .bind(&next.name)
-    .bind(next.kind.as_str())
-    .bind(next.status.as_str())
+    .bind(Stored(next.kind))
+    .bind(Stored(next.status))
     .bind(definition_json(&next.definition)?)
     .bind(now_ms())
     .bind(&next.id)
@@ -287,12 +333,16 @@ pub async fn drop_staged(conn: &mut AnyConnection, prize_id: &str) -> sqlx::Resu
 
 /// The campaign with this id, whatever its account (a play's campaign).
 pub async fn campaign_by_id(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<Campaign>> {
-    sqlx::query("select * from campaigns where id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .map(|row| campaign_from_row(&row))
-        .transpose()
+    sqlx::query_as::<_, CampaignRow>(concat!(
+        "select ",
+        campaign_columns!(),
+        " from campaigns c where c.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(Campaign::try_from)
+    .transpose()
 }
 
 /// The definition as stored: pools of codes live in `prize_codes`, not here.

@@ -1,67 +1,46 @@
 //! The delivery history: deliveries with their attempts, filtered and
 //! paged, and resends.
 
-use sqlx::{AssertSqlSafe, Row as _, any::AnyRow};
-
-use super::{Store, dialect::Placeholders, unknown};
+use super::{Store, TOP, named::Stored};
 use adact_domain::{
     time::now_ms,
     webhook::{Attempt, Delivery, DeliveryDetail, DeliveryFilter, DeliveryStatus, EventCampaign},
 };
 
 impl Store {
-    /// A page of the history, newest first.
+    /// A page of the history, newest first: the account's deliveries below
+    /// the cursor (always bound, so a page is a range of the account's
+    /// index), each filter applying when it is set.
     pub async fn list_deliveries(
         &self,
         account_id: &str,
         filter: &DeliveryFilter,
     ) -> sqlx::Result<Vec<Delivery>> {
-        let mut sql = format!(
-            "select d.*, ep.url as endpoint_url, e.payload, e.sequence as event_sequence, {RECORDED} \
-             from deliveries d \
+        const LIST: &str = concat!(
+            "select ",
+            delivery_columns!(),
+            " from deliveries d \
              left join events e on e.id = d.event_id \
-             left join webhook_endpoints ep on ep.id = d.endpoint_id where d.account_id = $1",
+             left join webhook_endpoints ep on ep.id = d.endpoint_id \
+             where d.account_id = $1 and d.id < $2 \
+             and ($3 is null or d.status = $3) and ($4 is null or d.event_type = $4) \
+             and ($5 is null or d.endpoint_id = $5) \
+             and ($6 is null or d.created_at >= $6) and ($7 is null or d.created_at < $7) \
+             order by d.id desc limit $8"
         );
-        let mut binds: Vec<Bind> = vec![Bind::Text(account_id.to_owned())];
-        let mut p = Placeholders::from(2);
-        let mut add = |clause: &str, value: Bind| {
-            binds.push(value);
-            sql.push_str(&format!(" and {clause} {}", p.one()));
-        };
-        if let Some(v) = filter.status {
-            add("d.status =", Bind::Text(v.as_str().to_owned()));
-        }
-        if let Some(v) = filter.event_type {
-            add("d.event_type =", Bind::Text(v.as_str().to_owned()));
-        }
-        if let Some(v) = &filter.endpoint_id {
-            add("d.endpoint_id =", Bind::Text(v.clone()));
-        }
-        if let Some(v) = filter.since_ms {
-            add("d.created_at >=", Bind::Int(v));
-        }
-        if let Some(v) = filter.until_ms {
-            add("d.created_at <", Bind::Int(v));
-        }
-        if let Some(v) = &filter.before {
-            add("d.id <", Bind::Text(v.clone()));
-        }
-        sql.push_str(&format!(
-            " order by d.id desc limit {}",
-            filter.limit.clamp(1, 200)
-        ));
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for bind in binds {
-            query = match bind {
-                Bind::Text(s) => query.bind(s),
-                Bind::Int(i) => query.bind(i),
-            };
-        }
-        query
+        sqlx::query_as::<_, DeliveryRow>(LIST)
+            .bind(account_id)
+            .bind(filter.before.as_deref().unwrap_or(TOP))
+            .bind(filter.status.map(Stored))
+            .bind(filter.event_type.map(Stored))
+            .bind(filter.endpoint_id.as_deref())
+            .bind(filter.since_ms)
+            .bind(filter.until_ms)
+            .bind(filter.limit.clamp(1, 200))
             .fetch_all(self.pool())
             .await?
-            .iter()
-            .map(delivery_from_row)
+            .into_iter()
+            .map(Delivery::try_from)
             .collect()
     }
 
@@ -75,20 +54,24 @@ impl Store {
         // with it always agree (PostgreSQL's default isolation would let
         // each statement see a different commit).
         let mut tx = self.begin_snapshot().await?;
-        let attempts = sqlx::query(
-            "select a.* from delivery_attempts a join deliveries d on d.id = a.delivery_id \
+        let attempts = sqlx::query_as::<_, AttemptRow>(
+            "select a.url, a.started_at, a.duration_ms, a.request_headers, a.request_body, \
+             a.response_status, a.response_headers, a.response_body, a.error \
+             from delivery_attempts a join deliveries d on d.id = a.delivery_id \
              where d.account_id = $1 and a.delivery_id = $2 order by a.attempt",
         )
         .bind(account_id)
         .bind(id)
         .fetch_all(&mut *tx)
         .await?;
-        let Some(row) = sqlx::query(AssertSqlSafe(format!(
-            "select d.*, ep.url as endpoint_url, e.payload, e.sequence as event_sequence, {RECORDED} \
-             from deliveries d \
+        let Some(row) = sqlx::query_as::<_, DeliveryRow>(concat!(
+            "select ",
+            delivery_columns!(),
+            " from deliveries d \
              join events e on e.id = d.event_id \
-             left join webhook_endpoints ep on ep.id = d.endpoint_id where d.account_id = $1 and d.id = $2",
-        )))
+             left join webhook_endpoints ep on ep.id = d.endpoint_id \
+             where d.account_id = $1 and d.id = $2"
+        ))
         .bind(account_id)
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -97,14 +80,15 @@ impl Store {
             return Ok(None);
         };
         tx.commit().await?;
+        let payload = row.payload.clone().unwrap_or_default();
         Ok(Some(DeliveryDetail {
-            delivery: delivery_from_row(&row)?,
-            payload: row.try_get("payload")?,
+            delivery: row.try_into()?,
+            payload,
             attempts: attempts
-                .iter()
+                .into_iter()
                 .zip(1..)
-                .map(|(row, number)| attempt_from_row(row, number))
-                .collect::<sqlx::Result<_>>()?,
+                .map(|(row, number)| row.attempt(number))
+                .collect(),
         }))
     }
 
@@ -114,13 +98,11 @@ impl Store {
         event_id: &str,
         endpoint_id: &str,
     ) -> sqlx::Result<Option<String>> {
-        sqlx::query("select id from deliveries where event_id = $1 and endpoint_id = $2")
+        sqlx::query_scalar("select id from deliveries where event_id = $1 and endpoint_id = $2")
             .bind(event_id)
             .bind(endpoint_id)
             .fetch_optional(self.pool())
-            .await?
-            .map(|row| row.try_get("id"))
-            .transpose()
+            .await
     }
 
     /// Queues a delivery again, now, with a fresh retry schedule.
@@ -200,72 +182,107 @@ impl Store {
     }
 }
 
-/// The number of attempts a delivery's history holds, as a column of a
-/// query on `deliveries d`. Not `d.attempts`, which counts claims: a claim
-/// that sent nothing (the endpoint was off) or whose server died before
-/// recording it has no attempt to show.
-const RECORDED: &str =
-    "(select count(*) from delivery_attempts a where a.delivery_id = d.id) as recorded_attempts";
+/// The columns of [`DeliveryRow`], of `deliveries d` with its event `e`
+/// and endpoint `ep`. `recorded_attempts` is the number of attempts its
+/// history holds, not `d.attempts`, which counts claims: a claim that sent
+/// nothing (the endpoint was off) or whose server died before recording it
+/// has no attempt to show.
+macro_rules! delivery_columns {
+    () => {
+        "d.id, d.event_id, d.event_type, e.sequence as event_sequence, d.endpoint_id, \
+         ep.url as endpoint_url, d.status, d.last_status, d.last_error, d.last_attempt_at, \
+         d.next_attempt_at, d.created_at, e.payload, \
+         (select count(*) from delivery_attempts a where a.delivery_id = d.id) as recorded_attempts"
+    };
+}
+use delivery_columns;
 
-/// A value of the history's filters, bound in order.
-enum Bind {
-    Text(String),
-    Int(i64),
+/// A delivery of the history, as [`delivery_columns`] names it.
+#[derive(sqlx::FromRow)]
+struct DeliveryRow {
+    id: String,
+    event_id: String,
+    event_type: String,
+    event_sequence: Option<i64>,
+    endpoint_id: String,
+    endpoint_url: Option<String>,
+    status: Stored<DeliveryStatus>,
+    recorded_attempts: i64,
+    last_status: Option<i64>,
+    last_error: Option<String>,
+    last_attempt_at: Option<i64>,
+    next_attempt_at: Option<i64>,
+    created_at: i64,
+    payload: Option<String>,
 }
 
-fn delivery_from_row(row: &AnyRow) -> sqlx::Result<Delivery> {
-    let status: String = row.try_get("status")?;
-    let status =
-        DeliveryStatus::parse(&status).ok_or_else(|| unknown("delivery status", &status))?;
-    Ok(Delivery {
-        id: row.try_get("id")?,
-        event_id: row.try_get("event_id")?,
-        event_type: row.try_get("event_type")?,
-        sequence: row.try_get("event_sequence")?,
-        endpoint_id: row.try_get("endpoint_id")?,
-        endpoint_url: row.try_get("endpoint_url")?,
-        status,
-        attempts: row.try_get("recorded_attempts")?,
-        last_status: row.try_get("last_status")?,
-        last_error: row.try_get("last_error")?,
-        last_attempt_at: row.try_get("last_attempt_at")?,
-        next_attempt_at: match status {
-            DeliveryStatus::Pending => row.try_get("next_attempt_at")?,
-            DeliveryStatus::Succeeded | DeliveryStatus::Failed | DeliveryStatus::Skipped => None,
-        },
-        created_at: row.try_get("created_at")?,
-        campaign: row
-            .try_get::<Option<String>, _>("payload")?
-            .as_deref()
-            .and_then(EventCampaign::of_payload),
-    })
+impl TryFrom<DeliveryRow> for Delivery {
+    type Error = sqlx::Error;
+
+    fn try_from(row: DeliveryRow) -> sqlx::Result<Self> {
+        let status = row.status.0;
+        Ok(Delivery {
+            id: row.id,
+            event_id: row.event_id,
+            event_type: row.event_type,
+            sequence: row.event_sequence,
+            endpoint_id: row.endpoint_id,
+            endpoint_url: row.endpoint_url,
+            status,
+            attempts: row.recorded_attempts,
+            last_status: row.last_status,
+            last_error: row.last_error,
+            last_attempt_at: row.last_attempt_at,
+            next_attempt_at: match status {
+                DeliveryStatus::Pending => row.next_attempt_at,
+                DeliveryStatus::Succeeded | DeliveryStatus::Failed | DeliveryStatus::Skipped => {
+                    None
+                }
+            },
+            created_at: row.created_at,
+            campaign: row.payload.as_deref().and_then(EventCampaign::of_payload),
+        })
+    }
 }
 
-/// The `number`th recorded attempt of its delivery.
-fn attempt_from_row(row: &AnyRow, number: i64) -> sqlx::Result<Attempt> {
-    Ok(Attempt {
-        attempt: number,
-        url: row.try_get("url")?,
-        started_at: row.try_get("started_at")?,
-        duration_ms: row.try_get("duration_ms")?,
-        request_headers: row.try_get("request_headers")?,
-        request_body: row.try_get("request_body")?,
-        response_status: row.try_get("response_status")?,
-        response_headers: row.try_get("response_headers")?,
-        response_body: row.try_get("response_body")?,
-        error: row.try_get("error")?,
-    })
+/// A recorded attempt of a delivery.
+#[derive(sqlx::FromRow)]
+struct AttemptRow {
+    url: String,
+    started_at: i64,
+    duration_ms: i64,
+    request_headers: Option<String>,
+    request_body: String,
+    response_status: Option<i64>,
+    response_headers: Option<String>,
+    response_body: Option<String>,
+    error: Option<String>,
+}
+
+impl AttemptRow {
+    /// The `number`th recorded attempt of its delivery.
+    fn attempt(self, number: i64) -> Attempt {
+        Attempt {
+            attempt: number,
+            url: self.url,
+            started_at: self.started_at,
+            duration_ms: self.duration_ms,
+            request_headers: self.request_headers,
+            request_body: self.request_body,
+            response_status: self.response_status,
+            response_headers: self.response_headers,
+            response_body: self.response_body,
+            error: self.error,
+        }
+    }
 }
 
 impl Store {
     /// How many deliveries wait to be sent or retried, and when the oldest
     /// of them was created.
     pub async fn queue_depth(&self) -> sqlx::Result<(i64, Option<i64>)> {
-        let row = sqlx::query(
-            "select count(*) as depth, min(created_at) as oldest from deliveries where status = 'pending'",
-        )
-        .fetch_one(self.pool())
-        .await?;
-        Ok((row.try_get("depth")?, row.try_get("oldest")?))
+        sqlx::query_as("select count(*), min(created_at) from deliveries where status = 'pending'")
+            .fetch_one(self.pool())
+            .await
     }
 }

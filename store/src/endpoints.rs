@@ -2,35 +2,80 @@
 
 use std::time::Duration;
 
-use sqlx::{AnyConnection, Row as _, any::AnyRow};
+use sqlx::AnyConnection;
 
-use super::{Store, dialect::flag, from_json, to_json};
+use super::{Store, dialect::Flag, from_json, to_json};
 use adact_domain::{
     time::{new_id, now_ms},
     webhook::{Endpoint, EndpointFields, RetiredSecret},
 };
 
-fn endpoint_from_row(row: &AnyRow) -> sqlx::Result<Endpoint> {
-    let events: String = row.try_get("events")?;
-    let retired: String = row.try_get("retired_secrets")?;
-    let headers: String = row.try_get("headers")?;
-    Ok(Endpoint {
-        id: row.try_get("id")?,
-        url: row.try_get("url")?,
-        description: row.try_get("description")?,
-        events: events.split_whitespace().map(str::to_owned).collect(),
-        enabled: flag(row, "enabled")?,
-        disabled_reason: row.try_get("disabled_reason")?,
-        secret: row.try_get("secret")?,
-        retired_secrets: from_json(&retired)?,
-        headers: from_json(&headers)?,
-        timeout_ms: row.try_get("timeout_ms")?,
-        ordered: flag(row, "ordered")?,
-        failing_since: row.try_get("failing_since")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-    })
+/// The columns of [`EndpointRow`], of `webhook_endpoints` as `ep`.
+macro_rules! endpoint_columns {
+    () => {
+        "ep.id, ep.url, ep.description, ep.events, ep.enabled, ep.disabled_reason, ep.secret, \
+         ep.retired_secrets, ep.headers, ep.timeout_ms, ep.ordered, ep.failing_since, \
+         ep.created_at, ep.updated_at"
+    };
 }
+
+/// A row of `webhook_endpoints`, as [`endpoint_columns`] names it.
+#[derive(sqlx::FromRow)]
+struct EndpointRow {
+    id: String,
+    url: String,
+    description: String,
+    events: String,
+    enabled: Flag,
+    disabled_reason: Option<String>,
+    secret: String,
+    retired_secrets: String,
+    headers: String,
+    timeout_ms: i64,
+    ordered: Flag,
+    failing_since: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<EndpointRow> for Endpoint {
+    type Error = sqlx::Error;
+
+    fn try_from(row: EndpointRow) -> sqlx::Result<Self> {
+        Ok(Endpoint {
+            id: row.id,
+            url: row.url,
+            description: row.description,
+            events: row.events.split_whitespace().map(str::to_owned).collect(),
+            enabled: row.enabled.into(),
+            disabled_reason: row.disabled_reason,
+            secret: row.secret,
+            retired_secrets: from_json(&row.retired_secrets)?,
+            headers: from_json(&row.headers)?,
+            timeout_ms: row.timeout_ms,
+            ordered: row.ordered.into(),
+            failing_since: row.failing_since,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+/// `select` of an endpoint's columns from `webhook_endpoints ep`, then
+/// `$condition`.
+macro_rules! select_endpoint {
+    ($condition:literal) => {
+        concat!(
+            "select ",
+            endpoint_columns!(),
+            " from webhook_endpoints ep ",
+            $condition
+        )
+    };
+}
+
+/// The account's ($1) endpoint with the id $2.
+const ENDPOINT: &str = select_endpoint!("where ep.account_id = $1 and ep.id = $2");
 
 impl Store {
     pub async fn webhooks_enabled(&self, account_id: &str) -> sqlx::Result<bool> {
@@ -42,13 +87,12 @@ impl Store {
     }
 
     pub async fn endpoint(&self, account_id: &str, id: &str) -> sqlx::Result<Option<Endpoint>> {
-        sqlx::query("select * from webhook_endpoints where account_id = $1 and id = $2")
+        sqlx::query_as::<_, EndpointRow>(ENDPOINT)
             .bind(account_id)
             .bind(id)
             .fetch_optional(self.pool())
             .await?
-            .as_ref()
-            .map(endpoint_from_row)
+            .map(Endpoint::try_from)
             .transpose()
     }
 
@@ -60,15 +104,12 @@ impl Store {
 
 /// The account's master switch, on `conn`.
 pub async fn webhooks_enabled(conn: &mut AnyConnection, account_id: &str) -> sqlx::Result<bool> {
-    Ok(
-        sqlx::query("select enabled from webhook_settings where account_id = $1")
+    let enabled: Option<Flag> =
+        sqlx::query_scalar("select enabled from webhook_settings where account_id = $1")
             .bind(account_id)
             .fetch_optional(conn)
-            .await?
-            .map(|row| flag(&row, "enabled"))
-            .transpose()?
-            .unwrap_or(false),
-    )
+            .await?;
+    Ok(enabled.is_some_and(bool::from))
 }
 
 /// Locks the account's webhook settings for the caller's transaction
@@ -109,12 +150,12 @@ pub async fn list_endpoints(
     conn: &mut AnyConnection,
     account_id: &str,
 ) -> sqlx::Result<Vec<Endpoint>> {
-    sqlx::query("select * from webhook_endpoints where account_id = $1 order by id")
+    sqlx::query_as::<_, EndpointRow>(select_endpoint!("where ep.account_id = $1 order by ep.id"))
         .bind(account_id)
         .fetch_all(conn)
         .await?
-        .iter()
-        .map(endpoint_from_row)
+        .into_iter()
+        .map(Endpoint::try_from)
         .collect()
 }
 
@@ -123,14 +164,15 @@ pub async fn primary_endpoint(
     conn: &mut AnyConnection,
     account_id: &str,
 ) -> sqlx::Result<Option<Endpoint>> {
-    sqlx::query("select * from webhook_endpoints where account_id = $1 and is_primary = $2")
-        .bind(account_id)
-        .bind(1_i64)
-        .fetch_optional(conn)
-        .await?
-        .as_ref()
-        .map(endpoint_from_row)
-        .transpose()
+    sqlx::query_as::<_, EndpointRow>(select_endpoint!(
+        "where ep.account_id = $1 and ep.is_primary = $2"
+    ))
+    .bind(account_id)
+    .bind(1_i64)
+    .fetch_optional(conn)
+    .await?
+    .map(Endpoint::try_from)
+    .transpose()
 }
 
 /// The account's endpoint with this id, locked for the caller's
@@ -146,13 +188,12 @@ pub async fn lock_endpoint(
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("select * from webhook_endpoints where account_id = $1 and id = $2")
+    sqlx::query_as::<_, EndpointRow>(ENDPOINT)
         .bind(account_id)
         .bind(id)
         .fetch_optional(conn)
         .await?
-        .as_ref()
-        .map(endpoint_from_row)
+        .map(Endpoint::try_from)
         .transpose()
 }
 

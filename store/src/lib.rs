@@ -13,7 +13,7 @@ use std::{
 
 use anyhow::Context as _;
 use futures_util::future::BoxFuture;
-use sqlx::{AnyConnection, AnyPool, AssertSqlSafe, any::AnyRow};
+use sqlx::{AnyConnection, AnyPool};
 use tokio::sync::{mpsc, oneshot};
 
 pub mod accounts;
@@ -23,6 +23,7 @@ pub mod deliveries;
 pub mod dialect;
 pub mod endpoints;
 pub mod history;
+mod named;
 pub mod outbox;
 pub mod players;
 pub mod plays;
@@ -263,25 +264,23 @@ impl Store {
         let cache = Arc::new(cache::Cache::new(cache_ttl));
         let handoff: Arc<OnceLock<queue::Handoff>> = Arc::default();
         let sequences: Arc<RwLock<HashSet<String>>> = Arc::default();
-        let writer = match backend {
-            Backend::Sqlite => {
-                let (cache, handoff, sequences) =
-                    (cache.clone(), handoff.clone(), sequences.clone());
-                let tx = move |conn| WriteTx {
-                    conn: Conn::Sqlite(conn),
-                    backend,
-                    handoff: handoff.get().cloned(),
-                    cache: cache.clone(),
-                    sequences: sequences.clone(),
-                    after_commit: Vec::new(),
-                };
-                let writer = writer::Writer::start(url, tx)
-                    .await
-                    .context("opening the SQLite write connection")?;
-                writer::spawn_checkpoints(pool.clone());
-                Some(writer)
-            }
-            Backend::Postgres => None,
+        let writer = if backend.one_writer() {
+            let (cache, handoff, sequences) = (cache.clone(), handoff.clone(), sequences.clone());
+            let tx = move |conn| WriteTx {
+                conn: Conn::Sqlite(conn),
+                backend,
+                handoff: handoff.get().cloned(),
+                cache: cache.clone(),
+                sequences: sequences.clone(),
+                after_commit: Vec::new(),
+            };
+            let writer = writer::Writer::start(url, tx)
+                .await
+                .context("opening the SQLite write connection")?;
+            writer::spawn_checkpoints(pool.clone());
+            Some(writer)
+        } else {
+            None
         };
         let store = Self {
             pool,
@@ -413,42 +412,6 @@ impl Store {
         Ok(tx)
     }
 
-    /// One of the account's rows of `table` by id: tenants see only their own.
-    async fn owned_row(
-        &self,
-        table: &'static str,
-        account_id: &str,
-        id: &str,
-    ) -> sqlx::Result<Option<AnyRow>> {
-        // `table` is one of our own static names, never input.
-        sqlx::query(AssertSqlSafe(format!(
-            "select * from {table} where id = $1 and account_id = $2"
-        )))
-        .bind(id)
-        .bind(account_id)
-        .fetch_optional(self.pool())
-        .await
-    }
-
-    /// A page of the account's rows of `table`, oldest first (ids sort by
-    /// creation time), after the cursor id.
-    async fn owned_page(
-        &self,
-        table: &'static str,
-        account_id: &str,
-        after: Option<&str>,
-        limit: i64,
-    ) -> sqlx::Result<Vec<AnyRow>> {
-        sqlx::query(AssertSqlSafe(format!(
-            "select * from {table} where account_id = $1 and id > $2 order by id limit $3"
-        )))
-        .bind(account_id)
-        .bind(after.unwrap_or(""))
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await
-    }
-
     /// Whether the database answers.
     pub async fn ping(&self) -> sqlx::Result<()> {
         sqlx::query("select 1").execute(self.pool()).await?;
@@ -474,6 +437,10 @@ impl Store {
     }
 }
 
+/// The cursor of a list's first page, newest first: above every id (ids
+/// are a prefix and a ULID).
+const TOP: &str = "~";
+
 /// Reads JSON stored as text (a definition, a step's answer); text that does not decode is a decode error
 /// of the column, like any other.
 pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> sqlx::Result<T> {
@@ -483,9 +450,4 @@ pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> sqlx::Result<T> 
 /// JSON text to store.
 pub fn to_json<T: serde::Serialize>(value: &T) -> sqlx::Result<String> {
     serde_json::to_string(value).map_err(|err| sqlx::Error::Encode(Box::new(err)))
-}
-
-/// A stored name that no variant has: a decode error of its column.
-fn unknown(what: &str, value: &str) -> sqlx::Error {
-    sqlx::Error::Decode(format!("unknown {what} {value:?}").into())
 }

@@ -2,12 +2,13 @@
 //! the change that caused it, so none is lost and none is told of a change
 //! that did not commit. The workers (`queue`) send what is written here.
 
-use sqlx::{AssertSqlSafe, Row as _};
+use sqlx::AssertSqlSafe;
 
 use super::{
-    Backend, WriteTx,
-    dialect::{WAKE_CHANNEL, flag},
-    queue::{Claimed, target_from_row},
+    WriteTx,
+    dialect::{EventNumbers, Flag, WAKE_CHANNEL},
+    named::Stored,
+    queue::{Claimed, TargetRow, target_columns},
 };
 use adact_domain::{
     events::{Envelope, Event, EventData},
@@ -49,7 +50,7 @@ pub async fn record_for(
     )
     .bind(&event.id)
     .bind(account_id)
-    .bind(event_type.as_str())
+    .bind(Stored(event_type))
     .bind(&body)
     .bind(created_at)
     .bind(sequence)
@@ -61,39 +62,29 @@ pub async fn record_for(
     Ok(event)
 }
 
-/// The account's next event sequence number.
-///
-/// On SQLite, from the account's counter row in the event's transaction:
-/// there is one writer at a time, so numbers are gapless and in commit
-/// order (a rolled-back event gives its number back).
-///
-/// On PostgreSQL, from the account's own sequence object (`nextval`), which
-/// never waits for another transaction. A counter row there stays locked
-/// until its transaction commits, so an account's writers would commit one
-/// after another, each waiting for the previous one's flush to disk: about
-/// 300 events a second for one account on this machine's disk, where the
-/// peer bench's steady 500/s piled up into seconds of latency. The price:
-/// numbers are unique and increase in the order events are recorded, but
-/// two transactions recording at the same moment may commit (and be sent)
-/// out of that order, and a rolled-back event leaves a gap (docs/webhooks.md, "Order").
+/// The account's next event sequence number, from its counter row or its
+/// sequence object, as the backend keeps them (the dialect's
+/// [`event_numbers`](crate::Backend::event_numbers) says why they differ).
+/// On PostgreSQL numbers are unique and increase in the order events are
+/// recorded, but two transactions recording at the same moment may commit
+/// (and be sent) out of that order, and a rolled-back event leaves a gap
+/// (docs/webhooks.md, "Order").
 async fn next_sequence(tx: &mut WriteTx, account_id: &str) -> sqlx::Result<i64> {
-    if tx.backend() == Backend::Postgres {
-        let name = event_sequence(tx, account_id).await?;
-        return sqlx::query("select nextval($1::regclass) as n")
-            .bind(name)
-            .fetch_one(&mut **tx)
-            .await?
-            .try_get("n");
+    match tx.backend().event_numbers() {
+        EventNumbers::CounterRow(statement) => {
+            sqlx::query_scalar(statement)
+                .bind(account_id)
+                .fetch_one(&mut **tx)
+                .await
+        }
+        EventNumbers::SequenceObject(statement) => {
+            let name = event_sequence(tx, account_id).await?;
+            sqlx::query_scalar(statement)
+                .bind(name)
+                .fetch_one(&mut **tx)
+                .await
+        }
     }
-    sqlx::query(
-        "insert into event_sequences (account_id, last_sequence) values ($1, 1) \
-         on conflict (account_id) do update set last_sequence = event_sequences.last_sequence + 1 \
-         returning last_sequence",
-    )
-    .bind(account_id)
-    .fetch_one(&mut **tx)
-    .await?
-    .try_get("last_sequence")
 }
 
 /// The name of the account's event sequence on PostgreSQL, created the
@@ -114,11 +105,10 @@ async fn event_sequence(tx: &mut WriteTx, account_id: &str) -> sqlx::Result<Stri
     if tx.knows_sequence(&name) {
         return Ok(name);
     }
-    let missing: bool = sqlx::query("select to_regclass($1) is null as missing")
+    let missing: bool = sqlx::query_scalar("select to_regclass($1) is null")
         .bind(&name)
         .fetch_one(&mut **tx)
-        .await?
-        .try_get("missing")?;
+        .await?;
     if missing {
         // In a savepoint: another transaction creating it at the same
         // moment makes this one's creation fail, and the event goes on
@@ -169,12 +159,12 @@ async fn fan_out(
 ) -> sqlx::Result<usize> {
     // The endpoints with the account's master toggle, in one statement:
     // this runs in every event's write turn.
-    let endpoints = sqlx::query(
-        "select ep.id, ep.events, ep.url, ep.enabled, ep.disabled_reason, ep.secret, \
-         ep.retired_secrets, ep.headers, ep.timeout_ms, ep.failing_since, ep.ordered, \
-         ws.enabled as webhooks_on from webhook_endpoints ep \
-         left join webhook_settings ws on ws.account_id = ep.account_id where ep.account_id = $1",
-    )
+    let endpoints = sqlx::query_as::<_, FanOutRow>(concat!(
+        "select ep.id, ep.events, ep.ordered, ws.enabled as webhooks_on, ",
+        target_columns!(),
+        " from webhook_endpoints ep \
+         left join webhook_settings ws on ws.account_id = ep.account_id where ep.account_id = $1"
+    ))
     .bind(&event.account_id)
     .fetch_all(&mut **tx)
     .await?;
@@ -188,8 +178,15 @@ async fn fan_out(
     let mut pending = 0;
     let mut queued = false;
     for row in endpoints {
-        let id: String = row.try_get("id")?;
-        let events: String = row.try_get("events")?;
+        let FanOutRow {
+            id,
+            events,
+            ordered,
+            webhooks_on,
+            enabled,
+            disabled_reason,
+            target,
+        } = row;
         let wanted = match only {
             Some(only) => only == id,
             None => subscribes(&events, event.event_type.as_str()),
@@ -197,18 +194,16 @@ async fn fan_out(
         if !wanted {
             continue;
         }
-        let skipped = if !flag(&row, "webhooks_on")? {
+        let skipped = if !webhooks_on.is_some_and(bool::from) {
             Some(SKIPPED_WEBHOOKS_OFF.to_owned())
-        } else if !flag(&row, "enabled")? {
-            let why: Option<String> = row.try_get("disabled_reason")?;
-            Some(skipped_endpoint_disabled(why.as_deref()))
+        } else if !bool::from(enabled) {
+            Some(skipped_endpoint_disabled(disabled_reason.as_deref()))
         } else {
             None
         };
         // The test event is sent at once by its request: it neither waits
         // for, nor holds back, the endpoint's other deliveries.
-        let order_key =
-            (flag(&row, "ordered")? && only.is_none()).then(|| player_id.unwrap_or_default());
+        let order_key = (ordered.0 && only.is_none()).then(|| player_id.unwrap_or_default());
         // Handed to this process's workers as it commits, already claimed
         // (attempt 1, leased), when they have room; otherwise queued. A
         // delivery to an ordered endpoint always goes through the claim,
@@ -232,8 +227,8 @@ async fn fan_out(
         .bind(&event.account_id)
         .bind(&id)
         .bind(&event.id)
-        .bind(event.event_type.as_str())
-        .bind(status.as_str())
+        .bind(Stored(event.event_type))
+        .bind(Stored(status))
         .bind(attempts)
         .bind(next_attempt_at)
         .bind(skipped)
@@ -248,13 +243,12 @@ async fn fan_out(
         pending += 1;
         match handed {
             Some((place, _)) => {
-                let url: String = row.try_get("url")?;
                 let delivery = Claimed {
                     id: delivery_id,
                     attempt: 1,
                     failures: 0,
                     account_id: event.account_id.clone(),
-                    endpoint: Some(target_from_row(&row, url, event.created_at)?),
+                    endpoint: target.target(event.created_at)?,
                     endpoint_id: id,
                     event_id: event.id.clone(),
                     payload: body.to_owned(),
@@ -280,4 +274,19 @@ async fn fan_out(
         tx.queued();
     }
     Ok(pending)
+}
+
+/// An endpoint of the event's account with the account's master toggle,
+/// as [`fan_out`] reads it.
+#[derive(sqlx::FromRow)]
+struct FanOutRow {
+    id: String,
+    events: String,
+    ordered: Flag,
+    /// NULL when the account has no settings row: off.
+    webhooks_on: Option<Flag>,
+    enabled: Flag,
+    disabled_reason: Option<String>,
+    #[sqlx(flatten)]
+    target: TargetRow,
 }

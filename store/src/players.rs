@@ -2,40 +2,123 @@
 
 use std::collections::BTreeMap;
 
-use sqlx::{AnyConnection, Row as _, any::AnyRow};
+use sqlx::AnyConnection;
 
-use super::{Backend, WriteTx, accounts::account_from_row, dialect::flag, from_json, to_json};
+use super::{
+    Backend, TOP, WriteTx,
+    accounts::{AccountRow, account_columns},
+    dialect::Flag,
+    from_json, to_json,
+};
 use adact_domain::{
     account::Account,
     player::{Consent, Contact, Listed, PlayRecord, Player, PlayerFilter, Registered, search_key},
     time::{new_id, now_ms},
 };
 
-/// A player from a row holding its columns, each named `{prefix}{column}`,, with the id
-/// read separately (a join names it otherwise).
-pub fn player_from_row(row: &AnyRow, id: String, prefix: &str) -> sqlx::Result<Player> {
-    let column = |name: &str| format!("{prefix}{name}");
-    let data: String = row.try_get(column("data").as_str())?;
-    let consent_text: Option<String> = row.try_get(column("consent_text").as_str())?;
-    let consent_at: Option<i64> = row.try_get(column("consent_at").as_str())?;
-    let consent = match (consent_text, consent_at) {
-        (Some(text), Some(at)) => Some(Consent {
-            given: row.try_get::<i64, _>(column("consent_given").as_str())? != 0,
-            text,
-            at,
-        }),
-        _ => None,
+/// The columns of [`PlayerRow`], of `players` as `pl`.
+macro_rules! player_columns {
+    () => {
+        "pl.id, pl.external_id, pl.data, pl.email, pl.name, pl.consent_given, pl.consent_text, \
+         pl.consent_at, pl.created_at, pl.updated_at"
     };
-    Ok(Player {
-        id,
-        external_id: row.try_get(column("external_id").as_str())?,
-        data: from_json(&data)?,
-        email: row.try_get(column("email").as_str())?,
-        name: row.try_get(column("name").as_str())?,
-        consent,
-        created_at: row.try_get(column("created_at").as_str())?,
-        updated_at: row.try_get(column("updated_at").as_str())?,
-    })
+}
+
+/// A row of `players`, as [`player_columns`] names it.
+#[derive(sqlx::FromRow)]
+pub(super) struct PlayerRow {
+    id: String,
+    external_id: String,
+    data: String,
+    email: Option<String>,
+    name: Option<String>,
+    consent_given: Flag,
+    consent_text: Option<String>,
+    consent_at: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<PlayerRow> for Player {
+    type Error = sqlx::Error;
+
+    fn try_from(row: PlayerRow) -> sqlx::Result<Self> {
+        let consent = match (row.consent_text, row.consent_at) {
+            (Some(text), Some(at)) => Some(Consent {
+                given: row.consent_given.into(),
+                text,
+                at,
+            }),
+            _ => None,
+        };
+        Ok(Player {
+            id: row.id,
+            external_id: row.external_id,
+            data: from_json(&row.data)?,
+            email: row.email,
+            name: row.name,
+            consent,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+/// The columns of [`JoinedPlayerRow`]: [`player_columns`] of a left join,
+/// each named `pl_{column}`.
+macro_rules! joined_player_columns {
+    () => {
+        "pl.id as pl_id, pl.external_id as pl_external_id, pl.data as pl_data, \
+         pl.email as pl_email, pl.name as pl_name, pl.consent_given as pl_consent_given, \
+         pl.consent_text as pl_consent_text, pl.consent_at as pl_consent_at, \
+         pl.created_at as pl_created_at, pl.updated_at as pl_updated_at"
+    };
+}
+pub(super) use joined_player_columns;
+
+/// A player's row from a left join (every column NULL when none), beside
+/// other tables' columns, as [`joined_player_columns`] names it.
+#[derive(sqlx::FromRow)]
+pub(super) struct JoinedPlayerRow {
+    pl_id: Option<String>,
+    pl_external_id: Option<String>,
+    pl_data: Option<String>,
+    pl_email: Option<String>,
+    pl_name: Option<String>,
+    pl_consent_given: Option<Flag>,
+    pl_consent_text: Option<String>,
+    pl_consent_at: Option<i64>,
+    pl_created_at: Option<i64>,
+    pl_updated_at: Option<i64>,
+}
+
+impl TryFrom<JoinedPlayerRow> for Option<Player> {
+    type Error = sqlx::Error;
+
+    fn try_from(row: JoinedPlayerRow) -> sqlx::Result<Self> {
+        let (Some(id), Some(external_id), Some(data), Some(created_at), Some(updated_at)) = (
+            row.pl_id,
+            row.pl_external_id,
+            row.pl_data,
+            row.pl_created_at,
+            row.pl_updated_at,
+        ) else {
+            return Ok(None);
+        };
+        Player::try_from(PlayerRow {
+            id,
+            external_id,
+            data,
+            email: row.pl_email,
+            name: row.pl_name,
+            consent_given: row.pl_consent_given.unwrap_or_default(),
+            consent_text: row.pl_consent_text,
+            consent_at: row.pl_consent_at,
+            created_at,
+            updated_at,
+        })
+        .map(Some)
+    }
 }
 
 pub async fn player_by_external_id(
@@ -43,16 +126,17 @@ pub async fn player_by_external_id(
     account_id: &str,
     external_id: &str,
 ) -> sqlx::Result<Option<Player>> {
-    let row = sqlx::query(
-        "select id, external_id, data, email, name, consent_given, consent_text, consent_at, \
-         created_at, updated_at from players where account_id = $1 and external_id = $2",
-    )
+    sqlx::query_as::<_, PlayerRow>(concat!(
+        "select ",
+        player_columns!(),
+        " from players pl where pl.account_id = $1 and pl.external_id = $2"
+    ))
     .bind(account_id)
     .bind(external_id)
     .fetch_optional(&mut *conn)
-    .await?;
-    row.map(|row| player_from_row(&row, row.try_get("id")?, ""))
-        .transpose()
+    .await?
+    .map(Player::try_from)
+    .transpose()
 }
 
 /// Creates the player or merges `values`, `contact` and `consent` (the
@@ -130,14 +214,6 @@ pub async fn register(
     }
 }
 
-/// The columns of a player, as [`player_from_row`] reads them.
-macro_rules! player_columns {
-    () => {
-        "pl.id, pl.external_id, pl.data, pl.email, pl.name, pl.consent_given, pl.consent_text, \
-         pl.consent_at, pl.created_at, pl.updated_at"
-    };
-}
-
 /// A play `p` of the player `pl` within the filter's campaign, segment and
 /// time ($4 to $7).
 macro_rules! play_in_scope {
@@ -175,12 +251,12 @@ macro_rules! listed_counts {
 
 /// Binds what the list and the export filter by, as `$1` to `$8`: the
 /// account, the cursor, consent, campaign, segment, the two times, won.
-fn bind_filter<'q>(
-    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+fn bind_filter<'q, O>(
+    query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments>,
     account_id: &'q str,
     after: Option<&'q str>,
     filter: &'q PlayerFilter,
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments> {
     query
         .bind(account_id)
         .bind(after.unwrap_or(TOP))
@@ -191,9 +267,6 @@ fn bind_filter<'q>(
         .bind(filter.played_until)
         .bind(filter.won.map(i64::from))
 }
-
-/// The cursor of a first page: above every id.
-const TOP: &str = "~";
 
 /// A page of the account's players, newest first, below the cursor `after`
 /// (an id), matching `filter`.
@@ -232,7 +305,7 @@ pub async fn list(
     );
     let range = filter.search_range();
     let query = bind_filter(
-        sqlx::query(if range.is_some() { SEARCH } else { LIST }),
+        sqlx::query_as::<_, ListedRow>(if range.is_some() { SEARCH } else { LIST }),
         account_id,
         after,
         filter,
@@ -243,17 +316,29 @@ pub async fn list(
         Some((low, high)) => query.bind(low.as_str()).bind(high.as_str()),
         None => query,
     };
-    let rows = query.fetch_all(&mut *conn).await?;
-    rows.iter()
+    query
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
         .map(|row| {
             Ok(Listed {
-                player: player_from_row(row, row.try_get("id")?, "")?,
-                plays: row.try_get("plays")?,
-                wins: row.try_get("wins")?,
-                last_played_at: row.try_get("last_played_at")?,
+                player: row.player.try_into()?,
+                plays: row.plays,
+                wins: row.wins,
+                last_played_at: row.last_played_at,
             })
         })
         .collect()
+}
+
+/// A listed player, as [`list`] reads it.
+#[derive(sqlx::FromRow)]
+struct ListedRow {
+    #[sqlx(flatten)]
+    player: PlayerRow,
+    plays: i64,
+    wins: i64,
+    last_played_at: Option<i64>,
 }
 
 /// The account's player with this id.
@@ -262,7 +347,7 @@ pub async fn player(
     account_id: &str,
     id: &str,
 ) -> sqlx::Result<Option<Player>> {
-    let row = sqlx::query(concat!(
+    sqlx::query_as::<_, PlayerRow>(concat!(
         "select ",
         player_columns!(),
         " from players pl where pl.id = $1 and pl.account_id = $2"
@@ -270,9 +355,9 @@ pub async fn player(
     .bind(id)
     .bind(account_id)
     .fetch_optional(&mut *conn)
-    .await?;
-    row.map(|row| player_from_row(&row, row.try_get("id")?, ""))
-        .transpose()
+    .await?
+    .map(Player::try_from)
+    .transpose()
 }
 
 /// One of a player's plays with the names it had, for their page.
@@ -288,7 +373,7 @@ pub struct PlayOfPlayer {
     pub code_sent: bool,
 }
 
-/// The columns of a play, as [`play_from_row`] reads them.
+/// The columns of [`PlayRow`], of `plays` as `p` and its code `pc`.
 macro_rules! play_columns {
     () => {
         "p.id, p.campaign_id, p.segment_id, p.created_at, p.played_at, p.finished_at, \
@@ -296,19 +381,47 @@ macro_rules! play_columns {
     };
 }
 
-fn play_from_row(row: &AnyRow) -> sqlx::Result<PlayRecord> {
-    Ok(PlayRecord {
-        id: row.try_get("id")?,
-        campaign_id: row.try_get("campaign_id")?,
-        segment_id: row.try_get("segment_id")?,
-        started_at: row.try_get("created_at")?,
-        played_at: row.try_get("played_at")?,
-        finished_at: row.try_get("finished_at")?,
-        prize_id: row.try_get("prize_id")?,
-        prize_name: row.try_get("prize_name")?,
-        code: row.try_get("code")?,
-        score: row.try_get("score")?,
-    })
+/// A play with its code, as [`play_columns`] names it.
+#[derive(sqlx::FromRow)]
+struct PlayRow {
+    id: String,
+    campaign_id: String,
+    segment_id: String,
+    created_at: i64,
+    played_at: Option<i64>,
+    finished_at: Option<i64>,
+    prize_id: Option<String>,
+    prize_name: Option<String>,
+    score: Option<i64>,
+    code: Option<String>,
+}
+
+impl From<PlayRow> for PlayRecord {
+    fn from(row: PlayRow) -> Self {
+        PlayRecord {
+            id: row.id,
+            campaign_id: row.campaign_id,
+            segment_id: row.segment_id,
+            started_at: row.created_at,
+            played_at: row.played_at,
+            finished_at: row.finished_at,
+            prize_id: row.prize_id,
+            prize_name: row.prize_name,
+            code: row.code,
+            score: row.score,
+        }
+    }
+}
+
+/// A play of a player with the names it had, as [`plays_of`] reads it.
+#[derive(sqlx::FromRow)]
+struct PlayOfPlayerRow {
+    #[sqlx(flatten)]
+    play: PlayRow,
+    campaign_name: String,
+    campaign_kind: String,
+    segment_title: Option<String>,
+    code_sent: Flag,
 }
 
 /// Every play of the player, newest first.
@@ -316,7 +429,7 @@ pub async fn plays_of(
     conn: &mut AnyConnection,
     player_id: &str,
 ) -> sqlx::Result<Vec<PlayOfPlayer>> {
-    let rows = sqlx::query(concat!(
+    let rows = sqlx::query_as::<_, PlayOfPlayerRow>(concat!(
         "select ",
         play_columns!(),
         ", c.name as campaign_name, c.kind as campaign_kind, s.title as segment_title, \
@@ -331,17 +444,16 @@ pub async fn plays_of(
     .bind(player_id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(PlayOfPlayer {
-                play: play_from_row(row)?,
-                campaign_name: row.try_get("campaign_name")?,
-                campaign_kind: row.try_get("campaign_kind")?,
-                segment_title: row.try_get("segment_title")?,
-                code_sent: flag(row, "code_sent")?,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|row| PlayOfPlayer {
+            play: row.play.into(),
+            campaign_name: row.campaign_name,
+            campaign_kind: row.campaign_kind,
+            segment_title: row.segment_title,
+            code_sent: row.code_sent.into(),
         })
-        .collect()
+        .collect())
 }
 
 /// A play with its player, a row of the export.
@@ -463,7 +575,7 @@ pub async fn export_chunk(
     let names: Vec<String> = (0..EXPORTED.len()).map(|i| format!("c{i}")).collect();
     let sql = backend.json_rows(&names.join(", "), "c0", &chunk);
     let query = bind_filter(
-        sqlx::query(sqlx::AssertSqlSafe(sql)),
+        sqlx::query_as::<_, ExportChunkRow>(sqlx::AssertSqlSafe(sql)),
         account_id,
         after,
         filter,
@@ -475,12 +587,18 @@ pub async fn export_chunk(
     };
     let row = query.fetch_one(&mut *conn).await?;
     Ok(ExportChunk {
-        rows: row
-            .try_get::<Option<String>, _>("rows")?
-            .unwrap_or_else(|| "[]".to_owned()),
-        last: row.try_get("last")?,
-        count: row.try_get("count")?,
+        rows: row.rows.unwrap_or_else(|| "[]".to_owned()),
+        last: row.last,
+        count: row.count,
     })
+}
+
+/// A chunk of the export, as the dialect's `json_rows` names its columns.
+#[derive(sqlx::FromRow)]
+struct ExportChunkRow {
+    rows: Option<String>,
+    last: Option<String>,
+    count: i64,
 }
 
 /// The rows of a chunk [`export_chunk`] answered, newest first.
@@ -591,17 +709,25 @@ pub async fn expired(
 
 /// The accounts that keep players a number of days, with that number.
 pub async fn retentions(conn: &mut AnyConnection) -> sqlx::Result<Vec<(Account, i64)>> {
-    let rows = sqlx::query("select * from accounts where player_retention_days is not null")
-        .fetch_all(&mut *conn)
-        .await?;
-    rows.iter()
-        .map(|row| {
-            Ok((
-                account_from_row(row)?,
-                row.try_get("player_retention_days")?,
-            ))
-        })
-        .collect()
+    sqlx::query_as::<_, RetentionRow>(concat!(
+        "select ",
+        account_columns!(),
+        ", a.player_retention_days from accounts a where a.player_retention_days is not null"
+    ))
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|row| Ok((row.account.try_into()?, row.player_retention_days)))
+    .collect()
+}
+
+/// An account that keeps players a number of days, as [`retentions`]
+/// reads it.
+#[derive(sqlx::FromRow)]
+struct RetentionRow {
+    #[sqlx(flatten)]
+    account: AccountRow,
+    player_retention_days: i64,
 }
 
 /// How many days the account keeps a player after their last

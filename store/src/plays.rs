@@ -2,16 +2,14 @@
 //! the plays that count against a limit, and taking a prize's stock and a
 //! code for a play.
 
-use adact_wire::CampaignKind;
-use sqlx::{AnyConnection, AnyPool, Row as _, any::AnyRow};
+use sqlx::{AnyConnection, AnyPool};
 
-use super::{from_json, players, unknown};
+use super::{
+    campaigns::{CampaignRow, campaign_columns},
+    players::{JoinedPlayerRow, joined_player_columns},
+};
 use adact_domain::{
-    campaign::{Campaign, Status},
-    play::Session,
-    player::Player,
-    session::SessionClaims,
-    time::now_ms,
+    campaign::Campaign, play::Session, player::Player, session::SessionClaims, time::now_ms,
 };
 
 /// The session's row, written by its first step from the signed token's
@@ -53,23 +51,76 @@ pub async fn lock_session(
     session(conn, account_id, play_id).await
 }
 
+/// The columns of [`SessionRow`], of `plays` as `p` and its segment `s`.
+macro_rules! session_columns {
+    () => {
+        "p.id as play_id, p.campaign_id, p.segment_id, s.title as segment_title, \
+         p.external_id as play_external_id, p.player_id, p.register_result, p.play_result, \
+         p.finished_at, p.finish_result"
+    };
+}
+
+/// A play session's row, as [`session_columns`] names it.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    play_id: String,
+    campaign_id: String,
+    segment_id: String,
+    segment_title: Option<String>,
+    play_external_id: String,
+    player_id: Option<String>,
+    register_result: Option<String>,
+    play_result: Option<String>,
+    finished_at: Option<i64>,
+    finish_result: Option<String>,
+}
+
+impl From<SessionRow> for Session {
+    fn from(row: SessionRow) -> Self {
+        Session {
+            id: row.play_id,
+            campaign_id: row.campaign_id,
+            segment_id: row.segment_id,
+            segment_title: row.segment_title,
+            external_id: row.play_external_id,
+            player_id: row.player_id,
+            register_result: row.register_result,
+            play_result: row.play_result,
+            finished: row.finished_at.is_some(),
+            finish_result: row.finish_result,
+        }
+    }
+}
+
+/// A session with its campaign and player, as [`session_with_campaign`]
+/// reads it.
+#[derive(sqlx::FromRow)]
+struct SessionWithCampaignRow {
+    #[sqlx(flatten)]
+    session: SessionRow,
+    #[sqlx(flatten)]
+    campaign: CampaignRow,
+    #[sqlx(flatten)]
+    player: JoinedPlayerRow,
+}
+
 /// The account's play session with this id.
 async fn session(
     conn: &mut AnyConnection,
     account_id: &str,
     play_id: &str,
 ) -> sqlx::Result<Option<Session>> {
-    sqlx::query(
-        "select p.*, s.title as segment_title from plays p \
-         left join segments s on s.id = p.segment_id \
-         where p.id = $1 and p.account_id = $2",
-    )
+    Ok(sqlx::query_as::<_, SessionRow>(concat!(
+        "select ",
+        session_columns!(),
+        " from plays p left join segments s on s.id = p.segment_id \
+         where p.id = $1 and p.account_id = $2"
+    ))
     .bind(play_id)
     .bind(account_id)
     .fetch_optional(&mut *conn)
     .await?
-    .map(|row| session_from_row(&row))
-    .transpose()
+    .map(Session::from))
 }
 
 /// The session with its campaign and player, in one query.
@@ -78,56 +129,28 @@ pub async fn session_with_campaign(
     account_id: &str,
     play_id: &str,
 ) -> sqlx::Result<Option<(Session, Campaign, Option<Player>)>> {
-    let row = sqlx::query(
-        "select p.*, s.title as segment_title, \
-           c.account_id as c_account_id, c.name as c_name, c.kind as c_kind, \
-           c.status as c_status, c.definition as c_definition, \
-           pl.external_id as pl_external_id, pl.data as pl_data, \
-           pl.email as pl_email, pl.name as pl_name, pl.consent_given as pl_consent_given, \
-           pl.consent_text as pl_consent_text, pl.consent_at as pl_consent_at, \
-           pl.created_at as pl_created_at, pl.updated_at as pl_updated_at \
-         from plays p join campaigns c on c.id = p.campaign_id \
+    let row = sqlx::query_as::<_, SessionWithCampaignRow>(concat!(
+        "select ",
+        session_columns!(),
+        ", ",
+        campaign_columns!(),
+        ", ",
+        joined_player_columns!(),
+        " from plays p join campaigns c on c.id = p.campaign_id \
          left join segments s on s.id = p.segment_id \
          left join players pl on pl.id = p.player_id \
-         where p.id = $1 and p.account_id = $2",
-    )
+         where p.id = $1 and p.account_id = $2"
+    ))
     .bind(play_id)
     .bind(account_id)
     .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let session = session_from_row(&row)?;
-    let kind: String = row.try_get("c_kind")?;
-    let status: String = row.try_get("c_status")?;
-    let definition: String = row.try_get("c_definition")?;
-    let campaign = Campaign {
-        id: session.campaign_id.clone(),
-        account_id: row.try_get("c_account_id")?,
-        name: row.try_get("c_name")?,
-        kind: CampaignKind::parse(&kind).ok_or_else(|| unknown("campaign kind", &kind))?,
-        status: Status::parse(&status).ok_or_else(|| unknown("campaign status", &status))?,
-        definition: from_json(&definition)?,
-    };
-    let player = match &session.player_id {
-        Some(id) => Some(players::player_from_row(&row, id.clone(), "pl_")?),
-        None => None,
-    };
-    Ok(Some((session, campaign, player)))
-}
-
-fn session_from_row(row: &AnyRow) -> sqlx::Result<Session> {
-    Ok(Session {
-        id: row.try_get("id")?,
-        campaign_id: row.try_get("campaign_id")?,
-        segment_id: row.try_get("segment_id")?,
-        segment_title: row.try_get("segment_title")?,
-        external_id: row.try_get("external_id")?,
-        player_id: row.try_get("player_id")?,
-        register_result: row.try_get("register_result")?,
-        play_result: row.try_get("play_result")?,
-        finished: row.try_get::<Option<i64>, _>("finished_at")?.is_some(),
-        finish_result: row.try_get("finish_result")?,
-    })
+    Ok(Some((
+        row.session.into(),
+        row.campaign.try_into()?,
+        row.player.try_into()?,
+    )))
 }
 
 /// Records the register step's player and answer.
@@ -208,7 +231,7 @@ pub async fn plays_since(
 }
 
 /// A prize with stock left: its id and its code prefix (generated codes).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct InStock {
     pub prize_id: String,
     pub code_prefix: Option<String>,
@@ -216,21 +239,13 @@ pub struct InStock {
 
 /// The campaign's prizes that have stock left now.
 pub async fn prizes_in_stock(pool: &AnyPool, campaign_id: &str) -> sqlx::Result<Vec<InStock>> {
-    let rows = sqlx::query(
-        "select id, code_prefix from prizes where campaign_id = $1 and active = 1 \
+    sqlx::query_as(
+        "select id as prize_id, code_prefix from prizes where campaign_id = $1 and active = 1 \
          and (stock_remaining is null or stock_remaining > 0)",
     )
     .bind(campaign_id)
     .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(InStock {
-                prize_id: row.try_get("id")?,
-                code_prefix: row.try_get("code_prefix")?,
-            })
-        })
-        .collect()
+    .await
 }
 
 /// Takes one unit of the prize's stock; false when there is none left (or

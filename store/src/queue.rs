@@ -3,13 +3,14 @@
 
 use std::{sync::Arc, time::Duration};
 
-use sqlx::{AssertSqlSafe, Row as _};
+use sqlx::AssertSqlSafe;
 use tokio::sync::{Notify, mpsc};
 
 use super::{
     Store, WriteTx,
-    dialect::{Placeholders, WAKE_CHANNEL, flag},
+    dialect::{Flag, Placeholders, WAKE_CHANNEL},
     endpoints, from_json,
+    named::Stored,
 };
 use adact_domain::{
     time::{new_id, now_ms},
@@ -95,7 +96,9 @@ async fn claim_where(
         "update deliveries set attempts = attempts + 1, next_attempt_at = $1, updated_at = $2 \
          where {condition} returning id, attempts, failures"
     );
-    let query = sqlx::query(AssertSqlSafe(sql)).bind(lease_end).bind(now);
+    let query = sqlx::query_as::<_, ClaimRow>(AssertSqlSafe(sql))
+        .bind(lease_end)
+        .bind(now);
     let query = match which {
         Which::Due { limit } => query.bind(limit),
         Which::Unsent(id) => query.bind(id.to_owned()),
@@ -137,77 +140,116 @@ pub async fn relay_wakeups(
     }
 }
 
+/// The columns of [`TargetRow`], of `webhook_endpoints` as `ep`.
+macro_rules! target_columns {
+    () => {
+        "ep.url, ep.enabled, ep.disabled_reason, ep.secret, ep.retired_secrets, ep.headers, \
+         ep.timeout_ms, ep.failing_since"
+    };
+}
+pub(super) use target_columns;
+
+/// A claimed delivery's attempt, as the claim returns it.
+#[derive(sqlx::FromRow)]
+struct ClaimRow {
+    id: String,
+    attempts: i64,
+    failures: i64,
+}
+
+/// What sending a claimed delivery takes, as [`load`] reads it.
+#[derive(sqlx::FromRow)]
+struct ClaimedRow {
+    id: String,
+    account_id: String,
+    endpoint_id: String,
+    event_id: String,
+    order_key: Option<String>,
+    payload: String,
+    event_created_at: i64,
+    webhooks_enabled: Option<Flag>,
+    #[sqlx(flatten)]
+    target: TargetRow,
+}
+
 /// Reads what sending the claimed deliveries takes.
-async fn load(store: &Store, rows: Vec<sqlx::any::AnyRow>, now: i64) -> sqlx::Result<Vec<Claimed>> {
+async fn load(store: &Store, rows: Vec<ClaimRow>, now: i64) -> sqlx::Result<Vec<Claimed>> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
     let mut claimed = Vec::with_capacity(rows.len());
     let placeholders = Placeholders::from(1).list(rows.len());
     let sql = format!(
-        "select d.id, d.account_id, d.endpoint_id, d.event_id, d.order_key, e.payload, e.created_at as event_created_at, \
-                ep.url, ep.enabled, ep.disabled_reason, ep.secret, ep.retired_secrets, ep.headers, \
-                ep.timeout_ms, ep.failing_since, ws.enabled as webhooks_enabled \
+        "select d.id, d.account_id, d.endpoint_id, d.event_id, d.order_key, e.payload, \
+                e.created_at as event_created_at, {}, ws.enabled as webhooks_enabled \
          from deliveries d join events e on e.id = d.event_id \
          left join webhook_endpoints ep on ep.id = d.endpoint_id \
          left join webhook_settings ws on ws.account_id = d.account_id \
-         where d.id in ({placeholders})"
+         where d.id in ({placeholders})",
+        target_columns!()
     );
-    let mut query = sqlx::query(AssertSqlSafe(sql));
+    let mut query = sqlx::query_as::<_, ClaimedRow>(AssertSqlSafe(sql));
     for row in &rows {
-        query = query.bind(row.try_get::<String, _>("id")?);
+        query = query.bind(&row.id);
     }
-    let details = query.fetch_all(store.pool()).await?;
-    for row in &rows {
-        let id: String = row.try_get("id")?;
-        let Some(detail) = details
-            .iter()
-            .find(|d| d.try_get::<String, _>("id").is_ok_and(|d| d == id))
-        else {
+    let mut details = query.fetch_all(store.pool()).await?;
+    for row in rows {
+        let Some(at) = details.iter().position(|d| d.id == row.id) else {
             continue;
         };
-        let url: Option<String> = detail.try_get("url")?;
-        let endpoint = match url {
-            Some(url) => Some(target_from_row(detail, url, now)?),
-            None => None,
-        };
+        let detail = details.swap_remove(at);
         claimed.push(Claimed {
-            attempt: row.try_get("attempts")?,
-            failures: row.try_get("failures")?,
-            account_id: detail.try_get("account_id")?,
-            endpoint_id: detail.try_get("endpoint_id")?,
-            event_id: detail.try_get("event_id")?,
-            payload: detail.try_get("payload")?,
-            event_created_at: detail.try_get("event_created_at")?,
-            webhooks_enabled: flag(detail, "webhooks_enabled")?,
-            ordered: detail.try_get::<Option<String>, _>("order_key")?.is_some(),
-            endpoint,
-            id,
+            attempt: row.attempts,
+            failures: row.failures,
+            account_id: detail.account_id,
+            endpoint_id: detail.endpoint_id,
+            event_id: detail.event_id,
+            payload: detail.payload,
+            event_created_at: detail.event_created_at,
+            webhooks_enabled: detail.webhooks_enabled.is_some_and(bool::from),
+            ordered: detail.order_key.is_some(),
+            endpoint: detail.target.target(now)?,
+            id: row.id,
         });
     }
     Ok(claimed)
 }
 
-/// What sending to an endpoint takes, from a row with the endpoint's
-/// columns (`enabled`, `disabled_reason`, `secret`, `retired_secrets`,
-/// `headers`, `timeout_ms`, `failing_since`).
-pub(super) fn target_from_row(
-    row: &sqlx::any::AnyRow,
-    url: String,
-    now: i64,
-) -> sqlx::Result<EndpointTarget> {
-    let secret: String = row.try_get("secret")?;
-    let retired: Vec<RetiredSecret> = from_json(&row.try_get::<String, _>("retired_secrets")?)?;
-    let timeout_ms: i64 = row.try_get("timeout_ms")?;
-    Ok(EndpointTarget {
-        url,
-        enabled: flag(row, "enabled")?,
-        disabled_reason: row.try_get("disabled_reason")?,
-        secrets: signing_secrets(&secret, &retired, now),
-        headers: from_json(&row.try_get::<String, _>("headers")?)?,
-        timeout: Duration::from_millis(u64::try_from(timeout_ms).unwrap_or(2000)),
-        failing: row.try_get::<Option<i64>, _>("failing_since")?.is_some(),
-    })
+/// What sending to an endpoint takes, as [`target_columns`] names it:
+/// every column NULL when a left join found no endpoint (it was deleted).
+#[derive(sqlx::FromRow)]
+pub(super) struct TargetRow {
+    url: Option<String>,
+    enabled: Option<Flag>,
+    disabled_reason: Option<String>,
+    secret: Option<String>,
+    retired_secrets: Option<String>,
+    headers: Option<String>,
+    timeout_ms: Option<i64>,
+    failing_since: Option<i64>,
+}
+
+impl TargetRow {
+    /// The endpoint to send to at `now` (the secrets that sign then), if
+    /// there is one.
+    pub(super) fn target(self, now: i64) -> sqlx::Result<Option<EndpointTarget>> {
+        let (Some(url), Some(secret), Some(retired), Some(headers)) =
+            (self.url, self.secret, self.retired_secrets, self.headers)
+        else {
+            return Ok(None);
+        };
+        let retired: Vec<RetiredSecret> = from_json(&retired)?;
+        let timeout_ms = self.timeout_ms.unwrap_or(2000);
+        Ok(Some(EndpointTarget {
+            url,
+            enabled: self.enabled.is_some_and(bool::from),
+            disabled_reason: self.disabled_reason,
+            secrets: signing_secrets(&secret, &retired, now),
+            headers: from_json(&headers)?,
+            timeout: Duration::from_millis(u64::try_from(timeout_ms).unwrap_or(2000)),
+            failing: self.failing_since.is_some(),
+        }))
+    }
 }
 
 /// Where this process's workers take deliveries straight from the commit
@@ -339,7 +381,9 @@ async fn complete_in(
          from v where deliveries.id = v.id and deliveries.attempts = v.attempt \
          returning deliveries.id"
     );
-    let mut query = sqlx::query(AssertSqlSafe(sql)).bind(now).bind(now);
+    let mut query = sqlx::query_scalar::<_, String>(AssertSqlSafe(sql))
+        .bind(now)
+        .bind(now);
     for done in &batch {
         let (status, next_at) = match done.next {
             Next::Succeeded => (DeliveryStatus::Succeeded, None),
@@ -350,17 +394,13 @@ async fn complete_in(
         query = query
             .bind(&done.delivery_id)
             .bind(done.attempt)
-            .bind(status.as_str())
+            .bind(Stored(status))
             .bind(next_at)
             .bind(done.status.map(i64::from))
             .bind(done.error.as_deref());
     }
-    let updated: std::collections::HashSet<String> = query
-        .fetch_all(&mut **tx)
-        .await?
-        .iter()
-        .map(|row| row.try_get("id"))
-        .collect::<sqlx::Result<_>>()?;
+    let updated: std::collections::HashSet<String> =
+        query.fetch_all(&mut **tx).await?.into_iter().collect();
     let (counted, stale): (Vec<&Completion>, Vec<&Completion>) = batch
         .iter()
         .partition(|done| updated.contains(&done.delivery_id));

@@ -1,28 +1,67 @@
 //! Segments: a title, unique within an account by its key (see
 //! `domain::segment::title_key`), mapped to a campaign.
 
-use sqlx::{AnyConnection, Row as _};
+use sqlx::AnyConnection;
 
-use super::{Store, campaigns::campaign_from_row, dialect::is_unique_violation};
+use super::{
+    Store,
+    campaigns::{CampaignRow, campaign_columns},
+    dialect::is_unique_violation,
+};
 use adact_domain::{
     campaign::Campaign,
     segment::{Segment, title_key},
     time::{new_id, now_ms},
 };
 
-fn segment_from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<Segment> {
-    Ok(Segment {
-        id: row.try_get("id")?,
-        account_id: row.try_get("account_id")?,
-        title: row.try_get("title")?,
-        campaign_id: row.try_get("campaign_id")?,
-    })
+/// The columns of [`SegmentRow`], of `segments` as `s`.
+macro_rules! segment_columns {
+    () => {
+        "s.id, s.account_id, s.title, s.campaign_id"
+    };
+}
+
+/// A row of `segments`, as [`segment_columns`] names it.
+#[derive(sqlx::FromRow)]
+struct SegmentRow {
+    id: String,
+    account_id: String,
+    title: String,
+    campaign_id: String,
+}
+
+impl From<SegmentRow> for Segment {
+    fn from(row: SegmentRow) -> Self {
+        Segment {
+            id: row.id,
+            account_id: row.account_id,
+            title: row.title,
+            campaign_id: row.campaign_id,
+        }
+    }
+}
+
+/// A segment with its campaign, as [`Store::segment_with_campaign`] reads it.
+#[derive(sqlx::FromRow)]
+struct SegmentWithCampaignRow {
+    segment_id: String,
+    segment_title: String,
+    #[sqlx(flatten)]
+    campaign: CampaignRow,
 }
 
 impl Store {
     pub async fn segment(&self, account_id: &str, id: &str) -> sqlx::Result<Option<Segment>> {
-        let row = self.owned_row("segments", account_id, id).await?;
-        row.map(|row| segment_from_row(&row)).transpose()
+        Ok(sqlx::query_as::<_, SegmentRow>(concat!(
+            "select ",
+            segment_columns!(),
+            " from segments s where s.id = $1 and s.account_id = $2"
+        ))
+        .bind(id)
+        .bind(account_id)
+        .fetch_optional(self.pool())
+        .await?
+        .map(Segment::from))
     }
 
     /// A page of segments, oldest first, after the cursor id.
@@ -32,10 +71,17 @@ impl Store {
         after: Option<&str>,
         limit: i64,
     ) -> sqlx::Result<Vec<Segment>> {
-        let rows = self
-            .owned_page("segments", account_id, after, limit)
-            .await?;
-        rows.iter().map(segment_from_row).collect()
+        let rows = sqlx::query_as::<_, SegmentRow>(concat!(
+            "select ",
+            segment_columns!(),
+            " from segments s where s.account_id = $1 and s.id > $2 order by s.id limit $3"
+        ))
+        .bind(account_id)
+        .bind(after.unwrap_or(""))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.into_iter().map(Segment::from).collect())
     }
 
     /// Resolves a segment title to the segment and its campaign, in one
@@ -45,21 +91,22 @@ impl Store {
         account_id: &str,
         title: &str,
     ) -> sqlx::Result<Option<(Segment, Campaign)>> {
-        let row = sqlx::query(
-            "select s.id as segment_id, s.title, c.* \
-             from segments s join campaigns c on c.id = s.campaign_id \
-             where s.account_id = $1 and s.title_key = $2",
-        )
+        let row = sqlx::query_as::<_, SegmentWithCampaignRow>(concat!(
+            "select s.id as segment_id, s.title as segment_title, ",
+            campaign_columns!(),
+            " from segments s join campaigns c on c.id = s.campaign_id \
+             where s.account_id = $1 and s.title_key = $2"
+        ))
         .bind(account_id)
         .bind(title_key(title))
         .fetch_optional(self.pool())
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let campaign = campaign_from_row(&row)?;
+        let campaign = Campaign::try_from(row.campaign)?;
         let segment = Segment {
-            id: row.try_get("segment_id")?,
+            id: row.segment_id,
             account_id: campaign.account_id.clone(),
-            title: row.try_get("title")?,
+            title: row.segment_title,
             campaign_id: campaign.id.clone(),
         };
         Ok(Some((segment, campaign)))
@@ -80,13 +127,16 @@ pub async fn lock_segment(
         .bind(account_id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("select * from segments where id = $1 and account_id = $2")
-        .bind(id)
-        .bind(account_id)
-        .fetch_optional(conn)
-        .await?
-        .map(|row| segment_from_row(&row))
-        .transpose()
+    Ok(sqlx::query_as::<_, SegmentRow>(concat!(
+        "select ",
+        segment_columns!(),
+        " from segments s where s.id = $1 and s.account_id = $2"
+    ))
+    .bind(id)
+    .bind(account_id)
+    .fetch_optional(conn)
+    .await?
+    .map(Segment::from))
 }
 
 /// A segment of the account other than `except` whose title has the same
@@ -97,17 +147,18 @@ pub async fn segment_titled(
     title: &str,
     except: Option<&str>,
 ) -> sqlx::Result<Option<Segment>> {
-    sqlx::query(
-        "select * from segments where account_id = $1 and title_key = $2 and id <> $3 \
-         order by id limit 1",
-    )
+    Ok(sqlx::query_as::<_, SegmentRow>(concat!(
+        "select ",
+        segment_columns!(),
+        " from segments s where s.account_id = $1 and s.title_key = $2 and s.id <> $3 \
+         order by s.id limit 1"
+    ))
     .bind(account_id)
     .bind(title_key(title))
     .bind(except.unwrap_or_default().to_owned())
     .fetch_optional(conn)
     .await?
-    .map(|row| segment_from_row(&row))
-    .transpose()
+    .map(Segment::from))
 }
 
 /// Inserts a segment in the caller's transaction; a title taken in the
@@ -178,18 +229,13 @@ pub async fn delete_segment(conn: &mut AnyConnection, segment: &Segment) -> sqlx
 /// naming that title get the older segment, and saving the segment again
 /// needs a new title. Each is logged, at every start, until renamed.
 pub(super) async fn key_titles(store: &Store) -> sqlx::Result<()> {
-    let rows = sqlx::query(
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
         "select id, account_id, title from segments where title_key is null \
          order by created_at, id",
     )
     .fetch_all(store.pool())
     .await?;
-    for row in rows {
-        let (id, account, title): (String, String, String) = (
-            row.try_get("id")?,
-            row.try_get("account_id")?,
-            row.try_get("title")?,
-        );
+    for (id, account, title) in rows {
         let keyed = store
             .write(
                 sqlx::query(

@@ -9,7 +9,6 @@ use std::{
 };
 
 use base64::{Engine as _, engine::general_purpose::STANDARD as B64};
-use sqlx::Row as _;
 
 use super::Store;
 use adact_domain::{
@@ -121,24 +120,37 @@ impl Store {
     }
 }
 
+/// A row of `session_keys`: the secret in base64.
+#[derive(sqlx::FromRow)]
+struct SessionKeyRow {
+    id: String,
+    secret: String,
+    created_at: i64,
+}
+
+impl TryFrom<SessionKeyRow> for SessionKey {
+    type Error = sqlx::Error;
+
+    fn try_from(row: SessionKeyRow) -> sqlx::Result<Self> {
+        Ok(SessionKey {
+            id: row.id,
+            secret: B64
+                .decode(row.secret)
+                .map_err(|err| sqlx::Error::Decode(Box::new(err)))?,
+            created_at: row.created_at,
+        })
+    }
+}
+
 async fn read_keys(store: &Store) -> sqlx::Result<Vec<SessionKey>> {
-    let rows = sqlx::query(
+    sqlx::query_as::<_, SessionKeyRow>(
         "select id, secret, created_at from session_keys order by created_at desc, id desc",
     )
     .fetch_all(store.pool())
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let secret: String = row.try_get("secret")?;
-            Ok(SessionKey {
-                id: row.try_get("id")?,
-                secret: B64
-                    .decode(secret)
-                    .map_err(|err| sqlx::Error::Decode(Box::new(err)))?,
-                created_at: row.try_get("created_at")?,
-            })
-        })
-        .collect()
+    .await?
+    .into_iter()
+    .map(SessionKey::try_from)
+    .collect()
 }
 
 async fn insert_key(store: &Store, key: &SessionKey) -> sqlx::Result<()> {

@@ -18,7 +18,7 @@ use std::{
     },
 };
 
-use sqlx::{AnyConnection, AssertSqlSafe, Row as _};
+use sqlx::{AnyConnection, AssertSqlSafe};
 
 use super::{Store, WriteTx, dialect::Placeholders};
 use adact_domain::stats::{Counts, DAY_MS, Days, Numbers};
@@ -175,17 +175,49 @@ fn stored(campaigns: &str, from: &str, to: &str) -> String {
     )
 }
 
-fn numbers_row(row: &sqlx::any::AnyRow) -> sqlx::Result<(i64, Counts)> {
-    Ok((
-        row.try_get("views")?,
-        Counts {
-            registrations: row.try_get("registrations")?,
-            players: row.try_get("players")?,
-            plays: row.try_get("plays")?,
-            wins: row.try_get("wins")?,
-            finishes: row.try_get("finishes")?,
-        },
-    ))
+/// A group's sums, as [`SUMS`] names them.
+#[derive(sqlx::FromRow)]
+struct SumsRow {
+    views: i64,
+    registrations: i64,
+    players: i64,
+    plays: i64,
+    wins: i64,
+    finishes: i64,
+}
+
+impl SumsRow {
+    /// The views, and the steps' counts.
+    fn numbers(&self) -> (i64, Counts) {
+        (
+            self.views,
+            Counts {
+                registrations: self.registrations,
+                players: self.players,
+                plays: self.plays,
+                wins: self.wins,
+                finishes: self.finishes,
+            },
+        )
+    }
+}
+
+/// A day's sums for one prize ('' for none), as [`Store::campaign_series`]
+/// reads them.
+#[derive(sqlx::FromRow)]
+struct DayRow {
+    day: i64,
+    prize_id: String,
+    #[sqlx(flatten)]
+    sums: SumsRow,
+}
+
+/// A campaign's sums, as [`Store::recent_numbers`] reads them.
+#[derive(sqlx::FromRow)]
+struct CampaignSumsRow {
+    campaign_id: String,
+    #[sqlx(flatten)]
+    sums: SumsRow,
 }
 
 impl Store {
@@ -276,7 +308,7 @@ impl Store {
              from ({stored}) s group by 1, 2",
             stored = stored("$2", "$3", "$4"),
         );
-        let mut query = sqlx::query(AssertSqlSafe(sql))
+        let mut query = sqlx::query_as::<_, DayRow>(AssertSqlSafe(sql))
             .bind(account_id)
             .bind(campaign_id)
             .bind(days.start)
@@ -289,12 +321,10 @@ impl Store {
         query = query.bind(last);
         let mut series = vec![Numbers::default(); days.len()];
         for row in query.fetch_all(self.pool()).await? {
-            let day: i64 = row.try_get("day")?;
-            let prize_id: String = row.try_get("prize_id")?;
-            let (views, counts) = numbers_row(&row)?;
-            let i = usize::try_from(day - days.first_day).ok();
+            let (views, counts) = row.sums.numbers();
+            let i = usize::try_from(row.day - days.first_day).ok();
             if let Some(numbers) = i.and_then(|i| series.get_mut(i)) {
-                numbers.add(&prize_id, views, counts);
+                numbers.add(&row.prize_id, views, counts);
             }
         }
         Ok(series)
@@ -317,7 +347,7 @@ impl Store {
             "select campaign_id, {SUMS} from ({stored}) s group by campaign_id",
             stored = stored(&list, "$2", "$3"),
         );
-        let mut query = sqlx::query(AssertSqlSafe(sql))
+        let mut query = sqlx::query_as::<_, CampaignSumsRow>(AssertSqlSafe(sql))
             .bind(account_id)
             .bind(since)
             .bind(i64::MAX);
@@ -325,9 +355,9 @@ impl Store {
             query = query.bind(*id);
         }
         for row in query.fetch_all(self.pool()).await? {
-            let (views, counts) = numbers_row(&row)?;
+            let (views, counts) = row.sums.numbers();
             numbers
-                .entry(row.try_get("campaign_id")?)
+                .entry(row.campaign_id)
                 .or_default()
                 .add("", views, counts);
         }

@@ -367,7 +367,6 @@ fn is_in_transaction(err: &sqlx::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use futures_util::FutureExt as _;
-    use sqlx::Row as _;
 
     use crate::Store;
 
@@ -383,10 +382,9 @@ mod tests {
     }
 
     async fn count(store: &Store) -> i64 {
-        sqlx::query("select count(*) as n from t")
+        sqlx::query_scalar("select count(*) from t")
             .fetch_one(store.pool())
             .await
-            .and_then(|row| row.try_get("n"))
             .expect("the count")
     }
 
@@ -442,13 +440,12 @@ mod tests {
             .await
             .expect("a write");
         assert_eq!(count(&store).await, 200);
-        let halves: i64 = sqlx::query(
-            "select count(*) as n from t a where a.n < 1000 \
+        let halves: i64 = sqlx::query_scalar(
+            "select count(*) from t a where a.n < 1000 \
              and not exists (select 1 from t b where b.n = a.n + 1000)",
         )
         .fetch_one(store.pool())
         .await
-        .and_then(|row| row.try_get("n"))
         .expect("the count");
         assert_eq!(halves, 0);
     }
