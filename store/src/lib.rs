@@ -437,9 +437,12 @@ impl Store {
     }
 }
 
-/// The cursor of a list's first page, newest first: above every id (ids
-/// are a prefix and a ULID).
-const TOP: &str = "~";
+/// The cursor of a list's first page, newest first: above every id (a
+/// lower-case prefix, `_` and a lower-case ULID), compared in byte order or
+/// in a linguistic collation alike: no prefix begins with `z`. (`~`, above
+/// every id in byte order, is ignored by collations such as `en_US`, where
+/// it would sort below them all and leave first pages empty.)
+const TOP: &str = "zzzz";
 
 /// Reads JSON stored as text (a definition, a step's answer); text that does not decode is a decode error
 /// of the column, like any other.
@@ -450,4 +453,20 @@ pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> sqlx::Result<T> 
 /// JSON text to store.
 pub fn to_json<T: serde::Serialize>(value: &T) -> sqlx::Result<String> {
     serde_json::to_string(value).map_err(|err| sqlx::Error::Encode(Box::new(err)))
+}
+
+#[cfg(test)]
+mod tests {
+    use adact_domain::time::new_id;
+
+    #[test]
+    fn the_first_page_cursor_is_above_every_id() {
+        for prefix in [
+            "acc", "att", "cmp", "dlv", "ep", "evt", "play", "plr", "prz", "seg", "sk",
+        ] {
+            let id = new_id(prefix);
+            assert!(id.as_str() < super::TOP, "{id}");
+            assert!(!id.starts_with('z'), "{id}");
+        }
+    }
 }
