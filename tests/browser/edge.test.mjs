@@ -3,11 +3,9 @@
 // "require signed identity" shows a polite notice, and a rate-limited
 // step shows the polite line in the visitor's language with one warning.
 import assert from "node:assert/strict";
-import { after, afterEach, before, beforeEach, describe, test } from "node:test";
+import { afterEach, beforeEach, describe, test } from "node:test";
 
-import {
-  EMBED_KEY, identitySecret, launchBrowser, openPage, signUserToken, startAdact, startHost,
-} from "./harness.mjs";
+import { EMBED_KEY, identitySecret, openPage, sharedBrowser, signUserToken, startAdact, startHost } from "./harness.mjs";
 
 let adact;
 let host;
@@ -22,12 +20,7 @@ const page = (options, lang = "en") => `<!doctype html><html lang="${lang}"><hea
 
 // Each test has a server of its own; the browser is shared (each test
 // opens its own context).
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+sharedBrowser((b) => (browser = b));
 beforeEach(async () => {
   adact = await startAdact();
   const secret = await identitySecret(adact);

@@ -1,11 +1,9 @@
 // The embed as a customer's page meets it: served from another origin,
 // loaded by one script tag, called inline. Real server, real Chromium.
 import assert from "node:assert/strict";
-import { after, afterEach, before, beforeEach, describe, test } from "node:test";
+import { afterEach, beforeEach, describe, test } from "node:test";
 
-import {
-  EMBED_KEY, identitySecret, launchBrowser, openPage, readCampaign, signUserToken, startAdact, startHost,
-} from "./harness.mjs";
+import { EMBED_KEY, identitySecret, openPage, readCampaign, sharedBrowser, signUserToken, startAdact, startHost } from "./harness.mjs";
 
 let adact;
 let host;
@@ -81,12 +79,7 @@ function pages() {
 
 // Each test has a server of its own; the browser is shared (each test
 // opens its own context).
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+sharedBrowser((b) => (browser = b));
 beforeEach(async () => {
   adact = await startAdact();
   host = await startHost(new Proxy({}, { get: (_, path) => pages()[path] }));

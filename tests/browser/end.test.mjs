@@ -3,11 +3,9 @@
 // phone and a desktop; real server, real Chromium, axe-core.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { after, afterEach, before, beforeEach, describe, test } from "node:test";
+import { afterEach, beforeEach, describe, test } from "node:test";
 
-import {
-  EMBED_KEY, assertAccessible, copyDemoCampaign, launchBrowser, openPage, startAdact, startHost,
-} from "./harness.mjs";
+import { EMBED_KEY, assertAccessible, copyDemoCampaign, openPage, sharedBrowser, startAdact, startHost } from "./harness.mjs";
 
 let adact;
 let host;
@@ -31,12 +29,7 @@ const LONG = {
 
 // Each test has a server of its own; the browser is shared (each test
 // opens its own context).
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+sharedBrowser((b) => (browser = b));
 beforeEach(async () => {
   adact = await startAdact();
   longQuiz = await copyDemoCampaign(adact.admin, "quiz", true, LONG);

@@ -9,6 +9,7 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
 
 import { chromium } from "playwright-core";
@@ -222,6 +223,22 @@ export async function launchBrowser() {
       "--disable-component-update",
       "--disable-sync",
     ],
+  });
+}
+
+/**
+ * The test file's browser, shared by its tests (each test opens a context
+ * of its own): launched before the first test and closed after the last.
+ * `keep` receives it.
+ */
+export function sharedBrowser(keep) {
+  let browser;
+  before(async () => {
+    browser = await launchBrowser();
+    keep(browser);
+  });
+  after(async () => {
+    await browser?.close();
   });
 }
 

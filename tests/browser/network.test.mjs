@@ -8,11 +8,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { after, afterEach, before, beforeEach, describe, test } from "node:test";
+import { afterEach, beforeEach, describe, test } from "node:test";
 
-import {
-  EMBED_KEY, assertAccessible, copyDemoCampaign, launchBrowser, openPage, root, startAdact, startHost,
-} from "./harness.mjs";
+import { EMBED_KEY, assertAccessible, copyDemoCampaign, openPage, root, sharedBrowser, startAdact, startHost } from "./harness.mjs";
 
 const STUB = readFileSync(join(root, "embed", "js", "stub.js"), "utf8").trim();
 
@@ -68,12 +66,7 @@ const cls = (page) => page.evaluate(() => window.__shifts.reduce((a, b) => a + b
 
 // Each test has a server of its own; the browser is shared (each test
 // opens its own context).
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+sharedBrowser((b) => (browser = b));
 beforeEach(async () => {
   adact = await startAdact();
   // Accepts connections and never answers.

@@ -2,11 +2,11 @@
 // keyboard, on a page of another origin; axe-core checks each screen.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { after, afterEach, before, beforeEach, describe, test } from "node:test";
+import { afterEach, beforeEach, describe, test } from "node:test";
 
 import ts from "typescript";
 
-import { assertAccessible, ADMIN_TOKEN, EMBED_KEY, copyDemoCampaign, launchBrowser, openPage, root, startAdact, startHost, tallCard } from "./harness.mjs";
+import { ADMIN_TOKEN, EMBED_KEY, assertAccessible, copyDemoCampaign, openPage, root, sharedBrowser, startAdact, startHost, tallCard } from "./harness.mjs";
 
 /** A prize name longer than a wheel's slice holds on one line. */
 const LONG_PRIZE = "€25 gift card for anything in the shop";
@@ -23,12 +23,7 @@ let browser;
 
 // Each test has a server of its own; the browser is shared (each test
 // opens its own context).
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+sharedBrowser((b) => (browser = b));
 beforeEach(async () => {
   adact = await startAdact();
   // The wheel's gift card gets a long name: its label goes on two lines, whole.

@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { after, afterEach, before, beforeEach, describe, test } from "node:test";
+import { afterEach, beforeEach, describe, test } from "node:test";
 
-import { assertAccessible, EMBED_KEY, launchBrowser, openPage, startAdact, startHost } from "./harness.mjs";
+import { EMBED_KEY, assertAccessible, openPage, sharedBrowser, startAdact, startHost } from "./harness.mjs";
 
 const SHOTS = process.env.ADACT_RESULT_SHOTS; // a folder: screenshots of each screen, to look at
 
@@ -30,12 +30,7 @@ const CTA = { cta_label: "Shop the sale", cta_url: "https://shop.example.com/sal
 
 // Each test has a server of its own; the browser is shared (each test
 // opens its own context).
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+sharedBrowser((b) => (browser = b));
 beforeEach(async () => {
   adact = await startAdact();
   await campaign("Winners", {

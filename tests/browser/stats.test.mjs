@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { after, afterEach, before, beforeEach, describe, test } from "node:test";
+import { afterEach, beforeEach, describe, test } from "node:test";
 
-import { assertAccessible, ADMIN_TOKEN, EMBED_KEY, launchBrowser, openPage, startAdact } from "./harness.mjs";
+import { ADMIN_TOKEN, EMBED_KEY, assertAccessible, openPage, sharedBrowser, startAdact } from "./harness.mjs";
 
 let adact;
 let browser;
@@ -54,12 +54,7 @@ async function screenshot(target, name) {
 
 // Each test has a server of its own; the browser is shared (each test
 // opens its own context).
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+sharedBrowser((b) => (browser = b));
 beforeEach(async () => {
   adact = await startAdact({ args: ["--stats-flush-interval", "200ms"] });
   // 12 views, 8 registrations (8 new players), 6 plays, 4 finishes.
