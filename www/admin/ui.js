@@ -369,6 +369,21 @@ export function drawer(title) {
 }
 
 /**
+ * A list page's table, newest first: its live summary line, its body, its
+ * "Load more" button and what shows when it is empty.
+ */
+export function listTable({ className, caption, columns, empty = "" }) {
+  const summary = h("p", { class: "muted small", role: "status", "aria-live": "polite" });
+  const tbody = h("tbody");
+  const more = h("button", { type: "button", class: "btn", hidden: true }, "Load more");
+  const table = h("div", { class: "table-wrap" }, h("table", { class: `table ${className}` },
+    h("caption", { class: "visually-hidden" }, caption),
+    h("thead", null, h("tr", null, columns.map((c) => h("th", { scope: "col" }, c)))),
+    tbody));
+  return { summary, tbody, more, table, empty: h("p", { class: "empty", hidden: true }, empty) };
+}
+
+/**
  * A list page's side panel: one row's details at a time, in a drawer.
  * `open(id, title)` takes any other panel away and returns the new one
  * (`{id, dialog, heading, body}`), or null when that row's is open already;

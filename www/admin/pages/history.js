@@ -3,7 +3,7 @@
 import { DELIVERY_STATUSES, EVENT_TYPES, keyedBy, named } from "../api-names.js";
 import { api, pager, query } from "../api.js";
 import { codeBlock, h, replace, time, toLocalInput } from "../dom.js";
-import { STATUS_KIND, badge, busy, clearErrors, confirmDialog, fact, field, formError, rowPanel, showError, toast } from "../ui.js";
+import { STATUS_KIND, badge, busy, clearErrors, confirmDialog, fact, field, formError, listTable, rowPanel, showError, toast } from "../ui.js";
 
 const REFRESH_MS = 3000;
 const PAGE_SIZE = 50;
@@ -57,14 +57,12 @@ export async function render({ url, setQuery }) {
   }
 
   // ---- the table ----------------------------------------------------------------------
-  const summary = h("p", { class: "muted small", role: "status", "aria-live": "polite" });
-  const tbody = h("tbody");
-  const more = h("button", { type: "button", class: "btn", hidden: true }, "Load more");
-  const table = h("div", { class: "table-wrap" }, h("table", { class: "table table-history" },
-    h("caption", { class: "visually-hidden" }, "Deliveries, newest first"),
-    h("thead", null, h("tr", null, ["Time", "Event", "Campaign", "Status", "Attempts", "Response"].map((c) => h("th", { scope: "col" }, c)))),
-    tbody));
-  const empty = h("p", { class: "empty", hidden: true }, "No deliveries match. Events appear here as soon as they are sent.");
+  const { summary, tbody, more, table, empty } = listTable({
+    className: "table-history",
+    caption: "Deliveries, newest first",
+    columns: ["Time", "Event", "Campaign", "Status", "Attempts", "Response"],
+    empty: "No deliveries match. Events appear here as soon as they are sent.",
+  });
 
   more.addEventListener("click", () => busy(more, async () => {
     try {

@@ -4,7 +4,7 @@
 import { PLAY_OUTCOMES, named } from "../api-names.js";
 import { api, listAll, pager, query, request, session } from "../api.js";
 import { h, replace, time } from "../dom.js";
-import { badge, busy, confirmDialog, fact, field, formError, kindLabel, rowPanel, showError, toast } from "../ui.js";
+import { badge, busy, confirmDialog, fact, field, formError, kindLabel, listTable, rowPanel, showError, toast } from "../ui.js";
 
 const PAGE_SIZE = 50;
 const FILTERS = ["q", "campaign_id", "won", "consent", "played_since", "played_until"];
@@ -65,14 +65,11 @@ export async function render({ url, setQuery }) {
   }
 
   // ---- the table ----------------------------------------------------------------------
-  const summary = h("p", { class: "muted small", role: "status", "aria-live": "polite" });
-  const tbody = h("tbody");
-  const more = h("button", { type: "button", class: "btn", hidden: true }, "Load more");
-  const table = h("div", { class: "table-wrap" }, h("table", { class: "table table-cards table-players" },
-    h("caption", { class: "visually-hidden" }, "Players, newest first"),
-    h("thead", null, h("tr", null, ["Player", "Consent", "Plays", "Wins", "Last played", "First seen"].map((c) => h("th", { scope: "col" }, c)))),
-    tbody));
-  const empty = h("p", { class: "empty", hidden: true });
+  const { summary, tbody, more, table, empty } = listTable({
+    className: "table-cards table-players",
+    caption: "Players, newest first",
+    columns: ["Player", "Consent", "Plays", "Wins", "Last played", "First seen"],
+  });
 
   more.addEventListener("click", () => busy(more, async () => {
     try {
