@@ -126,17 +126,28 @@ pub async fn player_by_external_id(
     account_id: &str,
     external_id: &str,
 ) -> sqlx::Result<Option<Player>> {
-    sqlx::query_as::<_, PlayerRow>(concat!(
+    let sql = concat!(
         "select ",
         player_columns!(),
         " from players pl where pl.account_id = $1 and pl.external_id = $2"
-    ))
-    .bind(account_id)
-    .bind(external_id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .map(Player::try_from)
-    .transpose()
+    );
+    one_player(conn, sql, account_id, external_id).await
+}
+
+/// The player `sql` finds by the account (`$1`) and one key (`$2`).
+async fn one_player(
+    conn: &mut AnyConnection,
+    sql: &'static str,
+    account_id: &str,
+    key: &str,
+) -> sqlx::Result<Option<Player>> {
+    sqlx::query_as::<_, PlayerRow>(sql)
+        .bind(account_id)
+        .bind(key)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(Player::try_from)
+        .transpose()
 }
 
 /// Creates the player or merges `values`, `contact` and `consent` (the
@@ -347,17 +358,12 @@ pub async fn player(
     account_id: &str,
     id: &str,
 ) -> sqlx::Result<Option<Player>> {
-    sqlx::query_as::<_, PlayerRow>(concat!(
+    let sql = concat!(
         "select ",
         player_columns!(),
-        " from players pl where pl.id = $1 and pl.account_id = $2"
-    ))
-    .bind(id)
-    .bind(account_id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .map(Player::try_from)
-    .transpose()
+        " from players pl where pl.account_id = $1 and pl.id = $2"
+    );
+    one_player(conn, sql, account_id, id).await
 }
 
 /// One of a player's plays with the names it had, for their page.
