@@ -370,12 +370,20 @@ export function drawer(title) {
 
 /**
  * A list page's table, newest first: its live summary line, its body, its
- * "Load more" button and what shows when it is empty.
+ * "Load more" button (which adds `list`'s next page, see `pager`, and
+ * paints) and what shows when it is empty.
  */
-export function listTable({ className, caption, columns, empty = "" }) {
+export function listTable({ className, caption, columns, empty = "", list, paint }) {
   const summary = h("p", { class: "muted small", role: "status", "aria-live": "polite" });
   const tbody = h("tbody");
   const more = h("button", { type: "button", class: "btn", hidden: true }, "Load more");
+  more.addEventListener("click", () => busy(more, async () => {
+    try {
+      if (await list.more()) paint();
+    } catch (error) {
+      toast(error.message, { kind: "error" });
+    }
+  }));
   const table = h("div", { class: "table-wrap" }, h("table", { class: `table ${className}` },
     h("caption", { class: "visually-hidden" }, caption),
     h("thead", null, h("tr", null, columns.map((c) => h("th", { scope: "col" }, c)))),

@@ -62,15 +62,9 @@ export async function render({ url, setQuery }) {
     caption: "Deliveries, newest first",
     columns: ["Time", "Event", "Campaign", "Status", "Attempts", "Response"],
     empty: "No deliveries match. Events appear here as soon as they are sent.",
+    list,
+    paint: () => paint(),
   });
-
-  more.addEventListener("click", () => busy(more, async () => {
-    try {
-      if (await list.more()) paint();
-    } catch (error) {
-      toast(error.message, { kind: "error" });
-    }
-  }));
 
   async function load() {
     clearErrors(filterForm);

@@ -69,15 +69,9 @@ export async function render({ url, setQuery }) {
     className: "table-cards table-players",
     caption: "Players, newest first",
     columns: ["Player", "Consent", "Plays", "Wins", "Last played", "First seen"],
+    list,
+    paint: () => paint(),
   });
-
-  more.addEventListener("click", () => busy(more, async () => {
-    try {
-      if (await list.more()) paint();
-    } catch (error) {
-      toast(error.message, { kind: "error" });
-    }
-  }));
 
   async function load() {
     filterForm.querySelector(".form-error").hidden = true;
